@@ -1,0 +1,128 @@
+#include <gtest/gtest.h>
+
+#include "rollover/policy_yaml.h"
+
+namespace zw::rollover {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr std::string_view sketch = R"(state: /var/lib/zonewarden/state.db
+policies:
+  default:
+    algorithm: ecdsap256sha256
+    dnskey-ttl: 1h
+    max-zone-ttl: 1d
+    propagation-delay: 5m
+    ksk: { lifetime: 365d, method: double-ds }
+    zsk: { lifetime: 90d, method: pre-publication }
+    signatures: { validity: 14d, refresh: 5d, jitter: 12h, inception-offset: 1h }
+    denial: { nsec3: { iterations: 0, salt: "", opt-out: false } }
+    parent: { propagation-delay: 1h, ds-ttl: 2h }
+  fast:
+    algorithm: 8
+    csk: { lifetime: 2h, method: double-rrset }
+    dnskey-ttl: 30s
+    max-zone-ttl: 1m
+    propagation-delay: 5s
+    publish-safety: 0s
+    retire-safety: 0s
+    signatures: { validity: 1d, refresh: 12h, jitter: 1h }
+    parent: { propagation-delay: 10s }
+)";
+
+TEST(PolicyYaml, LoadsDesignSketchWithEveryField) {
+    auto r = parse_policies_text(sketch, "zw.yaml");
+    ASSERT_TRUE(r) << r.error().describe();
+    ASSERT_EQ(r->size(), 2u);
+    const Policy& d = r->at("default");
+    EXPECT_EQ(d.algorithm, 13);
+    EXPECT_EQ(d.roles, Roles::ksk_zsk);
+    EXPECT_EQ(d.dnskey_ttl, 1h);
+    EXPECT_EQ(d.max_zone_ttl, 24h);
+    EXPECT_EQ(d.propagation_delay, 5min);
+    EXPECT_EQ(d.ksk_lifetime, Seconds{365 * 86400});
+    EXPECT_EQ(d.ksk_method, KskMethod::double_ds);
+    EXPECT_EQ(d.zsk_lifetime, Seconds{90 * 86400});
+    EXPECT_EQ(d.zsk_method, ZskMethod::pre_publication);
+    EXPECT_EQ(d.signatures.refresh, Seconds{5 * 86400});
+    EXPECT_EQ(d.signatures.jitter, 12h);
+    EXPECT_EQ(d.parent.propagation_delay, 1h);
+    EXPECT_EQ(d.parent.ds_ttl, 2h);
+
+    const Policy& f = r->at("fast");
+    EXPECT_EQ(f.algorithm, 8);
+    EXPECT_EQ(f.roles, Roles::csk);
+    EXPECT_EQ(f.csk_lifetime, 2h);
+    EXPECT_EQ(f.ksk_method, KskMethod::double_rrset);
+    EXPECT_EQ(f.publish_safety, 0s);
+    EXPECT_FALSE(f.parent.ds_ttl.has_value());  // will be taken from the live TTL
+}
+
+void expect_error(std::string_view text, std::string_view location, std::string_view words) {
+    auto r = parse_policies_text(text, "zw.yaml");
+    ASSERT_FALSE(r) << "accepted:\n" << text;
+    std::string d = r.error().describe();
+    EXPECT_EQ(r.error().kind, ErrorKind::config);
+    EXPECT_NE(d.find(location), std::string::npos) << d;
+    EXPECT_NE(d.find(words), std::string::npos) << d;
+}
+
+TEST(PolicyYaml, BadDurationNamesFileLineAndField) {
+    expect_error("policies:\n  p:\n    dnskey-ttl: 1h\n    zsk: { lifetime: 9x }\n",
+                 "zw.yaml:4:", "zsk.lifetime: invalid duration '9x'");
+}
+
+TEST(PolicyYaml, UnknownFieldIsAnError) {
+    expect_error("policies:\n  p:\n    dnskey-tll: 1h\n", "zw.yaml:3:", "dnskey-tll: unknown field");
+}
+
+TEST(PolicyYaml, UnknownMethodListsTheChoices) {
+    expect_error("policies:\n  p:\n    ksk:\n      method: triple-ds\n", "zw.yaml:4:",
+                 "one of double-ksk, double-ds, double-rrset");
+}
+
+TEST(PolicyYaml, RegistrationDelayIsObservedNotConfigured) {
+    expect_error("policies:\n  p:\n    parent: { registration-delay: 1d }\n", "zw.yaml:3:",
+                 "parent.registration-delay");
+}
+
+TEST(PolicyYaml, UnknownAlgorithm) {
+    expect_error("policies:\n  p:\n    algorithm: rot13\n", "zw.yaml:3:", "unknown algorithm");
+}
+
+TEST(PolicyYaml, KskAndCskTogetherIsAnError) {
+    expect_error("policies:\n  p:\n    ksk: { lifetime: 1d }\n    csk: { lifetime: 1d }\n",
+                 "zw.yaml:4:", "either ksk+zsk or csk");
+}
+
+TEST(PolicyYaml, SyntaxErrorReportsLine) {
+    expect_error("policies:\n  p:\n    dnskey-ttl: [1h\n", "zw.yaml:", "");
+}
+
+TEST(PolicyValidate, RefreshMustBeShorterThanValidity) {
+    expect_error("policies:\n  p:\n    signatures: { validity: 5d, refresh: 6d }\n", "zw.yaml:2:",
+                 "signatures.refresh: must be shorter than signatures.validity");
+}
+
+TEST(PolicyValidate, LifetimeShorterThanTheRolloverItNeeds) {
+    // Ipub = 5m + 1h, publish-safety 1h: a ZSK living 1h would need its successor
+    // published before it is even active.
+    expect_error("policies:\n  p:\n    zsk: { lifetime: 1h }\n", "zw.yaml:2:",
+                 "zsk.lifetime: 1h is not longer than the rollover lead time 2h5m");
+}
+
+TEST(PolicyValidate, UnlimitedLifetimeNeverRolls) {
+    auto r = parse_policies_text("policies:\n  p:\n    ksk: { lifetime: unlimited }\n", "f");
+    ASSERT_TRUE(r) << r.error().describe();
+    EXPECT_FALSE(r->at("p").ksk_lifetime.has_value());
+}
+
+TEST(PolicyYaml, MissingFileIsConfigError) {
+    auto r = load_policies_file("/nonexistent/zw.yaml");
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().describe().find("/nonexistent/zw.yaml"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace zw::rollover
