@@ -1,0 +1,36 @@
+#pragma once
+// The one-shot signing pipeline shared by `sign` and `demo`: read and check the zone, pick
+// the serial, load the keys, sign (which verifies), write atomically.
+
+#include <optional>
+#include <string>
+
+#include "signer/params.h"
+#include "signer/signed_zone.h"
+#include "zones/serial.h"
+
+namespace zw::app {
+
+struct SignJob {
+    std::string zone_file;          // read from here unless zone_text is set
+    std::optional<std::string> zone_text;
+    std::string origin;
+    std::string key_dir;
+    std::string out;
+    zones::SerialPolicy serial = zones::SerialPolicy::keep;
+    signer::SigningParams params;
+};
+
+struct SignSummary {
+    std::string origin;
+    std::uint32_t serial = 0;
+    std::size_t records_in = 0;
+    std::size_t keys = 0;
+    signer::SigningStats stats;
+    double total_seconds = 0;
+};
+
+// Prints warnings as it goes; on failure prints the errors and returns the exit code.
+[[nodiscard]] std::expected<SignSummary, int> run_sign_job(const SignJob& job);
+
+}  // namespace zw::app

@@ -1,0 +1,161 @@
+#include "signer/denial.h"
+
+#include <fmt/format.h>
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <set>
+
+#include "dns/encoding.h"
+#include "dns/rdata.h"
+
+namespace zw::signer {
+
+bool is_signed_rrset(zones::NodeRole role, std::uint16_t type) {
+    switch (role) {
+        case zones::NodeRole::occluded:
+            return false;
+        case zones::NodeRole::delegation:
+            return type == dns::rrtype::DS || type == dns::rrtype::NSEC;
+        case zones::NodeRole::apex:
+        case zones::NodeRole::authoritative:
+            return true;
+    }
+    return false;
+}
+
+dns::Bytes type_bitmap(std::span<const std::uint16_t> sorted_types) {
+    dns::Bytes out;
+    std::size_t i = 0;
+    while (i < sorted_types.size()) {
+        std::uint8_t window = static_cast<std::uint8_t>(sorted_types[i] >> 8);
+        std::uint8_t bits[32] = {};
+        int length = 0;
+        for (; i < sorted_types.size() && (sorted_types[i] >> 8) == window; ++i) {
+            std::uint8_t low = static_cast<std::uint8_t>(sorted_types[i]);
+            bits[low / 8] |= static_cast<std::uint8_t>(0x80 >> (low % 8));
+            length = low / 8 + 1;
+        }
+        out.push_back(window);
+        out.push_back(static_cast<std::uint8_t>(length));
+        out.insert(out.end(), bits, bits + length);
+    }
+    return out;
+}
+
+std::vector<std::uint16_t> denial_types(const zones::Node& node) {
+    std::vector<std::uint16_t> types;
+    bool any_signed = false;
+    for (const auto& set : node.rrsets) {
+        types.push_back(set.type);
+        any_signed = any_signed || is_signed_rrset(node.role, set.type);
+    }
+    if (any_signed) types.push_back(dns::rrtype::RRSIG);
+    std::sort(types.begin(), types.end());
+    types.erase(std::unique(types.begin(), types.end()), types.end());
+    return types;
+}
+
+void add_nsec_chain(zones::Zone& zone, std::uint32_t ttl) {
+    std::vector<std::size_t> chain;
+    for (std::size_t i = 0; i < zone.nodes.size(); ++i) {
+        if (zone.nodes[i].role != zones::NodeRole::occluded) chain.push_back(i);
+    }
+    for (std::size_t k = 0; k < chain.size(); ++k) {
+        zones::Node& node = zone.nodes[chain[k]];
+        const dns::Name& next = zone.nodes[chain[(k + 1) % chain.size()]].name;
+        // The NSEC must be in place before the bitmap is computed: it lists itself.
+        auto pos = std::find_if(node.rrsets.begin(), node.rrsets.end(),
+                                [](const zones::RRset& s) { return s.type > dns::rrtype::NSEC; });
+        auto it = node.rrsets.insert(pos, zones::RRset{node.name, dns::rrtype::NSEC, ttl, {}, {}, {}});
+        dns::Bytes rdata(next.bytes().begin(), next.bytes().end());
+        dns::Bytes bitmap = type_bitmap(denial_types(node));
+        rdata.insert(rdata.end(), bitmap.begin(), bitmap.end());
+        it->rdatas.push_back(std::move(rdata));
+    }
+}
+
+dns::Bytes nsec3_hash(const dns::Name& name, const Nsec3Params& params) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    dns::Bytes input(name.bytes().begin(), name.bytes().end());
+    input.insert(input.end(), params.salt.begin(), params.salt.end());
+    EVP_Digest(input.data(), input.size(), md, &len, EVP_sha1(), nullptr);
+    for (std::uint16_t k = 0; k < params.iterations; ++k) {
+        input.assign(md, md + len);
+        input.insert(input.end(), params.salt.begin(), params.salt.end());
+        EVP_Digest(input.data(), input.size(), md, &len, EVP_sha1(), nullptr);
+    }
+    return dns::Bytes(md, md + len);
+}
+
+std::vector<dns::Name> nsec3_original_names(const zones::Zone& zone, bool opt_out) {
+    std::set<dns::Name, dns::CanonicalLess> names;
+    for (const auto& node : zone.nodes) {
+        if (node.role == zones::NodeRole::occluded) continue;
+        if (opt_out && node.role == zones::NodeRole::delegation && !node.find(dns::rrtype::DS)) continue;
+        // The node and every empty non-terminal between it and the apex (RFC 5155 §7.1).
+        for (dns::Name n = node.name; n.is_subdomain_of(zone.origin); n = n.parent()) {
+            if (!names.insert(n).second || n == zone.origin) break;
+        }
+    }
+    return {names.begin(), names.end()};
+}
+
+dns::Bytes nsec3param_rdata(const Nsec3Params& params) {
+    dns::Bytes out{1, 0};  // hash algorithm SHA-1; flags 0 (RFC 5155 §4.1.2)
+    dns::put_u16(out, params.iterations);
+    out.push_back(static_cast<std::uint8_t>(params.salt.size()));
+    out.insert(out.end(), params.salt.begin(), params.salt.end());
+    return out;
+}
+
+Result<std::vector<zones::Node>> build_nsec3_chain(const zones::Zone& zone, const Nsec3Params& params,
+                                                   std::uint32_t ttl) {
+    std::vector<dns::Name> originals = nsec3_original_names(zone, params.opt_out);
+    // Types per original name; empty non-terminals have none.
+    std::vector<const zones::Node*> node_of(originals.size(), nullptr);
+    for (std::size_t i = 0, j = 0; i < originals.size(); ++i) {
+        while (j < zone.nodes.size() && dns::canonical_compare(zone.nodes[j].name, originals[i]) < 0) ++j;
+        if (j < zone.nodes.size() && zone.nodes[j].name == originals[i]) node_of[i] = &zone.nodes[j];
+    }
+    struct Entry {
+        dns::Bytes hash;
+        std::size_t original;
+    };
+    std::vector<Entry> entries;
+    entries.reserve(originals.size());
+    for (std::size_t i = 0; i < originals.size(); ++i) entries.push_back({nsec3_hash(originals[i], params), i});
+    std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.hash < b.hash; });
+    for (std::size_t i = 1; i < entries.size(); ++i) {
+        if (entries[i].hash == entries[i - 1].hash) {
+            return fail(bad_input(fmt::format("NSEC3 hash collision between {} and {}; choose another salt",
+                                              originals[entries[i - 1].original].to_text(),
+                                              originals[entries[i].original].to_text())));
+        }
+    }
+    std::vector<zones::Node> out;
+    out.reserve(entries.size());
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        const Entry& e = entries[i];
+        const dns::Bytes& next = entries[(i + 1) % entries.size()].hash;
+        auto owner = zone.origin.prepend(dns::base32hex_encode(e.hash));
+        if (!owner) return fail(owner.error());
+        dns::Bytes rdata{1, static_cast<std::uint8_t>(params.opt_out ? 1 : 0)};
+        dns::put_u16(rdata, params.iterations);
+        rdata.push_back(static_cast<std::uint8_t>(params.salt.size()));
+        rdata.insert(rdata.end(), params.salt.begin(), params.salt.end());
+        rdata.push_back(static_cast<std::uint8_t>(next.size()));
+        rdata.insert(rdata.end(), next.begin(), next.end());
+        if (const zones::Node* node = node_of[e.original]) {
+            dns::Bytes bitmap = type_bitmap(denial_types(*node));
+            rdata.insert(rdata.end(), bitmap.begin(), bitmap.end());
+        }
+        zones::Node n{*owner, zones::NodeRole::authoritative, {}};
+        n.rrsets.push_back(zones::RRset{*owner, dns::rrtype::NSEC3, ttl, {std::move(rdata)}, {}, {}});
+        out.push_back(std::move(n));
+    }
+    return out;
+}
+
+}  // namespace zw::signer

@@ -1,0 +1,42 @@
+#pragma once
+// Authenticated denial of existence: NSEC chains (RFC 4034 §4) and NSEC3 chains
+// (RFC 5155, with the RFC 9276 defaults of no extra iterations and no salt).
+
+#include <span>
+#include <vector>
+
+#include "signer/params.h"
+#include "zones/zone.h"
+
+namespace zw::signer {
+
+// Whether the signer puts an RRSIG over this RRset: never on occluded data; at a
+// delegation only DS and NSEC are authoritative (RFC 4035 §2.2).
+[[nodiscard]] bool is_signed_rrset(zones::NodeRole role, std::uint16_t type);
+
+// RFC 4034 §4.1.2 type bit maps, from types in ascending order.
+[[nodiscard]] dns::Bytes type_bitmap(std::span<const std::uint16_t> sorted_types);
+
+// The types an NSEC or NSEC3 record at this node lists: those present, and RRSIG when
+// anything here is signed.
+[[nodiscard]] std::vector<std::uint16_t> denial_types(const zones::Node& node);
+
+// Adds an NSEC RRset to every node that is not occluded, linking them in canonical order
+// and closing the loop at the apex.
+void add_nsec_chain(zones::Zone& zone, std::uint32_t ttl);
+
+// RFC 5155 §5: iterated SHA-1 of the canonical name and the salt.
+[[nodiscard]] dns::Bytes nsec3_hash(const dns::Name& name, const Nsec3Params& params);
+
+// The original names an NSEC3 chain must cover: every node that is not occluded and every
+// empty non-terminal above one, leaving out insecure delegations under opt-out (and the
+// empty non-terminals only they would need, as RFC 5155 §7.1 allows).
+[[nodiscard]] std::vector<dns::Name> nsec3_original_names(const zones::Zone& zone, bool opt_out);
+
+// The NSEC3 records, one node each, in hash order. Fails on a hash collision.
+[[nodiscard]] Result<std::vector<zones::Node>> build_nsec3_chain(const zones::Zone& zone, const Nsec3Params& params,
+                                                                 std::uint32_t ttl);
+
+[[nodiscard]] dns::Bytes nsec3param_rdata(const Nsec3Params& params);
+
+}  // namespace zw::signer

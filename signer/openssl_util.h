@@ -1,0 +1,31 @@
+#pragma once
+// Small helpers over OpenSSL 3 used by the key and crypto code of signer/.
+
+#include <openssl/bn.h>
+#include <openssl/evp.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "dns/rr.h"
+
+namespace zw::signer {
+
+template <auto F>
+struct OsslFree {
+    void operator()(auto* p) const noexcept { F(p); }
+};
+using Bignum = std::unique_ptr<BIGNUM, OsslFree<BN_clear_free>>;
+using EvpPkeyCtx = std::unique_ptr<EVP_PKEY_CTX, OsslFree<EVP_PKEY_CTX_free>>;
+using EvpMdCtx = std::unique_ptr<EVP_MD_CTX, OsslFree<EVP_MD_CTX_free>>;
+
+// The text of the most recent OpenSSL error, and clears the queue.
+[[nodiscard]] std::string openssl_error();
+
+// A BIGNUM parameter of a key as big-endian bytes without leading zeros.
+[[nodiscard]] std::optional<dns::Bytes> bn_param(EVP_PKEY* pkey, const char* name);
+// A BIGNUM parameter padded to width bytes.
+[[nodiscard]] std::optional<dns::Bytes> bn_param_padded(EVP_PKEY* pkey, const char* name, int width);
+
+}  // namespace zw::signer

@@ -1,0 +1,34 @@
+#pragma once
+// What a signing run is asked to do. Times come from the caller's `now`: the signer never
+// reads a clock.
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "base/duration.h"
+#include "dns/rr.h"
+
+namespace zw::signer {
+
+struct Nsec3Params {
+    std::uint16_t iterations = 0;  // RFC 9276 §3.1: 0
+    dns::Bytes salt;               // RFC 9276 §3.1: empty
+    bool opt_out = false;          // RFC 9276 §3.1: only for very large delegation-only zones
+};
+
+struct SigningParams {
+    Instant now{};
+    Seconds inception_offset{3600};   // back-dates inception for clocks that run behind
+    Seconds validity{14 * 86400};
+    Seconds jitter{12 * 3600};        // expirations spread over [validity - jitter, validity]
+    std::optional<Nsec3Params> nsec3; // NSEC when absent
+    std::uint32_t dnskey_ttl = 3600;
+    std::vector<std::uint16_t> cds_key_tags;  // publish CDS (SHA-256) and CDNSKEY for these keys
+    bool cds_delete = false;                  // RFC 8078 §4 delete form instead
+    unsigned threads = 1;
+};
+
+[[nodiscard]] Result<void> validate(const SigningParams& params);
+
+}  // namespace zw::signer

@@ -1,0 +1,214 @@
+#include "signer/verify_zone.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <set>
+
+#include "dns/dnssec.h"
+#include "dns/encoding.h"
+#include "dns/rdata.h"
+#include "signer/crypto.h"
+#include "signer/denial.h"
+#include "signer/parallel.h"
+#include "signer/rrsig.h"
+#include "zones/serial.h"
+
+namespace zw::signer {
+
+namespace {
+
+constexpr std::size_t max_reported = 10;
+
+struct Problems {
+    std::mutex mutex;
+    std::vector<std::string> list;
+    std::size_t total = 0;
+
+    void add(std::string what) {
+        std::lock_guard lock(mutex);
+        if (list.size() < max_reported) list.push_back(std::move(what));
+        ++total;
+    }
+};
+
+std::string describe(const zones::RRset& set) { return fmt::format("{} {}", set.owner.to_text(), dns::type_to_text(set.type)); }
+
+struct PublishedKey {
+    dns::Dnskey dnskey;
+    std::uint16_t tag;
+};
+
+// Checks one RRset's signatures with this worker's verifiers.
+void check_rrset(const zones::RRset& set, const dns::Name& origin, std::uint32_t now,
+                 const std::vector<PublishedKey>& keys, std::vector<Verifier>& verifiers,
+                 const std::set<std::uint8_t>& algorithms, const std::set<std::uint8_t>& sep_algorithms,
+                 Problems& problems, dns::Bytes& data) {
+    std::set<std::uint8_t> valid_algs, valid_sep_algs;
+    for (const auto& rrsig : set.signatures) {
+        std::size_t sig_at = 0;
+        auto f = RrsigFields::parse(rrsig, sig_at);
+        if (!f) {
+            problems.add(fmt::format("{}: malformed RRSIG", describe(set)));
+            continue;
+        }
+        if (f->type_covered != set.type || f->labels != rrsig_labels(set.owner) || f->original_ttl != set.ttl ||
+            f->signer != origin) {
+            problems.add(fmt::format("{}: RRSIG by key {} has wrong fields", describe(set), f->key_tag));
+            continue;
+        }
+        using zones::SerialOrder;
+        if (zones::serial_compare(f->inception, now) == SerialOrder::greater ||
+            zones::serial_compare(f->expiration, now) != SerialOrder::greater) {
+            problems.add(fmt::format("{}: RRSIG by key {} is not valid now", describe(set), f->key_tag));
+            continue;
+        }
+        bool verified = false;
+        for (std::size_t k = 0; k < keys.size() && !verified; ++k) {
+            if (keys[k].tag != f->key_tag || keys[k].dnskey.algorithm != f->algorithm) continue;
+            data.clear();
+            append_signed_data(data, std::span(rrsig).first(sig_at), set, f->original_ttl);
+            if (verifiers[k].verify(data, std::span(rrsig).subspan(sig_at))) {
+                verified = true;
+                valid_algs.insert(f->algorithm);
+                if (keys[k].dnskey.is_sep()) valid_sep_algs.insert(f->algorithm);
+            }
+        }
+        if (!verified) {
+            problems.add(fmt::format("{}: RRSIG by key {} (algorithm {}) does not verify against the published "
+                                     "DNSKEY RRset",
+                                     describe(set), f->key_tag, f->algorithm));
+        }
+    }
+    for (std::uint8_t a : algorithms) {
+        if (!valid_algs.contains(a)) {
+            problems.add(fmt::format("{}: no valid {} signature (RFC 4035 §2.2)", describe(set), dns::algorithm_mnemonic(a)));
+        }
+    }
+    if (set.type == dns::rrtype::DNSKEY) {
+        for (std::uint8_t a : sep_algorithms) {
+            if (!valid_sep_algs.contains(a)) {
+                problems.add(fmt::format("{}: not signed by a {} key-signing key", describe(set), dns::algorithm_mnemonic(a)));
+            }
+        }
+    }
+}
+
+void check_nsec_chain(const zones::Zone& zone, Problems& problems) {
+    std::vector<const zones::Node*> chain;
+    for (const auto& node : zone.nodes) {
+        const zones::RRset* nsec = node.find(dns::rrtype::NSEC);
+        bool expected = node.role != zones::NodeRole::occluded;
+        if (expected != (nsec != nullptr)) {
+            problems.add(fmt::format("{}: NSEC {}", node.name.to_text(), expected ? "missing" : "at occluded name"));
+        }
+        if (expected && nsec) chain.push_back(&node);
+    }
+    for (std::size_t i = 0; i < chain.size(); ++i) {
+        const zones::RRset& nsec = *chain[i]->find(dns::rrtype::NSEC);
+        const dns::Name& next = chain[(i + 1) % chain.size()]->name;
+        dns::Bytes want(next.bytes().begin(), next.bytes().end());
+        dns::Bytes bitmap = type_bitmap(denial_types(*chain[i]));
+        want.insert(want.end(), bitmap.begin(), bitmap.end());
+        if (nsec.rdatas.size() != 1 || nsec.rdatas.front() != want) {
+            problems.add(fmt::format("{}: NSEC does not link to {} with the types present", chain[i]->name.to_text(),
+                                     next.to_text()));
+        }
+    }
+}
+
+void check_nsec3_chain(const SignedZone& sz, Problems& problems) {
+    const Nsec3Params& p = *sz.nsec3;
+    // The hashes the chain must hold, derived again from the zone.
+    std::set<dns::Bytes> expected;
+    for (const auto& name : nsec3_original_names(sz.zone, p.opt_out)) expected.insert(nsec3_hash(name, p));
+    if (expected.size() != sz.nsec3_nodes.size()) {
+        problems.add(fmt::format("NSEC3 chain has {} records where {} names need one", sz.nsec3_nodes.size(),
+                                 expected.size()));
+    }
+    auto it = expected.begin();
+    for (std::size_t i = 0; i < sz.nsec3_nodes.size() && it != expected.end(); ++i, ++it) {
+        const zones::Node& node = sz.nsec3_nodes[i];
+        const zones::RRset* set = node.find(dns::rrtype::NSEC3);
+        auto next_it = std::next(it) == expected.end() ? expected.begin() : std::next(it);
+        if (!set || set->rdatas.size() != 1) {
+            problems.add(fmt::format("{}: NSEC3 RRset missing", node.name.to_text()));
+            continue;
+        }
+        const dns::Bytes& r = set->rdatas.front();
+        std::size_t salt_len = r.size() > 4 ? r[4] : 0;
+        std::size_t hash_at = 5 + salt_len;
+        if (r.size() < hash_at + 21 || r[0] != 1 || (r[1] & 1) != (p.opt_out ? 1 : 0) ||
+            dns::read_u16(r.data() + 2) != p.iterations ||
+            !std::equal(p.salt.begin(), p.salt.end(), r.begin() + 5) || salt_len != p.salt.size()) {
+            problems.add(fmt::format("{}: NSEC3 parameters differ from the chain's", node.name.to_text()));
+            continue;
+        }
+        dns::Bytes next(r.begin() + static_cast<std::ptrdiff_t>(hash_at + 1),
+                        r.begin() + static_cast<std::ptrdiff_t>(hash_at + 1 + r[hash_at]));
+        auto owner = sz.zone.origin.prepend(dns::base32hex_encode(*it));
+        if (!owner || node.name != *owner || next != *next_it) {
+            problems.add(fmt::format("{}: NSEC3 chain is broken or not closed here", node.name.to_text()));
+        }
+    }
+}
+
+}  // namespace
+
+Result<void> verify_zone(const SignedZone& sz, Instant now, unsigned threads) {
+    const zones::Node& apex = sz.zone.apex();
+    const zones::RRset* dnskeys = apex.find(dns::rrtype::DNSKEY);
+    if (!dnskeys || dnskeys->rdatas.empty()) return fail(internal_error("self-check: the apex has no DNSKEY RRset"));
+    std::vector<PublishedKey> keys;
+    std::set<std::uint8_t> algorithms, sep_algorithms;
+    for (const auto& rdata : dnskeys->rdatas) {
+        auto k = dns::Dnskey::from_rdata(rdata);
+        if (!k) return fail(internal_error("self-check: malformed DNSKEY"));
+        if (!(k->flags & dns::dnskey_flag_zone) || (k->flags & dns::dnskey_flag_revoke)) continue;
+        algorithms.insert(k->algorithm);
+        if (k->is_sep()) sep_algorithms.insert(k->algorithm);
+        keys.push_back(PublishedKey{*k, dns::key_tag(rdata)});
+    }
+
+    std::vector<std::pair<const zones::RRset*, bool>> sets;  // RRset, must be signed
+    sz.for_each_node([&](const zones::Node& node) {
+        for (const auto& set : node.rrsets) sets.emplace_back(&set, is_signed_rrset(node.role, set.type));
+    });
+    Problems problems;
+    const std::uint32_t now32 = to_sig_time(now);
+    parallel_chunks(sets.size(), threads, 1024, [&](std::size_t begin, std::size_t end, unsigned) {
+        std::vector<Verifier> verifiers;
+        for (const auto& k : keys) {
+            auto v = Verifier::create(k.dnskey);
+            if (!v) {
+                problems.add(fmt::format("DNSKEY {} cannot be used: {}", k.tag, v.error().message));
+                return;
+            }
+            verifiers.push_back(std::move(*v));
+        }
+        dns::Bytes data;
+        for (std::size_t i = begin; i < end; ++i) {
+            const auto& [set, must_sign] = sets[i];
+            if (!must_sign) {
+                if (!set->signatures.empty()) problems.add(fmt::format("{}: signed but not authoritative", describe(*set)));
+                continue;
+            }
+            check_rrset(*set, sz.zone.origin, now32, keys, verifiers, algorithms, sep_algorithms, problems, data);
+        }
+    });
+    if (sz.nsec3) {
+        check_nsec3_chain(sz, problems);
+    } else {
+        check_nsec_chain(sz.zone, problems);
+    }
+    if (problems.total == 0) return {};
+    std::string message = fmt::format("self-check failed, nothing was written ({} problem{}):", problems.total,
+                                      problems.total == 1 ? "" : "s");
+    for (const auto& p : problems.list) message += "\n  " + p;
+    if (problems.total > problems.list.size()) message += fmt::format("\n  ... and {} more", problems.total - problems.list.size());
+    return fail(internal_error(std::move(message)));
+}
+
+}  // namespace zw::signer

@@ -1,0 +1,16 @@
+#pragma once
+// The last gate before a signed zone is written: every RRSIG must verify against the
+// DNSKEY RRset being published (signatures by keys not in that set caused the .mg and .de
+// outages), every algorithm in that set must sign every authoritative RRset (RFC 4035
+// §2.2), the DNSKEY RRset must carry a signature by a SEP key of each algorithm that has
+// one, and the NSEC or NSEC3 chain must be complete and closed. Nothing is trusted from
+// the signing step except the bytes it produced.
+
+#include "signer/signed_zone.h"
+
+namespace zw::signer {
+
+// An internal error naming the first offending RRsets when anything is wrong.
+[[nodiscard]] Result<void> verify_zone(const SignedZone& signed_zone, Instant now, unsigned threads);
+
+}  // namespace zw::signer

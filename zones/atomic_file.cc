@@ -1,0 +1,85 @@
+#include "zones/atomic_file.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+namespace zw::zones {
+
+namespace {
+
+Error io_error(std::string_view what, const std::string& path, int err) {
+    return outside_error(fmt::format("{} {}: {}", what, path, std::strerror(err)));
+}
+
+// Closes the descriptor and removes the temporary file unless released.
+struct TempFile {
+    std::string path;
+    int fd = -1;
+    bool keep = false;
+    ~TempFile() {
+        if (fd >= 0) ::close(fd);
+        if (!keep && !path.empty()) ::unlink(path.c_str());
+    }
+};
+
+}  // namespace
+
+void BufferedWriter::write(std::string_view text) {
+    buffer_.append(text);
+    if (buffer_.size() >= capacity) (void)flush();
+}
+
+Result<void> BufferedWriter::flush() {
+    std::size_t done = 0;
+    while (error_ == 0 && done < buffer_.size()) {
+        ssize_t n = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            error_ = errno;
+        } else {
+            done += static_cast<std::size_t>(n);
+        }
+    }
+    buffer_.clear();
+    if (error_ != 0) return fail(outside_error(fmt::format("write failed: {}", std::strerror(error_))));
+    return {};
+}
+
+Result<void> write_file_atomically(const std::string& path, mode_t mode,
+                                   const std::function<Result<void>(BufferedWriter&)>& fill) {
+    std::filesystem::path target(path);
+    std::filesystem::path dir = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
+    TempFile tmp;
+    std::string templ = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
+    tmp.fd = ::mkstemp(templ.data());
+    if (tmp.fd < 0) return fail(io_error("cannot create a temporary file in", dir.string(), errno));
+    tmp.path = templ;
+    if (::fchmod(tmp.fd, mode) != 0) return fail(io_error("cannot set the mode of", tmp.path, errno));
+
+    BufferedWriter writer(tmp.fd);
+    if (auto filled = fill(writer); !filled) return filled;
+    if (auto flushed = writer.flush(); !flushed) return fail(outside_error(fmt::format("{}: {}", tmp.path, flushed.error().message)));
+    if (::fsync(tmp.fd) != 0) return fail(io_error("cannot fsync", tmp.path, errno));
+    if (::close(tmp.fd) != 0) {
+        tmp.fd = -1;
+        return fail(io_error("cannot close", tmp.path, errno));
+    }
+    tmp.fd = -1;
+    if (::rename(tmp.path.c_str(), path.c_str()) != 0) return fail(io_error("cannot rename into", path, errno));
+    tmp.keep = true;
+    // The rename is durable only once the directory entry is on disk.
+    int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+    if (dfd >= 0) {
+        ::fsync(dfd);
+        ::close(dfd);
+    }
+    return {};
+}
+
+}  // namespace zw::zones

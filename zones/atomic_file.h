@@ -1,0 +1,36 @@
+#pragma once
+// Files that appear whole or not at all: written under a temporary name in the same
+// directory, fsynced, renamed over the target, and the directory fsynced, so a crash or a
+// failed run never leaves a half-written zone where a name server would load it.
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <sys/types.h>
+
+#include "base/error.h"
+
+namespace zw::zones {
+
+// A large buffered writer over a file descriptor; flushes in big blocks.
+class BufferedWriter {
+public:
+    explicit BufferedWriter(int fd) : fd_(fd) { buffer_.reserve(capacity); }
+    void write(std::string_view text);
+    [[nodiscard]] Result<void> flush();
+    [[nodiscard]] bool failed() const { return error_ != 0; }
+
+private:
+    static constexpr std::size_t capacity = 4 << 20;
+    int fd_;
+    int error_ = 0;
+    std::string buffer_;
+};
+
+// Calls fill(writer) and, if it succeeds, moves the result into place with `mode`.
+[[nodiscard]] Result<void> write_file_atomically(const std::string& path, mode_t mode,
+                                                 const std::function<Result<void>(BufferedWriter&)>& fill);
+
+}  // namespace zw::zones

@@ -1,0 +1,178 @@
+#include "zones/build.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "dns/rdata.h"
+
+namespace zw::zones {
+
+namespace {
+
+bool record_less(const SourcedRr& a, const SourcedRr& b) {
+    int c = dns::canonical_compare(a.rr.owner, b.rr.owner);
+    if (c != 0) return c < 0;
+    if (a.rr.type != b.rr.type) return a.rr.type < b.rr.type;
+    return dns::rdata_less(a.rr.rdata, b.rr.rdata);
+}
+
+struct Checker {
+    Zone& zone;
+    Diagnostics& diag;
+
+    void error(SourceRef where, std::string message) {
+        diag.errors.push_back(bad_input(std::move(message), zone.location(where)));
+    }
+    void warning(SourceRef where, std::string message) {
+        diag.warnings.push_back(bad_input(std::move(message), zone.location(where)));
+    }
+};
+
+// Groups sorted records into nodes and RRsets.
+void group(Zone& zone, std::vector<SourcedRr>& records, Checker& check) {
+    for (auto& rec : records) {
+        if (zone.nodes.empty() || zone.nodes.back().name != rec.rr.owner) {
+            zone.nodes.push_back(Node{rec.rr.owner, NodeRole::authoritative, {}});
+        }
+        Node& node = zone.nodes.back();
+        if (node.rrsets.empty() || node.rrsets.back().type != rec.rr.type) {
+            node.rrsets.push_back(RRset{rec.rr.owner, rec.rr.type, rec.rr.ttl, {}, rec.where, {}});
+        }
+        RRset& set = node.rrsets.back();
+        if (!set.rdatas.empty() && set.rdatas.back() == rec.rr.rdata) {
+            check.warning(rec.where, fmt::format("duplicate {} record at {} ignored", dns::type_to_text(rec.rr.type),
+                                                 rec.rr.owner.to_text()));
+            continue;
+        }
+        if (rec.rr.ttl != set.ttl) {
+            check.warning(rec.where, fmt::format("TTLs differ within the {} RRset at {}; using the lowest (RFC 2181 §5.2)",
+                                                 dns::type_to_text(rec.rr.type), rec.rr.owner.to_text()));
+            set.ttl = std::min(set.ttl, rec.rr.ttl);
+        }
+        set.rdatas.push_back(std::move(rec.rr.rdata));
+    }
+}
+
+// Marks delegations and occluded names. In canonical order every descendant of a name
+// follows it directly, so one open cut at a time is enough.
+void assign_roles(Zone& zone) {
+    const dns::Name* cut = nullptr;
+    for (auto& node : zone.nodes) {
+        if (node.name == zone.origin) {
+            node.role = NodeRole::apex;
+        } else if (cut && node.name.is_subdomain_of(*cut)) {
+            node.role = NodeRole::occluded;
+            continue;
+        } else {
+            cut = nullptr;
+            node.role = node.find(dns::rrtype::NS) ? NodeRole::delegation : NodeRole::authoritative;
+            if (node.role == NodeRole::delegation) cut = &node.name;
+        }
+        // DNAME redirects everything below its owner (RFC 6672 §2.4), also at the apex.
+        if (node.find(dns::rrtype::DNAME) && !cut) cut = &node.name;
+    }
+}
+
+void check_apex(Zone& zone, Checker& check) {
+    Node& apex = zone.apex();
+    const RRset* soa = apex.find(dns::rrtype::SOA);
+    if (!soa) {
+        check.error(apex.rrsets.empty() ? SourceRef{} : apex.rrsets.front().where,
+                    fmt::format("the zone has no SOA record at its apex {}", zone.origin.to_text()));
+    } else if (soa->rdatas.size() != 1) {
+        check.error(soa->where, fmt::format("the apex has {} SOA records; exactly one is allowed", soa->rdatas.size()));
+    } else if (!dns::soa_timers(soa->rdatas.front())) {
+        check.error(soa->where, "malformed SOA record");
+    }
+    if (!apex.find(dns::rrtype::NS)) {
+        check.error(soa ? soa->where : SourceRef{}, fmt::format("the apex {} has no NS records", zone.origin.to_text()));
+    }
+    if (const RRset* ds = apex.find(dns::rrtype::DS)) {
+        check.error(ds->where, "DS records at the apex belong in the parent zone");
+    }
+}
+
+void check_node(const Node& node, const Zone& zone, Checker& check) {
+    for (const auto& set : node.rrsets) {
+        if (set.type == dns::rrtype::SOA && node.role != NodeRole::apex) {
+            check.error(set.where, fmt::format("SOA record at {}, which is not the zone apex {}", node.name.to_text(),
+                                               zone.origin.to_text()));
+        }
+        if (set.type == dns::rrtype::DS && node.role == NodeRole::authoritative) {
+            check.error(set.where, fmt::format("DS record at {} without a delegation (NS) there", node.name.to_text()));
+        }
+    }
+    if (const RRset* cname = node.find(dns::rrtype::CNAME)) {
+        if (cname->rdatas.size() > 1) {
+            check.error(cname->where, fmt::format("{} has {} CNAME records; at most one is allowed", node.name.to_text(),
+                                                  cname->rdatas.size()));
+        }
+        if (node.rrsets.size() > 1) {
+            std::string others;
+            for (const auto& set : node.rrsets)
+                if (set.type != dns::rrtype::CNAME) others += " " + dns::type_to_text(set.type);
+            check.error(cname->where, fmt::format("CNAME at {} beside other data:{} (RFC 1034 §3.6.2)",
+                                                  node.name.to_text(), others));
+        }
+    }
+}
+
+// Every NS target inside the zone must have an address here, or nobody can reach it.
+void check_ns_targets(const Zone& zone, Checker& check) {
+    std::set<dns::Name, dns::CanonicalLess> addressed;
+    for (const auto& node : zone.nodes) {
+        if (node.find(dns::rrtype::A) || node.find(dns::rrtype::AAAA)) addressed.insert(node.name);
+    }
+    std::set<dns::Name, dns::CanonicalLess> glue;
+    for (const auto& node : zone.nodes) {
+        const RRset* ns = node.find(dns::rrtype::NS);
+        if (!ns || node.role == NodeRole::occluded) continue;
+        for (const auto& rdata : ns->rdatas) {
+            auto target = dns::rdata_target_name(dns::rrtype::NS, rdata);
+            if (!target || !target->is_subdomain_of(zone.origin)) continue;
+            if (!addressed.contains(*target)) {
+                bool below_cut = node.role == NodeRole::delegation && target->is_subdomain_of(node.name);
+                check.error(ns->where, fmt::format("{} NS {} has no {} in the zone", node.name.to_text(),
+                                                   target->to_text(), below_cut ? "glue (A/AAAA)" : "A/AAAA record"));
+            }
+            glue.insert(*target);
+        }
+    }
+    for (const auto& node : zone.nodes) {
+        if (node.role != NodeRole::occluded) continue;
+        for (const auto& set : node.rrsets) {
+            bool is_glue = (set.type == dns::rrtype::A || set.type == dns::rrtype::AAAA) && glue.contains(node.name);
+            if (!is_glue) {
+                check.warning(set.where, fmt::format("{} {} is occluded by a delegation or DNAME above it; "
+                                                     "it is kept in the output but not signed",
+                                                     node.name.to_text(), dns::type_to_text(set.type)));
+            }
+        }
+    }
+}
+
+}  // namespace
+
+Zone build_zone(const dns::Name& origin, ReadResult read, Diagnostics& diag) {
+    Zone zone;
+    zone.origin = origin;
+    zone.files = std::move(read.files);
+    Checker check{zone, diag};
+    std::sort(read.records.begin(), read.records.end(), record_less);
+    group(zone, read.records, check);
+    read.records = {};
+    if (zone.nodes.empty() || zone.nodes.front().name != origin) {
+        diag.errors.push_back(bad_input(fmt::format("the zone has no records at its apex {} (no SOA)", origin.to_text()),
+                                        zone.location(SourceRef{0, 0})));
+        return zone;
+    }
+    assign_roles(zone);
+    check_apex(zone, check);
+    for (const auto& node : zone.nodes) check_node(node, zone, check);
+    check_ns_targets(zone, check);
+    return zone;
+}
+
+}  // namespace zw::zones

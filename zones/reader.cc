@@ -1,0 +1,161 @@
+#include "zones/reader.h"
+
+#include <fmt/format.h>
+// libzscanner's headers lack C++ linkage guards.
+extern "C" {
+#include <libzscanner/scanner.h>
+}
+
+#include <map>
+#include <memory>
+
+#include "dns/rdata.h"
+
+namespace zw::zones {
+
+namespace {
+
+constexpr std::uint32_t max_ttl = 0x7fffffff;  // RFC 2181 §8
+
+struct Stripped {
+    SourceLocation first;
+    std::size_t count = 0;
+};
+
+struct ScanContext {
+    const dns::Name& origin;
+    const std::string& label;  // the name errors use when the input is not a file
+    const ReadOptions& options;
+    Diagnostics& diag;
+    ReadResult result;
+    std::map<std::string, std::uint32_t> file_index;
+    std::map<std::uint16_t, Stripped> stripped;
+
+    SourceRef here(const zs_scanner_t* s) {
+        std::string name = s->file.name ? s->file.name : label;
+        auto [it, inserted] = file_index.try_emplace(name, static_cast<std::uint32_t>(result.files.size()));
+        if (inserted) result.files.push_back(name);
+        return SourceRef{it->second, static_cast<std::uint32_t>(s->line_counter)};
+    }
+    SourceLocation location(SourceRef ref) const { return SourceLocation{result.files[ref.file], ref.line}; }
+
+    void error(SourceRef where, std::string message) {
+        if (diag.errors.size() < options.max_errors) diag.errors.push_back(bad_input(std::move(message), location(where)));
+    }
+};
+
+void on_record(zs_scanner_t* s) {
+    auto& ctx = *static_cast<ScanContext*>(s->process.data);
+    SourceRef where = ctx.here(s);
+    auto owner = dns::Name::from_wire({s->r_owner, s->r_owner_length});
+    if (!owner) {
+        ctx.error(where, "malformed owner name");
+        return;
+    }
+    if (s->r_class != dns::class_in) {
+        ctx.error(where, fmt::format("class {} is not supported; only IN", s->r_class));
+        return;
+    }
+    if (!owner->is_subdomain_of(ctx.origin)) {
+        ctx.error(where, fmt::format("{} is outside the zone {}", owner->to_text(), ctx.origin.to_text()));
+        return;
+    }
+    if (s->r_ttl > max_ttl) {
+        ctx.error(where, fmt::format("TTL {} exceeds 2^31-1 (RFC 2181 §8)", s->r_ttl));
+        return;
+    }
+    if (dns::is_dnssec_generated_type(s->r_type)) {
+        auto& st = ctx.stripped[s->r_type];
+        if (st.count++ == 0) st.first = ctx.location(where);
+        return;
+    }
+    dns::Rr rr{std::move(*owner), s->r_type, s->r_ttl, dns::Bytes(s->r_data, s->r_data + s->r_data_length)};
+    if (!dns::lowercase_rdata_names(rr.type, rr.rdata)) {
+        ctx.error(where, fmt::format("malformed {} record data", dns::type_to_text(rr.type)));
+        return;
+    }
+    ctx.result.records.push_back(SourcedRr{std::move(rr), where});
+}
+
+void on_error(zs_scanner_t* s) {
+    auto& ctx = *static_cast<ScanContext*>(s->process.data);
+    ctx.error(ctx.here(s), fmt::format("{}", zs_strerror(s->error.code)));
+    if (ctx.diag.errors.size() >= ctx.options.max_errors) s->state = ZS_STATE_STOP;
+}
+
+struct ScannerDeleter {
+    void operator()(zs_scanner_t* s) const noexcept {
+        zs_deinit(s);
+        delete s;
+    }
+};
+
+template <typename SetInput>
+ReadResult scan(const dns::Name& origin, const ReadOptions& options, Diagnostics& diag,
+                const std::string& label, SetInput set_input) {
+    ScanContext ctx{origin, label, options, diag, {}, {}, {}};
+    // The scanner holds 64 KiB buffers: keep it off the stack.
+    std::unique_ptr<zs_scanner_t, ScannerDeleter> s(new zs_scanner_t{});
+    std::string origin_text = origin.to_text();
+    if (zs_init(s.get(), origin_text.c_str(), dns::class_in, options.default_ttl) != 0) {
+        diag.errors.push_back(internal_error("cannot initialise the zone scanner"));
+        return {};
+    }
+    if (set_input(s.get()) != 0) {
+        diag.errors.push_back(bad_input(fmt::format("cannot read zone file: {}", zs_strerror(s->error.code)),
+                                        SourceLocation{label, 0}));
+        return {};
+    }
+    zs_set_processing(s.get(), on_record, on_error, &ctx);
+    zs_parse_all(s.get());
+    for (const auto& [type, st] : ctx.stripped) {
+        diag.warnings.push_back(bad_input(
+            fmt::format("{} {} record(s) in the unsigned input were dropped: zonewarden makes its own",
+                        st.count, dns::type_to_text(type)),
+            st.first));
+    }
+    if (ctx.result.files.empty()) ctx.result.files.push_back(label);
+    return std::move(ctx.result);
+}
+
+struct SerialProbe {
+    const dns::Name& origin;
+    std::optional<std::uint32_t> serial;
+};
+
+void on_probe_record(zs_scanner_t* s) {
+    auto& probe = *static_cast<SerialProbe*>(s->process.data);
+    if (s->r_type != dns::rrtype::SOA) return;
+    auto owner = dns::Name::from_wire({s->r_owner, s->r_owner_length});
+    if (owner && *owner == probe.origin) {
+        if (auto t = dns::soa_timers(dns::Bytes(s->r_data, s->r_data + s->r_data_length))) probe.serial = t->serial;
+    }
+    s->state = ZS_STATE_STOP;
+}
+
+}  // namespace
+
+std::optional<std::uint32_t> read_published_serial(const std::string& path, const dns::Name& origin) {
+    SerialProbe probe{origin, std::nullopt};
+    std::unique_ptr<zs_scanner_t, ScannerDeleter> s(new zs_scanner_t{});
+    std::string origin_text = origin.to_text();
+    if (zs_init(s.get(), origin_text.c_str(), dns::class_in, 3600) != 0) return std::nullopt;
+    if (zs_set_input_file(s.get(), path.c_str()) != 0) return std::nullopt;
+    zs_set_processing(s.get(), on_probe_record, nullptr, &probe);
+    zs_parse_all(s.get());
+    return probe.serial;
+}
+
+ReadResult read_zone_file(const std::string& path, const dns::Name& origin, const ReadOptions& options,
+                          Diagnostics& diag) {
+    return scan(origin, options, diag, path,
+                [&](zs_scanner_t* s) { return zs_set_input_file(s, path.c_str()); });
+}
+
+ReadResult read_zone_text(const std::string& text, const std::string& label, const dns::Name& origin,
+                          const ReadOptions& options, Diagnostics& diag) {
+    return scan(origin, options, diag, label,
+                [&](zs_scanner_t* s) { return zs_set_input_string(s, text.data(), text.size()); });
+}
+
+}  // namespace zw::zones
