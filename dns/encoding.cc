@@ -33,7 +33,7 @@ std::optional<Bytes> base64_decode(std::string_view text) {
 }
 
 std::string base32hex_encode(std::span<const std::uint8_t> data) {
-    std::string out(ldns_b32_ntop_calculate_size_no_padding(data.size()) + 1, '\0');
+    std::string out(ldns_b32_ntop_calculate_size(data.size()) + 1, '\0');
     int n = ldns_b32_ntop_extended_hex(data.data(), data.size(), out.data(), out.size());
     out.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
     for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

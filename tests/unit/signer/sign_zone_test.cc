@@ -1,0 +1,197 @@
+#include "signer/sign_zone.h"
+
+#include <gtest/gtest.h>
+
+#include "dns/encoding.h"
+#include "signer/denial.h"
+#include "signer/rrsig.h"
+#include "signer/zone_writer.h"
+#include "signer_fixture.h"
+
+namespace zw::signer {
+namespace {
+
+std::vector<KeyPair> ksk_zsk(std::uint8_t alg = dns::alg::ecdsap256sha256) {
+    std::vector<KeyPair> keys;
+    keys.push_back(make_key(alg, KeyRole::ksk));
+    keys.push_back(make_key(alg, KeyRole::zsk));
+    return keys;
+}
+
+std::uint16_t signer_tag(const dns::Bytes& rrsig) { return static_cast<std::uint16_t>(rrsig[16] << 8 | rrsig[17]); }
+
+TEST(SignZone, NsecSignsWhatIsAuthoritativeAndNothingElse) {
+    auto keys = ksk_zsk();
+    auto sz = sign_zone(load_zone(), keys, params_at(t_now));
+    ASSERT_TRUE(sz) << sz.error().message;
+    const zones::Node* apex = node_named(*sz, "example.test.");
+    ASSERT_NE(apex, nullptr);
+    // DNSKEY by the KSK only, the rest of the apex by the ZSK only.
+    const zones::RRset* dnskey = apex->find(dns::rrtype::DNSKEY);
+    ASSERT_NE(dnskey, nullptr);
+    ASSERT_EQ(dnskey->signatures.size(), 1u);
+    EXPECT_EQ(signer_tag(dnskey->signatures[0]), keys[0].tag());
+    EXPECT_EQ(signer_tag(apex->find(dns::rrtype::SOA)->signatures.at(0)), keys[1].tag());
+
+    const zones::Node* secure = node_named(*sz, "secure.example.test.");
+    EXPECT_TRUE(secure->find(dns::rrtype::NS)->signatures.empty());  // delegation NS: not ours
+    EXPECT_EQ(secure->find(dns::rrtype::DS)->signatures.size(), 1u);
+    EXPECT_EQ(secure->find(dns::rrtype::NSEC)->signatures.size(), 1u);
+
+    const zones::Node* glue = node_named(*sz, "ns.secure.example.test.");
+    EXPECT_EQ(glue->role, zones::NodeRole::occluded);
+    EXPECT_TRUE(glue->find(dns::rrtype::A)->signatures.empty());
+    EXPECT_EQ(glue->find(dns::rrtype::NSEC), nullptr);
+
+    // RFC 4034 §3.1.3: a wildcard's RRSIG does not count the "*" label.
+    const zones::Node* wild = node_named(*sz, "*.pages.example.test.");
+    std::size_t at = 0;
+    EXPECT_EQ(RrsigFields::parse(wild->find(dns::rrtype::A)->signatures.at(0), at)->labels, 3);
+
+    // Empty non-terminals get no NSEC: a.deep.chain links straight on.
+    EXPECT_EQ(node_named(*sz, "chain.example.test."), nullptr);
+    auto nsec_next = [&](const char* name) {
+        const auto& r = node_named(*sz, name)->find(dns::rrtype::NSEC)->rdatas.at(0);
+        return dns::Name::from_wire(r).value().to_text();
+    };
+    EXPECT_EQ(nsec_next("a.deep.chain.example.test."), "insecure.example.test.");
+    EXPECT_EQ(nsec_next("x.y.insecure2.example.test."), "mail.example.test.");
+    EXPECT_EQ(nsec_next("secure.example.test."), "www.example.test.");  // skips the glue below the cut
+    EXPECT_EQ(nsec_next("www.example.test."), "example.test.");         // closes at the apex
+}
+
+TEST(SignZone, SignaturesFollowTheValidityInceptionAndJitterParameters) {
+    auto keys = ksk_zsk();
+    SigningParams p = params_at(t_now);
+    p.validity = Seconds{10 * 86400};
+    p.inception_offset = Seconds{7200};
+    p.jitter = Seconds{86400};
+    auto sz = sign_zone(load_zone(), keys, p).value();
+    std::set<std::uint32_t> expirations;
+    sz.for_each_node([&](const zones::Node& node) {
+        for (const auto& set : node.rrsets)
+            for (const auto& sig : set.signatures) {
+                std::size_t at = 0;
+                auto f = RrsigFields::parse(sig, at).value();
+                EXPECT_EQ(f.inception, to_sig_time(t_now) - 7200);
+                EXPECT_LE(f.expiration, to_sig_time(t_now) + 10 * 86400);
+                EXPECT_GT(f.expiration, to_sig_time(t_now) + 9 * 86400);
+                expirations.insert(f.expiration);
+            }
+    });
+    EXPECT_GT(expirations.size(), 5u);  // spread, not one instant
+}
+
+TEST(SignZone, Nsec3CoversEmptyNonTerminalsAndOptOutSkipsInsecureDelegations) {
+    auto keys = ksk_zsk();
+    for (bool opt_out : {false, true}) {
+        SigningParams p = params_at(t_now);
+        p.nsec3 = Nsec3Params{0, {}, opt_out};
+        auto sz = sign_zone(load_zone(), keys, p);
+        ASSERT_TRUE(sz) << sz.error().message;
+        std::set<std::string> owners;
+        for (const auto& n : sz->nsec3_nodes) owners.insert(n.name.to_text());
+        auto has = [&](const char* name) {
+            auto h = nsec3_hash(dns::Name::from_text(name).value(), *p.nsec3);
+            return owners.contains(dns::base32hex_encode(h) + ".example.test.");
+        };
+        EXPECT_TRUE(has("example.test."));
+        EXPECT_TRUE(has("chain.example.test."));       // empty non-terminal
+        EXPECT_TRUE(has("deep.chain.example.test."));  // empty non-terminal
+        EXPECT_TRUE(has("secure.example.test."));
+        EXPECT_FALSE(has("ns.secure.example.test."));  // glue
+        EXPECT_EQ(has("insecure.example.test."), !opt_out);
+        EXPECT_EQ(has("y.insecure2.example.test."), !opt_out);  // exists only for an opted-out delegation
+        EXPECT_EQ(node_named(*sz, "example.test.")->find(dns::rrtype::NSEC), nullptr);
+        ASSERT_NE(node_named(*sz, "example.test.")->find(dns::rrtype::NSEC3PARAM), nullptr);
+    }
+}
+
+TEST(SignZone, Rfc5155AppendixAHash) {
+    // RFC 5155 Appendix A: salt aabbccdd, 12 iterations, "example" hashes to 0p9mhaveqvm6t7vbl5lop2u3t2rp3tom.
+    Nsec3Params p{12, {0xaa, 0xbb, 0xcc, 0xdd}, false};
+    EXPECT_EQ(dns::base32hex_encode(nsec3_hash(dns::Name::from_text("example.").value(), p)),
+              "0p9mhaveqvm6t7vbl5lop2u3t2rp3tom");
+    EXPECT_EQ(dns::base32hex_encode(nsec3_hash(dns::Name::from_text("a.example.").value(), p)),
+              "35mthgpgcu1qg68fab165klnsnk3dpvl");
+}
+
+TEST(SignZone, CdsAndCdnskeyForChosenKeysAndTheDeleteForm) {
+    auto keys = ksk_zsk();
+    SigningParams p = params_at(t_now);
+    p.cds_key_tags = {keys[0].tag()};
+    auto sz = sign_zone(load_zone(), keys, p).value();
+    const zones::Node* apex = node_named(sz, "example.test.");
+    const zones::RRset* cds = apex->find(dns::rrtype::CDS);
+    ASSERT_NE(cds, nullptr);
+    EXPECT_EQ(cds->rdatas.at(0), dns::ds_rdata(sz.zone.origin, keys[0].dnskey_rdata(), dns::digest::sha256).value());
+    EXPECT_EQ(apex->find(dns::rrtype::CDNSKEY)->rdatas.at(0), keys[0].dnskey_rdata());
+    EXPECT_EQ(signer_tag(cds->signatures.at(0)), keys[0].tag());  // RFC 7344 §4.1: by the KSK
+
+    p.cds_key_tags = {};
+    p.cds_delete = true;
+    auto del = sign_zone(load_zone(), keys, p).value();
+    EXPECT_EQ(node_named(del, "example.test.")->find(dns::rrtype::CDS)->rdatas.at(0), dns::cds_delete_rdata());
+
+    p.cds_delete = false;
+    p.cds_key_tags = {static_cast<std::uint16_t>(keys[0].tag() + 1)};
+    EXPECT_FALSE(sign_zone(load_zone(), keys, p));
+}
+
+TEST(SignZone, ALoneKskIsACskAndSignsEverything) {
+    std::vector<KeyPair> keys;
+    keys.push_back(make_key(dns::alg::ed25519, KeyRole::csk));
+    auto sz = sign_zone(load_zone(), keys, params_at(t_now)).value();
+    EXPECT_EQ(signer_tag(node_named(sz, "mail.example.test.")->find(dns::rrtype::A)->signatures.at(0)), keys[0].tag());
+}
+
+TEST(SignZone, KeysFollowTheirTiming) {
+    auto keys = ksk_zsk();
+    keys.push_back(make_key(dns::alg::ecdsap256sha256, KeyRole::zsk));
+    // The third key is published but not yet active (ZSK pre-publication).
+    auto zone = dns::Name::from_text("example.test.").value();
+    KeyPair pre(zone, keys[2].dnskey(), EvpPkey(EVP_PKEY_dup(keys[2].pkey())),
+                KeyTiming{t_now, t_now, t_now + Seconds{86400}, std::nullopt, std::nullopt});
+    keys.pop_back();
+    keys.push_back(std::move(pre));
+    auto sz = sign_zone(load_zone(), keys, params_at(t_now)).value();
+    EXPECT_EQ(node_named(sz, "example.test.")->find(dns::rrtype::DNSKEY)->rdatas.size(), 3u);
+    for (const auto& sig : node_named(sz, "mail.example.test.")->find(dns::rrtype::A)->signatures) {
+        EXPECT_NE(signer_tag(sig), keys[2].tag());
+    }
+}
+
+TEST(SignZone, APublishedAlgorithmWithoutAnActiveKeyIsRefused) {
+    auto keys = ksk_zsk();
+    auto zone = dns::Name::from_text("example.test.").value();
+    KeyPair other = make_key(dns::alg::ed25519, KeyRole::zsk);
+    keys.emplace_back(zone, other.dnskey(), EvpPkey(EVP_PKEY_dup(other.pkey())),
+                      KeyTiming{t_now, t_now, t_now + Seconds{86400}, std::nullopt, std::nullopt});
+    auto r = sign_zone(load_zone(), keys, params_at(t_now));
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message.find("RFC 4035"), std::string::npos);
+}
+
+TEST(SignZone, ParallelAndSerialRunsGiveTheSameZone) {
+    auto keys = ksk_zsk(dns::alg::ed25519);  // deterministic signatures
+    SigningParams one = params_at(t_now);
+    one.threads = 1;
+    SigningParams four = params_at(t_now);
+    four.threads = 4;
+    auto a = signed_zone_text(sign_zone(load_zone(), keys, one).value()).value();
+    auto b = signed_zone_text(sign_zone(load_zone(), keys, four).value()).value();
+    EXPECT_EQ(a, b);
+}
+
+TEST(SignZone, BadParametersAreRefused) {
+    auto keys = ksk_zsk();
+    SigningParams p = params_at(t_now);
+    p.jitter = p.validity;
+    EXPECT_FALSE(sign_zone(load_zone(), keys, p));
+    p = params_at(t_now);
+    p.nsec3 = Nsec3Params{150, {}, false};
+    EXPECT_FALSE(sign_zone(load_zone(), keys, p));
+}
+
+}  // namespace
+}  // namespace zw::signer

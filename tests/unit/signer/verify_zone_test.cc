@@ -1,0 +1,109 @@
+// The self-check must refuse every way a signed zone can be broken.
+#include "signer/verify_zone.h"
+
+#include <gtest/gtest.h>
+
+#include "signer_fixture.h"
+
+namespace zw::signer {
+namespace {
+
+struct Signed {
+    std::vector<KeyPair> keys;
+    SignedZone zone;
+};
+
+Signed make(bool nsec3 = false) {
+    Signed s;
+    s.keys.push_back(make_key(dns::alg::ecdsap256sha256, KeyRole::ksk));
+    s.keys.push_back(make_key(dns::alg::ecdsap256sha256, KeyRole::zsk));
+    SigningParams p = params_at(t_now);
+    if (nsec3) p.nsec3 = Nsec3Params{};
+    s.zone = sign_zone(load_zone(), s.keys, p).value();
+    return s;
+}
+
+zones::Node& node(SignedZone& sz, const std::string& name) {
+    for (auto& n : sz.zone.nodes)
+        if (n.name.to_text() == name) return n;
+    throw std::runtime_error("no node " + name);
+}
+
+std::string failure(const SignedZone& sz, Instant now = t_now) {
+    auto r = verify_zone(sz, now, 2);
+    return r ? std::string() : r.error().message;
+}
+
+TEST(VerifyZone, AFreshlySignedZonePasses) {
+    EXPECT_EQ(failure(make().zone), "");
+    EXPECT_EQ(failure(make(true).zone), "");
+}
+
+// The .mg / .de failure: signatures by a key that is not in the published DNSKEY RRset.
+TEST(VerifyZone, SignaturesByAKeyOutsideTheDnskeySetAreRefused) {
+    Signed s = make();
+    zones::RRset& dnskey = *node(s.zone, "example.test.").find(dns::rrtype::DNSKEY);
+    KeyPair stranger = make_key(dns::alg::ecdsap256sha256, KeyRole::zsk);
+    dnskey.rdatas = {s.keys[0].dnskey_rdata(), stranger.dnskey_rdata()};  // the ZSK that signed is gone
+    std::string msg = failure(s.zone);
+    EXPECT_NE(msg.find("does not verify against the published DNSKEY RRset"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("example.test. SOA: RRSIG by key"), std::string::npos) << msg;
+}
+
+TEST(VerifyZone, ChangedDataAfterSigningIsRefused) {
+    Signed s = make();
+    node(s.zone, "mail.example.test.").find(dns::rrtype::A)->rdatas[0][3] ^= 1;
+    EXPECT_NE(failure(s.zone).find("mail.example.test. A: RRSIG"), std::string::npos);
+}
+
+TEST(VerifyZone, AMissingSignatureIsRefused) {
+    Signed s = make();
+    node(s.zone, "www.example.test.").find(dns::rrtype::CNAME)->signatures.clear();
+    EXPECT_NE(failure(s.zone).find("www.example.test. CNAME: no valid ECDSAP256SHA256 signature"), std::string::npos);
+}
+
+TEST(VerifyZone, ExpiredOrNotYetValidSignaturesAreRefused) {
+    Signed s = make();
+    EXPECT_NE(failure(s.zone, t_now + Seconds{15 * 86400}).find("not valid now"), std::string::npos);
+    EXPECT_NE(failure(s.zone, t_now - Seconds{2 * 3600}).find("not valid now"), std::string::npos);
+}
+
+TEST(VerifyZone, ADnskeySetSignedOnlyByTheZskIsRefused) {
+    Signed s = make();
+    zones::RRset& dnskey = *node(s.zone, "example.test.").find(dns::rrtype::DNSKEY);
+    // Re-sign the DNSKEY RRset with the ZSK only: valid crypto, wrong key.
+    SigningParams p = params_at(t_now);
+    std::vector<KeyPair> zsk_only;
+    zsk_only.push_back(KeyPair(s.keys[1].zone(), s.keys[1].dnskey(), EvpPkey(EVP_PKEY_dup(s.keys[1].pkey())), {}));
+    auto resigned = sign_zone(load_zone(), zsk_only, p).value();
+    dnskey.signatures = node(resigned, "example.test.").find(dns::rrtype::DNSKEY)->signatures;
+    EXPECT_NE(failure(s.zone).find("not signed by a ECDSAP256SHA256 key-signing key"), std::string::npos);
+}
+
+TEST(VerifyZone, ABrokenNsecChainIsRefused) {
+    Signed s = make();
+    auto& nodes = s.zone.zone.nodes;
+    for (auto& n : nodes) {
+        if (n.name.to_text() == "mail.example.test.") {
+            std::erase_if(n.rrsets, [](const zones::RRset& r) { return r.type == dns::rrtype::NSEC; });
+        }
+    }
+    EXPECT_NE(failure(s.zone).find("mail.example.test.: NSEC missing"), std::string::npos);
+}
+
+TEST(VerifyZone, ABrokenOrIncompleteNsec3ChainIsRefused) {
+    Signed s = make(true);
+    s.zone.nsec3_nodes.erase(s.zone.nsec3_nodes.begin() + 2);
+    std::string msg = failure(s.zone);
+    EXPECT_NE(msg.find("NSEC3 chain has"), std::string::npos) << msg;
+}
+
+TEST(VerifyZone, SignaturesOnGlueAreRefused) {
+    Signed s = make();
+    zones::RRset& glue = *node(s.zone, "ns.secure.example.test.").find(dns::rrtype::A);
+    glue.signatures.push_back(node(s.zone, "mail.example.test.").find(dns::rrtype::A)->signatures.at(0));
+    EXPECT_NE(failure(s.zone).find("signed but not authoritative"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace zw::signer
