@@ -1,0 +1,119 @@
+#pragma once
+// The rollover engine: a pure function from (policy, persisted key states, live
+// observations, now) to a Decision — the next states, the actions app/ must execute, what
+// each key waits on, and when to call again. No clock, socket, file or database here.
+//
+// Gates, asked in order for every record of every key (BIND keymgr's order, plus the
+// live check): policy (the rollover method), DNSSEC safety (safety.h), observation (the
+// live checks confirmed every server), time (TTL + propagation delay since confirmation).
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "base/duration.h"
+#include "rollover/key_state.h"
+#include "rollover/policy.h"
+
+namespace zw::rollover {
+
+// ---- observations (from the live checks of app/) ----
+
+enum class Expect { present, absent };
+// Only `confirmed` moves a record: a server that did not answer or answered otherwise
+// never counts as a pass (DESIGN.md, live checks).
+enum class Verdict { confirmed, refuted, unreachable };
+
+struct Observation {
+    std::uint32_t key = 0;
+    Record record = Record::dnskey;
+    Expect expect = Expect::present;
+    Instant at{};  // when the check finished (every server answered)
+    Verdict verdict = Verdict::refuted;
+    std::optional<Seconds> ttl;  // TTL served, for DS: the parent's TTLds
+    std::string detail;          // per-server summary for status
+};
+
+// ---- actions (for the executor in app/) ----
+// Set-valued actions carry the whole desired set, so executing one twice is harmless.
+
+struct GenerateKey {
+    KeyRef key;  // tag empty: the executor generates material and records the tag
+    std::optional<std::uint32_t> predecessor;
+};
+struct PublishDnskeySet {
+    std::vector<KeyRef> keys;
+};
+struct SignWith {
+    std::vector<KeyRef> dnskey_signers;  // sign the DNSKEY RRset (KRRSIG)
+    std::vector<KeyRef> zone_signers;    // sign every other RRset (ZRRSIG); empty = unsigned
+};
+struct PublishCdsSet {
+    std::vector<KeyRef> keys;  // CDS/CDNSKEY for these keys (RFC 7344)
+    bool delete_all = false;   // publish the RFC 8078 "delete" CDS when going insecure
+};
+struct SubmitDsSet {
+    std::vector<KeyRef> keys;  // the complete DS set wanted at the parent
+};
+struct Probe {
+    KeyRef key;
+    Record record = Record::dnskey;
+    Expect expect = Expect::present;  // DS: at every parent server; others: every child server
+};
+struct PurgeKey {
+    KeyRef key;  // every record hidden: delete the key material
+};
+using Action =
+    std::variant<GenerateKey, PublishDnskeySet, SignWith, PublishCdsSet, SubmitDsSet, Probe, PurgeKey>;
+
+[[nodiscard]] std::string describe(const Action& a);
+
+// ---- the decision ----
+
+enum class Gate { policy, safety, observation, time };
+[[nodiscard]] std::string_view name(Gate g);
+
+struct Wait {
+    std::uint32_t key = 0;
+    std::optional<Record> record;  // empty: the key as a whole (e.g. its next rollover)
+    Gate gate = Gate::policy;
+    Instant since{};
+    std::optional<Instant> until;  // known only for the time gate
+    std::string why;
+};
+
+struct Transition {
+    std::uint32_t key = 0;
+    Record record = Record::dnskey;
+    RecordState from = RecordState::hidden;  // view state before
+    RecordState to = RecordState::hidden;    // view state after
+    bool publication = false;  // a publish/withdraw decision (else a confirmed or timed move)
+    Instant at{};
+};
+
+struct Decision {
+    ZoneState next;
+    std::vector<Action> actions;
+    std::vector<Wait> waiting_on;
+    std::vector<Transition> transitions;
+    std::optional<Instant> wake_at;  // call again then (or when an observation arrives)
+    std::optional<Seconds> measured_dreg;  // a DS submission was confirmed this pass
+};
+
+// Only for the safety property test: prove the safety test can fail.
+struct TestHooks {
+    bool skip_ds_removal_wait = false;  // ignore TTLds + DprpP before a DS counts hidden
+};
+
+[[nodiscard]] Decision advance(const Policy& policy, const ZoneState& state,
+                               std::span<const Observation> observations, Instant now,
+                               const TestHooks& hooks = {});
+
+// The rollover planner (planner.cc): creates first keys, successors when a lifetime runs
+// out or an operator asks, and replacements when the policy's algorithm or roles change.
+void plan(const Policy& policy, ZoneState& zone, Instant now, Decision& out);
+
+}  // namespace zw::rollover
