@@ -198,10 +198,10 @@ struct Pass {
                 wait(k, r, Gate::observation, req, std::nullopt, std::move(why));
                 return false;
             }
-            S from = view(st);
+            const S before = st.state;
             st.state = st.published ? S::rumoured : S::unretentive;
             st.since = o->at;
-            d.transitions.push_back(Transition{k.key.id, r, from, st.state, false, o->at});
+            d.transitions.push_back(Transition{k.key.id, r, before, st.state, Cause::confirmed, o->at});
             if (r == Record::ds && e == Expect::present) {
                 d.measured_dreg = o->at - req;  // RFC 7583 Dreg: submission → seen
                 z.observed_dreg = d.measured_dreg;
@@ -229,7 +229,7 @@ struct Pass {
             case S::unretentive:
                 st.published = next == S::rumoured;
                 st.requested_at = now;
-                d.transitions.push_back(Transition{k.key.id, r, v, next, true, now});
+                d.transitions.push_back(Transition{k.key.id, r, v, next, Cause::decided, now});
                 return true;
             case S::omnipresent:
             case S::hidden: {
@@ -249,7 +249,7 @@ struct Pass {
                 }
                 st.state = next;
                 st.since = now;
-                d.transitions.push_back(Transition{k.key.id, r, v, next, false, now});
+                d.transitions.push_back(Transition{k.key.id, r, v, next, Cause::waited, now});
                 return true;
             }
         }
@@ -366,6 +366,15 @@ std::string_view name(Gate g) {
         case Gate::safety: return "safety";
         case Gate::observation: return "observation";
         case Gate::time: return "time";
+    }
+    return "?";
+}
+
+std::string_view name(Cause c) {
+    switch (c) {
+        case Cause::decided: return "decided";
+        case Cause::confirmed: return "confirmed";
+        case Cause::waited: return "waited";
     }
     return "?";
 }

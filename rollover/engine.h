@@ -85,12 +85,17 @@ struct Wait {
     std::string why;
 };
 
+// Why a record moved: we decided to publish/withdraw it (the view changes at once), a
+// live check confirmed the servers follow, or its TTL wait ran out.
+enum class Cause { decided, confirmed, waited };
+[[nodiscard]] std::string_view name(Cause c);
+
 struct Transition {
     std::uint32_t key = 0;
     Record record = Record::dnskey;
-    RecordState from = RecordState::hidden;  // view state before
-    RecordState to = RecordState::hidden;    // view state after
-    bool publication = false;  // a publish/withdraw decision (else a confirmed or timed move)
+    RecordState from = RecordState::hidden;  // view state before (decided, waited) or state
+    RecordState to = RecordState::hidden;    // view state after / confirmed state
+    Cause cause = Cause::decided;
     Instant at{};
 };
 

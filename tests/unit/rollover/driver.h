@@ -90,7 +90,8 @@ struct Driver {
     std::optional<Instant> when(std::uint32_t key, Record r, RecordState to,
                                 bool publication = false) const {
         for (const auto& t : log)
-            if (t.key == key && t.record == r && t.to == to && t.publication == publication)
+            if (t.key == key && t.record == r && t.to == to &&
+                (t.cause == Cause::decided) == publication)
                 return t.at;
         return std::nullopt;
     }
