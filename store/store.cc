@@ -1,0 +1,334 @@
+#include "store/store.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "store/action_codec.h"
+#include "store/schema.h"
+#include "store/sqlite.h"
+#include "store/zone_io.h"
+
+namespace zw::store {
+
+using namespace zw::rollover;
+
+namespace {
+
+std::int64_t secs(Instant t) { return t.time_since_epoch().count(); }
+
+// The single-writer lock: an flock on "<db>.lock", released when the fd closes (also when
+// the process dies, so a crash never leaves a stale lock).
+struct WriterLock {
+    int fd = -1;
+    WriterLock() = default;
+    WriterLock(WriterLock&& o) noexcept : fd(std::exchange(o.fd, -1)) {}
+    WriterLock& operator=(WriterLock&& o) noexcept {
+        std::swap(fd, o.fd);
+        return *this;
+    }
+    ~WriterLock() {
+        if (fd >= 0) ::close(fd);
+    }
+    static Result<WriterLock> take(const std::string& path) {
+        WriterLock l;
+        std::string lock = path + ".lock";
+        l.fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (l.fd < 0) return fail(outside_error(fmt::format("cannot open {}", lock)));
+        if (::flock(l.fd, LOCK_EX | LOCK_NB) != 0)
+            return fail(outside_error(fmt::format(
+                "another zonewarden process is writing {} (lock {} is held)", path, lock)));
+        return l;
+    }
+};
+
+std::string waiting_summary(const Decision& d) {
+    std::string s;
+    for (const auto& w : d.waiting_on)
+        s += fmt::format("key {} {} [{}] since {}{}: {}\n", w.key,
+                         w.record ? std::string(name(*w.record)) : "-", name(w.gate),
+                         format_instant(w.since),
+                         w.until ? " until " + format_instant(*w.until) : "", w.why);
+    return s;
+}
+
+}  // namespace
+
+struct Store::Impl {
+    sql::Db db;
+    WriterLock lock;
+    bool writer;
+};
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::Store(Store&&) noexcept = default;
+Store& Store::operator=(Store&&) noexcept = default;
+Store::~Store() = default;
+
+Result<Store> Store::open(const std::string& path, Mode mode, std::optional<int> schema_target) {
+    bool writer = mode == Mode::writer;
+    WriterLock lock;
+    if (writer) {
+        auto l = WriterLock::take(path);
+        if (!l) return fail(l.error());
+        lock = std::move(*l);
+    }
+    auto db = sql::Db::open(path, !writer);
+    if (!db) return fail(db.error());
+    if (writer) {
+        // WAL: readers see the last commit and never block the writer (or each other);
+        // synchronous=FULL makes a committed decision survive power loss.
+        for (auto pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
+                            "PRAGMA foreign_keys=ON"})
+            if (auto r = db->exec(pragma); !r) return fail(r.error());
+        if (auto r = migrate(*db, schema_target); !r) return fail(r.error());
+    } else {
+        auto v = zw::store::schema_version(*db);
+        if (!v) return fail(v.error());
+        if (*v != latest_schema_version())
+            return fail(config_error(fmt::format(
+                "state database {} has schema {}, expected {}: run a writer (tick) first", path,
+                *v, latest_schema_version())));
+    }
+    return Store(std::make_unique<Impl>(Impl{std::move(*db), std::move(lock), writer}));
+}
+
+Result<int> Store::schema_version() { return zw::store::schema_version(impl_->db); }
+
+Result<std::int64_t> Store::add_zone(std::string_view zone, std::string_view tenant,
+                                     std::string_view policy, Instant now) {
+    auto& db = impl_->db;
+    auto tx = sql::Transaction::begin(db);
+    if (!tx) return fail(tx.error());
+    auto t = db.prepare("INSERT INTO tenants (name) VALUES (?1) ON CONFLICT (name) DO NOTHING");
+    if (!t) return fail(t.error());
+    t->bind(1, tenant);
+    if (auto r = t->run(); !r) return fail(r.error());
+    auto z = db.prepare("INSERT INTO zones (name, tenant_id, policy) "
+                        "SELECT ?1, id, ?3 FROM tenants WHERE name = ?2");
+    if (!z) return fail(z.error());
+    z->bind(1, zone).bind(2, tenant).bind(3, policy);
+    if (auto r = z->run(); !r)
+        return fail(bad_input(fmt::format("cannot onboard {}: {}", zone, r.error().message)));
+    std::int64_t id = db.last_insert_id();
+    if (auto r = append_audit(db, now, zone, "onboard",
+                              fmt::format("tenant={} policy={}", tenant, policy));
+        !r)
+        return fail(r.error());
+    if (auto r = tx->commit(); !r) return fail(r.error());
+    return id;
+}
+
+Result<std::vector<ZoneInfo>> Store::zones() {
+    auto st = impl_->db.prepare("SELECT z.name, t.name, z.policy FROM zones z "
+                                "JOIN tenants t ON t.id = z.tenant_id ORDER BY z.name");
+    if (!st) return fail(st.error());
+    std::vector<ZoneInfo> out;
+    for (;;) {
+        auto row = st->step();
+        if (!row) return fail(row.error());
+        if (!*row) return out;
+        out.push_back(ZoneInfo{st->text(0), st->text(1), st->text(2)});
+    }
+}
+
+Result<ZoneState> Store::load_zone(std::string_view zone) {
+    // One read transaction: a reader sees one committed decision, never half of one.
+    auto& db = impl_->db;
+    if (auto r = db.exec("BEGIN"); !r) return fail(r.error());
+    auto id = zone_id(db, zone);
+    Result<ZoneState> z = id ? load_zone_state(db, *id) : Result<ZoneState>(fail(id.error()));
+    (void)db.exec("COMMIT");
+    return z;
+}
+
+Result<void> Store::record_observation(std::string_view zone, const Observation& o) {
+    auto& db = impl_->db;
+    auto id = zone_id(db, zone);
+    if (!id) return fail(id.error());
+    auto st = db.prepare("INSERT INTO observations (zone_id, key_id, record, expect, at, verdict, "
+                         "ttl, detail) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)");
+    if (!st) return fail(st.error());
+    std::string_view verdict = o.verdict == Verdict::confirmed   ? "confirmed"
+                               : o.verdict == Verdict::refuted ? "refuted"
+                                                               : "unreachable";
+    st->bind(1, *id).bind(2, std::int64_t{o.key}).bind(3, name(o.record));
+    st->bind(4, o.expect == Expect::present ? "present" : "absent").bind(5, secs(o.at));
+    st->bind(6, verdict);
+    if (o.ttl) st->bind(7, o.ttl->count());
+    else st->bind_null(7);
+    st->bind(8, o.detail);
+    return st->run();
+}
+
+Result<std::vector<Observation>> Store::observations(std::string_view zone, Instant since) {
+    auto& db = impl_->db;
+    auto id = zone_id(db, zone);
+    if (!id) return fail(id.error());
+    auto st = db.prepare("SELECT key_id, record, expect, at, verdict, ttl, detail FROM observations "
+                         "WHERE zone_id = ?1 AND at >= ?2 ORDER BY at, id");
+    if (!st) return fail(st.error());
+    st->bind(1, *id).bind(2, secs(since));
+    std::vector<Observation> out;
+    for (;;) {
+        auto row = st->step();
+        if (!row) return fail(row.error());
+        if (!*row) return out;
+        Observation o;
+        o.key = static_cast<std::uint32_t>(st->i64(0));
+        auto rec = parse_record(st->text(1));
+        if (!rec) return fail(internal_error("state database: bad observation record"));
+        o.record = *rec;
+        o.expect = st->text(2) == "present" ? Expect::present : Expect::absent;
+        o.at = Instant{Seconds{st->i64(3)}};
+        std::string v = st->text(4);
+        o.verdict = v == "confirmed" ? Verdict::confirmed
+                    : v == "refuted" ? Verdict::refuted
+                                     : Verdict::unreachable;
+        if (auto t = st->opt_i64(5)) o.ttl = Seconds{*t};
+        o.detail = st->text(6);
+        out.push_back(std::move(o));
+    }
+}
+
+Result<std::int64_t> Store::commit_decision(std::string_view zone, Instant now, const Decision& d) {
+    auto& db = impl_->db;
+    auto tx = sql::Transaction::begin(db);
+    if (!tx) return fail(tx.error());
+    auto id = zone_id(db, zone);
+    if (!id) return fail(id.error());
+    if (auto r = save_zone_state(db, *id, d.next, now); !r) return fail(r.error());
+    auto dec = db.prepare("INSERT INTO decisions (zone_id, at, wake_at, waiting_on) VALUES (?1,?2,?3,?4)");
+    if (!dec) return fail(dec.error());
+    std::optional<std::int64_t> wake;
+    if (d.wake_at) wake = secs(*d.wake_at);
+    dec->bind(1, *id).bind(2, secs(now)).bind(3, wake).bind(4, waiting_summary(d));
+    if (auto r = dec->run(); !r) return fail(r.error());
+    std::int64_t decision = db.last_insert_id();
+    auto act = db.prepare("INSERT INTO actions (decision_id, zone_id, seq, payload) VALUES (?1,?2,?3,?4)");
+    if (!act) return fail(act.error());
+    std::int64_t seq = 0;
+    for (const auto& a : d.actions) {
+        std::string payload = encode(a);
+        act->bind(1, decision).bind(2, *id).bind(3, seq++).bind(4, payload);
+        if (auto r = act->run(); !r) return fail(r.error());
+        act->reset();
+        if (auto r = append_audit(db, now, zone, "action", payload); !r) return fail(r.error());
+    }
+    for (const auto& t : d.transitions)
+        if (auto r = append_audit(db, t.at, zone, "transition",
+                                  fmt::format("key {} {} {} -> {} ({})", t.key, name(t.record),
+                                              name(t.from), name(t.to), name(t.cause)));
+            !r)
+            return fail(r.error());
+    if (d.measured_dreg)
+        if (auto r = append_audit(db, now, zone, "dreg-measured", format_duration(*d.measured_dreg)); !r)
+            return fail(r.error());
+    if (auto r = tx->commit(); !r) return fail(r.error());
+    return decision;
+}
+
+Result<std::vector<PendingAction>> Store::pending_actions(std::string_view zone) {
+    auto& db = impl_->db;
+    auto id = zone_id(db, zone);
+    if (!id) return fail(id.error());
+    auto st = db.prepare("SELECT id, decision_id, payload FROM actions WHERE zone_id = ?1 AND "
+                         "done_at IS NULL ORDER BY decision_id, seq");
+    if (!st) return fail(st.error());
+    st->bind(1, *id);
+    std::vector<PendingAction> out;
+    for (;;) {
+        auto row = st->step();
+        if (!row) return fail(row.error());
+        if (!*row) return out;
+        auto a = decode(st->text(2));
+        if (!a) return fail(a.error());
+        out.push_back(PendingAction{st->i64(0), st->i64(1), std::move(*a)});
+    }
+}
+
+Result<void> Store::mark_done(std::int64_t action_id, Instant at, std::string_view outcome) {
+    auto st = impl_->db.prepare("UPDATE actions SET done_at = ?2, outcome = ?3 WHERE id = ?1");
+    if (!st) return fail(st.error());
+    st->bind(1, action_id).bind(2, secs(at)).bind(3, outcome);
+    return st->run();
+}
+
+namespace {
+Result<void> update_key(sql::Db& db, std::string_view zone, std::uint32_t key, Instant now,
+                        std::string_view set, std::string_view value, std::string_view event) {
+    auto tx = sql::Transaction::begin(db);
+    if (!tx) return fail(tx.error());
+    auto id = zone_id(db, zone);
+    if (!id) return fail(id.error());
+    auto st = db.prepare(fmt::format("UPDATE keys SET {} = ?3 WHERE zone_id = ?1 AND key_id = ?2 "
+                                     "AND removed IS NULL", set));
+    if (!st) return fail(st.error());
+    st->bind(1, *id).bind(2, std::int64_t{key}).bind(3, value);
+    if (auto r = st->run(); !r) return r;
+    if (sqlite3_changes(db.raw()) != 1)
+        return fail(bad_input(fmt::format("zone {} has no key {}", zone, key)));
+    if (auto r = append_audit(db, now, zone, event, fmt::format("key {} {}", key, value)); !r)
+        return r;
+    return tx->commit();
+}
+}  // namespace
+
+Result<void> Store::set_key_tag(std::string_view zone, std::uint32_t key, std::uint16_t tag,
+                                Instant now) {
+    return update_key(impl_->db, zone, key, now, "tag", fmt::format("{}", tag), "key-generated");
+}
+
+Result<void> Store::request_rollover(std::string_view zone, std::uint32_t key, RolloverRequest r,
+                                     Instant now) {
+    return update_key(impl_->db, zone, key, now, "request", name(r), "rollover-requested");
+}
+
+Result<void> Store::set_going_insecure(std::string_view zone, Instant now) {
+    auto& db = impl_->db;
+    auto tx = sql::Transaction::begin(db);
+    if (!tx) return fail(tx.error());
+    auto st = db.prepare("UPDATE zones SET going_insecure = 1 WHERE name = ?1");
+    if (!st) return fail(st.error());
+    st->bind(1, zone);
+    if (auto r = st->run(); !r) return r;
+    if (auto r = append_audit(db, now, zone, "offboard", "going insecure"); !r) return r;
+    return tx->commit();
+}
+
+Result<void> Store::record_submission(std::string_view zone, Instant at, std::string_view registrar,
+                                      std::string_view ds_set, std::string_view result) {
+    auto& db = impl_->db;
+    auto tx = sql::Transaction::begin(db);
+    if (!tx) return fail(tx.error());
+    auto id = zone_id(db, zone);
+    if (!id) return fail(id.error());
+    auto st = db.prepare("INSERT INTO submissions (zone_id, at, registrar, ds_set, result) "
+                         "VALUES (?1,?2,?3,?4,?5)");
+    if (!st) return fail(st.error());
+    st->bind(1, *id).bind(2, secs(at)).bind(3, registrar).bind(4, ds_set).bind(5, result);
+    if (auto r = st->run(); !r) return r;
+    if (auto r = append_audit(db, at, zone, "submission",
+                              fmt::format("{} {} -> {}", registrar, ds_set, result));
+        !r)
+        return r;
+    return tx->commit();
+}
+
+Result<std::vector<AuditEntry>> Store::audit(std::string_view zone) {
+    auto st = impl_->db.prepare("SELECT id, at, zone, event, detail FROM audit_log WHERE zone = ?1 "
+                                "ORDER BY id");
+    if (!st) return fail(st.error());
+    st->bind(1, zone);
+    std::vector<AuditEntry> out;
+    for (;;) {
+        auto row = st->step();
+        if (!row) return fail(row.error());
+        if (!*row) return out;
+        out.push_back(AuditEntry{st->i64(0), Instant{Seconds{st->i64(1)}}, st->text(2),
+                                 st->text(3), st->text(4)});
+    }
+}
+
+}  // namespace zw::store

@@ -1,0 +1,99 @@
+#pragma once
+// zonewarden's state: SQLite in WAL mode, so `status` readers never wait for a writer.
+// One writer at a time: a writer holds an exclusive lock on "<db>.lock" for its lifetime.
+//
+// Crash safety: commit_decision() stores a decision's next key states and its actions
+// (pending) in one transaction *before* anything is executed; the executor marks each
+// action done after executing it. After a crash, pending_actions() returns what was
+// decided but maybe not executed; every action is idempotent (set-valued, or keyed by id),
+// so executing it again is harmless.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/duration.h"
+#include "base/error.h"
+#include "rollover/engine.h"
+
+namespace zw::store {
+
+namespace sql {
+class Db;
+}
+
+struct PendingAction {
+    std::int64_t id = 0;
+    std::int64_t decision_id = 0;
+    rollover::Action action;
+};
+
+struct AuditEntry {
+    std::int64_t id = 0;
+    Instant at{};
+    std::string zone;
+    std::string event;
+    std::string detail;
+};
+
+struct ZoneInfo {
+    std::string name;
+    std::string tenant;
+    std::string policy;
+};
+
+class Store {
+public:
+    enum class Mode { writer, reader };
+
+    // Creates and migrates the database for a writer; a reader opens it read-only.
+    // `schema_target` exists for migration tests only.
+    [[nodiscard]] static Result<Store> open(const std::string& path, Mode mode,
+                                            std::optional<int> schema_target = std::nullopt);
+    Store(Store&&) noexcept;
+    Store& operator=(Store&&) noexcept;
+    ~Store();
+
+    [[nodiscard]] Result<int> schema_version();
+
+    [[nodiscard]] Result<std::int64_t> add_zone(std::string_view zone, std::string_view tenant,
+                                                std::string_view policy, Instant now);
+    [[nodiscard]] Result<std::vector<ZoneInfo>> zones();
+    [[nodiscard]] Result<rollover::ZoneState> load_zone(std::string_view zone);
+
+    [[nodiscard]] Result<void> record_observation(std::string_view zone,
+                                                  const rollover::Observation& o);
+    [[nodiscard]] Result<std::vector<rollover::Observation>> observations(std::string_view zone,
+                                                                         Instant since);
+
+    // One transaction: the next states, the decision, its actions as pending, audit rows
+    // for every transition and action. Returns the decision id.
+    [[nodiscard]] Result<std::int64_t> commit_decision(std::string_view zone, Instant now,
+                                                       const rollover::Decision& d);
+    [[nodiscard]] Result<std::vector<PendingAction>> pending_actions(std::string_view zone);
+    [[nodiscard]] Result<void> mark_done(std::int64_t action_id, Instant at,
+                                         std::string_view outcome);
+
+    // Executor and operator inputs between decisions.
+    [[nodiscard]] Result<void> set_key_tag(std::string_view zone, std::uint32_t key,
+                                           std::uint16_t tag, Instant now);
+    [[nodiscard]] Result<void> request_rollover(std::string_view zone, std::uint32_t key,
+                                                rollover::RolloverRequest r, Instant now);
+    [[nodiscard]] Result<void> set_going_insecure(std::string_view zone, Instant now);
+    [[nodiscard]] Result<void> record_submission(std::string_view zone, Instant at,
+                                                 std::string_view registrar,
+                                                 std::string_view ds_set,
+                                                 std::string_view result);
+
+    [[nodiscard]] Result<std::vector<AuditEntry>> audit(std::string_view zone);
+
+private:
+    struct Impl;
+    explicit Store(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace zw::store

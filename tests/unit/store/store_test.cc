@@ -1,0 +1,200 @@
+#include <thread>
+
+#include "rollover/engine.h"
+#include "store/action_codec.h"
+#include "store_fixture.h"
+
+namespace zw::store::testing {
+namespace {
+
+using namespace zw::rollover;
+using namespace std::chrono_literals;
+
+int raw_exec(sqlite3* db, const char* sql) { return sqlite3_exec(db, sql, nullptr, nullptr, nullptr); }
+
+TEST(Schema, MigratesFromEmptyToLatestInWalMode) {
+    TempDir dir;
+    auto path = dir.file("state.db");
+    {
+        auto s = must(Store::open(path, Store::Mode::writer));
+        EXPECT_EQ(must(s.schema_version()), 2);
+    }
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(raw, "PRAGMA journal_mode", -1, &st, nullptr);
+    ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+    EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)), "wal");
+    sqlite3_finalize(st);
+    // Every table of the schema exists.
+    for (const char* t : {"tenants", "zones", "keys", "record_states", "observations", "decisions",
+                          "actions", "submissions", "audit_log"}) {
+        std::string q = std::string("SELECT count(*) FROM ") + t;
+        EXPECT_EQ(raw_exec(raw, q.c_str()), SQLITE_OK) << t;
+    }
+    sqlite3_close(raw);
+    // Opening again is a no-op.
+    auto s = must(Store::open(path, Store::Mode::writer));
+    EXPECT_EQ(must(s.schema_version()), 2);
+}
+
+TEST(Schema, MigratesAnOlderDatabaseKeepingItsData) {
+    TempDir dir;
+    auto path = dir.file("state.db");
+    {
+        auto s = must(Store::open(path, Store::Mode::writer, 1));
+        EXPECT_EQ(must(s.schema_version()), 1);
+        must(s.add_zone("example.org", "assoc", "default", t0));
+    }
+    auto s = must(Store::open(path, Store::Mode::writer));
+    EXPECT_EQ(must(s.schema_version()), 2);
+    auto zones = must(s.zones());
+    ASSERT_EQ(zones.size(), 1u);
+    EXPECT_EQ(zones[0].tenant, "assoc");
+}
+
+TEST(Schema, RefusesADatabaseFromANewerZonewarden) {
+    TempDir dir;
+    auto path = dir.file("state.db");
+    { auto s = must(Store::open(path, Store::Mode::writer)); }
+    sqlite3* raw = nullptr;
+    sqlite3_open(path.c_str(), &raw);
+    raw_exec(raw, "PRAGMA user_version = 99");
+    sqlite3_close(raw);
+    auto s = Store::open(path, Store::Mode::writer);
+    ASSERT_FALSE(s);
+    EXPECT_NE(s.error().message.find("newer"), std::string::npos);
+}
+
+TEST(Store, ZoneStateRoundTripsExactly) {
+    TempDir dir;
+    auto s = must(Store::open(dir.file("state.db"), Store::Mode::writer));
+    must(s.add_zone("example.org", "assoc", "default", t0));
+    Policy p;
+    ZoneState z = must(s.load_zone("example.org"));
+    EXPECT_TRUE(z.keys.empty());
+    Decision d = advance(p, z, {}, t0);
+    for (auto& k : d.next.keys) k.key.tag = static_cast<std::uint16_t>(100 + k.key.id);
+    d = advance(p, d.next, {}, t0 + 5s);  // publishes: flags, requested_at set
+    d.next.observed_dreg = 3600s;
+    d.next.keys[0].request = RolloverRequest::emergency;
+    d.next.keys[1].active_since = t0 + 9s;
+    d.next.keys[1].predecessor = 77;
+    must(s.commit_decision("example.org", t0 + 5s, d));
+    EXPECT_EQ(must(s.load_zone("example.org")), d.next);
+    // A key that left the state is no longer loaded (and is kept, marked removed).
+    Decision d2 = d;
+    d2.next.keys.erase(d2.next.keys.begin());
+    must(s.commit_decision("example.org", t0 + 6s, d2));
+    EXPECT_EQ(must(s.load_zone("example.org")), d2.next);
+}
+
+TEST(Store, UnknownZoneIsBadInput) {
+    TempDir dir;
+    auto s = must(Store::open(dir.file("state.db"), Store::Mode::writer));
+    auto z = s.load_zone("nope.example");
+    ASSERT_FALSE(z);
+    EXPECT_EQ(z.error().kind, ErrorKind::bad_input);
+    EXPECT_FALSE(s.add_zone("a.example", "t", "p", t0) && s.add_zone("a.example", "t", "p", t0));
+}
+
+TEST(Store, ObservationsRoundTrip) {
+    TempDir dir;
+    auto s = must(Store::open(dir.file("state.db"), Store::Mode::writer));
+    must(s.add_zone("example.org", "assoc", "default", t0));
+    Observation o{3, Record::ds, Expect::present, t0 + 10s, Verdict::unreachable, 7200s, "ns2 timeout"};
+    must(s.record_observation("example.org", o));
+    must(s.record_observation("example.org", Observation{3, Record::ds, Expect::absent, t0, Verdict::confirmed, std::nullopt, "ok"}));
+    auto got = must(s.observations("example.org", t0 + 1s));
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(got[0].verdict, Verdict::unreachable);
+    EXPECT_EQ(got[0].ttl, 7200s);
+    EXPECT_EQ(got[0].detail, "ns2 timeout");
+    EXPECT_EQ(got[0].at, t0 + 10s);
+}
+
+TEST(ActionCodec, EveryActionRoundTrips) {
+    KeyRef a{1, 13, Role::ksk, 4711}, b{2, 8, Role::zsk, std::nullopt};
+    std::vector<Action> all{GenerateKey{b, 1},       GenerateKey{a, std::nullopt},
+                            PublishDnskeySet{{a, b}}, PublishDnskeySet{{}},
+                            SignWith{{a}, {b}},        PublishCdsSet{{}, true},
+                            SubmitDsSet{{a}},          Probe{b, Record::zrrsig, Expect::absent},
+                            PurgeKey{a}};
+    for (const auto& act : all) {
+        auto line = encode(act);
+        auto back = decode(line);
+        ASSERT_TRUE(back) << line;
+        EXPECT_EQ(encode(*back), line);
+        EXPECT_EQ(back->index(), act.index()) << line;
+    }
+    EXPECT_FALSE(decode("probe 1:13:ksk:- dnskey maybe"));
+    EXPECT_FALSE(decode("launch-missiles"));
+}
+
+TEST(AuditLog, IsAppendOnly) {
+    TempDir dir;
+    auto path = dir.file("state.db");
+    auto s = must(Store::open(path, Store::Mode::writer));
+    must(s.add_zone("example.org", "assoc", "default", t0));
+    must(s.record_submission("example.org", t0, "parent-we-run", "{1}", "accepted"));
+    auto log = must(s.audit("example.org"));
+    ASSERT_EQ(log.size(), 2u);
+    EXPECT_EQ(log[0].event, "onboard");
+    EXPECT_EQ(log[1].event, "submission");
+    sqlite3* raw = nullptr;
+    sqlite3_open(path.c_str(), &raw);
+    sqlite3_busy_timeout(raw, 2000);
+    EXPECT_NE(raw_exec(raw, "UPDATE audit_log SET detail = 'x'"), SQLITE_OK);
+    EXPECT_NE(raw_exec(raw, "DELETE FROM audit_log"), SQLITE_OK);
+    sqlite3_close(raw);
+    EXPECT_EQ(must(s.audit("example.org")).size(), 2u);
+}
+
+TEST(Locking, OneWriterAtATime) {
+    TempDir dir;
+    auto path = dir.file("state.db");
+    {
+        auto first = must(Store::open(path, Store::Mode::writer));
+        auto second = Store::open(path, Store::Mode::writer);
+        ASSERT_FALSE(second);
+        EXPECT_EQ(second.error().kind, ErrorKind::outside);
+        EXPECT_NE(second.error().message.find("another zonewarden process"), std::string::npos);
+        // A reader is welcome while the writer is there.
+        EXPECT_TRUE(Store::open(path, Store::Mode::reader));
+    }
+    EXPECT_TRUE(Store::open(path, Store::Mode::writer));
+}
+
+TEST(Locking, ReaderSeesLastCommitWhileAWriteIsInProgress) {
+    TempDir dir;
+    auto path = dir.file("state.db");
+    auto w = must(Store::open(path, Store::Mode::writer));
+    must(w.add_zone("example.org", "assoc", "default", t0));
+    Policy p;
+    Decision d = advance(p, must(w.load_zone("example.org")), {}, t0);
+    must(w.commit_decision("example.org", t0, d));
+    ASSERT_EQ(d.next.keys.size(), 2u);
+
+    // A second connection holds an open write transaction that changed the keys.
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+    ASSERT_EQ(raw_exec(raw, "BEGIN IMMEDIATE"), SQLITE_OK);
+    ASSERT_EQ(raw_exec(raw, "UPDATE keys SET goal = 'hidden'"), SQLITE_OK);
+
+    // The reader, in another thread, is neither blocked nor shown the uncommitted change.
+    auto r = must(Store::open(path, Store::Mode::reader));
+    ZoneState seen;
+    auto started = std::chrono::steady_clock::now();
+    std::thread reader([&] { seen = must(r.load_zone("example.org")); });
+    reader.join();
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
+    ASSERT_EQ(seen.keys.size(), 2u);
+    EXPECT_EQ(seen.keys[0].goal, Goal::omnipresent);
+    // Once committed, the next read sees it.
+    ASSERT_EQ(raw_exec(raw, "COMMIT"), SQLITE_OK);
+    sqlite3_close(raw);
+    EXPECT_EQ(must(r.load_zone("example.org")).keys[0].goal, Goal::hidden);
+}
+
+}  // namespace
+}  // namespace zw::store::testing
