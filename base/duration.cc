@@ -58,11 +58,8 @@ Result<Seconds> parse_duration(std::string_view text) {
 std::string format_duration(Seconds d) {
     std::int64_t s = d.count();
     if (s == 0) return "0s";
-    std::string out;
-    if (s < 0) {
-        out = "-";
-        s = -s;
-    }
+    std::string out(s < 0 ? 1 : 0, '-');
+    if (s < 0) s = -s;
     for (auto [unit, suffix] : {std::pair{86400LL, 'd'}, {3600LL, 'h'}, {60LL, 'm'}, {1LL, 's'}}) {
         if (s >= unit) {
             out += fmt::format("{}{}", s / unit, suffix);

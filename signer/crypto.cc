@@ -14,8 +14,6 @@ namespace zw::signer {
 namespace {
 
 using EcdsaSig = std::unique_ptr<ECDSA_SIG, OsslFree<ECDSA_SIG_free>>;
-using ParamBld = std::unique_ptr<OSSL_PARAM_BLD, OsslFree<OSSL_PARAM_BLD_free>>;
-using Params = std::unique_ptr<OSSL_PARAM, OsslFree<OSSL_PARAM_free>>;
 
 bool is_eddsa(std::uint8_t algorithm) { return algorithm == dns::alg::ed25519 || algorithm == dns::alg::ed448; }
 bool is_ecdsa(std::uint8_t algorithm) {
@@ -33,15 +31,10 @@ unsigned int hash(std::uint8_t algorithm, std::span<const std::uint8_t> data, st
     return len;
 }
 
-Result<EvpPkey> pkey_from_params(const char* type, ParamBld& bld) {
-    Params params(OSSL_PARAM_BLD_to_param(bld.get()));
-    EvpPkeyCtx ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
-    EVP_PKEY* raw = nullptr;
-    if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
-        EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params.get()) != 1) {
-        return fail(bad_input(fmt::format("invalid {} public key in DNSKEY", type)));
-    }
-    return EvpPkey(raw);
+Result<EvpPkey> public_from_params(const char* type, ParamBld& bld) {
+    EvpPkey key = pkey_from_params(type, bld, EVP_PKEY_PUBLIC_KEY);
+    if (!key) return fail(bad_input(fmt::format("invalid {} public key in DNSKEY", type)));
+    return key;
 }
 
 Result<EvpPkey> public_pkey(const dns::Dnskey& key) {
@@ -61,7 +54,7 @@ Result<EvpPkey> public_pkey(const dns::Dnskey& key) {
             ParamBld bld(OSSL_PARAM_BLD_new());
             OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, n.get());
             OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_E, e.get());
-            return pkey_from_params("RSA", bld);
+            return public_from_params("RSA", bld);
         }
         case dns::alg::ecdsap256sha256:
         case dns::alg::ecdsap384sha384: {
@@ -72,7 +65,7 @@ Result<EvpPkey> public_pkey(const dns::Dnskey& key) {
             ParamBld bld(OSSL_PARAM_BLD_new());
             OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, p256 ? "prime256v1" : "secp384r1", 0);
             OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size());
-            return pkey_from_params("EC", bld);
+            return public_from_params("EC", bld);
         }
         case dns::alg::ed25519:
         case dns::alg::ed448: {

@@ -10,13 +10,9 @@
 
 #include "base/duration.h"
 #include "dns/dnssec.h"
+#include "signer/openssl_util.h"
 
 namespace zw::signer {
-
-struct EvpPkeyFree {
-    void operator()(EVP_PKEY* p) const noexcept { EVP_PKEY_free(p); }
-};
-using EvpPkey = std::unique_ptr<EVP_PKEY, EvpPkeyFree>;
 
 enum class KeyRole { ksk, zsk, csk };
 

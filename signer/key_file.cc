@@ -23,8 +23,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-using ParamBld = std::unique_ptr<OSSL_PARAM_BLD, OsslFree<OSSL_PARAM_BLD_free>>;
-using Params = std::unique_ptr<OSSL_PARAM, OsslFree<OSSL_PARAM_free>>;
 using EcGroup = std::unique_ptr<EC_GROUP, OsslFree<EC_GROUP_free>>;
 using EcPoint = std::unique_ptr<EC_POINT, OsslFree<EC_POINT_free>>;
 
@@ -78,15 +76,10 @@ Result<PrivateFile> parse_private(const std::string& path) {
     return pf;
 }
 
-Result<EvpPkey> from_params(const char* type, ParamBld& bld, int selection) {
-    Params params(OSSL_PARAM_BLD_to_param(bld.get()));
-    EvpPkeyCtx ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
-    EVP_PKEY* raw = nullptr;
-    if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
-        EVP_PKEY_fromdata(ctx.get(), &raw, selection, params.get()) != 1) {
-        return fail(bad_input(fmt::format("cannot build the {} key: {}", type, openssl_error())));
-    }
-    return EvpPkey(raw);
+Result<EvpPkey> from_params(const char* type, ParamBld& bld) {
+    EvpPkey key = pkey_from_params(type, bld, EVP_PKEY_KEYPAIR);
+    if (!key) return fail(bad_input(fmt::format("cannot build the {} key: {}", type, openssl_error())));
+    return key;
 }
 
 Result<EvpPkey> rsa_private(const PrivateFile& pf) {
@@ -104,7 +97,7 @@ Result<EvpPkey> rsa_private(const PrivateFile& pf) {
         keep.emplace_back(BN_bin2bn(b->data(), static_cast<int>(b->size()), nullptr));
         OSSL_PARAM_BLD_push_BN(bld.get(), param, keep.back().get());
     }
-    return from_params("RSA", bld, EVP_PKEY_KEYPAIR);
+    return from_params("RSA", bld);
 }
 
 Result<EvpPkey> ec_private(const PrivateFile& pf, std::uint8_t algorithm) {
@@ -128,7 +121,7 @@ Result<EvpPkey> ec_private(const PrivateFile& pf, std::uint8_t algorithm) {
     OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, p256 ? "prime256v1" : "secp384r1", 0);
     OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_PRIV_KEY, d.get());
     OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, pub.data(), pub.size());
-    return from_params("EC", bld, EVP_PKEY_KEYPAIR);
+    return from_params("EC", bld);
 }
 
 Result<EvpPkey> eddsa_private(const PrivateFile& pf, std::uint8_t algorithm) {

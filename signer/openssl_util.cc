@@ -23,6 +23,18 @@ std::optional<dns::Bytes> bn_param_padded(EVP_PKEY* pkey, const char* name, int 
     return out;
 }
 
+EvpPkey pkey_from_params(const char* type, ParamBld& bld, int selection) {
+    using Params = std::unique_ptr<OSSL_PARAM, OsslFree<OSSL_PARAM_free>>;
+    Params params(OSSL_PARAM_BLD_to_param(bld.get()));
+    EvpPkeyCtx ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
+    EVP_PKEY* raw = nullptr;
+    if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
+        EVP_PKEY_fromdata(ctx.get(), &raw, selection, params.get()) != 1) {
+        return nullptr;
+    }
+    return EvpPkey(raw);
+}
+
 std::optional<dns::Bytes> bn_param(EVP_PKEY* pkey, const char* name) { return bn_param_padded(pkey, name, 0); }
 
 }  // namespace zw::signer

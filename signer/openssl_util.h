@@ -3,6 +3,7 @@
 
 #include <openssl/bn.h>
 #include <openssl/evp.h>
+#include <openssl/param_build.h>
 
 #include <memory>
 #include <optional>
@@ -19,6 +20,12 @@ struct OsslFree {
 using Bignum = std::unique_ptr<BIGNUM, OsslFree<BN_clear_free>>;
 using EvpPkeyCtx = std::unique_ptr<EVP_PKEY_CTX, OsslFree<EVP_PKEY_CTX_free>>;
 using EvpMdCtx = std::unique_ptr<EVP_MD_CTX, OsslFree<EVP_MD_CTX_free>>;
+using ParamBld = std::unique_ptr<OSSL_PARAM_BLD, OsslFree<OSSL_PARAM_BLD_free>>;
+using EvpPkey = std::unique_ptr<EVP_PKEY, OsslFree<EVP_PKEY_free>>;
+
+// Builds a key of the given OpenSSL type ("RSA", "EC") from the parameters pushed on bld;
+// selection is EVP_PKEY_KEYPAIR or EVP_PKEY_PUBLIC_KEY. nullptr on failure.
+[[nodiscard]] EvpPkey pkey_from_params(const char* type, ParamBld& bld, int selection);
 
 // The text of the most recent OpenSSL error, and clears the queue.
 [[nodiscard]] std::string openssl_error();
