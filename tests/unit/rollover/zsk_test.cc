@@ -81,6 +81,36 @@ TEST(ZskRollover, PrePublication_RFC7583_3_2_1) {
     EXPECT_EQ(*d.key(zsk2)->active_since - tact1, L);
 }
 
+TEST(ZskRollover, WaitingOnNamesGateSinceUntilAndWhy) {
+    Driver d = signed_zone(test_policy());
+    auto zsk1 = *d.first_key(Role::zsk);
+    const Instant tact1 = *d.key(zsk1)->active_since;
+    const Instant tpub2 = tact1 + *d.policy.zsk_lifetime - (Ipub + ps);
+    // Before: the ZSK waits for its successor's due time.
+    bool lifetime = false;
+    for (const auto& w : d.last.waiting_on)
+        lifetime = lifetime || (w.key == zsk1 && w.gate == Gate::time && w.until == tpub2);
+    EXPECT_TRUE(lifetime);
+    EXPECT_EQ(d.last.wake_at, tpub2);
+    d.run_until(tpub2 + 1s);
+    std::uint32_t zsk2 = 0;
+    for (const auto& k : d.zone.keys)
+        if (k.key.role == Role::zsk && k.key.id != zsk1) zsk2 = k.key.id;
+    const Wait* dnskey = nullptr;
+    const Wait* zrrsig = nullptr;
+    for (const auto& w : d.last.waiting_on) {
+        if (w.key == zsk2 && w.record == Record::dnskey) dnskey = &w;
+        if (w.key == zsk2 && w.record == Record::zrrsig) zrrsig = &w;
+    }
+    ASSERT_TRUE(dnskey && zrrsig);
+    EXPECT_EQ(dnskey->gate, Gate::time);
+    EXPECT_EQ(dnskey->since, tpub2);
+    EXPECT_EQ(dnskey->until, tpub2 + Ipub + ps);
+    EXPECT_EQ(zrrsig->gate, Gate::policy);
+    EXPECT_NE(zrrsig->why.find("pre-publication"), std::string::npos);
+    EXPECT_EQ(d.last.wake_at, tpub2 + Ipub + ps);
+}
+
 TEST(ZskRollover, DoubleSignature_RFC7583_3_2_2) {
     Policy p = test_policy();
     p.zsk_method = ZskMethod::double_signature;
