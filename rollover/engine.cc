@@ -121,6 +121,15 @@ std::optional<std::string> policy_blocks(const Policy& p, const ZoneState& z, co
                 return std::nullopt;
         }
     }
+    if (next == S::unretentive) {
+        // The swap equations (3c, 3d, 3g, 3h) assume every published version holds the old
+        // record or the new one: so the new one must be out before the old one goes, even
+        // where no DS makes it matter yet (caches outlive the moment a DS appears).
+        const KeyState* succ = find(z, k.successor);
+        if (succ && succ->key.algorithm == alg && applies(succ->key.role, r) &&
+            v(*succ, r) == S::hidden)
+            return fmt::format("its successor's {} goes out first", name(r));
+    }
     if (next == S::unretentive && r == Record::zrrsig && role == Role::zsk &&
         p.zsk_method == ZskMethod::double_signature) {
         const KeyState* succ = find(z, k.successor);

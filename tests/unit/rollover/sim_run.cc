@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <random>
 
+#include "rollover/timeline.h"
 #include "sim_world.h"
 
 namespace zw::rollover::sim {
@@ -21,6 +22,7 @@ std::string_view name(Kind k) {
         case Kind::algorithm: return "algorithm";
         case Kind::going_insecure: return "going-insecure";
         case Kind::emergency: return "emergency";
+        case Kind::lifetimes: return "lifetimes";
     }
     return "?";
 }
@@ -90,6 +92,14 @@ struct Runner {
             case Kind::first_signing:
             case Kind::going_insecure:
             case Kind::emergency: break;
+            case Kind::lifetimes: {
+                // Just above the lead time, so rollovers of both roles follow each other
+                // closely and overlap.
+                Timeline tl{policy, Seconds{600}, policy.parent.ds_ttl};
+                policy.zsk_lifetime = tl.successor_lead(Role::zsk) + pick(1, 2000);
+                policy.ksk_lifetime = tl.successor_lead(Role::ksk) + pick(1, 2000);
+                break;
+            }
         }
         wp.child_servers = static_cast<std::size_t>(pick(1, 4).count());
         wp.parent_servers = static_cast<std::size_t>(pick(1, 3).count());
@@ -177,6 +187,7 @@ struct Runner {
                 request(Role::ksk, RolloverRequest::emergency);
                 request(Role::zsk, RolloverRequest::emergency);
                 break;
+            case Kind::lifetimes: break;
         }
     }
 
@@ -185,6 +196,8 @@ struct Runner {
             if (std::ranges::any_of(zone.keys, [&](const KeyState& k) { return k.key.id == id; }))
                 return false;
         if (kind == Kind::going_insecure) return zone.keys.empty();
+        // Two scheduled successors of each role beyond the first KSK and ZSK.
+        if (kind == Kind::lifetimes) return zone.next_key_id > 7;
         return settled(zone);
     }
 
@@ -208,7 +221,7 @@ struct Runner {
         std::uniform_int_distribution<std::int64_t> probe_every(5, 60);
         const Seconds probe_interval{probe_every(rng)};
         Instant t = start;
-        bool triggered = kind == Kind::first_signing;
+        bool triggered = kind == Kind::first_signing || kind == Kind::lifetimes;
         std::optional<Instant> trigger_at;
         std::optional<Instant> finished_at;
         for (;;) {

@@ -20,11 +20,12 @@ enum class Kind {
     algorithm,
     going_insecure,
     emergency,
+    lifetimes,  // no operator: short lifetimes roll KSK and ZSK on schedule, overlapping
 };
 inline constexpr Kind all_kinds[] = {
     Kind::first_signing, Kind::zsk_pre_publication, Kind::zsk_double_signature,
     Kind::ksk_double_ksk, Kind::ksk_double_ds, Kind::ksk_double_rrset, Kind::csk,
-    Kind::algorithm, Kind::going_insecure, Kind::emergency};
+    Kind::algorithm, Kind::going_insecure, Kind::emergency, Kind::lifetimes};
 [[nodiscard]] std::string_view name(Kind k);
 
 struct RunResult {
