@@ -23,6 +23,7 @@ std::string_view name(Kind k) {
         case Kind::going_insecure: return "going-insecure";
         case Kind::emergency: return "emergency";
         case Kind::lifetimes: return "lifetimes";
+        case Kind::emergency_mid_rollover: return "emergency-mid-rollover";
     }
     return "?";
 }
@@ -91,7 +92,8 @@ struct Runner {
             case Kind::algorithm: policy.algorithm = 8; break;
             case Kind::first_signing:
             case Kind::going_insecure:
-            case Kind::emergency: break;
+            case Kind::emergency:
+            case Kind::emergency_mid_rollover: break;
             case Kind::lifetimes: {
                 // Just above the lead time, so rollovers of both roles follow each other
                 // closely and overlap.
@@ -188,6 +190,10 @@ struct Runner {
                 request(Role::zsk, RolloverRequest::emergency);
                 break;
             case Kind::lifetimes: break;
+            case Kind::emergency_mid_rollover:
+                request(Role::ksk, RolloverRequest::scheduled);
+                request(Role::zsk, RolloverRequest::scheduled);
+                break;
         }
     }
 
@@ -224,20 +230,41 @@ struct Runner {
         bool triggered = kind == Kind::first_signing || kind == Kind::lifetimes;
         std::optional<Instant> trigger_at;
         std::optional<Instant> finished_at;
+        std::optional<Instant> second_at;
+        bool second_done = false;
         for (;;) {
             if (!triggered && trigger_at && t >= *trigger_at) {
                 trigger(t);
                 triggered = true;
             }
+            if (kind == Kind::emergency_mid_rollover && triggered && !second_at)
+                second_at = t + pick(0, 600);
+            if (second_at && !second_done && t >= *second_at) {
+                // The successors, somewhere in their introduction, are compromised.
+                for (Role role : {Role::ksk, Role::zsk}) {
+                    KeyState* newest = nullptr;
+                    for (auto& k : zone.keys)
+                        if (k.key.role == role && k.goal == Goal::omnipresent) newest = &k;
+                    if (newest) {
+                        newest->request = RolloverRequest::emergency;
+                        must_go.push_back(newest->key.id);
+                    }
+                }
+                engine_log.emplace_back(t, "operator: emergency on the successors");
+                second_done = true;
+            }
             if (!finished_at) pass(t);
             if (!triggered && !trigger_at && settled(zone)) trigger_at = t + pick(0, 100);
-            if (!finished_at && triggered && finished()) finished_at = t;
+            if (!finished_at && triggered && finished() &&
+                (kind != Kind::emergency_mid_rollover || second_done))
+                finished_at = t;
 
             std::optional<Instant> next = last.wake_at;
             bool probing = std::ranges::any_of(
                 last.actions, [](const Action& a) { return std::holds_alternative<Probe>(a); });
             if (probing && (!next || t + probe_interval < *next)) next = t + probe_interval;
             if (trigger_at && !triggered && (!next || *trigger_at < *next)) next = trigger_at;
+            if (second_at && !second_done && (!next || *second_at < *next)) next = second_at;
             if (!next || *next <= t) next = t + Seconds{1};
             if (finished_at) {
                 // Keep checking until every cached copy made before the end has expired.
