@@ -20,17 +20,21 @@ S desired(Goal goal, S v) {
         case Goal::omnipresent:
             switch (v) {
                 case S::hidden:
-                case S::unretentive: return S::rumoured;
+                case S::unretentive:
+                    return S::rumoured;
                 case S::rumoured:
-                case S::omnipresent: return S::omnipresent;
+                case S::omnipresent:
+                    return S::omnipresent;
             }
             break;
         case Goal::hidden:
             switch (v) {
                 case S::rumoured:
-                case S::omnipresent: return S::unretentive;
+                case S::omnipresent:
+                    return S::unretentive;
                 case S::hidden:
-                case S::unretentive: return S::hidden;
+                case S::unretentive:
+                    return S::hidden;
             }
             break;
     }
@@ -57,14 +61,15 @@ std::optional<std::string> policy_blocks(const Policy& p, const ZoneState& z, co
     const Role role = k.key.role;
     const std::uint8_t alg = k.key.algorithm;
     auto others = [&](auto pred) {
-        return std::ranges::any_of(z.keys, [&](const KeyState& o) {
-            return o.key.id != k.key.id && pred(o);
-        });
+        return std::ranges::any_of(
+            z.keys, [&](const KeyState& o) { return o.key.id != k.key.id && pred(o); });
     };
     // The zone is signed with another algorithm and this one is still unknown to it.
-    bool new_algorithm =
-        !others([&](const KeyState& o) { return o.key.algorithm == alg && v(o, Record::dnskey) != S::hidden; }) &&
-        others([&](const KeyState& o) { return o.key.algorithm != alg && v(o, Record::dnskey) == S::omnipresent; });
+    bool new_algorithm = !others([&](const KeyState& o) {
+        return o.key.algorithm == alg && v(o, Record::dnskey) != S::hidden;
+    }) && others([&](const KeyState& o) {
+        return o.key.algorithm != alg && v(o, Record::dnskey) == S::omnipresent;
+    });
     const KeyState* pred = find(z, k.predecessor);
     bool rolls_same_alg = pred && pred->key.algorithm == alg;
 
@@ -73,9 +78,10 @@ std::optional<std::string> policy_blocks(const Policy& p, const ZoneState& z, co
             case Record::dnskey:
                 if (new_algorithm) {
                     // §4.1.4: signatures with the new algorithm first, then its DNSKEY.
-                    bool signed_new = role == Role::ksk
-                        ? others([&](const KeyState& o) { return o.key.algorithm == alg && v(o, Record::zrrsig) == S::omnipresent; })
-                        : v(k, Record::zrrsig) == S::omnipresent;
+                    bool signed_new = role == Role::ksk ? others([&](const KeyState& o) {
+                        return o.key.algorithm == alg && v(o, Record::zrrsig) == S::omnipresent;
+                    })
+                                                        : v(k, Record::zrrsig) == S::omnipresent;
                     if (!signed_new)
                         return "RFC 6781 §4.1.4: the zone must carry signatures of the new "
                                "algorithm everywhere before its DNSKEY";
@@ -115,7 +121,8 @@ std::optional<std::string> policy_blocks(const Policy& p, const ZoneState& z, co
                             break;
                     }
                 }
-                if (v(k, Record::dnskey) != S::omnipresent || v(k, Record::krrsig) != S::omnipresent)
+                if (v(k, Record::dnskey) != S::omnipresent ||
+                    v(k, Record::krrsig) != S::omnipresent)
                     return "the DS is submitted once the DNSKEY and its signature are in every "
                            "cache (RFC 7583 §3.3.1)";
                 return std::nullopt;
@@ -142,8 +149,10 @@ std::optional<std::string> policy_blocks(const Policy& p, const ZoneState& z, co
         // only double-KSK swaps the DS RRset in one step (RFC 7583 §3.3).
         const KeyState* succ = find(z, k.successor);
         if (succ && succ->key.algorithm == alg && v(*succ, Record::ds) != S::omnipresent)
-            return fmt::format("{} (RFC 7583 §3.3): the old DS stays until the new one is in "
-                               "every cache", name(p.ksk_method));
+            return fmt::format(
+                "{} (RFC 7583 §3.3): the old DS stays until the new one is in "
+                "every cache",
+                name(p.ksk_method));
     }
     if (next == S::unretentive && r == Record::zrrsig) {
         bool algorithm_leaves = !others([&](const KeyState& o) {
@@ -199,9 +208,9 @@ struct Pass {
             const Observation* o = confirmation(k, r, e, req);
             if (!o) {
                 std::string where = r == Record::ds ? "parent" : "child";
-                std::string why = fmt::format("waiting for every {} server to {} the {} of {}",
-                                              where, e == Expect::present ? "serve" : "stop serving",
-                                              name(r), key_name(k.key));
+                std::string why = fmt::format(
+                    "waiting for every {} server to {} the {} of {}", where,
+                    e == Expect::present ? "serve" : "stop serving", name(r), key_name(k.key));
                 if (auto f = latest_failure(k, r, e, req))
                     why += fmt::format("; last check {}: {}", format_instant(f->at), f->detail);
                 wait(k, r, Gate::observation, req, std::nullopt, std::move(why));
@@ -210,7 +219,8 @@ struct Pass {
             const S before = st.state;
             st.state = st.published ? S::rumoured : S::unretentive;
             st.since = o->at;
-            d.transitions.push_back(Transition{k.key.id, r, before, st.state, Cause::confirmed, o->at});
+            d.transitions.push_back(
+                Transition{k.key.id, r, before, st.state, Cause::confirmed, o->at});
             if (r == Record::ds && e == Expect::present) {
                 d.measured_dreg = o->at - req;  // RFC 7583 Dreg: submission → seen
                 z.observed_dreg = d.measured_dreg;
@@ -229,8 +239,9 @@ struct Pass {
         }
         auto vs = views(z.keys);
         if (auto why = unsafe(vs, k.key.id, r, next, z.going_insecure)) {
-            wait(k, r, Gate::safety, since, std::nullopt,
-                 fmt::format("{} {} -> {} would be unsafe: {}", name(r), name(v), name(next), *why));
+            wait(
+                k, r, Gate::safety, since, std::nullopt,
+                fmt::format("{} {} -> {} would be unsafe: {}", name(r), name(v), name(next), *why));
             return false;
         }
         switch (next) {
@@ -248,7 +259,8 @@ struct Pass {
                          "TTLds unknown: set parent.ds-ttl or wait for a DS check to report it");
                     return false;
                 }
-                if (hooks.skip_ds_removal_wait && r == Record::ds && next == S::hidden) w = Seconds{0};
+                if (hooks.skip_ds_removal_wait && r == Record::ds && next == S::hidden)
+                    w = Seconds{0};
                 Instant until = st.since + *w;
                 if (now < until) {
                     wait(k, r, Gate::time, st.since, until,
@@ -356,7 +368,8 @@ Decision advance(const Policy& policy, const ZoneState& state,
         }
         for (Record r : all_records)
             if (pending(k.at(r)))
-                d.actions.push_back(Probe{k.key, r, k.at(r).published ? Expect::present : Expect::absent});
+                d.actions.push_back(
+                    Probe{k.key, r, k.at(r).published ? Expect::present : Expect::absent});
     }
     // Keys with nothing left in any cache are deleted.
     std::erase_if(z.keys, [&](const KeyState& k) {
@@ -371,19 +384,26 @@ Decision advance(const Policy& policy, const ZoneState& state,
 
 std::string_view name(Gate g) {
     switch (g) {
-        case Gate::policy: return "policy";
-        case Gate::safety: return "safety";
-        case Gate::observation: return "observation";
-        case Gate::time: return "time";
+        case Gate::policy:
+            return "policy";
+        case Gate::safety:
+            return "safety";
+        case Gate::observation:
+            return "observation";
+        case Gate::time:
+            return "time";
     }
     return "?";
 }
 
 std::string_view name(Cause c) {
     switch (c) {
-        case Cause::decided: return "decided";
-        case Cause::confirmed: return "confirmed";
-        case Cause::waited: return "waited";
+        case Cause::decided:
+            return "decided";
+        case Cause::confirmed:
+            return "confirmed";
+        case Cause::waited:
+            return "waited";
     }
     return "?";
 }
@@ -399,7 +419,9 @@ std::string describe(const Action& a) {
             return fmt::format("generate-key id={} role={} alg={}", g.key.id, name(g.key.role),
                                g.key.algorithm);
         }
-        std::string operator()(const PublishDnskeySet& p) const { return "publish-dnskey " + keys(p.keys); }
+        std::string operator()(const PublishDnskeySet& p) const {
+            return "publish-dnskey " + keys(p.keys);
+        }
         std::string operator()(const SignWith& s) const {
             return "sign-with dnskey=" + keys(s.dnskey_signers) + " zone=" + keys(s.zone_signers);
         }
@@ -411,7 +433,9 @@ std::string describe(const Action& a) {
             return fmt::format("probe key={} {} {}", p.key.id, name(p.record),
                                p.expect == Expect::present ? "present" : "absent");
         }
-        std::string operator()(const PurgeKey& p) const { return fmt::format("purge-key id={}", p.key.id); }
+        std::string operator()(const PurgeKey& p) const {
+            return fmt::format("purge-key id={}", p.key.id);
+        }
     };
     return std::visit(V{}, a);
 }

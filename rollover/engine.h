@@ -66,8 +66,8 @@ struct Probe {
 struct PurgeKey {
     KeyRef key;  // every record hidden: delete the key material
 };
-using Action =
-    std::variant<GenerateKey, PublishDnskeySet, SignWith, PublishCdsSet, SubmitDsSet, Probe, PurgeKey>;
+using Action = std::variant<GenerateKey, PublishDnskeySet, SignWith, PublishCdsSet, SubmitDsSet,
+                            Probe, PurgeKey>;
 
 [[nodiscard]] std::string describe(const Action& a);
 
@@ -104,7 +104,7 @@ struct Decision {
     std::vector<Action> actions;
     std::vector<Wait> waiting_on;
     std::vector<Transition> transitions;
-    std::optional<Instant> wake_at;  // call again then (or when an observation arrives)
+    std::optional<Instant> wake_at;        // call again then (or when an observation arrives)
     std::optional<Seconds> measured_dreg;  // a DS submission was confirmed this pass
 };
 

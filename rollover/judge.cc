@@ -32,8 +32,8 @@ Observation judge(const Expectation& e, std::span<const ServerAnswer> answers, I
         }
         if (e.min_serial && (!a.serial || *a.serial < *e.min_serial)) {
             wrong = true;
-            note(a, fmt::format("serial {} older than {}", a.serial ? fmt::format("{}", *a.serial) : "?",
-                                *e.min_serial));
+            note(a, fmt::format("serial {} older than {}",
+                                a.serial ? fmt::format("{}", *a.serial) : "?", *e.min_serial));
             continue;
         }
         if (a.serves != (e.expect == Expect::present)) {
@@ -43,8 +43,10 @@ Observation judge(const Expectation& e, std::span<const ServerAnswer> answers, I
         }
         if (a.ttl) o.ttl = std::max(o.ttl.value_or(Seconds{0}), *a.ttl);
     }
-    if (silent) o.verdict = Verdict::unreachable;
-    else if (wrong) o.verdict = Verdict::refuted;
+    if (silent)
+        o.verdict = Verdict::unreachable;
+    else if (wrong)
+        o.verdict = Verdict::refuted;
     o.detail = problems.empty() ? fmt::format("all {} servers agree", answers.size()) : problems;
     if (o.verdict != Verdict::confirmed) o.ttl.reset();
     return o;

@@ -13,12 +13,12 @@
 namespace zw::rollover {
 
 struct ServerAnswer {
-    std::string server;                // "ns1.example.net/192.0.2.1"
-    bool answered = false;             // false: timeout, refused, SERVFAIL, ...
-    bool serves = false;               // the record is in the answer
-    bool validated = false;            // the answer validated from the trust anchor
+    std::string server;                   // "ns1.example.net/192.0.2.1"
+    bool answered = false;                // false: timeout, refused, SERVFAIL, ...
+    bool serves = false;                  // the record is in the answer
+    bool validated = false;               // the answer validated from the trust anchor
     std::optional<std::uint32_t> serial;  // SOA serial seen (child checks)
-    std::optional<Seconds> ttl;        // TTL of the RRset that was checked
+    std::optional<Seconds> ttl;           // TTL of the RRset that was checked
 };
 
 struct Expectation {

@@ -15,8 +15,8 @@ namespace zw::rollover {
 
 struct RecordStatus {
     RecordState state = RecordState::hidden;
-    Instant since{};               // when `state` was entered
-    bool published = false;        // what we tell the signer / the parent right now
+    Instant since{};                      // when `state` was entered
+    bool published = false;               // what we tell the signer / the parent right now
     std::optional<Instant> requested_at;  // when `published` last changed
 
     friend bool operator==(const RecordStatus&, const RecordStatus&) = default;

@@ -4,46 +4,62 @@ namespace zw::rollover {
 
 std::string_view name(Role r) {
     switch (r) {
-        case Role::ksk: return "ksk";
-        case Role::zsk: return "zsk";
-        case Role::csk: return "csk";
+        case Role::ksk:
+            return "ksk";
+        case Role::zsk:
+            return "zsk";
+        case Role::csk:
+            return "csk";
     }
     return "?";
 }
 
 std::string_view name(Record r) {
     switch (r) {
-        case Record::dnskey: return "dnskey";
-        case Record::krrsig: return "krrsig";
-        case Record::zrrsig: return "zrrsig";
-        case Record::ds: return "ds";
+        case Record::dnskey:
+            return "dnskey";
+        case Record::krrsig:
+            return "krrsig";
+        case Record::zrrsig:
+            return "zrrsig";
+        case Record::ds:
+            return "ds";
     }
     return "?";
 }
 
 std::string_view name(RecordState s) {
     switch (s) {
-        case RecordState::hidden: return "hidden";
-        case RecordState::rumoured: return "rumoured";
-        case RecordState::omnipresent: return "omnipresent";
-        case RecordState::unretentive: return "unretentive";
+        case RecordState::hidden:
+            return "hidden";
+        case RecordState::rumoured:
+            return "rumoured";
+        case RecordState::omnipresent:
+            return "omnipresent";
+        case RecordState::unretentive:
+            return "unretentive";
     }
     return "?";
 }
 
 std::string_view name(Goal g) {
     switch (g) {
-        case Goal::omnipresent: return "omnipresent";
-        case Goal::hidden: return "hidden";
+        case Goal::omnipresent:
+            return "omnipresent";
+        case Goal::hidden:
+            return "hidden";
     }
     return "?";
 }
 
 std::string_view name(RolloverRequest r) {
     switch (r) {
-        case RolloverRequest::none: return "none";
-        case RolloverRequest::scheduled: return "scheduled";
-        case RolloverRequest::emergency: return "emergency";
+        case RolloverRequest::none:
+            return "none";
+        case RolloverRequest::scheduled:
+            return "scheduled";
+        case RolloverRequest::emergency:
+            return "emergency";
     }
     return "?";
 }

@@ -14,8 +14,10 @@ namespace {
 
 std::vector<Role> wanted_roles(const Policy& p) {
     switch (p.roles) {
-        case Roles::ksk_zsk: return {Role::ksk, Role::zsk};
-        case Roles::csk: return {Role::csk};
+        case Roles::ksk_zsk:
+            return {Role::ksk, Role::zsk};
+        case Roles::csk:
+            return {Role::csk};
     }
     return {};
 }
@@ -90,8 +92,8 @@ void plan(const Policy& p, ZoneState& z, Instant now, Decision& out) {
     // Keys the policy no longer wants (another algorithm or role) leave once their
     // replacements exist; the safety gate holds them until the replacements are in use.
     for (auto& k : z.keys) {
-        bool wanted = k.key.algorithm == p.algorithm &&
-                      std::ranges::find(roles, k.key.role) != roles.end();
+        bool wanted =
+            k.key.algorithm == p.algorithm && std::ranges::find(roles, k.key.role) != roles.end();
         if (!wanted) k.goal = Goal::hidden;
     }
 }

@@ -36,25 +36,32 @@ std::string algorithm_mnemonic(std::uint8_t number) {
 
 std::string_view name(Roles r) {
     switch (r) {
-        case Roles::ksk_zsk: return "ksk+zsk";
-        case Roles::csk: return "csk";
+        case Roles::ksk_zsk:
+            return "ksk+zsk";
+        case Roles::csk:
+            return "csk";
     }
     return "?";
 }
 
 std::string_view name(ZskMethod m) {
     switch (m) {
-        case ZskMethod::pre_publication: return "pre-publication";
-        case ZskMethod::double_signature: return "double-signature";
+        case ZskMethod::pre_publication:
+            return "pre-publication";
+        case ZskMethod::double_signature:
+            return "double-signature";
     }
     return "?";
 }
 
 std::string_view name(KskMethod m) {
     switch (m) {
-        case KskMethod::double_ksk: return "double-ksk";
-        case KskMethod::double_ds: return "double-ds";
-        case KskMethod::double_rrset: return "double-rrset";
+        case KskMethod::double_ksk:
+            return "double-ksk";
+        case KskMethod::double_ds:
+            return "double-ds";
+        case KskMethod::double_rrset:
+            return "double-rrset";
     }
     return "?";
 }
@@ -81,8 +88,8 @@ Result<void> validate(const Policy& p) {
     // A lifetime shorter than the rollover it starts would need a successor before the
     // current key is even in use (RFC 7583 §3: Tpub(N+1) must not precede Tact(N)).
     Timeline t{p, std::nullopt, std::nullopt};
-    auto check_life = [&](std::string_view field, std::optional<Seconds> life, Role role)
-        -> Result<void> {
+    auto check_life = [&](std::string_view field, std::optional<Seconds> life,
+                          Role role) -> Result<void> {
         if (!life) return {};
         Seconds lead = t.successor_lead(role);
         if (*life <= lead)

@@ -47,12 +47,12 @@ struct Policy {
     KskMethod ksk_method = KskMethod::double_ds;
     ZskMethod zsk_method = ZskMethod::pre_publication;
 
-    Seconds dnskey_ttl{3600};         // TTLkey
-    Seconds max_zone_ttl{86400};      // TTLsig: the largest TTL of any signed RRset
-    Seconds propagation_delay{300};   // DprpC
-    Seconds sign_delay{0};            // Dsgn: time to re-sign the whole zone
-    Seconds publish_safety{3600};     // margin added to every introduction wait
-    Seconds retire_safety{3600};      // margin added to every withdrawal wait
+    Seconds dnskey_ttl{3600};        // TTLkey
+    Seconds max_zone_ttl{86400};     // TTLsig: the largest TTL of any signed RRset
+    Seconds propagation_delay{300};  // DprpC
+    Seconds sign_delay{0};           // Dsgn: time to re-sign the whole zone
+    Seconds publish_safety{3600};    // margin added to every introduction wait
+    Seconds retire_safety{3600};     // margin added to every withdrawal wait
     SignaturePolicy signatures;
     ParentPolicy parent;
 };

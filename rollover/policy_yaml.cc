@@ -20,8 +20,10 @@ Error at(const Ctx& c, const YAML::Node& n, std::string_view field, std::string_
     // yaml-cpp marks are 0-based; operators count lines from 1.
     auto m = n.Mark();
     std::optional<SourceLocation> where;
-    if (m.line >= 0) where = SourceLocation{c.file, static_cast<std::uint64_t>(m.line) + 1};
-    else where = SourceLocation{c.file, 0};
+    if (m.line >= 0)
+        where = SourceLocation{c.file, static_cast<std::uint64_t>(m.line) + 1};
+    else
+        where = SourceLocation{c.file, 0};
     return config_error(fmt::format("policy {}: {}: {}", c.policy, field, why), where);
 }
 
@@ -39,8 +41,7 @@ Result<Seconds> duration(const Ctx& c, const YAML::Node& n, std::string_view fie
 }
 
 // A lifetime may be "unlimited": the key then never rolls on schedule.
-Result<std::optional<Seconds>> lifetime(const Ctx& c, const YAML::Node& n,
-                                        std::string_view field) {
+Result<std::optional<Seconds>> lifetime(const Ctx& c, const YAML::Node& n, std::string_view field) {
     auto s = scalar(c, n, field);
     if (!s) return fail(s.error());
     if (*s == "unlimited") return std::optional<Seconds>{};
@@ -202,14 +203,13 @@ const std::vector<Field>& policy_fields() {
         {"csk", parse_csk},
         {"signatures",
          [](const Ctx& c, const YAML::Node& n, Policy& p) -> Result<void> {
-             return apply_map(
-                 c, n, "signatures",
-                 {{"validity", sig(&SignaturePolicy::validity, "signatures.validity")},
-                  {"refresh", sig(&SignaturePolicy::refresh, "signatures.refresh")},
-                  {"jitter", sig(&SignaturePolicy::jitter, "signatures.jitter")},
-                  {"inception-offset",
-                   sig(&SignaturePolicy::inception_offset, "signatures.inception-offset")}},
-                 p);
+             return apply_map(c, n, "signatures",
+                              {{"validity", sig(&SignaturePolicy::validity, "signatures.validity")},
+                               {"refresh", sig(&SignaturePolicy::refresh, "signatures.refresh")},
+                               {"jitter", sig(&SignaturePolicy::jitter, "signatures.jitter")},
+                               {"inception-offset", sig(&SignaturePolicy::inception_offset,
+                                                        "signatures.inception-offset")}},
+                              p);
          }},
         // NSEC/NSEC3 parameters belong to signer/, which reads them from the same map.
         {"denial", [](const Ctx&, const YAML::Node&, Policy&) -> Result<void> { return {}; }},
@@ -250,8 +250,8 @@ Result<std::map<std::string, Policy>> parse_policies_text(std::string_view text,
         YAML::Node root = YAML::Load(std::string(text));
         return parse_root(root, std::string(file));
     } catch (const YAML::Exception& e) {
-        return fail(config_error(e.msg, SourceLocation{std::string(file),
-                                                      static_cast<std::uint64_t>(e.mark.line) + 1}));
+        return fail(config_error(
+            e.msg, SourceLocation{std::string(file), static_cast<std::uint64_t>(e.mark.line) + 1}));
     }
 }
 
@@ -262,8 +262,8 @@ Result<std::map<std::string, Policy>> load_policies_file(const std::string& path
     } catch (const YAML::BadFile&) {
         return fail(config_error("cannot read policy file", SourceLocation{path, 0}));
     } catch (const YAML::Exception& e) {
-        return fail(config_error(
-            e.msg, SourceLocation{path, static_cast<std::uint64_t>(e.mark.line) + 1}));
+        return fail(
+            config_error(e.msg, SourceLocation{path, static_cast<std::uint64_t>(e.mark.line) + 1}));
     }
 }
 

@@ -18,6 +18,6 @@ namespace zw::rollover {
 
 // The same from text; `file` is only used in error messages.
 [[nodiscard]] Result<std::map<std::string, Policy>> parse_policies_text(std::string_view text,
-                                                                       std::string_view file);
+                                                                        std::string_view file);
 
 }  // namespace zw::rollover

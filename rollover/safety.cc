@@ -24,9 +24,8 @@ struct World {
     std::uint8_t alg;  // rules 2 and 3 hold per algorithm (RFC 6840 §5.11)
 
     bool exists(const Pattern& p) const {
-        return std::ranges::any_of(keys, [&](const KeyView& k) {
-            return k.algorithm == alg && match(k, p);
-        });
+        return std::ranges::any_of(
+            keys, [&](const KeyView& k) { return k.algorithm == alg && match(k, p); });
     }
     // A predecessor matching `pred` whose direct successor matches `succ`: the records of
     // the two are swapped in one RRset update, so every cached copy holds one of them
@@ -62,7 +61,7 @@ bool ds_hidden_or_chained(const World& w) {
 
 // Rule 2: the DNSKEY RRset validates from the DS RRset in every cache combination.
 bool rule2(const World& w) {
-    if (w.exists({O, O, any, O})) return true;                      // (3b)
+    if (w.exists({O, O, any, O})) return true;                       // (3b)
     if (w.exists_pair({O, O, any, U}, {O, O, any, R})) return true;  // (3c) DS swap
     // (3d) DNSKEY/KRRSIG swap under an omnipresent DS: each moves on its own.
     const Pattern preds[] = {{U, U, any, O}, {O, U, any, O}, {U, O, any, O}};
@@ -77,8 +76,8 @@ bool rule2(const World& w) {
 bool rule3(const World& w) {
     bool all_ds_hidden = std::ranges::none_of(
         w.keys, [&](const KeyView& k) { return k.algorithm == w.alg && k.s[DS] != H; });
-    if (all_ds_hidden) return true;                                  // insecure: no chain to keep
-    if (w.exists({O, any, O, any})) return true;                     // (3f)
+    if (all_ds_hidden) return true;               // insecure: no chain to keep
+    if (w.exists({O, any, O, any})) return true;  // (3f)
     if (w.exists_pair({U, any, O, any}, {R, any, O, any})) return true;  // (3g) DNSKEY swap
     if (w.exists_pair({O, any, U, any}, {O, any, R, any})) return true;  // (3h) ZRRSIG swap
     // (3i): each published DNSKEY has signatures everywhere from a key in its state.
@@ -102,8 +101,8 @@ std::vector<KeyView> views(std::span<const KeyState> keys) {
     return out;
 }
 
-std::optional<std::string> unsafe(std::span<const KeyView> keys, std::uint32_t key,
-                                  Record record, RecordState next, bool going_insecure) {
+std::optional<std::string> unsafe(std::span<const KeyView> keys, std::uint32_t key, Record record,
+                                  RecordState next, bool going_insecure) {
     auto it = std::ranges::find(keys, key, &KeyView::id);
     if (it == keys.end()) return "unknown key";
     std::vector<KeyView> after(keys.begin(), keys.end());

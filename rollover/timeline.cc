@@ -17,9 +17,12 @@ std::optional<Seconds> Timeline::IpubP() const {
 
 std::optional<Seconds> Timeline::L(Role role) const {
     switch (role) {
-        case Role::ksk: return p_.ksk_lifetime;
-        case Role::zsk: return p_.zsk_lifetime;
-        case Role::csk: return p_.csk_lifetime;
+        case Role::ksk:
+            return p_.ksk_lifetime;
+        case Role::zsk:
+            return p_.zsk_lifetime;
+        case Role::csk:
+            return p_.csk_lifetime;
     }
     return std::nullopt;
 }
@@ -48,17 +51,22 @@ Seconds Timeline::successor_lead(Role role) const {
     const Seconds ipubp = IpubP().value_or(DprpP());
     auto ksk_lead = [&] {
         switch (p_.ksk_method) {
-            case KskMethod::double_ksk: return IpubC() + ps + Dreg();
-            case KskMethod::double_ds: return Dreg() + ipubp + ps;
-            case KskMethod::double_rrset: return std::max(IpubC(), Dreg() + ipubp) + ps;
+            case KskMethod::double_ksk:
+                return IpubC() + ps + Dreg();
+            case KskMethod::double_ds:
+                return Dreg() + ipubp + ps;
+            case KskMethod::double_rrset:
+                return std::max(IpubC(), Dreg() + ipubp) + ps;
         }
         return IpubC() + ps + Dreg();
     };
     switch (role) {
         case Role::zsk:
             switch (p_.zsk_method) {
-                case ZskMethod::pre_publication: return Ipub() + ps;
-                case ZskMethod::double_signature: return std::max(Ipub(), Iret()) + ps;
+                case ZskMethod::pre_publication:
+                    return Ipub() + ps;
+                case ZskMethod::double_signature:
+                    return std::max(Ipub(), Iret()) + ps;
             }
             return Ipub() + ps;
         case Role::ksk:

@@ -20,7 +20,7 @@
 namespace zw::rollover {
 
 class Timeline {
-public:
+  public:
     // observed_dreg: submission → first confirmation at every parent server, as last
     // measured for this zone. observed_ds_ttl: the DS TTL served by the parent.
     Timeline(const Policy& policy, std::optional<Seconds> observed_dreg,
@@ -65,10 +65,9 @@ public:
     [[nodiscard]] Seconds successor_lead(Role role) const;
 
     // Tpub(N+1) for a key active since `activated`; empty if the role never rolls.
-    [[nodiscard]] std::optional<Instant> successor_publish_time(Role role,
-                                                               Instant activated) const;
+    [[nodiscard]] std::optional<Instant> successor_publish_time(Role role, Instant activated) const;
 
-private:
+  private:
     const Policy& p_;
     std::optional<Seconds> dreg_;
     std::optional<Seconds> observed_ds_ttl_;

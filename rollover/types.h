@@ -18,8 +18,8 @@ enum class Role { ksk, zsk, csk };
 // Rollover"; BIND keymgr): its DNSKEY, its signature over the DNSKEY RRset (KRRSIG), its
 // signatures over the zone data (ZRRSIG) and its DS at the parent.
 enum class Record { dnskey, krrsig, zrrsig, ds };
-inline constexpr std::array<Record, 4> all_records{Record::dnskey, Record::krrsig,
-                                                   Record::zrrsig, Record::ds};
+inline constexpr std::array<Record, 4> all_records{Record::dnskey, Record::krrsig, Record::zrrsig,
+                                                   Record::ds};
 [[nodiscard]] constexpr std::size_t index(Record r) { return static_cast<std::size_t>(r); }
 
 // hidden:      no resolver can have it cached
@@ -34,8 +34,8 @@ enum class Goal { omnipresent, hidden };
 enum class RolloverRequest { none, scheduled, emergency };
 
 struct KeyRef {
-    std::uint32_t id = 0;          // unique per zone, assigned by the engine
-    std::uint8_t algorithm = 0;    // DNSSEC algorithm number (RFC 8624)
+    std::uint32_t id = 0;        // unique per zone, assigned by the engine
+    std::uint8_t algorithm = 0;  // DNSSEC algorithm number (RFC 8624)
     Role role = Role::zsk;
     std::optional<std::uint16_t> tag;  // known once the executor generated the key
 

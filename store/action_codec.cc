@@ -76,7 +76,9 @@ std::string encode(const Action& a) {
             return fmt::format("generate-key {} {}", key(g.key),
                                g.predecessor ? fmt::format("{}", *g.predecessor) : "-");
         }
-        std::string operator()(const PublishDnskeySet& p) const { return "publish-dnskey " + keys(p.keys); }
+        std::string operator()(const PublishDnskeySet& p) const {
+            return "publish-dnskey " + keys(p.keys);
+        }
         std::string operator()(const SignWith& s) const {
             return fmt::format("sign-with {} {}", keys(s.dnskey_signers), keys(s.zone_signers));
         }
@@ -94,7 +96,9 @@ std::string encode(const Action& a) {
 }
 
 Result<Action> decode(std::string_view line) {
-    auto bad = [&] { return fail(internal_error(fmt::format("cannot decode stored action '{}'", line))); };
+    auto bad = [&] {
+        return fail(internal_error(fmt::format("cannot decode stored action '{}'", line)));
+    };
     auto f = split(line, ' ');
     const auto kind = f[0];
     if (kind == "generate-key" && f.size() == 3) {

@@ -127,14 +127,17 @@ Result<int> migrate(sql::Db& db, std::optional<int> target) {
     auto have = schema_version(db);
     if (!have) return have;
     if (*have > latest_schema_version())
-        return fail(config_error(fmt::format("state database has schema {}, newer than this "
-                                             "zonewarden ({}); upgrade zonewarden",
-                                             *have, latest_schema_version())));
+        return fail(
+            config_error(fmt::format("state database has schema {}, newer than this "
+                                     "zonewarden ({}); upgrade zonewarden",
+                                     *have, latest_schema_version())));
     for (int v = *have + 1; v <= want; ++v) {
         auto tx = sql::Transaction::begin(db);
         if (!tx) return fail(tx.error());
-        if (auto r = db.exec(migrations[static_cast<std::size_t>(v - 1)]); !r) return fail(r.error());
-        if (auto r = db.exec(fmt::format("PRAGMA user_version = {}", v)); !r) return fail(r.error());
+        if (auto r = db.exec(migrations[static_cast<std::size_t>(v - 1)]); !r)
+            return fail(r.error());
+        if (auto r = db.exec(fmt::format("PRAGMA user_version = {}", v)); !r)
+            return fail(r.error());
         if (auto r = tx->commit(); !r) return fail(r.error());
     }
     return std::max(*have, want);

@@ -22,7 +22,7 @@ using DbHandle = std::unique_ptr<sqlite3, Free<sqlite3_close_v2>>;
 using StmtHandle = std::unique_ptr<sqlite3_stmt, Free<sqlite3_finalize>>;
 
 class Stmt {
-public:
+  public:
     Stmt(sqlite3* db, StmtHandle s) : db_(db), s_(std::move(s)) {}
     Stmt& bind(int i, std::int64_t v);
     Stmt& bind(int i, std::string_view v);
@@ -36,13 +36,13 @@ public:
     [[nodiscard]] std::optional<std::int64_t> opt_i64(int col) const;
     [[nodiscard]] std::string text(int col) const;
 
-private:
+  private:
     sqlite3* db_;
     StmtHandle s_;
 };
 
 class Db {
-public:
+  public:
     static Result<Db> open(const std::string& path, bool read_only);
     [[nodiscard]] Result<void> exec(std::string_view sql);
     [[nodiscard]] Result<Stmt> prepare(std::string_view sql);
@@ -50,21 +50,21 @@ public:
     [[nodiscard]] sqlite3* raw() const { return db_.get(); }
     [[nodiscard]] Error error(std::string_view what) const;
 
-private:
+  private:
     explicit Db(DbHandle h) : db_(std::move(h)) {}
     DbHandle db_;
 };
 
 // BEGIN IMMEDIATE takes the write lock up front, so two writers never deadlock halfway.
 class Transaction {
-public:
+  public:
     static Result<Transaction> begin(Db& db);
     Transaction(Transaction&& o) noexcept : db_(o.db_), open_(o.open_) { o.open_ = false; }
     Transaction& operator=(Transaction&&) = delete;
     ~Transaction();
     [[nodiscard]] Result<void> commit();
 
-private:
+  private:
     explicit Transaction(Db& db) : db_(&db) {}
     Db* db_;
     bool open_ = true;

@@ -79,8 +79,8 @@ Result<Store> Store::open(const std::string& path, Mode mode, std::optional<int>
     if (writer) {
         // WAL: readers see the last commit and never block the writer (or each other);
         // synchronous=FULL makes a committed decision survive power loss.
-        for (auto pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
-                            "PRAGMA foreign_keys=ON"})
+        for (auto pragma :
+             {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"})
             if (auto r = db->exec(pragma); !r) return fail(r.error());
         if (auto r = migrate(*db, schema_target); !r) return fail(r.error());
     } else {
@@ -88,8 +88,8 @@ Result<Store> Store::open(const std::string& path, Mode mode, std::optional<int>
         if (!v) return fail(v.error());
         if (*v != latest_schema_version())
             return fail(config_error(fmt::format(
-                "state database {} has schema {}, expected {}: run a writer (tick) first", path,
-                *v, latest_schema_version())));
+                "state database {} has schema {}, expected {}: run a writer (tick) first", path, *v,
+                latest_schema_version())));
     }
     return Store(std::make_unique<Impl>(Impl{std::move(*db), std::move(lock), writer}));
 }
@@ -105,8 +105,9 @@ Result<std::int64_t> Store::add_zone(std::string_view zone, std::string_view ten
     if (!t) return fail(t.error());
     t->bind(1, tenant);
     if (auto r = t->run(); !r) return fail(r.error());
-    auto z = db.prepare("INSERT INTO zones (name, tenant_id, policy) "
-                        "SELECT ?1, id, ?3 FROM tenants WHERE name = ?2");
+    auto z = db.prepare(
+        "INSERT INTO zones (name, tenant_id, policy) "
+        "SELECT ?1, id, ?3 FROM tenants WHERE name = ?2");
     if (!z) return fail(z.error());
     z->bind(1, zone).bind(2, tenant).bind(3, policy);
     if (auto r = z->run(); !r)
@@ -121,8 +122,9 @@ Result<std::int64_t> Store::add_zone(std::string_view zone, std::string_view ten
 }
 
 Result<std::vector<ZoneInfo>> Store::zones() {
-    auto st = impl_->db.prepare("SELECT z.name, t.name, z.policy FROM zones z "
-                                "JOIN tenants t ON t.id = z.tenant_id ORDER BY z.name");
+    auto st = impl_->db.prepare(
+        "SELECT z.name, t.name, z.policy FROM zones z "
+        "JOIN tenants t ON t.id = z.tenant_id ORDER BY z.name");
     if (!st) return fail(st.error());
     std::vector<ZoneInfo> out;
     for (;;) {
@@ -147,17 +149,20 @@ Result<void> Store::record_observation(std::string_view zone, const Observation&
     auto& db = impl_->db;
     auto id = zone_id(db, zone);
     if (!id) return fail(id.error());
-    auto st = db.prepare("INSERT INTO observations (zone_id, key_id, record, expect, at, verdict, "
-                         "ttl, detail) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)");
+    auto st = db.prepare(
+        "INSERT INTO observations (zone_id, key_id, record, expect, at, verdict, "
+        "ttl, detail) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)");
     if (!st) return fail(st.error());
-    std::string_view verdict = o.verdict == Verdict::confirmed   ? "confirmed"
+    std::string_view verdict = o.verdict == Verdict::confirmed ? "confirmed"
                                : o.verdict == Verdict::refuted ? "refuted"
                                                                : "unreachable";
     st->bind(1, *id).bind(2, std::int64_t{o.key}).bind(3, name(o.record));
     st->bind(4, o.expect == Expect::present ? "present" : "absent").bind(5, secs(o.at));
     st->bind(6, verdict);
-    if (o.ttl) st->bind(7, o.ttl->count());
-    else st->bind_null(7);
+    if (o.ttl)
+        st->bind(7, o.ttl->count());
+    else
+        st->bind_null(7);
     st->bind(8, o.detail);
     return st->run();
 }
@@ -166,8 +171,9 @@ Result<std::vector<Observation>> Store::observations(std::string_view zone, Inst
     auto& db = impl_->db;
     auto id = zone_id(db, zone);
     if (!id) return fail(id.error());
-    auto st = db.prepare("SELECT key_id, record, expect, at, verdict, ttl, detail FROM observations "
-                         "WHERE zone_id = ?1 AND at >= ?2 ORDER BY at, id");
+    auto st = db.prepare(
+        "SELECT key_id, record, expect, at, verdict, ttl, detail FROM observations "
+        "WHERE zone_id = ?1 AND at >= ?2 ORDER BY at, id");
     if (!st) return fail(st.error());
     st->bind(1, *id).bind(2, secs(since));
     std::vector<Observation> out;
@@ -199,14 +205,16 @@ Result<std::int64_t> Store::commit_decision(std::string_view zone, Instant now, 
     auto id = zone_id(db, zone);
     if (!id) return fail(id.error());
     if (auto r = save_zone_state(db, *id, d.next, now); !r) return fail(r.error());
-    auto dec = db.prepare("INSERT INTO decisions (zone_id, at, wake_at, waiting_on) VALUES (?1,?2,?3,?4)");
+    auto dec =
+        db.prepare("INSERT INTO decisions (zone_id, at, wake_at, waiting_on) VALUES (?1,?2,?3,?4)");
     if (!dec) return fail(dec.error());
     std::optional<std::int64_t> wake;
     if (d.wake_at) wake = secs(*d.wake_at);
     dec->bind(1, *id).bind(2, secs(now)).bind(3, wake).bind(4, waiting_summary(d));
     if (auto r = dec->run(); !r) return fail(r.error());
     std::int64_t decision = db.last_insert_id();
-    auto act = db.prepare("INSERT INTO actions (decision_id, zone_id, seq, payload) VALUES (?1,?2,?3,?4)");
+    auto act =
+        db.prepare("INSERT INTO actions (decision_id, zone_id, seq, payload) VALUES (?1,?2,?3,?4)");
     if (!act) return fail(act.error());
     std::int64_t seq = 0;
     for (const auto& a : d.actions) {
@@ -223,7 +231,9 @@ Result<std::int64_t> Store::commit_decision(std::string_view zone, Instant now, 
             !r)
             return fail(r.error());
     if (d.measured_dreg)
-        if (auto r = append_audit(db, now, zone, "dreg-measured", format_duration(*d.measured_dreg)); !r)
+        if (auto r =
+                append_audit(db, now, zone, "dreg-measured", format_duration(*d.measured_dreg));
+            !r)
             return fail(r.error());
     if (auto r = tx->commit(); !r) return fail(r.error());
     return decision;
@@ -233,8 +243,9 @@ Result<std::vector<PendingAction>> Store::pending_actions(std::string_view zone)
     auto& db = impl_->db;
     auto id = zone_id(db, zone);
     if (!id) return fail(id.error());
-    auto st = db.prepare("SELECT id, decision_id, payload FROM actions WHERE zone_id = ?1 AND "
-                         "done_at IS NULL ORDER BY decision_id, seq");
+    auto st = db.prepare(
+        "SELECT id, decision_id, payload FROM actions WHERE zone_id = ?1 AND "
+        "done_at IS NULL ORDER BY decision_id, seq");
     if (!st) return fail(st.error());
     st->bind(1, *id);
     std::vector<PendingAction> out;
@@ -262,8 +273,10 @@ Result<void> update_key(sql::Db& db, std::string_view zone, std::uint32_t key, I
     if (!tx) return fail(tx.error());
     auto id = zone_id(db, zone);
     if (!id) return fail(id.error());
-    auto st = db.prepare(fmt::format("UPDATE keys SET {} = ?3 WHERE zone_id = ?1 AND key_id = ?2 "
-                                     "AND removed IS NULL", set));
+    auto st =
+        db.prepare(fmt::format("UPDATE keys SET {} = ?3 WHERE zone_id = ?1 AND key_id = ?2 "
+                               "AND removed IS NULL",
+                               set));
     if (!st) return fail(st.error());
     st->bind(1, *id).bind(2, std::int64_t{key}).bind(3, value);
     if (auto r = st->run(); !r) return r;
@@ -304,8 +317,9 @@ Result<void> Store::record_submission(std::string_view zone, Instant at, std::st
     if (!tx) return fail(tx.error());
     auto id = zone_id(db, zone);
     if (!id) return fail(id.error());
-    auto st = db.prepare("INSERT INTO submissions (zone_id, at, registrar, ds_set, result) "
-                         "VALUES (?1,?2,?3,?4,?5)");
+    auto st = db.prepare(
+        "INSERT INTO submissions (zone_id, at, registrar, ds_set, result) "
+        "VALUES (?1,?2,?3,?4,?5)");
     if (!st) return fail(st.error());
     st->bind(1, *id).bind(2, secs(at)).bind(3, registrar).bind(4, ds_set).bind(5, result);
     if (auto r = st->run(); !r) return r;
@@ -317,8 +331,9 @@ Result<void> Store::record_submission(std::string_view zone, Instant at, std::st
 }
 
 Result<std::vector<AuditEntry>> Store::audit(std::string_view zone) {
-    auto st = impl_->db.prepare("SELECT id, at, zone, event, detail FROM audit_log WHERE zone = ?1 "
-                                "ORDER BY id");
+    auto st = impl_->db.prepare(
+        "SELECT id, at, zone, event, detail FROM audit_log WHERE zone = ?1 "
+        "ORDER BY id");
     if (!st) return fail(st.error());
     st->bind(1, zone);
     std::vector<AuditEntry> out;
@@ -326,8 +341,8 @@ Result<std::vector<AuditEntry>> Store::audit(std::string_view zone) {
         auto row = st->step();
         if (!row) return fail(row.error());
         if (!*row) return out;
-        out.push_back(AuditEntry{st->i64(0), Instant{Seconds{st->i64(1)}}, st->text(2),
-                                 st->text(3), st->text(4)});
+        out.push_back(AuditEntry{st->i64(0), Instant{Seconds{st->i64(1)}}, st->text(2), st->text(3),
+                                 st->text(4)});
     }
 }
 

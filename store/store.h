@@ -46,7 +46,7 @@ struct ZoneInfo {
 };
 
 class Store {
-public:
+  public:
     enum class Mode { writer, reader };
 
     // Creates and migrates the database for a writer; a reader opens it read-only.
@@ -67,7 +67,7 @@ public:
     [[nodiscard]] Result<void> record_observation(std::string_view zone,
                                                   const rollover::Observation& o);
     [[nodiscard]] Result<std::vector<rollover::Observation>> observations(std::string_view zone,
-                                                                         Instant since);
+                                                                          Instant since);
 
     // One transaction: the next states, the decision, its actions as pending, audit rows
     // for every transition and action. Returns the decision id.
@@ -85,12 +85,11 @@ public:
     [[nodiscard]] Result<void> set_going_insecure(std::string_view zone, Instant now);
     [[nodiscard]] Result<void> record_submission(std::string_view zone, Instant at,
                                                  std::string_view registrar,
-                                                 std::string_view ds_set,
-                                                 std::string_view result);
+                                                 std::string_view ds_set, std::string_view result);
 
     [[nodiscard]] Result<std::vector<AuditEntry>> audit(std::string_view zone);
 
-private:
+  private:
     struct Impl;
     explicit Store(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;

@@ -39,8 +39,9 @@ Result<std::int64_t> zone_id(sql::Db& db, std::string_view zone) {
 Result<ZoneState> load_zone_state(sql::Db& db, std::int64_t zone) {
     ZoneState z;
     {
-        auto st = db.prepare("SELECT going_insecure, observed_dreg, observed_ds_ttl, next_key_id "
-                             "FROM zones WHERE id = ?1");
+        auto st = db.prepare(
+            "SELECT going_insecure, observed_dreg, observed_ds_ttl, next_key_id "
+            "FROM zones WHERE id = ?1");
         if (!st) return fail(st.error());
         st->bind(1, zone);
         auto row = st->step();
@@ -77,8 +78,9 @@ Result<ZoneState> load_zone_state(sql::Db& db, std::int64_t zone) {
         if (auto t = st->opt_i64(8)) k.successor = static_cast<std::uint32_t>(*t);
         z.keys.push_back(k);
     }
-    auto rs = db.prepare("SELECT key_id, record, state, since, published, requested_at "
-                         "FROM record_states WHERE zone_id = ?1");
+    auto rs = db.prepare(
+        "SELECT key_id, record, state, since, published, requested_at "
+        "FROM record_states WHERE zone_id = ?1");
     if (!rs) return fail(rs.error());
     rs->bind(1, zone);
     for (;;) {
@@ -102,8 +104,9 @@ Result<ZoneState> load_zone_state(sql::Db& db, std::int64_t zone) {
 }
 
 Result<void> save_zone_state(sql::Db& db, std::int64_t zone, const ZoneState& z, Instant now) {
-    auto up = db.prepare("UPDATE zones SET going_insecure = ?2, observed_dreg = ?3, "
-                         "observed_ds_ttl = ?4, next_key_id = ?5 WHERE id = ?1");
+    auto up = db.prepare(
+        "UPDATE zones SET going_insecure = ?2, observed_dreg = ?3, "
+        "observed_ds_ttl = ?4, next_key_id = ?5 WHERE id = ?1");
     if (!up) return fail(up.error());
     up->bind(1, zone).bind(2, std::int64_t{z.going_insecure}).bind(3, opt(z.observed_dreg));
     up->bind(4, opt(z.observed_ds_ttl)).bind(5, std::int64_t{z.next_key_id});
@@ -117,7 +120,8 @@ Result<void> save_zone_state(sql::Db& db, std::int64_t zone, const ZoneState& z,
 
     auto key = db.prepare(
         "INSERT INTO keys (zone_id, key_id, algorithm, role, tag, goal, created, active_since, "
-        "predecessor, successor, request, removed) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,NULL) "
+        "predecessor, successor, request, removed) VALUES "
+        "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,NULL) "
         "ON CONFLICT (zone_id, key_id) DO UPDATE SET tag = ?5, goal = ?6, active_since = ?8, "
         "predecessor = ?9, successor = ?10, request = ?11, removed = NULL");
     if (!key) return fail(key.error());
@@ -129,8 +133,10 @@ Result<void> save_zone_state(sql::Db& db, std::int64_t zone, const ZoneState& z,
     for (const auto& k : z.keys) {
         key->bind(1, zone).bind(2, std::int64_t{k.key.id}).bind(3, std::int64_t{k.key.algorithm});
         key->bind(4, name(k.key.role));
-        if (k.key.tag) key->bind(5, std::int64_t{*k.key.tag});
-        else key->bind_null(5);
+        if (k.key.tag)
+            key->bind(5, std::int64_t{*k.key.tag});
+        else
+            key->bind_null(5);
         key->bind(6, name(k.goal)).bind(7, secs(k.created)).bind(8, opt(k.active_since));
         key->bind(9, opt(k.predecessor)).bind(10, opt(k.successor)).bind(11, name(k.request));
         if (auto r = key->run(); !r) return r;

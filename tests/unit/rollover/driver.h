@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <functional>
-#include <stdexcept>
 #include <optional>
+#include <stdexcept>
 #include <vector>
 
 #include "base/clock.h"
@@ -47,11 +47,11 @@ struct Driver {
                 } else if (auto* p = std::get_if<Probe>(&a)) {
                     bool ok = world(*p, now());
                     if (already_observed(*p)) continue;
-                    observations.push_back(Observation{
-                        p->key.id, p->record, p->expect, now(),
-                        ok ? Verdict::confirmed : Verdict::refuted,
-                        p->record == Record::ds ? ds_ttl_served : std::nullopt,
-                        ok ? "all servers agree" : "ns2: not served"});
+                    observations.push_back(
+                        Observation{p->key.id, p->record, p->expect, now(),
+                                    ok ? Verdict::confirmed : Verdict::refuted,
+                                    p->record == Record::ds ? ds_ttl_served : std::nullopt,
+                                    ok ? "all servers agree" : "ns2: not served"});
                     acted = acted || ok;
                 }
             }

@@ -12,13 +12,13 @@ using S = RecordState;
 inline Policy test_policy() {
     Policy p;
     p.algorithm = 13;
-    p.dnskey_ttl = 1000s;         // TTLkey
-    p.propagation_delay = 100s;   // Dprp
-    p.max_zone_ttl = 5000s;       // TTLsig
-    p.sign_delay = 0s;            // Dsgn
+    p.dnskey_ttl = 1000s;        // TTLkey
+    p.propagation_delay = 100s;  // Dprp
+    p.max_zone_ttl = 5000s;      // TTLsig
+    p.sign_delay = 0s;           // Dsgn
     p.publish_safety = 10s;
     p.retire_safety = 20s;
-    p.parent.ds_ttl = 7000s;      // TTLds
+    p.parent.ds_ttl = 7000s;            // TTLds
     p.parent.propagation_delay = 300s;  // DprpP
     p.zsk_lifetime = Seconds{30 * 86400};
     p.ksk_lifetime = Seconds{365 * 86400};
@@ -27,7 +27,7 @@ inline Policy test_policy() {
     return p;
 }
 
-constexpr Seconds Ipub = 100s + 1000s;      // Dprp + TTLkey
+constexpr Seconds Ipub = 100s + 1000s;       // Dprp + TTLkey
 constexpr Seconds Iret = 0s + 100s + 5000s;  // Dsgn + Dprp + TTLsig
 constexpr Seconds IpubP = 300s + 7000s;      // DprpP + TTLds
 constexpr Seconds ps = 10s, rs = 20s;        // publish / retire safety

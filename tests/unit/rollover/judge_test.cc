@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "rollover/judge.h"
+
+#include <gtest/gtest.h>
 
 namespace zw::rollover {
 namespace {

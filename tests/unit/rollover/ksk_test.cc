@@ -106,8 +106,7 @@ TEST(CskRollover, DoubleKsk_ZoneSignaturesAndDsSwapTogether) {
     // The old DNSKEY waits for both the old signatures (Iret) and the old DS (IretP).
     EXPECT_EQ(d.when(csk1, Record::zrrsig, S::hidden), tact1 + L + Iret + rs);
     EXPECT_EQ(d.when(csk1, Record::ds, S::hidden), tact1 + L + IpubP + rs);
-    EXPECT_EQ(d.when(csk1, Record::dnskey, S::unretentive),
-              tact1 + L + std::max(Iret, IpubP) + rs);
+    EXPECT_EQ(d.when(csk1, Record::dnskey, S::unretentive), tact1 + L + std::max(Iret, IpubP) + rs);
     EXPECT_TRUE(d.purged(csk1));
 }
 

@@ -74,17 +74,18 @@ TEST(PolicyYaml, BadDurationNamesFileLineAndField) {
 }
 
 TEST(PolicyYaml, UnknownFieldIsAnError) {
-    expect_error("policies:\n  p:\n    dnskey-tll: 1h\n", "zw.yaml:3:", "dnskey-tll: unknown field");
+    expect_error("policies:\n  p:\n    dnskey-tll: 1h\n",
+                 "zw.yaml:3:", "dnskey-tll: unknown field");
 }
 
 TEST(PolicyYaml, UnknownMethodListsTheChoices) {
-    expect_error("policies:\n  p:\n    ksk:\n      method: triple-ds\n", "zw.yaml:4:",
-                 "one of double-ksk, double-ds, double-rrset");
+    expect_error("policies:\n  p:\n    ksk:\n      method: triple-ds\n",
+                 "zw.yaml:4:", "one of double-ksk, double-ds, double-rrset");
 }
 
 TEST(PolicyYaml, RegistrationDelayIsObservedNotConfigured) {
-    expect_error("policies:\n  p:\n    parent: { registration-delay: 1d }\n", "zw.yaml:3:",
-                 "parent.registration-delay");
+    expect_error("policies:\n  p:\n    parent: { registration-delay: 1d }\n",
+                 "zw.yaml:3:", "parent.registration-delay");
 }
 
 TEST(PolicyYaml, UnknownAlgorithm) {
@@ -101,15 +102,15 @@ TEST(PolicyYaml, SyntaxErrorReportsLine) {
 }
 
 TEST(PolicyValidate, RefreshMustBeShorterThanValidity) {
-    expect_error("policies:\n  p:\n    signatures: { validity: 5d, refresh: 6d }\n", "zw.yaml:2:",
-                 "signatures.refresh: must be shorter than signatures.validity");
+    expect_error("policies:\n  p:\n    signatures: { validity: 5d, refresh: 6d }\n",
+                 "zw.yaml:2:", "signatures.refresh: must be shorter than signatures.validity");
 }
 
 TEST(PolicyValidate, LifetimeShorterThanTheRolloverItNeeds) {
     // Ipub = 5m + 1h, publish-safety 1h: a ZSK living 1h would need its successor
     // published before it is even active.
-    expect_error("policies:\n  p:\n    zsk: { lifetime: 1h }\n", "zw.yaml:2:",
-                 "zsk.lifetime: 1h is not longer than the rollover lead time 2h5m");
+    expect_error("policies:\n  p:\n    zsk: { lifetime: 1h }\n",
+                 "zw.yaml:2:", "zsk.lifetime: 1h is not longer than the rollover lead time 2h5m");
 }
 
 TEST(PolicyValidate, UnlimitedLifetimeNeverRolls) {

@@ -51,7 +51,8 @@ TEST(SafetyPropertyCanFail, SkippingTheDsRemovalWaitIsCaught) {
         EXPECT_NE(failure->report.find("fails to validate"), std::string::npos);
         EXPECT_NE(failure->report.find("timeline"), std::string::npos);
         EXPECT_NE(failure->report.find("engine: key"), std::string::npos);
-        std::cout << "counterexample found as expected:\n" << failure->report.substr(0, 3000) << "\n";
+        std::cout << "counterexample found as expected:\n"
+                  << failure->report.substr(0, 3000) << "\n";
     }
 }
 

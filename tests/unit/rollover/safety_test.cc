@@ -1,8 +1,8 @@
 // The safety gate on hand-built states: each equation allows what it should and refuses
 // what would break a cache combination.
-#include <gtest/gtest.h>
-
 #include "rollover/safety.h"
+
+#include <gtest/gtest.h>
 
 namespace zw::rollover {
 namespace {

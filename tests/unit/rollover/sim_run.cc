@@ -12,18 +12,30 @@ namespace zw::rollover::sim {
 
 std::string_view name(Kind k) {
     switch (k) {
-        case Kind::first_signing: return "first-signing";
-        case Kind::zsk_pre_publication: return "zsk-pre-publication";
-        case Kind::zsk_double_signature: return "zsk-double-signature";
-        case Kind::ksk_double_ksk: return "ksk-double-ksk";
-        case Kind::ksk_double_ds: return "ksk-double-ds";
-        case Kind::ksk_double_rrset: return "ksk-double-rrset";
-        case Kind::csk: return "csk";
-        case Kind::algorithm: return "algorithm";
-        case Kind::going_insecure: return "going-insecure";
-        case Kind::emergency: return "emergency";
-        case Kind::lifetimes: return "lifetimes";
-        case Kind::emergency_mid_rollover: return "emergency-mid-rollover";
+        case Kind::first_signing:
+            return "first-signing";
+        case Kind::zsk_pre_publication:
+            return "zsk-pre-publication";
+        case Kind::zsk_double_signature:
+            return "zsk-double-signature";
+        case Kind::ksk_double_ksk:
+            return "ksk-double-ksk";
+        case Kind::ksk_double_ds:
+            return "ksk-double-ds";
+        case Kind::ksk_double_rrset:
+            return "ksk-double-rrset";
+        case Kind::csk:
+            return "csk";
+        case Kind::algorithm:
+            return "algorithm";
+        case Kind::going_insecure:
+            return "going-insecure";
+        case Kind::emergency:
+            return "emergency";
+        case Kind::lifetimes:
+            return "lifetimes";
+        case Kind::emergency_mid_rollover:
+            return "emergency-mid-rollover";
     }
     return "?";
 }
@@ -83,17 +95,32 @@ struct Runner {
         policy.ksk_method = static_cast<KskMethod>(coin(rng));
         policy.zsk_method = static_cast<ZskMethod>(coin(rng) % 2);
         switch (kind) {
-            case Kind::zsk_pre_publication: policy.zsk_method = ZskMethod::pre_publication; break;
-            case Kind::zsk_double_signature: policy.zsk_method = ZskMethod::double_signature; break;
-            case Kind::ksk_double_ksk: policy.ksk_method = KskMethod::double_ksk; break;
-            case Kind::ksk_double_ds: policy.ksk_method = KskMethod::double_ds; break;
-            case Kind::ksk_double_rrset: policy.ksk_method = KskMethod::double_rrset; break;
-            case Kind::csk: policy.roles = Roles::csk; break;
-            case Kind::algorithm: policy.algorithm = 8; break;
+            case Kind::zsk_pre_publication:
+                policy.zsk_method = ZskMethod::pre_publication;
+                break;
+            case Kind::zsk_double_signature:
+                policy.zsk_method = ZskMethod::double_signature;
+                break;
+            case Kind::ksk_double_ksk:
+                policy.ksk_method = KskMethod::double_ksk;
+                break;
+            case Kind::ksk_double_ds:
+                policy.ksk_method = KskMethod::double_ds;
+                break;
+            case Kind::ksk_double_rrset:
+                policy.ksk_method = KskMethod::double_rrset;
+                break;
+            case Kind::csk:
+                policy.roles = Roles::csk;
+                break;
+            case Kind::algorithm:
+                policy.algorithm = 8;
+                break;
             case Kind::first_signing:
             case Kind::going_insecure:
             case Kind::emergency:
-            case Kind::emergency_mid_rollover: break;
+            case Kind::emergency_mid_rollover:
+                break;
             case Kind::lifetimes: {
                 // Just above the lead time, so rollovers of both roles follow each other
                 // closely and overlap.
@@ -118,9 +145,9 @@ struct Runner {
             last = advance(policy, zone, observations, t, hooks);
             zone = last.next;
             for (const auto& tr : last.transitions)
-                engine_log.emplace_back(tr.at, fmt::format("engine: key {} {} {} -> {} ({})", tr.key,
-                                                           name(tr.record), name(tr.from),
-                                                           name(tr.to), name(tr.cause)));
+                engine_log.emplace_back(
+                    tr.at, fmt::format("engine: key {} {} {} -> {} ({})", tr.key, name(tr.record),
+                                       name(tr.from), name(tr.to), name(tr.cause)));
             bool acted = false;
             std::optional<ChildVersion> child;
             std::optional<ParentVersion> parent;
@@ -157,7 +184,8 @@ struct Runner {
             }
             if (last.transitions.empty() && !acted) break;
         }
-        std::erase_if(observations, [&](const Observation& o) { return o.at + Seconds{86400} < t; });
+        std::erase_if(observations,
+                      [&](const Observation& o) { return o.at + Seconds{86400} < t; });
     }
 
     void trigger(Instant t) {
@@ -170,13 +198,20 @@ struct Runner {
         };
         engine_log.emplace_back(t, fmt::format("operator: start {}", name(kind)));
         switch (kind) {
-            case Kind::first_signing: break;
+            case Kind::first_signing:
+                break;
             case Kind::zsk_pre_publication:
-            case Kind::zsk_double_signature: request(Role::zsk, RolloverRequest::scheduled); break;
+            case Kind::zsk_double_signature:
+                request(Role::zsk, RolloverRequest::scheduled);
+                break;
             case Kind::ksk_double_ksk:
             case Kind::ksk_double_ds:
-            case Kind::ksk_double_rrset: request(Role::ksk, RolloverRequest::scheduled); break;
-            case Kind::csk: request(Role::csk, RolloverRequest::scheduled); break;
+            case Kind::ksk_double_rrset:
+                request(Role::ksk, RolloverRequest::scheduled);
+                break;
+            case Kind::csk:
+                request(Role::csk, RolloverRequest::scheduled);
+                break;
             case Kind::algorithm:
                 for (const auto& k : zone.keys) must_go.push_back(k.key.id);
                 policy.algorithm = 13;
@@ -189,7 +224,8 @@ struct Runner {
                 request(Role::ksk, RolloverRequest::emergency);
                 request(Role::zsk, RolloverRequest::emergency);
                 break;
-            case Kind::lifetimes: break;
+            case Kind::lifetimes:
+                break;
             case Kind::emergency_mid_rollover:
                 request(Role::ksk, RolloverRequest::scheduled);
                 request(Role::zsk, RolloverRequest::scheduled);
@@ -281,7 +317,8 @@ struct Runner {
                     "max delay child {} parent {}, max Dreg {}\ntimeline (engine and world):\n{}",
                     seed, name(kind), (bad->first - start).count(), bad->second,
                     format_duration(policy.dnskey_ttl), format_duration(policy.max_zone_ttl),
-                    format_duration(*policy.parent.ds_ttl), format_duration(policy.propagation_delay),
+                    format_duration(*policy.parent.ds_ttl),
+                    format_duration(policy.propagation_delay),
                     format_duration(policy.parent.propagation_delay),
                     format_duration(policy.publish_safety), format_duration(policy.retire_safety),
                     zw::rollover::name(policy.ksk_method), zw::rollover::name(policy.zsk_method),
@@ -296,12 +333,14 @@ struct Runner {
                 r.completed = false;
                 std::string waits;
                 for (const auto& w : last.waiting_on)
-                    waits += fmt::format("  key {} {}: {} gate: {}\n", w.key,
-                                         w.record ? std::string(zw::rollover::name(*w.record)) : "-",
-                                         zw::rollover::name(w.gate), w.why);
-                r.report = fmt::format("seed {} kind {}: not finished after {}s; waiting on:\n{}"
-                                       "timeline:\n{}", seed, name(kind), (limit - start).count(),
-                                       waits, timeline(start, t));
+                    waits +=
+                        fmt::format("  key {} {}: {} gate: {}\n", w.key,
+                                    w.record ? std::string(zw::rollover::name(*w.record)) : "-",
+                                    zw::rollover::name(w.gate), w.why);
+                r.report = fmt::format(
+                    "seed {} kind {}: not finished after {}s; waiting on:\n{}"
+                    "timeline:\n{}",
+                    seed, name(kind), (limit - start).count(), waits, timeline(start, t));
                 return r;
             }
             t = *next;
@@ -312,8 +351,12 @@ struct Runner {
 }  // namespace
 
 RunResult run(Kind kind, std::uint64_t seed, const TestHooks& hooks) {
-    Runner r{kind, seed, hooks, std::mt19937_64{seed * 1000003 + static_cast<std::uint64_t>(kind)},
-             {}, {}, std::nullopt, {}, {}, {}, {}, {}};
+    Runner r{kind,         seed,
+             hooks,        std::mt19937_64{seed * 1000003 + static_cast<std::uint64_t>(kind)},
+             {},           {},
+             std::nullopt, {},
+             {},           {},
+             {},           {}};
     return r.go();
 }
 

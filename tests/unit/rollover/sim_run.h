@@ -23,11 +23,18 @@ enum class Kind {
     lifetimes,  // no operator: short lifetimes roll KSK and ZSK on schedule, overlapping
     emergency_mid_rollover,  // the successor of a running KSK/ZSK rollover is compromised
 };
-inline constexpr Kind all_kinds[] = {
-    Kind::first_signing, Kind::zsk_pre_publication, Kind::zsk_double_signature,
-    Kind::ksk_double_ksk, Kind::ksk_double_ds, Kind::ksk_double_rrset, Kind::csk,
-    Kind::algorithm, Kind::going_insecure, Kind::emergency, Kind::lifetimes,
-                                   Kind::emergency_mid_rollover};
+inline constexpr Kind all_kinds[] = {Kind::first_signing,
+                                     Kind::zsk_pre_publication,
+                                     Kind::zsk_double_signature,
+                                     Kind::ksk_double_ksk,
+                                     Kind::ksk_double_ds,
+                                     Kind::ksk_double_rrset,
+                                     Kind::csk,
+                                     Kind::algorithm,
+                                     Kind::going_insecure,
+                                     Kind::emergency,
+                                     Kind::lifetimes,
+                                     Kind::emergency_mid_rollover};
 [[nodiscard]] std::string_view name(Kind k);
 
 struct RunResult {

@@ -51,10 +51,11 @@ void World::submit(Instant t, const ParentVersion& v) {
         if (!parent_.entries.empty()) a = std::max(a, parent_.entries.back().adopt[s]);
         e.adopt.push_back(a);
     }
-    events.emplace_back(t, fmt::format("registrar gets DS {}; parent applies it at +{}s",
-                                       ids(v.ds), (applied - t).count()));
+    events.emplace_back(t, fmt::format("registrar gets DS {}; parent applies it at +{}s", ids(v.ds),
+                                       (applied - t).count()));
     for (std::size_t s = 0; s < e.adopt.size(); ++s)
-        events.emplace_back(e.adopt[s], fmt::format("  parent ns{} serves DS {}", s + 1, ids(v.ds)));
+        events.emplace_back(e.adopt[s],
+                            fmt::format("  parent ns{} serves DS {}", s + 1, ids(v.ds)));
     parent_.entries.push_back(std::move(e));
 }
 
@@ -83,10 +84,17 @@ Observation World::probe(const Probe& pr, Instant t) {
             const Ids* set = nullptr;
             if (v) {
                 switch (pr.record) {
-                    case Record::dnskey: set = &v->dnskeys; break;
-                    case Record::krrsig: set = &v->krrsig; break;
-                    case Record::zrrsig: set = &v->zrrsig; break;
-                    case Record::ds: break;
+                    case Record::dnskey:
+                        set = &v->dnskeys;
+                        break;
+                    case Record::krrsig:
+                        set = &v->krrsig;
+                        break;
+                    case Record::zrrsig:
+                        set = &v->zrrsig;
+                        break;
+                    case Record::ds:
+                        break;
                 }
             }
             count(set && has(*set, pr.key.id));
@@ -122,20 +130,19 @@ std::optional<std::string> World::check(Instant t) {
             const ChildVersion& k = child_.entries[ki].v;
             // The DNSKEY RRset validates through a key that has a DS, is in the set and
             // signed the set.
-            bool trusted = std::ranges::any_of(ds->ds, [&](std::uint32_t id) {
-                return has(k.dnskeys, id) && has(k.krrsig, id);
-            });
+            bool trusted = std::ranges::any_of(
+                ds->ds, [&](std::uint32_t id) { return has(k.dnskeys, id) && has(k.krrsig, id); });
             if (!trusted) {
-                prev_result_ = fmt::format("cached DS {} with cached DNSKEY {} (signed by {}): "
-                                           "no DS matches a key that signed the DNSKEY RRset",
-                                           ids(ds->ds), ids(k.dnskeys), ids(k.krrsig));
+                prev_result_ = fmt::format(
+                    "cached DS {} with cached DNSKEY {} (signed by {}): "
+                    "no DS matches a key that signed the DNSKEY RRset",
+                    ids(ds->ds), ids(k.dnskeys), ids(k.krrsig));
                 return prev_result_;
             }
             for (auto di : c_data_) {
                 const ChildVersion& d = child_.entries[di].v;
-                bool ok = std::ranges::any_of(d.zrrsig, [&](std::uint32_t id) {
-                    return has(k.dnskeys, id);
-                });
+                bool ok = std::ranges::any_of(d.zrrsig,
+                                              [&](std::uint32_t id) { return has(k.dnskeys, id); });
                 if (!ok) {
                     prev_result_ = fmt::format(
                         "cached DS {}, cached DNSKEY {}, cached data signed by {}: no signature "

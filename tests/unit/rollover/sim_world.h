@@ -64,12 +64,12 @@ struct History {
 struct WorldParams {
     std::size_t child_servers = 3, parent_servers = 2;
     Seconds max_dprp_child{30}, max_dprp_parent{60}, max_dreg{300};
-    Seconds data_ttl{300};  // TTL of the zone's signed RRsets (= policy max-zone-ttl)
+    Seconds data_ttl{300};      // TTL of the zone's signed RRsets (= policy max-zone-ttl)
     double unreachable = 0.05;  // chance a probe meets a silent server
 };
 
 class World {
-public:
+  public:
     World(WorldParams p, Seconds dnskey_ttl, Seconds ds_ttl, std::uint64_t seed);
 
     void publish(Instant t, const ChildVersion& v);  // new zone version from the signer
@@ -88,7 +88,7 @@ public:
 
     std::vector<std::pair<Instant, std::string>> events;  // for counterexample timelines
 
-private:
+  private:
     WorldParams p_;
     Seconds dnskey_ttl_, ds_ttl_;
     std::mt19937_64 rng_;

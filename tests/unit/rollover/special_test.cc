@@ -140,15 +140,33 @@ TEST(Observations, UnreachableAndRefutedNeverCount) {
     z = d1.next;
     const std::uint32_t id = z.keys[0].key.id;
     std::vector<Observation> obs{
-        {id, Record::dnskey, Expect::present, Instant{Seconds{1001}}, Verdict::unreachable, {}, "timeout"},
-        {id, Record::dnskey, Expect::present, Instant{Seconds{1002}}, Verdict::refuted, {}, "ns1: no"},
+        {id,
+         Record::dnskey,
+         Expect::present,
+         Instant{Seconds{1001}},
+         Verdict::unreachable,
+         {},
+         "timeout"},
+        {id,
+         Record::dnskey,
+         Expect::present,
+         Instant{Seconds{1002}},
+         Verdict::refuted,
+         {},
+         "ns1: no"},
         // A confirmation from before the publication was asked for does not count either.
         {id, Record::dnskey, Expect::present, Instant{Seconds{999}}, Verdict::confirmed, {}, "old"},
     };
     Decision d2 = advance(p, z, obs, Instant{Seconds{5000}});
     EXPECT_EQ(d2.next.keys[0].at(Record::dnskey).state, S::hidden);
     EXPECT_TRUE(d2.next.keys[0].at(Record::dnskey).published);
-    obs.push_back({id, Record::dnskey, Expect::present, Instant{Seconds{1003}}, Verdict::confirmed, {}, "ok"});
+    obs.push_back({id,
+                   Record::dnskey,
+                   Expect::present,
+                   Instant{Seconds{1003}},
+                   Verdict::confirmed,
+                   {},
+                   "ok"});
     Decision d3 = advance(p, z, obs, Instant{Seconds{1500}});  // before Ipub elapses
     EXPECT_EQ(d3.next.keys[0].at(Record::dnskey).state, S::rumoured);
     EXPECT_EQ(d3.next.keys[0].at(Record::dnskey).since, Instant{Seconds{1003}});
@@ -177,7 +195,8 @@ TEST(Observations, MeasuredDregMakesTheNextRolloverStartEarlier) {
     for (const auto& k : d.zone.keys)
         if (k.key.role == Role::ksk) ksk2 = k.key.id;
     // Tsbm(N+1) = Tact(N) + Lksk - Dreg - IpubP, with the measured Dreg.
-    EXPECT_EQ(d.when(ksk2, Record::ds, S::rumoured, true), tact1 + *p.ksk_lifetime - (dreg + IpubP + ps));
+    EXPECT_EQ(d.when(ksk2, Record::ds, S::rumoured, true),
+              tact1 + *p.ksk_lifetime - (dreg + IpubP + ps));
     // ... so that the new key is in use exactly at Tact(N) + Lksk.
     EXPECT_EQ(*d.key(ksk2)->active_since, tact1 + *p.ksk_lifetime);
 }
@@ -192,7 +211,8 @@ TEST(Observations, UnknownDsTtlWaitsForTheLiveValue) {
     auto ksk = *d.first_key(Role::ksk);
     EXPECT_EQ(d.key(ksk)->at(Record::ds).state, S::rumoured);  // stuck: TTLds unknown
     bool stated = false;
-    for (const auto& w : d.last.waiting_on) stated = stated || w.why.find("TTLds unknown") != std::string::npos;
+    for (const auto& w : d.last.waiting_on)
+        stated = stated || w.why.find("TTLds unknown") != std::string::npos;
     EXPECT_TRUE(stated);
     // The next DS check reports the TTL it saw; the wait then completes.
     Driver d2;

@@ -1,7 +1,7 @@
 // Each expectation names the RFC 7583 formula it checks.
-#include <gtest/gtest.h>
-
 #include "rollover/timeline.h"
+
+#include <gtest/gtest.h>
 
 namespace zw::rollover {
 namespace {
@@ -10,12 +10,12 @@ using namespace std::chrono_literals;
 
 Policy policy() {
     Policy p;
-    p.dnskey_ttl = 3600s;           // TTLkey
-    p.max_zone_ttl = 86400s;        // TTLsig
-    p.propagation_delay = 300s;     // Dprp = DprpC
-    p.sign_delay = 600s;            // Dsgn
+    p.dnskey_ttl = 3600s;                // TTLkey
+    p.max_zone_ttl = 86400s;             // TTLsig
+    p.propagation_delay = 300s;          // Dprp = DprpC
+    p.sign_delay = 600s;                 // Dsgn
     p.parent.propagation_delay = 7200s;  // DprpP
-    p.parent.ds_ttl = 172800s;      // TTLds
+    p.parent.ds_ttl = 172800s;           // TTLds
     p.publish_safety = 60s;
     p.retire_safety = 120s;
     p.zsk_lifetime = Seconds{30 * 86400};
@@ -27,11 +27,11 @@ Policy policy() {
 TEST(Timeline, NamedQuantities) {
     Policy p = policy();
     Timeline t{p, Seconds{86400}, std::nullopt};
-    EXPECT_EQ(t.Ipub(), 300s + 3600s);                  // Ipub = Dprp + TTLkey
-    EXPECT_EQ(t.IpubC(), 300s + 3600s);                 // IpubC = DprpC + TTLkey
-    EXPECT_EQ(t.IpubP(), 7200s + 172800s);              // IpubP = DprpP + TTLds
-    EXPECT_EQ(t.Iret(), 600s + 300s + 86400s);          // Iret = Dsgn + Dprp + TTLsig
-    EXPECT_EQ(t.IretP(), 7200s + 172800s);              // IretP = DprpP + TTLds
+    EXPECT_EQ(t.Ipub(), 300s + 3600s);          // Ipub = Dprp + TTLkey
+    EXPECT_EQ(t.IpubC(), 300s + 3600s);         // IpubC = DprpC + TTLkey
+    EXPECT_EQ(t.IpubP(), 7200s + 172800s);      // IpubP = DprpP + TTLds
+    EXPECT_EQ(t.Iret(), 600s + 300s + 86400s);  // Iret = Dsgn + Dprp + TTLsig
+    EXPECT_EQ(t.IretP(), 7200s + 172800s);      // IretP = DprpP + TTLds
     EXPECT_EQ(t.Dreg(), 86400s);
     EXPECT_EQ(t.L(Role::zsk), Seconds{30 * 86400});
 }
@@ -123,8 +123,7 @@ TEST(Timeline, CskDoubleDs_AddsIpubCBeforeTheNewKeySigns) {
     p.roles = Roles::csk;
     p.ksk_method = KskMethod::double_ds;
     Timeline t{p, Seconds{3600}, std::nullopt};
-    EXPECT_EQ(t.successor_lead(Role::csk),
-              (3600s + 7200s + 172800s + 60s) + (300s + 3600s + 60s));
+    EXPECT_EQ(t.successor_lead(Role::csk), (3600s + 7200s + 172800s + 60s) + (300s + 3600s + 60s));
 }
 
 TEST(Timeline, UnlimitedLifetimeHasNoSuccessor) {
@@ -136,7 +135,8 @@ TEST(Timeline, UnlimitedLifetimeHasNoSuccessor) {
 TEST(Timeline, LongerObservedDregStartsTheNextRolloverEarlier) {
     Policy p = policy();
     p.ksk_method = KskMethod::double_ds;
-    auto early = Timeline(p, Seconds{3 * 86400}, std::nullopt).successor_publish_time(Role::ksk, tact);
+    auto early =
+        Timeline(p, Seconds{3 * 86400}, std::nullopt).successor_publish_time(Role::ksk, tact);
     auto late = Timeline(p, Seconds{86400}, std::nullopt).successor_publish_time(Role::ksk, tact);
     EXPECT_EQ(*late - *early, Seconds{2 * 86400});
 }

@@ -60,8 +60,8 @@ struct Executor {
             if (std::ranges::find(purged, k->key.id) == purged.end()) purged.push_back(k->key.id);
         } else if (auto* p = std::get_if<Probe>(&pa.action)) {
             must(store->record_observation(
-                "example.org", Observation{p->key.id, p->record, p->expect, now,
-                                           Verdict::confirmed, 1800s, "all servers"}));
+                "example.org", Observation{p->key.id, p->record, p->expect, now, Verdict::confirmed,
+                                           1800s, "all servers"}));
             progress = true;
         }
         if (mark) must(store->mark_done(pa.id, now, "ok"));
@@ -85,11 +85,12 @@ struct Executor {
             ++decisions;
             // PurgeKey is decided once (the key leaves the state): only the stored pending
             // action makes sure a crash right after that decision still deletes the key.
-            bool purges = std::ranges::any_of(d.actions, [](const Action& a) {
-                return std::holds_alternative<PurgeKey>(a);
-            });
-            if (crash == Crash::after_commit && (purges || (decisions % 2 == 0 && !d.actions.empty()))) {
-                pending_at_crash += static_cast<int>(must(store->pending_actions("example.org")).size());
+            bool purges = std::ranges::any_of(
+                d.actions, [](const Action& a) { return std::holds_alternative<PurgeKey>(a); });
+            if (crash == Crash::after_commit &&
+                (purges || (decisions % 2 == 0 && !d.actions.empty()))) {
+                pending_at_crash +=
+                    static_cast<int>(must(store->pending_actions("example.org")).size());
                 restart();
                 continue;  // same instant: the new process resumes at once
             }

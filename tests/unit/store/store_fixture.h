@@ -12,7 +12,7 @@ namespace zw::store::testing {
 
 // A fresh directory per test, removed afterwards.
 class TempDir {
-public:
+  public:
     TempDir() {
         std::string tmpl = (std::filesystem::temp_directory_path() / "zw-store-XXXXXX").string();
         path_ = ::mkdtemp(tmpl.data());
@@ -20,7 +20,7 @@ public:
     ~TempDir() { std::filesystem::remove_all(path_); }
     std::string file(const std::string& name) const { return (path_ / name).string(); }
 
-private:
+  private:
     std::filesystem::path path_;
 };
 

@@ -10,7 +10,9 @@ namespace {
 using namespace zw::rollover;
 using namespace std::chrono_literals;
 
-int raw_exec(sqlite3* db, const char* sql) { return sqlite3_exec(db, sql, nullptr, nullptr, nullptr); }
+int raw_exec(sqlite3* db, const char* sql) {
+    return sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
+}
 
 TEST(Schema, MigratesFromEmptyToLatestInWalMode) {
     TempDir dir;
@@ -102,9 +104,11 @@ TEST(Store, ObservationsRoundTrip) {
     TempDir dir;
     auto s = must(Store::open(dir.file("state.db"), Store::Mode::writer));
     must(s.add_zone("example.org", "assoc", "default", t0));
-    Observation o{3, Record::ds, Expect::present, t0 + 10s, Verdict::unreachable, 7200s, "ns2 timeout"};
+    Observation o{3,     Record::ds,   Expect::present, t0 + 10s, Verdict::unreachable,
+                  7200s, "ns2 timeout"};
     must(s.record_observation("example.org", o));
-    must(s.record_observation("example.org", Observation{3, Record::ds, Expect::absent, t0, Verdict::confirmed, std::nullopt, "ok"}));
+    must(s.record_observation("example.org", Observation{3, Record::ds, Expect::absent, t0,
+                                                         Verdict::confirmed, std::nullopt, "ok"}));
     auto got = must(s.observations("example.org", t0 + 1s));
     ASSERT_EQ(got.size(), 1u);
     EXPECT_EQ(got[0].verdict, Verdict::unreachable);
@@ -115,10 +119,14 @@ TEST(Store, ObservationsRoundTrip) {
 
 TEST(ActionCodec, EveryActionRoundTrips) {
     KeyRef a{1, 13, Role::ksk, 4711}, b{2, 8, Role::zsk, std::nullopt};
-    std::vector<Action> all{GenerateKey{b, 1},       GenerateKey{a, std::nullopt},
-                            PublishDnskeySet{{a, b}}, PublishDnskeySet{{}},
-                            SignWith{{a}, {b}},        PublishCdsSet{{}, true},
-                            SubmitDsSet{{a}},          Probe{b, Record::zrrsig, Expect::absent},
+    std::vector<Action> all{GenerateKey{b, 1},
+                            GenerateKey{a, std::nullopt},
+                            PublishDnskeySet{{a, b}},
+                            PublishDnskeySet{{}},
+                            SignWith{{a}, {b}},
+                            PublishCdsSet{{}, true},
+                            SubmitDsSet{{a}},
+                            Probe{b, Record::zrrsig, Expect::absent},
                             PurgeKey{a}};
     for (const auto& act : all) {
         auto line = encode(act);
