@@ -259,6 +259,23 @@ Result<std::vector<PendingAction>> Store::pending_actions(std::string_view zone)
     }
 }
 
+Result<std::optional<DecisionRecord>> Store::last_decision(std::string_view zone) {
+    auto& db = impl_->db;
+    auto id = zone_id(db, zone);
+    if (!id) return fail(id.error());
+    auto st = db.prepare(
+        "SELECT id, at, wake_at, waiting_on FROM decisions WHERE zone_id = ?1 "
+        "ORDER BY id DESC LIMIT 1");
+    if (!st) return fail(st.error());
+    st->bind(1, *id);
+    auto row = st->step();
+    if (!row) return fail(row.error());
+    if (!*row) return std::optional<DecisionRecord>{};
+    DecisionRecord d{st->i64(0), Instant{Seconds{st->i64(1)}}, std::nullopt, st->text(3)};
+    if (auto w = st->opt_i64(2)) d.wake_at = Instant{Seconds{*w}};
+    return std::optional<DecisionRecord>{std::move(d)};
+}
+
 Result<void> Store::mark_done(std::int64_t action_id, Instant at, std::string_view outcome) {
     auto st = impl_->db.prepare("UPDATE actions SET done_at = ?2, outcome = ?3 WHERE id = ?1");
     if (!st) return fail(st.error());

@@ -39,6 +39,15 @@ struct AuditEntry {
     std::string detail;
 };
 
+// What `status` shows: the last decision, when the zone wakes next, what blocks each key
+// (one line per Wait: "key 3 ds [observation] since ...: why").
+struct DecisionRecord {
+    std::int64_t id = 0;
+    Instant at{};
+    std::optional<Instant> wake_at;
+    std::string waiting_on;
+};
+
 struct ZoneInfo {
     std::string name;
     std::string tenant;
@@ -74,6 +83,7 @@ class Store {
     [[nodiscard]] Result<std::int64_t> commit_decision(std::string_view zone, Instant now,
                                                        const rollover::Decision& d);
     [[nodiscard]] Result<std::vector<PendingAction>> pending_actions(std::string_view zone);
+    [[nodiscard]] Result<std::optional<DecisionRecord>> last_decision(std::string_view zone);
     [[nodiscard]] Result<void> mark_done(std::int64_t action_id, Instant at,
                                          std::string_view outcome);
 

@@ -91,6 +91,29 @@ TEST(Store, ZoneStateRoundTripsExactly) {
     EXPECT_EQ(must(s.load_zone("example.org")), d2.next);
 }
 
+TEST(Store, StatusReadsTheLastDecisionAndWhatEachKeyWaitsOn) {
+    TempDir dir;
+    auto path = dir.file("state.db");
+    auto w = must(Store::open(path, Store::Mode::writer));
+    must(w.add_zone("example.org", "assoc", "default", t0));
+    auto r = must(Store::open(path, Store::Mode::reader));
+    EXPECT_FALSE(must(r.last_decision("example.org")));
+    Policy p;
+    ZoneState z = must(w.load_zone("example.org"));
+    Decision d = advance(p, z, {}, t0);
+    for (auto& k : d.next.keys) k.key.tag = 11;
+    d = advance(p, d.next, {}, t0 + 1s);  // DNSKEYs published, awaiting the live checks
+    must(w.commit_decision("example.org", t0 + 1s, d));
+    auto last = must(r.last_decision("example.org"));
+    ASSERT_TRUE(last);
+    EXPECT_EQ(last->at, t0 + 1s);
+    EXPECT_EQ(last->wake_at, d.wake_at);
+    EXPECT_NE(last->waiting_on.find("[observation]"), std::string::npos) << last->waiting_on;
+    EXPECT_NE(last->waiting_on.find("waiting for every child server to serve the dnskey"),
+              std::string::npos)
+        << last->waiting_on;
+}
+
 TEST(Store, UnknownZoneIsBadInput) {
     TempDir dir;
     auto s = must(Store::open(dir.file("state.db"), Store::Mode::writer));
