@@ -6,7 +6,7 @@
 #include <openssl/rsa.h>
 
 #include "dns/rdata.h"
-#include "signer/openssl_util.h"
+#include "dns/openssl.h"
 
 namespace zw::signer {
 
@@ -40,8 +40,8 @@ std::string KeyPair::base_name() const {
 Result<dns::Bytes> public_key_field(EVP_PKEY* pkey, std::uint8_t algorithm) {
     switch (algorithm) {
         case dns::alg::rsasha256: {
-            auto n = bn_param(pkey, OSSL_PKEY_PARAM_RSA_N);
-            auto e = bn_param(pkey, OSSL_PKEY_PARAM_RSA_E);
+            auto n = dns::bn_param(pkey, OSSL_PKEY_PARAM_RSA_N);
+            auto e = dns::bn_param(pkey, OSSL_PKEY_PARAM_RSA_E);
             if (!n || !e) return fail(internal_error("cannot read the RSA public key"));
             // RFC 3110 §2: exponent length (1 octet, or 0 and 2 octets), exponent, modulus.
             dns::Bytes out;
@@ -109,7 +109,7 @@ Result<KeyPair> generate_key(const dns::Name& zone, std::uint8_t algorithm, KeyR
         default:
             return fail(bad_input(fmt::format("cannot generate keys for algorithm {}", algorithm)));
     }
-    if (!pkey) return fail(internal_error(fmt::format("key generation failed: {}", openssl_error())));
+    if (!pkey) return fail(internal_error(fmt::format("key generation failed: {}", dns::openssl_error())));
     if (bits != 0 && algorithm != dns::alg::rsasha256) {
         return fail(bad_input("a key size applies to RSA keys only"));
     }

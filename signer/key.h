@@ -10,9 +10,11 @@
 
 #include "base/duration.h"
 #include "dns/dnssec.h"
-#include "signer/openssl_util.h"
+#include "dns/openssl.h"
 
 namespace zw::signer {
+
+using dns::EvpPkey;
 
 enum class KeyRole { ksk, zsk, csk };
 

@@ -14,12 +14,15 @@
 #include <sstream>
 
 #include "dns/encoding.h"
-#include "signer/openssl_util.h"
+#include "dns/openssl.h"
 #include "zones/atomic_file.h"
 
 namespace zw::signer {
 
 namespace fs = std::filesystem;
+using dns::Bignum;
+using dns::OsslFree;
+using dns::ParamBld;
 
 namespace {
 
@@ -77,8 +80,8 @@ Result<PrivateFile> parse_private(const std::string& path) {
 }
 
 Result<EvpPkey> from_params(const char* type, ParamBld& bld) {
-    EvpPkey key = pkey_from_params(type, bld, EVP_PKEY_KEYPAIR);
-    if (!key) return fail(bad_input(fmt::format("cannot build the {} key: {}", type, openssl_error())));
+    EvpPkey key = dns::pkey_from_params(type, bld, EVP_PKEY_KEYPAIR);
+    if (!key) return fail(bad_input(fmt::format("cannot build the {} key: {}", type, dns::openssl_error())));
     return key;
 }
 
@@ -206,18 +209,18 @@ std::string private_text(const KeyPair& key) {
     };
     switch (key.algorithm()) {
         case dns::alg::rsasha256:
-            put("Modulus", bn_param(p, OSSL_PKEY_PARAM_RSA_N));
-            put("PublicExponent", bn_param(p, OSSL_PKEY_PARAM_RSA_E));
-            put("PrivateExponent", bn_param(p, OSSL_PKEY_PARAM_RSA_D));
-            put("Prime1", bn_param(p, OSSL_PKEY_PARAM_RSA_FACTOR1));
-            put("Prime2", bn_param(p, OSSL_PKEY_PARAM_RSA_FACTOR2));
-            put("Exponent1", bn_param(p, OSSL_PKEY_PARAM_RSA_EXPONENT1));
-            put("Exponent2", bn_param(p, OSSL_PKEY_PARAM_RSA_EXPONENT2));
-            put("Coefficient", bn_param(p, OSSL_PKEY_PARAM_RSA_COEFFICIENT1));
+            put("Modulus", dns::bn_param(p, OSSL_PKEY_PARAM_RSA_N));
+            put("PublicExponent", dns::bn_param(p, OSSL_PKEY_PARAM_RSA_E));
+            put("PrivateExponent", dns::bn_param(p, OSSL_PKEY_PARAM_RSA_D));
+            put("Prime1", dns::bn_param(p, OSSL_PKEY_PARAM_RSA_FACTOR1));
+            put("Prime2", dns::bn_param(p, OSSL_PKEY_PARAM_RSA_FACTOR2));
+            put("Exponent1", dns::bn_param(p, OSSL_PKEY_PARAM_RSA_EXPONENT1));
+            put("Exponent2", dns::bn_param(p, OSSL_PKEY_PARAM_RSA_EXPONENT2));
+            put("Coefficient", dns::bn_param(p, OSSL_PKEY_PARAM_RSA_COEFFICIENT1));
             break;
         case dns::alg::ecdsap256sha256:
         case dns::alg::ecdsap384sha384:
-            put("PrivateKey", bn_param_padded(p, OSSL_PKEY_PARAM_PRIV_KEY,
+            put("PrivateKey", dns::bn_param_padded(p, OSSL_PKEY_PARAM_PRIV_KEY,
                                               key.algorithm() == dns::alg::ecdsap256sha256 ? 32 : 48));
             break;
         default: {

@@ -11,7 +11,7 @@
 #include "signer/crypto.h"
 #include "signer/denial.h"
 #include "signer/parallel.h"
-#include "signer/rrsig.h"
+#include "dns/rrsig.h"
 #include "signer/verify_zone.h"
 
 namespace zw::signer {
@@ -179,7 +179,7 @@ Result<SignedZone> sign_zone(zones::Zone zone, std::span<const KeyPair> keys, co
     for (auto& node : out.nsec3_nodes) collect(node);
 
     Stopwatch stopwatch;
-    const std::uint32_t inception = to_sig_time(params.now - params.inception_offset);
+    const std::uint32_t inception = dns::to_sig_time(params.now - params.inception_offset);
     std::vector<dns::Bytes> signatures(jobs.size());
     std::vector<std::optional<Error>> failures(params.threads);
     std::vector<const KeyPair*> all_signers = use->sign_dnskey;
@@ -201,13 +201,13 @@ Result<SignedZone> sign_zone(zones::Zone zone, std::span<const KeyPair> keys, co
                 }
                 ctx = contexts.emplace(job.key, std::move(*made)).first;
             }
-            RrsigFields f{job.set->type, job.key->algorithm(), rrsig_labels(job.set->owner), job.set->ttl,
-                          to_sig_time(params.now + params.validity) - jitter_for(*job.set, params.jitter), inception,
+            dns::RrsigFields f{job.set->type, job.key->algorithm(), dns::rrsig_labels(job.set->owner), job.set->ttl,
+                          dns::to_sig_time(params.now + params.validity) - jitter_for(*job.set, params.jitter), inception,
                           job.key->tag(), out.zone.origin};
             dns::Bytes& rrsig = signatures[job.slot];
             f.append_to(rrsig);
             data.clear();
-            append_signed_data(data, rrsig, *job.set, job.set->ttl);
+            dns::append_signed_data(data, rrsig, job.set->owner, job.set->type, job.set->rdatas, job.set->ttl);
             if (auto ok = ctx->second.sign(data, rrsig); !ok) {
                 failures[worker] = ok.error();
                 return;

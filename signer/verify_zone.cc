@@ -10,10 +10,10 @@
 #include "dns/dnssec.h"
 #include "dns/encoding.h"
 #include "dns/rdata.h"
-#include "signer/crypto.h"
+#include "dns/verifier.h"
 #include "signer/denial.h"
 #include "signer/parallel.h"
-#include "signer/rrsig.h"
+#include "dns/rrsig.h"
 #include "zones/serial.h"
 
 namespace zw::signer {
@@ -43,18 +43,18 @@ struct PublishedKey {
 
 // Checks one RRset's signatures with this worker's verifiers.
 void check_rrset(const zones::RRset& set, const dns::Name& origin, std::uint32_t now,
-                 const std::vector<PublishedKey>& keys, std::vector<Verifier>& verifiers,
+                 const std::vector<PublishedKey>& keys, std::vector<dns::Verifier>& verifiers,
                  const std::set<std::uint8_t>& algorithms, const std::set<std::uint8_t>& sep_algorithms,
                  Problems& problems, dns::Bytes& data) {
     std::set<std::uint8_t> valid_algs, valid_sep_algs;
     for (const auto& rrsig : set.signatures) {
         std::size_t sig_at = 0;
-        auto f = RrsigFields::parse(rrsig, sig_at);
+        auto f = dns::RrsigFields::parse(rrsig, sig_at);
         if (!f) {
             problems.add(fmt::format("{}: malformed RRSIG", describe(set)));
             continue;
         }
-        if (f->type_covered != set.type || f->labels != rrsig_labels(set.owner) || f->original_ttl != set.ttl ||
+        if (f->type_covered != set.type || f->labels != dns::rrsig_labels(set.owner) || f->original_ttl != set.ttl ||
             f->signer != origin) {
             problems.add(fmt::format("{}: RRSIG by key {} has wrong fields", describe(set), f->key_tag));
             continue;
@@ -69,7 +69,7 @@ void check_rrset(const zones::RRset& set, const dns::Name& origin, std::uint32_t
         for (std::size_t k = 0; k < keys.size() && !verified; ++k) {
             if (keys[k].tag != f->key_tag || keys[k].dnskey.algorithm != f->algorithm) continue;
             data.clear();
-            append_signed_data(data, std::span(rrsig).first(sig_at), set, f->original_ttl);
+            dns::append_signed_data(data, std::span(rrsig).first(sig_at), set.owner, set.type, set.rdatas, f->original_ttl);
             if (verifiers[k].verify(data, std::span(rrsig).subspan(sig_at))) {
                 verified = true;
                 valid_algs.insert(f->algorithm);
@@ -177,11 +177,11 @@ Result<void> verify_zone(const SignedZone& sz, Instant now, unsigned threads) {
         for (const auto& set : node.rrsets) sets.emplace_back(&set, is_signed_rrset(node.role, set.type));
     });
     Problems problems;
-    const std::uint32_t now32 = to_sig_time(now);
+    const std::uint32_t now32 = dns::to_sig_time(now);
     parallel_chunks(sets.size(), threads, 1024, [&](std::size_t begin, std::size_t end, unsigned) {
-        std::vector<Verifier> verifiers;
+        std::vector<dns::Verifier> verifiers;
         for (const auto& k : keys) {
-            auto v = Verifier::create(k.dnskey);
+            auto v = dns::Verifier::create(k.dnskey);
             if (!v) {
                 problems.add(fmt::format("DNSKEY {} cannot be used: {}", k.tag, v.error().message));
                 return;

@@ -5,7 +5,8 @@
 #include "../../testutil/temp_dir.h"
 #include "dns/encoding.h"
 #include "signer/key_file.h"
-#include "signer/rrsig.h"
+#include "dns/rrsig.h"
+#include "dns/verifier.h"
 
 namespace zw::signer {
 namespace {
@@ -19,17 +20,17 @@ TEST(Crypto, Rfc8080Ed25519KnownAnswer) {
     dir.write("Kexample.com.+015+03613.key", "example.com. 3600 IN DNSKEY 257 3 15 l02Woi0iS8Aa25FQkUd9RMzZHJpBoRQwAQEX1SxZJA4=\n");
     auto key = read_key_pair(dir.file("Kexample.com.+015+03613")).value();
     auto mx = dns::rr_from_text("example.com. 3600 IN MX 10 mail.example.com.").value();
-    zones::RRset set{mx.owner, mx.type, mx.ttl, {mx.rdata}, {}, {}};
-    RrsigFields f{dns::rrtype::MX, 15, 2, 3600, 1440021600, 1438207200, 3613, mx.owner};
+    dns::RrsigFields f{dns::rrtype::MX, 15, 2, 3600, 1440021600, 1438207200, 3613, mx.owner};
     dns::Bytes rrsig, data;
     f.append_to(rrsig);
-    append_signed_data(data, rrsig, set, 3600);
+    std::vector<dns::Bytes> rdatas{mx.rdata};
+    dns::append_signed_data(data, rrsig, mx.owner, mx.type, rdatas, 3600);
     auto ctx = SigningContext::create(key).value();
     dns::Bytes sig;
     ASSERT_TRUE(ctx.sign(data, sig));
     EXPECT_EQ(dns::base64_encode(sig),
               "oL9krJun7xfBOIWcGHi7mag5/hdZrKWw15jPGrHpjQeRAvTdszaPD+QLs3fx8A4M3e23mRZ9VrbpMngwcrqNAg==");
-    auto verifier = Verifier::create(key.dnskey()).value();
+    auto verifier = dns::Verifier::create(key.dnskey()).value();
     EXPECT_TRUE(verifier.verify(data, sig));
     data.back() ^= 1;
     EXPECT_FALSE(verifier.verify(data, sig));
@@ -46,7 +47,7 @@ TEST_P(SignVerify, SignaturesVerifyWithThePublicKeyAloneAndFailWhenTampered) {
     std::size_t expected = GetParam() == dns::alg::rsasha256 ? 256 : GetParam() == dns::alg::ecdsap256sha256 ? 64
                            : GetParam() == dns::alg::ecdsap384sha384 ? 96 : GetParam() == dns::alg::ed25519 ? 64 : 114;
     EXPECT_EQ(sig.size(), expected);
-    auto verifier = Verifier::create(key.dnskey()).value();
+    auto verifier = dns::Verifier::create(key.dnskey()).value();
     EXPECT_TRUE(verifier.verify(data, sig));
     sig[sig.size() / 2] ^= 0x40;
     EXPECT_FALSE(verifier.verify(data, sig));

@@ -4,7 +4,7 @@
 
 #include "dns/encoding.h"
 #include "signer/denial.h"
-#include "signer/rrsig.h"
+#include "dns/rrsig.h"
 #include "signer/zone_writer.h"
 #include "signer_fixture.h"
 
@@ -46,7 +46,7 @@ TEST(SignZone, NsecSignsWhatIsAuthoritativeAndNothingElse) {
     // RFC 4034 §3.1.3: a wildcard's RRSIG does not count the "*" label.
     const zones::Node* wild = node_named(*sz, "*.pages.example.test.");
     std::size_t at = 0;
-    EXPECT_EQ(RrsigFields::parse(wild->find(dns::rrtype::A)->signatures.at(0), at)->labels, 3);
+    EXPECT_EQ(dns::RrsigFields::parse(wild->find(dns::rrtype::A)->signatures.at(0), at)->labels, 3);
 
     // Empty non-terminals get no NSEC: a.deep.chain links straight on.
     EXPECT_EQ(node_named(*sz, "chain.example.test."), nullptr);
@@ -72,10 +72,10 @@ TEST(SignZone, SignaturesFollowTheValidityInceptionAndJitterParameters) {
         for (const auto& set : node.rrsets)
             for (const auto& sig : set.signatures) {
                 std::size_t at = 0;
-                auto f = RrsigFields::parse(sig, at).value();
-                EXPECT_EQ(f.inception, to_sig_time(t_now) - 7200);
-                EXPECT_LE(f.expiration, to_sig_time(t_now) + 10 * 86400);
-                EXPECT_GT(f.expiration, to_sig_time(t_now) + 9 * 86400);
+                auto f = dns::RrsigFields::parse(sig, at).value();
+                EXPECT_EQ(f.inception, dns::to_sig_time(t_now) - 7200);
+                EXPECT_LE(f.expiration, dns::to_sig_time(t_now) + 10 * 86400);
+                EXPECT_GT(f.expiration, dns::to_sig_time(t_now) + 9 * 86400);
                 expirations.insert(f.expiration);
             }
     });

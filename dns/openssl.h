@@ -1,5 +1,5 @@
 #pragma once
-// Small helpers over OpenSSL 3 used by the key and crypto code of signer/.
+// RAII owners and small helpers over OpenSSL 3, for the DNSSEC crypto of dns/ and signer/.
 
 #include <openssl/bn.h>
 #include <openssl/evp.h>
@@ -11,7 +11,7 @@
 
 #include "dns/rr.h"
 
-namespace zw::signer {
+namespace zw::dns {
 
 template <auto F>
 struct OsslFree {
@@ -27,12 +27,15 @@ using EvpPkey = std::unique_ptr<EVP_PKEY, OsslFree<EVP_PKEY_free>>;
 // selection is EVP_PKEY_KEYPAIR or EVP_PKEY_PUBLIC_KEY. nullptr on failure.
 [[nodiscard]] EvpPkey pkey_from_params(const char* type, ParamBld& bld, int selection);
 
+// The digest of an RSA or ECDSA algorithm (RFC 5702, RFC 6605); nullptr for EdDSA and others.
+[[nodiscard]] const EVP_MD* dnssec_digest(std::uint8_t algorithm);
+
 // The text of the most recent OpenSSL error, and clears the queue.
 [[nodiscard]] std::string openssl_error();
 
 // A BIGNUM parameter of a key as big-endian bytes without leading zeros.
-[[nodiscard]] std::optional<dns::Bytes> bn_param(EVP_PKEY* pkey, const char* name);
+[[nodiscard]] std::optional<Bytes> bn_param(EVP_PKEY* pkey, const char* name);
 // A BIGNUM parameter padded to width bytes.
-[[nodiscard]] std::optional<dns::Bytes> bn_param_padded(EVP_PKEY* pkey, const char* name, int width);
+[[nodiscard]] std::optional<Bytes> bn_param_padded(EVP_PKEY* pkey, const char* name, int width);
 
-}  // namespace zw::signer
+}  // namespace zw::dns

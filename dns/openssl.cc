@@ -1,8 +1,22 @@
-#include "signer/openssl_util.h"
+#include "dns/openssl.h"
+
+#include "dns/dnssec.h"
 
 #include <openssl/err.h>
 
-namespace zw::signer {
+namespace zw::dns {
+
+const EVP_MD* dnssec_digest(std::uint8_t algorithm) {
+    switch (algorithm) {
+        case alg::rsasha256:
+        case alg::ecdsap256sha256:
+            return EVP_sha256();
+        case alg::ecdsap384sha384:
+            return EVP_sha384();
+        default:
+            return nullptr;
+    }
+}
 
 std::string openssl_error() {
     unsigned long code = ERR_get_error();
@@ -13,12 +27,12 @@ std::string openssl_error() {
     return buf;
 }
 
-std::optional<dns::Bytes> bn_param_padded(EVP_PKEY* pkey, const char* name, int width) {
+std::optional<Bytes> bn_param_padded(EVP_PKEY* pkey, const char* name, int width) {
     BIGNUM* raw = nullptr;
     if (EVP_PKEY_get_bn_param(pkey, name, &raw) != 1) return std::nullopt;
     Bignum bn(raw);
     int size = width > 0 ? width : BN_num_bytes(bn.get());
-    dns::Bytes out(static_cast<std::size_t>(size));
+    Bytes out(static_cast<std::size_t>(size));
     if (BN_bn2binpad(bn.get(), out.data(), size) != size) return std::nullopt;
     return out;
 }
@@ -35,6 +49,6 @@ EvpPkey pkey_from_params(const char* type, ParamBld& bld, int selection) {
     return EvpPkey(raw);
 }
 
-std::optional<dns::Bytes> bn_param(EVP_PKEY* pkey, const char* name) { return bn_param_padded(pkey, name, 0); }
+std::optional<Bytes> bn_param(EVP_PKEY* pkey, const char* name) { return bn_param_padded(pkey, name, 0); }
 
-}  // namespace zw::signer
+}  // namespace zw::dns
