@@ -1,0 +1,90 @@
+#pragma once
+// An asynchronous DNS query client (Boost.Asio behind this header): UDP with EDNS0 and the
+// DO bit, TCP when the answer is truncated (RFC 7766 §5), a timeout per attempt, bounded
+// retries and a bounded number of queries in flight, IPv4 and IPv6. Every attempt uses a
+// fresh socket (a fresh random source port from the kernel) and a random ID, and only a
+// datagram from the asked address with our ID and question is taken (RFC 5452 §9.1).
+//
+// Callers hand over a batch and get one outcome per request, in order: the fan-out of a
+// live check is one batch, discovery is a few dependent batches.
+
+#include <chrono>
+#include <cstdint>
+#include <expected>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "dns/message.h"
+
+namespace zw::dns {
+
+struct Server {
+    std::string address;  // an IP address in text, "127.0.0.1" or "::1"
+    std::uint16_t port = 53;
+
+    // "127.0.0.1", "[::1]:5300": what an operator reads in a report.
+    [[nodiscard]] std::string label() const;
+    friend bool operator==(const Server&, const Server&) = default;
+};
+
+struct Request {
+    Server server;
+    Question question;
+    QueryOptions options;
+};
+
+enum class Transport { udp, tcp };
+[[nodiscard]] std::string_view name(Transport t);
+
+struct Response {
+    Message message;
+    Transport transport = Transport::udp;
+    std::chrono::milliseconds elapsed{0};  // from the first send to the accepted answer
+    int attempts = 0;                      // UDP attempts made (a TCP retry is not counted)
+    std::size_t size = 0;                  // octets of the accepted message
+};
+
+enum class QueryFailure { timeout, unreachable, bad_address, malformed };
+[[nodiscard]] std::string_view name(QueryFailure f);
+
+struct QueryError {
+    QueryFailure kind = QueryFailure::timeout;
+    std::string detail;
+    int attempts = 0;
+    std::chrono::milliseconds elapsed{0};
+};
+
+using Outcome = std::expected<Response, QueryError>;
+
+struct ClientOptions {
+    std::chrono::milliseconds timeout{1500};      // per UDP attempt
+    int attempts = 3;                             // UDP tries before giving up
+    std::chrono::milliseconds tcp_timeout{3000};  // connect + exchange
+    std::size_t max_in_flight = 64;               // queries outstanding at once
+};
+
+struct ClientStats {
+    std::uint64_t udp_sent = 0, tcp_sent = 0, ignored = 0, timeouts = 0;
+};
+
+class Client {
+public:
+    explicit Client(ClientOptions options = {});
+    ~Client();
+    Client(const Client&) = delete;
+    Client& operator=(const Client&) = delete;
+
+    // Runs every request to completion (answer or final failure); outcomes in request order.
+    [[nodiscard]] std::vector<Outcome> run(std::span<const Request> requests);
+    [[nodiscard]] Outcome query(const Request& request);
+
+    [[nodiscard]] const ClientStats& stats() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace zw::dns
