@@ -1,29 +1,22 @@
 #include "dns/rdata.h"
 
 #include <span>
+#include <vector>
 
 namespace zw::dns {
 
 namespace {
 
-// One step of an RDATA layout: a fixed number of octets, a domain name, or a
-// <character-string> (a length octet and that many octets).
-enum class Field : std::uint8_t { u16, name, charstring };
+using F = RdataField;
 
-struct Layout {
-    std::initializer_list<Field> fields;
-    std::size_t trailing = 0;  // fixed octets after the last field (SOA's timers)
-};
-
-const Layout* layout_for(std::uint16_t type) {
-    static const Layout one_name{{Field::name}};
-    static const Layout two_names{{Field::name, Field::name}};
-    static const Layout pref_name{{Field::u16, Field::name}};
-    static const Layout soa{{Field::name, Field::name}, 20};
-    static const Layout px{{Field::u16, Field::name, Field::name}};
-    static const Layout srv{{Field::u16, Field::u16, Field::u16, Field::name}};
-    static const Layout naptr{
-        {Field::u16, Field::u16, Field::charstring, Field::charstring, Field::charstring, Field::name}};
+const std::vector<RdataField>* layout_for(std::uint16_t type) {
+    static const std::vector<F> one_name{F::name};
+    static const std::vector<F> two_names{F::name, F::name};
+    static const std::vector<F> pref_name{F::u16, F::name};
+    static const std::vector<F> soa{F::name, F::name, F::u32, F::u32, F::u32, F::u32, F::u32};
+    static const std::vector<F> px{F::u16, F::name, F::name};
+    static const std::vector<F> srv{F::u16, F::u16, F::u16, F::name};
+    static const std::vector<F> naptr{F::u16, F::u16, F::charstring, F::charstring, F::charstring, F::name};
     switch (type) {
         case 2: case 3: case 4: case 5: case 7: case 8: case 9: case 12: case 39:  // NS MD MF CNAME MB MG MR PTR DNAME
             return &one_name;
@@ -39,62 +32,67 @@ const Layout* layout_for(std::uint16_t type) {
     }
 }
 
-// Walks the layout; calls on_name(offset, length) for each name. False if malformed.
-template <typename OnName>
-bool walk(const Layout& layout, std::span<const std::uint8_t> rdata, OnName on_name) {
-    std::size_t pos = 0;
-    for (Field f : layout.fields) {
-        switch (f) {
-            case Field::u16:
-                pos += 2;
-                break;
-            case Field::charstring:
-                if (pos >= rdata.size()) return false;
-                pos += 1 + rdata[pos];
-                break;
-            case Field::name: {
-                if (pos > rdata.size()) return false;
-                std::size_t len = wire_name_length(rdata.subspan(pos));
-                if (len == 0) return false;
-                on_name(pos, len);
-                pos += len;
-                break;
-            }
-        }
-        if (pos > rdata.size()) return false;
-    }
-    return pos + layout.trailing == rdata.size();
-}
-
 }  // namespace
 
+bool has_rdata_names(std::uint16_t type) { return layout_for(type) != nullptr; }
+
+bool visit_rdata_fields(std::uint16_t type, std::span<const std::uint8_t> rdata,
+                        const std::function<void(RdataField, std::span<const std::uint8_t>)>& fn) {
+    const auto* layout = layout_for(type);
+    if (!layout) return false;
+    std::size_t pos = 0;
+    for (RdataField f : *layout) {
+        std::size_t len = 0;
+        switch (f) {
+            case RdataField::u16: len = 2; break;
+            case RdataField::u32: len = 4; break;
+            case RdataField::charstring:
+                if (pos >= rdata.size()) return false;
+                len = 1 + rdata[pos];
+                break;
+            case RdataField::name:
+                if (pos > rdata.size()) return false;
+                len = wire_name_length(rdata.subspan(pos));
+                if (len == 0) return false;
+                break;
+        }
+        if (pos + len > rdata.size()) return false;
+        fn(f, rdata.subspan(pos, len));
+        pos += len;
+    }
+    return pos == rdata.size();
+}
+
 bool lowercase_rdata_names(std::uint16_t type, Bytes& rdata) {
-    const Layout* layout = layout_for(type);
-    if (!layout) return true;
-    return walk(*layout, rdata, [&](std::size_t off, std::size_t len) {
-        (void)lowercase_wire_name(std::span(rdata).subspan(off, len));
-    });
+    if (!has_rdata_names(type)) return true;
+    std::vector<std::span<const std::uint8_t>> names;
+    if (!visit_rdata_fields(type, rdata, [&](RdataField f, std::span<const std::uint8_t> field) {
+            if (f == RdataField::name) names.push_back(field);
+        })) {
+        return false;
+    }
+    for (auto n : names) {
+        (void)lowercase_wire_name(std::span(rdata).subspan(static_cast<std::size_t>(n.data() - rdata.data()), n.size()));
+    }
+    return true;
 }
 
 std::optional<Name> rdata_target_name(std::uint16_t type, const Bytes& rdata) {
-    const Layout* layout = layout_for(type);
-    if (!layout || !(type == rrtype::NS || type == rrtype::CNAME || type == rrtype::DNAME ||
+    if (!(type == rrtype::NS || type == rrtype::CNAME || type == rrtype::DNAME ||
                      type == rrtype::PTR || type == rrtype::MX)) {
         return std::nullopt;
     }
     std::optional<Name> found;
-    bool ok = walk(*layout, rdata, [&](std::size_t off, std::size_t len) {
-        if (!found) found = *Name::from_wire(std::span(rdata).subspan(off, len));
+    bool ok = visit_rdata_fields(type, rdata, [&](RdataField f, std::span<const std::uint8_t> field) {
+        if (f == RdataField::name && !found) found = *Name::from_wire(field);
     });
     if (!ok) return std::nullopt;
     return found;
 }
 
 std::optional<SoaTimers> soa_timers(const Bytes& rdata) {
-    std::size_t pos = 0;
-    bool ok = walk(*layout_for(rrtype::SOA), rdata, [&](std::size_t off, std::size_t len) { pos = off + len; });
-    if (!ok) return std::nullopt;
-    const std::uint8_t* p = rdata.data() + pos;
+    if (!visit_rdata_fields(rrtype::SOA, rdata, [](RdataField, std::span<const std::uint8_t>) {})) return std::nullopt;
+    const std::uint8_t* p = rdata.data() + rdata.size() - 20;
     return SoaTimers{read_u32(p), read_u32(p + 4), read_u32(p + 8), read_u32(p + 12), read_u32(p + 16)};
 }
 

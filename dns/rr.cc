@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "dns/ldns_handles.h"
+#include "dns/presentation.h"
 #include "dns/rdata.h"
 
 namespace zw::dns {
@@ -59,22 +60,9 @@ void append_rr_wire(Bytes& out, const Rr& rr) {
 }
 
 Result<std::string> rr_to_text(const Rr& rr) {
-    Bytes wire;
-    append_rr_wire(wire, rr);
-    ldns_rr* raw = nullptr;
-    std::size_t pos = 0;
-    if (ldns_wire2rr(&raw, wire.data(), wire.size(), &pos, LDNS_SECTION_ANSWER) != LDNS_STATUS_OK) {
-        return fail(internal_error(fmt::format("cannot format a {} record of {}", type_to_text(rr.type),
-                                               rr.owner.to_text())));
-    }
-    LdnsRr owned{raw};
-    LdnsBuffer buf{ldns_buffer_new(256)};
-    if (ldns_rr2buffer_str_fmt(buf.get(), ldns_output_format_nocomments, owned.get()) != LDNS_STATUS_OK) {
-        return fail(internal_error("cannot format record"));
-    }
-    std::string text(reinterpret_cast<const char*>(ldns_buffer_begin(buf.get())), ldns_buffer_position(buf.get()));
-    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-    return text;
+    std::string out;
+    append_rr_text(out, rr.owner, rr.ttl, rr.type, rr.rdata);
+    return out;
 }
 
 Result<Rr> rr_from_text(std::string_view text, const Name* origin) {

@@ -107,7 +107,11 @@ Result<EvpPkey> ec_private(const PrivateFile& pf, std::uint8_t algorithm) {
     bool p256 = algorithm == dns::alg::ecdsap256sha256;
     auto priv = pf.bytes("PrivateKey");
     if (!priv) return fail(priv.error());
-    if (priv->size() != (p256 ? 32u : 48u)) return fail(pf.error("PrivateKey", "ECDSA private key has the wrong length"));
+    // dnssec-keygen and ldns-keygen drop leading zero octets of the scalar (about one key
+    // in 256 is one octet short): pad back to the curve's width.
+    std::size_t width = p256 ? 32 : 48;
+    if (priv->size() > width) return fail(pf.error("PrivateKey", "ECDSA private key is too long for its curve"));
+    priv->insert(priv->begin(), width - priv->size(), 0);
     Bignum d(BN_bin2bn(priv->data(), static_cast<int>(priv->size()), nullptr));
     // OpenSSL wants the public point too; derive it as d·G.
     EcGroup group(EC_GROUP_new_by_curve_name(p256 ? NID_X9_62_prime256v1 : NID_secp384r1));

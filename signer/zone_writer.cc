@@ -1,61 +1,56 @@
 #include "signer/zone_writer.h"
 
+#include "dns/presentation.h"
 #include "zones/atomic_file.h"
 
 namespace zw::signer {
 
 namespace {
 
-template <typename Sink>
-Result<void> emit_rrset(const zones::RRset& set, Sink& sink) {
+void emit_rrset(const zones::RRset& set, std::string& out) {
     for (const auto& rdata : set.rdatas) {
-        auto text = dns::rr_to_text(dns::Rr{set.owner, set.type, set.ttl, rdata});
-        if (!text) return fail(text.error());
-        sink(*text);
+        dns::append_rr_text(out, set.owner, set.ttl, set.type, rdata);
+        out += '\n';
     }
     for (const auto& sig : set.signatures) {
-        auto text = dns::rr_to_text(dns::Rr{set.owner, dns::rrtype::RRSIG, set.ttl, sig});
-        if (!text) return fail(text.error());
-        sink(*text);
+        dns::append_rr_text(out, set.owner, set.ttl, dns::rrtype::RRSIG, sig);
+        out += '\n';
     }
-    return {};
 }
 
-template <typename Sink>
-Result<void> emit_zone(const SignedZone& sz, Sink& sink) {
+// Calls flush(text) whenever the text grows past a block, and once at the end.
+template <typename Flush>
+void emit_zone(const SignedZone& sz, Flush flush) {
+    constexpr std::size_t block = 1 << 20;
+    std::string text;
+    text.reserve(block + 4096);
     const zones::RRset* soa = sz.zone.apex().find(dns::rrtype::SOA);
-    if (soa) {
-        if (auto ok = emit_rrset(*soa, sink); !ok) return ok;
-    }
-    Result<void> status;
+    if (soa) emit_rrset(*soa, text);  // SOA first, as name servers and humans expect
     sz.for_each_node([&](const zones::Node& node) {
         for (const auto& set : node.rrsets) {
-            if (!status || &set == soa) continue;
-            status = emit_rrset(set, sink);
+            if (&set == soa) continue;
+            emit_rrset(set, text);
+        }
+        if (text.size() >= block) {
+            flush(text);
+            text.clear();
         }
     });
-    return status;
+    flush(text);
 }
 
 }  // namespace
 
 Result<void> write_signed_zone(const SignedZone& zone, const std::string& path) {
     return zones::write_file_atomically(path, 0644, [&](zones::BufferedWriter& w) -> Result<void> {
-        auto sink = [&](const std::string& line) {
-            w.write(line);
-            w.write("\n");
-        };
-        return emit_zone(zone, sink);
+        emit_zone(zone, [&](const std::string& text) { w.write(text); });
+        return {};
     });
 }
 
 Result<std::string> signed_zone_text(const SignedZone& zone) {
     std::string out;
-    auto sink = [&](const std::string& line) {
-        out += line;
-        out += '\n';
-    };
-    if (auto ok = emit_zone(zone, sink); !ok) return fail(ok.error());
+    emit_zone(zone, [&](const std::string& text) { out += text; });
     return out;
 }
 

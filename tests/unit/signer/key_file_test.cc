@@ -122,3 +122,21 @@ TEST(KeyTiming, PublishActivateInactiveDelete) {
 
 }  // namespace
 }  // namespace zw::signer
+
+namespace zw::signer {
+namespace {
+
+// ldns-keygen and dnssec-keygen write a P-256 scalar with a leading zero octet as 31
+// octets; such keys must load and match their DNSKEY.
+TEST(KeyFile, ShortEcdsaScalarsArePadded) {
+    const char* data = std::getenv("ZW_TESTDATA");
+    ASSERT_NE(data, nullptr);
+    for (const char* base : {"Kexample.test.+013+49767", "Kexample.test.+013+62739"}) {
+        auto key = read_key_pair(std::string(data) + "/keys/short-scalar-p256/" + base);
+        ASSERT_TRUE(key) << key.error().describe();
+        EXPECT_EQ(key->base_name(), base);
+    }
+}
+
+}  // namespace
+}  // namespace zw::signer

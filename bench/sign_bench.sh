@@ -1,0 +1,208 @@
+#!/usr/bin/env bash
+# Compare zonewarden's one-shot signer with ldns-signzone, dnssec-signzone and kzonesign
+# on the same generated zone and the same BIND-format KSK + ZSK, and against what OpenSSL
+# alone can sign per second. See bench/README.md.
+#
+#   bench/sign_bench.sh [--records N] [--runs R] [--shape hosting|delegations]
+#                       [--alg ALG] [--threads T] [--zonewarden PATH] [--keep] [--skip-verify]
+#
+# Defaults: 100000 records, 3 runs, hosting shape, ecdsap256sha256, 2 threads,
+# zonewarden from build/app/zonewarden. NSEC everywhere. Prints a table of medians.
+# No timed assertion: this measures and reports, it never fails on a number.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/.." && pwd)
+
+records=100000 runs=3 shape=hosting alg=ecdsap256sha256 threads=2 keep=0 verify=1
+zw=$root/build/app/zonewarden
+while (($#)); do
+    case $1 in
+    --records) records=$2; shift 2 ;;
+    --runs) runs=$2; shift 2 ;;
+    --shape) shape=$2; shift 2 ;;
+    --alg) alg=${2,,}; shift 2 ;;
+    --threads) threads=$2; shift 2 ;;
+    --zonewarden) zw=$2; shift 2 ;;
+    --keep) keep=1; shift ;;
+    --skip-verify) verify=0; shift ;;
+    -h | --help) sed -n '2,12p' "$0"; exit 0 ;;
+    *) echo "sign_bench.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+    esac
+done
+
+die() {
+    echo "sign_bench.sh: $*" >&2
+    exit 1
+}
+
+case $alg in
+rsasha256 | 8) ALG=RSASHA256 ossl=rsa2048 bits=(-b 2048) ;;
+ecdsap256sha256 | 13) ALG=ECDSAP256SHA256 ossl=ecdsap256 bits=() ;;
+ecdsap384sha384 | 14) ALG=ECDSAP384SHA384 ossl=ecdsap384 bits=() ;;
+ed25519 | 15) ALG=ED25519 ossl=ed25519 bits=() ;;
+ed448 | 16) ALG=ED448 ossl=ed448 bits=() ;;
+*) die "unknown algorithm '$alg'" ;;
+esac
+[[ $records =~ ^[0-9]+$ && $runs =~ ^[1-9][0-9]*$ && $threads =~ ^[1-9][0-9]*$ ]] || die "--records, --runs and --threads take numbers"
+[[ $shape == hosting || $shape == delegations ]] || die "--shape is hosting or delegations"
+[[ -x $zw ]] || die "zonewarden binary '$zw' not found; build it (cmake --build build) or pass --zonewarden"
+for t in python3 ldns-signzone ldns-read-zone dnssec-keygen dnssec-signzone dnssec-verify kzonesign keymgr openssl /usr/bin/time; do
+    command -v "$t" >/dev/null || die "'$t' not found (apt-get install ldnsutils bind9 bind9-dnsutils knot knot-dnsutils time)"
+done
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/zw-bench.XXXXXX")
+cleanup() {
+    if ((keep)); then echo "kept $work" >&2; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+origin=bench.test.
+log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
+
+log "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+if awk '{ exit !($1 > 0.5) }' /proc/loadavg; then
+    log "WARNING: the machine is not idle; timings will be noisy"
+fi
+
+# --- input and keys, shared by every signer -------------------------------------------
+python3 "$root/tests/integration/gen_zone.py" --origin "$origin" --records "$records" --shape "$shape" \
+    --seed 1 >"$work/$origin"zone
+log "zone: $(grep -cv '^\$' "$work/${origin}zone") records ($shape), $(du -h "$work/${origin}zone" | cut -f1)"
+mkdir -m 0700 "$work/keys"
+ksk=$(dnssec-keygen -q -K "$work/keys" -a "$ALG" "${bits[@]}" -f KSK -n ZONE "$origin")
+zsk=$(dnssec-keygen -q -K "$work/keys" -a "$ALG" "${bits[@]}" -n ZONE "$origin")
+log "keys: $ksk (KSK), $zsk (ZSK) made by dnssec-keygen"
+
+# dnssec-signzone gets the keys on the command line and the DNSKEYs in its input (no -S).
+cat "$work/${origin}zone" "$work/keys/$ksk.key" "$work/keys/$zsk.key" >"$work/bind-input.zone"
+
+# kzonesign: a KASP database into which the same BIND keys are imported; manual policy so
+# Knot neither makes nor rolls keys.
+mkdir -p "$work/knot/db" "$work/knot/run" "$work/knot/kasp" "$work/knot/out"
+cp "$work/${origin}zone" "$work/knot/${origin}zone"
+cat >"$work/knot/knot.conf" <<EOF
+server:
+    rundir: "$work/knot/run"
+database:
+    storage: "$work/knot/db"
+    kasp-db: "$work/knot/kasp"
+policy:
+  - id: bench
+    manual: on
+    algorithm: ${ALG,,}
+    nsec3: off
+    signing-threads: $threads
+    rrsig-lifetime: 14d
+    rrsig-refresh: 7d
+    dnskey-ttl: 3600
+zone:
+  - domain: $origin
+    file: "$work/knot/${origin}zone"
+    dnssec-signing: on
+    dnssec-policy: bench
+EOF
+for k in "$ksk" "$zsk"; do
+    keymgr -c "$work/knot/knot.conf" "$origin" import-bind "$work/keys/$k.private" >/dev/null ||
+        die "keymgr import-bind $k failed"
+done
+
+# --- the signers ------------------------------------------------------------------------
+signers=(zonewarden ldns-signzone dnssec-signzone kzonesign)
+declare -A threads_of=([zonewarden]=$threads [ldns-signzone]=1 [dnssec-signzone]=$threads [kzonesign]=$threads)
+now=$(date +%s)
+exp=$(date -u -d "@$((now + 14 * 86400))" +%Y%m%d%H%M%S)
+inc=$(date -u -d "@$((now - 3600))" +%Y%m%d%H%M%S)
+
+# command_for SIGNER OUT -> prints nothing, fills the global array cmd
+command_for() {
+    local s=$1 out=$2
+    case $s in
+    zonewarden)
+        cmd=("$zw" sign --zone-file "$work/${origin}zone" --origin "$origin" --key-dir "$work/keys"
+            --out "$out" --threads "$threads") ;;
+    ldns-signzone)
+        cmd=(ldns-signzone -o "$origin" -i "$inc" -e "$exp" -f "$out" "$work/${origin}zone"
+            "$work/keys/$ksk" "$work/keys/$zsk") ;;
+    dnssec-signzone)
+        # -x: only the KSK signs the DNSKEY RRset (as zonewarden); -n threads; post-sign
+        # verification stays on, as zonewarden's self-check does.
+        cmd=(dnssec-signzone -q -d "$work" -x -n "$threads" -N keep -s now-3600 -e now+1209600 -o "$origin"
+            -f "$out" "$work/bind-input.zone" "$work/keys/$ksk" "$work/keys/$zsk") ;;
+    kzonesign)
+        cmd=(kzonesign -c "$work/knot/knot.conf" -o "$work/knot/out" "$origin") ;;
+    esac
+}
+
+output_of() { # SIGNER RUN
+    if [[ $1 == kzonesign ]]; then echo "$work/knot/out/${origin}zone"; else echo "$work/$1.$2.zone"; fi
+}
+
+declare -A wall cpu rss sigs
+for ((run = 1; run <= runs; run++)); do
+    # Rotate the order each run so no signer always goes first (cold caches) or last.
+    for ((i = 0; i < ${#signers[@]}; i++)); do
+        s=${signers[(i + run - 1) % ${#signers[@]}]}
+        out=$(output_of "$s" "$run")
+        rm -f "$out"
+        command_for "$s" "$out"
+        if ! /usr/bin/time -v -o "$work/time.txt" "${cmd[@]}" >"$work/$s.log" 2>&1; then
+            die "$s failed (run $run): $(tail -n 5 "$work/$s.log")"
+        fi
+        [[ -s $out ]] || die "$s wrote no output at $out"
+        w=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); t = 0; for (j = 1; j <= n; j++) t = t * 60 + p[j]; print t }' "$work/time.txt")
+        c=$(awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } END { printf "%.2f", u + s }' "$work/time.txt")
+        m=$(awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$work/time.txt")
+        wall[$s]+="$w " cpu[$s]+="$c " rss[$s]+="$m "
+        if ((run == 1)); then
+            sigs[$s]=$(ldns-read-zone "$out" | awk '$4 == "RRSIG"' | wc -l)
+            if ((verify)); then
+                if dnssec-verify -q -o "$origin" "$out" >"$work/$s.verify" 2>&1; then
+                    log "$s: dnssec-verify OK"
+                else
+                    log "$s: dnssec-verify FAILED: $(tail -n 3 "$work/$s.verify")"
+                fi
+            fi
+            cp "$out" "$work/$s.first.zone"
+        fi
+        log "run $run/$runs $s: ${w}s wall, ${c}s cpu, ${m} MiB"
+        # zonewarden reports where its time went (signing vs. self-check).
+        [[ $s == zonewarden ]] && log "  zonewarden: $(grep -m 1 '^signed ' "$work/$s.log" || true)"
+    done
+done
+
+# --- OpenSSL's ceiling ------------------------------------------------------------------
+ossl_rate() { # openssl speed args... -> sign/s of the last result line
+    openssl speed -seconds 3 "$@" "$ossl" 2>/dev/null |
+        awk '/(ecdsa|EdDSA|^rsa)/ && $NF ~ /^[0-9.]+$/ { v = $(NF - 1) } END { print v + 0 }'
+}
+log "openssl speed -seconds 3 $ossl (1 core, then -multi $threads)"
+ossl1=$(ossl_rate)
+osslN=$(ossl_rate -multi "$threads")
+
+# --- table ------------------------------------------------------------------------------
+median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+zw_wall=$(median <<<"${wall[zonewarden]}")
+printf '\n%s records (%s shape), %s, NSEC, %s run(s), medians; machine: %s cores, %s\n' \
+    "$records" "$shape" "$ALG" "$runs" "$(nproc)" "$(openssl version | cut -d' ' -f1-2)"
+printf 'OpenSSL %s sign/s: %.0f on 1 core (%.1f us/sig), %.0f with -multi %s\n' "$ossl" "$ossl1" \
+    "$(awk -v r="$ossl1" 'BEGIN { print (r > 0 ? 1e6 / r : 0) }')" "$osslN" "$threads"
+printf 'load average at the end: %s\n\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-16s %7s %9s %9s %10s %9s %10s %8s %8s %10s %9s\n' \
+    signer threads wall_s cpu_s cpu_us/sig RRSIGs sigs/s %ossl1 %osslN zw_speedup peak_MiB
+for s in "${signers[@]}"; do
+    w=$(median <<<"${wall[$s]}")
+    c=$(median <<<"${cpu[$s]}")
+    m=$(tr ' ' '\n' <<<"${rss[$s]}" | sort -g | tail -n 1)
+    awk -v s="$s" -v t="${threads_of[$s]}" -v w="$w" -v c="$c" -v n="${sigs[$s]}" -v o1="$ossl1" \
+        -v oN="$osslN" -v zw="$zw_wall" -v m="$m" 'BEGIN {
+            r = (w > 0) ? n / w : 0
+            printf "%-16s %7d %9.2f %9.2f %10.1f %9d %10.0f %7.1f%% %7.1f%% %9.2fx %9d\n",
+                s, t, w, c, (n > 0 ? 1e6 * c / n : 0), n, r, (o1 > 0 ? 100 * r / o1 : 0),
+                (oN > 0 ? 100 * r / oN : 0), (zw > 0 ? w / zw : 0), m }'
+done
+printf '\nzw_speedup = signer wall time / zonewarden wall time (above 1: zonewarden is faster).\n'
+printf 'sigs/s = RRSIGs in the output / wall time, so parsing and writing count against it.\n'
+printf 'cpu_us/sig = CPU time (user + system, all threads) per RRSIG: the least load-sensitive column.\n'

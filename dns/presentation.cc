@@ -1,0 +1,212 @@
+#include "dns/presentation.h"
+
+#include <arpa/inet.h>
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <ldns/ldns.h>
+
+#include <array>
+#include <chrono>
+
+#include "dns/encoding.h"
+#include "dns/ldns_handles.h"
+#include "dns/rdata.h"
+
+namespace zw::dns {
+
+namespace {
+
+using Span = std::span<const std::uint8_t>;
+
+void append_type(std::string& out, std::uint16_t type) { out += type_to_text(type); }
+
+// RFC 1035 §5.1 <character-string>: quoted, with '"' and '\' escaped and
+// non-printable octets as \DDD.
+void append_charstring(std::string& out, Span s) {
+    out += '"';
+    for (std::uint8_t c : s) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += static_cast<char>(c);
+        } else if (c >= 0x20 && c < 0x7f) {
+            out += static_cast<char>(c);
+        } else {
+            fmt::format_to(std::back_inserter(out), "\\{:03}", c);
+        }
+    }
+    out += '"';
+}
+
+void append_generic(std::string& out, Span rdata) {
+    // RFC 3597 §5.
+    fmt::format_to(std::back_inserter(out), "\\# {}", rdata.size());
+    if (!rdata.empty()) {
+        out += ' ';
+        out += hex_encode(rdata);
+    }
+}
+
+void append_sig_time(std::string& out, std::uint32_t t) {
+    auto tp = std::chrono::sys_seconds{std::chrono::seconds{t}};
+    fmt::format_to(std::back_inserter(out), "{:%Y%m%d%H%M%S}", tp);
+}
+
+// The type list of NSEC and NSEC3 (RFC 4034 §4.1.2); false if malformed.
+bool append_bitmap(std::string& out, Span bitmap) {
+    std::size_t i = 0;
+    while (i < bitmap.size()) {
+        if (i + 2 > bitmap.size()) return false;
+        std::uint8_t window = bitmap[i], len = bitmap[i + 1];
+        if (len == 0 || len > 32 || i + 2 + len > bitmap.size()) return false;
+        for (std::size_t b = 0; b < len; ++b) {
+            for (int bit = 0; bit < 8; ++bit) {
+                if (bitmap[i + 2 + b] & (0x80 >> bit)) {
+                    out += ' ';
+                    append_type(out, static_cast<std::uint16_t>(window * 256 + b * 8 + static_cast<std::size_t>(bit)));
+                }
+            }
+        }
+        i += 2 + len;
+    }
+    return true;
+}
+
+bool append_layout(std::string& out, std::uint16_t type, Span rdata) {
+    std::string text;
+    bool first = true;
+    bool ok = visit_rdata_fields(type, rdata, [&](RdataField f, Span field) {
+        if (!first) text += ' ';
+        first = false;
+        switch (f) {
+            case RdataField::u16: fmt::format_to(std::back_inserter(text), "{}", read_u16(field.data())); break;
+            case RdataField::u32: fmt::format_to(std::back_inserter(text), "{}", read_u32(field.data())); break;
+            case RdataField::name: append_name_text(text, field); break;
+            case RdataField::charstring: append_charstring(text, field.subspan(1)); break;
+        }
+    });
+    if (ok) out += text;
+    return ok;
+}
+
+bool append_dnssec(std::string& out, std::uint16_t type, Span r) {
+    auto b = std::back_inserter(out);
+    switch (type) {
+        case rrtype::DS:
+        case rrtype::CDS: {
+            if (r.size() < 5) return false;
+            std::string digest = hex_encode(r.subspan(4));
+            for (char& c : digest) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+            fmt::format_to(b, "{} {} {} {}", read_u16(r.data()), r[2], r[3], digest);
+            return true;
+        }
+        case rrtype::DNSKEY:
+        case rrtype::CDNSKEY:
+            if (r.size() < 5) return false;
+            fmt::format_to(b, "{} {} {} {}", read_u16(r.data()), r[2], r[3], base64_encode(r.subspan(4)));
+            return true;
+        case rrtype::RRSIG: {
+            if (r.size() < 19) return false;
+            std::size_t name_len = wire_name_length(r.subspan(18));
+            if (name_len == 0 || 18 + name_len >= r.size()) return false;
+            append_type(out, read_u16(r.data()));
+            fmt::format_to(b, " {} {} {} ", r[2], r[3], read_u32(r.data() + 4));
+            append_sig_time(out, read_u32(r.data() + 8));
+            out += ' ';
+            append_sig_time(out, read_u32(r.data() + 12));
+            fmt::format_to(b, " {} ", read_u16(r.data() + 16));
+            append_name_text(out, r.subspan(18, name_len));
+            out += ' ';
+            out += base64_encode(r.subspan(18 + name_len));
+            return true;
+        }
+        case rrtype::NSEC: {
+            std::size_t name_len = wire_name_length(r);
+            if (name_len == 0) return false;
+            append_name_text(out, r.first(name_len));
+            return append_bitmap(out, r.subspan(name_len));
+        }
+        case rrtype::NSEC3:
+        case rrtype::NSEC3PARAM: {
+            if (r.size() < 5 || 5u + r[4] > r.size()) return false;
+            std::size_t salt_len = r[4];
+            fmt::format_to(b, "{} {} {} {}", r[0], r[1], read_u16(r.data() + 2),
+                           salt_len == 0 ? std::string("-") : hex_encode(r.subspan(5, salt_len)));
+            if (type == rrtype::NSEC3PARAM) return 5 + salt_len == r.size();
+            std::size_t at = 5 + salt_len;
+            if (at >= r.size() || at + 1u + r[at] > r.size()) return false;
+            out += ' ';
+            out += base32hex_encode(r.subspan(at + 1, r[at]));
+            return append_bitmap(out, r.subspan(at + 1 + r[at]));
+        }
+        default:
+            return false;
+    }
+}
+
+bool append_address(std::string& out, std::uint16_t type, Span r) {
+    std::array<char, INET6_ADDRSTRLEN> buf{};
+    if (type == rrtype::A && r.size() == 4) return inet_ntop(AF_INET, r.data(), buf.data(), buf.size()) && (out += buf.data(), true);
+    if (type == rrtype::AAAA && r.size() == 16) return inet_ntop(AF_INET6, r.data(), buf.data(), buf.size()) && (out += buf.data(), true);
+    return false;
+}
+
+bool append_txt(std::string& out, Span r) {
+    std::size_t i = 0;
+    bool first = true;
+    while (i < r.size()) {
+        std::size_t len = r[i];
+        if (i + 1 + len > r.size()) return false;
+        if (!first) out += ' ';
+        first = false;
+        append_charstring(out, r.subspan(i + 1, len));
+        i += 1 + len;
+    }
+    return !r.empty();
+}
+
+// Other types ldns knows, whose fields hold no domain names: its printer is right there.
+bool append_with_ldns(std::string& out, const Name& owner, std::uint16_t type, Span rdata) {
+    const ldns_rr_descriptor* d = ldns_rr_descript(type);
+    if (!d || !d->_name) return false;
+    Bytes wire;
+    append_rr_wire(wire, Rr{owner, type, 0, Bytes(rdata.begin(), rdata.end())});
+    ldns_rr* raw = nullptr;
+    std::size_t pos = 0;
+    if (ldns_wire2rr(&raw, wire.data(), wire.size(), &pos, LDNS_SECTION_ANSWER) != LDNS_STATUS_OK) return false;
+    LdnsRr rr{raw};
+    LdnsBuffer buf{ldns_buffer_new(256)};
+    for (std::size_t i = 0; i < ldns_rr_rd_count(rr.get()); ++i) {
+        if (i > 0) ldns_buffer_printf(buf.get(), " ");
+        if (ldns_rdf2buffer_str(buf.get(), ldns_rr_rdf(rr.get(), i)) != LDNS_STATUS_OK) return false;
+    }
+    out.append(reinterpret_cast<const char*>(ldns_buffer_begin(buf.get())), ldns_buffer_position(buf.get()));
+    return true;
+}
+
+}  // namespace
+
+void append_rr_text(std::string& out, const Name& owner, std::uint32_t ttl, std::uint16_t type, Span rdata) {
+    append_name_text(out, owner.bytes());
+    fmt::format_to(std::back_inserter(out), "\t{}\tIN\t", ttl);
+    append_type(out, type);
+    out += '\t';
+    std::size_t mark = out.size();
+    bool ok = false;
+    switch (type) {
+        case rrtype::A:
+        case rrtype::AAAA: ok = append_address(out, type, rdata); break;
+        case rrtype::TXT:
+        case 99:  // SPF
+            ok = append_txt(out, rdata);
+            break;
+        default:
+            ok = has_rdata_names(type) ? append_layout(out, type, rdata)
+                                       : append_dnssec(out, type, rdata) || append_with_ldns(out, owner, type, rdata);
+    }
+    if (!ok) {
+        out.resize(mark);
+        append_generic(out, rdata);
+    }
+}
+
+}  // namespace zw::dns
