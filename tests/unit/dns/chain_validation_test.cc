@@ -1,0 +1,166 @@
+// Validation of served RRsets with keys made here (Ed25519, RFC 8080): secure, bogus
+// (tampered, expired, wrong key, no matching DS) and insecure (unknown DS algorithm,
+// NSEC-proven absence of DS) are told apart.
+#include "dns/chain_validation.h"
+
+#include <gtest/gtest.h>
+#include <openssl/evp.h>
+
+#include "dns/dnssec.h"
+#include "dns/openssl.h"
+#include "dns/rdata.h"
+#include "dns/rrsig.h"
+
+namespace zw::dns {
+namespace {
+
+using namespace std::chrono_literals;
+const Instant now{Seconds{1'800'000'000}};
+
+Name n(std::string_view text) { return Name::from_text(text).value(); }
+
+struct TestKey {
+    EvpPkey pkey;
+    Bytes rdata;
+    std::uint16_t tag = 0;
+
+    explicit TestKey(std::uint16_t flags) : pkey(EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519")) {
+        Dnskey k;
+        k.flags = flags;
+        k.algorithm = alg::ed25519;
+        k.public_key.resize(32);
+        std::size_t len = 32;
+        EVP_PKEY_get_raw_public_key(pkey.get(), k.public_key.data(), &len);
+        rdata = k.rdata();
+        tag = key_tag(rdata);
+    }
+
+    Rr sign(const RrSet& set, const Name& zone, Instant inception, Instant expiration) const {
+        RrsigFields f{set.type, alg::ed25519, rrsig_labels(set.owner), set.ttl, to_sig_time(expiration),
+                      to_sig_time(inception), tag, zone};
+        Bytes fields;
+        f.append_to(fields);
+        Bytes data;
+        append_signed_data(data, fields, set.owner, set.type, set.rdatas, set.ttl);
+        EvpMdCtx ctx{EVP_MD_CTX_new()};
+        EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, pkey.get());
+        Bytes sig(64);
+        std::size_t len = sig.size();
+        EVP_DigestSign(ctx.get(), sig.data(), &len, data.data(), data.size());
+        Rr rr{set.owner, rrtype::RRSIG, set.ttl, fields};
+        rr.rdata.insert(rr.rdata.end(), sig.begin(), sig.begin() + static_cast<std::ptrdiff_t>(len));
+        return rr;
+    }
+};
+
+class Validation_ : public ::testing::Test {
+protected:
+    Name zone = n("tenant.lab.");
+    TestKey ksk{257}, zsk{256}, stranger{257};
+    RrSet keys{zone, rrtype::DNSKEY, 3600, {}, {}};
+    Bytes ds = ds_rdata(zone, ksk.rdata, digest::sha256).value();
+
+    void SetUp() override {
+        keys.rdatas = {ksk.rdata, zsk.rdata};
+        std::sort(keys.rdatas.begin(), keys.rdatas.end(), rdata_less);
+        keys.rrsigs = {ksk.sign(keys, zone, now - 1h, now + 24h)};
+    }
+};
+
+TEST_F(Validation_, DnskeySetSignedByTheDsKeyIsSecure) {
+    std::vector<Bytes> trusted{ds};
+    auto v = validate_dnskey_set(keys, zone, trusted, {}, now);
+    EXPECT_EQ(v.state, Security::secure) << v.why;
+    // An anchor DNSKEY works as well as a DS.
+    std::vector<Bytes> anchor{ksk.rdata};
+    EXPECT_EQ(validate_dnskey_set(keys, zone, {}, anchor, now).state, Security::secure);
+}
+
+TEST_F(Validation_, TamperedExpiredOrForeignSignaturesAreBogus) {
+    std::vector<Bytes> trusted{ds};
+    RrSet tampered = keys;
+    tampered.rrsigs[0].rdata.back() ^= 0x01;
+    auto v = validate_dnskey_set(tampered, zone, trusted, {}, now);
+    EXPECT_EQ(v.state, Security::bogus);
+    EXPECT_NE(v.why.find("does not verify"), std::string::npos) << v.why;
+
+    RrSet expired = keys;
+    expired.rrsigs = {ksk.sign(keys, zone, now - 48h, now - 1h)};
+    v = validate_dnskey_set(expired, zone, trusted, {}, now);
+    EXPECT_EQ(v.state, Security::bogus);
+    EXPECT_NE(v.why.find("validity"), std::string::npos) << v.why;
+
+    // Signed by the ZSK only: it matches no DS, so it cannot vouch for the set.
+    RrSet zsk_only = keys;
+    zsk_only.rrsigs = {zsk.sign(keys, zone, now - 1h, now + 1h)};
+    EXPECT_EQ(validate_dnskey_set(zsk_only, zone, trusted, {}, now).state, Security::bogus);
+
+    // The parent's DS points at a key the zone does not publish.
+    std::vector<Bytes> other{ds_rdata(zone, stranger.rdata, digest::sha256).value()};
+    v = validate_dnskey_set(keys, zone, other, {}, now);
+    EXPECT_EQ(v.state, Security::bogus);
+    EXPECT_NE(v.why.find("matches a trusted DS"), std::string::npos) << v.why;
+
+    RrSet unsigned_set = keys;
+    unsigned_set.rrsigs.clear();
+    EXPECT_EQ(validate_dnskey_set(unsigned_set, zone, trusted, {}, now).state, Security::bogus);
+}
+
+TEST_F(Validation_, DsOfAnUnknownAlgorithmMakesTheZoneInsecure) {
+    Bytes odd = ds;
+    odd[2] = 253;  // PRIVATEDNS: RFC 4035 §5.2 treats it as unsigned
+    std::vector<Bytes> trusted{odd};
+    EXPECT_EQ(validate_dnskey_set(keys, zone, trusted, {}, now).state, Security::insecure);
+}
+
+TEST_F(Validation_, RrsetsVerifyOnlyWithTheZonesKeys) {
+    RrSet cds{zone, rrtype::CDS, 3600, {ds}, {}};
+    cds.rrsigs = {ksk.sign(cds, zone, now - 1h, now + 1h)};
+    EXPECT_EQ(verify_rrset(cds, zone, keys.rdatas, now).state, Security::secure);
+    std::vector<Bytes> foreign{stranger.rdata};
+    EXPECT_EQ(verify_rrset(cds, zone, foreign, now).state, Security::bogus);
+    // The signer name must be the zone that holds the keys.
+    EXPECT_EQ(verify_rrset(cds, n("lab."), keys.rdatas, now).state, Security::bogus);
+}
+
+TEST_F(Validation_, SignedNsecWithoutDsBitProvesAnInsecureDelegation) {
+    Name parent = n("lab.");
+    TestKey pzsk{256};
+    std::vector<Bytes> parent_keys{pzsk.rdata};
+    // NSEC at the child: next name, then a bitmap of NS RRSIG NSEC (window 0).
+    Name next = n("zzz.lab.");
+    Bytes rd(next.bytes().begin(), next.bytes().end());
+    Bytes bitmap{0, 6, 0x20, 0, 0, 0, 0, 0x03};  // NS(2), RRSIG(46), NSEC(47)
+    rd.insert(rd.end(), bitmap.begin(), bitmap.end());
+    EXPECT_TRUE(bitmap_has(bitmap, rrtype::NS));
+    EXPECT_FALSE(bitmap_has(bitmap, rrtype::DS));
+    RrSet nsec{zone, rrtype::NSEC, 300, {rd}, {}};
+    Rr sig = pzsk.sign(nsec, parent, now - 1h, now + 1h);
+    Message m;
+    m.authority = {Rr{zone, rrtype::NSEC, 300, rd}, sig};
+    auto proof = prove_no_ds(m, zone, parent, parent_keys, now);
+    EXPECT_EQ(proof.state, Security::insecure) << proof.why;
+
+    m.authority = {Rr{zone, rrtype::NSEC, 300, rd}};  // unsigned: proves nothing
+    EXPECT_EQ(prove_no_ds(m, zone, parent, parent_keys, now).state, Security::bogus);
+    m.authority.clear();  // a bare NODATA
+    EXPECT_EQ(prove_no_ds(m, zone, parent, parent_keys, now).state, Security::bogus);
+}
+
+TEST(TrustAnchor, DsOrDnskeyLinesOfOneZone) {
+    auto ta = parse_trust_anchor(
+        "; root anchor\n"
+        ". 3600 IN DS 20326 8 2 E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D\n\n",
+        "root.ds");
+    ASSERT_TRUE(ta) << ta.error().describe();
+    EXPECT_TRUE(ta->zone.is_root());
+    EXPECT_EQ(ta->ds.size(), 1u);
+    auto bad = parse_trust_anchor(". 3600 IN DS 1 8 2 AA\nlab. 3600 IN DS 2 8 2 BB\n", "x.ds");
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error().describe().substr(0, 7), "x.ds:2:");
+    EXPECT_FALSE(parse_trust_anchor(". 3600 IN A 192.0.2.1\n", "x.ds"));
+    EXPECT_FALSE(parse_trust_anchor("; nothing\n", "x.ds"));
+}
+
+}  // namespace
+}  // namespace zw::dns
