@@ -1,0 +1,134 @@
+#include "registrar/factory.h"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <set>
+
+#include "registrar/reconcile.h"
+#include "registrar/rfc2136.h"
+
+namespace zw::registrar {
+
+namespace {
+
+// Reads settings and remembers which were used, so a misspelt key is an error, not ignored.
+class Reader {
+  public:
+    Reader(const std::string& name, const Settings& s) : name_(name), s_(s) {}
+    std::string get(const std::string& key, std::string fallback = "") {
+        used_.insert(key);
+        auto it = s_.find(key);
+        return it == s_.end() ? fallback : it->second;
+    }
+    Result<std::string> require(const std::string& key) {
+        auto v = get(key);
+        if (v.empty()) return fail(config_error(fmt::format("registrar {}: `{}` is required", name_, key)));
+        return v;
+    }
+    Result<std::int64_t> number(const std::string& key, std::int64_t fallback, std::int64_t lo,
+                                std::int64_t hi) {
+        auto v = get(key);
+        if (v.empty()) return fallback;
+        std::int64_t n = 0;
+        auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+        if (ec != std::errc{} || p != v.data() + v.size() || n < lo || n > hi)
+            return fail(config_error(fmt::format("registrar {}: `{}` must be a number in [{}, {}], not \"{}\"",
+                                                 name_, key, lo, hi, v)));
+        return n;
+    }
+    Result<Seconds> duration(const std::string& key, Seconds fallback) {
+        auto v = get(key);
+        if (v.empty()) return fallback;
+        auto d = parse_duration(v);
+        if (!d) return fail(config_error(fmt::format("registrar {}: `{}`: {}", name_, key, d.error().message)));
+        return *d;
+    }
+    SecretSource secret(const std::string& prefix) {
+        return SecretSource{get(prefix + "-file"), get(prefix + "-env")};
+    }
+    Result<void> no_unknown_keys() {
+        for (const auto& [k, v] : s_)
+            if (!used_.contains(k))
+                return fail(config_error(fmt::format("registrar {}: unknown setting `{}`", name_, k)));
+        return {};
+    }
+
+  private:
+    const std::string& name_;
+    const Settings& s_;
+    std::set<std::string> used_;
+};
+
+Result<std::unique_ptr<Api>> rfc2136(const std::string& name, Reader& r) {
+    Rfc2136Config c;
+    auto server = r.require("server");
+    if (!server) return fail(server.error());
+    c.server = *server;
+    auto port = r.number("port", 53, 1, 65535);
+    if (!port) return fail(port.error());
+    c.port = static_cast<std::uint16_t>(*port);
+    auto keyfile = r.require("tsig-key-file");
+    if (!keyfile) return fail(keyfile.error());
+    auto key = read_tsig_key_file(*keyfile);
+    if (!key) return fail(key.error());
+    c.key = *key;
+    if (auto p = r.get("parent-zone"); !p.empty()) {
+        auto n = dns::Name::from_text(p);
+        if (!n) return fail(config_error(fmt::format("registrar {}: parent-zone: {}", name, n.error().message)));
+        c.parent_zone = *n;
+    }
+    auto ttl = r.number("ds-ttl", 3600, 0, 2147483647);
+    if (!ttl) return fail(ttl.error());
+    c.ds_ttl = static_cast<std::uint32_t>(*ttl);
+    auto t = r.duration("timeout", Seconds(5));
+    if (!t) return fail(t.error());
+    c.timeout = *t;
+    return make_rfc2136_api(std::move(c));
+}
+
+Result<std::unique_ptr<Api>> listing_api(const std::string& name, const std::string& type, Reader& r) {
+    if (type == "rfc2136") return rfc2136(name, r);
+    return fail(config_error(
+        fmt::format("registrar {}: unknown type `{}` (rfc2136, cds, gandi, ovh, command, manual)", name, type)));
+}
+
+Result<ReconcileOptions> reconcile_options(Reader& r) {
+    ReconcileOptions options;
+    auto settle = r.duration("settle-window", options.settle_window);
+    if (!settle) return fail(settle.error());
+    options.settle_window = *settle;
+    auto poll = r.duration("poll-interval", options.poll_interval);
+    if (!poll) return fail(poll.error());
+    options.poll_interval = *poll;
+    return options;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Api>> make_api(const std::string& name, const Settings& settings) {
+    Reader r(name, settings);
+    auto type = r.require("type");
+    if (!type) return fail(type.error());
+    if (auto o = reconcile_options(r); !o) return fail(o.error());
+    auto api = listing_api(name, *type, r);
+    if (!api) return fail(api.error());
+    if (auto u = r.no_unknown_keys(); !u) return fail(u.error());
+    return api;
+}
+
+Result<std::unique_ptr<Registrar>> make_registrar(const std::string& name, const Settings& settings,
+                                                  Journal& journal, LogSink& log) {
+    Reader r(name, settings);
+    auto type = r.require("type");
+    if (!type) return fail(type.error());
+    auto options = reconcile_options(r);
+    if (!options) return fail(options.error());
+    auto api = listing_api(name, *type, r);
+    if (!api) return fail(api.error());
+    if (auto u = r.no_unknown_keys(); !u) return fail(u.error());
+    return std::unique_ptr<Registrar>(
+        std::make_unique<ApiRegistrar>(name, std::move(*api), journal, log, *options));
+}
+
+}  // namespace zw::registrar

@@ -1,0 +1,29 @@
+#pragma once
+// DNS UPDATE (RFC 2136) to a parent zone we run, TSIG-signed with hmac-sha256 (RFC 8945).
+// Whole-set: one UPDATE adds the new DS records and deletes the old ones, with a
+// prerequisite that the DS RRset is still exactly what we listed (RFC 2136 §2.4.2; §2.4.3
+// when it was empty), so a concurrent change makes the server answer NXRRSET instead of
+// being overwritten. Because of that prerequisite a resend can never duplicate or undo
+// anything, so lost answers are simply retried.
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "registrar/api.h"
+#include "registrar/credentials.h"
+
+namespace zw::registrar {
+
+struct Rfc2136Config {
+    std::string server;  // an address: IPv4 or IPv6 literal
+    std::uint16_t port = 53;
+    std::optional<dns::Name> parent_zone;  // default: the child's parent name
+    TsigKey key;
+    std::uint32_t ds_ttl = 3600;
+    Seconds timeout{5};
+};
+
+[[nodiscard]] std::unique_ptr<Api> make_rfc2136_api(Rfc2136Config config);
+
+}  // namespace zw::registrar
