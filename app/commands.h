@@ -9,5 +9,6 @@ namespace zw::app {
 void register_keygen_command(CLI::App& app, int& exit_code);
 void register_sign_command(CLI::App& app, int& exit_code);
 void register_demo_command(CLI::App& app, int& exit_code);
+void register_probe_command(CLI::App& app, int& exit_code);
 
 }  // namespace zw::app

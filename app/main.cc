@@ -8,7 +8,7 @@
 
 int main(int argc, char** argv) {
     CLI::App app{"zonewarden: DNSSEC zone signer and key rollover orchestrator.\n"
-                 "Built so far: keygen, sign and demo. The rollover commands of DESIGN.md "
+                 "Built so far: keygen, sign, demo and probe (live checks). The rollover commands of DESIGN.md "
                  "(onboard, tick, run, status, ...) are not built yet."};
     app.require_subcommand(1);
     app.set_version_flag("--version", "zonewarden 0.1.0");
@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
     zw::app::register_keygen_command(app, exit_code);
     zw::app::register_sign_command(app, exit_code);
     zw::app::register_demo_command(app, exit_code);
+    zw::app::register_probe_command(app, exit_code);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

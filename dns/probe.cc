@@ -60,6 +60,10 @@ ServedSet served(const Outcome& o, const Name& owner, std::uint16_t type) {
         s.present = true;
         s.ttl = set->ttl;
         s.rdatas = std::move(set->rdatas);
+        for (const Rr& sig : set->rrsigs)
+            if (sig.rdata.size() >= 18) s.signer_tags.push_back(read_u16(sig.rdata.data() + 16));
+        std::sort(s.signer_tags.begin(), s.signer_tags.end());
+        s.signer_tags.erase(std::unique(s.signer_tags.begin(), s.signer_tags.end()), s.signer_tags.end());
     }
     return s;
 }
@@ -114,7 +118,7 @@ std::vector<ZoneReport> probe_zones(Client& client, ChainValidator& chain, std::
             r.parent.push_back(std::move(p));
         }
         for (const auto& a : d.servers.addresses) {
-            ChildServerReport c{a, ServerFault::none, "", std::nullopt, {}, {}, {}, Transport::udp, {}};
+            ChildServerReport c{a, ServerFault::none, "", std::nullopt, {}, {}, {}, {}, Transport::udp, {}};
             const Outcome* o[4];
             for (int k = 0; k < 4; ++k) {
                 o[k] = &outcomes[i];
@@ -129,6 +133,7 @@ std::vector<ZoneReport> probe_zones(Client& client, ChainValidator& chain, std::
             if (c.fault == ServerFault::none) {
                 if (auto s = find_rrset(o[0]->value().message.answer, d.zone, rrtype::SOA))
                     if (auto t = soa_timers(s->rdatas.front())) c.serial = t->serial;
+                c.soa = served(*o[0], d.zone, rrtype::SOA);
                 c.dnskey_transport = o[1]->value().transport;
                 c.dnskey = served(*o[1], d.zone, rrtype::DNSKEY);
                 c.cds = served(*o[2], d.zone, rrtype::CDS);
@@ -147,7 +152,8 @@ std::vector<ZoneReport> probe_zones(Client& client, ChainValidator& chain, std::
                 } else {
                     c.dnskey.validation = {Security::bogus, "no DS at the parent validated"};
                 }
-                for (auto [set, k, type] : {std::tuple{&c.cds, 2, rrtype::CDS}, std::tuple{&c.cdnskey, 3, rrtype::CDNSKEY}}) {
+                for (auto [set, k, type] : {std::tuple{&c.soa, 0, rrtype::SOA}, std::tuple{&c.cds, 2, rrtype::CDS},
+                                            std::tuple{&c.cdnskey, 3, rrtype::CDNSKEY}}) {
                     auto s = find_rrset(o[k]->value().message.answer, d.zone, type);
                     if (s && c.dnskey.validation.state == Security::secure)
                         set->validation = verify_rrset(*s, d.zone, c.dnskey.rdatas, now);

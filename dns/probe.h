@@ -17,6 +17,7 @@ struct ServedSet {
     bool present = false;  // NOERROR with the set in the answer (else NODATA)
     std::uint32_t ttl = 0;
     std::vector<Bytes> rdatas;  // canonical order
+    std::vector<std::uint16_t> signer_tags;  // key tags of the RRSIGs over the set
     Validation validation;
 };
 
@@ -29,7 +30,7 @@ struct ChildServerReport {
     ServerFault fault = ServerFault::none;
     std::string fault_detail;
     std::optional<std::uint32_t> serial;
-    ServedSet dnskey, cds, cdnskey;
+    ServedSet soa, dnskey, cds, cdnskey;  // soa: its RRSIG tags show who signs the zone
     Transport dnskey_transport = Transport::udp;
     std::chrono::milliseconds elapsed{0};  // the slowest of this address's queries
 };

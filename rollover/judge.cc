@@ -3,8 +3,39 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <set>
 
 namespace zw::rollover {
+
+namespace {
+
+// RFC 1982 §3.2: s1 < s2 when they differ by less than 2^31 going up from s1; at exactly
+// 2^31 the order is undefined, which is not "at least" either.
+bool serial_at_least(std::uint32_t s, std::uint32_t min) {
+    if (s == min) return true;
+    std::uint32_t up = s - min;  // how far s is above min, modulo 2^32
+    return up < 0x80000000u;
+}
+
+std::string list(const std::set<std::string>& items) {
+    std::string out;
+    for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
+    return out;
+}
+
+// "missing {..}, unexpected {..}" or empty when the sets are equal.
+std::string set_difference_text(const std::vector<std::string>& want, const std::vector<std::string>& got) {
+    std::set<std::string> w(want.begin(), want.end()), g(got.begin(), got.end());
+    std::set<std::string> missing, extra;
+    std::set_difference(w.begin(), w.end(), g.begin(), g.end(), std::inserter(missing, missing.end()));
+    std::set_difference(g.begin(), g.end(), w.begin(), w.end(), std::inserter(extra, extra.end()));
+    std::string out;
+    if (!missing.empty()) out += fmt::format("missing {{{}}}", list(missing));
+    if (!extra.empty()) out += fmt::format("{}unexpected {{{}}}", out.empty() ? "" : ", ", list(extra));
+    return out;
+}
+
+}  // namespace
 
 Observation judge(const Expectation& e, std::span<const ServerAnswer> answers, Instant at) {
     Observation o{e.key, e.record, e.expect, at, Verdict::confirmed, std::nullopt, ""};
@@ -22,21 +53,28 @@ Observation judge(const Expectation& e, std::span<const ServerAnswer> answers, I
         if (!a.answered) {
             // An unreachable server never counts as a pass (DESIGN.md, live checks).
             silent = true;
-            note(a, "no answer");
+            note(a, a.why.empty() ? std::string("no answer") : fmt::format("no answer ({})", a.why));
             continue;
         }
         if (!a.validated) {
             wrong = true;
-            note(a, "answer did not validate");
+            note(a, a.why.empty() ? std::string("answer did not validate")
+                                  : fmt::format("answer did not validate ({})", a.why));
             continue;
         }
-        if (e.min_serial && (!a.serial || *a.serial < *e.min_serial)) {
+        if (e.min_serial && (!a.serial || !serial_at_least(*a.serial, *e.min_serial))) {
             wrong = true;
             note(a, fmt::format("serial {} older than {}",
                                 a.serial ? fmt::format("{}", *a.serial) : "?", *e.min_serial));
             continue;
         }
-        if (a.serves != (e.expect == Expect::present)) {
+        if (e.equals) {
+            if (std::string diff = set_difference_text(*e.equals, a.rrset); !diff.empty()) {
+                wrong = true;
+                note(a, diff);
+                continue;
+            }
+        } else if (a.serves != (e.expect == Expect::present)) {
             wrong = true;
             note(a, a.serves ? "still serves it" : "does not serve it");
             continue;
