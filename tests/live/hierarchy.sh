@@ -1,0 +1,274 @@
+# shellcheck shell=bash
+# A loopback DNS hierarchy signed by zonewarden itself, for live-check tests (and the
+# later issues' tests). Source tests/integration/lib.sh first, call zw_init, then:
+#
+#   zwh_build              keys, zones, signatures, server configs (no server started)
+#   zwh_start              start every server and wait until each answers
+#   zwh_probe ARGS...      zonewarden probe --resolver <unbound> --trust-anchor <root DS> ARGS
+#
+#   root "."      NSD    on $ZWH_ROOT     (a.root.)
+#   "lab."        BIND   on $ZWH_TLD      (ns1.lab.), TSIG key zw-update (hmac-sha256) may
+#                        update it: $ZWH_DIR/tsig.key, e.g. nsupdate -k $ZWH_DIR/tsig.key
+#   "alpha.lab."  NSD    on $ZWH_NSD      (ns1.alpha.lab.)
+#                 Knot   on $ZWH_KNOT     (ns2.alpha.lab.)
+#                 Knot   also on ::1      (ns3.alpha.lab.) when ZWH_V6=1
+#   Unbound       validating resolver on $ZWH_UNBOUND, root hints = the local root only,
+#                 trust anchor = the local root's DS ($ZWH_DIR/root.ds)
+#
+# Knobs (environment, before zwh_build):
+#   ZWH_TENANT_ALG=ecdsap256sha256  tenant key algorithm; ZWH_TENANT_BITS for RSA
+#   ZWH_TENANT_KEYS=1               extra tenant KSKs beyond the first (grow the DNSKEY set)
+#   ZWH_KNOT_SERIAL=<n>             Knot serves alpha.lab. signed with this (older) serial
+#   ZWH_TAMPER_DS=1                 flip a bit in the RRSIG over alpha.lab. DS in the lab. zone
+#   ZWH_V6=1                        add ns3.alpha.lab. AAAA ::1 (Knot); needs the ::1 lock
+# Everything listens on 127.x addresses from zw_addr (and ::1 only with ZWH_V6=1).
+
+ZWH_SERIAL=${ZWH_SERIAL:-2}
+
+zwh__sign() { # ORIGIN IN OUT KEYDIR
+    "$ZONEWARDEN" sign --zone-file "$2" --origin "$1" --key-dir "$4" --out "$3" --threads 1 \
+        --dnskey-ttl 300 >"$ZW_TMP/sign.log" 2>&1 || {
+        cat "$ZW_TMP/sign.log" >&2
+        zw_fail "zonewarden sign $1 failed"
+    }
+}
+
+zwh__keys() { # ZONE DIR ALG [BITS] [EXTRA_KSKS]
+    local zone=$1 dir=$2 alg=$3 bits=${4:-} extra=${5:-0} i bitsopt=()
+    [[ -n $bits ]] && bitsopt=(--bits "$bits")
+    "$ZONEWARDEN" keygen --zone "$zone" --algorithm "$alg" --role ksk --key-dir "$dir" "${bitsopt[@]}" >/dev/null ||
+        zw_fail "keygen $zone ksk"
+    for ((i = 0; i < extra; i++)); do
+        "$ZONEWARDEN" keygen --zone "$zone" --algorithm "$alg" --role ksk --key-dir "$dir" "${bitsopt[@]}" >/dev/null ||
+            zw_fail "keygen $zone extra ksk"
+    done
+    "$ZONEWARDEN" keygen --zone "$zone" --algorithm "$alg" --role zsk --key-dir "$dir" "${bitsopt[@]}" >/dev/null ||
+        zw_fail "keygen $zone zsk"
+}
+
+# DS (SHA-256) of every KSK (flags 257) in DIR, as zone-file lines.
+zwh__ds() { # DIR
+    local f
+    for f in "$1"/K*.key; do
+        [[ $(zw_keyfile_flags "$f") == 257 ]] || continue
+        dnssec-dsfromkey -2 "$f" || zw_fail "dnssec-dsfromkey $f"
+    done
+}
+
+zwh__tenant_zone() { # SERIAL OUT
+    cat >"$2" <<EOF
+\$TTL 300
+alpha.lab. IN SOA ns1.alpha.lab. hostmaster.alpha.lab. $1 1800 900 604800 300
+alpha.lab. IN NS ns1.alpha.lab.
+alpha.lab. IN NS ns2.alpha.lab.
+ns1.alpha.lab. IN A $ZWH_NSD
+ns2.alpha.lab. IN A $ZWH_KNOT
+www.alpha.lab. IN A 192.0.2.80
+EOF
+    if [[ ${ZWH_V6:-0} == 1 ]]; then
+        echo "alpha.lab. IN NS ns3.alpha.lab." >>"$2"
+        echo "ns3.alpha.lab. IN AAAA ::1" >>"$2"
+    fi
+}
+
+zwh_build() {
+    zw_require nsd knotd named unbound dig dnssec-dsfromkey tsig-keygen
+    [[ -x $ZONEWARDEN ]] || zw_fail "ZONEWARDEN must point at the zonewarden binary"
+    zw_addr && ZWH_ROOT=$ZW_LAST_ADDR
+    zw_addr && ZWH_TLD=$ZW_LAST_ADDR
+    zw_addr && ZWH_NSD=$ZW_LAST_ADDR
+    zw_addr && ZWH_KNOT=$ZW_LAST_ADDR
+    zw_addr && ZWH_UNBOUND=$ZW_LAST_ADDR
+    ZWH_DIR=$ZW_TMP
+    local d=$ZWH_DIR
+    mkdir -p "$d"/{nsd-root,nsd-alpha,knot,knot/storage,bind,unbound}
+    mkdir -m 700 "$d"/{keys-root,keys-lab,keys-alpha}
+
+    # Tenant: signed first, its DS goes into lab.
+    zwh__keys alpha.lab. "$d/keys-alpha" "${ZWH_TENANT_ALG:-ecdsap256sha256}" "${ZWH_TENANT_BITS:-}" \
+        "${ZWH_TENANT_KEYS:-0}"
+    zwh__tenant_zone "$ZWH_SERIAL" "$d/alpha.lab.zone"
+    zwh__sign alpha.lab. "$d/alpha.lab.zone" "$d/alpha.lab.signed" "$d/keys-alpha"
+    if [[ -n ${ZWH_KNOT_SERIAL:-} ]]; then
+        zwh__tenant_zone "$ZWH_KNOT_SERIAL" "$d/alpha.lab.old.zone"
+        zwh__sign alpha.lab. "$d/alpha.lab.old.zone" "$d/alpha.lab.knot.signed" "$d/keys-alpha"
+    else
+        cp "$d/alpha.lab.signed" "$d/alpha.lab.knot.signed"
+    fi
+    zwh__ds "$d/keys-alpha" >"$d/alpha.lab.ds"
+
+    zwh__keys lab. "$d/keys-lab" ecdsap256sha256
+    {
+        echo "\$TTL 300"
+        echo "lab. IN SOA ns1.lab. hostmaster.lab. 1 1800 900 604800 300"
+        echo "lab. IN NS ns1.lab."
+        echo "ns1.lab. IN A $ZWH_TLD"
+        echo "alpha.lab. IN NS ns1.alpha.lab."
+        echo "alpha.lab. IN NS ns2.alpha.lab."
+        echo "ns1.alpha.lab. IN A $ZWH_NSD"
+        echo "ns2.alpha.lab. IN A $ZWH_KNOT"
+        if [[ ${ZWH_V6:-0} == 1 ]]; then
+            echo "alpha.lab. IN NS ns3.alpha.lab."
+            echo "ns3.alpha.lab. IN AAAA ::1"
+        fi
+        cat "$d/alpha.lab.ds"
+    } >"$d/lab.zone"
+    zwh__sign lab. "$d/lab.zone" "$d/lab.signed" "$d/keys-lab"
+    if [[ ${ZWH_TAMPER_DS:-0} == 1 ]]; then
+        python3 "$ZWH_LIVE_DIR/tamper_rrsig.py" "$d/lab.signed" alpha.lab. DS || zw_fail "tampering failed"
+    fi
+    zwh__ds "$d/keys-lab" >"$d/lab.ds"
+
+    zwh__keys . "$d/keys-root" ecdsap256sha256
+    {
+        echo "\$TTL 300"
+        echo ". IN SOA a.root. hostmaster.root. 1 1800 900 604800 300"
+        echo ". IN NS a.root."
+        echo "a.root. IN A $ZWH_ROOT"
+        echo "lab. IN NS ns1.lab."
+        echo "ns1.lab. IN A $ZWH_TLD"
+        cat "$d/lab.ds"
+    } >"$d/root.zone"
+    zwh__sign . "$d/root.zone" "$d/root.signed" "$d/keys-root"
+    zwh__ds "$d/keys-root" >"$d/root.ds"
+
+    # NSD: one instance for the root, one for the tenant (NSD answers for all its zones
+    # on all its addresses, so the root must not share a process with a tenant).
+    local which addr zone file
+    for which in root alpha; do
+        if [[ $which == root ]]; then addr=$ZWH_ROOT zone=. file=$d/root.signed; else
+            addr=$ZWH_NSD zone=alpha.lab. file=$d/alpha.lab.signed; fi
+        cat >"$d/nsd-$which/nsd.conf" <<EOF
+server:
+    ip-address: $addr
+    port: 53
+    username: ""
+    chroot: ""
+    zonesdir: "$d/nsd-$which"
+    database: ""
+    zonelistfile: "$d/nsd-$which/zone.list"
+    xfrdfile: "$d/nsd-$which/xfrd.state"
+    xfrdir: "$d/nsd-$which"
+    pidfile: "$d/nsd-$which/nsd.pid"
+    server-count: 1
+    verbosity: 1
+    refuse-any: yes
+remote-control:
+    control-enable: no
+zone:
+    name: "$zone"
+    zonefile: "$file"
+EOF
+    done
+
+    local knot_listen="    listen: $ZWH_KNOT@53"
+    [[ ${ZWH_V6:-0} == 1 ]] && knot_listen+=$'\n'"    listen: ::1@53"
+    cat >"$d/knot/knot.conf" <<EOF
+server:
+    rundir: "$d/knot"
+    pidfile: "$d/knot/knot.pid"
+$knot_listen
+    background-workers: 1
+    udp-workers: 1
+    tcp-workers: 1
+log:
+  - target: stderr
+    any: info
+database:
+    storage: "$d/knot/storage"
+template:
+  - id: default
+    storage: "$d/knot"
+    zonefile-sync: -1
+    zonefile-load: whole
+    journal-content: none
+    semantic-checks: off
+zone:
+  - domain: alpha.lab.
+    file: "$d/alpha.lab.knot.signed"
+EOF
+
+    tsig-keygen -a hmac-sha256 zw-update >"$d/tsig.key" || zw_fail "tsig-keygen"
+    cp "$d"/keys-lab/K* "$d/bind/"
+    cp "$d/lab.signed" "$d/bind/lab.db"
+    cat >"$d/bind/named.conf" <<EOF
+include "$d/tsig.key";
+options {
+    directory "$d/bind";
+    pid-file "$d/bind/named.pid";
+    session-keyfile "$d/bind/session.key";
+    managed-keys-directory "$d/bind";
+    listen-on port 53 { $ZWH_TLD; };
+    listen-on-v6 { none; };
+    recursion no;
+    dnssec-validation no;
+    notify no;
+    minimal-responses no;
+};
+controls { };
+zone "lab." {
+    type primary;
+    file "$d/bind/lab.db";
+    key-directory "$d/bind";
+    // RFC 2136 updates with TSIG (RFC 8945); BIND re-signs changed RRsets with the
+    // zonewarden-made keys in key-directory.
+    update-policy { grant zw-update zonesub ANY; };
+};
+EOF
+
+    cat >"$d/unbound/root.hints" <<EOF
+.          3600 IN NS a.root.
+a.root.    3600 IN A  $ZWH_ROOT
+EOF
+    cat >"$d/unbound/unbound.conf" <<EOF
+server:
+    interface: $ZWH_UNBOUND
+    port: 53
+    do-daemonize: no
+    username: ""
+    chroot: ""
+    directory: "$d/unbound"
+    pidfile: "$d/unbound/unbound.pid"
+    use-syslog: no
+    logfile: ""
+    verbosity: 1
+    num-threads: 1
+    so-reuseport: no
+    outgoing-range: 64
+    access-control: 127.0.0.0/8 allow
+    do-not-query-localhost: no
+    do-ip6: $([[ ${ZWH_V6:-0} == 1 ]] && echo yes || echo no)
+    root-hints: "$d/unbound/root.hints"
+    trust-anchor-file: "$d/root.ds"
+    module-config: "validator iterator"
+    qname-minimisation: no
+    harden-referral-path: no
+    trust-anchor-signaling: no
+    root-key-sentinel: no
+    val-log-level: 2
+remote-control:
+    control-enable: no
+EOF
+}
+
+zwh_start() {
+    zw_start nsd_root nsd -d -c "$ZWH_DIR/nsd-root/nsd.conf"
+    zw_start nsd_alpha nsd -d -c "$ZWH_DIR/nsd-alpha/nsd.conf"
+    zw_start knot knotd -c "$ZWH_DIR/knot/knot.conf"
+    zw_start bind named -g -c "$ZWH_DIR/bind/named.conf"
+    zw_start unbound unbound -d -c "$ZWH_DIR/unbound/unbound.conf"
+    zw_wait_dns nsd_root "$ZWH_ROOT" . SOA
+    zw_wait_dns nsd_alpha "$ZWH_NSD" alpha.lab. SOA
+    zw_wait_dns knot "$ZWH_KNOT" alpha.lab. SOA
+    zw_wait_dns bind "$ZWH_TLD" lab. SOA
+    zw_wait_dns unbound "$ZWH_UNBOUND" . SOA
+    # The resolver validates the whole chain (AD set) unless a test broke it on purpose.
+    if [[ ${ZWH_TAMPER_DS:-0} != 1 ]]; then
+        dig +time=2 +tries=2 @"$ZWH_UNBOUND" www.alpha.lab. A | grep -q 'flags:.* ad' ||
+            zw_fail "unbound does not validate www.alpha.lab. through the local hierarchy"
+    fi
+}
+
+zwh_probe() {
+    "$ZONEWARDEN" probe --resolver "$ZWH_UNBOUND" --trust-anchor "$ZWH_DIR/root.ds" --timeout-ms 500 --attempts 2 "$@"
+}
