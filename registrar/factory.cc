@@ -5,6 +5,7 @@
 #include <charconv>
 #include <set>
 
+#include "registrar/gandi.h"
 #include "registrar/reconcile.h"
 #include "registrar/rfc2136.h"
 
@@ -87,8 +88,49 @@ Result<std::unique_ptr<Api>> rfc2136(const std::string& name, Reader& r) {
     return make_rfc2136_api(std::move(c));
 }
 
-Result<std::unique_ptr<Api>> listing_api(const std::string& name, const std::string& type, Reader& r) {
+Result<HttpOptions> http_options(Reader& r) {
+    HttpOptions h;
+    h.ca_file = r.get("ca-file");
+    auto ct = r.duration("connect-timeout", h.connect_timeout);
+    if (!ct) return fail(ct.error());
+    auto t = r.duration("timeout", h.timeout);
+    if (!t) return fail(t.error());
+    if (ct->count() < 1 || t->count() < 1)
+        return fail(config_error("registrar timeouts must be at least 1s"));
+    h.connect_timeout = *ct;
+    h.timeout = *t;
+    return h;
+}
+
+Result<std::string> https_url(const std::string& name, Reader& r, const std::string& fallback) {
+    auto url = r.get("url", fallback);
+    if (!url.starts_with("https://"))
+        return fail(config_error(fmt::format("registrar {}: url must start with https://", name)));
+    while (url.ends_with("/")) url.pop_back();
+    return url;
+}
+
+Result<std::unique_ptr<Api>> gandi(const std::string& name, Reader& r, LogSink& log) {
+    GandiConfig c;
+    auto url = https_url(name, r, c.url);
+    if (!url) return fail(url.error());
+    c.url = *url;
+    auto token = read_secret(r.secret("token"), fmt::format("registrar {} token", name));
+    if (!token) return fail(token.error());
+    c.token = *token;
+    auto http = http_options(r);
+    if (!http) return fail(http.error());
+    c.http = *http;
+    auto ps = r.number("page-size", 100, 1, 1000);
+    if (!ps) return fail(ps.error());
+    c.page_size = static_cast<int>(*ps);
+    return make_gandi_api(std::move(c), log, name);
+}
+
+Result<std::unique_ptr<Api>> listing_api(const std::string& name, const std::string& type, Reader& r,
+                                         LogSink& log) {
     if (type == "rfc2136") return rfc2136(name, r);
+    if (type == "gandi") return gandi(name, r, log);
     return fail(config_error(
         fmt::format("registrar {}: unknown type `{}` (rfc2136, cds, gandi, ovh, command, manual)", name, type)));
 }
@@ -106,12 +148,13 @@ Result<ReconcileOptions> reconcile_options(Reader& r) {
 
 }  // namespace
 
-Result<std::unique_ptr<Api>> make_api(const std::string& name, const Settings& settings) {
+Result<std::unique_ptr<Api>> make_api(const std::string& name, const Settings& settings,
+                                      LogSink& log) {
     Reader r(name, settings);
     auto type = r.require("type");
     if (!type) return fail(type.error());
     if (auto o = reconcile_options(r); !o) return fail(o.error());
-    auto api = listing_api(name, *type, r);
+    auto api = listing_api(name, *type, r, log);
     if (!api) return fail(api.error());
     if (auto u = r.no_unknown_keys(); !u) return fail(u.error());
     return api;
@@ -124,7 +167,7 @@ Result<std::unique_ptr<Registrar>> make_registrar(const std::string& name, const
     if (!type) return fail(type.error());
     auto options = reconcile_options(r);
     if (!options) return fail(options.error());
-    auto api = listing_api(name, *type, r);
+    auto api = listing_api(name, *type, r, log);
     if (!api) return fail(api.error());
     if (auto u = r.no_unknown_keys(); !u) return fail(u.error());
     return std::unique_ptr<Registrar>(

@@ -154,7 +154,7 @@ int main(int argc, char** argv) {
     if (action == "stale-apply") {
         // One protocol step with a listing made stale on purpose: list, let --between change
         // the parent behind our back, then send the change computed from the old listing.
-        auto api = make_api(name, settings);
+        auto api = make_api(name, settings, log);
         if (!api) return usage(api.error().describe());
         auto held = (*api)->list(*zone);
         if (!held) return usage(held.error().describe());

@@ -101,3 +101,46 @@ reg_parse_args() {
     done
     [[ -x $REG_DRIVER ]] || zw_fail "--driver PATH is required"
 }
+
+# reg_tls ADDR: a throwaway CA ($REG_CA) and a server certificate for IP ADDR signed by it
+# ($REG_CERT, $REG_CERT_KEY), all made here with openssl.
+reg_tls() {
+    local addr=$1 d=$ZW_TMP/tls
+    mkdir -p "$d"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+        -subj "/CN=zonewarden test CA" -keyout "$d/ca.key" -out "$d/ca.pem" 2>/dev/null
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$addr" \
+        -keyout "$d/server.key" -out "$d/server.csr" 2>/dev/null
+    printf 'subjectAltName=IP:%s\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' "$addr" >"$d/ext.cnf"
+    openssl x509 -req -in "$d/server.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial \
+        -days 2 -extfile "$d/ext.cnf" -out "$d/server.pem" 2>/dev/null
+    REG_CA=$d/ca.pem
+    REG_CERT=$d/server.pem
+    REG_CERT_KEY=$d/server.key
+}
+
+# reg_sim_start NAME SCRIPT ARGS...: start a simulator on $REG_SIM_ADDR:8443 and wait for it.
+reg_sim_start() {
+    local name=$1 script=$2 n pidvar="ZW_PID_$1"
+    shift 2
+    zw_start "$name" python3 "$REG_HERE/$script" --addr "$REG_SIM_ADDR" --port 8443 \
+        --cert "$REG_CERT" --key "$REG_CERT_KEY" --parent "$REG_NS" --tsig-file "$REG_TSIG" "$@"
+    REG_URL=https://$REG_SIM_ADDR:8443
+    for ((n = 0; n < 50; n++)); do
+        kill -0 "${!pidvar}" 2>/dev/null || zw_fail "$name exited; see $ZW_TMP/$name.log"
+        curl -s --max-time 2 --cacert "$REG_CA" "$REG_URL/_sim/state" >/dev/null && return 0
+        sleep 0.1
+    done
+    zw_fail "$name did not come up"
+}
+
+# reg_sim GET|POST PATH [JSON]: talk to the simulator's control endpoints.
+reg_sim() {
+    curl -sf --max-time 5 --cacert "$REG_CA" -X "$1" ${3:+-H 'Content-Type: application/json' --data "$3"} \
+        "$REG_URL$2" || zw_fail "simulator control $1 $2 failed"
+}
+
+# reg_sim_field EXPR: a Python expression over the simulator state `s`.
+reg_sim_field() {
+    reg_sim GET /_sim/state | python3 -c "import json, sys; s = json.load(sys.stdin); print($1)"
+}
