@@ -6,12 +6,11 @@
 
 #include <memory>
 
+#include "base/c_handle.h"
+
 namespace zw::dns {
 
-template <auto F>
-struct Free {
-    void operator()(auto* p) const noexcept { F(p); }
-};
+using zw::Free;
 
 using Rdf = std::unique_ptr<ldns_rdf, Free<ldns_rdf_deep_free>>;
 using LdnsRr = std::unique_ptr<ldns_rr, Free<ldns_rr_free>>;

@@ -9,14 +9,13 @@
 #include <optional>
 #include <string>
 
+#include "base/c_handle.h"
 #include "dns/rr.h"
 
 namespace zw::dns {
 
 template <auto F>
-struct OsslFree {
-    void operator()(auto* p) const noexcept { F(p); }
-};
+using OsslFree = zw::Free<F>;
 using Bignum = std::unique_ptr<BIGNUM, OsslFree<BN_clear_free>>;
 using EvpPkeyCtx = std::unique_ptr<EVP_PKEY_CTX, OsslFree<EVP_PKEY_CTX_free>>;
 using EvpMdCtx = std::unique_ptr<EVP_MD_CTX, OsslFree<EVP_MD_CTX_free>>;

@@ -115,7 +115,9 @@ zwh_build() {
     } >"$d/lab.zone"
     zwh__sign lab. "$d/lab.zone" "$d/lab.signed" "$d/keys-lab"
     if [[ ${ZWH_TAMPER_DS:-0} == 1 ]]; then
-        python3 "$ZWH_LIVE_DIR/tamper_rrsig.py" "$d/lab.signed" alpha.lab. DS || zw_fail "tampering failed"
+        python3 "$ZWH_LIVE_DIR/../integration/tamper.py" "$d/lab.signed" alpha.lab. DS >"$d/lab.signed.tampered" ||
+            zw_fail "tampering failed"
+        mv "$d/lab.signed.tampered" "$d/lab.signed"
     fi
     zwh__ds "$d/keys-lab" >"$d/lab.ds"
 
