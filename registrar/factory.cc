@@ -6,6 +6,7 @@
 #include <set>
 
 #include "registrar/gandi.h"
+#include "registrar/ovh.h"
 #include "registrar/reconcile.h"
 #include "registrar/rfc2136.h"
 
@@ -127,10 +128,29 @@ Result<std::unique_ptr<Api>> gandi(const std::string& name, Reader& r, LogSink& 
     return make_gandi_api(std::move(c), log, name);
 }
 
+Result<std::unique_ptr<Api>> ovh(const std::string& name, Reader& r, LogSink& log) {
+    OvhConfig c;
+    auto url = https_url(name, r, c.url);
+    if (!url) return fail(url.error());
+    c.url = *url;
+    auto creds = read_secret(r.secret("credentials"), fmt::format("registrar {} credentials", name));
+    if (!creds) return fail(creds.error());
+    auto http = http_options(r);
+    if (!http) return fail(http.error());
+    c.http = *http;
+    auto max = r.number("max-entries", static_cast<std::int64_t>(c.max_entries), 1, 64);
+    if (!max) return fail(max.error());
+    c.max_entries = static_cast<std::size_t>(*max);
+    auto full = ovh_credentials(*creds, std::move(c));
+    if (!full) return fail(config_error(fmt::format("registrar {}: {}", name, full.error().message)));
+    return make_ovh_api(std::move(*full), log, name);
+}
+
 Result<std::unique_ptr<Api>> listing_api(const std::string& name, const std::string& type, Reader& r,
                                          LogSink& log) {
     if (type == "rfc2136") return rfc2136(name, r);
     if (type == "gandi") return gandi(name, r, log);
+    if (type == "ovh") return ovh(name, r, log);
     return fail(config_error(
         fmt::format("registrar {}: unknown type `{}` (rfc2136, cds, gandi, ovh, command, manual)", name, type)));
 }

@@ -126,6 +126,7 @@ RResult<ApiRegistrar::Settle> ApiRegistrar::settle(const dns::Name& zone,
         if (outcome) {
             if (auto r = journal_->answered(rec.id, *outcome, rec.reference, why, now); !r)
                 return journal_fail(r.error());
+            if (result == Settle::clear) result = Settle::closed;
             continue;
         }
         if (young) {
@@ -140,6 +141,7 @@ RResult<ApiRegistrar::Settle> ApiRegistrar::settle(const dns::Name& zone,
                                         "did not show within the settle window", now);
             !r)
             return journal_fail(r.error());
+        if (result == Settle::clear) result = Settle::closed;
         log_->event(LogLevel::warning, "registrar.request_lost",
                     {{"registrar", name_}, {"zone", zone.to_text()},
                      {"journal_id", std::to_string(rec.id)}});
@@ -196,6 +198,11 @@ RResult<Receipt> ApiRegistrar::apply(const DesiredSet& desired, Instant now) {
         receipt.held = *held;
         return receipt;
     }
+    if (*settled == Settle::closed) {
+        // A task that finished after the listing above: plan from a listing made after it.
+        held = api_->list(zone);
+        if (!held) return std::unexpected(held.error());
+    }
     // Up to two rounds: additions, then (once they show) removals, for a synchronous registrar.
     for (int round = 0; round < 3; ++round) {
         auto plan = make_plan(*want, *held);
@@ -245,6 +252,10 @@ RResult<Receipt> ApiRegistrar::apply(const DesiredSet& desired, Instant now) {
             if (*s == Settle::wait) {
                 wait.held = *held;
                 return wait;
+            }
+            if (*s == Settle::closed) {
+                held = api_->list(zone);
+                if (!held) return std::unexpected(held.error());
             }
         }
     }

@@ -38,7 +38,9 @@ class ApiRegistrar final : public Registrar {
     [[nodiscard]] RResult<Receipt> apply(const DesiredSet& desired, Instant now) override;
 
   private:
-    enum class Settle { clear, wait };
+    // clear: nothing open; closed: records were closed in this pass (list again before
+    // planning, the listing may predate them); wait: something is still on its way.
+    enum class Settle { clear, closed, wait };
     RResult<Settle> settle(const dns::Name& zone, const std::vector<Entry>& want,
                            const std::vector<Entry>& held, Instant now, Receipt& receipt);
     RResult<Submitted> send(const dns::Name& zone, Operation op, const std::vector<Entry>& entries,

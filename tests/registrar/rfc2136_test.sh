@@ -36,7 +36,7 @@ reg_expect 22 "${R[@]}"
 [[ $(reg_served_ds) == "$(reg_ds "$REG_KEY_B")" ]] || zw_fail "DS changed after a refused empty set"
 
 zw_log "a wrong TSIG secret is an authentication error"
-sed 's/secret "[^"]*"/secret "'"$(openssl rand -base64 32)"'"/' "$REG_TSIG" >"$ZW_TMP/wrong.key"
+sed 's|secret "[^"]*"|secret "'"$(openssl rand -base64 32)"'"|' "$REG_TSIG" >"$ZW_TMP/wrong.key"
 chmod 600 "$ZW_TMP/wrong.key"
 reg_expect 23 --name parent --journal "$J" --zone "$REG_ZONE" --set type=rfc2136 --set server="$REG_NS" \
     --set tsig-key-file="$ZW_TMP/wrong.key" --keys "$REG_KEY_A"

@@ -98,3 +98,47 @@ TEST_F(Secrets, TsigKeyFiles) {
 
 }  // namespace
 }  // namespace zw::registrar
+
+#include "registrar/ovh.h"
+
+namespace zw::registrar {
+namespace {
+
+TEST(Ovh, SignatureMatchesTheDocumentedRecipe) {
+    // "$1$" + sha1("AS+CK+METHOD+URL+BODY+TS"), computed independently with Python's hashlib.
+    EXPECT_EQ(ovh_signature("AS", "CK", "POST", "https://eu.api.ovh.com/1.0/domain/child.test/dsRecord",
+                            R"({"keys":[]})", 1700000000),
+              "$1$4b1910bb5a76ef2e29312b58e92e6e7b490f93cc");
+}
+
+TEST(Ovh, ErrorsMapToKinds) {
+    HttpResponse r;
+    r.status = 400;
+    r.body = R"({"errorCode":"INVALID_SIGNATURE","httpCode":"400 Bad Request","message":"Invalid signature"})";
+    EXPECT_EQ(ovh_error(r, "x").kind, ErrorKind::authentication);
+    r.body = R"({"errorCode":"QUERY_TIME_OUT","httpCode":"400 Bad Request","message":"Query out of time"})";
+    EXPECT_EQ(ovh_error(r, "x").kind, ErrorKind::transient);
+    r.body = R"({"class":"Client::BadRequest","message":"Too many keys"})";
+    auto e = ovh_error(r, "x");
+    EXPECT_EQ(e.kind, ErrorKind::invalid);
+    EXPECT_NE(e.message.find("Too many keys"), std::string::npos);
+    r.status = 403;
+    r.body = R"({"errorCode":"INVALID_CREDENTIAL","httpCode":"403 Forbidden","message":"This credential is not valid"})";
+    EXPECT_EQ(ovh_error(r, "x").kind, ErrorKind::authentication);
+    r.status = 404;
+    r.body = R"({"class":"Client::NotFound","message":"This service does not exist"})";
+    EXPECT_EQ(ovh_error(r, "x").kind, ErrorKind::not_found);
+    r.status = 409;
+    EXPECT_EQ(ovh_error(r, "x").kind, ErrorKind::in_progress);
+    r.status = 503;
+    EXPECT_EQ(ovh_error(r, "x").kind, ErrorKind::transient);
+}
+
+TEST(Ovh, CredentialsNeedAllThreeParts) {
+    EXPECT_TRUE(ovh_credentials(R"({"application_key":"a","application_secret":"b","consumer_key":"c"})", {}));
+    EXPECT_FALSE(ovh_credentials(R"({"application_key":"a","consumer_key":"c"})", {}));
+    EXPECT_FALSE(ovh_credentials("a b c", {}));
+}
+
+}  // namespace
+}  // namespace zw::registrar

@@ -20,6 +20,10 @@ struct FakeState {
     int adds = 0, removes = 0;
     bool lose_next_answer = false;  // commit, then "time out"
     bool lag = false;
+    // Whole-set with tasks (the OVH shape): replace answers a task id and changes nothing;
+    // the task finishes when it is next asked about, after the caller's listing.
+    bool tasks = false;
+    std::vector<Entry> task_result;
     std::optional<ErrorKind> refuse;
 };
 
@@ -50,8 +54,17 @@ class FakeApi final : public Api {
     RResult<Submitted> replace(const dns::Name&, const std::vector<Entry>& want,
                                const std::vector<Entry>&) override {
         ++s_.adds;
+        if (s_.tasks) {
+            s_.task_result = want;
+            return Submitted{"task1", true};
+        }
         s_.held = want;
         return answer();
+    }
+    RResult<TaskStatus> task(const dns::Name&, const std::string& ref) override {
+        EXPECT_EQ(ref, "task1");
+        s_.held = s_.task_result;
+        return TaskStatus{TaskState::done, "done"};
     }
 
   private:
@@ -210,6 +223,21 @@ TEST_F(ReconcileTest, WholeSetRegistrarGetsOneReplaceAndGoesInsecureOnlyOnPurpos
     insecure.go_insecure = true;
     EXPECT_EQ(r.apply(insecure, t0)->state, ReceiptState::done);
     EXPECT_TRUE(s.held.empty());
+}
+
+TEST_F(ReconcileTest, ATaskThatFinishesAfterTheListingIsNotSentAgain) {
+    FakeState s;
+    s.tasks = true;
+    auto r = reg(s, Granularity::whole_set);
+    auto a = r.apply(desired({key(1)}), t0);
+    ASSERT_TRUE(a) << a.error().describe();
+    EXPECT_EQ(a->state, ReceiptState::done);
+    auto b = r.apply(desired({key(2)}), t0 + std::chrono::seconds(10));
+    ASSERT_TRUE(b) << b.error().describe();
+    EXPECT_EQ(b->state, ReceiptState::done);
+    EXPECT_EQ(s.adds, 2) << "one replace per change, even when the listing predates the task's end";
+    ASSERT_EQ(s.held.size(), 1u);
+    EXPECT_EQ(s.held[0].public_key, key(2).public_key);
 }
 
 TEST(JournalJson, EntriesRoundTrip) {
