@@ -2,10 +2,15 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 #include <charconv>
 #include <set>
 
+#include "registrar/cds.h"
+#include "registrar/command.h"
 #include "registrar/gandi.h"
+#include "registrar/manual.h"
 #include "registrar/ovh.h"
 #include "registrar/reconcile.h"
 #include "registrar/rfc2136.h"
@@ -187,11 +192,32 @@ Result<std::unique_ptr<Registrar>> make_registrar(const std::string& name, const
     if (!type) return fail(type.error());
     auto options = reconcile_options(r);
     if (!options) return fail(options.error());
-    auto api = listing_api(name, *type, r, log);
-    if (!api) return fail(api.error());
+    std::unique_ptr<Registrar> made;
+    if (*type == "cds" || *type == "manual") {
+        auto ttl = r.number(*type == "cds" ? "ttl" : "ds-ttl", 3600, 0, 2147483647);
+        if (!ttl) return fail(ttl.error());
+        if (*type == "cds") made = make_cds_registrar(name, CdsConfig{static_cast<std::uint32_t>(*ttl)}, journal);
+        else made = make_manual_registrar(name, static_cast<std::uint32_t>(*ttl), journal);
+    } else if (*type == "command") {
+        CommandConfig c;
+        auto program = r.require("program");
+        if (!program) return fail(program.error());
+        if (!program->starts_with("/"))
+            return fail(config_error(fmt::format("registrar {}: program must be an absolute path", name)));
+        if (::access(program->c_str(), X_OK) != 0)
+            return fail(config_error(fmt::format("registrar {}: {} is not executable", name, *program)));
+        c.program = *program;
+        auto t = r.duration("timeout", c.timeout);
+        if (!t) return fail(t.error());
+        c.timeout = *t;
+        made = make_command_registrar(name, std::move(c), journal, log);
+    } else {
+        auto api = listing_api(name, *type, r, log);
+        if (!api) return fail(api.error());
+        made = std::make_unique<ApiRegistrar>(name, std::move(*api), journal, log, *options);
+    }
     if (auto u = r.no_unknown_keys(); !u) return fail(u.error());
-    return std::unique_ptr<Registrar>(
-        std::make_unique<ApiRegistrar>(name, std::move(*api), journal, log, *options));
+    return made;
 }
 
 }  // namespace zw::registrar
