@@ -9,6 +9,7 @@
 
 #include "dns/dnssec.h"
 #include "dns/encoding.h"
+#include "dns/nsec3.h"
 #include "dns/rdata.h"
 #include "dns/rrsig.h"
 #include "dns/verifier.h"
@@ -125,20 +126,6 @@ std::string join(const std::vector<std::string>& parts) {
     return out;
 }
 
-// RFC 5155 §5: IH(salt, x, k) iterated SHA-1 of the canonical owner name.
-std::optional<Bytes> nsec3_hash(const Name& name, std::span<const std::uint8_t> salt, std::uint16_t iterations) {
-    Bytes x(name.bytes().begin(), name.bytes().end());
-    for (int i = 0; i <= iterations; ++i) {
-        x.insert(x.end(), salt.begin(), salt.end());
-        Bytes out(EVP_MAX_MD_SIZE);
-        unsigned len = 0;
-        if (EVP_Digest(x.data(), x.size(), out.data(), &len, EVP_sha1(), nullptr) != 1) return std::nullopt;
-        out.resize(len);
-        x = std::move(out);
-    }
-    return x;
-}
-
 }  // namespace
 
 Validation verify_rrset(const RrSet& set, const Name& zone, std::span<const Bytes> dnskeys, Instant now) {
@@ -178,41 +165,92 @@ Validation validate_dnskey_set(const RrSet& set, const Name& zone, std::span<con
     return verify_rrset(set, zone, entry, now);
 }
 
+namespace {
+
+// An NSEC3 record of the parent zone, with its owner hash in base32hex (the owner's first
+// label): base32hex keeps the order of the hashes, so covering is a string comparison.
+struct Nsec3Entry {
+    const RrSet* set;
+    std::string owner_hash;
+    std::string next_hash;
+    Nsec3Fields fields;
+};
+
+std::vector<Nsec3Entry> nsec3_entries(const std::vector<RrSet>& sets, const Name& parent) {
+    std::vector<Nsec3Entry> out;
+    for (const RrSet& s : sets) {
+        if (s.type != rrtype::NSEC3 || s.owner.parent() != parent || s.rdatas.size() != 1) continue;
+        auto f = parse_nsec3(s.rdatas.front());
+        if (!f || f->hash_algorithm != 1) continue;  // SHA-1 only (RFC 5155 §11)
+        const std::string& w = s.owner.wire();
+        out.push_back({&s, w.substr(1, static_cast<std::uint8_t>(w[0])), base32hex_encode(f->next_hash), *f});
+    }
+    return out;
+}
+
+std::string hash_of(const Name& name, const Nsec3Entry& e) {
+    return base32hex_encode(nsec3_hash(name, e.fields.salt, e.fields.iterations));
+}
+
+bool covers(const Nsec3Entry& e, const std::string& h) {
+    if (e.owner_hash < e.next_hash) return e.owner_hash < h && h < e.next_hash;
+    return h > e.owner_hash || h < e.next_hash;  // the last record wraps to the first
+}
+
+}  // namespace
+
 Validation prove_no_ds(const Message& answer, const Name& child, const Name& parent,
                        std::span<const Bytes> parent_keys, Instant now) {
     std::vector<std::string> why;
     auto shows_delegation_without_ds = [](std::span<const std::uint8_t> bitmap) {
         return bitmap_has(bitmap, rrtype::NS) && !bitmap_has(bitmap, rrtype::DS) && !bitmap_has(bitmap, rrtype::SOA);
     };
-    for (const RrSet& s : group_rrsets(answer.authority)) {
-        for (const Bytes& rd : s.rdatas) {
-            std::span<const std::uint8_t> bitmap;
-            if (s.type == rrtype::NSEC && s.owner == child) {
-                std::size_t next = wire_name_length(rd);
-                if (next == 0) continue;
-                bitmap = std::span(rd).subspan(next);
-            } else if (s.type == rrtype::NSEC3 && rd.size() >= 5 && s.owner.parent() == parent) {
-                std::size_t salt_len = rd[4];
-                if (rd.size() < 6 + salt_len) continue;
-                std::size_t hash_len = rd[5 + salt_len];
-                if (rd.size() < 6 + salt_len + hash_len || rd[0] != 1) continue;  // SHA-1 only (RFC 5155 §11)
-                auto h = nsec3_hash(child, std::span(rd).subspan(5, salt_len), read_u16(rd.data() + 2));
-                // The owner's first label is the base32hex hash of the child name.
-                if (!h || s.owner.wire().substr(1, s.owner.wire()[0]) != base32hex_encode(*h)) continue;
-                bitmap = std::span(rd).subspan(6 + salt_len + hash_len);
-            } else {
-                continue;
-            }
-            if (!shows_delegation_without_ds(bitmap)) {
-                why.push_back(fmt::format("{} {} does not show a delegation without DS", s.owner.to_text(),
-                                          type_to_text(s.type)));
-                continue;
-            }
-            Validation v = verify_rrset(s, parent, parent_keys, now);
-            if (v.state == Security::secure) return {Security::insecure, fmt::format("no DS for {} (proven by {})",
-                                                                                     child.to_text(), type_to_text(s.type))};
-            why.push_back(v.why);
+    auto signed_by_parent = [&](const RrSet& s) {
+        Validation v = verify_rrset(s, parent, parent_keys, now);
+        if (v.state != Security::secure) why.push_back(v.why);
+        return v.state == Security::secure;
+    };
+    std::vector<RrSet> sets = group_rrsets(answer.authority);
+    // NSEC (RFC 4035 §5.2): the child's own NSEC shows NS without DS.
+    for (const RrSet& s : sets) {
+        if (s.type != rrtype::NSEC || s.owner != child || s.rdatas.empty()) continue;
+        std::size_t next = wire_name_length(s.rdatas.front());
+        if (next == 0) continue;
+        if (!shows_delegation_without_ds(std::span(s.rdatas.front()).subspan(next))) {
+            why.push_back(fmt::format("{} NSEC does not show a delegation without DS", s.owner.to_text()));
+        } else if (signed_by_parent(s)) {
+            return {Security::insecure, fmt::format("no DS for {} (proven by NSEC)", child.to_text())};
         }
+    }
+    std::vector<Nsec3Entry> nsec3 = nsec3_entries(sets, parent);
+    // NSEC3 matching the child (RFC 5155 §8.6, first case).
+    for (const Nsec3Entry& e : nsec3) {
+        if (e.owner_hash != hash_of(child, e)) continue;
+        if (!shows_delegation_without_ds(e.fields.bitmap)) {
+            why.push_back(fmt::format("{} NSEC3 does not show a delegation without DS", e.set->owner.to_text()));
+        } else if (signed_by_parent(*e.set)) {
+            return {Security::insecure, fmt::format("no DS for {} (proven by NSEC3)", child.to_text())};
+        }
+    }
+    // No match: an opt-out span (RFC 5155 §8.6, §7.2.4): the closest provable encloser
+    // matches an NSEC3, and the NSEC3 covering the next closer name has the opt-out flag.
+    for (Name next_closer = child; next_closer != parent && next_closer.is_subdomain_of(parent);
+         next_closer = next_closer.parent()) {
+        Name encloser = next_closer.parent();
+        auto matching = std::find_if(nsec3.begin(), nsec3.end(),
+                                     [&](const Nsec3Entry& e) { return e.owner_hash == hash_of(encloser, e); });
+        if (matching == nsec3.end()) continue;
+        for (const Nsec3Entry& e : nsec3) {
+            if (!covers(e, hash_of(next_closer, e))) continue;
+            if (!e.fields.opt_out()) {
+                why.push_back(fmt::format("{} NSEC3 covers {} without opt-out: the delegation does not exist",
+                                          e.set->owner.to_text(), next_closer.to_text()));
+            } else if (signed_by_parent(*matching->set) && signed_by_parent(*e.set)) {
+                return {Security::insecure, fmt::format("no DS for {} (NSEC3 opt-out span {})", child.to_text(),
+                                                        e.set->owner.to_text())};
+            }
+        }
+        break;
     }
     if (why.empty()) why.push_back(fmt::format("no NSEC or NSEC3 proves that {} has no DS", child.to_text()));
     return {Security::bogus, join(why)};

@@ -1,12 +1,12 @@
 #include "signer/denial.h"
 
 #include <fmt/format.h>
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <set>
 
 #include "dns/encoding.h"
+#include "dns/nsec3.h"
 #include "dns/rdata.h"
 
 namespace zw::signer {
@@ -76,17 +76,7 @@ void add_nsec_chain(zones::Zone& zone, std::uint32_t ttl) {
 }
 
 dns::Bytes nsec3_hash(const dns::Name& name, const Nsec3Params& params) {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    dns::Bytes input(name.bytes().begin(), name.bytes().end());
-    input.insert(input.end(), params.salt.begin(), params.salt.end());
-    EVP_Digest(input.data(), input.size(), md, &len, EVP_sha1(), nullptr);
-    for (std::uint16_t k = 0; k < params.iterations; ++k) {
-        input.assign(md, md + len);
-        input.insert(input.end(), params.salt.begin(), params.salt.end());
-        EVP_Digest(input.data(), input.size(), md, &len, EVP_sha1(), nullptr);
-    }
-    return dns::Bytes(md, md + len);
+    return dns::nsec3_hash(name, params.salt, params.iterations);
 }
 
 std::vector<dns::Name> nsec3_original_names(const zones::Zone& zone, bool opt_out) {

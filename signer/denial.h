@@ -25,7 +25,7 @@ namespace zw::signer {
 // and closing the loop at the apex.
 void add_nsec_chain(zones::Zone& zone, std::uint32_t ttl);
 
-// RFC 5155 §5: iterated SHA-1 of the canonical name and the salt.
+// dns::nsec3_hash with this chain's parameters.
 [[nodiscard]] dns::Bytes nsec3_hash(const dns::Name& name, const Nsec3Params& params);
 
 // The original names an NSEC3 chain must cover: every node that is not occluded and every

@@ -7,6 +7,8 @@
 #include <openssl/evp.h>
 
 #include "dns/dnssec.h"
+#include "dns/encoding.h"
+#include "dns/nsec3.h"
 #include "dns/openssl.h"
 #include "dns/rdata.h"
 #include "dns/rrsig.h"
@@ -145,6 +147,35 @@ TEST_F(Validation_, SignedNsecWithoutDsBitProvesAnInsecureDelegation) {
     EXPECT_EQ(prove_no_ds(m, zone, parent, parent_keys, now).state, Security::bogus);
     m.authority.clear();  // a bare NODATA
     EXPECT_EQ(prove_no_ds(m, zone, parent, parent_keys, now).state, Security::bogus);
+}
+
+// RFC 5155 §8.6: an insecure delegation inside an opt-out span has no NSEC3 of its own;
+// the apex NSEC3 (closest encloser) and the opt-out NSEC3 covering the child prove it.
+TEST_F(Validation_, Nsec3OptOutSpanProvesAnInsecureDelegation) {
+    Name parent = n("lab.");
+    TestKey pzsk{256};
+    std::vector<Bytes> parent_keys{pzsk.rdata};
+    auto chain = [&](std::uint8_t flags) {
+        // Two hashed names, lab. and other.lab.: their two records cover the whole hash
+        // space, so one of them covers tenant.lab.
+        Bytes h1 = nsec3_hash(parent, {}, 0), h2 = nsec3_hash(n("other.lab."), {}, 0);
+        Message m;
+        for (auto [owner_hash, next_hash] : {std::pair{h1, h2}, {h2, h1}}) {
+            Name owner = parent.prepend(base32hex_encode(owner_hash)).value();
+            Bytes rd{1, flags, 0, 0, 0, 20};
+            rd.insert(rd.end(), next_hash.begin(), next_hash.end());
+            RrSet set{owner, rrtype::NSEC3, 300, {rd}, {}};
+            m.authority.push_back(Rr{owner, rrtype::NSEC3, 300, rd});
+            m.authority.push_back(pzsk.sign(set, parent, now - 1h, now + 1h));
+        }
+        return m;
+    };
+    auto proof = prove_no_ds(chain(1), zone, parent, parent_keys, now);
+    EXPECT_EQ(proof.state, Security::insecure) << proof.why;
+    // Without the opt-out flag the same records prove that tenant.lab. does not exist.
+    proof = prove_no_ds(chain(0), zone, parent, parent_keys, now);
+    EXPECT_EQ(proof.state, Security::bogus);
+    EXPECT_NE(proof.why.find("without opt-out"), std::string::npos) << proof.why;
 }
 
 TEST(TrustAnchor, DsOrDnskeyLinesOfOneZone) {
