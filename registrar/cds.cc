@@ -12,11 +12,13 @@ RResult<CdsRequest> cds_request(const DesiredSet& desired, std::uint32_t ttl) {
     CdsRequest req;
     if (desired.go_insecure) {
         if (!desired.keys.empty())
-            return reg_fail(ErrorKind::invalid, "go_insecure with keys: the CDS delete form stands alone");
+            return reg_fail(ErrorKind::invalid,
+                            "go_insecure with keys: the CDS delete form stands alone");
         // RFC 8078 §4: exactly one record of each type, and nothing else in the RRsets.
         req.delete_form = true;
         req.cds.push_back(dns::Rr{desired.zone, dns::rrtype::CDS, ttl, dns::cds_delete_rdata()});
-        req.cdnskey.push_back(dns::Rr{desired.zone, dns::rrtype::CDNSKEY, ttl, dns::cdnskey_delete_rdata()});
+        req.cdnskey.push_back(
+            dns::Rr{desired.zone, dns::rrtype::CDNSKEY, ttl, dns::cdnskey_delete_rdata()});
         return req;
     }
     auto entries = expand(desired, EntryView::ds);
@@ -39,7 +41,8 @@ namespace {
 
 class CdsRegistrar final : public Registrar {
   public:
-    CdsRegistrar(std::string name, CdsConfig c, Journal& j) : name_(std::move(name)), c_(c), journal_(&j) {}
+    CdsRegistrar(std::string name, CdsConfig c, Journal& j)
+        : name_(std::move(name)), c_(c), journal_(&j) {}
     const std::string& name() const override { return name_; }
     Capabilities capabilities() const override {
         Capabilities caps;
@@ -77,15 +80,17 @@ class CdsRegistrar final : public Registrar {
             // The request is a record for status and the audit trail; the executor makes it so.
             auto id = journal_->sent(zone, name_, Operation::submit, entries, now);
             if (!id) return journal_failure(id.error());
-            if (auto a = journal_->answered(*id, JournalState::accepted, "",
-                                            desired.go_insecure ? "CDS/CDNSKEY delete" : "CDS/CDNSKEY", now);
+            if (auto a = journal_->answered(
+                    *id, JournalState::accepted, "",
+                    desired.go_insecure ? "CDS/CDNSKEY delete" : "CDS/CDNSKEY", now);
                 !a)
                 return journal_failure(a.error());
             r.journal_id = *id;
         }
-        r.detail = fmt::format("publish {} CDS and {} CDNSKEY{} (requested {}); the parent scans them",
-                               req->cds.size(), req->cdnskey.size(), req->delete_form ? " (delete form)" : "",
-                               format_instant(since));
+        r.detail =
+            fmt::format("publish {} CDS and {} CDNSKEY{} (requested {}); the parent scans them",
+                        req->cds.size(), req->cdnskey.size(),
+                        req->delete_form ? " (delete form)" : "", format_instant(since));
         r.cds_request = std::move(*req);
         return r;
     }
@@ -98,7 +103,8 @@ class CdsRegistrar final : public Registrar {
 
 }  // namespace
 
-std::unique_ptr<Registrar> make_cds_registrar(std::string name, CdsConfig config, Journal& journal) {
+std::unique_ptr<Registrar> make_cds_registrar(std::string name, CdsConfig config,
+                                              Journal& journal) {
     return std::make_unique<CdsRegistrar>(std::move(name), config, journal);
 }
 

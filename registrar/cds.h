@@ -21,6 +21,7 @@ struct CdsConfig {
 // Pure: the records for a desired set.
 [[nodiscard]] RResult<CdsRequest> cds_request(const DesiredSet& desired, std::uint32_t ttl);
 
-[[nodiscard]] std::unique_ptr<Registrar> make_cds_registrar(std::string name, CdsConfig config, Journal& journal);
+[[nodiscard]] std::unique_ptr<Registrar> make_cds_registrar(std::string name, CdsConfig config,
+                                                            Journal& journal);
 
 }  // namespace zw::registrar

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -17,15 +18,22 @@
 
 namespace zw::registrar {
 
-std::string command_input(const DesiredSet& desired, const std::vector<Entry>& ds, std::int64_t request_id) {
-    nlohmann::json j{{"zone", desired.zone.to_text()}, {"go_insecure", desired.go_insecure},
-                     {"request_id", request_id}, {"ds", nlohmann::json::array()},
+std::string command_input(const DesiredSet& desired, const std::vector<Entry>& ds,
+                          std::int64_t request_id) {
+    nlohmann::json j{{"zone", desired.zone.to_text()},
+                     {"go_insecure", desired.go_insecure},
+                     {"request_id", request_id},
+                     {"ds", nlohmann::json::array()},
                      {"dnskeys", nlohmann::json::array()}};
     for (const auto& e : ds)
-        j["ds"].push_back({{"key_tag", e.key_tag}, {"algorithm", e.algorithm},
-                           {"digest_type", *e.digest_type}, {"digest", dns::hex_encode(e.digest)}});
+        j["ds"].push_back({{"key_tag", e.key_tag},
+                           {"algorithm", e.algorithm},
+                           {"digest_type", *e.digest_type},
+                           {"digest", dns::hex_encode(e.digest)}});
     for (const auto& k : desired.keys)
-        j["dnskeys"].push_back({{"flags", k.flags}, {"protocol", k.protocol}, {"algorithm", k.algorithm},
+        j["dnskeys"].push_back({{"flags", k.flags},
+                                {"protocol", k.protocol},
+                                {"algorithm", k.algorithm},
                                 {"public_key", dns::base64_encode(k.public_key)}});
     return j.dump();
 }
@@ -51,14 +59,16 @@ struct RunResult {
 };
 
 // Runs program with input on stdin; stdout and stderr are captured together (bounded).
-RResult<RunResult> run_program(const std::string& program, const std::string& input, Seconds timeout) {
+RResult<RunResult> run_program(const std::string& program, const std::string& input,
+                               Seconds timeout) {
     int in[2], out[2];
     if (::pipe2(in, O_CLOEXEC) != 0) return reg_fail(ErrorKind::transient, "pipe failed");
     Fd in_r(in[0]), in_w(in[1]);
     if (::pipe2(out, O_CLOEXEC) != 0) return reg_fail(ErrorKind::transient, "pipe failed");
     Fd out_r(out[0]), out_w(out[1]);
     pid_t pid = ::fork();
-    if (pid < 0) return reg_fail(ErrorKind::transient, fmt::format("fork failed: {}", std::strerror(errno)));
+    if (pid < 0)
+        return reg_fail(ErrorKind::transient, fmt::format("fork failed: {}", std::strerror(errno)));
     if (pid == 0) {
         ::setpgid(0, 0);  // its own group, so a timeout kills whatever it started too
         ::dup2(in_r.fd, 0);
@@ -71,7 +81,13 @@ RResult<RunResult> run_program(const std::string& program, const std::string& in
     ::setpgid(pid, pid);
     in_r.reset();
     out_w.reset();
-    ::signal(SIGPIPE, SIG_IGN);  // a program that does not read its input must not kill us
+    // A program that exits without reading its input must not kill us with SIGPIPE. The
+    // signal is blocked in this thread only, and a pending one is consumed before unblocking,
+    // so the process-wide disposition stays the caller's.
+    sigset_t pipe_set, old_set;
+    sigemptyset(&pipe_set);
+    sigaddset(&pipe_set, SIGPIPE);
+    ::pthread_sigmask(SIG_BLOCK, &pipe_set, &old_set);
     std::size_t written = 0;
     while (written < input.size()) {
         auto n = ::write(in_w.fd, input.data() + written, input.size() - written);
@@ -79,11 +95,16 @@ RResult<RunResult> run_program(const std::string& program, const std::string& in
         written += static_cast<std::size_t>(n);
     }
     in_w.reset();
+    timespec zero{0, 0};
+    while (::sigtimedwait(&pipe_set, nullptr, &zero) == SIGPIPE) {
+    }
+    ::pthread_sigmask(SIG_SETMASK, &old_set, nullptr);
     RunResult res;
     auto deadline = std::chrono::steady_clock::now() + timeout;
     char buf[4096];
     for (;;) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) {
             res.timed_out = true;
             break;
@@ -148,7 +169,8 @@ class CommandRegistrar final : public Registrar {
         if (*last && (*last)->state == JournalState::done) {
             r.state = ReceiptState::done;
             r.journal_id = (*last)->id;
-            r.detail = fmt::format("the program took this set at {}", format_instant(*(*last)->answered_at));
+            r.detail = fmt::format("the program took this set at {}",
+                                   format_instant(*(*last)->answered_at));
             return r;
         }
         // An earlier run that never answered (a crash) is closed; the program gets the whole
@@ -156,13 +178,18 @@ class CommandRegistrar final : public Registrar {
         auto open = journal_->open_records(zone, name_);
         if (!open) return journal_failure(open.error());
         for (const auto& o : *open)
-            if (auto a = journal_->answered(o.id, JournalState::failed, "", "superseded by a new run", now); !a)
+            if (auto a = journal_->answered(o.id, JournalState::failed, "",
+                                            "superseded by a new run", now);
+                !a)
                 return journal_failure(a.error());
         auto id = journal_->sent(zone, name_, Operation::submit, *entries, now);
         if (!id) return journal_failure(id.error());
         r.journal_id = *id;
         log_->event(LogLevel::info, "registrar.command",
-                    {{"registrar", name_}, {"zone", zone}, {"program", c_.program}, {"journal_id", std::to_string(*id)}});
+                    {{"registrar", name_},
+                     {"zone", zone},
+                     {"program", c_.program},
+                     {"journal_id", std::to_string(*id)}});
         auto run = run_program(c_.program, command_input(desired, *entries, *id), c_.timeout);
         if (!run) return std::unexpected(run.error());
         auto detail = last_line(run->output);
@@ -170,7 +197,8 @@ class CommandRegistrar final : public Registrar {
         if (run->timed_out || run->exit_status < 0) {
             (void)close(JournalState::failed);
             RegistrarError e{ErrorKind::transient,
-                             fmt::format("{} {}: {}", c_.program, run->timed_out ? "timed out" : "was killed", detail),
+                             fmt::format("{} {}: {}", c_.program,
+                                         run->timed_out ? "timed out" : "was killed", detail),
                              std::nullopt, 0};
             return std::unexpected(e);
         }
@@ -186,15 +214,28 @@ class CommandRegistrar final : public Registrar {
                 r.state = ReceiptState::in_progress;
                 r.detail = detail;
                 return r;
-            case 65: kind = ErrorKind::invalid; break;
-            case 67: kind = ErrorKind::not_found; break;
-            case 77: kind = ErrorKind::authentication; break;
-            case 78: kind = ErrorKind::unsupported; break;
-            case 127: kind = ErrorKind::unsupported, detail = "cannot execute " + c_.program; break;
-            default: kind = ErrorKind::transient; break;
+            case 65:
+                kind = ErrorKind::invalid;
+                break;
+            case 67:
+                kind = ErrorKind::not_found;
+                break;
+            case 77:
+                kind = ErrorKind::authentication;
+                break;
+            case 78:
+                kind = ErrorKind::unsupported;
+                break;
+            case 127:
+                kind = ErrorKind::unsupported, detail = "cannot execute " + c_.program;
+                break;
+            default:
+                kind = ErrorKind::transient;
+                break;
         }
         if (auto a = close(JournalState::failed); !a) return journal_failure(a.error());
-        return reg_fail(*kind, fmt::format("{} exited {}: {}", c_.program, run->exit_status, detail));
+        return reg_fail(*kind,
+                        fmt::format("{} exited {}: {}", c_.program, run->exit_status, detail));
     }
 
   private:
@@ -206,8 +247,8 @@ class CommandRegistrar final : public Registrar {
 
 }  // namespace
 
-std::unique_ptr<Registrar> make_command_registrar(std::string name, CommandConfig config, Journal& journal,
-                                                  LogSink& log) {
+std::unique_ptr<Registrar> make_command_registrar(std::string name, CommandConfig config,
+                                                  Journal& journal, LogSink& log) {
     return std::make_unique<CommandRegistrar>(std::move(name), std::move(config), journal, log);
 }
 

@@ -29,7 +29,8 @@ struct CommandConfig {
 [[nodiscard]] std::string command_input(const DesiredSet& desired, const std::vector<Entry>& ds,
                                         std::int64_t request_id);
 
-[[nodiscard]] std::unique_ptr<Registrar> make_command_registrar(std::string name, CommandConfig config,
+[[nodiscard]] std::unique_ptr<Registrar> make_command_registrar(std::string name,
+                                                                CommandConfig config,
                                                                 Journal& journal, LogSink& log);
 
 }  // namespace zw::registrar

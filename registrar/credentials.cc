@@ -17,9 +17,9 @@ Result<std::string> read_private_file(const std::string& path, std::string_view 
     if (::stat(path.c_str(), &st) != 0)
         return fail(config_error(fmt::format("{}: cannot read {}", what, path)));
     if ((st.st_mode & 077) != 0)
-        return fail(config_error(fmt::format(
-            "{}: {} is readable by group or others (mode {:o}); chmod 600 it", what, path,
-            st.st_mode & 0777)));
+        return fail(config_error(
+            fmt::format("{}: {} is readable by group or others (mode {:o}); chmod 600 it", what,
+                        path, st.st_mode & 0777)));
     std::ifstream in(path, std::ios::binary);
     if (!in) return fail(config_error(fmt::format("{}: cannot open {}", what, path)));
     std::ostringstream s;
@@ -38,7 +38,8 @@ std::string trim(std::string s) {
 
 Result<std::string> read_secret(const SecretSource& source, std::string_view what) {
     if (!source.file.empty() && !source.env.empty())
-        return fail(config_error(fmt::format("{}: give a file or an environment variable, not both", what)));
+        return fail(config_error(
+            fmt::format("{}: give a file or an environment variable, not both", what)));
     if (!source.file.empty()) {
         auto text = read_private_file(source.file, what);
         if (!text) return text;
@@ -49,10 +50,12 @@ Result<std::string> read_secret(const SecretSource& source, std::string_view wha
     if (!source.env.empty()) {
         const char* v = std::getenv(source.env.c_str());
         if (v == nullptr || *v == '\0')
-            return fail(config_error(fmt::format("{}: environment variable {} is not set", what, source.env)));
+            return fail(config_error(
+                fmt::format("{}: environment variable {} is not set", what, source.env)));
         return trim(v);
     }
-    return fail(config_error(fmt::format("{}: no credentials file or environment variable configured", what)));
+    return fail(config_error(
+        fmt::format("{}: no credentials file or environment variable configured", what)));
 }
 
 Result<TsigKey> read_tsig_key_file(const std::string& path) {
@@ -69,8 +72,8 @@ Result<TsigKey> read_tsig_key_file(const std::string& path) {
     TsigKey key{k[1].str() + ".", a[1].str(), s[1].str()};
     // RFC 8945 §6: HMAC-SHA256 is the algorithm to implement; MD5 and SHA-1 are not accepted.
     if (key.algorithm != "hmac-sha256")
-        return fail(config_error(fmt::format("{}: TSIG algorithm {} is not supported (use hmac-sha256)",
-                                             path, key.algorithm)));
+        return fail(config_error(fmt::format(
+            "{}: TSIG algorithm {} is not supported (use hmac-sha256)", path, key.algorithm)));
     return key;
 }
 

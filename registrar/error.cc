@@ -9,12 +9,18 @@ namespace zw::registrar {
 
 std::string_view to_text(ErrorKind k) {
     switch (k) {
-        case ErrorKind::transient: return "transient";
-        case ErrorKind::in_progress: return "in_progress";
-        case ErrorKind::invalid: return "invalid";
-        case ErrorKind::authentication: return "authentication";
-        case ErrorKind::not_found: return "not_found";
-        case ErrorKind::unsupported: return "unsupported";
+        case ErrorKind::transient:
+            return "transient";
+        case ErrorKind::in_progress:
+            return "in_progress";
+        case ErrorKind::invalid:
+            return "invalid";
+        case ErrorKind::authentication:
+            return "authentication";
+        case ErrorKind::not_found:
+            return "not_found";
+        case ErrorKind::unsupported:
+            return "unsupported";
     }
     return "?";
 }
@@ -29,11 +35,13 @@ std::string RegistrarError::describe() const {
 Error RegistrarError::to_error() const {
     switch (kind) {
         case ErrorKind::transient:
-        case ErrorKind::in_progress: return outside_error("registrar " + describe());
+        case ErrorKind::in_progress:
+            return outside_error("registrar " + describe());
         case ErrorKind::invalid:
         case ErrorKind::authentication:
         case ErrorKind::not_found:
-        case ErrorKind::unsupported: return config_error("registrar " + describe());
+        case ErrorKind::unsupported:
+            return config_error("registrar " + describe());
     }
     return internal_error("unknown registrar error kind");
 }

@@ -1,7 +1,6 @@
 #include "registrar/factory.h"
 
 #include <fmt/format.h>
-
 #include <unistd.h>
 
 #include <charconv>
@@ -30,7 +29,8 @@ class Reader {
     }
     Result<std::string> require(const std::string& key) {
         auto v = get(key);
-        if (v.empty()) return fail(config_error(fmt::format("registrar {}: `{}` is required", name_, key)));
+        if (v.empty())
+            return fail(config_error(fmt::format("registrar {}: `{}` is required", name_, key)));
         return v;
     }
     Result<std::int64_t> number(const std::string& key, std::int64_t fallback, std::int64_t lo,
@@ -40,15 +40,18 @@ class Reader {
         std::int64_t n = 0;
         auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
         if (ec != std::errc{} || p != v.data() + v.size() || n < lo || n > hi)
-            return fail(config_error(fmt::format("registrar {}: `{}` must be a number in [{}, {}], not \"{}\"",
-                                                 name_, key, lo, hi, v)));
+            return fail(config_error(
+                fmt::format("registrar {}: `{}` must be a number in [{}, {}], not \"{}\"", name_,
+                            key, lo, hi, v)));
         return n;
     }
     Result<Seconds> duration(const std::string& key, Seconds fallback) {
         auto v = get(key);
         if (v.empty()) return fallback;
         auto d = parse_duration(v);
-        if (!d) return fail(config_error(fmt::format("registrar {}: `{}`: {}", name_, key, d.error().message)));
+        if (!d)
+            return fail(
+                config_error(fmt::format("registrar {}: `{}`: {}", name_, key, d.error().message)));
         return *d;
     }
     SecretSource secret(const std::string& prefix) {
@@ -57,7 +60,8 @@ class Reader {
     Result<void> no_unknown_keys() {
         for (const auto& [k, v] : s_)
             if (!used_.contains(k))
-                return fail(config_error(fmt::format("registrar {}: unknown setting `{}`", name_, k)));
+                return fail(
+                    config_error(fmt::format("registrar {}: unknown setting `{}`", name_, k)));
         return {};
     }
 
@@ -82,7 +86,9 @@ Result<std::unique_ptr<Api>> rfc2136(const std::string& name, Reader& r) {
     c.key = *key;
     if (auto p = r.get("parent-zone"); !p.empty()) {
         auto n = dns::Name::from_text(p);
-        if (!n) return fail(config_error(fmt::format("registrar {}: parent-zone: {}", name, n.error().message)));
+        if (!n)
+            return fail(config_error(
+                fmt::format("registrar {}: parent-zone: {}", name, n.error().message)));
         c.parent_zone = *n;
     }
     auto ttl = r.number("ds-ttl", 3600, 0, 2147483647);
@@ -138,7 +144,8 @@ Result<std::unique_ptr<Api>> ovh(const std::string& name, Reader& r, LogSink& lo
     auto url = https_url(name, r, c.url);
     if (!url) return fail(url.error());
     c.url = *url;
-    auto creds = read_secret(r.secret("credentials"), fmt::format("registrar {} credentials", name));
+    auto creds =
+        read_secret(r.secret("credentials"), fmt::format("registrar {} credentials", name));
     if (!creds) return fail(creds.error());
     auto http = http_options(r);
     if (!http) return fail(http.error());
@@ -147,17 +154,19 @@ Result<std::unique_ptr<Api>> ovh(const std::string& name, Reader& r, LogSink& lo
     if (!max) return fail(max.error());
     c.max_entries = static_cast<std::size_t>(*max);
     auto full = ovh_credentials(*creds, std::move(c));
-    if (!full) return fail(config_error(fmt::format("registrar {}: {}", name, full.error().message)));
+    if (!full)
+        return fail(config_error(fmt::format("registrar {}: {}", name, full.error().message)));
     return make_ovh_api(std::move(*full), log, name);
 }
 
-Result<std::unique_ptr<Api>> listing_api(const std::string& name, const std::string& type, Reader& r,
-                                         LogSink& log) {
+Result<std::unique_ptr<Api>> listing_api(const std::string& name, const std::string& type,
+                                         Reader& r, LogSink& log) {
     if (type == "rfc2136") return rfc2136(name, r);
     if (type == "gandi") return gandi(name, r, log);
     if (type == "ovh") return ovh(name, r, log);
     return fail(config_error(
-        fmt::format("registrar {}: unknown type `{}` (rfc2136, cds, gandi, ovh, command, manual)", name, type)));
+        fmt::format("registrar {}: unknown type `{}` (rfc2136, cds, gandi, ovh, command, manual)",
+                    name, type)));
 }
 
 Result<ReconcileOptions> reconcile_options(Reader& r) {
@@ -196,16 +205,20 @@ Result<std::unique_ptr<Registrar>> make_registrar(const std::string& name, const
     if (*type == "cds" || *type == "manual") {
         auto ttl = r.number(*type == "cds" ? "ttl" : "ds-ttl", 3600, 0, 2147483647);
         if (!ttl) return fail(ttl.error());
-        if (*type == "cds") made = make_cds_registrar(name, CdsConfig{static_cast<std::uint32_t>(*ttl)}, journal);
-        else made = make_manual_registrar(name, static_cast<std::uint32_t>(*ttl), journal);
+        if (*type == "cds")
+            made = make_cds_registrar(name, CdsConfig{static_cast<std::uint32_t>(*ttl)}, journal);
+        else
+            made = make_manual_registrar(name, static_cast<std::uint32_t>(*ttl), journal);
     } else if (*type == "command") {
         CommandConfig c;
         auto program = r.require("program");
         if (!program) return fail(program.error());
         if (!program->starts_with("/"))
-            return fail(config_error(fmt::format("registrar {}: program must be an absolute path", name)));
+            return fail(
+                config_error(fmt::format("registrar {}: program must be an absolute path", name)));
         if (::access(program->c_str(), X_OK) != 0)
-            return fail(config_error(fmt::format("registrar {}: {} is not executable", name, *program)));
+            return fail(
+                config_error(fmt::format("registrar {}: {} is not executable", name, *program)));
         c.program = *program;
         auto t = r.duration("timeout", c.timeout);
         if (!t) return fail(t.error());

@@ -25,7 +25,7 @@ using Settings = std::map<std::string, std::string>;
 
 // The low-level Api of a listing registrar (rfc2136, gandi, ovh), without the journal: for
 // tools and tests that need one protocol step alone.
-[[nodiscard]] Result<std::unique_ptr<Api>> make_api(const std::string& name, const Settings& settings,
-                                                   LogSink& log);
+[[nodiscard]] Result<std::unique_ptr<Api>> make_api(const std::string& name,
+                                                    const Settings& settings, LogSink& log);
 
 }  // namespace zw::registrar

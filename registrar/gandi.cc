@@ -13,21 +13,28 @@ RegistrarError gandi_error(const HttpResponse& r, std::string_view what) {
     auto j = nlohmann::json::parse(r.body, nullptr, false);
     if (j.is_object()) {
         msg = j.value("message", "");
-        if (auto c = j.find("cause"); c != j.end() && c->is_string() && !c->get<std::string>().empty())
+        if (auto c = j.find("cause");
+            c != j.end() && c->is_string() && !c->get<std::string>().empty())
             msg += fmt::format(" ({})", c->get<std::string>());
         if (auto errs = j.find("errors"); errs != j.end() && errs->is_array())
             for (const auto& e : *errs)
                 if (e.is_object())
-                    msg += fmt::format("; {}: {}", e.value("name", "?"), e.value("description", ""));
+                    msg +=
+                        fmt::format("; {}: {}", e.value("name", "?"), e.value("description", ""));
     }
     if (msg.empty()) msg = r.body.substr(0, 200);
     msg = fmt::format("gandi {}: {}", what, msg);
     auto kind = ErrorKind::transient;
-    if (r.status == 400 || r.status == 422) kind = ErrorKind::invalid;
-    else if (r.status == 401 || r.status == 403) kind = ErrorKind::authentication;
-    else if (r.status == 404) kind = ErrorKind::not_found;
-    else if (r.status == 409) kind = ErrorKind::in_progress;  // another operation on the domain runs
-    else if (r.status == 405 || r.status == 501) kind = ErrorKind::unsupported;
+    if (r.status == 400 || r.status == 422)
+        kind = ErrorKind::invalid;
+    else if (r.status == 401 || r.status == 403)
+        kind = ErrorKind::authentication;
+    else if (r.status == 404)
+        kind = ErrorKind::not_found;
+    else if (r.status == 409)
+        kind = ErrorKind::in_progress;  // another operation on the domain runs
+    else if (r.status == 405 || r.status == 501)
+        kind = ErrorKind::unsupported;
     RegistrarError e{kind, msg, retry_after(r), static_cast<int>(r.status)};
     return e;
 }
@@ -44,8 +51,8 @@ class GandiApi final : public Api {
         caps.accepts = EntryView::dnskey;
         caps.granularity = Granularity::per_record;
         caps.async = true;
-        caps.algorithms = {dns::alg::rsasha256, dns::alg::ecdsap256sha256, dns::alg::ecdsap384sha384,
-                           dns::alg::ed25519, dns::alg::ed448};
+        caps.algorithms = {dns::alg::rsasha256, dns::alg::ecdsap256sha256,
+                           dns::alg::ecdsap384sha384, dns::alg::ed25519, dns::alg::ed448};
         return caps;
     }
 
@@ -53,11 +60,13 @@ class GandiApi final : public Api {
         std::vector<Entry> out;
         // Bounded: 100 pages of page_size keys is far beyond any real DNSKEY set.
         for (int page = 1; page <= 100; ++page) {
-            auto r = call("GET", fmt::format("{}?page={}&per_page={}", base(zone), page, c_.page_size), "");
+            auto r = call(
+                "GET", fmt::format("{}?page={}&per_page={}", base(zone), page, c_.page_size), "");
             if (!r) return std::unexpected(r.error());
             if (r->status != 200) return std::unexpected(gandi_error(*r, "list dnskeys"));
             auto j = nlohmann::json::parse(r->body, nullptr, false);
-            if (!j.is_array()) return reg_fail(ErrorKind::transient, "gandi list dnskeys: not a JSON array");
+            if (!j.is_array())
+                return reg_fail(ErrorKind::transient, "gandi list dnskeys: not a JSON array");
             for (const auto& o : j) {
                 auto e = parse_key(o);
                 if (!e) return std::unexpected(e.error());
@@ -65,7 +74,9 @@ class GandiApi final : public Api {
             }
             std::size_t total = 0;
             if (auto t = r->header("Total-Count")) total = std::strtoul(t->c_str(), nullptr, 10);
-            if (j.size() < static_cast<std::size_t>(c_.page_size) || (total != 0 && out.size() >= total)) break;
+            if (j.size() < static_cast<std::size_t>(c_.page_size) ||
+                (total != 0 && out.size() >= total))
+                break;
         }
         return out;
     }
@@ -81,7 +92,8 @@ class GandiApi final : public Api {
     }
 
     RResult<Submitted> remove(const dns::Name& zone, const Entry& held) override {
-        if (held.id.empty()) return reg_fail(ErrorKind::invalid, "gandi dnskey without an id cannot be deleted");
+        if (held.id.empty())
+            return reg_fail(ErrorKind::invalid, "gandi dnskey without an id cannot be deleted");
         auto r = call("DELETE", fmt::format("{}/{}", base(zone), held.id), "");
         if (!r) return std::unexpected(r.error());
         if (r->status == 204 || r->status == 200) return Submitted{"", false};
@@ -97,12 +109,14 @@ class GandiApi final : public Api {
     }
 
     RResult<HttpResponse> call(std::string method, std::string url, std::string body) const {
-        HttpRequest req{std::move(method), std::move(url),
+        HttpRequest req{std::move(method),
+                        std::move(url),
                         {{"Authorization", "Bearer " + c_.token}, {"Accept", "application/json"}},
                         std::move(body)};
         if (!req.body.empty()) req.headers.emplace_back("Content-Type", "application/json");
         auto r = http_.send(req);
-        if (r && r->status >= 500) return std::unexpected(gandi_error(*r, req.method + " " + req.url));
+        if (r && r->status >= 500)
+            return std::unexpected(gandi_error(*r, req.method + " " + req.url));
         if (r && r->status == 429) return std::unexpected(gandi_error(*r, "rate limited"));
         return r;
     }
@@ -126,7 +140,8 @@ class GandiApi final : public Api {
             }
             return e;
         } catch (const nlohmann::json::exception& ex) {
-            return reg_fail(ErrorKind::transient, fmt::format("gandi listed a key I cannot read: {}", ex.what()));
+            return reg_fail(ErrorKind::transient,
+                            fmt::format("gandi listed a key I cannot read: {}", ex.what()));
         }
     }
 

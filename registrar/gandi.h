@@ -23,7 +23,8 @@ struct GandiConfig {
     int page_size = 100;
 };
 
-[[nodiscard]] std::unique_ptr<Api> make_gandi_api(GandiConfig config, LogSink& log, std::string name);
+[[nodiscard]] std::unique_ptr<Api> make_gandi_api(GandiConfig config, LogSink& log,
+                                                  std::string name);
 
 // Maps a Gandi error answer to a typed error (exposed for unit tests).
 [[nodiscard]] RegistrarError gandi_error(const HttpResponse& r, std::string_view what);

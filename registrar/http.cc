@@ -38,7 +38,8 @@ std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
     if (colon != std::string_view::npos) {
         auto trim = [](std::string_view s) {
             while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-            while (!s.empty() && (s.back() == '\r' || s.back() == '\n' || s.back() == ' ')) s.remove_suffix(1);
+            while (!s.empty() && (s.back() == '\r' || s.back() == '\n' || s.back() == ' '))
+                s.remove_suffix(1);
             return std::string(s);
         };
         out->emplace_back(trim(line.substr(0, colon)), trim(line.substr(colon + 1)));
@@ -114,7 +115,8 @@ RResult<HttpResponse> HttpClient::send(const HttpRequest& req) const {
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
     if (!options_.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, options_.ca_file.c_str());
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, static_cast<long>(options_.connect_timeout.count()));
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT,
+                     static_cast<long>(options_.connect_timeout.count()));
     curl_easy_setopt(c, CURLOPT_TIMEOUT, static_cast<long>(options_.timeout.count()));
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
@@ -128,7 +130,9 @@ RResult<HttpResponse> HttpClient::send(const HttpRequest& req) const {
     CURLcode rc = curl_easy_perform(c);
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
     log_->event(LogLevel::debug, "registrar.http",
-                {{"registrar", registrar_}, {"method", req.method}, {"url", req.url},
+                {{"registrar", registrar_},
+                 {"method", req.method},
+                 {"url", req.url},
                  {"request_headers", loggable_headers(req.headers)},
                  {"status", std::to_string(resp.status)},
                  {"curl", rc == CURLE_OK ? "ok" : curl_easy_strerror(rc)}});

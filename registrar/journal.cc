@@ -44,20 +44,28 @@ constexpr std::array all_states{JournalState::sent, JournalState::accepted, Jour
 
 std::string_view to_text(Operation o) {
     switch (o) {
-        case Operation::add: return "add";
-        case Operation::remove: return "remove";
-        case Operation::replace: return "replace";
-        case Operation::submit: return "submit";
+        case Operation::add:
+            return "add";
+        case Operation::remove:
+            return "remove";
+        case Operation::replace:
+            return "replace";
+        case Operation::submit:
+            return "submit";
     }
     return "?";
 }
 
 std::string_view to_text(JournalState s) {
     switch (s) {
-        case JournalState::sent: return "sent";
-        case JournalState::accepted: return "accepted";
-        case JournalState::done: return "done";
-        case JournalState::failed: return "failed";
+        case JournalState::sent:
+            return "sent";
+        case JournalState::accepted:
+            return "accepted";
+        case JournalState::done:
+            return "done";
+        case JournalState::failed:
+            return "failed";
     }
     return "?";
 }
@@ -141,8 +149,8 @@ Result<Journal> Journal::open(const std::string& path) {
     return Journal(std::make_unique<Impl>(Impl{std::move(*db)}));
 }
 
-Result<std::int64_t> Journal::sent(std::string_view zone, std::string_view registrar,
-                                   Operation op, const std::vector<Entry>& entries, Instant now) {
+Result<std::int64_t> Journal::sent(std::string_view zone, std::string_view registrar, Operation op,
+                                   const std::vector<Entry>& entries, Instant now) {
     auto st = impl_->db.prepare(
         "INSERT INTO registrar_journal(zone, registrar, operation, entries, state, sent_at) "
         "VALUES (?, ?, ?, ?, 'sent', ?)");
@@ -186,7 +194,8 @@ Result<std::vector<JournalRecord>> read_records(store::sql::Db& db, std::string_
         auto state = from_text(st->text(5), all_states);
         auto entries = entries_from_json(st->text(4));
         if (!op || !state || !entries)
-            return fail(internal_error(fmt::format("registrar journal row {} is unreadable", r.id)));
+            return fail(
+                internal_error(fmt::format("registrar journal row {} is unreadable", r.id)));
         r.operation = *op;
         r.state = *state;
         r.entries = std::move(*entries);

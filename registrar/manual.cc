@@ -12,9 +12,10 @@ RResult<std::string> manual_instructions(const DesiredSet& desired, std::uint32_
     auto zone = desired.zone.to_text();
     if (desired.go_insecure) {
         if (!desired.keys.empty()) return reg_fail(ErrorKind::invalid, "go_insecure with keys");
-        return fmt::format("At the registrar of {}: remove ALL DS records (DNSSEC keys) of the domain; "
-                           "the zone is going insecure on purpose.",
-                           zone);
+        return fmt::format(
+            "At the registrar of {}: remove ALL DS records (DNSSEC keys) of the domain; "
+            "the zone is going insecure on purpose.",
+            zone);
     }
     auto entries = expand(desired, EntryView::ds);
     if (!entries) return reg_fail(ErrorKind::invalid, entries.error().message);
@@ -22,11 +23,13 @@ RResult<std::string> manual_instructions(const DesiredSet& desired, std::uint32_
         "At the registrar of {}: make the DS set exactly the following (add these first, then "
         "remove every other DS record).\nAs DS records:\n",
         zone);
-    for (const auto& e : *entries) out += fmt::format("  {} {} IN DS {}\n", zone, ds_ttl, ds_text(e));
+    for (const auto& e : *entries)
+        out += fmt::format("  {} {} IN DS {}\n", zone, ds_ttl, ds_text(e));
     out += "Or, where the registrar asks for keys, as DNSKEY records:\n";
     for (const auto& k : desired.keys)
-        out += fmt::format("  {} {} IN DNSKEY {} {} {} {}   ; key tag {}\n", zone, ds_ttl, k.flags, k.protocol,
-                           k.algorithm, dns::base64_encode(k.public_key), dns::key_tag(k.rdata()));
+        out += fmt::format("  {} {} IN DNSKEY {} {} {} {}   ; key tag {}\n", zone, ds_ttl, k.flags,
+                           k.protocol, k.algorithm, dns::base64_encode(k.public_key),
+                           dns::key_tag(k.rdata()));
     return out;
 }
 
@@ -34,7 +37,8 @@ namespace {
 
 class ManualRegistrar final : public Registrar {
   public:
-    ManualRegistrar(std::string name, std::uint32_t ttl, Journal& j) : name_(std::move(name)), ttl_(ttl), journal_(&j) {}
+    ManualRegistrar(std::string name, std::uint32_t ttl, Journal& j)
+        : name_(std::move(name)), ttl_(ttl), journal_(&j) {}
     const std::string& name() const override { return name_; }
     Capabilities capabilities() const override {
         Capabilities caps;
@@ -45,7 +49,8 @@ class ManualRegistrar final : public Registrar {
         return caps;
     }
     RResult<std::vector<Entry>> list(const dns::Name&) override {
-        return reg_fail(ErrorKind::unsupported, "manual: the registrar cannot be asked; the live DS check tells");
+        return reg_fail(ErrorKind::unsupported,
+                        "manual: the registrar cannot be asked; the live DS check tells");
     }
     RResult<Receipt> apply(const DesiredSet& desired, Instant now) override {
         auto text = manual_instructions(desired, ttl_);
@@ -70,12 +75,14 @@ class ManualRegistrar final : public Registrar {
         } else {
             auto id = journal_->sent(zone, name_, Operation::submit, entries, now);
             if (!id) return journal_failure(id.error());
-            if (auto a = journal_->answered(*id, JournalState::accepted, "", "operator asked", now); !a)
+            if (auto a = journal_->answered(*id, JournalState::accepted, "", "operator asked", now);
+                !a)
                 return journal_failure(a.error());
             r.journal_id = *id;
         }
-        r.detail = fmt::format("waiting for an operator to submit {} DS record(s) at the registrar since {}",
-                               entries.size(), format_instant(since));
+        r.detail = fmt::format(
+            "waiting for an operator to submit {} DS record(s) at the registrar since {}",
+            entries.size(), format_instant(since));
         r.instructions = std::move(*text);
         return r;
     }
@@ -88,7 +95,8 @@ class ManualRegistrar final : public Registrar {
 
 }  // namespace
 
-std::unique_ptr<Registrar> make_manual_registrar(std::string name, std::uint32_t ds_ttl, Journal& journal) {
+std::unique_ptr<Registrar> make_manual_registrar(std::string name, std::uint32_t ds_ttl,
+                                                 Journal& journal) {
     return std::make_unique<ManualRegistrar>(std::move(name), ds_ttl, journal);
 }
 

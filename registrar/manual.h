@@ -13,9 +13,11 @@
 namespace zw::registrar {
 
 // Pure: the instructions text for a desired set.
-[[nodiscard]] RResult<std::string> manual_instructions(const DesiredSet& desired, std::uint32_t ds_ttl);
+[[nodiscard]] RResult<std::string> manual_instructions(const DesiredSet& desired,
+                                                       std::uint32_t ds_ttl);
 
-[[nodiscard]] std::unique_ptr<Registrar> make_manual_registrar(std::string name, std::uint32_t ds_ttl,
+[[nodiscard]] std::unique_ptr<Registrar> make_manual_registrar(std::string name,
+                                                               std::uint32_t ds_ttl,
                                                                Journal& journal);
 
 }  // namespace zw::registrar

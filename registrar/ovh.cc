@@ -34,14 +34,20 @@ RegistrarError ovh_error(const HttpResponse& r, std::string_view what) {
     if (code == "INVALID_SIGNATURE" || code == "INVALID_CREDENTIAL" || code == "NOT_CREDENTIAL" ||
         code == "NOT_GRANTED_CALL" || code == "INVALID_KEY" || r.status == 401 || r.status == 403)
         kind = ErrorKind::authentication;
-    else if (code == "QUERY_TIME_OUT") kind = ErrorKind::transient;  // clock drift: re-read /auth/time
-    else if (r.status == 404) kind = ErrorKind::not_found;
-    else if (r.status == 409) kind = ErrorKind::in_progress;  // a task for the domain is pending
-    else if (r.status == 400 || r.status == 422) kind = ErrorKind::invalid;
-    else if (r.status == 405 || r.status == 501) kind = ErrorKind::unsupported;
+    else if (code == "QUERY_TIME_OUT")
+        kind = ErrorKind::transient;  // clock drift: re-read /auth/time
+    else if (r.status == 404)
+        kind = ErrorKind::not_found;
+    else if (r.status == 409)
+        kind = ErrorKind::in_progress;  // a task for the domain is pending
+    else if (r.status == 400 || r.status == 422)
+        kind = ErrorKind::invalid;
+    else if (r.status == 405 || r.status == 501)
+        kind = ErrorKind::unsupported;
     auto label = !code.empty() ? code : cls;
-    return RegistrarError{kind, fmt::format("ovh {}: {}{}", what, message, label.empty() ? "" : " [" + label + "]"),
-                          retry_after(r), static_cast<int>(r.status)};
+    return RegistrarError{
+        kind, fmt::format("ovh {}: {}{}", what, message, label.empty() ? "" : " [" + label + "]"),
+        retry_after(r), static_cast<int>(r.status)};
 }
 
 Result<OvhConfig> ovh_credentials(std::string_view json, OvhConfig base) {
@@ -50,8 +56,10 @@ Result<OvhConfig> ovh_credentials(std::string_view json, OvhConfig base) {
     base.application_key = j.value("application_key", "");
     base.application_secret = j.value("application_secret", "");
     base.consumer_key = j.value("consumer_key", "");
-    if (base.application_key.empty() || base.application_secret.empty() || base.consumer_key.empty())
-        return fail(config_error("ovh credentials need application_key, application_secret and consumer_key"));
+    if (base.application_key.empty() || base.application_secret.empty() ||
+        base.consumer_key.empty())
+        return fail(config_error(
+            "ovh credentials need application_key, application_secret and consumer_key"));
     return base;
 }
 
@@ -59,7 +67,8 @@ namespace {
 
 class OvhApi final : public Api {
   public:
-    OvhApi(OvhConfig c, LogSink& log, std::string name) : c_(std::move(c)), http_(c_.http, log, std::move(name)) {}
+    OvhApi(OvhConfig c, LogSink& log, std::string name)
+        : c_(std::move(c)), http_(c_.http, log, std::move(name)) {}
 
     Capabilities capabilities() const override {
         Capabilities caps;
@@ -67,8 +76,8 @@ class OvhApi final : public Api {
         caps.granularity = Granularity::whole_set;
         caps.async = true;
         caps.max_entries = c_.max_entries;
-        caps.algorithms = {dns::alg::rsasha256, dns::alg::ecdsap256sha256, dns::alg::ecdsap384sha384,
-                           dns::alg::ed25519, dns::alg::ed448};
+        caps.algorithms = {dns::alg::rsasha256, dns::alg::ecdsap256sha256,
+                           dns::alg::ecdsap384sha384, dns::alg::ed25519, dns::alg::ed448};
         return caps;
     }
 
@@ -77,19 +86,23 @@ class OvhApi final : public Api {
         // record that vanished in between means "list again", a few times at most.
         for (int attempt = 0; attempt < 3; ++attempt) {
             auto r = list_once(zone);
-            if (r || r.error().kind != ErrorKind::not_found || r.error().message.find("dsRecord/") == std::string::npos)
+            if (r || r.error().kind != ErrorKind::not_found ||
+                r.error().message.find("dsRecord/") == std::string::npos)
                 return r;
         }
-        return reg_fail(ErrorKind::transient, "ovh dsRecord: the set kept changing while it was listed");
+        return reg_fail(ErrorKind::transient,
+                        "ovh dsRecord: the set kept changing while it was listed");
     }
 
   private:
     RResult<std::vector<Entry>> list_once(const dns::Name& zone) {
         auto ids = call("GET", path(zone, "dsRecord"), "");
         if (!ids) return std::unexpected(ids.error());
-        if (!ids->is_array()) return reg_fail(ErrorKind::transient, "ovh dsRecord: not a list of ids");
+        if (!ids->is_array())
+            return reg_fail(ErrorKind::transient, "ovh dsRecord: not a list of ids");
         std::vector<Entry> out;
-        if (ids->size() > 64) return reg_fail(ErrorKind::transient, "ovh dsRecord: implausibly many entries");
+        if (ids->size() > 64)
+            return reg_fail(ErrorKind::transient, "ovh dsRecord: implausibly many entries");
         for (const auto& id : *ids) {
             auto o = call("GET", path(zone, "dsRecord/" + id.dump()), "");
             if (!o) return std::unexpected(o.error());
@@ -104,7 +117,8 @@ class OvhApi final : public Api {
                 e.public_key = std::move(*key);
                 out.push_back(std::move(e));
             } catch (const nlohmann::json::exception& ex) {
-                return reg_fail(ErrorKind::transient, fmt::format("ovh dsRecord {}: {}", id.dump(), ex.what()));
+                return reg_fail(ErrorKind::transient,
+                                fmt::format("ovh dsRecord {}: {}", id.dump(), ex.what()));
             }
         }
         return out;
@@ -115,8 +129,10 @@ class OvhApi final : public Api {
                                const std::vector<Entry>&) override {
         auto keys = nlohmann::json::array();
         for (const auto& e : desired)
-            keys.push_back({{"algorithm", e.algorithm}, {"flags", e.flags.value_or(257)},
-                            {"publicKey", dns::base64_encode(e.public_key)}, {"tag", e.key_tag}});
+            keys.push_back({{"algorithm", e.algorithm},
+                            {"flags", e.flags.value_or(257)},
+                            {"publicKey", dns::base64_encode(e.public_key)},
+                            {"tag", e.key_tag}});
         auto task = call("POST", path(zone, "dsRecord"), nlohmann::json{{"keys", keys}}.dump());
         if (!task) return std::unexpected(task.error());
         if (!task->is_object() || !task->contains("id"))
@@ -129,17 +145,23 @@ class OvhApi final : public Api {
         if (!t) return std::unexpected(t.error());
         auto status = t->value("status", "");
         auto comment = t->value("comment", "");
-        auto detail = fmt::format("task {} {}{}{}", ref, status, comment.empty() ? "" : ": ", comment);
+        auto detail =
+            fmt::format("task {} {}{}{}", ref, status, comment.empty() ? "" : ": ", comment);
         if (status == "done") return TaskStatus{TaskState::done, detail};
-        if (status == "error" || status == "cancelled") return TaskStatus{TaskState::failed, detail};
+        if (status == "error" || status == "cancelled")
+            return TaskStatus{TaskState::failed, detail};
         return TaskStatus{TaskState::pending, detail};  // init, todo, doing
     }
 
     RResult<std::optional<std::string>> open_task(const dns::Name& zone) override {
         for (std::string status : {"todo", "doing", "init"}) {
-            auto ids = call("GET", path(zone, "task?function=DomainDsUpdate&status=" + status), "");
+            // Any pending task of the domain: the function name of a DS update is not documented
+            // precisely, and adopting an unrelated task only means waiting for it, then planning
+            // again from a fresh listing.
+            auto ids = call("GET", path(zone, "task?status=" + status), "");
             if (!ids) return std::unexpected(ids.error());
-            if (ids->is_array() && !ids->empty()) return std::optional<std::string>(ids->front().dump());
+            if (ids->is_array() && !ids->empty())
+                return std::optional<std::string>(ids->front().dump());
         }
         return std::optional<std::string>{};
     }
@@ -153,40 +175,47 @@ class OvhApi final : public Api {
 
     static std::int64_t local_now() {
         return std::chrono::duration_cast<std::chrono::seconds>(
-                   std::chrono::system_clock::now().time_since_epoch()).count();
+                   std::chrono::system_clock::now().time_since_epoch())
+            .count();
     }
 
     // The offset between the server's clock and ours, read once and again after QUERY_TIME_OUT.
     RResult<std::int64_t> server_delta(bool refresh) {
         if (delta_ && !refresh) return *delta_;
-        auto r = http_.send(HttpRequest{"GET", c_.url + "/auth/time", {{"Accept", "application/json"}}, ""});
+        auto r = http_.send(
+            HttpRequest{"GET", c_.url + "/auth/time", {{"Accept", "application/json"}}, ""});
         if (!r) return std::unexpected(r.error());
         if (r->status != 200) return std::unexpected(ovh_error(*r, "auth/time"));
         auto j = nlohmann::json::parse(r->body, nullptr, false);
-        if (!j.is_number_integer()) return reg_fail(ErrorKind::transient, "ovh auth/time: not a number");
+        if (!j.is_number_integer())
+            return reg_fail(ErrorKind::transient, "ovh auth/time: not a number");
         delta_ = j.get<std::int64_t>() - local_now();
         return *delta_;
     }
 
-    RResult<nlohmann::json> call(const std::string& method, const std::string& url, const std::string& body) {
+    RResult<nlohmann::json> call(const std::string& method, const std::string& url,
+                                 const std::string& body) {
         for (int attempt = 0; attempt < 2; ++attempt) {
             auto delta = server_delta(attempt > 0);
             if (!delta) return std::unexpected(delta.error());
             auto ts = local_now() + *delta;
-            HttpRequest req{method, url,
-                            {{"X-Ovh-Application", c_.application_key},
-                             {"X-Ovh-Consumer", c_.consumer_key},
-                             {"X-Ovh-Timestamp", std::to_string(ts)},
-                             {"X-Ovh-Signature", ovh_signature(c_.application_secret, c_.consumer_key,
-                                                               method, url, body, ts)},
-                             {"Accept", "application/json"}},
-                            body};
+            HttpRequest req{
+                method,
+                url,
+                {{"X-Ovh-Application", c_.application_key},
+                 {"X-Ovh-Consumer", c_.consumer_key},
+                 {"X-Ovh-Timestamp", std::to_string(ts)},
+                 {"X-Ovh-Signature",
+                  ovh_signature(c_.application_secret, c_.consumer_key, method, url, body, ts)},
+                 {"Accept", "application/json"}},
+                body};
             if (!body.empty()) req.headers.emplace_back("Content-Type", "application/json");
             auto r = http_.send(req);
             if (!r) return std::unexpected(r.error());
             if (r->status == 200) {
                 auto j = nlohmann::json::parse(r->body, nullptr, false);
-                if (j.is_discarded()) return reg_fail(ErrorKind::transient, "ovh answered invalid JSON");
+                if (j.is_discarded())
+                    return reg_fail(ErrorKind::transient, "ovh answered invalid JSON");
                 return j;
             }
             auto e = ovh_error(*r, method + " " + url);

@@ -10,17 +10,17 @@ RResult<std::vector<Entry>> desired_entries(const DesiredSet& desired, const Cap
     auto want = expand(desired, caps.accepts);
     if (!want) return reg_fail(ErrorKind::invalid, want.error().message);
     for (const auto& e : *want) {
-        if (!caps.algorithms.empty() &&
-            std::find(caps.algorithms.begin(), caps.algorithms.end(), e.algorithm) ==
-                caps.algorithms.end())
+        if (!caps.algorithms.empty() && std::find(caps.algorithms.begin(), caps.algorithms.end(),
+                                                  e.algorithm) == caps.algorithms.end())
             return reg_fail(ErrorKind::unsupported,
                             fmt::format("registrar does not accept algorithm {} ({})", e.algorithm,
                                         dns::algorithm_mnemonic(e.algorithm)));
         if (caps.accepts == EntryView::ds && !caps.digest_types.empty() &&
             std::find(caps.digest_types.begin(), caps.digest_types.end(), *e.digest_type) ==
                 caps.digest_types.end())
-            return reg_fail(ErrorKind::unsupported,
-                            fmt::format("registrar does not accept digest type {}", *e.digest_type));
+            return reg_fail(
+                ErrorKind::unsupported,
+                fmt::format("registrar does not accept digest type {}", *e.digest_type));
     }
     if (caps.max_entries && want->size() > *caps.max_entries)
         return reg_fail(ErrorKind::invalid,

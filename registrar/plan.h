@@ -22,8 +22,8 @@ enum class Granularity { per_record, whole_set };
 struct Capabilities {
     EntryView accepts = EntryView::ds;
     Granularity granularity = Granularity::per_record;
-    bool async = false;      // answers "accepted" before the change is made (poll it)
-    bool can_list = true;    // can say what it holds; cds, command and manual cannot
+    bool async = false;    // answers "accepted" before the change is made (poll it)
+    bool can_list = true;  // can say what it holds; cds, command and manual cannot
     std::optional<std::size_t> max_entries;
     std::vector<std::uint8_t> algorithms;    // empty: any
     std::vector<std::uint8_t> digest_types;  // empty: any (only meaningful for the ds view)

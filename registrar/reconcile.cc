@@ -25,10 +25,14 @@ RResult<std::optional<std::string>> Api::open_task(const dns::Name&) {
 
 std::string_view to_text(ReceiptState s) {
     switch (s) {
-        case ReceiptState::done: return "done";
-        case ReceiptState::in_progress: return "in_progress";
-        case ReceiptState::needs_operator: return "needs_operator";
-        case ReceiptState::publish_cds: return "publish_cds";
+        case ReceiptState::done:
+            return "done";
+        case ReceiptState::in_progress:
+            return "in_progress";
+        case ReceiptState::needs_operator:
+            return "needs_operator";
+        case ReceiptState::publish_cds:
+            return "publish_cds";
     }
     return "?";
 }
@@ -47,7 +51,10 @@ bool held_contains(const std::vector<Entry>& held, const Entry& e) {
 
 ApiRegistrar::ApiRegistrar(std::string name, std::unique_ptr<Api> api, Journal& journal,
                            LogSink& log, ReconcileOptions options)
-    : name_(std::move(name)), api_(std::move(api)), journal_(&journal), log_(&log),
+    : name_(std::move(name)),
+      api_(std::move(api)),
+      journal_(&journal),
+      log_(&log),
       options_(options) {}
 
 RResult<std::vector<Entry>> ApiRegistrar::list(const dns::Name& zone) { return api_->list(zone); }
@@ -62,7 +69,6 @@ Receipt ApiRegistrar::receipt_for(const dns::Name& zone, ReceiptState s, Instant
 }
 
 RResult<ApiRegistrar::Settle> ApiRegistrar::settle(const dns::Name& zone,
-                                                   const std::vector<Entry>& want,
                                                    const std::vector<Entry>& held, Instant now,
                                                    Receipt& receipt) {
     auto open = journal_->open_records(zone.to_text(), name_);
@@ -106,22 +112,27 @@ RResult<ApiRegistrar::Settle> ApiRegistrar::settle(const dns::Name& zone,
                     auto t = api_->task(zone, ref);
                     if (!t) return std::unexpected(t.error());
                     switch (t->state) {
-                        case TaskState::pending: young = true; break;  // the registrar says wait
-                        case TaskState::done: outcome = JournalState::done, why = t->detail; break;
+                        case TaskState::pending:
+                            young = true;
+                            break;  // the registrar says wait
+                        case TaskState::done:
+                            outcome = JournalState::done, why = t->detail;
+                            break;
                         case TaskState::failed:
                             if (auto r = journal_->answered(rec.id, JournalState::failed, ref,
                                                             t->detail, now);
                                 !r)
                                 return journal_fail(r.error());
-                            return reg_fail(ErrorKind::invalid,
-                                            fmt::format("registrar task {} failed: {}", ref,
-                                                        t->detail));
+                            return reg_fail(
+                                ErrorKind::invalid,
+                                fmt::format("registrar task {} failed: {}", ref, t->detail));
                     }
                     receipt.reference = ref;
                 }
                 break;
             }
-            case Operation::submit: break;  // not used by listing registrars
+            case Operation::submit:
+                break;  // not used by listing registrars
         }
         if (outcome) {
             if (auto r = journal_->answered(rec.id, *outcome, rec.reference, why, now); !r)
@@ -132,9 +143,9 @@ RResult<ApiRegistrar::Settle> ApiRegistrar::settle(const dns::Name& zone,
         if (young) {
             result = Settle::wait;
             receipt.journal_id = rec.id;
-            receipt.detail = fmt::format("waiting for {} #{} ({}) sent at {} to show",
-                                         to_text(rec.operation), rec.id, to_text(rec.state),
-                                         format_instant(rec.sent_at));
+            receipt.detail =
+                fmt::format("waiting for {} #{} ({}) sent at {} to show", to_text(rec.operation),
+                            rec.id, to_text(rec.state), format_instant(rec.sent_at));
             continue;
         }
         if (auto r = journal_->answered(rec.id, JournalState::failed, rec.reference,
@@ -143,10 +154,10 @@ RResult<ApiRegistrar::Settle> ApiRegistrar::settle(const dns::Name& zone,
             return journal_fail(r.error());
         if (result == Settle::clear) result = Settle::closed;
         log_->event(LogLevel::warning, "registrar.request_lost",
-                    {{"registrar", name_}, {"zone", zone.to_text()},
+                    {{"registrar", name_},
+                     {"zone", zone.to_text()},
                      {"journal_id", std::to_string(rec.id)}});
     }
-    (void)want;
     return result;
 }
 
@@ -158,21 +169,29 @@ RResult<Submitted> ApiRegistrar::send(const dns::Name& zone, Operation op,
     if (!id) return journal_fail(id.error());
     receipt.journal_id = *id;
     log_->event(LogLevel::info, "registrar.send",
-                {{"registrar", name_}, {"zone", zone.to_text()}, {"op", std::string(to_text(op))},
-                 {"entries", std::to_string(entries.size())}, {"journal_id", std::to_string(*id)}});
+                {{"registrar", name_},
+                 {"zone", zone.to_text()},
+                 {"op", std::string(to_text(op))},
+                 {"entries", std::to_string(entries.size())},
+                 {"journal_id", std::to_string(*id)}});
     RResult<Submitted> r = [&]() -> RResult<Submitted> {
         switch (op) {
-            case Operation::add: return api_->add(zone, entries.front());
-            case Operation::remove: return api_->remove(zone, entries.front());
-            case Operation::replace: return api_->replace(zone, entries, held);
-            case Operation::submit: break;
+            case Operation::add:
+                return api_->add(zone, entries.front());
+            case Operation::remove:
+                return api_->remove(zone, entries.front());
+            case Operation::replace:
+                return api_->replace(zone, entries, held);
+            case Operation::submit:
+                break;
         }
         return reg_fail(ErrorKind::unsupported, "submit is not a listing registrar operation");
     }();
     if (!r) {
         // A lost answer keeps the record "sent": the next pass must list before resending.
         if (!r.error().maybe_committed)
-            if (auto j = journal_->answered(*id, JournalState::failed, "", r.error().describe(), now);
+            if (auto j =
+                    journal_->answered(*id, JournalState::failed, "", r.error().describe(), now);
                 !j)
                 return journal_fail(j.error());
         return r;
@@ -192,7 +211,7 @@ RResult<Receipt> ApiRegistrar::apply(const DesiredSet& desired, Instant now) {
     auto held = api_->list(zone);
     if (!held) return std::unexpected(held.error());
     Receipt receipt = receipt_for(zone, ReceiptState::in_progress, now);
-    auto settled = settle(zone, *want, *held, now, receipt);
+    auto settled = settle(zone, *held, now, receipt);
     if (!settled) return std::unexpected(settled.error());
     if (*settled == Settle::wait) {
         receipt.held = *held;
@@ -220,12 +239,13 @@ RResult<Receipt> ApiRegistrar::apply(const DesiredSet& desired, Instant now) {
             if (!r) return std::unexpected(r.error());
             async = r->async;
         } else if (!plan.add.empty()) {
-            if (caps.max_entries && plan.keep.size() + plan.remove.size() + plan.add.size() >
-                                        *caps.max_entries)
-                return reg_fail(ErrorKind::invalid,
-                                fmt::format("adding {} entries before removing {} would exceed "
-                                            "the registrar's limit of {}",
-                                            plan.add.size(), plan.remove.size(), *caps.max_entries));
+            if (caps.max_entries &&
+                plan.keep.size() + plan.remove.size() + plan.add.size() > *caps.max_entries)
+                return reg_fail(
+                    ErrorKind::invalid,
+                    fmt::format("adding {} entries before removing {} would exceed "
+                                "the registrar's limit of {}",
+                                plan.add.size(), plan.remove.size(), *caps.max_entries));
             for (const auto& e : plan.add) {
                 auto r = send(zone, Operation::add, {e}, *held, now, receipt);
                 if (!r) return std::unexpected(r.error());
@@ -247,7 +267,7 @@ RResult<Receipt> ApiRegistrar::apply(const DesiredSet& desired, Instant now) {
             // Accepted for later: the listing may lag (Gandi) or a task runs (OVH). Settle the
             // journal against this listing now so an already visible change counts.
             Receipt wait = receipt;
-            auto s = settle(zone, *want, *held, now, wait);
+            auto s = settle(zone, *held, now, wait);
             if (!s) return std::unexpected(s.error());
             if (*s == Settle::wait) {
                 wait.held = *held;

@@ -41,8 +41,8 @@ class ApiRegistrar final : public Registrar {
     // clear: nothing open; closed: records were closed in this pass (list again before
     // planning, the listing may predate them); wait: something is still on its way.
     enum class Settle { clear, closed, wait };
-    RResult<Settle> settle(const dns::Name& zone, const std::vector<Entry>& want,
-                           const std::vector<Entry>& held, Instant now, Receipt& receipt);
+    RResult<Settle> settle(const dns::Name& zone, const std::vector<Entry>& held, Instant now,
+                           Receipt& receipt);
     RResult<Submitted> send(const dns::Name& zone, Operation op, const std::vector<Entry>& entries,
                             const std::vector<Entry>& held, Instant now, Receipt& receipt);
     Receipt receipt_for(const dns::Name& zone, ReceiptState s, Instant now) const;

@@ -32,8 +32,8 @@ enum class ReceiptState {
 // CDS and CDNSKEY always describe the same keys (registries differ in which they read), and
 // both are signed by the KSK(s) like the DNSKEY RRset.
 struct CdsRequest {
-    bool delete_form = false;       // RFC 8078 §4: "0 3 0 AA==" and "0 0 0 00"
-    std::vector<dns::Rr> cds;       // owner = the zone
+    bool delete_form = false;  // RFC 8078 §4: "0 3 0 AA==" and "0 0 0 00"
+    std::vector<dns::Rr> cds;  // owner = the zone
     std::vector<dns::Rr> cdnskey;
 };
 
@@ -41,7 +41,7 @@ struct Receipt {
     ReceiptState state = ReceiptState::in_progress;
     std::string registrar;  // configured name
     std::string zone;
-    std::string reference;              // task / request id of the last submission, if any
+    std::string reference;  // task / request id of the last submission, if any
     std::optional<std::int64_t> journal_id;
     std::string detail;                 // one line for status
     std::vector<Entry> held;            // what the registrar held at the last listing

@@ -24,8 +24,10 @@ using Rdf = std::unique_ptr<ldns_rdf, Free<ldns_rdf_deep_free>>;
 // Update failures by RCODE (RFC 2136 §2.2, RFC 8945 §5.3 for TSIG's NOTAUTH).
 std::unexpected<RegistrarError> rcode_error(ldns_pkt_rcode rc) {
     switch (rc) {
-        case LDNS_RCODE_FORMERR: return reg_fail(ErrorKind::invalid, "server answered FORMERR");
-        case LDNS_RCODE_SERVFAIL: return reg_fail(ErrorKind::transient, "server answered SERVFAIL");
+        case LDNS_RCODE_FORMERR:
+            return reg_fail(ErrorKind::invalid, "server answered FORMERR");
+        case LDNS_RCODE_SERVFAIL:
+            return reg_fail(ErrorKind::transient, "server answered SERVFAIL");
         case LDNS_RCODE_NXDOMAIN:
         case LDNS_RCODE_YXDOMAIN:
         case LDNS_RCODE_YXRRSET:
@@ -33,7 +35,8 @@ std::unexpected<RegistrarError> rcode_error(ldns_pkt_rcode rc) {
             return reg_fail(ErrorKind::transient,
                             "prerequisite failed: the parent's DS set changed since it was listed "
                             "(a concurrent change); list again");
-        case LDNS_RCODE_NOTIMPL: return reg_fail(ErrorKind::unsupported, "server does not implement UPDATE");
+        case LDNS_RCODE_NOTIMPL:
+            return reg_fail(ErrorKind::unsupported, "server does not implement UPDATE");
         case LDNS_RCODE_REFUSED:
             return reg_fail(ErrorKind::authentication, "server REFUSED the update (update policy)");
         case LDNS_RCODE_NOTAUTH:
@@ -42,9 +45,11 @@ std::unexpected<RegistrarError> rcode_error(ldns_pkt_rcode rc) {
                             "authoritative for the parent zone)");
         case LDNS_RCODE_NOTZONE:
             return reg_fail(ErrorKind::not_found, "the child name is not in the parent zone");
-        case LDNS_RCODE_NOERROR: break;
+        case LDNS_RCODE_NOERROR:
+            break;
     }
-    return reg_fail(ErrorKind::transient, fmt::format("server answered rcode {}", static_cast<int>(rc)));
+    return reg_fail(ErrorKind::transient,
+                    fmt::format("server answered rcode {}", static_cast<int>(rc)));
 }
 
 class Rfc2136Api final : public Api {
@@ -65,17 +70,20 @@ class Rfc2136Api final : public Api {
         if (!res) return std::unexpected(res.error());
         Rdf qname(ldns_dname_new_frm_str(zone.to_text().c_str()));
         ldns_pkt* raw = nullptr;
-        auto st = ldns_resolver_send(&raw, res->get(), qname.get(), LDNS_RR_TYPE_DS, LDNS_RR_CLASS_IN, 0);
+        auto st =
+            ldns_resolver_send(&raw, res->get(), qname.get(), LDNS_RR_TYPE_DS, LDNS_RR_CLASS_IN, 0);
         Pkt answer(raw);
         if (st != LDNS_STATUS_OK || !answer)
             return reg_fail(ErrorKind::transient, fmt::format("DS query to {}: {}", c_.server,
                                                               ldns_get_errorstr_by_id(st)));
         auto rc = ldns_pkt_get_rcode(answer.get());
         if (rc == LDNS_RCODE_NXDOMAIN)
-            return reg_fail(ErrorKind::not_found, fmt::format("{} does not exist in the parent zone", zone.to_text()));
+            return reg_fail(ErrorKind::not_found,
+                            fmt::format("{} does not exist in the parent zone", zone.to_text()));
         if (rc == LDNS_RCODE_REFUSED || rc == LDNS_RCODE_NOTAUTH || !ldns_pkt_aa(answer.get()))
             return reg_fail(ErrorKind::not_found,
-                            fmt::format("{} is not authoritative for the parent of {}", c_.server, zone.to_text()));
+                            fmt::format("{} is not authoritative for the parent of {}", c_.server,
+                                        zone.to_text()));
         if (rc != LDNS_RCODE_NOERROR) return rcode_error(rc);
         std::vector<Entry> out;
         ldns_rr_list* an = ldns_pkt_answer(answer.get());
@@ -137,11 +145,12 @@ class Rfc2136Api final : public Api {
         auto st = ldns_resolver_send_pkt(&raw, res->get(), pkt.get());
         Pkt answer(raw);
         if (st == LDNS_STATUS_CRYPTO_TSIG_BOGUS || st == LDNS_STATUS_CRYPTO_TSIG_ERR)
-            return reg_fail(ErrorKind::authentication,
-                            fmt::format("the answer from {} failed TSIG verification (wrong key?)", c_.server));
+            return reg_fail(
+                ErrorKind::authentication,
+                fmt::format("the answer from {} failed TSIG verification (wrong key?)", c_.server));
         if (st != LDNS_STATUS_OK || !answer)
-            return reg_fail(ErrorKind::transient,
-                            fmt::format("UPDATE to {}: {}", c_.server, ldns_get_errorstr_by_id(st)));
+            return reg_fail(ErrorKind::transient, fmt::format("UPDATE to {}: {}", c_.server,
+                                                              ldns_get_errorstr_by_id(st)));
         auto rc = ldns_pkt_get_rcode(answer.get());
         if (rc != LDNS_RCODE_NOERROR) return rcode_error(rc);
         return Submitted{"", false};
@@ -150,7 +159,8 @@ class Rfc2136Api final : public Api {
   private:
     RResult<Rr> ds_rr(const dns::Name& zone, const Entry& e, std::uint32_t ttl, ldns_rr_class cls) {
         if (!e.has_digest())
-            return reg_fail(ErrorKind::invalid, fmt::format("entry {} has no DS digest", e.describe()));
+            return reg_fail(ErrorKind::invalid,
+                            fmt::format("entry {} has no DS digest", e.describe()));
         auto text = fmt::format("{} {} IN DS {}", zone.to_text(), ttl, ds_text(e));
         ldns_rr* raw = nullptr;
         if (ldns_rr_new_frm_str(&raw, text.c_str(), 0, nullptr, nullptr) != LDNS_STATUS_OK)
@@ -163,8 +173,11 @@ class Rfc2136Api final : public Api {
     RResult<Resolver> resolver(bool tsig) {
         Resolver r(ldns_resolver_new());
         bool v6 = c_.server.find(':') != std::string::npos;
-        Rdf addr(ldns_rdf_new_frm_str(v6 ? LDNS_RDF_TYPE_AAAA : LDNS_RDF_TYPE_A, c_.server.c_str()));
-        if (!addr) return reg_fail(ErrorKind::invalid, "rfc2136 server must be an IP address: " + c_.server);
+        Rdf addr(
+            ldns_rdf_new_frm_str(v6 ? LDNS_RDF_TYPE_AAAA : LDNS_RDF_TYPE_A, c_.server.c_str()));
+        if (!addr)
+            return reg_fail(ErrorKind::invalid,
+                            "rfc2136 server must be an IP address: " + c_.server);
         ldns_resolver_push_nameserver(r.get(), addr.get());
         ldns_resolver_set_port(r.get(), c_.port);
         ldns_resolver_set_usevc(r.get(), true);  // TCP: DS sets and TSIG never truncate

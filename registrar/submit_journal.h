@@ -10,9 +10,9 @@
 namespace zw::registrar {
 
 // The newest submit record of exactly these entries (in any state), if any.
-[[nodiscard]] Result<std::optional<JournalRecord>> last_submit_of(Journal& journal, std::string_view zone,
-                                                                  std::string_view registrar,
-                                                                  const std::vector<Entry>& entries);
+[[nodiscard]] Result<std::optional<JournalRecord>> last_submit_of(
+    Journal& journal, std::string_view zone, std::string_view registrar,
+    const std::vector<Entry>& entries);
 
 [[nodiscard]] inline std::unexpected<RegistrarError> journal_failure(const Error& e) {
     return reg_fail(ErrorKind::transient, "registrar journal: " + e.describe());

@@ -45,22 +45,32 @@ int usage(const std::string& msg) {
 
 int exit_for(registrar::ErrorKind k) {
     switch (k) {
-        case registrar::ErrorKind::transient: return 20;
-        case registrar::ErrorKind::in_progress: return 21;
-        case registrar::ErrorKind::invalid: return 22;
-        case registrar::ErrorKind::authentication: return 23;
-        case registrar::ErrorKind::not_found: return 24;
-        case registrar::ErrorKind::unsupported: return 25;
+        case registrar::ErrorKind::transient:
+            return 20;
+        case registrar::ErrorKind::in_progress:
+            return 21;
+        case registrar::ErrorKind::invalid:
+            return 22;
+        case registrar::ErrorKind::authentication:
+            return 23;
+        case registrar::ErrorKind::not_found:
+            return 24;
+        case registrar::ErrorKind::unsupported:
+            return 25;
     }
     return 2;
 }
 
 int exit_for(ReceiptState s) {
     switch (s) {
-        case ReceiptState::done: return 0;
-        case ReceiptState::in_progress: return 10;
-        case ReceiptState::needs_operator: return 11;
-        case ReceiptState::publish_cds: return 12;
+        case ReceiptState::done:
+            return 0;
+        case ReceiptState::in_progress:
+            return 10;
+        case ReceiptState::needs_operator:
+            return 11;
+        case ReceiptState::publish_cds:
+            return 12;
     }
     return 2;
 }
@@ -99,29 +109,42 @@ int main(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
-        if (a == "--name") name = next();
+        if (a == "--name")
+            name = next();
         else if (a == "--set") {
             auto kv = next();
             auto eq = kv.find('=');
             if (eq == std::string::npos) return usage("--set wants key=value");
             settings[kv.substr(0, eq)] = kv.substr(eq + 1);
-        } else if (a == "--journal") journal_path = next();
-        else if (a == "--zone") zone_text = next();
-        else if (a == "--keys") key_files.push_back(next());
-        else if (a == "--go-insecure") insecure = true;
-        else if (a == "--action") action = next();
-        else if (a == "--between") between = next();
-        else if (a == "--between-input") between_input = next();
-        else if (a == "--polls") polls = std::stoi(next());
-        else if (a == "--interval-ms") interval_ms = std::stoi(next());
+        } else if (a == "--journal")
+            journal_path = next();
+        else if (a == "--zone")
+            zone_text = next();
+        else if (a == "--keys")
+            key_files.push_back(next());
+        else if (a == "--go-insecure")
+            insecure = true;
+        else if (a == "--action")
+            action = next();
+        else if (a == "--between")
+            between = next();
+        else if (a == "--between-input")
+            between_input = next();
+        else if (a == "--polls")
+            polls = std::stoi(next());
+        else if (a == "--interval-ms")
+            interval_ms = std::stoi(next());
         else if (a == "--digest-types") {
             digest_types.clear();
             std::stringstream s(next());
             std::string t;
-            while (std::getline(s, t, ',')) digest_types.push_back(static_cast<std::uint8_t>(std::stoi(t)));
-        } else return usage("unknown argument " + a);
+            while (std::getline(s, t, ','))
+                digest_types.push_back(static_cast<std::uint8_t>(std::stoi(t)));
+        } else
+            return usage("unknown argument " + a);
     }
-    if (journal_path.empty() || zone_text.empty()) return usage("--journal and --zone are required");
+    if (journal_path.empty() || zone_text.empty())
+        return usage("--journal and --zone are required");
     polls = std::clamp(polls, 1, 600);
     auto zone = dns::Name::from_text(zone_text);
     if (!zone) return usage(zone.error().describe());
@@ -134,13 +157,15 @@ int main(int argc, char** argv) {
     if (action == "list") {
         auto held = (*reg)->list(*zone);
         if (!held) {
-            std::cout << "error=" << to_text(held.error().kind) << ' ' << held.error().describe() << '\n';
+            std::cout << "error=" << to_text(held.error().kind) << ' ' << held.error().describe()
+                      << '\n';
             return exit_for(held.error().kind);
         }
         print_entries(*held);
         return 0;
     }
-    if (action != "apply" && action != "stale-apply") return usage("--action apply|list|stale-apply");
+    if (action != "apply" && action != "stale-apply")
+        return usage("--action apply|list|stale-apply");
 
     DesiredSet desired;
     desired.zone = *zone;
@@ -186,8 +211,10 @@ int main(int argc, char** argv) {
             if (!r->detail.empty()) std::cout << "detail " << r->detail << '\n';
             if (!r->instructions.empty()) std::cout << r->instructions << '\n';
             if (r->cds_request) {
-                for (const auto& rr : r->cds_request->cds) std::cout << "publish " << *dns::rr_to_text(rr) << '\n';
-                for (const auto& rr : r->cds_request->cdnskey) std::cout << "publish " << *dns::rr_to_text(rr) << '\n';
+                for (const auto& rr : r->cds_request->cds)
+                    std::cout << "publish " << *dns::rr_to_text(rr) << '\n';
+                for (const auto& rr : r->cds_request->cdnskey)
+                    std::cout << "publish " << *dns::rr_to_text(rr) << '\n';
             }
             print_entries(r->held);
             return exit_for(r->state);

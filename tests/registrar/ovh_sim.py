@@ -19,6 +19,7 @@ import time
 
 import sim_common as sc
 
+# The function name of a DS-update task is an assumption (not pinned down by the public docs).
 FUNCTION = "DomainDsUpdate"
 
 

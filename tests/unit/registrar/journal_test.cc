@@ -1,12 +1,13 @@
 // The journal in SQLite and the reconcile loop over a scripted in-memory registrar: lost
 // answers are waited for, never resent inside the settle window; crashes resume from disk.
+#include "registrar/journal.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
 #include "base/log.h"
 #include "fixtures.h"
-#include "registrar/journal.h"
 #include "registrar/reconcile.h"
 
 namespace zw::registrar::test {

@@ -1,5 +1,6 @@
 // cds, manual and command: the registrars that cannot list. Real child processes for
 // command (small /bin/sh programs written by the test).
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -7,8 +8,6 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "dns/encoding.h"
 #include "dns/rdata.h"
@@ -52,8 +51,8 @@ TEST(Cds, DeleteFormOnlyWhenGoingInsecure) {
     EXPECT_TRUE(req->delete_form);
     ASSERT_EQ(req->cds.size(), 1u);
     ASSERT_EQ(req->cdnskey.size(), 1u);
-    EXPECT_EQ(req->cds[0].rdata, (dns::Bytes{0, 0, 0, 0, 0}));       // RFC 8078 §4: 0 0 0 00
-    EXPECT_EQ(req->cdnskey[0].rdata, (dns::Bytes{0, 0, 3, 0, 0}));   // 0 3 0 AA==
+    EXPECT_EQ(req->cds[0].rdata, (dns::Bytes{0, 0, 0, 0, 0}));      // RFC 8078 §4: 0 0 0 00
+    EXPECT_EQ(req->cdnskey[0].rdata, (dns::Bytes{0, 0, 3, 0, 0}));  // 0 3 0 AA==
     EXPECT_FALSE(cds_request(desired({}), 300).has_value());
 }
 
@@ -76,9 +75,11 @@ class NonListing : public ::testing::Test {
         ::chmod(p.c_str(), 0700);
         return p;
     }
-    std::unique_ptr<Registrar> command(const std::string& program, const std::string& timeout = "5s") {
-        return must(make_registrar("cmd", {{"type", "command"}, {"program", program}, {"timeout", timeout}},
-                                   *journal_, log_));
+    std::unique_ptr<Registrar> command(const std::string& program,
+                                       const std::string& timeout = "5s") {
+        return must(
+            make_registrar("cmd", {{"type", "command"}, {"program", program}, {"timeout", timeout}},
+                           *journal_, log_));
     }
     int runs() {
         std::ifstream in(dir_ / "runs");
@@ -106,7 +107,8 @@ TEST_F(NonListing, CdsRequestIsJournaledOncePerSet) {
 }
 
 TEST_F(NonListing, ManualSaysExactlyWhatToSubmit) {
-    auto r = must(make_registrar("human", {{"type", "manual"}, {"ds-ttl", "3600"}}, *journal_, log_));
+    auto r =
+        must(make_registrar("human", {{"type", "manual"}, {"ds-ttl", "3600"}}, *journal_, log_));
     auto a = r->apply(desired({key(1)}), t0);
     ASSERT_TRUE(a);
     EXPECT_EQ(a->state, ReceiptState::needs_operator);
@@ -117,7 +119,8 @@ TEST_F(NonListing, ManualSaysExactlyWhatToSubmit) {
     EXPECT_NE(a->instructions.find(dns::base64_encode(key(1).public_key)), std::string::npos);
     EXPECT_NE(a->detail.find(format_instant(t0)), std::string::npos);
     auto later = r->apply(desired({key(1)}), t0 + std::chrono::seconds(3600));
-    EXPECT_NE(later->detail.find(format_instant(t0)), std::string::npos) << "since the first request";
+    EXPECT_NE(later->detail.find(format_instant(t0)), std::string::npos)
+        << "since the first request";
     auto insecure = desired({});
     insecure.go_insecure = true;
     EXPECT_NE(r->apply(insecure, t0)->instructions.find("remove ALL DS"), std::string::npos);
@@ -125,7 +128,8 @@ TEST_F(NonListing, ManualSaysExactlyWhatToSubmit) {
 
 TEST_F(NonListing, CommandGetsTheSetAsJsonAndIsNotRerunForTheSameSet) {
     ::setenv("ZW_CMD_DIR", dir_.c_str(), 1);
-    auto prog = script("ok", R"(cat > "$ZW_CMD_DIR/input.json"; echo run >> "$ZW_CMD_DIR/runs"; echo "took it")");
+    auto prog = script(
+        "ok", R"(cat > "$ZW_CMD_DIR/input.json"; echo run >> "$ZW_CMD_DIR/runs"; echo "took it")");
     auto r = command(prog);
     auto a = r->apply(desired({key(1), key(2)}), t0);
     ASSERT_TRUE(a) << a.error().describe();
@@ -146,12 +150,16 @@ TEST_F(NonListing, CommandGetsTheSetAsJsonAndIsNotRerunForTheSameSet) {
 }
 
 TEST_F(NonListing, CommandExitStatusesAreTypedErrors) {
-    for (auto [status, kind] : std::initializer_list<std::pair<int, ErrorKind>>{
-             {65, ErrorKind::invalid}, {67, ErrorKind::not_found}, {77, ErrorKind::authentication},
-             {78, ErrorKind::unsupported}, {75, ErrorKind::transient}, {1, ErrorKind::transient}}) {
-        auto r = command(script("exit" + std::to_string(status), "cat >/dev/null; echo \"nope " +
-                                                                       std::to_string(status) + "\" >&2; exit " +
-                                                                       std::to_string(status)));
+    for (auto [status, kind] :
+         std::initializer_list<std::pair<int, ErrorKind>>{{65, ErrorKind::invalid},
+                                                          {67, ErrorKind::not_found},
+                                                          {77, ErrorKind::authentication},
+                                                          {78, ErrorKind::unsupported},
+                                                          {75, ErrorKind::transient},
+                                                          {1, ErrorKind::transient}}) {
+        auto r = command(script("exit" + std::to_string(status),
+                                "cat >/dev/null; echo \"nope " + std::to_string(status) +
+                                    "\" >&2; exit " + std::to_string(status)));
         auto a = r->apply(desired({key(1)}), t0);
         ASSERT_FALSE(a) << status;
         EXPECT_EQ(a.error().kind, kind) << status;
@@ -172,19 +180,21 @@ TEST_F(NonListing, CommandIsKilledAfterItsTimeout) {
 }
 
 TEST_F(NonListing, FactoryRefusesBadSettings) {
-    EXPECT_FALSE(make_registrar("x", {{"type", "command"}, {"program", "relative/path"}}, *journal_, log_));
+    EXPECT_FALSE(
+        make_registrar("x", {{"type", "command"}, {"program", "relative/path"}}, *journal_, log_));
     EXPECT_FALSE(make_registrar("x", {{"type", "nope"}}, *journal_, log_));
     EXPECT_FALSE(make_registrar("x", {{"type", "cds"}, {"ttl", "abc"}}, *journal_, log_));
     auto typo = make_registrar("x", {{"type", "manual"}, {"ds-tll", "60"}}, *journal_, log_);
     ASSERT_FALSE(typo);
     EXPECT_NE(typo.error().message.find("ds-tll"), std::string::npos);
     // There is no setting that turns certificate verification off.
-    auto insecure = make_registrar("x", {{"type", "gandi"}, {"token-env", "PATH"}, {"verify", "false"}},
-                                   *journal_, log_);
+    auto insecure = make_registrar(
+        "x", {{"type", "gandi"}, {"token-env", "PATH"}, {"verify", "false"}}, *journal_, log_);
     ASSERT_FALSE(insecure);
     EXPECT_NE(insecure.error().message.find("unknown setting `verify`"), std::string::npos);
-    EXPECT_FALSE(make_registrar("x", {{"type", "gandi"}, {"token-env", "PATH"}, {"url", "http://127.0.0.1/"}},
-                                *journal_, log_));
+    EXPECT_FALSE(make_registrar(
+        "x", {{"type", "gandi"}, {"token-env", "PATH"}, {"url", "http://127.0.0.1/"}}, *journal_,
+        log_));
 }
 
 }  // namespace

@@ -1,9 +1,10 @@
 // The pure core: matching, diffing, capability checks, backoff, error mapping.
+#include "registrar/plan.h"
+
 #include <gtest/gtest.h>
 
 #include "fixtures.h"
 #include "registrar/error.h"
-#include "registrar/plan.h"
 
 namespace zw::registrar::test {
 namespace {
