@@ -66,27 +66,16 @@ class CdsRegistrar final : public Registrar {
             entries = std::move(*e);
         }
         auto zone = desired.zone.to_text();
-        auto last = last_submit_of(*journal_, zone, name_, entries);
-        if (!last) return journal_failure(last.error());
+        auto record =
+            record_submit_once(*journal_, zone, name_, entries,
+                               desired.go_insecure ? "CDS/CDNSKEY delete" : "CDS/CDNSKEY", now);
+        if (!record) return std::unexpected(record.error());
         Receipt r;
         r.state = ReceiptState::publish_cds;
         r.registrar = name_;
         r.zone = zone;
-        Instant since = now;
-        if (*last) {
-            r.journal_id = (*last)->id;
-            since = (*last)->sent_at;
-        } else {
-            // The request is a record for status and the audit trail; the executor makes it so.
-            auto id = journal_->sent(zone, name_, Operation::submit, entries, now);
-            if (!id) return journal_failure(id.error());
-            if (auto a = journal_->answered(
-                    *id, JournalState::accepted, "",
-                    desired.go_insecure ? "CDS/CDNSKEY delete" : "CDS/CDNSKEY", now);
-                !a)
-                return journal_failure(a.error());
-            r.journal_id = *id;
-        }
+        r.journal_id = record->id;
+        Instant since = record->since;
         r.detail =
             fmt::format("publish {} CDS and {} CDNSKEY{} (requested {}); the parent scans them",
                         req->cds.size(), req->cdnskey.size(),

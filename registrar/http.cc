@@ -8,14 +8,13 @@
 #include <memory>
 #include <mutex>
 
+#include "base/c_handle.h"
+
 namespace zw::registrar {
 
 namespace {
 
-template <auto F>
-struct Free {
-    void operator()(auto* p) const noexcept { F(p); }
-};
+using zw::Free;
 using Easy = std::unique_ptr<CURL, Free<curl_easy_cleanup>>;
 using Slist = std::unique_ptr<curl_slist, Free<curl_slist_free_all>>;
 

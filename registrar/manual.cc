@@ -62,24 +62,14 @@ class ManualRegistrar final : public Registrar {
             entries = std::move(*e);
         }
         auto zone = desired.zone.to_text();
-        auto last = last_submit_of(*journal_, zone, name_, entries);
-        if (!last) return journal_failure(last.error());
+        auto record = record_submit_once(*journal_, zone, name_, entries, "operator asked", now);
+        if (!record) return std::unexpected(record.error());
         Receipt r;
         r.state = ReceiptState::needs_operator;
         r.registrar = name_;
         r.zone = zone;
-        Instant since = now;
-        if (*last) {
-            r.journal_id = (*last)->id;
-            since = (*last)->sent_at;
-        } else {
-            auto id = journal_->sent(zone, name_, Operation::submit, entries, now);
-            if (!id) return journal_failure(id.error());
-            if (auto a = journal_->answered(*id, JournalState::accepted, "", "operator asked", now);
-                !a)
-                return journal_failure(a.error());
-            r.journal_id = *id;
-        }
+        r.journal_id = record->id;
+        Instant since = record->since;
         r.detail = fmt::format(
             "waiting for an operator to submit {} DS record(s) at the registrar since {}",
             entries.size(), format_instant(since));

@@ -5,16 +5,14 @@
 
 #include <memory>
 
+#include "base/c_handle.h"
 #include "registrar/plan.h"
 
 namespace zw::registrar {
 
 namespace {
 
-template <auto F>
-struct Free {
-    void operator()(auto* p) const noexcept { F(p); }
-};
+using zw::Free;
 using Resolver = std::unique_ptr<ldns_resolver, Free<ldns_resolver_deep_free>>;
 using Pkt = std::unique_ptr<ldns_pkt, Free<ldns_pkt_free>>;
 using RrList = std::unique_ptr<ldns_rr_list, Free<ldns_rr_list_deep_free>>;

@@ -16,4 +16,18 @@ Result<std::optional<JournalRecord>> last_submit_of(Journal& journal, std::strin
     return std::optional<JournalRecord>{};
 }
 
+RResult<SubmitRecord> record_submit_once(Journal& journal, std::string_view zone,
+                                         std::string_view registrar,
+                                         const std::vector<Entry>& entries, std::string_view note,
+                                         Instant now) {
+    auto last = last_submit_of(journal, zone, registrar, entries);
+    if (!last) return journal_failure(last.error());
+    if (*last) return SubmitRecord{(*last)->id, (*last)->sent_at};
+    auto id = journal.sent(zone, registrar, Operation::submit, entries, now);
+    if (!id) return journal_failure(id.error());
+    if (auto a = journal.answered(*id, JournalState::accepted, "", std::string(note), now); !a)
+        return journal_failure(a.error());
+    return SubmitRecord{*id, now};
+}
+
 }  // namespace zw::registrar

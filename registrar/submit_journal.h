@@ -14,6 +14,17 @@ namespace zw::registrar {
     Journal& journal, std::string_view zone, std::string_view registrar,
     const std::vector<Entry>& entries);
 
+// For registrars where submitting is telling someone (an operator, the signer): the journal
+// record of exactly this set, recorded as sent and accepted now if there is none yet.
+struct SubmitRecord {
+    std::int64_t id = 0;
+    Instant since{};
+};
+[[nodiscard]] RResult<SubmitRecord> record_submit_once(Journal& journal, std::string_view zone,
+                                                       std::string_view registrar,
+                                                       const std::vector<Entry>& entries,
+                                                       std::string_view note, Instant now);
+
 [[nodiscard]] inline std::unexpected<RegistrarError> journal_failure(const Error& e) {
     return reg_fail(ErrorKind::transient, "registrar journal: " + e.describe());
 }
