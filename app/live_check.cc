@@ -6,6 +6,7 @@
 
 #include "dns/dnssec.h"
 #include "dns/presentation.h"
+#include "zones/serial.h"
 
 namespace zw::app {
 
@@ -109,7 +110,11 @@ std::vector<std::string> disagreements(const dns::ZoneReport& r, Instant now) {
         for (const auto& a : answers) {
             if (!a.answered || !a.validated) continue;
             if (compare_sets && !e.equals) e.equals = a.rrset;
-            if (compare_serial && a.serial) e.min_serial = std::max(e.min_serial.value_or(*a.serial), *a.serial);
+            // The newest serial in RFC 1982 order: across the wrap, 5 is newer than 4294967290.
+            if (compare_serial && a.serial &&
+                (!e.min_serial || zones::serial_compare(*a.serial, *e.min_serial) == zones::SerialOrder::greater)) {
+                e.min_serial = a.serial;
+            }
         }
         if (!compare_sets) e.expect = rollover::Expect::absent;  // serves is false for an empty key
         rollover::Observation o = rollover::judge(e, answers, now);
