@@ -59,7 +59,11 @@ void plan(const Policy& p, ZoneState& z, Instant now, Decision& out) {
             for (const auto& k : z.keys)
                 if (k.key.role == role && k.goal == Goal::omnipresent && !k.successor)
                     pred = k.key.id;
-            add_key(z, p, role, now, pred, out);
+            std::uint32_t new_id = add_key(z, p, role, now, pred, out).key.id;
+            // Link both ways, as a scheduled rollover does, so the method's ordering rules
+            // (e.g. double-DS: the old DS stays until the new one is everywhere) apply.
+            for (auto& o : z.keys)
+                if (pred && o.key.id == *pred) o.successor = new_id;
             continue;
         }
         // Roll every current key whose time has come or whose rollover was asked for.

@@ -47,6 +47,12 @@ std::vector<std::uint16_t> denial_types(const zones::Node& node) {
     std::vector<std::uint16_t> types;
     bool any_signed = false;
     for (const auto& set : node.rrsets) {
+        // RFC 4035 §2.3: at a delegation only NS, DS, NSEC and RRSIG are ours to list;
+        // glue or other data at the cut belongs to the child.
+        if (node.role == zones::NodeRole::delegation && set.type != dns::rrtype::NS && set.type != dns::rrtype::DS &&
+            set.type != dns::rrtype::NSEC) {
+            continue;
+        }
         types.push_back(set.type);
         any_signed = any_signed || is_signed_rrset(node.role, set.type);
     }

@@ -22,6 +22,9 @@ bool KeyTiming::published_at(Instant now) const {
 }
 
 bool KeyTiming::active_at(Instant now) const {
+    // As in BIND: a key with a Publish time but no Activate time is published only
+    // (dnssec-keygen -A none); a key with no timing at all (ldns-keygen) signs.
+    if (publish && !activate) return false;
     return published_at(now) && (!activate || *activate <= now) && (!inactive || *inactive > now);
 }
 

@@ -118,6 +118,10 @@ TEST(KeyTiming, PublishActivateInactiveDelete) {
     EXPECT_FALSE(t.active_at(t0 + Seconds{20}));
     EXPECT_TRUE(t.published_at(t0 + Seconds{25}));
     EXPECT_FALSE(t.published_at(t0 + Seconds{30}));
+    KeyTiming publish_only{std::nullopt, t0, std::nullopt, std::nullopt, std::nullopt};
+    EXPECT_TRUE(publish_only.published_at(t0));
+    EXPECT_FALSE(publish_only.active_at(t0 + Seconds{86400}));
+    EXPECT_TRUE(KeyTiming{}.active_at(t0));  // no metadata at all: publish and sign
 }
 
 }  // namespace

@@ -60,6 +60,26 @@ TEST(SignZone, NsecSignsWhatIsAuthoritativeAndNothingElse) {
     EXPECT_EQ(nsec_next("www.example.test."), "example.test.");         // closes at the apex
 }
 
+// RFC 4035 §2.3: glue at the delegation name itself is not listed in the NSEC or NSEC3
+// type bitmap there.
+TEST(SignZone, DenialAtADelegationListsOnlyNsDsAndItself) {
+    auto keys = ksk_zsk();
+    const std::string zone_text = std::string(hosting_zone) + "self NS self\nself A 192.0.2.9\n";
+    for (bool nsec3 : {false, true}) {
+        SigningParams p = params_at(t_now);
+        if (nsec3) p.nsec3 = Nsec3Params{};
+        auto sz = sign_zone(load_zone(zone_text.c_str()), keys, p);
+        ASSERT_TRUE(sz) << sz.error().message;
+        const zones::Node* self = node_named(*sz, "self.example.test.");
+        ASSERT_NE(self, nullptr);
+        std::vector<std::uint16_t> want = nsec3 ? std::vector<std::uint16_t>{dns::rrtype::NS}
+                                                : std::vector<std::uint16_t>{dns::rrtype::NS, dns::rrtype::RRSIG,
+                                                                             dns::rrtype::NSEC};
+        EXPECT_EQ(denial_types(*self), want);
+        EXPECT_TRUE(self->find(dns::rrtype::A)->signatures.empty());
+    }
+}
+
 TEST(SignZone, SignaturesFollowTheValidityInceptionAndJitterParameters) {
     auto keys = ksk_zsk();
     SigningParams p = params_at(t_now);
