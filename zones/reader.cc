@@ -6,6 +6,7 @@ extern "C" {
 #include <libzscanner/scanner.h>
 }
 
+#include <filesystem>
 #include <map>
 #include <memory>
 
@@ -27,20 +28,25 @@ struct ScanContext {
     const std::string& label;  // the name errors use when the input is not a file
     const ReadOptions& options;
     Diagnostics& diag;
+    std::string include_root;  // $INCLUDE only below this directory; empty: none allowed
     ReadResult result;
     std::map<std::string, std::uint32_t> file_index;
     std::map<std::uint16_t, Stripped> stripped;
 
     SourceRef here(const zs_scanner_t* s) {
         std::string name = s->file.name ? s->file.name : label;
-        auto [it, inserted] = file_index.try_emplace(name, static_cast<std::uint32_t>(result.files.size()));
+        auto [it, inserted] =
+            file_index.try_emplace(name, static_cast<std::uint32_t>(result.files.size()));
         if (inserted) result.files.push_back(name);
         return SourceRef{it->second, static_cast<std::uint32_t>(s->line_counter)};
     }
-    SourceLocation location(SourceRef ref) const { return SourceLocation{result.files[ref.file], ref.line}; }
+    SourceLocation location(SourceRef ref) const {
+        return SourceLocation{result.files[ref.file], ref.line};
+    }
 
     void error(SourceRef where, std::string message) {
-        if (diag.errors.size() < options.max_errors) diag.errors.push_back(bad_input(std::move(message), location(where)));
+        if (diag.errors.size() < options.max_errors)
+            diag.errors.push_back(bad_input(std::move(message), location(where)));
     }
 };
 
@@ -57,7 +63,8 @@ void on_record(zs_scanner_t* s) {
         return;
     }
     if (!owner->is_subdomain_of(ctx.origin)) {
-        ctx.error(where, fmt::format("{} is outside the zone {}", owner->to_text(), ctx.origin.to_text()));
+        ctx.error(where,
+                  fmt::format("{} is outside the zone {}", owner->to_text(), ctx.origin.to_text()));
         return;
     }
     if (s->r_ttl > max_ttl) {
@@ -69,7 +76,8 @@ void on_record(zs_scanner_t* s) {
         if (st.count++ == 0) st.first = ctx.location(where);
         return;
     }
-    dns::Rr rr{std::move(*owner), s->r_type, s->r_ttl, dns::Bytes(s->r_data, s->r_data + s->r_data_length)};
+    dns::Rr rr{std::move(*owner), s->r_type, s->r_ttl,
+               dns::Bytes(s->r_data, s->r_data + s->r_data_length)};
     if (!dns::lowercase_rdata_names(rr.type, rr.rdata)) {
         ctx.error(where, fmt::format("malformed {} record data", dns::type_to_text(rr.type)));
         return;
@@ -89,29 +97,98 @@ struct ScannerDeleter {
         delete s;
     }
 };
+using Scanner = std::unique_ptr<zs_scanner_t, ScannerDeleter>;
+
+constexpr int max_include_depth = 8;
+
+void scan_records(zs_scanner_t* s, ScanContext& ctx, int depth);
+
+// $INCLUDE (RFC 1035 §5.1): the scanner hands us the file, resolved against the including
+// file's directory, and the origin for it. A zone file of a tenant must not pull in files
+// from elsewhere on the signer (another tenant's zone, a key), so the included file must
+// resolve, symlinks followed, below the directory of the top-level zone file.
+void include_file(zs_scanner_t* s, ScanContext& ctx, int depth) {
+    SourceRef where = ctx.here(s);
+    std::string requested = s->include_filename;
+    std::error_code ec;
+    std::filesystem::path real = std::filesystem::canonical(requested, ec);
+    if (ctx.include_root.empty()) {
+        ctx.error(where, "$INCLUDE is not allowed in zone data that does not come from a file");
+        return;
+    }
+    if (ec) {
+        ctx.error(where, fmt::format("cannot $INCLUDE {}: {}", requested, ec.message()));
+        return;
+    }
+    auto rel = real.lexically_relative(ctx.include_root);
+    if (rel.empty() || *rel.begin() == "..") {
+        ctx.error(where, fmt::format("$INCLUDE {} is outside {}, the zone file's directory",
+                                     real.string(), ctx.include_root));
+        return;
+    }
+    if (depth >= max_include_depth) {
+        ctx.error(where, fmt::format("$INCLUDE nested deeper than {} files", max_include_depth));
+        return;
+    }
+    Scanner inner(new zs_scanner_t{});
+    // The scanner gives the include's origin as text in its buffer.
+    std::string origin(reinterpret_cast<const char*>(s->buffer));
+    if (zs_init(inner.get(), origin.c_str(), dns::class_in, s->default_ttl) != 0 ||
+        zs_set_input_file(inner.get(), real.c_str()) != 0) {
+        ctx.error(where, fmt::format("cannot $INCLUDE {}: {}", real.string(),
+                                     zs_strerror(inner->error.code)));
+        return;
+    }
+    inner->process.data = &ctx;
+    scan_records(inner.get(), ctx, depth + 1);
+}
+
+void scan_records(zs_scanner_t* s, ScanContext& ctx, int depth) {
+    s->process.data = &ctx;
+    while (ctx.diag.errors.size() < ctx.options.max_errors && zs_parse_record(s) == 0) {
+        switch (s->state) {
+            case ZS_STATE_DATA:
+                on_record(s);
+                break;
+            case ZS_STATE_ERROR:
+                on_error(s);
+                if (s->error.fatal) return;
+                break;
+            case ZS_STATE_INCLUDE:
+                include_file(s, ctx, depth);
+                break;
+            case ZS_STATE_NONE:
+                break;
+            case ZS_STATE_EOF:
+            case ZS_STATE_STOP:
+                return;
+        }
+    }
+}
 
 template <typename SetInput>
 ReadResult scan(const dns::Name& origin, const ReadOptions& options, Diagnostics& diag,
-                const std::string& label, SetInput set_input) {
-    ScanContext ctx{origin, label, options, diag, {}, {}, {}};
+                const std::string& label, const std::string& include_root, SetInput set_input) {
+    ScanContext ctx{origin, label, options, diag, include_root, {}, {}, {}};
     // The scanner holds 64 KiB buffers: keep it off the stack.
-    std::unique_ptr<zs_scanner_t, ScannerDeleter> s(new zs_scanner_t{});
+    Scanner s(new zs_scanner_t{});
     std::string origin_text = origin.to_text();
     if (zs_init(s.get(), origin_text.c_str(), dns::class_in, options.default_ttl) != 0) {
         diag.errors.push_back(internal_error("cannot initialise the zone scanner"));
         return {};
     }
     if (set_input(s.get()) != 0) {
-        diag.errors.push_back(bad_input(fmt::format("cannot read zone file: {}", zs_strerror(s->error.code)),
-                                        SourceLocation{label, 0}));
+        diag.errors.push_back(
+            bad_input(fmt::format("cannot read zone file: {}", zs_strerror(s->error.code)),
+                      SourceLocation{label, 0}));
         return {};
     }
-    zs_set_processing(s.get(), on_record, on_error, &ctx);
-    zs_parse_all(s.get());
+    scan_records(s.get(), ctx, 0);
     for (const auto& [type, st] : ctx.stripped) {
         diag.warnings.push_back(bad_input(
-            fmt::format("{} {} record(s) in the unsigned input were dropped: zonewarden makes its own",
-                        st.count, dns::type_to_text(type)),
+            fmt::format(
+                "{} {} record(s) in the unsigned input were dropped: zonewarden makes its own",
+                st.count, dns::type_to_text(type)),
             st.first));
     }
     if (ctx.result.files.empty()) ctx.result.files.push_back(label);
@@ -128,16 +205,18 @@ void on_probe_record(zs_scanner_t* s) {
     if (s->r_type != dns::rrtype::SOA) return;
     auto owner = dns::Name::from_wire({s->r_owner, s->r_owner_length});
     if (owner && *owner == probe.origin) {
-        if (auto t = dns::soa_timers(dns::Bytes(s->r_data, s->r_data + s->r_data_length))) probe.serial = t->serial;
+        if (auto t = dns::soa_timers(dns::Bytes(s->r_data, s->r_data + s->r_data_length)))
+            probe.serial = t->serial;
     }
     s->state = ZS_STATE_STOP;
 }
 
 }  // namespace
 
-std::optional<std::uint32_t> read_published_serial(const std::string& path, const dns::Name& origin) {
+std::optional<std::uint32_t> read_published_serial(const std::string& path,
+                                                   const dns::Name& origin) {
     SerialProbe probe{origin, std::nullopt};
-    std::unique_ptr<zs_scanner_t, ScannerDeleter> s(new zs_scanner_t{});
+    Scanner s(new zs_scanner_t{});
     std::string origin_text = origin.to_text();
     if (zs_init(s.get(), origin_text.c_str(), dns::class_in, 3600) != 0) return std::nullopt;
     if (zs_set_input_file(s.get(), path.c_str()) != 0) return std::nullopt;
@@ -146,15 +225,17 @@ std::optional<std::uint32_t> read_published_serial(const std::string& path, cons
     return probe.serial;
 }
 
-ReadResult read_zone_file(const std::string& path, const dns::Name& origin, const ReadOptions& options,
-                          Diagnostics& diag) {
-    return scan(origin, options, diag, path,
+ReadResult read_zone_file(const std::string& path, const dns::Name& origin,
+                          const ReadOptions& options, Diagnostics& diag) {
+    std::error_code ec;
+    auto dir = std::filesystem::canonical(path, ec).parent_path();
+    return scan(origin, options, diag, path, ec ? std::string() : dir.string(),
                 [&](zs_scanner_t* s) { return zs_set_input_file(s, path.c_str()); });
 }
 
-ReadResult read_zone_text(const std::string& text, const std::string& label, const dns::Name& origin,
-                          const ReadOptions& options, Diagnostics& diag) {
-    return scan(origin, options, diag, label,
+ReadResult read_zone_text(const std::string& text, const std::string& label,
+                          const dns::Name& origin, const ReadOptions& options, Diagnostics& diag) {
+    return scan(origin, options, diag, label, std::string(),
                 [&](zs_scanner_t* s) { return zs_set_input_string(s, text.data(), text.size()); });
 }
 

@@ -3,6 +3,11 @@
 // relative names, multi-line records) with Knot's libzscanner, which parses an order of
 // magnitude faster than ldns's reader.
 //
+// $INCLUDE is resolved against the including file's directory and must stay, symbolic
+// links followed, below the directory of the top-level zone file: a tenant's zone file
+// cannot pull in another tenant's zone or a key. Zone text that is not a file cannot
+// include at all.
+//
 // DNSSEC records in the unsigned input (DNSKEY, RRSIG, NSEC, NSEC3, NSEC3PARAM, CDS,
 // CDNSKEY) are stripped with one warning per type naming the first place and the count:
 // they are ours to make, and a zone that was signed elsewhere can then be re-signed as is.

@@ -34,7 +34,8 @@ TEST(Reader, DirectivesRelativeNamesMultilineAndIncludeRelativeToTheFile) {
     for (const auto& node : zone.nodes) {
         if (node.name.to_text() == "www.example.test.") {
             saw_www = true;
-            EXPECT_NE(zone.location(node.rrsets.front().where).file.find("hosts.inc"), std::string::npos);
+            EXPECT_NE(zone.location(node.rrsets.front().where).file.find("hosts.inc"),
+                      std::string::npos);
             EXPECT_EQ(node.rrsets.front().where.line, 1u);
         }
         if (node.name.to_text() == "ns1.example.test.") {
@@ -52,7 +53,32 @@ TEST(Reader, SyntaxErrorNamesTheIncludedFileAndLine) {
     dir.write("bad.inc", "ok A 192.0.2.1\nbroken A 999.1.1.1\n");
     Loaded l = load(dir, std::string(soa_and_ns) + "$INCLUDE " + dir.file("bad.inc") + "\n");
     ASSERT_FALSE(l.diag.errors.empty());
-    EXPECT_NE(l.diag.errors.front().describe().find("bad.inc:2:"), std::string::npos) << l.diag.errors.front().describe();
+    EXPECT_NE(l.diag.errors.front().describe().find("bad.inc:2:"), std::string::npos)
+        << l.diag.errors.front().describe();
+}
+
+// A tenant's zone file must not read files outside its own directory (another tenant's
+// zone, a key file), neither by path nor through a symbolic link.
+TEST(Reader, IncludeOutsideTheZoneFilesDirectoryIsRefused) {
+    testutil::TempDir outside, dir;
+    std::string secret = outside.write("other-tenant.zone", "www A 192.0.2.66\n");
+    std::filesystem::create_symlink(secret, dir.file("link.inc"));
+    for (const std::string& target :
+         {secret, std::string("link.inc"),
+          std::string("../") + std::filesystem::path(outside.path()).filename().string() +
+              "/other-tenant.zone"}) {
+        Loaded l = load(dir, std::string(soa_and_ns) + "$INCLUDE " + target + "\n");
+        ASSERT_FALSE(l.diag.errors.empty()) << target;
+        EXPECT_NE(l.diag.errors.front().describe().find("zone.db:6: $INCLUDE"), std::string::npos)
+            << l.diag.errors.front().describe();
+    }
+    // Text that is not a file cannot include at all.
+    Diagnostics diag;
+    auto origin = dns::Name::from_text("example.test.").value();
+    (void)read_zone_text(std::string(soa_and_ns) + "$INCLUDE " + secret + "\n", "inline", origin,
+                         {}, diag);
+    ASSERT_FALSE(diag.errors.empty());
+    EXPECT_NE(diag.errors.front().message.find("not allowed"), std::string::npos);
 }
 
 TEST(Reader, OutOfZoneDataIsAnErrorWithItsLine) {
@@ -63,11 +89,13 @@ TEST(Reader, OutOfZoneDataIsAnErrorWithItsLine) {
 
 TEST(Reader, DnssecRecordsInTheInputAreStrippedWithOneWarningPerType) {
     testutil::TempDir dir;
-    Loaded l = load(dir, std::string(soa_and_ns) +
-                             "@ DNSKEY 257 3 13 GojIhhXUN/u4v54ZQqGSnyhWJwaubCvTmeexv7bR6edbkrSqQpF64cYbcB7wNcP+"
-                             "e+MAnLr+Wi9xMWyQLc8NAA==\n"
-                             "@ DNSKEY 256 3 15 l02Woi0iS8Aa25FQkUd9RMzZHJpBoRQwAQEX1SxZJA4=\n"
-                             "@ NSEC ns1 SOA NS RRSIG NSEC DNSKEY\n");
+    Loaded l = load(
+        dir,
+        std::string(soa_and_ns) +
+            "@ DNSKEY 257 3 13 GojIhhXUN/u4v54ZQqGSnyhWJwaubCvTmeexv7bR6edbkrSqQpF64cYbcB7wNcP+"
+            "e+MAnLr+Wi9xMWyQLc8NAA==\n"
+            "@ DNSKEY 256 3 15 l02Woi0iS8Aa25FQkUd9RMzZHJpBoRQwAQEX1SxZJA4=\n"
+            "@ NSEC ns1 SOA NS RRSIG NSEC DNSKEY\n");
     ASSERT_TRUE(l.diag.errors.empty());
     EXPECT_NE(find(l.diag.warnings, "2 DNSKEY record(s)").find("zone.db:6:"), std::string::npos);
     EXPECT_NE(find(l.diag.warnings, "1 NSEC record(s)").find("zone.db:8:"), std::string::npos);
