@@ -18,10 +18,14 @@ namespace zw::dns {
 
 std::string_view name(Security s) {
     switch (s) {
-        case Security::secure: return "secure";
-        case Security::insecure: return "insecure";
-        case Security::bogus: return "bogus";
-        case Security::indeterminate: return "indeterminate";
+        case Security::secure:
+            return "secure";
+        case Security::insecure:
+            return "insecure";
+        case Security::bogus:
+            return "bogus";
+        case Security::indeterminate:
+            return "indeterminate";
     }
     return "?";
 }
@@ -37,7 +41,8 @@ Result<TrustAnchor> parse_trust_anchor(std::string_view text, const std::string&
         auto rr = rr_from_text(line);
         if (!rr) return fail(bad_input(rr.error().message, SourceLocation{file, line_no}));
         if (rr->type != rrtype::DS && rr->type != rrtype::DNSKEY)
-            return fail(bad_input(fmt::format("a trust anchor is a DS or DNSKEY record, not {}", type_to_text(rr->type)),
+            return fail(bad_input(fmt::format("a trust anchor is a DS or DNSKEY record, not {}",
+                                              type_to_text(rr->type)),
                                   SourceLocation{file, line_no}));
         if (!ta) ta = TrustAnchor{rr->owner, {}, {}};
         if (!(ta->zone == rr->owner))
@@ -46,7 +51,9 @@ Result<TrustAnchor> parse_trust_anchor(std::string_view text, const std::string&
                                   SourceLocation{file, line_no}));
         (rr->type == rrtype::DS ? ta->ds : ta->dnskeys).push_back(std::move(rr->rdata));
     }
-    if (!ta) return fail(bad_input("no DS or DNSKEY record in the trust anchor file", SourceLocation{file, 0}));
+    if (!ta)
+        return fail(
+            bad_input("no DS or DNSKEY record in the trust anchor file", SourceLocation{file, 0}));
     return *ta;
 }
 
@@ -77,7 +84,8 @@ namespace {
 // RFC 4034 §3.1.5: validity times compare in 32-bit serial number arithmetic.
 bool within(std::uint32_t inception, std::uint32_t expiration, Instant now) {
     std::uint32_t t = to_sig_time(now);
-    return static_cast<std::int32_t>(t - inception) >= 0 && static_cast<std::int32_t>(expiration - t) >= 0;
+    return static_cast<std::int32_t>(t - inception) >= 0 &&
+           static_cast<std::int32_t>(expiration - t) >= 0;
 }
 
 bool key_usable(const Bytes& rdata) {
@@ -87,12 +95,13 @@ bool key_usable(const Bytes& rdata) {
 }
 
 // One RRSIG against one key: empty string when it verifies, else why not.
-std::string check_signature(const RrSet& set, const Rr& sig, const Name& zone, std::span<const Bytes> keys,
-                            Instant now) {
+std::string check_signature(const RrSet& set, const Rr& sig, const Name& zone,
+                            std::span<const Bytes> keys, Instant now) {
     std::size_t sig_off = 0;
     auto f = RrsigFields::parse(sig.rdata, sig_off);
     if (!f) return "malformed RRSIG";
-    if (!(f->signer == zone)) return fmt::format("RRSIG signer {} is not {}", f->signer.to_text(), zone.to_text());
+    if (!(f->signer == zone))
+        return fmt::format("RRSIG signer {} is not {}", f->signer.to_text(), zone.to_text());
     if (f->type_covered != set.type) return "RRSIG covers another type";
     if (!within(f->inception, f->expiration, now))
         return fmt::format("RRSIG by key {} is outside its validity period", f->key_tag);
@@ -106,18 +115,20 @@ std::string check_signature(const RrSet& set, const Rr& sig, const Name& zone, s
         signed_owner = *w;
     }
     Bytes data;
-    append_signed_data(data, std::span(sig.rdata).first(sig_off), signed_owner, set.type, set.rdatas,
-                       f->original_ttl);
+    append_signed_data(data, std::span(sig.rdata).first(sig_off), signed_owner, set.type,
+                       set.rdatas, f->original_ttl);
     auto signature = std::span(sig.rdata).subspan(sig_off);
     bool had_key = false;
     for (const Bytes& k : keys) {
-        if (k.size() < 4 || k[3] != f->algorithm || key_tag(k) != f->key_tag || !key_usable(k)) continue;
+        if (k.size() < 4 || k[3] != f->algorithm || key_tag(k) != f->key_tag || !key_usable(k))
+            continue;
         had_key = true;
         auto v = Verifier::create(*Dnskey::from_rdata(k));
         if (v && v->verify(data, signature)) return "";
     }
     return had_key ? fmt::format("RRSIG by key {} does not verify", f->key_tag)
-                   : fmt::format("no usable key {} (algorithm {}) for the RRSIG", f->key_tag, f->algorithm);
+                   : fmt::format("no usable key {} (algorithm {}) for the RRSIG", f->key_tag,
+                                 f->algorithm);
 }
 
 std::string join(const std::vector<std::string>& parts) {
@@ -128,26 +139,31 @@ std::string join(const std::vector<std::string>& parts) {
 
 }  // namespace
 
-Validation verify_rrset(const RrSet& set, const Name& zone, std::span<const Bytes> dnskeys, Instant now) {
+Validation verify_rrset(const RrSet& set, const Name& zone, std::span<const Bytes> dnskeys,
+                        Instant now) {
     if (set.rrsigs.empty())
-        return {Security::bogus, fmt::format("{} {} is not signed", set.owner.to_text(), type_to_text(set.type))};
+        return {Security::bogus,
+                fmt::format("{} {} is not signed", set.owner.to_text(), type_to_text(set.type))};
     std::vector<std::string> why;
     for (const Rr& sig : set.rrsigs) {
         std::string w = check_signature(set, sig, zone, dnskeys, now);
         if (w.empty()) return {Security::secure, ""};
         why.push_back(std::move(w));
     }
-    return {Security::bogus, fmt::format("{} {}: {}", set.owner.to_text(), type_to_text(set.type), join(why))};
+    return {Security::bogus,
+            fmt::format("{} {}: {}", set.owner.to_text(), type_to_text(set.type), join(why))};
 }
 
-Validation validate_dnskey_set(const RrSet& set, const Name& zone, std::span<const Bytes> trusted_ds,
+Validation validate_dnskey_set(const RrSet& set, const Name& zone,
+                               std::span<const Bytes> trusted_ds,
                                std::span<const Bytes> trusted_keys, Instant now) {
     // The keys that the parent's DS set (or the anchor) vouches for.
     std::vector<Bytes> entry;
     bool any_supported = !trusted_keys.empty();
     for (const Bytes& ds : trusted_ds) {
         if (ds.size() < 4) continue;
-        if (!algorithm_supported(ds[2]) || (ds[3] != digest::sha1 && ds[3] != digest::sha256 && ds[3] != digest::sha384))
+        if (!algorithm_supported(ds[2]) ||
+            (ds[3] != digest::sha1 && ds[3] != digest::sha256 && ds[3] != digest::sha384))
             continue;
         any_supported = true;
         for (const Bytes& k : set.rdatas) {
@@ -156,12 +172,15 @@ Validation validate_dnskey_set(const RrSet& set, const Name& zone, std::span<con
         }
     }
     for (const Bytes& k : set.rdatas)
-        if (std::find(trusted_keys.begin(), trusted_keys.end(), k) != trusted_keys.end()) entry.push_back(k);
+        if (std::find(trusted_keys.begin(), trusted_keys.end(), k) != trusted_keys.end())
+            entry.push_back(k);
     if (!any_supported)
-        return {Security::insecure, "no DS of the parent uses an algorithm and digest we implement"};
+        return {Security::insecure,
+                "no DS of the parent uses an algorithm and digest we implement"};
     if (entry.empty())
         return {Security::bogus,
-                fmt::format("no key in the DNSKEY set of {} matches a trusted DS or anchor", zone.to_text())};
+                fmt::format("no key in the DNSKEY set of {} matches a trusted DS or anchor",
+                            zone.to_text())};
     return verify_rrset(set, zone, entry, now);
 }
 
@@ -183,7 +202,8 @@ std::vector<Nsec3Entry> nsec3_entries(const std::vector<RrSet>& sets, const Name
         auto f = parse_nsec3(s.rdatas.front());
         if (!f || f->hash_algorithm != 1) continue;  // SHA-1 only (RFC 5155 §11)
         const std::string& w = s.owner.wire();
-        out.push_back({&s, w.substr(1, static_cast<std::uint8_t>(w[0])), base32hex_encode(f->next_hash), *f});
+        out.push_back(
+            {&s, w.substr(1, static_cast<std::uint8_t>(w[0])), base32hex_encode(f->next_hash), *f});
     }
     return out;
 }
@@ -203,7 +223,8 @@ Validation prove_no_ds(const Message& answer, const Name& child, const Name& par
                        std::span<const Bytes> parent_keys, Instant now) {
     std::vector<std::string> why;
     auto shows_delegation_without_ds = [](std::span<const std::uint8_t> bitmap) {
-        return bitmap_has(bitmap, rrtype::NS) && !bitmap_has(bitmap, rrtype::DS) && !bitmap_has(bitmap, rrtype::SOA);
+        return bitmap_has(bitmap, rrtype::NS) && !bitmap_has(bitmap, rrtype::DS) &&
+               !bitmap_has(bitmap, rrtype::SOA);
     };
     auto signed_by_parent = [&](const RrSet& s) {
         Validation v = verify_rrset(s, parent, parent_keys, now);
@@ -217,9 +238,11 @@ Validation prove_no_ds(const Message& answer, const Name& child, const Name& par
         std::size_t next = wire_name_length(s.rdatas.front());
         if (next == 0) continue;
         if (!shows_delegation_without_ds(std::span(s.rdatas.front()).subspan(next))) {
-            why.push_back(fmt::format("{} NSEC does not show a delegation without DS", s.owner.to_text()));
+            why.push_back(
+                fmt::format("{} NSEC does not show a delegation without DS", s.owner.to_text()));
         } else if (signed_by_parent(s)) {
-            return {Security::insecure, fmt::format("no DS for {} (proven by NSEC)", child.to_text())};
+            return {Security::insecure,
+                    fmt::format("no DS for {} (proven by NSEC)", child.to_text())};
         }
     }
     std::vector<Nsec3Entry> nsec3 = nsec3_entries(sets, parent);
@@ -227,9 +250,11 @@ Validation prove_no_ds(const Message& answer, const Name& child, const Name& par
     for (const Nsec3Entry& e : nsec3) {
         if (e.owner_hash != hash_of(child, e)) continue;
         if (!shows_delegation_without_ds(e.fields.bitmap)) {
-            why.push_back(fmt::format("{} NSEC3 does not show a delegation without DS", e.set->owner.to_text()));
+            why.push_back(fmt::format("{} NSEC3 does not show a delegation without DS",
+                                      e.set->owner.to_text()));
         } else if (signed_by_parent(*e.set)) {
-            return {Security::insecure, fmt::format("no DS for {} (proven by NSEC3)", child.to_text())};
+            return {Security::insecure,
+                    fmt::format("no DS for {} (proven by NSEC3)", child.to_text())};
         }
     }
     // No match: an opt-out span (RFC 5155 §8.6, §7.2.4): the closest provable encloser
@@ -237,44 +262,81 @@ Validation prove_no_ds(const Message& answer, const Name& child, const Name& par
     for (Name next_closer = child; next_closer != parent && next_closer.is_subdomain_of(parent);
          next_closer = next_closer.parent()) {
         Name encloser = next_closer.parent();
-        auto matching = std::find_if(nsec3.begin(), nsec3.end(),
-                                     [&](const Nsec3Entry& e) { return e.owner_hash == hash_of(encloser, e); });
+        auto matching = std::find_if(nsec3.begin(), nsec3.end(), [&](const Nsec3Entry& e) {
+            return e.owner_hash == hash_of(encloser, e);
+        });
         if (matching == nsec3.end()) continue;
         for (const Nsec3Entry& e : nsec3) {
             if (!covers(e, hash_of(next_closer, e))) continue;
             if (!e.fields.opt_out()) {
-                why.push_back(fmt::format("{} NSEC3 covers {} without opt-out: the delegation does not exist",
-                                          e.set->owner.to_text(), next_closer.to_text()));
+                why.push_back(
+                    fmt::format("{} NSEC3 covers {} without opt-out: the delegation does not exist",
+                                e.set->owner.to_text(), next_closer.to_text()));
             } else if (signed_by_parent(*matching->set) && signed_by_parent(*e.set)) {
-                return {Security::insecure, fmt::format("no DS for {} (NSEC3 opt-out span {})", child.to_text(),
-                                                        e.set->owner.to_text())};
+                return {Security::insecure, fmt::format("no DS for {} (NSEC3 opt-out span {})",
+                                                        child.to_text(), e.set->owner.to_text())};
             }
         }
         break;
     }
-    if (why.empty()) why.push_back(fmt::format("no NSEC or NSEC3 proves that {} has no DS", child.to_text()));
+    if (why.empty())
+        why.push_back(fmt::format("no NSEC or NSEC3 proves that {} has no DS", child.to_text()));
     return {Security::bogus, join(why)};
 }
 
-std::optional<Message> ChainValidator::ask_any(std::span<const ServerAddress> servers, const Name& qname,
-                                               std::uint16_t qtype) {
+Validation prove_nodata(const Message& answer, const Name& qname, std::uint16_t qtype,
+                        const Name& zone, std::span<const Bytes> zone_keys, Instant now) {
+    std::vector<std::string> why;
+    // RFC 4035 §3.1.3.1 / RFC 5155 §7.2.3: the NSEC or NSEC3 of qname itself, signed by
+    // the zone, without the type's bit (nor CNAME, which would answer instead).
+    auto denies = [&](std::span<const std::uint8_t> bitmap) {
+        return !bitmap_has(bitmap, qtype) && !bitmap_has(bitmap, rrtype::CNAME);
+    };
+    std::vector<RrSet> sets = group_rrsets(answer.authority);
+    for (const RrSet& s : sets) {
+        if (s.type != rrtype::NSEC || s.owner != qname || s.rdatas.empty()) continue;
+        std::size_t next = wire_name_length(s.rdatas.front());
+        if (next == 0 || !denies(std::span(s.rdatas.front()).subspan(next))) continue;
+        Validation v = verify_rrset(s, zone, zone_keys, now);
+        if (v.state == Security::secure) return {Security::secure, ""};
+        why.push_back(v.why);
+    }
+    for (const Nsec3Entry& e : nsec3_entries(sets, zone)) {
+        if (e.owner_hash != hash_of(qname, e) || !denies(e.fields.bitmap)) continue;
+        Validation v = verify_rrset(*e.set, zone, zone_keys, now);
+        if (v.state == Security::secure) return {Security::secure, ""};
+        why.push_back(v.why);
+    }
+    if (why.empty())
+        why.push_back(fmt::format("no NSEC or NSEC3 proves that {} has no {}", qname.to_text(),
+                                  type_to_text(qtype)));
+    return {Security::bogus, join(why)};
+}
+
+std::optional<Message> ChainValidator::ask_any(std::span<const ServerAddress> servers,
+                                               const Name& qname, std::uint16_t qtype) {
     std::vector<Request> reqs;
     for (const auto& s : servers) reqs.push_back(Request{s.server, Question{qname, qtype}, {}});
     auto outcomes = client_.run(reqs);
     for (auto& o : outcomes)
-        if (o && o->message.flags.aa && o->message.rcode == rcode::noerror) return std::move(o->message);
+        if (o && o->message.flags.aa && o->message.rcode == rcode::noerror)
+            return std::move(o->message);
     return std::nullopt;
 }
 
-Validation ChainValidator::check_ds_answer(const Message& answer, const Name& child, const ZoneKeys& parent) const {
+Validation ChainValidator::check_ds_answer(const Message& answer, const Name& child,
+                                           const ZoneKeys& parent) const {
     switch (parent.validation.state) {
-        case Security::secure: break;
+        case Security::secure:
+            break;
         case Security::insecure:
         case Security::bogus:
         case Security::indeterminate:
-            return {parent.validation.state, fmt::format("parent {}: {}", parent.zone.to_text(), parent.validation.why)};
+            return {parent.validation.state,
+                    fmt::format("parent {}: {}", parent.zone.to_text(), parent.validation.why)};
     }
-    if (auto ds = find_rrset(answer.answer, child, rrtype::DS)) return verify_rrset(*ds, parent.zone, parent.dnskeys, now_);
+    if (auto ds = find_rrset(answer.answer, child, rrtype::DS))
+        return verify_rrset(*ds, parent.zone, parent.dnskeys, now_);
     return prove_no_ds(answer, child, parent.zone, parent.dnskeys, now_);
 }
 
@@ -287,7 +349,8 @@ const ZoneKeys& ChainValidator::keys_of(const Name& zone) {
 ZoneKeys ChainValidator::walk(const Name& zone) {
     ZoneKeys out{zone, {Security::indeterminate, ""}, {}};
     if (!zone.is_subdomain_of(anchor_.zone)) {
-        out.validation.why = fmt::format("the trust anchor for {} does not cover {}", anchor_.zone.to_text(), zone.to_text());
+        out.validation.why = fmt::format("the trust anchor for {} does not cover {}",
+                                         anchor_.zone.to_text(), zone.to_text());
         return out;
     }
     std::vector<Bytes> trusted_ds = anchor_.ds;
@@ -300,13 +363,15 @@ ZoneKeys ChainValidator::walk(const Name& zone) {
         }
         const ZoneKeys& pk = keys_of(*parent);
         if (pk.validation.state != Security::secure) {
-            out.validation = {pk.validation.state, fmt::format("parent {}: {}", parent->to_text(), pk.validation.why)};
+            out.validation = {pk.validation.state,
+                              fmt::format("parent {}: {}", parent->to_text(), pk.validation.why)};
             return out;
         }
         auto pservers = discoverer_.servers_of(*parent);
         auto ds_answer = pservers ? ask_any(pservers->addresses, zone, rrtype::DS) : std::nullopt;
         if (!ds_answer) {
-            out.validation.why = fmt::format("no server of {} answered for the DS of {}", parent->to_text(), zone.to_text());
+            out.validation.why = fmt::format("no server of {} answered for the DS of {}",
+                                             parent->to_text(), zone.to_text());
             return out;
         }
         Validation dv = check_ds_answer(*ds_answer, zone, pk);
@@ -321,7 +386,8 @@ ZoneKeys ChainValidator::walk(const Name& zone) {
     auto key_answer = servers ? ask_any(servers->addresses, zone, rrtype::DNSKEY) : std::nullopt;
     auto set = key_answer ? find_rrset(key_answer->answer, zone, rrtype::DNSKEY) : std::nullopt;
     if (!set) {
-        out.validation = {Security::bogus, fmt::format("no server of {} served its DNSKEY set", zone.to_text())};
+        out.validation = {Security::bogus,
+                          fmt::format("no server of {} served its DNSKEY set", zone.to_text())};
         if (!key_answer) out.validation.state = Security::indeterminate;
         return out;
     }

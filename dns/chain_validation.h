@@ -32,21 +32,29 @@ struct TrustAnchor {
 };
 // One record per line in presentation format; ';' comments and blank lines ignored.
 // bad_input with file:line for anything else, or records of more than one owner.
-[[nodiscard]] Result<TrustAnchor> parse_trust_anchor(std::string_view text, const std::string& file);
+[[nodiscard]] Result<TrustAnchor> parse_trust_anchor(std::string_view text,
+                                                     const std::string& file);
 [[nodiscard]] Result<TrustAnchor> load_trust_anchor(const std::string& path);
 
 // RFC 4035 §5.3: secure when one RRSIG by `zone` verifies with a key of `dnskeys` (zone
 // flag set, not revoked) inside its validity period.
-[[nodiscard]] Validation verify_rrset(const RrSet& set, const Name& zone, std::span<const Bytes> dnskeys, Instant now);
+[[nodiscard]] Validation verify_rrset(const RrSet& set, const Name& zone,
+                                      std::span<const Bytes> dnskeys, Instant now);
 
 // RFC 4035 §5.2: a DNSKEY set is secure when a key in it that matches a trusted DS (or is
 // an anchor key) signs it. Insecure when no trusted DS uses an algorithm and digest we
 // implement (RFC 4035 §5.2, last paragraph).
-[[nodiscard]] Validation validate_dnskey_set(const RrSet& set, const Name& zone, std::span<const Bytes> trusted_ds,
+[[nodiscard]] Validation validate_dnskey_set(const RrSet& set, const Name& zone,
+                                             std::span<const Bytes> trusted_ds,
                                              std::span<const Bytes> trusted_keys, Instant now);
 
 // A parent's NODATA answer to "child DS": insecure only with a signed NSEC (RFC 4035
 // §5.2) or NSEC3 (RFC 5155 §8.5) that matches the child name and shows NS without DS.
+// Secure when a signed NSEC or NSEC3 of qname in zone shows that qname has no qtype (a
+// NODATA answer, e.g. no CDS at the apex); bogus otherwise.
+[[nodiscard]] Validation prove_nodata(const Message& answer, const Name& qname, std::uint16_t qtype,
+                                      const Name& zone, std::span<const Bytes> zone_keys,
+                                      Instant now);
 [[nodiscard]] Validation prove_no_ds(const Message& answer, const Name& child, const Name& parent,
                                      std::span<const Bytes> parent_keys, Instant now);
 
@@ -63,21 +71,22 @@ struct ZoneKeys {
 // Walks from the anchor down to a zone, asking each zone's servers directly, and
 // remembers what it learnt (one walker per check pass, `now` fixed).
 class ChainValidator {
-public:
+  public:
     ChainValidator(Client& client, Discoverer& discoverer, TrustAnchor anchor, Instant now)
         : client_(client), discoverer_(discoverer), anchor_(std::move(anchor)), now_(now) {}
 
     [[nodiscard]] const ZoneKeys& keys_of(const Name& zone);
     // A parent server's answer to "child DS": secure with the DS set, insecure with a
     // proof of absence, bogus otherwise (given the parent's keys).
-    [[nodiscard]] Validation check_ds_answer(const Message& answer, const Name& child, const ZoneKeys& parent) const;
+    [[nodiscard]] Validation check_ds_answer(const Message& answer, const Name& child,
+                                             const ZoneKeys& parent) const;
     [[nodiscard]] Instant now() const { return now_; }
     [[nodiscard]] const TrustAnchor& anchor() const { return anchor_; }
 
-private:
+  private:
     // The first authoritative NOERROR answer to (qname, qtype) from any of the servers.
-    [[nodiscard]] std::optional<Message> ask_any(std::span<const ServerAddress> servers, const Name& qname,
-                                                 std::uint16_t qtype);
+    [[nodiscard]] std::optional<Message> ask_any(std::span<const ServerAddress> servers,
+                                                 const Name& qname, std::uint16_t qtype);
     [[nodiscard]] ZoneKeys walk(const Name& zone);
 
     Client& client_;

@@ -10,13 +10,20 @@ namespace zw::dns {
 
 std::string_view name(ServerFault f) {
     switch (f) {
-        case ServerFault::none: return "ok";
-        case ServerFault::timeout: return "timeout";
-        case ServerFault::unreachable: return "unreachable";
-        case ServerFault::refused: return "refused";
-        case ServerFault::servfail: return "servfail";
-        case ServerFault::lame: return "lame";
-        case ServerFault::malformed: return "malformed";
+        case ServerFault::none:
+            return "ok";
+        case ServerFault::timeout:
+            return "timeout";
+        case ServerFault::unreachable:
+            return "unreachable";
+        case ServerFault::refused:
+            return "refused";
+        case ServerFault::servfail:
+            return "servfail";
+        case ServerFault::lame:
+            return "lame";
+        case ServerFault::malformed:
+            return "malformed";
     }
     return "?";
 }
@@ -33,23 +40,31 @@ struct Classified {
 Classified classify(const Outcome& o, const Question& q) {
     if (!o) {
         switch (o.error().kind) {
-            case QueryFailure::timeout: return {ServerFault::timeout, o.error().detail};
+            case QueryFailure::timeout:
+                return {ServerFault::timeout, o.error().detail};
             case QueryFailure::unreachable:
-            case QueryFailure::bad_address: return {ServerFault::unreachable, o.error().detail};
-            case QueryFailure::malformed: return {ServerFault::malformed, o.error().detail};
+            case QueryFailure::bad_address:
+                return {ServerFault::unreachable, o.error().detail};
+            case QueryFailure::malformed:
+                return {ServerFault::malformed, o.error().detail};
         }
     }
     const Message& m = o->message;
     std::string what = fmt::format("{} {}", q.name.to_text(), type_to_text(q.type));
     switch (m.rcode) {
-        case rcode::noerror: break;
-        case rcode::refused: return {ServerFault::refused, what + ": REFUSED"};
-        case rcode::servfail: return {ServerFault::servfail, what + ": SERVFAIL"};
-        default: return {ServerFault::lame, fmt::format("{}: {}", what, rcode_text(m.rcode))};
+        case rcode::noerror:
+            break;
+        case rcode::refused:
+            return {ServerFault::refused, what + ": REFUSED"};
+        case rcode::servfail:
+            return {ServerFault::servfail, what + ": SERVFAIL"};
+        default:
+            return {ServerFault::lame, fmt::format("{}: {}", what, rcode_text(m.rcode))};
     }
     // RFC 1034 §4.3.1: the zone's servers must answer with authority; a referral or a
     // cached answer means the server does not serve the zone (lame delegation).
-    if (!m.flags.aa) return {ServerFault::lame, what + ": answer without the AA bit (not authoritative)"};
+    if (!m.flags.aa)
+        return {ServerFault::lame, what + ": answer without the AA bit (not authoritative)"};
     return {};
 }
 
@@ -63,7 +78,8 @@ ServedSet served(const Outcome& o, const Name& owner, std::uint16_t type) {
         for (const Rr& sig : set->rrsigs)
             if (sig.rdata.size() >= 18) s.signer_tags.push_back(read_u16(sig.rdata.data() + 16));
         std::sort(s.signer_tags.begin(), s.signer_tags.end());
-        s.signer_tags.erase(std::unique(s.signer_tags.begin(), s.signer_tags.end()), s.signer_tags.end());
+        s.signer_tags.erase(std::unique(s.signer_tags.begin(), s.signer_tags.end()),
+                            s.signer_tags.end());
     }
     return s;
 }
@@ -72,10 +88,12 @@ std::chrono::milliseconds elapsed(const Outcome& o) { return o ? o->elapsed : o.
 
 }  // namespace
 
-std::vector<ZoneReport> probe_zones(Client& client, ChainValidator& chain, std::span<const Discovery> zones) {
+std::vector<ZoneReport> probe_zones(Client& client, ChainValidator& chain,
+                                    std::span<const Discovery> zones) {
     // Per zone: parent addresses ask (parent SOA, zone DS); child addresses ask
     // (SOA, DNSKEY, CDS, CDNSKEY) — all of it in one batch.
-    static constexpr std::uint16_t child_types[] = {rrtype::SOA, rrtype::DNSKEY, rrtype::CDS, rrtype::CDNSKEY};
+    static constexpr std::uint16_t child_types[] = {rrtype::SOA, rrtype::DNSKEY, rrtype::CDS,
+                                                    rrtype::CDNSKEY};
     std::vector<Request> reqs;
     std::vector<std::size_t> first;  // index of each zone's first request
     for (const Discovery& d : zones) {
@@ -85,7 +103,8 @@ std::vector<ZoneReport> probe_zones(Client& client, ChainValidator& chain, std::
             reqs.push_back(Request{a.server, Question{d.zone, rrtype::DS}, {}});
         }
         for (const auto& a : d.servers.addresses)
-            for (std::uint16_t t : child_types) reqs.push_back(Request{a.server, Question{d.zone, t}, {}});
+            for (std::uint16_t t : child_types)
+                reqs.push_back(Request{a.server, Question{d.zone, t}, {}});
     }
     auto outcomes = client.run(reqs);
 
@@ -99,7 +118,8 @@ std::vector<ZoneReport> probe_zones(Client& client, ChainValidator& chain, std::
         for (const auto& a : d.parent_servers.addresses) {
             const Outcome& soa = outcomes[i++];
             const Outcome& ds = outcomes[i++];
-            ParentServerReport p{a, ServerFault::none, "", std::nullopt, {}, std::max(elapsed(soa), elapsed(ds))};
+            ParentServerReport p{
+                a, ServerFault::none, "", std::nullopt, {}, std::max(elapsed(soa), elapsed(ds))};
             Classified c = classify(soa, reqs[i - 2].question);
             if (c.fault == ServerFault::none) c = classify(ds, reqs[i - 1].question);
             p.fault = c.fault;
@@ -111,14 +131,16 @@ std::vector<ZoneReport> probe_zones(Client& client, ChainValidator& chain, std::
                 p.ds.validation = chain.check_ds_answer(ds->message, d.zone, r.parent_keys);
                 if (p.ds.validation.state == Security::secure)
                     for (const Bytes& b : p.ds.rdatas)
-                        if (std::find(r.trusted_ds.begin(), r.trusted_ds.end(), b) == r.trusted_ds.end())
+                        if (std::find(r.trusted_ds.begin(), r.trusted_ds.end(), b) ==
+                            r.trusted_ds.end())
                             r.trusted_ds.push_back(b);
                 any_insecure |= p.ds.validation.state == Security::insecure;
             }
             r.parent.push_back(std::move(p));
         }
         for (const auto& a : d.servers.addresses) {
-            ChildServerReport c{a, ServerFault::none, "", std::nullopt, {}, {}, {}, {}, Transport::udp, {}};
+            ChildServerReport c{a,  ServerFault::none, "", std::nullopt, {}, {}, {},
+                                {}, Transport::udp,    {}};
             const Outcome* o[4];
             for (int k = 0; k < 4; ++k) {
                 o[k] = &outcomes[i];
@@ -144,7 +166,8 @@ std::vector<ZoneReport> probe_zones(Client& client, ChainValidator& chain, std::
                 if (!key_set) {
                     c.dnskey.validation = {Security::bogus, "no DNSKEY set served"};
                 } else if (!r.trusted_ds.empty()) {
-                    c.dnskey.validation = validate_dnskey_set(*key_set, d.zone, r.trusted_ds, {}, now);
+                    c.dnskey.validation =
+                        validate_dnskey_set(*key_set, d.zone, r.trusted_ds, {}, now);
                 } else if (any_insecure) {
                     c.dnskey.validation = {Security::insecure, "the parent proves there is no DS"};
                 } else if (r.parent_keys.validation.state != Security::secure) {
@@ -152,13 +175,18 @@ std::vector<ZoneReport> probe_zones(Client& client, ChainValidator& chain, std::
                 } else {
                     c.dnskey.validation = {Security::bogus, "no DS at the parent validated"};
                 }
-                for (auto [set, k, type] : {std::tuple{&c.soa, 0, rrtype::SOA}, std::tuple{&c.cds, 2, rrtype::CDS},
-                                            std::tuple{&c.cdnskey, 3, rrtype::CDNSKEY}}) {
-                    auto s = find_rrset(o[k]->value().message.answer, d.zone, type);
-                    if (s && c.dnskey.validation.state == Security::secure)
+                for (auto [set, k, type] :
+                     {std::tuple{&c.soa, 0, rrtype::SOA}, std::tuple{&c.cds, 2, rrtype::CDS},
+                      std::tuple{&c.cdnskey, 3, rrtype::CDNSKEY}}) {
+                    const Message& m = o[k]->value().message;
+                    auto s = find_rrset(m.answer, d.zone, type);
+                    if (c.dnskey.validation.state != Security::secure)
+                        set->validation = c.dnskey.validation;  // the keys are not trusted
+                    else if (s)
                         set->validation = verify_rrset(*s, d.zone, c.dnskey.rdatas, now);
-                    else
-                        set->validation = c.dnskey.validation;  // absent, or the keys are not trusted
+                    else  // absent: only a signed denial makes "no CDS" a validated answer
+                        set->validation =
+                            prove_nodata(m, d.zone, type, d.zone, c.dnskey.rdatas, now);
                 }
             }
             r.child.push_back(std::move(c));

@@ -38,8 +38,14 @@ struct TestKey {
     }
 
     Rr sign(const RrSet& set, const Name& zone, Instant inception, Instant expiration) const {
-        RrsigFields f{set.type, alg::ed25519, rrsig_labels(set.owner), set.ttl, to_sig_time(expiration),
-                      to_sig_time(inception), tag, zone};
+        RrsigFields f{set.type,
+                      alg::ed25519,
+                      rrsig_labels(set.owner),
+                      set.ttl,
+                      to_sig_time(expiration),
+                      to_sig_time(inception),
+                      tag,
+                      zone};
         Bytes fields;
         f.append_to(fields);
         Bytes data;
@@ -50,13 +56,14 @@ struct TestKey {
         std::size_t len = sig.size();
         EVP_DigestSign(ctx.get(), sig.data(), &len, data.data(), data.size());
         Rr rr{set.owner, rrtype::RRSIG, set.ttl, fields};
-        rr.rdata.insert(rr.rdata.end(), sig.begin(), sig.begin() + static_cast<std::ptrdiff_t>(len));
+        rr.rdata.insert(rr.rdata.end(), sig.begin(),
+                        sig.begin() + static_cast<std::ptrdiff_t>(len));
         return rr;
     }
 };
 
 class Validation_ : public ::testing::Test {
-protected:
+  protected:
     Name zone = n("tenant.lab.");
     TestKey ksk{257}, zsk{256}, stranger{257};
     RrSet keys{zone, rrtype::DNSKEY, 3600, {}, {}};
@@ -178,10 +185,36 @@ TEST_F(Validation_, Nsec3OptOutSpanProvesAnInsecureDelegation) {
     EXPECT_NE(proof.why.find("without opt-out"), std::string::npos) << proof.why;
 }
 
+// "No CDS" counts only with a signed denial: the apex NSEC without the CDS bit.
+TEST_F(Validation_, AbsentCdsNeedsASignedNsecWithoutTheBit) {
+    auto apex_nsec = [&](std::initializer_list<std::uint8_t> window0) {
+        Name next = n("www.tenant.lab.");
+        Bytes rd(next.bytes().begin(), next.bytes().end());
+        rd.push_back(0);
+        rd.push_back(static_cast<std::uint8_t>(window0.size()));
+        rd.insert(rd.end(), window0.begin(), window0.end());
+        return rd;
+    };
+    // NS SOA | RRSIG NSEC DNSKEY, and the same plus CDS (type 59: octet 7, bit 3).
+    Bytes without_cds = apex_nsec({0x22, 0, 0, 0, 0, 0x03, 0x80});
+    Bytes with_cds = apex_nsec({0x22, 0, 0, 0, 0, 0x03, 0x80, 0x10});
+    std::vector<Bytes> zone_keys{zsk.rdata};
+    for (auto [rd, signed_, want] : {std::tuple{without_cds, true, Security::secure},
+                                     std::tuple{with_cds, true, Security::bogus},
+                                     std::tuple{without_cds, false, Security::bogus}}) {
+        RrSet nsec{zone, rrtype::NSEC, 300, {rd}, {}};
+        Message m;
+        m.authority = {Rr{zone, rrtype::NSEC, 300, rd}};
+        if (signed_) m.authority.push_back(zsk.sign(nsec, zone, now - 1h, now + 1h));
+        EXPECT_EQ(prove_nodata(m, zone, rrtype::CDS, zone, zone_keys, now).state, want);
+    }
+}
+
 TEST(TrustAnchor, DsOrDnskeyLinesOfOneZone) {
     auto ta = parse_trust_anchor(
         "; root anchor\n"
-        ". 3600 IN DS 20326 8 2 E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D\n\n",
+        ". 3600 IN DS 20326 8 2 "
+        "E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D\n\n",
         "root.ds");
     ASSERT_TRUE(ta) << ta.error().describe();
     EXPECT_TRUE(ta->zone.is_root());
