@@ -88,7 +88,6 @@ void on_record(zs_scanner_t* s) {
 void on_error(zs_scanner_t* s) {
     auto& ctx = *static_cast<ScanContext*>(s->process.data);
     ctx.error(ctx.here(s), fmt::format("{}", zs_strerror(s->error.code)));
-    if (ctx.diag.errors.size() >= ctx.options.max_errors) s->state = ZS_STATE_STOP;
 }
 
 struct ScannerDeleter {
