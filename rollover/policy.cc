@@ -80,10 +80,11 @@ Result<void> validate(const Policy& p) {
     if (s.jitter >= s.refresh)
         return bad("signatures.jitter", "must be shorter than signatures.refresh");
     // A signature must outlive every cache that may hold it, or validators see expired
-    // RRSIGs (RFC 6781 §4.4.2): validity minus refresh is the shortest remaining life.
-    if (s.validity - s.refresh <= p.max_zone_ttl + p.propagation_delay)
+    // RRSIGs (RFC 6781 §4.4.2). The signer pulls each expiration up to `jitter` earlier,
+    // so validity - jitter - refresh is the shortest remaining life at a refresh.
+    if (s.validity - s.jitter - s.refresh <= p.max_zone_ttl + p.propagation_delay)
         return bad("signatures.refresh",
-                   "validity - refresh must exceed max-zone-ttl + propagation-delay");
+                   "validity - jitter - refresh must exceed max-zone-ttl + propagation-delay");
 
     // A lifetime shorter than the rollover it starts would need a successor before the
     // current key is even in use (RFC 7583 §3: Tpub(N+1) must not precede Tact(N)).

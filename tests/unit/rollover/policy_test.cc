@@ -106,6 +106,13 @@ TEST(PolicyValidate, RefreshMustBeShorterThanValidity) {
                  "zw.yaml:2:", "signatures.refresh: must be shorter than signatures.validity");
 }
 
+// The reviewer's case: 3d validity, 2d refresh and nearly a day of jitter leave a
+// signature only seconds of life at its refresh, less than any cache may hold it.
+TEST(PolicyValidate, JitterCountsAgainstTheRemainingSignatureLife) {
+    expect_error("policies:\n  p:\n    max-zone-ttl: 12h\n    signatures: { validity: 3d, refresh: 2d, jitter: 23h }\n",
+                 "zw.yaml:2:", "validity - jitter - refresh must exceed max-zone-ttl + propagation-delay");
+}
+
 TEST(PolicyValidate, LifetimeShorterThanTheRolloverItNeeds) {
     // Ipub = 5m + 1h, publish-safety 1h: a ZSK living 1h would need its successor
     // published before it is even active.
