@@ -59,21 +59,14 @@ class CdsRegistrar final : public Registrar {
     RResult<Receipt> apply(const DesiredSet& desired, Instant now) override {
         auto req = cds_request(desired, c_.ttl);
         if (!req) return std::unexpected(req.error());
-        std::vector<Entry> entries;
-        if (!desired.go_insecure) {
-            auto e = expand(desired, EntryView::ds);
-            if (!e) return reg_fail(ErrorKind::invalid, e.error().message);
-            entries = std::move(*e);
-        }
-        auto zone = desired.zone.to_text();
         auto record =
-            record_submit_once(*journal_, zone, name_, entries,
+            record_submit_once(*journal_, desired, name_,
                                desired.go_insecure ? "CDS/CDNSKEY delete" : "CDS/CDNSKEY", now);
         if (!record) return std::unexpected(record.error());
         Receipt r;
         r.state = ReceiptState::publish_cds;
         r.registrar = name_;
-        r.zone = zone;
+        r.zone = desired.zone.to_text();
         r.journal_id = record->id;
         Instant since = record->since;
         r.detail =

@@ -55,24 +55,17 @@ class ManualRegistrar final : public Registrar {
     RResult<Receipt> apply(const DesiredSet& desired, Instant now) override {
         auto text = manual_instructions(desired, ttl_);
         if (!text) return std::unexpected(text.error());
-        std::vector<Entry> entries;
-        if (!desired.go_insecure) {
-            auto e = expand(desired, EntryView::ds);
-            if (!e) return reg_fail(ErrorKind::invalid, e.error().message);
-            entries = std::move(*e);
-        }
-        auto zone = desired.zone.to_text();
-        auto record = record_submit_once(*journal_, zone, name_, entries, "operator asked", now);
+        auto record = record_submit_once(*journal_, desired, name_, "operator asked", now);
         if (!record) return std::unexpected(record.error());
         Receipt r;
         r.state = ReceiptState::needs_operator;
         r.registrar = name_;
-        r.zone = zone;
+        r.zone = desired.zone.to_text();
         r.journal_id = record->id;
         Instant since = record->since;
         r.detail = fmt::format(
             "waiting for an operator to submit {} DS record(s) at the registrar since {}",
-            entries.size(), format_instant(since));
+            record->entries.size(), format_instant(since));
         r.instructions = std::move(*text);
         return r;
     }

@@ -16,18 +16,24 @@ Result<std::optional<JournalRecord>> last_submit_of(Journal& journal, std::strin
     return std::optional<JournalRecord>{};
 }
 
-RResult<SubmitRecord> record_submit_once(Journal& journal, std::string_view zone,
-                                         std::string_view registrar,
-                                         const std::vector<Entry>& entries, std::string_view note,
+RResult<SubmitRecord> record_submit_once(Journal& journal, const DesiredSet& desired,
+                                         std::string_view registrar, std::string_view note,
                                          Instant now) {
+    std::vector<Entry> entries;
+    if (!desired.go_insecure) {
+        auto e = expand(desired, EntryView::ds);
+        if (!e) return reg_fail(ErrorKind::invalid, e.error().message);
+        entries = std::move(*e);
+    }
+    std::string zone = desired.zone.to_text();
     auto last = last_submit_of(journal, zone, registrar, entries);
     if (!last) return journal_failure(last.error());
-    if (*last) return SubmitRecord{(*last)->id, (*last)->sent_at};
+    if (*last) return SubmitRecord{(*last)->id, (*last)->sent_at, std::move(entries)};
     auto id = journal.sent(zone, registrar, Operation::submit, entries, now);
     if (!id) return journal_failure(id.error());
     if (auto a = journal.answered(*id, JournalState::accepted, "", std::string(note), now); !a)
         return journal_failure(a.error());
-    return SubmitRecord{*id, now};
+    return SubmitRecord{*id, now, std::move(entries)};
 }
 
 }  // namespace zw::registrar

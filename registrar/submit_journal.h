@@ -15,14 +15,15 @@ namespace zw::registrar {
     const std::vector<Entry>& entries);
 
 // For registrars where submitting is telling someone (an operator, the signer): the journal
-// record of exactly this set, recorded as sent and accepted now if there is none yet.
+// record of the desired DS set (none when going insecure), recorded as sent and accepted now
+// if the same set has no record yet.
 struct SubmitRecord {
     std::int64_t id = 0;
     Instant since{};
+    std::vector<Entry> entries;
 };
-[[nodiscard]] RResult<SubmitRecord> record_submit_once(Journal& journal, std::string_view zone,
+[[nodiscard]] RResult<SubmitRecord> record_submit_once(Journal& journal, const DesiredSet& desired,
                                                        std::string_view registrar,
-                                                       const std::vector<Entry>& entries,
                                                        std::string_view note, Instant now);
 
 [[nodiscard]] inline std::unexpected<RegistrarError> journal_failure(const Error& e) {
