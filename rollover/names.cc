@@ -1,3 +1,6 @@
+#include <fmt/format.h>
+
+#include "rollover/engine.h"
 #include "rollover/types.h"
 
 namespace zw::rollover {
@@ -87,6 +90,66 @@ std::optional<Goal> parse_goal(std::string_view s) {
 std::optional<RolloverRequest> parse_rollover_request(std::string_view s) {
     return parse_one(s, std::array{RolloverRequest::none, RolloverRequest::scheduled,
                                    RolloverRequest::emergency});
+}
+
+// Engine vocabulary: gates, causes and actions as status and the audit log print them.
+
+std::string_view name(Gate g) {
+    switch (g) {
+        case Gate::policy:
+            return "policy";
+        case Gate::safety:
+            return "safety";
+        case Gate::observation:
+            return "observation";
+        case Gate::time:
+            return "time";
+    }
+    return "?";
+}
+
+std::string_view name(Cause c) {
+    switch (c) {
+        case Cause::decided:
+            return "decided";
+        case Cause::confirmed:
+            return "confirmed";
+        case Cause::waited:
+            return "waited";
+    }
+    return "?";
+}
+
+std::string describe(const Action& a) {
+    struct V {
+        static std::string keys(const std::vector<KeyRef>& ks) {
+            std::string s;
+            for (const auto& k : ks) s += (s.empty() ? "" : ",") + fmt::format("{}", k.id);
+            return "{" + s + "}";
+        }
+        std::string operator()(const GenerateKey& g) const {
+            return fmt::format("generate-key id={} role={} alg={}", g.key.id, name(g.key.role),
+                               g.key.algorithm);
+        }
+        std::string operator()(const PublishDnskeySet& p) const {
+            return "publish-dnskey " + keys(p.keys);
+        }
+        std::string operator()(const SignWith& s) const {
+            return "sign-with dnskey=" + keys(s.dnskey_signers) + " zone=" + keys(s.zone_signers);
+        }
+        std::string operator()(const PublishCdsSet& c) const {
+            return "publish-cds " + keys(c.keys) + (c.delete_all ? " delete" : "");
+        }
+        std::string operator()(const SubmitDsSet& s) const { return "submit-ds " + keys(s.keys); }
+        std::string operator()(const Probe& p) const {
+            return fmt::format("probe key={} {} {}", p.key.id, name(p.record),
+                               p.expect == Expect::present ? "present" : "absent");
+        }
+        std::string operator()(const PurgeKey& p) const {
+            return fmt::format("purge-key id={}", p.key.id);
+        }
+    };
+    return std::visit(V{}, a);
 }
 
 }  // namespace zw::rollover
