@@ -144,6 +144,17 @@ Result<SignedZone> sign_zone(zones::Zone zone, std::span<const KeyPair> keys, co
     if (auto ok = validate(params); !ok) return fail(ok.error());
     auto use = select_keys(keys, params.now);
     if (!use) return fail(use.error());
+    return sign_zone(std::move(zone), *use, params, stats);
+}
+
+Result<SignedZone> sign_zone(zones::Zone zone, const KeyUse& use_in, const SigningParams& params,
+                             SigningStats* stats) {
+    if (auto ok = validate(params); !ok) return fail(ok.error());
+    if (use_in.published.empty()) return fail(bad_input("no key is published; nothing to sign with"));
+    if (use_in.sign_dnskey.empty() || use_in.sign_zone.empty()) {
+        return fail(bad_input("a signed zone needs at least one key for the DNSKEY RRset and one for the zone data"));
+    }
+    const KeyUse* use = &use_in;
     if (auto ok = add_apex_records(zone, *use, params); !ok) return fail(ok.error());
 
     const zones::RRset* soa = zone.apex().find(dns::rrtype::SOA);
@@ -154,6 +165,13 @@ Result<SignedZone> sign_zone(zones::Zone zone, std::span<const KeyPair> keys, co
 
     SignedZone out;
     out.nsec3 = params.nsec3;
+    for (const auto* signers : {&use->sign_dnskey, &use->sign_zone}) {
+        for (const KeyPair* k : *signers) {
+            if (std::find(use->published.begin(), use->published.end(), k) == use->published.end()) {
+                out.unpublished_signers.push_back(k->dnskey_rdata());
+            }
+        }
+    }
     if (params.nsec3) {
         auto chain = build_nsec3_chain(zone, *params.nsec3, denial_ttl);
         if (!chain) return fail(chain.error());

@@ -10,17 +10,24 @@
 
 namespace zw::signer {
 
-// Which keys do what at `now`, derived from flags and timing (per algorithm: the ZSKs
-// sign zone data, or the KSKs when an algorithm has no ZSK, which makes them CSKs).
+// Which keys do what: `published` are the DNSKEY RRset; `sign_dnskey` sign the DNSKEY,
+// CDS and CDNSKEY RRsets, `sign_zone` everything else. A signer need not be published: in
+// an algorithm rollover the new algorithm's signatures go out before its DNSKEY (RFC 6781
+// §4.1.4), and resolvers ignore signatures whose key they do not have yet.
 struct KeyUse {
     std::vector<const KeyPair*> published;
     std::vector<const KeyPair*> sign_dnskey;
     std::vector<const KeyPair*> sign_zone;
 };
+// From flags and BIND timing at `now` (per algorithm: the ZSKs sign zone data, or the
+// KSKs when an algorithm has no ZSK, which makes them CSKs).
 
 [[nodiscard]] Result<KeyUse> select_keys(std::span<const KeyPair> keys, Instant now);
 
 [[nodiscard]] Result<SignedZone> sign_zone(zones::Zone zone, std::span<const KeyPair> keys,
                                            const SigningParams& params, SigningStats* stats = nullptr);
+// With the key use decided by the caller (the rollover executor), not by key timing.
+[[nodiscard]] Result<SignedZone> sign_zone(zones::Zone zone, const KeyUse& use, const SigningParams& params,
+                                           SigningStats* stats = nullptr);
 
 }  // namespace zw::signer

@@ -14,6 +14,9 @@ struct SignedZone {
     zones::Zone zone;
     std::vector<zones::Node> nsec3_nodes;  // hash order; empty with NSEC
     std::optional<Nsec3Params> nsec3;
+    // DNSKEY RDATA of keys that sign but are not in the DNSKEY RRset yet (RFC 6781 §4.1.4);
+    // the self-check verifies their signatures with these and nothing else from outside.
+    std::vector<dns::Bytes> unpublished_signers;
 
     // Visits every node: the zone's, then the NSEC3 ones.
     template <typename Fn>

@@ -171,6 +171,11 @@ Result<void> verify_zone(const SignedZone& sz, Instant now, unsigned threads) {
         if (k->is_sep()) sep_algorithms.insert(k->algorithm);
         keys.push_back(PublishedKey{*k, dns::key_tag(rdata)});
     }
+    for (const auto& rdata : sz.unpublished_signers) {
+        auto k = dns::Dnskey::from_rdata(rdata);
+        if (!k) return fail(internal_error("self-check: malformed DNSKEY of an unpublished signer"));
+        keys.push_back(PublishedKey{*k, dns::key_tag(rdata)});
+    }
 
     std::vector<std::pair<const zones::RRset*, bool>> sets;  // RRset, must be signed
     sz.for_each_node([&](const zones::Node& node) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "dns/encoding.h"
 #include "signer/denial.h"
 #include "dns/rrsig.h"
@@ -190,6 +192,24 @@ TEST(SignZone, APublishedAlgorithmWithoutAnActiveKeyIsRefused) {
     auto r = sign_zone(load_zone(), keys, params_at(t_now));
     ASSERT_FALSE(r);
     EXPECT_NE(r.error().message.find("RFC 4035"), std::string::npos);
+}
+
+TEST(SignZone, ANewAlgorithmSignsBeforeItsDnskeyIsPublished) {
+    // RFC 6781 §4.1.4 step 1: the new algorithm's signatures go out first.
+    auto keys = ksk_zsk();
+    keys.push_back(make_key(dns::alg::ed25519, KeyRole::csk));
+    KeyUse use{{&keys[0], &keys[1]}, {&keys[0]}, {&keys[1], &keys[2]}};
+    auto sz = sign_zone(load_zone(), use, params_at(t_now));
+    ASSERT_TRUE(sz) << sz.error().message;
+    EXPECT_EQ(node_named(*sz, "example.test.")->find(dns::rrtype::DNSKEY)->rdatas.size(), 2u);
+    std::set<std::uint16_t> signers;
+    for (const auto& sig : node_named(*sz, "mail.example.test.")->find(dns::rrtype::A)->signatures) {
+        signers.insert(signer_tag(sig));
+    }
+    EXPECT_EQ(signers, (std::set<std::uint16_t>{keys[1].tag(), keys[2].tag()}));
+    // Without a DNSKEY signer the caller asked for an unsigned zone: refuse, do not guess.
+    KeyUse none{{&keys[0]}, {}, {&keys[1]}};
+    EXPECT_FALSE(sign_zone(load_zone(), none, params_at(t_now)));
 }
 
 TEST(SignZone, ParallelAndSerialRunsGiveTheSameZone) {
