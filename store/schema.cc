@@ -10,7 +10,7 @@ namespace zw::store {
 namespace {
 
 // Append only: a shipped migration never changes, a new one is added at the end.
-constexpr std::array<std::string_view, 2> migrations{
+constexpr std::array<std::string_view, 3> migrations{
     // 1: tenants, zones, keys and their record states; observations; decisions with their
     // actions; registrar submissions; the audit log.
     R"sql(
@@ -107,6 +107,39 @@ BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 CREATE INDEX observations_by_zone_time ON observations(zone_id, at);
 CREATE INDEX actions_pending ON actions(zone_id, done_at);
 CREATE INDEX audit_by_zone ON audit_log(zone, id);
+)sql",
+    // 3: what the operator commands need per zone: its registrar and input file, what was
+    // last published (serial, key sets, signature expiry), the last live check, and which
+    // notifications already went out (so a hook fires once per situation).
+    R"sql(
+ALTER TABLE zones ADD COLUMN registrar TEXT NOT NULL DEFAULT '';
+ALTER TABLE zones ADD COLUMN zone_file TEXT NOT NULL DEFAULT '';
+CREATE TABLE publications (
+    zone_id INTEGER PRIMARY KEY REFERENCES zones(id),
+    at INTEGER NOT NULL,
+    serial INTEGER NOT NULL,
+    dnskey TEXT NOT NULL,
+    ds TEXT NOT NULL,
+    cds TEXT NOT NULL,
+    signed INTEGER NOT NULL,
+    earliest_expiry INTEGER,
+    refresh_at INTEGER,
+    input_hash TEXT NOT NULL
+);
+CREATE TABLE checks (
+    zone_id INTEGER PRIMARY KEY REFERENCES zones(id),
+    at INTEGER NOT NULL,
+    ok INTEGER NOT NULL,
+    failures INTEGER NOT NULL DEFAULT 0,
+    detail TEXT NOT NULL
+);
+CREATE TABLE notifications (
+    zone_id INTEGER NOT NULL REFERENCES zones(id),
+    event TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    PRIMARY KEY (zone_id, event, subject)
+);
 )sql",
 };
 

@@ -84,6 +84,7 @@ Result<Stmt> Db::prepare(std::string_view sql) {
 }
 
 std::int64_t Db::last_insert_id() const { return sqlite3_last_insert_rowid(db_.get()); }
+std::int64_t Db::changes() const { return sqlite3_changes(db_.get()); }
 
 Error Db::error(std::string_view what) const {
     return outside_error(fmt::format("sqlite {}: {}", what, sqlite3_errmsg(db_.get())));

@@ -47,6 +47,7 @@ class Db {
     [[nodiscard]] Result<void> exec(std::string_view sql);
     [[nodiscard]] Result<Stmt> prepare(std::string_view sql);
     [[nodiscard]] std::int64_t last_insert_id() const;
+    [[nodiscard]] std::int64_t changes() const;  // rows changed by the last statement
     [[nodiscard]] sqlite3* raw() const { return db_.get(); }
     [[nodiscard]] Error error(std::string_view what) const;
 

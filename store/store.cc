@@ -8,6 +8,7 @@
 #include "store/action_codec.h"
 #include "store/schema.h"
 #include "store/sqlite.h"
+#include "store/store_impl.h"
 #include "store/zone_io.h"
 
 namespace zw::store {
@@ -17,31 +18,6 @@ using namespace zw::rollover;
 namespace {
 
 std::int64_t secs(Instant t) { return t.time_since_epoch().count(); }
-
-// The single-writer lock: an flock on "<db>.lock", released when the fd closes (also when
-// the process dies, so a crash never leaves a stale lock).
-struct WriterLock {
-    int fd = -1;
-    WriterLock() = default;
-    WriterLock(WriterLock&& o) noexcept : fd(std::exchange(o.fd, -1)) {}
-    WriterLock& operator=(WriterLock&& o) noexcept {
-        std::swap(fd, o.fd);
-        return *this;
-    }
-    ~WriterLock() {
-        if (fd >= 0) ::close(fd);
-    }
-    static Result<WriterLock> take(const std::string& path) {
-        WriterLock l;
-        std::string lock = path + ".lock";
-        l.fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-        if (l.fd < 0) return fail(outside_error(fmt::format("cannot open {}", lock)));
-        if (::flock(l.fd, LOCK_EX | LOCK_NB) != 0)
-            return fail(outside_error(fmt::format(
-                "another zonewarden process is writing {} (lock {} is held)", path, lock)));
-        return l;
-    }
-};
 
 std::string waiting_summary(const Decision& d) {
     std::string s;
@@ -55,11 +31,6 @@ std::string waiting_summary(const Decision& d) {
 
 }  // namespace
 
-struct Store::Impl {
-    sql::Db db;
-    WriterLock lock;
-    bool writer;
-};
 
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::Store(Store&&) noexcept = default;
@@ -98,23 +69,28 @@ Result<int> Store::schema_version() { return zw::store::schema_version(impl_->db
 
 Result<std::int64_t> Store::add_zone(std::string_view zone, std::string_view tenant,
                                      std::string_view policy, Instant now) {
+    return add_zone(ZoneInfo{std::string(zone), std::string(tenant), std::string(policy)}, now);
+}
+
+Result<std::int64_t> Store::add_zone(const ZoneInfo& info, Instant now) {
     auto& db = impl_->db;
     auto tx = sql::Transaction::begin(db);
     if (!tx) return fail(tx.error());
     auto t = db.prepare("INSERT INTO tenants (name) VALUES (?1) ON CONFLICT (name) DO NOTHING");
     if (!t) return fail(t.error());
-    t->bind(1, tenant);
+    t->bind(1, info.tenant);
     if (auto r = t->run(); !r) return fail(r.error());
     auto z = db.prepare(
-        "INSERT INTO zones (name, tenant_id, policy) "
-        "SELECT ?1, id, ?3 FROM tenants WHERE name = ?2");
+        "INSERT INTO zones (name, tenant_id, policy, registrar, zone_file) "
+        "SELECT ?1, id, ?3, ?4, ?5 FROM tenants WHERE name = ?2");
     if (!z) return fail(z.error());
-    z->bind(1, zone).bind(2, tenant).bind(3, policy);
+    z->bind(1, info.name).bind(2, info.tenant).bind(3, info.policy).bind(4, info.registrar).bind(5, info.zone_file);
     if (auto r = z->run(); !r)
-        return fail(bad_input(fmt::format("cannot onboard {}: {}", zone, r.error().message)));
+        return fail(bad_input(fmt::format("cannot onboard {}: {}", info.name, r.error().message)));
     std::int64_t id = db.last_insert_id();
-    if (auto r = append_audit(db, now, zone, "onboard",
-                              fmt::format("tenant={} policy={}", tenant, policy));
+    if (auto r = append_audit(db, now, info.name, "onboard",
+                              fmt::format("tenant={} policy={} registrar={}", info.tenant, info.policy,
+                                          info.registrar.empty() ? "-" : info.registrar));
         !r)
         return fail(r.error());
     if (auto r = tx->commit(); !r) return fail(r.error());
@@ -123,7 +99,7 @@ Result<std::int64_t> Store::add_zone(std::string_view zone, std::string_view ten
 
 Result<std::vector<ZoneInfo>> Store::zones() {
     auto st = impl_->db.prepare(
-        "SELECT z.name, t.name, z.policy FROM zones z "
+        "SELECT z.name, t.name, z.policy, z.registrar, z.zone_file FROM zones z "
         "JOIN tenants t ON t.id = z.tenant_id ORDER BY z.name");
     if (!st) return fail(st.error());
     std::vector<ZoneInfo> out;
@@ -131,7 +107,7 @@ Result<std::vector<ZoneInfo>> Store::zones() {
         auto row = st->step();
         if (!row) return fail(row.error());
         if (!*row) return out;
-        out.push_back(ZoneInfo{st->text(0), st->text(1), st->text(2)});
+        out.push_back(ZoneInfo{st->text(0), st->text(1), st->text(2), st->text(3), st->text(4)});
     }
 }
 

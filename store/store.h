@@ -52,6 +52,28 @@ struct ZoneInfo {
     std::string name;
     std::string tenant;
     std::string policy;
+    std::string registrar = {};  // configured registrar name; empty: none chosen
+    std::string zone_file = {};  // unsigned input; empty: the configured zones-in default
+};
+
+// What the executor last wrote for a zone: the serial the live checks must see, the key
+// tags it published, and when the signatures need renewing.
+struct Publication {
+    Instant at{};
+    std::uint32_t serial = 0;
+    std::vector<std::uint16_t> dnskey, ds, cds;
+    bool is_signed = false;
+    std::optional<Instant> earliest_expiry;
+    std::optional<Instant> refresh_at;  // re-sign by then
+    std::string input_hash;             // of the unsigned input and the publication inputs
+};
+
+// The last live check of a zone, for status; failures counts consecutive failed checks.
+struct CheckRecord {
+    Instant at{};
+    bool ok = false;
+    std::int64_t failures = 0;
+    std::string detail;
 };
 
 class Store {
@@ -70,7 +92,19 @@ class Store {
 
     [[nodiscard]] Result<std::int64_t> add_zone(std::string_view zone, std::string_view tenant,
                                                 std::string_view policy, Instant now);
+    [[nodiscard]] Result<std::int64_t> add_zone(const ZoneInfo& zone, Instant now);
     [[nodiscard]] Result<std::vector<ZoneInfo>> zones();
+    [[nodiscard]] Result<std::optional<ZoneInfo>> zone(std::string_view zone);
+
+    [[nodiscard]] Result<void> record_publication(std::string_view zone, const Publication& p);
+    [[nodiscard]] Result<std::optional<Publication>> last_publication(std::string_view zone);
+    [[nodiscard]] Result<void> record_check(std::string_view zone, const CheckRecord& c);
+    [[nodiscard]] Result<std::optional<CheckRecord>> last_check(std::string_view zone);
+    // True the first time (zone, event, subject) is seen: the hook should fire. clear()
+    // forgets an event once its situation is over, so a later one fires again.
+    [[nodiscard]] Result<bool> first_notification(std::string_view zone, std::string_view event,
+                                                  std::string_view subject, Instant now);
+    [[nodiscard]] Result<void> clear_notifications(std::string_view zone, std::string_view event);
     [[nodiscard]] Result<rollover::ZoneState> load_zone(std::string_view zone);
 
     [[nodiscard]] Result<void> record_observation(std::string_view zone,

@@ -2,6 +2,7 @@
 
 #include "rollover/engine.h"
 #include "store/action_codec.h"
+#include "store/sqlite.h"
 #include "store_fixture.h"
 
 namespace zw::store::testing {
@@ -19,7 +20,7 @@ TEST(Schema, MigratesFromEmptyToLatestInWalMode) {
     auto path = dir.file("state.db");
     {
         auto s = must(Store::open(path, Store::Mode::writer));
-        EXPECT_EQ(must(s.schema_version()), 2);
+        EXPECT_EQ(must(s.schema_version()), 3);
     }
     sqlite3* raw = nullptr;
     ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
@@ -37,7 +38,7 @@ TEST(Schema, MigratesFromEmptyToLatestInWalMode) {
     sqlite3_close(raw);
     // Opening again is a no-op.
     auto s = must(Store::open(path, Store::Mode::writer));
-    EXPECT_EQ(must(s.schema_version()), 2);
+    EXPECT_EQ(must(s.schema_version()), 3);
 }
 
 TEST(Schema, MigratesAnOlderDatabaseKeepingItsData) {
@@ -46,13 +47,19 @@ TEST(Schema, MigratesAnOlderDatabaseKeepingItsData) {
     {
         auto s = must(Store::open(path, Store::Mode::writer, 1));
         EXPECT_EQ(must(s.schema_version()), 1);
-        must(s.add_zone("example.org", "assoc", "default", t0));
+    }
+    {
+        // Rows as schema 1 wrote them (today's add_zone writes later columns).
+        auto db = must(sql::Db::open(path, false));
+        must(db.exec("INSERT INTO tenants (name) VALUES ('assoc');"
+                     "INSERT INTO zones (name, tenant_id, policy) VALUES ('example.org', 1, 'default')"));
     }
     auto s = must(Store::open(path, Store::Mode::writer));
-    EXPECT_EQ(must(s.schema_version()), 2);
+    EXPECT_EQ(must(s.schema_version()), 3);
     auto zones = must(s.zones());
     ASSERT_EQ(zones.size(), 1u);
     EXPECT_EQ(zones[0].tenant, "assoc");
+    EXPECT_EQ(zones[0].registrar, "");
 }
 
 TEST(Schema, RefusesADatabaseFromANewerZonewarden) {
@@ -225,6 +232,42 @@ TEST(Locking, ReaderSeesLastCommitWhileAWriteIsInProgress) {
     ASSERT_EQ(raw_exec(raw, "COMMIT"), SQLITE_OK);
     sqlite3_close(raw);
     EXPECT_EQ(must(r.load_zone("example.org")).keys[0].goal, Goal::hidden);
+}
+
+}  // namespace
+}  // namespace zw::store::testing
+
+namespace zw::store::testing {
+namespace {
+
+TEST(ZoneRecords, PublicationCheckAndNotificationsRoundTrip) {
+    TempDir dir;
+    auto s = must(Store::open(dir.file("state.db"), Store::Mode::writer));
+    must(s.add_zone(ZoneInfo{"alpha.lab.", "alpha", "default", "parent", "/z/alpha.zone"}, t0));
+    auto info = must(s.zone("alpha.lab."));
+    ASSERT_TRUE(info);
+    EXPECT_EQ(info->registrar, "parent");
+    EXPECT_EQ(info->zone_file, "/z/alpha.zone");
+    EXPECT_FALSE(must(s.zone("other.lab.")));
+
+    EXPECT_FALSE(must(s.last_publication("alpha.lab.")));
+    Publication p{t0, 2026112801, {12345, 54321}, {12345}, {}, true, t0 + Seconds{3600}, t0 + Seconds{1800}, "abc"};
+    must(s.record_publication("alpha.lab.", p));
+    auto back = must(s.last_publication("alpha.lab."));
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->serial, 2026112801u);
+    EXPECT_EQ(back->dnskey, (std::vector<std::uint16_t>{12345, 54321}));
+    EXPECT_EQ(back->ds, (std::vector<std::uint16_t>{12345}));
+    EXPECT_TRUE(back->cds.empty());
+    EXPECT_EQ(back->refresh_at, t0 + Seconds{1800});
+
+    must(s.record_check("alpha.lab.", CheckRecord{t0, false, 2, "ns2 lags"}));
+    EXPECT_EQ(must(s.last_check("alpha.lab."))->failures, 2);
+
+    EXPECT_TRUE(must(s.first_notification("alpha.lab.", "blocked", "key 1 ds", t0)));
+    EXPECT_FALSE(must(s.first_notification("alpha.lab.", "blocked", "key 1 ds", t0 + Seconds{60})));
+    must(s.clear_notifications("alpha.lab.", "blocked"));
+    EXPECT_TRUE(must(s.first_notification("alpha.lab.", "blocked", "key 1 ds", t0 + Seconds{120})));
 }
 
 }  // namespace
