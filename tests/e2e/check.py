@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""What the end-to-end tests assert about `zonewarden status --json` (docs/operations.md,
+schema 1) and about what the servers serve.
+
+  check.py get STATUS ZONE EXPR        print a Python expression over the zone's object `z`
+                                       (and `keys`, `tags(role)`, `settled`) — e.g. 'z["state"]'
+  check.py served --zone Z --child A... --parent A...
+                                       print what the servers serve, as JSON: DNSKEY tags per
+                                       child address, CDS tags per child, DS per parent
+  check.py compare STATUS ZONE --child A... --parent A... [--allow-cds-delete]
+                                       exit 1 unless every child address serves exactly the
+                                       DNSKEY tags status publishes (and CDS tags), and every
+                                       parent address exactly the DS tags, with no duplicate
+                                       DS; prints each difference
+  check.py settled STATUS ZONE         exit 0 when every key's records are at its goal
+                                       (omnipresent or hidden) and nothing is waiting"""
+
+import argparse
+import json
+import sys
+
+import dnsmsg
+
+
+def zone_of(status_file, zone):
+    with open(status_file) as f:
+        st = json.load(f)
+    assert st.get("schema") == 1, "status schema %r" % st.get("schema")
+    zone = zone if zone.endswith(".") else zone + "."
+    for z in st["zones"]:
+        if z["zone"] == zone:
+            return z
+    raise SystemExit("zone %s not in status (%s)" % (zone, ", ".join(z["zone"] for z in st["zones"])))
+
+
+def is_settled(z):
+    for k in z.get("keys", []):
+        goal = k.get("goal")
+        for rec, r in k.get("records", {}).items():
+            if r.get("state") != goal:
+                return False
+    return not z.get("waiting")
+
+
+def helpers(z):
+    keys = z.get("keys", [])
+
+    def tags(role=None, goal=None):
+        return sorted(k["tag"] for k in keys
+                      if (role is None or k["role"] == role) and (goal is None or k.get("goal") == goal))
+    return {"z": z, "keys": keys, "tags": tags, "settled": is_settled(z)}
+
+
+def served(zone, children, parents, timeout=2.0):
+    out = {"dnskey": {}, "cds": {}, "ds": {}, "ds_dups": {}, "errors": []}
+    for a in children:
+        try:
+            ans = dnsmsg.query(a, zone, "DNSKEY", recurse=False, timeout=timeout)
+            out["dnskey"][a] = sorted(dnsmsg.key_tag(r[3]) for r in ans.of_type("DNSKEY"))
+            ans = dnsmsg.query(a, zone, "CDS", recurse=False, timeout=timeout)
+            out["cds"][a] = sorted(int(dnsmsg.ds_text(r[3]).split()[0]) for r in ans.of_type("CDS"))
+        except OSError as e:
+            out["errors"].append("%s: %s" % (a, e or "timeout"))
+    for a in parents:
+        try:
+            ans = dnsmsg.query(a, zone, "DS", recurse=False, timeout=timeout)
+        except OSError as e:
+            out["errors"].append("%s: %s" % (a, e or "timeout"))
+            continue
+        ds = [dnsmsg.ds_text(r[3]) for r in ans.of_type("DS")]
+        out["ds"][a] = sorted(set(int(d.split()[0]) for d in ds))
+        # Same tag, algorithm and digest type twice means two entries for one key.
+        keys = [" ".join(d.split()[:3]) for d in ds]
+        out["ds_dups"][a] = sorted(set(k for k in keys if keys.count(k) > 1))
+    return out
+
+
+def compare(z, s, allow_cds_delete=False):
+    problems = []
+    pub = z.get("published", {})
+    want_dnskey, want_ds, want_cds = (sorted(pub.get(k, [])) for k in ("dnskey", "ds", "cds"))
+    for a, tags in s["dnskey"].items():
+        if tags != want_dnskey:
+            problems.append("DNSKEY at %s: serves %s, status publishes %s" % (a, tags, want_dnskey))
+    for a, tags in s["cds"].items():
+        if tags != want_cds and not (allow_cds_delete and tags == [0] and not want_cds):
+            problems.append("CDS at %s: serves %s, status publishes %s" % (a, tags, want_cds))
+    for a, tags in s["ds"].items():
+        if tags != want_ds:
+            problems.append("DS at %s: serves %s, status wants %s" % (a, tags, want_ds))
+        if s["ds_dups"].get(a):
+            problems.append("DS at %s: duplicate entries %s" % (a, s["ds_dups"][a]))
+    problems += ["no answer: %s" % e for e in s["errors"]]
+    return problems
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    g = sub.add_parser("get")
+    g.add_argument("status")
+    g.add_argument("zone")
+    g.add_argument("expr")
+    for name in ("served", "compare"):
+        c = sub.add_parser(name)
+        if name == "compare":
+            c.add_argument("status")
+            c.add_argument("zone")
+            c.add_argument("--allow-cds-delete", action="store_true")
+        else:
+            c.add_argument("--zone", required=True)
+        c.add_argument("--child", nargs="+", default=[])
+        c.add_argument("--parent", nargs="+", default=[])
+    t = sub.add_parser("settled")
+    t.add_argument("status")
+    t.add_argument("zone")
+    a = ap.parse_args()
+
+    if a.cmd == "get":
+        v = eval(a.expr, {}, helpers(zone_of(a.status, a.zone)))  # test-side expressions only
+        print(json.dumps(v) if not isinstance(v, str) else v)
+        return 0
+    if a.cmd == "settled":
+        return 0 if is_settled(zone_of(a.status, a.zone)) else 1
+    zone = a.zone if a.zone.endswith(".") else a.zone + "."
+    s = served(zone, a.child, a.parent)
+    if a.cmd == "served":
+        print(json.dumps(s, sort_keys=True))
+        return 0
+    problems = compare(zone_of(a.status, zone), s, a.allow_cds_delete)
+    for p in problems:
+        print("MISMATCH %s: %s" % (zone, p))
+    if not problems:
+        print("OK %s: servers serve what status publishes: DNSKEY %s, DS %s, CDS %s" % (
+            zone, next(iter(s["dnskey"].values()), []), next(iter(s["ds"].values()), []),
+            next(iter(s["cds"].values()), [])))
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

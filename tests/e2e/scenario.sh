@@ -1,0 +1,281 @@
+#!/usr/bin/env bash
+# End-to-end scenarios of the operator commands on the loopback hierarchy (lib.sh), with the
+# validating poller running throughout (poller.py) and `status --json` compared with what
+# every server serves after each tick (steps.sh).
+#
+#   scenario.sh --zonewarden BIN CASE
+#
+# CASE:
+#   onboard        alpha (RFC 2136) and beta (OVH simulator) from unsigned to secure
+#   ksk-cds        alpha, double-KSK, the parent takes the DS from CDS (cds_scanner.py)
+#   ksk-rfc2136    alpha, double-DS through RFC 2136, driven by `zonewarden run`; measures
+#                  the rollover's wall time against the RFC 7583 lower bound
+#   ksk-registrar  beta, double-RRset through the OVH simulator
+#   zsk            alpha ZSK pre-publication and beta ZSK double-signature, side by side
+#   algorithm      alpha: the policy's algorithm changes 13 -> 15 (ED25519) while secure
+#   offboard       alpha and beta from secure to insecure (no SERVFAIL on the way)
+#   crash          beta, double-DS through the Gandi simulator (which keeps duplicate
+#                  keys); `zonewarden run` SIGKILLed at >= 10 moments (some right after a
+#                  DS submission reached the registrar, before its answer) and restarted
+#   stale-parent   alpha, double-DS; a second lab. server stops taking updates: the rollover
+#                  waits, the old key stays, status names the server, the notify hook fires;
+#                  once the server catches up the rollover completes
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+ZONEWARDEN=""
+while [[ $# -gt 0 ]]; do
+    case $1 in
+        --zonewarden) ZONEWARDEN=$2; shift 2 ;;
+        *) break ;;
+    esac
+done
+case=${1:?case}
+# shellcheck source=lib.sh
+source "$here/lib.sh"
+# shellcheck source=steps.sh
+source "$here/steps.sh"
+zw_init "e2e-$case"
+ZW_SERVER_TIMEOUT=900
+e2e_require
+e2e_require_operator_commands
+
+secure_both() {
+    e2e_onboard alpha.lab. alpha "$1" lab-update
+    e2e_onboard beta.lab. beta "$2" "$3"
+    e2e_tick_until 120 "alpha.lab.=$E2E_SECURE" "beta.lab.=$E2E_SECURE"
+}
+
+# rollover_by_ticks ZONE ROLE METHOD LIMIT: request it, tick until done, report the time.
+rollover_by_ticks() {
+    local zone=$1 role=$2 method=$3 limit=$4 old t0
+    old=$(e2e_tags "$zone" "$role")
+    [[ -n $old ]] || zw_fail "$zone has no $role before the rollover"
+    t0=$(e2e_now)
+    zwc rollover "$zone" "--$role" || zw_fail "rollover $zone --$role exited $?"
+    e2e_tick_until "$limit" "$zone=$(e2e_rolled_expr "$role" "$old")"
+    e2e_report_timing "$zone ${role^^} $method rollover (tick every 1 s)" "$method" "$(e2e_elapsed "$t0")"
+    zw_log "$zone $role: $old -> $(e2e_tags "$zone" "$role")"
+}
+
+case $case in
+    onboard)
+        e2e_build && e2e_start
+        e2e_poller_start alpha.lab. beta.lab.
+        secure_both double-ds double-ds lab-ovh
+        # Both DS sets arrived by their own path: BIND's journal (nsupdate) and the simulator.
+        [[ $(reg_sim_field 'len(s["records"])') == 1 ]] || zw_fail "the OVH simulator holds $(reg_sim_field 's["records"]')"
+        [[ $(e2e_get alpha.lab. 'z["registrar"]') == lab-update ]] || zw_fail "alpha's registrar in status"
+        sleep 10 # secure answers for a while (the poller's grace is 8 s)
+        e2e_poller_stop secure
+        ;;
+    ksk-cds)
+        E2E_SIM=none
+        e2e_build && e2e_start
+        zw_start scanner python3 "$here/cds_scanner.py" --zone alpha.lab. --child "$E2E_ALPHA1" \
+            --child "$E2E_ALPHA2" --resolver "$E2E_UNBOUND" --parent-server "$E2E_TLD" --parent-zone lab. \
+            --tsig-file "$E2E_DIR/tsig.key" --ds-ttl "$E2E_DS_TTL" --max-seconds 800 \
+            --journal "$E2E_DIR/cds-journal.jsonl"
+        e2e_poller_start alpha.lab.
+        e2e_onboard alpha.lab. alpha double-ksk lab-cds
+        e2e_tick_until 150 "alpha.lab.=$E2E_SECURE"
+        sleep 8
+        rollover_by_ticks alpha.lab. ksk double-ksk 150
+        sleep 8
+        e2e_poller_stop secure
+        zw_log "the scanner applied $(wc -l <"$E2E_DIR/cds-journal.jsonl") DS sets"
+        ;;
+    ksk-rfc2136)
+        E2E_SIM=none
+        e2e_build && e2e_start
+        e2e_poller_start alpha.lab.
+        e2e_onboard alpha.lab. alpha double-ds lab-update
+        e2e_tick_until 120 "alpha.lab.=$E2E_SECURE"
+        sleep 8
+        old=$(e2e_tags alpha.lab. ksk)
+        e2e_daemon_start
+        t0=$(e2e_now)
+        zwc rollover alpha.lab. --ksk || zw_fail "rollover exited $?"
+        e2e_wait_daemon 150 "alpha.lab.=$(e2e_rolled_expr ksk "$old")"
+        wall=$(e2e_elapsed "$t0")
+        e2e_daemon_stop
+        e2e_compare alpha.lab.
+        e2e_report_timing "alpha.lab. KSK double-DS rollover via RFC 2136 (zonewarden run)" double-ds "$wall"
+        e2e_poller_stop secure
+        ;;
+    ksk-registrar)
+        e2e_build && e2e_start
+        e2e_poller_start beta.lab.
+        e2e_onboard beta.lab. beta double-rrset lab-ovh
+        e2e_tick_until 120 "beta.lab.=$E2E_SECURE"
+        sleep 8
+        posts=$(reg_sim_field 's["posts"]')
+        rollover_by_ticks beta.lab. ksk double-rrset 150
+        # double-RRset with a whole-set registrar: one POST for {old, new}, one for {new}.
+        zw_log "OVH POSTs during the rollover: $(($(reg_sim_field 's["posts"]') - posts))"
+        [[ $(reg_sim_field 'len(s["records"])') == 1 ]] || zw_fail "OVH holds $(reg_sim_field 's["records"]')"
+        sleep 8
+        e2e_poller_stop secure
+        ;;
+    zsk)
+        e2e_build && e2e_start
+        e2e_poller_start alpha.lab. beta.lab.
+        secure_both double-ds double-signature lab-ovh
+        sleep 8
+        a_old=$(e2e_tags alpha.lab. zsk) b_old=$(e2e_tags beta.lab. zsk)
+        t0=$(e2e_now)
+        zwc rollover alpha.lab. --zsk || zw_fail "rollover alpha exited $?"
+        zwc rollover beta.lab. --zsk || zw_fail "rollover beta exited $?"
+        e2e_tick_until 150 "alpha.lab.=$(e2e_rolled_expr zsk "$a_old")" "beta.lab.=$(e2e_rolled_expr zsk "$b_old")"
+        e2e_report_timing "ZSK rollovers, alpha pre-publication and beta double-signature together (the later of the two)" \
+            pre-publication "$(e2e_elapsed "$t0")"
+        # The KSKs did not move.
+        sleep 8
+        e2e_poller_stop secure
+        ;;
+    algorithm)
+        E2E_SIM=none
+        e2e_build && e2e_start
+        e2e_poller_start alpha.lab.
+        e2e_onboard alpha.lab. alpha algorithm lab-update
+        e2e_tick_until 120 "alpha.lab.=$E2E_SECURE"
+        [[ $(e2e_get alpha.lab. 'sorted(set(k["algorithm"] for k in keys if k["goal"] == "omnipresent"))') == "[13]" ]] ||
+            zw_fail "not algorithm 13 before the change"
+        sleep 8
+        # The operator changes the policy's algorithm; the next passes roll every key (RFC 6781 §4.1.4).
+        E2E_ALG=ed25519
+        e2e_config
+        t0=$(e2e_now)
+        e2e_tick_until 240 "alpha.lab.=$E2E_SECURE and sorted(set(k['algorithm'] for k in keys if k['goal'] == 'omnipresent')) == [15] and len(z['published']['ds']) >= 1"
+        zw_log "algorithm rollover 13 -> 15 took $(e2e_elapsed "$t0") s"
+        dig +norecurse @"$E2E_TLD" alpha.lab. DS | awk '$4 == "DS" { print $6 }' | sort -u | grep -qx 15 ||
+            zw_fail "the parent does not serve an algorithm 15 DS"
+        sleep 8
+        e2e_poller_stop secure
+        ;;
+    offboard)
+        e2e_build && e2e_start
+        e2e_poller_start alpha.lab. beta.lab.
+        secure_both double-ds double-ds lab-ovh
+        sleep 8
+        zwc offboard alpha.lab. || zw_fail "offboard alpha exited $?"
+        zwc offboard beta.lab. || zw_fail "offboard beta exited $?"
+        e2e_tick_until 150 'alpha.lab.=z["state"] == "insecure"' 'beta.lab.=z["state"] == "insecure"'
+        for z in alpha.lab. beta.lab.; do
+            [[ -z $(dig +short +norecurse @"$E2E_TLD" "$z" DS) ]] || zw_fail "$z still has a DS at lab."
+            for a in $(e2e_children "$z"); do
+                [[ -z $(dig +short +norecurse @"$a" "$z" DNSKEY) ]] || zw_fail "$a still serves a DNSKEY for $z"
+            done
+        done
+        sleep 8 # insecure answers for a while: no AD, and never SERVFAIL
+        e2e_poller_stop secure
+        ;;
+    crash)
+        E2E_SIM=gandi
+        e2e_build && e2e_start
+        e2e_poller_start beta.lab.
+        e2e_onboard beta.lab. beta double-ds lab-gandi
+        e2e_tick_until 120 "beta.lab.=$E2E_SECURE"
+        sleep 8
+        e2e_daemon_start
+        kills=0 rollovers=0 ksks=" $(e2e_tags beta.lab. ksk) "
+        old=$(e2e_tags beta.lab. ksk)
+        zwc rollover beta.lab. --ksk || zw_fail "rollover exited $?"
+        rollovers=1
+        start=$SECONDS
+        while ((kills < 12 && SECONDS - start < 400)); do
+            if ((kills % 3 == 1)); then
+                # Right after a submission reached the registrar and before its answer: the
+                # simulator commits, then holds the answer 3 s; kill as soon as it counted it.
+                reg_sim POST /_sim/fault '{"method":"POST","kind":"delay_after_commit","seconds":3}' >/dev/null
+                p0=$(reg_sim_field 's["posts"] + len([r for r in s["requests"] if r.startswith("DELETE")])')
+                for ((n = 0; n < 300; n++)); do
+                    [[ $(reg_sim_field 's["posts"] + len([r for r in s["requests"] if r.startswith("DELETE")])') != "$p0" ]] && break
+                    sleep 0.1
+                done
+                why="after a registrar request ($n polls)"
+            else
+                sleep "$(awk -v r=$RANDOM 'BEGIN { printf "%.2f", 0.3 + (r % 300) / 100 }')"
+                why="at a random moment"
+            fi
+            e2e_daemon_kill
+            kills=$((kills + 1))
+            e2e_status
+            zw_log "SIGKILL $kills $why: state $(e2e_get beta.lab. 'z["state"]'), waiting $(e2e_get beta.lab. '[w["record"] + ":" + w["gate"] for w in z["waiting"]]')"
+            for t in $(e2e_get beta.lab. "' '.join(str(t) for t in tags('ksk'))"); do
+                [[ $ksks == *" $t "* ]] || ksks+="$t "
+            done
+            e2e_daemon_start
+            # A finished rollover before the tenth kill: start the next one.
+            e2e_status
+            if [[ $(e2e_get beta.lab. "$(e2e_rolled_expr ksk "$old")") == true && $kills -lt 10 ]]; then
+                old=$(e2e_tags beta.lab. ksk)
+                zwc rollover beta.lab. --ksk || zw_fail "rollover exited $?"
+                rollovers=$((rollovers + 1))
+            fi
+        done
+        ((kills >= 10)) || zw_fail "only $kills kills"
+        e2e_wait_daemon 200 "beta.lab.=$(e2e_rolled_expr ksk "$old")"
+        e2e_daemon_stop
+        e2e_compare beta.lab.
+        zw_log "$kills SIGKILLs over $rollovers rollover(s); KSKs seen:$ksks"
+        # No duplicate at the registrar: one entry per key, and one POST per key ever made.
+        reg_sim_field 'sorted(k["public_key"] for k in s["keys"])' >"$E2E_DIR/gandi-keys.txt"
+        python3 - "$E2E_DIR/gandi-keys.txt" <<'PY' || zw_fail "duplicate keys at the Gandi simulator: $(cat "$E2E_DIR/gandi-keys.txt")"
+import ast, sys
+keys = ast.literal_eval(open(sys.argv[1]).read())
+sys.exit(0 if len(keys) == len(set(keys)) == 1 else 1)
+PY
+        nk=$(wc -w <<<"$ksks")
+        posts=$(reg_sim_field 's["posts"]')
+        zw_log "Gandi POSTs: $posts for $nk KSKs"
+        ((posts <= nk)) || zw_fail "$posts POSTs for $nk KSKs: a submission was sent twice"
+        echo "CRASH: $kills SIGKILLs, $rollovers rollover(s), $posts POSTs for $nk KSKs, no duplicate"
+        sleep 5
+        e2e_poller_stop secure
+        ;;
+    stale-parent)
+        E2E_SIM=none E2E_TLD2=1 E2E_NOTIFY_AFTER=5s
+        e2e_build && e2e_start
+        e2e_poller_start alpha.lab.
+        e2e_onboard alpha.lab. alpha double-ds lab-update
+        e2e_tick_until 120 "alpha.lab.=$E2E_SECURE"
+        sleep 8
+        e2e_tld2_freeze
+        old=$(e2e_tags alpha.lab. ksk)
+        : >"$E2E_NOTIFY_LOG"
+        zwc rollover alpha.lab. --ksk || zw_fail "rollover exited $?"
+        # The DS wanted at the parent reaches BIND only; compare DS there, DNSKEY everywhere.
+        E2E_COMPARE_PARENTS=("$E2E_TLD")
+        e2e_tick_until 60 "alpha.lab.=any('$E2E_TLD2' in w['why'] or 'ns2.lab' in w['why'] for w in z['waiting'])"
+        # Blocked long enough for the notify hook (notify-after 5 s); the old key stays.
+        blocked=$SECONDS
+        while ((SECONDS - blocked < 20)) && ! grep -q 'alpha' "$E2E_NOTIFY_LOG"; do
+            rc=0
+            zwc tick || rc=$?
+            [[ $rc == 0 || $rc == 1 ]] || zw_fail "tick exited $rc"
+            sleep 1
+        done
+        grep -q 'alpha' "$E2E_NOTIFY_LOG" || zw_fail "the notify hook did not fire within 20 s of the block"
+        zw_log "notify hook: $(head -n 1 "$E2E_NOTIFY_LOG")"
+        e2e_status
+        zw_log "status waits on: $(e2e_get alpha.lab. '[w["why"] for w in z["waiting"]]')"
+        for t in $old; do
+            for a in $(e2e_children alpha.lab.); do
+                python3 "$here/check.py" served --zone alpha.lab. --child "$a" | grep -q "\\b$t\\b" ||
+                    zw_fail "the old KSK $t is gone from $a while the parent lags"
+            done
+        done
+        [[ $(e2e_get alpha.lab. "$(e2e_rolled_expr ksk "$old")") == false ]] || zw_fail "the rollover completed with a stale parent"
+        zwc status alpha.lab. >"$E2E_DIR/status.txt" || true
+        grep -q "$E2E_TLD2" "$E2E_DIR/status.txt" || zw_fail "status (text) does not name $E2E_TLD2: $(cat "$E2E_DIR/status.txt")"
+        # The parent server catches up: the rollover completes.
+        e2e_tld2_thaw
+        E2E_COMPARE_PARENTS=()
+        e2e_tick_until 150 "alpha.lab.=$(e2e_rolled_expr ksk "$old")"
+        sleep 8
+        e2e_poller_stop secure
+        ;;
+    *) zw_fail "unknown case $case" ;;
+esac
+[[ -s $E2E_DIR/timings.txt ]] && cat "$E2E_DIR/timings.txt"
+zw_log "PASS"
