@@ -41,7 +41,8 @@ bool validated(const dns::Validation& v) {
 
 rollover::ServerAnswer answer_from(const dns::ServerAddress& where, dns::ServerFault fault, const std::string& detail,
                                    std::optional<std::uint32_t> serial, const dns::ServedSet& set,
-                                   const dns::Name& owner, std::uint16_t type, const dns::Bytes& key) {
+                                   const dns::Name& owner, std::uint16_t type, const dns::Bytes& key,
+                                   bool by_signature) {
     rollover::ServerAnswer a;
     a.server = where.label();
     a.answered = fault == dns::ServerFault::none;
@@ -54,8 +55,8 @@ rollover::ServerAnswer answer_from(const dns::ServerAddress& where, dns::ServerF
     a.serial = serial;
     if (set.present) a.ttl = Seconds{set.ttl};
     a.rrset = rdata_texts(owner, type, set.rdatas);
-    if (type == dns::rrtype::SOA) {
-        // A zone signature by `key` (ZRRSIG): its tag among the SOA's signers.
+    if (by_signature) {
+        // A signature by `key`: its tag among the set's signers (SOA: ZRRSIG, DNSKEY: KRRSIG).
         a.serves = key.size() >= 4 && std::binary_search(set.signer_tags.begin(), set.signer_tags.end(), dns::key_tag(key));
     } else if (type == dns::rrtype::DS) {
         a.serves = false;
@@ -78,24 +79,27 @@ std::vector<rollover::ServerAnswer> server_answers(const dns::ZoneReport& r, Ser
     switch (what) {
         case Served::ds:
             for (const auto& p : r.parent)
-                out.push_back(answer_from(p.where, p.fault, p.fault_detail, p.serial, p.ds, zone, dns::rrtype::DS, key));
+                out.push_back(
+                    answer_from(p.where, p.fault, p.fault_detail, p.serial, p.ds, zone, dns::rrtype::DS, key, false));
             return out;
         case Served::dnskey:
+        case Served::dnskey_signature:
         case Served::cds:
         case Served::cdnskey:
         case Served::soa:
             break;
     }
+    const bool by_signature = what == Served::soa || what == Served::dnskey_signature;
     for (const auto& c : r.child) {
-        const dns::ServedSet& set = what == Served::dnskey ? c.dnskey
+        const dns::ServedSet& set = what == Served::dnskey || what == Served::dnskey_signature ? c.dnskey
                                     : what == Served::cds  ? c.cds
                                     : what == Served::cdnskey ? c.cdnskey
                                                               : c.soa;
-        std::uint16_t type = what == Served::dnskey ? dns::rrtype::DNSKEY
+        std::uint16_t type = what == Served::dnskey || what == Served::dnskey_signature ? dns::rrtype::DNSKEY
                              : what == Served::cds  ? dns::rrtype::CDS
                              : what == Served::cdnskey ? dns::rrtype::CDNSKEY
                                                        : dns::rrtype::SOA;
-        out.push_back(answer_from(c.where, c.fault, c.fault_detail, c.serial, set, zone, type, key));
+        out.push_back(answer_from(c.where, c.fault, c.fault_detail, c.serial, set, zone, type, key, by_signature));
     }
     return out;
 }

@@ -17,12 +17,12 @@ namespace zw::app {
                                                    const std::vector<dns::Bytes>& rdatas);
 
 // Which served set an answer describes.
-enum class Served { ds, dnskey, cds, cdnskey, soa };
+enum class Served { ds, dnskey, dnskey_signature, cds, cdnskey, soa };
 
 // One answer per parent address (ds) or child address (the others): answered = the
 // address answered with authority; validated = the set is secure (or insecure because
 // the parent proves no DS); serves = `key` (DNSKEY RDATA) is in the set, or for soa the
-// key signs the SOA (a ZRRSIG); rrset = the set as text; serial and TTL as served.
+// key signs the SOA (a ZRRSIG), for dnskey_signature it signs the DNSKEY RRset (KRRSIG); rrset = the set as text; serial and TTL as served.
 [[nodiscard]] std::vector<rollover::ServerAnswer> server_answers(const dns::ZoneReport& report, Served what,
                                                                  const dns::Bytes& key = {});
 

@@ -5,14 +5,19 @@
 #include <CLI/CLI.hpp>
 
 #include "app/commands.h"
+#include "app/config.h"
 
 int main(int argc, char** argv) {
-    CLI::App app{"zonewarden: DNSSEC zone signer and key rollover orchestrator.\n"
-                 "Built so far: keygen, sign, demo and probe (live checks). The rollover commands of DESIGN.md "
-                 "(onboard, tick, run, status, ...) are not built yet."};
+    CLI::App app{"zonewarden: DNSSEC zone signer and key rollover orchestrator. Keeps tenant zones signed, rolls\n"
+                 "their keys with RFC 7583 timing and moves the DS at the parent, confirming every step against\n"
+                 "every authoritative server first. Reference: docs/operations.md."};
     app.require_subcommand(1);
     app.set_version_flag("--version", "zonewarden 0.1.0");
     int exit_code = 0;
+    std::string config_path = zw::app::default_config_path;
+    app.add_option("--config", config_path, "Configuration file (operator commands)")->capture_default_str();
+    zw::app::register_operator_commands(app, config_path, exit_code);
+    zw::app::register_run_command(app, config_path, exit_code);
     zw::app::register_keygen_command(app, exit_code);
     zw::app::register_sign_command(app, exit_code);
     zw::app::register_demo_command(app, exit_code);

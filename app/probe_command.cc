@@ -13,6 +13,7 @@
 
 #include "app/commands.h"
 #include "app/live_check.h"
+#include "app/live_observer.h"
 #include "app/output.h"
 #include "base/clock.h"
 #include "dns/dnssec.h"
@@ -30,36 +31,6 @@ struct ProbeOptions {
     bool json = false;
     int timeout_ms = 1500, attempts = 3, in_flight = 64;
 };
-
-// "127.0.0.1", "::1", "127.0.0.1:5353", "[::1]:5353".
-Result<dns::Server> parse_server(const std::string& text) {
-    dns::Server s{text, 53};
-    auto colon = text.rfind(':');
-    if (!text.empty() && text.front() == '[') {
-        auto close = text.find(']');
-        if (close == std::string::npos) return fail(bad_input(fmt::format("bad address '{}'", text)));
-        s.address = text.substr(1, close - 1);
-        if (close + 1 < text.size()) {
-            if (text[close + 1] != ':') return fail(bad_input(fmt::format("bad address '{}'", text)));
-            s.port = static_cast<std::uint16_t>(std::stoi(text.substr(close + 2)));
-        }
-    } else if (colon != std::string::npos && text.find(':') == colon && text.find('.') != std::string::npos) {
-        s.address = text.substr(0, colon);
-        s.port = static_cast<std::uint16_t>(std::stoi(text.substr(colon + 1)));
-    }
-    return s;
-}
-
-// Without --resolver: the first nameserver of /etc/resolv.conf (used for discovery only).
-Result<dns::Server> default_resolver() {
-    std::ifstream f("/etc/resolv.conf");
-    for (std::string line; std::getline(f, line);) {
-        std::istringstream in(line);
-        std::string word, addr;
-        if (in >> word >> addr && word == "nameserver") return dns::Server{addr, 53};
-    }
-    return fail(config_error("no --resolver given and no nameserver in /etc/resolv.conf"));
-}
 
 Result<std::vector<std::string>> read_ds_file(const std::string& path, const dns::Name& zone) {
     std::ifstream f(path);

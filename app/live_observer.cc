@@ -1,0 +1,93 @@
+#include "app/live_observer.h"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "dns/discovery.h"
+
+namespace zw::app {
+
+Result<dns::Server> parse_server(const std::string& text) {
+    dns::Server s{text, 53};
+    auto port = [&](const std::string& digits) -> Result<std::uint16_t> {
+        unsigned long v = 0;
+        std::istringstream in(digits);
+        if (!(in >> v) || !in.eof() || v == 0 || v > 65535)
+            return fail(bad_input(fmt::format("bad port in '{}'", text)));
+        return static_cast<std::uint16_t>(v);
+    };
+    auto colon = text.rfind(':');
+    if (!text.empty() && text.front() == '[') {
+        auto close = text.find(']');
+        if (close == std::string::npos) return fail(bad_input(fmt::format("bad address '{}'", text)));
+        s.address = text.substr(1, close - 1);
+        if (close + 1 < text.size()) {
+            if (text[close + 1] != ':') return fail(bad_input(fmt::format("bad address '{}'", text)));
+            auto p = port(text.substr(close + 2));
+            if (!p) return fail(p.error());
+            s.port = *p;
+        }
+    } else if (colon != std::string::npos && text.find(':') == colon && text.find('.') != std::string::npos) {
+        s.address = text.substr(0, colon);
+        auto p = port(text.substr(colon + 1));
+        if (!p) return fail(p.error());
+        s.port = *p;
+    }
+    return s;
+}
+
+Result<dns::Server> default_resolver() {
+    std::ifstream f("/etc/resolv.conf");
+    for (std::string line; std::getline(f, line);) {
+        std::istringstream in(line);
+        std::string word, addr;
+        if (in >> word >> addr && word == "nameserver") return dns::Server{addr, 53};
+    }
+    return fail(config_error("no resolver configured and no nameserver in /etc/resolv.conf"));
+}
+
+Result<dns::ZoneReport> look_at(const Config& config, const dns::Name& zone, Instant now) {
+    auto resolver = config.dns.resolver.empty() ? default_resolver() : parse_server(config.dns.resolver);
+    if (!resolver) return fail(resolver.error());
+    auto anchor = dns::load_trust_anchor(config.dns.trust_anchor);
+    if (!anchor) return fail(anchor.error());
+    auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(config.dns.timeout);
+    dns::Client client(dns::ClientOptions{timeout, config.dns.attempts, 2 * timeout, 64});
+    dns::Discoverer discoverer(client, *resolver);
+    dns::ChainValidator chain(client, discoverer, std::move(*anchor), now);
+    auto found = discoverer.discover(zone);
+    if (!found)
+        return fail(outside_error(fmt::format("{}: cannot find its servers: {}", zone.to_text(), found.error().message)));
+    std::vector<dns::Discovery> zones{std::move(*found)};
+    auto reports = dns::probe_zones(client, chain, zones);
+    if (reports.size() != 1) return fail(internal_error("probe returned no report"));
+    return std::move(reports.front());
+}
+
+rollover::Observation observe(const dns::ZoneReport& report, const rollover::Probe& probe, const dns::Bytes& dnskey,
+                              std::optional<std::uint32_t> min_serial, Instant at) {
+    using rollover::Record;
+    Served what = Served::dnskey;
+    switch (probe.record) {
+        case Record::dnskey: what = Served::dnskey; break;
+        case Record::krrsig: what = Served::dnskey_signature; break;
+        case Record::zrrsig: what = Served::soa; break;
+        case Record::ds: what = Served::ds; break;
+    }
+    rollover::Expectation e;
+    e.key = probe.key.id;
+    e.record = probe.record;
+    e.expect = probe.expect;
+    if (probe.record != Record::ds) e.min_serial = min_serial;
+    rollover::Observation o = rollover::judge(e, server_answers(report, what, dnskey), at);
+    // A server discovery could not reach (an NS name without an address) was never asked:
+    // it cannot have confirmed anything.
+    if (!report.discovery.servers.problems.empty() && o.verdict == rollover::Verdict::confirmed)
+        o.verdict = rollover::Verdict::unreachable;
+    for (const auto& p : report.discovery.servers.problems) o.detail += "; " + p;
+    return o;
+}
+
+}  // namespace zw::app

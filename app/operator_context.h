@@ -1,0 +1,30 @@
+#pragma once
+// What every operator command opens: the configuration, the state database (one writer at
+// a time; a reader never waits), the registrar journal beside it, and a log sink.
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "app/config.h"
+#include "base/log.h"
+#include "registrar/journal.h"
+#include "store/store.h"
+
+namespace zw::app {
+
+// Prints warnings and errors to stderr ("zonewarden: ..."); quieter levels are dropped.
+class StderrLog final : public LogSink {
+  public:
+    void event(LogLevel level, std::string_view name, std::vector<LogField> fields) override;
+};
+
+// The writer lock is held by whoever runs a pass; a command that needs it waits up to
+// `patience` for a pass in progress (the daemon's) to finish.
+[[nodiscard]] Result<store::Store> open_writer(const Config& config, Seconds patience = Seconds{30});
+[[nodiscard]] Result<store::Store> open_reader(const Config& config);
+
+// "Alpha.Example" -> "alpha.example."; bad names are bad input.
+[[nodiscard]] Result<std::string> normalize_zone(std::string_view text);
+
+}  // namespace zw::app

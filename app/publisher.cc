@@ -1,0 +1,173 @@
+#include "app/publisher.h"
+
+#include <fmt/format.h>
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "app/hooks.h"
+#include "dns/encoding.h"
+#include "dns/rdata.h"
+#include "signer/sign_zone.h"
+#include "signer/zone_writer.h"
+#include "zones/build.h"
+#include "zones/reader.h"
+
+namespace zw::app {
+
+namespace {
+
+using rollover::Record;
+
+Result<const signer::KeyPair*> material(const KeyMaterial& keys, const rollover::KeyState& k) {
+    const signer::KeyPair* p = keys.find(k.key);
+    if (!p)
+        return fail(outside_error(fmt::format("the key material of key {} (tag {}) is missing from the key directory",
+                                              k.key.id, k.key.tag ? fmt::format("{}", *k.key.tag) : "unknown")));
+    return p;
+}
+
+std::vector<std::uint16_t> tags(const std::vector<const signer::KeyPair*>& keys) {
+    std::vector<std::uint16_t> out;
+    for (const auto* k : keys) out.push_back(k->tag());
+    return out;
+}
+
+std::string plan_text(const PublicationPlan& p) {
+    auto list = [](const std::vector<std::uint16_t>& v) {
+        std::string s;
+        for (auto t : v) s += fmt::format("{},", t);
+        return s;
+    };
+    return fmt::format("dnskey={} ksig={} zsig={} cds={} delete={}", list(tags(p.dnskey)), list(tags(p.sign_dnskey)),
+                       list(tags(p.sign_zone)), list(p.cds), p.cds_delete);
+}
+
+}  // namespace
+
+std::string input_file_of(const Config& config, const store::ZoneInfo& zone) {
+    return zone.zone_file.empty() ? config.input_file(zone.name) : zone.zone_file;
+}
+
+Result<PublicationPlan> plan_publication(const rollover::ZoneState& state, const KeyMaterial& keys, bool cds) {
+    PublicationPlan plan;
+    for (const auto& k : state.keys) {
+        bool any = std::ranges::any_of(k.records, [](const rollover::RecordStatus& r) { return r.published; });
+        if (!any) continue;
+        auto p = material(keys, k);
+        if (!p) return fail(p.error());
+        if (k.at(Record::dnskey).published) plan.dnskey.push_back(*p);
+        if (rollover::applies(k.key.role, Record::krrsig) && k.at(Record::krrsig).published)
+            plan.sign_dnskey.push_back(*p);
+        if (rollover::applies(k.key.role, Record::zrrsig) && k.at(Record::zrrsig).published)
+            plan.sign_zone.push_back(*p);
+        if (rollover::applies(k.key.role, Record::ds) && k.at(Record::ds).published) plan.ds.push_back((*p)->tag());
+    }
+    if (cds && plan.is_signed()) {
+        // CDS only names keys that are in the DNSKEY RRset (RFC 7344 §4.1).
+        for (auto t : plan.ds)
+            if (std::ranges::any_of(plan.dnskey, [&](const signer::KeyPair* k) { return k->tag() == t; }))
+                plan.cds.push_back(t);
+        plan.cds_delete = state.going_insecure && plan.ds.empty();
+    }
+    return plan;
+}
+
+Result<std::string> publication_hash(const PublishRequest& r, const std::string& input_file) {
+    std::ifstream in(input_file, std::ios::binary);
+    if (!in) return fail(bad_input(fmt::format("cannot read the zone file {}", input_file)));
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string data = text.str();
+    data += '\0';
+    data += plan_text(r.plan);
+    data += fmt::format(" nsec3={} dnskey_ttl={} validity={} jitter={}", r.config.nsec3, r.policy.dnskey_ttl.count(),
+                        r.policy.signatures.validity.count(), r.policy.signatures.jitter.count());
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr) != 1)
+        return fail(internal_error("SHA-256 failed"));
+    return dns::hex_encode(std::span<const std::uint8_t>(md, len));
+}
+
+Result<std::optional<store::Publication>> publish_zone(const PublishRequest& r) {
+    const std::string input = input_file_of(r.config, r.zone);
+    auto hash = publication_hash(r, input);
+    if (!hash) return fail(hash.error());
+    const std::string out_file = r.config.output_file(r.zone.name);
+    if (!r.force && r.previous && r.previous->input_hash == *hash && std::filesystem::exists(out_file) &&
+        (!r.previous->refresh_at || r.now < *r.previous->refresh_at))
+        return std::optional<store::Publication>{};
+
+    auto origin = dns::Name::from_text(r.zone.name);
+    if (!origin) return fail(origin.error());
+    zones::Diagnostics diag;
+    zones::ReadResult read = zones::read_zone_file(input, *origin, {}, diag);
+    zones::Zone zone;
+    if (diag.errors.empty()) zone = zones::build_zone(*origin, std::move(read), diag);
+    if (!diag.errors.empty()) {
+        std::string message = fmt::format("{} cannot be published: the zone file has errors", r.zone.name);
+        for (const auto& e : diag.errors) message += "\n  " + e.describe();
+        return fail(bad_input(std::move(message)));
+    }
+
+    zones::RRset* soa = zone.apex().find(dns::rrtype::SOA);
+    std::uint32_t input_serial = dns::soa_timers(soa->rdatas.front())->serial;
+    std::optional<std::uint32_t> published = zones::read_published_serial(out_file, *origin);
+    if (r.previous && (!published || zones::serial_compare(r.previous->serial, *published) ==
+                                         zones::SerialOrder::greater))
+        published = r.previous->serial;
+    // Every publication must reach the servers as a new serial, even under `keep`: the live
+    // checks wait for the serial that carries the change.
+    zones::SerialPolicy serial_policy =
+        r.config.serial == zones::SerialPolicy::keep ? zones::SerialPolicy::increment : r.config.serial;
+    std::uint32_t serial = zones::next_serial(serial_policy, input_serial, published, r.now);
+    if (!dns::set_soa_serial(soa->rdatas.front(), serial)) return fail(internal_error("cannot set the SOA serial"));
+
+    store::Publication pub;
+    pub.at = r.now;
+    pub.serial = serial;
+    pub.input_hash = *hash;
+    pub.dnskey = tags(r.plan.dnskey);
+    pub.ds = r.plan.ds;
+    pub.cds = r.plan.cds;
+    pub.is_signed = r.plan.is_signed();
+
+    signer::SignedZone out;
+    if (r.plan.is_signed()) {
+        signer::SigningParams params;
+        params.now = r.now;
+        params.inception_offset = r.policy.signatures.inception_offset;
+        params.validity = r.policy.signatures.validity;
+        params.jitter = r.policy.signatures.jitter;
+        params.dnskey_ttl = static_cast<std::uint32_t>(r.policy.dnskey_ttl.count());
+        if (r.config.nsec3) params.nsec3 = signer::Nsec3Params{};
+        params.cds_key_tags = r.plan.cds;
+        params.cds_delete = r.plan.cds_delete;
+        params.threads = r.config.threads;
+        signer::KeyUse use{r.plan.dnskey, r.plan.sign_dnskey, r.plan.sign_zone};
+        auto signed_zone = signer::sign_zone(std::move(zone), use, params);
+        if (!signed_zone) return fail(signed_zone.error());
+        out = std::move(*signed_zone);
+        // Expirations spread over [validity - jitter, validity]; the earliest decides.
+        pub.earliest_expiry = r.now + r.policy.signatures.validity - r.policy.signatures.jitter;
+        pub.refresh_at = *pub.earliest_expiry - r.policy.signatures.refresh;
+    } else {
+        out.zone = std::move(zone);
+    }
+    if (auto ok = signer::write_signed_zone(out, out_file); !ok) return fail(ok.error());
+    if (!r.config.publish.empty()) {
+        HookRun run{expand_hook(r.config.publish, {{"zone", zone_file_stem(r.zone.name)}, {"file", out_file}}),
+                    {{"ZW_ZONE", r.zone.name}, {"ZW_FILE", out_file}, {"ZW_SERIAL", fmt::format("{}", serial)}},
+                    "", Seconds{120}};
+        if (auto ok = run_hook(run); !ok) return fail(outside_error(fmt::format(
+                                              "{}: signed zone written to {}, but the publish hook failed: {}",
+                                              r.zone.name, out_file, ok.error().message)));
+    }
+    return std::optional<store::Publication>{std::move(pub)};
+}
+
+}  // namespace zw::app

@@ -1,0 +1,40 @@
+#pragma once
+// What `status` and `keys` show: per zone its condition, its keys with their record
+// states, what it waits for (recomputed purely from the stored state at `now`, enriched
+// with the last live check's per-server detail), the next event, the earliest signature
+// expiry and the last check. Renders as text, JSON (docs/operations.md, schema 1) or
+// Prometheus text.
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/config.h"
+#include "rollover/engine.h"
+#include "store/store.h"
+
+namespace zw::app {
+
+struct ZoneStatus {
+    store::ZoneInfo info;
+    std::string condition;  // unsigned, securing, secure, rolling, offboarding, insecure
+    rollover::ZoneState state;
+    std::vector<rollover::Wait> waiting;
+    std::optional<Instant> next_event;
+    std::optional<store::Publication> publication;
+    std::optional<store::CheckRecord> last_check;
+    std::string error;  // when the zone's status could not be computed (bad policy name, ...)
+};
+
+[[nodiscard]] Result<ZoneStatus> zone_status(const Config& config, store::Store& store, const store::ZoneInfo& zone,
+                                             Instant now);
+
+[[nodiscard]] std::string condition_of(const rollover::ZoneState& state, const std::optional<store::Publication>& pub);
+
+[[nodiscard]] std::string status_text(const std::vector<ZoneStatus>& zones, Instant now);
+[[nodiscard]] std::string keys_text(const ZoneStatus& zone, const rollover::Policy& policy, Instant now);
+[[nodiscard]] nlohmann::json status_json(const std::vector<ZoneStatus>& zones, Instant now);
+[[nodiscard]] std::string status_prometheus(const std::vector<ZoneStatus>& zones, Instant now);
+
+}  // namespace zw::app
