@@ -158,6 +158,9 @@ Result<std::optional<store::Publication>> publish_zone(const PublishRequest& r) 
     } else {
         out.zone = std::move(zone);
     }
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(out_file).parent_path(), ec);
+    if (ec) return fail(outside_error(fmt::format("cannot create {}: {}", r.config.zones_out, ec.message())));
     if (auto ok = signer::write_signed_zone(out, out_file); !ok) return fail(ok.error());
     if (!r.config.publish.empty()) {
         HookRun run{expand_hook(r.config.publish, {{"zone", zone_file_stem(r.zone.name)}, {"file", out_file}}),

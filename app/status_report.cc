@@ -204,8 +204,13 @@ nlohmann::json status_json(const std::vector<ZoneStatus>& zones, Instant now) {
         nlohmann::json published = {{"dnskey", nlohmann::json::array()},
                                     {"ds", nlohmann::json::array()},
                                     {"cds", nlohmann::json::array()}};
-        if (z.publication)
-            published = {{"dnskey", z.publication->dnskey}, {"ds", z.publication->ds}, {"cds", z.publication->cds}};
+        if (z.publication) published = {{"dnskey", z.publication->dnskey}, {"cds", z.publication->cds}};
+        // The DS set is asked of the registrar, not written into the zone: the state says it.
+        std::vector<std::uint16_t> ds;
+        for (const auto& k : z.state.keys)
+            if (k.key.tag && rollover::applies(k.key.role, Record::ds) && k.at(Record::ds).published)
+                ds.push_back(*k.key.tag);
+        published["ds"] = ds;
         nlohmann::json check = nullptr;
         if (z.last_check)
             check = {{"at", format_instant(z.last_check->at)}, {"ok", z.last_check->ok}, {"detail", z.last_check->detail}};
