@@ -5,7 +5,8 @@
 #   e2e_build              addresses, keys, zones, server configs, hook scripts, config
 #   e2e_start              start every server (and the registrar simulator) and wait for each
 #   e2e_config             (re)write $E2E_CONF, the zonewarden configuration (knobs below)
-#   zwc ARGS...            zonewarden --config $E2E_CONF ARGS (output to the test log)
+#   zwc ARGS...            zonewarden --config $E2E_CONF ARGS (stderr to $E2E_DIR/zonewarden.log)
+#   zwq ARGS...            the same, all output to the log, what moved to the test output
 #
 #   root "."        NSD     $E2E_ROOT     a.root.      signed once by `zonewarden sign`
 #   "lab."          BIND    $E2E_TLD      ns1.lab.     pre-signed by zonewarden; takes RFC 2136
@@ -46,6 +47,19 @@ E2E_TLD_NEG_TTL=2
 zwc() {
     printf '\n$ zonewarden %s\n' "$*" >>"$E2E_DIR/zonewarden.log"
     "$ZONEWARDEN" --config "$E2E_CONF" "$@" 2>>"$E2E_DIR/zonewarden.log"
+}
+
+# zwq ARGS...: zonewarden for its effect (onboard, tick, rollover): everything it prints goes
+# to the log; the test output shows what moved (record transitions, keys, publications,
+# registrar and notify events), not the "waiting" chatter of every pass.
+zwq() {
+    local rc=0
+    printf '\n$ zonewarden %s\n' "$*" >>"$E2E_DIR/zonewarden.log"
+    "$ZONEWARDEN" --config "$E2E_CONF" "$@" >"$E2E_DIR/zwq.out" 2>&1 || rc=$?
+    cat "$E2E_DIR/zwq.out" >>"$E2E_DIR/zonewarden.log"
+    grep -v -e 'settled or waiting' -e 'waiting for a live check' "$E2E_DIR/zwq.out" |
+        sed "s/^/  [$(date +%T)] /" >&2 || true
+    return "$rc"
 }
 
 e2e_require() {

@@ -51,7 +51,7 @@ rollover_by_ticks() {
     old=$(e2e_tags "$zone" "$role")
     [[ -n $old ]] || zw_fail "$zone has no $role before the rollover"
     t0=$(e2e_now)
-    zwc rollover "$zone" "--$role" || zw_fail "rollover $zone --$role exited $?"
+    zwq rollover "$zone" "--$role" || zw_fail "rollover $zone --$role exited $?"
     e2e_tick_until "$limit" "$zone=$(e2e_rolled_expr "$role" "$old")"
     e2e_report_timing "$zone ${role^^} $method rollover (tick every 1 s)" "$method" "$(e2e_elapsed "$t0")"
     zw_log "$zone $role: $old -> $(e2e_tags "$zone" "$role")"
@@ -94,7 +94,7 @@ case $case in
         old=$(e2e_tags alpha.lab. ksk)
         e2e_daemon_start
         t0=$(e2e_now)
-        zwc rollover alpha.lab. --ksk || zw_fail "rollover exited $?"
+        zwq rollover alpha.lab. --ksk || zw_fail "rollover exited $?"
         e2e_wait_daemon 150 "alpha.lab.=$(e2e_rolled_expr ksk "$old")"
         wall=$(e2e_elapsed "$t0")
         e2e_daemon_stop
@@ -123,8 +123,8 @@ case $case in
         sleep 8
         a_old=$(e2e_tags alpha.lab. zsk) b_old=$(e2e_tags beta.lab. zsk)
         t0=$(e2e_now)
-        zwc rollover alpha.lab. --zsk || zw_fail "rollover alpha exited $?"
-        zwc rollover beta.lab. --zsk || zw_fail "rollover beta exited $?"
+        zwq rollover alpha.lab. --zsk || zw_fail "rollover alpha exited $?"
+        zwq rollover beta.lab. --zsk || zw_fail "rollover beta exited $?"
         e2e_tick_until 150 "alpha.lab.=$(e2e_rolled_expr zsk "$a_old")" "beta.lab.=$(e2e_rolled_expr zsk "$b_old")"
         e2e_report_timing "ZSK rollovers, alpha pre-publication and beta double-signature together (the later of the two)" \
             pre-publication "$(e2e_elapsed "$t0")"
@@ -157,8 +157,8 @@ case $case in
         e2e_poller_start alpha.lab. beta.lab.
         secure_both double-ds double-ds lab-ovh
         sleep 8
-        zwc offboard alpha.lab. || zw_fail "offboard alpha exited $?"
-        zwc offboard beta.lab. || zw_fail "offboard beta exited $?"
+        zwq offboard alpha.lab. || zw_fail "offboard alpha exited $?"
+        zwq offboard beta.lab. || zw_fail "offboard beta exited $?"
         e2e_tick_until 150 'alpha.lab.=z["state"] == "insecure"' 'beta.lab.=z["state"] == "insecure"'
         for z in alpha.lab. beta.lab.; do
             [[ -z $(dig +short +norecurse @"$E2E_TLD" "$z" DS) ]] || zw_fail "$z still has a DS at lab."
@@ -179,7 +179,7 @@ case $case in
         e2e_daemon_start
         kills=0 rollovers=0 ksks=" $(e2e_tags beta.lab. ksk) "
         old=$(e2e_tags beta.lab. ksk)
-        zwc rollover beta.lab. --ksk || zw_fail "rollover exited $?"
+        zwq rollover beta.lab. --ksk || zw_fail "rollover exited $?"
         rollovers=1
         start=$SECONDS
         while ((kills < 12 && SECONDS - start < 400)); do
@@ -209,7 +209,7 @@ case $case in
             e2e_status
             if [[ $(e2e_get beta.lab. "$(e2e_rolled_expr ksk "$old")") == true && $kills -lt 10 ]]; then
                 old=$(e2e_tags beta.lab. ksk)
-                zwc rollover beta.lab. --ksk || zw_fail "rollover exited $?"
+                zwq rollover beta.lab. --ksk || zw_fail "rollover exited $?"
                 rollovers=$((rollovers + 1))
             fi
         done
@@ -243,7 +243,7 @@ PY
         e2e_tld2_freeze
         old=$(e2e_tags alpha.lab. ksk)
         : >"$E2E_NOTIFY_LOG"
-        zwc rollover alpha.lab. --ksk || zw_fail "rollover exited $?"
+        zwq rollover alpha.lab. --ksk || zw_fail "rollover exited $?"
         # The DS wanted at the parent reaches BIND only; compare DS there, DNSKEY everywhere.
         E2E_COMPARE_PARENTS=("$E2E_TLD")
         e2e_tick_until 60 "alpha.lab.=any('$E2E_TLD2' in w['why'] or 'ns2.lab' in w['why'] for w in z['waiting'])"
@@ -251,7 +251,7 @@ PY
         blocked=$SECONDS
         while ((SECONDS - blocked < 20)) && ! grep -q 'alpha' "$E2E_NOTIFY_LOG"; do
             rc=0
-            zwc tick || rc=$?
+            zwq tick || rc=$?
             [[ $rc == 0 || $rc == 1 ]] || zw_fail "tick exited $rc"
             sleep 1
         done

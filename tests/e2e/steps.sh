@@ -98,7 +98,7 @@ e2e_compare() { # ZONE [PARENT...]: parents default to every lab. server
 
 e2e_onboard() { # ZONE TENANT POLICY REGISTRAR
     local rc=0
-    zwc onboard "$1" --tenant "$2" --policy "$3" --registrar "$4" || rc=$?
+    zwq onboard "$1" --tenant "$2" --policy "$3" --registrar "$4" || rc=$?
     [[ $rc == 0 || $rc == 1 ]] || zw_fail "onboard $1 exited $rc: $(tail -n 5 "$E2E_DIR/zonewarden.log")"
     zw_log "onboarded $1 (tenant $2, policy $3, registrar $4): exit $rc"
 }
@@ -116,7 +116,7 @@ e2e_tick_until() { # SECONDS ZONE=EXPR...
     shift
     while ((SECONDS - start < limit && ticks < limit * 2)); do
         rc=0
-        zwc tick || rc=$?
+        zwq tick || rc=$?
         ticks=$((ticks + 1))
         case $rc in
             0 | 1) ;;
