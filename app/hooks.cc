@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -65,20 +66,30 @@ Result<void> run_hook(const HookRun& run) {
         ::close(in[1]);
         return fail(outside_error(fmt::format("hook: cannot start /bin/sh: {}", std::strerror(rc))));
     }
-    // A hook that does not read its stdin must not block us: ignore EPIPE, write what fits.
+    // A hook that does not read its stdin must not block us: the pipe is non-blocking, a
+    // closed reader (EPIPE) ends the writing, and the time limit covers it.
+    auto deadline = std::chrono::steady_clock::now() + run.limit;
     struct sigaction ignore {}, old{};
     ignore.sa_handler = SIG_IGN;
     ::sigaction(SIGPIPE, &ignore, &old);
+    ::fcntl(in[1], F_SETFL, O_NONBLOCK);
     std::string_view rest = run.input;
-    while (!rest.empty()) {
+    while (!rest.empty() && std::chrono::steady_clock::now() < deadline) {
         ssize_t n = ::write(in[1], rest.data(), rest.size());
-        if (n <= 0) break;
-        rest.remove_prefix(static_cast<std::size_t>(n));
+        if (n > 0) {
+            rest.remove_prefix(static_cast<std::size_t>(n));
+        } else if (n < 0 && errno == EAGAIN) {
+            pollfd p{in[1], POLLOUT, 0};
+            ::poll(&p, 1, 50);
+        } else if (n < 0 && errno == EINTR) {
+            continue;
+        } else {
+            break;
+        }
     }
     ::close(in[1]);
     ::sigaction(SIGPIPE, &old, nullptr);
 
-    auto deadline = std::chrono::steady_clock::now() + run.limit;
     int status = 0;
     for (;;) {
         pid_t done = ::waitpid(pid, &status, WNOHANG);

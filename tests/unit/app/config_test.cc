@@ -1,0 +1,124 @@
+#include "app/config.h"
+
+#include <gtest/gtest.h>
+
+#include "../../testutil/temp_dir.h"
+
+namespace zw::app {
+namespace {
+
+const char* const good = R"(state: state/state.db
+key-dir: keys
+zones-in: /etc/zw/zones
+zones-out: signed
+publish: "nsd-control reload {zone}"
+notify: "mail -s zonewarden ops"
+notify-after: 2h
+threads: 2
+serial: increment
+denial: nsec3
+dns:
+  resolver: 127.0.0.1:5353
+  trust-anchor: root.ds
+  timeout: 3s
+  attempts: 2
+daemon:
+  max-sleep: 1m
+policies:
+  fast:
+    dnskey-ttl: 5s
+registrars:
+  parent: { type: rfc2136, server: 127.0.0.1, tsig-key-file: tsig.key }
+  scanning: { type: cds }
+defaults:
+  policy: fast
+  registrar: scanning
+)";
+
+TEST(Config, ReadsEveryFieldAndResolvesRelativePaths) {
+    auto c = parse_config(good, "/etc/zw/zonewarden.yaml");
+    ASSERT_TRUE(c) << c.error().describe();
+    EXPECT_EQ(c->state, "/etc/zw/state/state.db");
+    EXPECT_EQ(c->key_dir, "/etc/zw/keys");
+    EXPECT_EQ(c->zones_in, "/etc/zw/zones");
+    EXPECT_EQ(c->zones_out, "/etc/zw/signed");
+    EXPECT_EQ(c->notify_after, Seconds{7200});
+    EXPECT_EQ(c->threads, 2u);
+    EXPECT_EQ(c->serial, zones::SerialPolicy::increment);
+    EXPECT_TRUE(c->nsec3);
+    EXPECT_EQ(c->dns.resolver, "127.0.0.1:5353");
+    EXPECT_EQ(c->dns.trust_anchor, "/etc/zw/root.ds");
+    EXPECT_EQ(c->dns.timeout, Seconds{3});
+    EXPECT_EQ(c->max_sleep, Seconds{60});
+    EXPECT_EQ(c->policies.at("fast").dnskey_ttl, Seconds{5});
+    EXPECT_EQ(c->registrars.at("parent").at("tsig-key-file"), "/etc/zw/tsig.key");
+    EXPECT_EQ(c->default_registrar, "scanning");
+    EXPECT_EQ(c->input_file("alpha.example."), "/etc/zw/zones/alpha.example.zone");
+    EXPECT_EQ(c->output_file("alpha.example."), "/etc/zw/signed/alpha.example.zone");
+    EXPECT_EQ(c->zone_key_dir("alpha.example."), "/etc/zw/keys/alpha.example");
+}
+
+struct BadCase {
+    const char* text;
+    unsigned line;
+    const char* says;
+};
+
+TEST(Config, MistakesNameTheLineAndTheField) {
+    const std::string head = "state: s.db\nkey-dir: k\nzones-in: in\nzones-out: out\npolicies: { p: {} }\n";
+    const BadCase cases[] = {
+        {"dns-resolver: 127.0.0.1\n", 6, "dns-resolver: unknown field"},
+        {"dns:\n  resolvr: 127.0.0.1\n", 7, "dns.resolvr: unknown field"},
+        {"threads: many\n", 6, "threads: expected a whole number"},
+        {"notify-after: soon\n", 6, "notify-after"},
+        {"denial: nsec5\n", 6, "denial: expected nsec or nsec3"},
+        {"registrars:\n  r: { server: x }\n", 7, "missing 'type'"},
+        {"defaults: { policy: nope }\n", 6, "no policy named 'nope'"},
+        {"serial: sometimes\n", 6, "serial"},
+        {"threads: [1, 2]\n", 6, "expected a single value"},
+        {"publish: \"x\"\n  bad indent: [\n", 7, ""},
+    };
+    for (const auto& c : cases) {
+        auto r = parse_config(head + c.text, "zw.yaml");
+        ASSERT_FALSE(r) << c.text;
+        ASSERT_TRUE(r.error().where) << c.text;
+        EXPECT_EQ(r.error().where->file, "zw.yaml");
+        EXPECT_EQ(r.error().where->line, c.line) << c.text << " -> " << r.error().describe();
+        EXPECT_NE(r.error().message.find(c.says), std::string::npos) << r.error().describe();
+        EXPECT_EQ(r.error().kind, ErrorKind::config);
+    }
+}
+
+TEST(Config, RequiredPathsAndPolicies) {
+    auto no_state = parse_config("key-dir: k\nzones-in: i\nzones-out: o\npolicies: { p: {} }\n", "zw.yaml");
+    ASSERT_FALSE(no_state);
+    EXPECT_NE(no_state.error().message.find("'state' is required"), std::string::npos);
+    auto no_policy = parse_config("state: s\nkey-dir: k\nzones-in: i\nzones-out: o\n", "zw.yaml");
+    ASSERT_FALSE(no_policy);
+    EXPECT_NE(no_policy.error().message.find("no policies"), std::string::npos);
+    // A bad policy is reported by the policy loader with its own line.
+    auto bad_policy =
+        parse_config("state: s\nkey-dir: k\nzones-in: i\nzones-out: o\npolicies:\n  p:\n    dnskey-tll: 5s\n", "zw.yaml");
+    ASSERT_FALSE(bad_policy);
+    EXPECT_EQ(bad_policy.error().where->line, 7u);
+}
+
+TEST(Config, ALonePolicyOrRegistrarIsTheDefault) {
+    auto c = parse_config(
+        "state: s\nkey-dir: k\nzones-in: i\nzones-out: o\npolicies: { only: {} }\nregistrars: { r: { type: cds } }\n",
+        "/x/zw.yaml");
+    ASSERT_TRUE(c) << c.error().describe();
+    EXPECT_EQ(c->default_policy, "only");
+    EXPECT_EQ(c->default_registrar, "r");
+    EXPECT_EQ(zone_file_stem("alpha.example."), "alpha.example");
+}
+
+TEST(Config, AMissingFileIsAConfigError) {
+    testutil::TempDir dir;
+    auto r = load_config(dir.file("nope.yaml"));
+    ASSERT_FALSE(r);
+    EXPECT_EQ(exit_code_for(r.error().kind), 2);
+}
+
+}  // namespace
+}  // namespace zw::app

@@ -1,0 +1,118 @@
+#include <gtest/gtest.h>
+
+#include "../../testutil/temp_dir.h"
+#include "app/publisher.h"
+#include "app/status_report.h"
+
+namespace zw::app {
+namespace {
+
+using rollover::Record;
+using rollover::RecordState;
+using rollover::Role;
+
+const Instant t0{Seconds{1764000000}};
+
+rollover::KeyState key(std::uint32_t id, Role role, std::uint16_t tag, std::initializer_list<Record> published,
+                       RecordState state = RecordState::omnipresent) {
+    rollover::KeyState k;
+    k.key = rollover::KeyRef{id, 13, role, tag};
+    for (Record r : rollover::all_records) {
+        if (!rollover::applies(role, r)) continue;
+        bool on = std::find(published.begin(), published.end(), r) != published.end();
+        k.at(r) = rollover::RecordStatus{on ? state : RecordState::hidden, t0, on, t0};
+    }
+    return k;
+}
+
+struct Fixture {
+    testutil::TempDir dir;
+    KeyMaterial keys = KeyMaterial::open(dir.file("keys/alpha.lab"), dns::Name::from_text("alpha.lab.").value()).value();
+    std::uint16_t ksk = keys.generate({1, 13, Role::ksk, {}}, t0).value();
+    std::uint16_t zsk = keys.generate({2, 13, Role::zsk, {}}, t0).value();
+    std::uint16_t next_ksk = keys.generate({3, 13, Role::ksk, {}}, t0).value();
+};
+
+std::vector<std::uint16_t> tags(const std::vector<const signer::KeyPair*>& v) {
+    std::vector<std::uint16_t> out;
+    for (const auto* k : v) out.push_back(k->tag());
+    return out;
+}
+
+TEST(Publication, TheKeyStatesSayWhatIsPublishedAndWhoSigns) {
+    Fixture f;
+    rollover::ZoneState z;
+    z.keys = {key(1, Role::ksk, f.ksk, {Record::dnskey, Record::krrsig, Record::ds}),
+              key(2, Role::zsk, f.zsk, {Record::dnskey, Record::zrrsig}),
+              // double-DS: the new KSK's DS goes first, its DNSKEY later.
+              key(3, Role::ksk, f.next_ksk, {Record::ds}, RecordState::hidden)};
+    auto plan = plan_publication(z, f.keys, true).value();
+    EXPECT_EQ(tags(plan.dnskey), (std::vector<std::uint16_t>{f.ksk, f.zsk}));
+    EXPECT_EQ(tags(plan.sign_dnskey), (std::vector<std::uint16_t>{f.ksk}));
+    EXPECT_EQ(tags(plan.sign_zone), (std::vector<std::uint16_t>{f.zsk}));
+    EXPECT_EQ(plan.ds, (std::vector<std::uint16_t>{f.ksk, f.next_ksk}));
+    // CDS names only keys in the DNSKEY RRset (RFC 7344 §4.1).
+    EXPECT_EQ(plan.cds, (std::vector<std::uint16_t>{f.ksk}));
+    EXPECT_FALSE(plan.cds_delete);
+    EXPECT_TRUE(plan.is_signed());
+    // A registrar that does not read CDS gets none published.
+    EXPECT_TRUE(plan_publication(z, f.keys, false).value().cds.empty());
+}
+
+TEST(Publication, GoingInsecureAsksForTheDeleteFormThenUnsigns) {
+    Fixture f;
+    rollover::ZoneState z;
+    z.going_insecure = true;
+    z.keys = {key(1, Role::ksk, f.ksk, {Record::dnskey, Record::krrsig}),
+              key(2, Role::zsk, f.zsk, {Record::dnskey, Record::zrrsig})};
+    auto plan = plan_publication(z, f.keys, true).value();
+    EXPECT_TRUE(plan.cds_delete);
+    EXPECT_TRUE(plan.cds.empty());
+    z.keys = {key(1, Role::ksk, f.ksk, {}), key(2, Role::zsk, f.zsk, {})};
+    plan = plan_publication(z, f.keys, true).value();
+    EXPECT_FALSE(plan.is_signed());
+    EXPECT_FALSE(plan.cds_delete);  // an unsigned zone cannot carry a CDS anyone would trust
+}
+
+TEST(Publication, MissingKeyMaterialIsAnOutsideError) {
+    Fixture f;
+    rollover::ZoneState z;
+    z.keys = {key(1, Role::ksk, static_cast<std::uint16_t>(f.ksk ^ 1), {Record::dnskey})};
+    auto plan = plan_publication(z, f.keys, false);
+    ASSERT_FALSE(plan);
+    EXPECT_EQ(plan.error().kind, ErrorKind::outside);
+    EXPECT_NE(plan.error().message.find("missing"), std::string::npos);
+}
+
+TEST(Publication, PurgedKeysLeaveNoFiles) {
+    Fixture f;
+    rollover::KeyRef gone{2, 13, Role::zsk, f.zsk};
+    ASSERT_NE(f.keys.find(gone), nullptr);
+    ASSERT_TRUE(f.keys.purge(gone));
+    EXPECT_EQ(f.keys.find(gone), nullptr);
+    EXPECT_TRUE(f.keys.purge(gone));  // twice is harmless
+    auto again = KeyMaterial::open(f.dir.file("keys/alpha.lab"), dns::Name::from_text("alpha.lab.").value()).value();
+    EXPECT_EQ(again.all().size(), 2u);
+}
+
+TEST(Status, ConditionFollowsTheKeyStates) {
+    Fixture f;
+    rollover::ZoneState z;
+    std::optional<store::Publication> unsigned_pub, signed_pub = store::Publication{};
+    signed_pub->is_signed = true;
+    EXPECT_EQ(condition_of(z, unsigned_pub), "unsigned");
+    z.keys = {key(1, Role::ksk, f.ksk, {Record::dnskey, Record::krrsig, Record::ds}, RecordState::rumoured),
+              key(2, Role::zsk, f.zsk, {Record::dnskey, Record::zrrsig})};
+    EXPECT_EQ(condition_of(z, signed_pub), "securing");
+    z.keys[0] = key(1, Role::ksk, f.ksk, {Record::dnskey, Record::krrsig, Record::ds});
+    EXPECT_EQ(condition_of(z, signed_pub), "secure");
+    z.keys.push_back(key(3, Role::ksk, f.next_ksk, {Record::ds}, RecordState::rumoured));
+    EXPECT_EQ(condition_of(z, signed_pub), "rolling");
+    z.going_insecure = true;
+    EXPECT_EQ(condition_of(z, signed_pub), "offboarding");
+    z.keys.clear();
+    EXPECT_EQ(condition_of(z, unsigned_pub), "insecure");
+}
+
+}  // namespace
+}  // namespace zw::app
