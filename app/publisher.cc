@@ -66,6 +66,13 @@ Result<PublicationPlan> plan_publication(const rollover::ZoneState& state, const
             plan.sign_zone.push_back(*p);
         if (rollover::applies(k.key.role, Record::ds) && k.at(Record::ds).published) plan.ds.push_back((*p)->tag());
     }
+    // Going insecure, the DNSKEYs go before the last zone signatures; with no DNSKEY left
+    // (the engine withdraws them only once no cached DS can point at them) signatures
+    // prove nothing to anyone, and the zone is published unsigned.
+    if (plan.dnskey.empty()) {
+        plan.sign_dnskey.clear();
+        plan.sign_zone.clear();
+    }
     if (cds && plan.is_signed()) {
         // CDS only names keys that are in the DNSKEY RRset (RFC 7344 §4.1).
         for (auto t : plan.ds)
@@ -113,6 +120,18 @@ Result<std::optional<store::Publication>> publish_zone(const PublishRequest& r) 
         for (const auto& e : diag.errors) message += "\n  " + e.describe();
         return fail(bad_input(std::move(message)));
     }
+
+    // The policy's waits assume no signed RRset lives longer in caches than max-zone-ttl
+    // (TTLsig, RFC 7583 §3.2); a longer TTL would make a rollover step early.
+    for (const auto& node : zone.nodes)
+        for (const auto& set : node.rrsets)
+            if (r.plan.is_signed() && set.ttl > static_cast<std::uint64_t>(r.policy.max_zone_ttl.count()) &&
+                node.role != zones::NodeRole::occluded)
+                return fail(bad_input(fmt::format(
+                    "{}: {} {} has TTL {}, above the policy's max-zone-ttl {}; raise max-zone-ttl in policy '{}' "
+                    "or lower the TTL",
+                    input, set.owner.to_text(), dns::type_to_text(set.type), set.ttl,
+                    format_duration(r.policy.max_zone_ttl), r.policy.name)));
 
     zones::RRset* soa = zone.apex().find(dns::rrtype::SOA);
     std::uint32_t input_serial = dns::soa_timers(soa->rdatas.front())->serial;

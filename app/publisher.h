@@ -23,7 +23,7 @@ struct PublicationPlan {
     std::vector<std::uint16_t> ds;                    // the DS set wanted at the parent (tags)
     std::vector<std::uint16_t> cds;                   // CDS/CDNSKEY for these tags
     bool cds_delete = false;                          // RFC 8078 delete form
-    [[nodiscard]] bool is_signed() const { return !dnskey.empty() || !sign_zone.empty(); }
+    [[nodiscard]] bool is_signed() const { return !dnskey.empty(); }
 };
 
 // `cds` is whether the zone's registrar reads CDS/CDNSKEY (type cds).

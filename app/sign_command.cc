@@ -18,7 +18,7 @@ struct SignOptions {
     bool nsec3 = false, opt_out = false, cds_delete = false;
     int iterations = 0;
     std::string salt = "-";
-    std::string validity = "14d", inception_offset = "1h", jitter = "12h", dnskey_ttl = "1h";
+    std::string validity = "14d", inception_offset = "1h", jitter = "12h", refresh = "5d", dnskey_ttl = "1h";
     std::string serial = "keep";
     std::vector<std::uint16_t> cds;
     unsigned threads = 0;
@@ -32,7 +32,7 @@ Result<SignJob> make_job(SignOptions o) {
     if (!serial) return fail(serial.error());
     job.serial = *serial;
     for (auto [text, slot] : {std::pair{&o.validity, &p.validity}, {&o.inception_offset, &p.inception_offset},
-                              {&o.jitter, &p.jitter}}) {
+                              {&o.jitter, &p.jitter}, {&o.refresh, &p.refresh}}) {
         auto d = parse_duration(*text);
         if (!d) return fail(d.error());
         *slot = *d;
@@ -69,10 +69,22 @@ int run_sign(const SignOptions& o) {
     auto summary = run_sign_job(*job);
     if (!summary) return summary.error();
     const auto& s = *summary;
+    const auto& st = s.stats;
     fmt::print("signed {} serial {}: {} records, {} keys, {} RRsets, {} signatures in {:.2f} s "
                "(signing {:.2f} s, self-check {:.2f} s, {} threads) -> {}\n",
-               s.origin, s.serial, s.records_in, s.keys, s.stats.rrsets_signed, s.stats.signatures, s.total_seconds,
-               s.stats.sign_seconds, s.stats.verify_seconds, job->params.threads, job->out);
+               s.origin, s.serial, s.records_in, s.keys, st.rrsets_signed, st.signatures + st.signatures_reused,
+               s.total_seconds, st.sign_seconds, st.verify_seconds, job->params.threads, job->out);
+    fmt::print("stages: read {:.2f} s, state {:.2f} s, prepare {:.2f} s, sign {:.2f} s, self-check {:.2f} s, "
+               "write {:.2f} s\n",
+               s.read_seconds, s.state_read_seconds, st.prepare_seconds, st.sign_seconds, st.verify_seconds,
+               s.write_seconds);
+    if (job->incremental) {
+        fmt::print("incremental: {}; {} signatures reused, {} new over {} RRsets ({} renewed inside the refresh "
+                   "point, {} replaced over changed data), {} dropped\n",
+                   s.used_state ? "previous state used" : "no usable previous state, signed everything",
+                   st.signatures_reused, st.signatures, st.rrsets_resigned, st.signatures_renewed,
+                   st.signatures_replaced, st.signatures_dropped);
+    }
     return 0;
 }
 
@@ -93,6 +105,11 @@ void register_sign_command(CLI::App& app, int& exit_code) {
     cmd->add_option("--validity", o->validity, "Signature validity (default 14d)");
     cmd->add_option("--inception-offset", o->inception_offset, "Back-date signature inception by (default 1h)");
     cmd->add_option("--jitter", o->jitter, "Spread expirations over this much before the validity end (default 12h)");
+    cmd->add_flag("--incremental", o->job.incremental,
+                  "Keep signatures from the previous run's state (OUT.zwstate) where the RRset, its key and the "
+                  "refresh point allow, and write the new state there");
+    cmd->add_option("--refresh", o->refresh,
+                    "With --incremental, re-sign what expires within this (default 5d)");
     cmd->add_option("--serial", o->serial,
                     "keep, increment, unixtime or date (YYYYMMDDnn); default keep. New serials also exceed "
                     "the serial of an existing --out file");

@@ -7,6 +7,7 @@
 #include "dns/rdata.h"
 #include "signer/key_file.h"
 #include "signer/sign_zone.h"
+#include "signer/signing_state.h"
 #include "signer/zone_writer.h"
 #include "zones/build.h"
 
@@ -26,6 +27,7 @@ std::expected<SignSummary, int> run_sign_job(const SignJob& job) {
     if (int code = report_diagnostics(diag.errors, diag.warnings); code != 0) return std::unexpected(code);
 
     SignSummary summary;
+    summary.read_seconds = stopwatch.seconds();
     summary.origin = origin->to_text();
     summary.records_in = zone.record_count();
 
@@ -47,11 +49,39 @@ std::expected<SignSummary, int> run_sign_job(const SignJob& job) {
     }
     summary.keys = keys->size();
 
-    auto signed_zone = signer::sign_zone(std::move(zone), *keys, job.params, &summary.stats);
+    auto use = signer::select_keys(*keys, job.params.now);
+    if (!use) return std::unexpected(report_failure(use.error()));
+
+    const std::string state_path = signer::state_path_for(job.out);
+    std::optional<signer::SigningState> previous;
+    if (job.incremental) {
+        double before = stopwatch.seconds();
+        auto read_state = signer::SigningState::read(state_path, *origin);
+        if (!read_state) {
+            print_warning(bad_input(fmt::format("{}; signing everything", read_state.error().message)));
+        } else {
+            previous = std::move(*read_state);
+        }
+        summary.used_state = previous.has_value();
+        summary.state_read_seconds = stopwatch.seconds() - before;
+    }
+    auto signed_zone = previous ? signer::sign_zone_incremental(std::move(zone), *use, job.params, *previous,
+                                                                &summary.stats)
+                                : signer::sign_zone(std::move(zone), *use, job.params, &summary.stats);
+    previous.reset();  // its buffer is as large as the new state: free it before writing
     if (!signed_zone) return std::unexpected(report_failure(signed_zone.error()));
-    if (auto written = signer::write_signed_zone(*signed_zone, job.out); !written) {
+    double before_write = stopwatch.seconds();
+    if (auto written = signer::write_signed_zone(*signed_zone, job.out, job.params.threads); !written) {
         return std::unexpected(report_failure(written.error()));
     }
+    // After the output: a crash between the two leaves an older state, which is still
+    // self-consistent (it never refers to the output file).
+    if (job.incremental) {
+        if (auto saved = signer::write_signing_state(*signed_zone, state_path); !saved) {
+            return std::unexpected(report_failure(saved.error()));
+        }
+    }
+    summary.write_seconds = stopwatch.seconds() - before_write;
     summary.total_seconds = stopwatch.seconds();
     return summary;
 }

@@ -19,6 +19,9 @@ struct SignJob {
     std::string out;
     zones::SerialPolicy serial = zones::SerialPolicy::keep;
     signer::SigningParams params;
+    // Keep signatures from the state of the previous run (signer::state_path_for(out)) and
+    // leave this run's state there; a missing or unusable state means a full sign.
+    bool incremental = false;
 };
 
 struct SignSummary {
@@ -27,6 +30,10 @@ struct SignSummary {
     std::size_t records_in = 0;
     std::size_t keys = 0;
     signer::SigningStats stats;
+    bool used_state = false;  // a previous state was read and matched this zone
+    double read_seconds = 0;  // reading and checking the unsigned zone
+    double state_read_seconds = 0;
+    double write_seconds = 0;  // the signed zone, and with incremental the state too
     double total_seconds = 0;
 };
 

@@ -68,8 +68,10 @@ TEST(Publication, GoingInsecureAsksForTheDeleteFormThenUnsigns) {
     auto plan = plan_publication(z, f.keys, true).value();
     EXPECT_TRUE(plan.cds_delete);
     EXPECT_TRUE(plan.cds.empty());
-    z.keys = {key(1, Role::ksk, f.ksk, {}), key(2, Role::zsk, f.zsk, {})};
+    // The DNSKEYs leave before the last zone signatures: nothing is signed any more.
+    z.keys = {key(1, Role::ksk, f.ksk, {}), key(2, Role::zsk, f.zsk, {Record::zrrsig})};
     plan = plan_publication(z, f.keys, true).value();
+    EXPECT_TRUE(plan.sign_zone.empty());
     EXPECT_FALSE(plan.is_signed());
     EXPECT_FALSE(plan.cds_delete);  // an unsigned zone cannot carry a CDS anyone would trust
 }
