@@ -26,7 +26,9 @@ Result<SigningContext> SigningContext::create(const KeyPair& key) {
         return ctx;
     }
     ctx.pctx_.reset(EVP_PKEY_CTX_new(key.pkey(), nullptr));
-    if (!ctx.pctx_ || EVP_PKEY_sign_init(ctx.pctx_.get()) != 1 ||
+    ctx.mdctx_.reset(EVP_MD_CTX_new());
+    ctx.md_.reset(EVP_MD_fetch(nullptr, EVP_MD_get0_name(dns::dnssec_digest(ctx.algorithm_)), nullptr));
+    if (!ctx.pctx_ || !ctx.mdctx_ || !ctx.md_ || EVP_PKEY_sign_init(ctx.pctx_.get()) != 1 ||
         EVP_PKEY_CTX_set_signature_md(ctx.pctx_.get(), dns::dnssec_digest(ctx.algorithm_)) != 1) {
         return fail(internal_error(fmt::format("cannot set up signing with key {}: {}", key.tag(), dns::openssl_error())));
     }
@@ -51,7 +53,11 @@ Result<void> SigningContext::sign(std::span<const std::uint8_t> data, dns::Bytes
     }
     std::array<unsigned char, 64> digest{};
     unsigned int dlen = 0;
-    EVP_Digest(data.data(), data.size(), digest.data(), &dlen, dns::dnssec_digest(algorithm_), nullptr);
+    if (EVP_DigestInit_ex(mdctx_.get(), md_.get(), nullptr) != 1 ||
+        EVP_DigestUpdate(mdctx_.get(), data.data(), data.size()) != 1 ||
+        EVP_DigestFinal_ex(mdctx_.get(), digest.data(), &dlen) != 1) {
+        return fail(internal_error(fmt::format("digest failed: {}", dns::openssl_error())));
+    }
     std::array<unsigned char, 1024> sig{};
     std::size_t siglen = sig.size();
     if (EVP_PKEY_sign(pctx_.get(), sig.data(), &siglen, digest.data(), dlen) != 1) {

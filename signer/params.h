@@ -22,6 +22,9 @@ struct SigningParams {
     Seconds inception_offset{3600};   // back-dates inception for clocks that run behind
     Seconds validity{14 * 86400};
     Seconds jitter{12 * 3600};        // expirations spread over [validity - jitter, validity]
+    // Incremental signing keeps a previous signature only while more than this is left of
+    // it. At or above validity - jitter nothing is ever kept (every run re-signs all).
+    Seconds refresh{5 * 86400};
     std::optional<Nsec3Params> nsec3; // NSEC when absent
     std::uint32_t dnskey_ttl = 3600;
     std::vector<std::uint16_t> cds_key_tags;  // publish CDS (SHA-256) and CDNSKEY for these keys

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <set>
 
@@ -12,6 +13,7 @@
 #include "signer/denial.h"
 #include "signer/parallel.h"
 #include "dns/rrsig.h"
+#include "signer/reuse.h"
 #include "signer/verify_zone.h"
 
 namespace zw::signer {
@@ -21,7 +23,13 @@ namespace {
 struct Job {
     zones::RRset* set;
     const KeyPair* key;
-    std::size_t slot;  // index into the output signatures
+    std::size_t slot;  // index into set->signatures, filled by this job alone
+};
+
+struct SignedSet {
+    zones::RRset* set;
+    std::size_t ordinal;  // among all RRsets, in for_each_node order (verify_zone's numbering)
+    std::size_t kept;     // signatures [0, kept) were reused
 };
 
 void put_rrset(zones::Node& node, zones::RRset set) {
@@ -87,7 +95,75 @@ bool is_key_rrset(std::uint16_t type) {
     return type == dns::rrtype::DNSKEY || type == dns::rrtype::CDS || type == dns::rrtype::CDNSKEY;
 }
 
+Result<void> sign_jobs(std::span<const Job> jobs, const dns::Name& origin, const SigningParams& params) {
+    const std::uint32_t inception = dns::to_sig_time(params.now - params.inception_offset);
+    const std::uint32_t expiration = dns::to_sig_time(params.now + params.validity);
+    std::vector<std::optional<Error>> failures(params.threads);
+    parallel_chunks(jobs.size(), params.threads, 256, [&](std::size_t begin, std::size_t end, unsigned worker) {
+        if (failures[worker]) return;
+        // Few keys sign a zone: a short list beats a map, and contexts live for the chunk.
+        std::vector<std::pair<const KeyPair*, SigningContext>> contexts;
+        dns::Bytes data;
+        for (std::size_t i = begin; i < end; ++i) {
+            const Job& job = jobs[i];
+            auto ctx = std::find_if(contexts.begin(), contexts.end(), [&](const auto& c) { return c.first == job.key; });
+            if (ctx == contexts.end()) {
+                auto made = SigningContext::create(*job.key);
+                if (!made) {
+                    failures[worker] = made.error();
+                    return;
+                }
+                contexts.emplace_back(job.key, std::move(*made));
+                ctx = contexts.end() - 1;
+            }
+            const zones::RRset& set = *job.set;
+            dns::RrsigFields f{set.type, job.key->algorithm(), dns::rrsig_labels(set.owner), set.ttl,
+                               expiration - jitter_for(set, params.jitter), inception, job.key->tag(), origin};
+            dns::Bytes& rrsig = job.set->signatures[job.slot];
+            rrsig.reserve(160);
+            f.append_to(rrsig);
+            data.clear();
+            dns::append_signed_data(data, rrsig, set.owner, set.type, set.rdatas, set.ttl);
+            if (auto ok = ctx->second.sign(data, rrsig); !ok) {
+                failures[worker] = ok.error();
+                return;
+            }
+        }
+    });
+    for (auto& f : failures)
+        if (f) return fail(*f);
+    return {};
+}
+
+// Sorts the signatures into RFC 4034 §6.3 order (stable output) and returns the mask of
+// those that were kept, [0, kept) before sorting, in their new places.
+std::uint64_t sort_signatures(zones::RRset& set, std::size_t kept) {
+    auto& sigs = set.signatures;
+    if (sigs.size() <= 1) return kept == 1 ? 1 : 0;
+    if (sigs.size() > 64) {  // the mask has no room: trust none, verify all
+        std::sort(sigs.begin(), sigs.end(), dns::rdata_less);
+        return 0;
+    }
+    std::array<std::uint8_t, 64> order{};
+    for (std::size_t i = 0; i < sigs.size(); ++i) order[i] = static_cast<std::uint8_t>(i);
+    std::sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(sigs.size()),
+              [&](std::uint8_t a, std::uint8_t b) { return dns::rdata_less(sigs[a], sigs[b]); });
+    std::vector<dns::Bytes> sorted;
+    sorted.reserve(sigs.size());
+    std::uint64_t mask = 0;
+    for (std::size_t i = 0; i < sigs.size(); ++i) {
+        sorted.push_back(std::move(sigs[order[i]]));
+        if (order[i] < kept) mask |= std::uint64_t{1} << i;
+    }
+    sigs = std::move(sorted);
+    return mask;
+}
+
 }  // namespace
+
+// Both entry points: previous may be null.
+Result<SignedZone> sign_with(zones::Zone zone, const KeyUse& use, const SigningParams& params,
+                             const SigningState* previous, SigningStats* stats);
 
 Result<void> validate(const SigningParams& p) {
     if (p.validity <= p.jitter) return fail(bad_input("the jitter must be shorter than the signature validity"));
@@ -147,15 +223,25 @@ Result<SignedZone> sign_zone(zones::Zone zone, std::span<const KeyPair> keys, co
     return sign_zone(std::move(zone), *use, params, stats);
 }
 
-Result<SignedZone> sign_zone(zones::Zone zone, const KeyUse& use_in, const SigningParams& params,
+Result<SignedZone> sign_zone(zones::Zone zone, const KeyUse& use, const SigningParams& params,
                              SigningStats* stats) {
+    return sign_with(std::move(zone), use, params, nullptr, stats);
+}
+
+Result<SignedZone> sign_zone_incremental(zones::Zone zone, const KeyUse& use, const SigningParams& params,
+                                         const SigningState& previous, SigningStats* stats) {
+    return sign_with(std::move(zone), use, params, &previous, stats);
+}
+
+Result<SignedZone> sign_with(zones::Zone zone, const KeyUse& use, const SigningParams& params,
+                             const SigningState* previous, SigningStats* stats) {
     if (auto ok = validate(params); !ok) return fail(ok.error());
-    if (use_in.published.empty()) return fail(bad_input("no key is published; nothing to sign with"));
-    if (use_in.sign_dnskey.empty() || use_in.sign_zone.empty()) {
+    if (use.published.empty()) return fail(bad_input("no key is published; nothing to sign with"));
+    if (use.sign_dnskey.empty() || use.sign_zone.empty()) {
         return fail(bad_input("a signed zone needs at least one key for the DNSKEY RRset and one for the zone data"));
     }
-    const KeyUse* use = &use_in;
-    if (auto ok = add_apex_records(zone, *use, params); !ok) return fail(ok.error());
+    Stopwatch stopwatch;
+    if (auto ok = add_apex_records(zone, use, params); !ok) return fail(ok.error());
 
     const zones::RRset* soa = zone.apex().find(dns::rrtype::SOA);
     if (!soa) return fail(bad_input("the zone has no SOA"));
@@ -165,9 +251,9 @@ Result<SignedZone> sign_zone(zones::Zone zone, const KeyUse& use_in, const Signi
 
     SignedZone out;
     out.nsec3 = params.nsec3;
-    for (const auto* signers : {&use->sign_dnskey, &use->sign_zone}) {
+    for (const auto* signers : {&use.sign_dnskey, &use.sign_zone}) {
         for (const KeyPair* k : *signers) {
-            if (std::find(use->published.begin(), use->published.end(), k) == use->published.end()) {
+            if (std::find(use.published.begin(), use.published.end(), k) == use.published.end()) {
                 out.unpublished_signers.push_back(k->dnskey_rdata());
             }
         }
@@ -181,68 +267,57 @@ Result<SignedZone> sign_zone(zones::Zone zone, const KeyUse& use_in, const Signi
     }
     out.zone = std::move(zone);
 
-    // Collect the work: one job per (RRset, key).
+    // Kept signatures go into each RRset first, then one empty slot per job, which its
+    // worker fills in place: no worker shares a vector with another.
     std::vector<Job> jobs;
-    std::vector<zones::RRset*> sets;
-    auto collect = [&](zones::Node& node) {
+    std::vector<SignedSet> sets;
+    SignatureReuse reuse(previous, out.zone.origin, params);
+    std::vector<bool> covered;
+    std::size_t ordinal = 0;
+    auto collect = [&](zones::Node& node, bool nsec3_section) {
         for (auto& set : node.rrsets) {
+            const std::size_t this_ordinal = ordinal++;
             set.signatures.clear();
             if (!is_signed_rrset(node.role, set.type)) continue;
-            const auto& signers = is_key_rrset(set.type) ? use->sign_dnskey : use->sign_zone;
-            for (const KeyPair* k : signers) jobs.push_back(Job{&set, k, jobs.size()});
-            sets.push_back(&set);
+            const auto& signers = is_key_rrset(set.type) ? use.sign_dnskey : use.sign_zone;
+            reuse.reuse(nsec3_section, set, signers, covered);
+            const std::size_t kept = set.signatures.size();
+            for (std::size_t i = 0; i < signers.size(); ++i) {
+                if (covered[i]) continue;
+                jobs.push_back(Job{&set, signers[i], set.signatures.size()});
+                set.signatures.emplace_back();
+            }
+            sets.push_back(SignedSet{&set, this_ordinal, kept});
         }
     };
-    for (auto& node : out.zone.nodes) collect(node);
-    for (auto& node : out.nsec3_nodes) collect(node);
+    for (auto& node : out.zone.nodes) collect(node, false);
+    for (auto& node : out.nsec3_nodes) collect(node, true);
+    reuse.finish();
+    const double prepare_seconds = stopwatch.seconds();
 
-    Stopwatch stopwatch;
-    const std::uint32_t inception = dns::to_sig_time(params.now - params.inception_offset);
-    std::vector<dns::Bytes> signatures(jobs.size());
-    std::vector<std::optional<Error>> failures(params.threads);
-    std::vector<const KeyPair*> all_signers = use->sign_dnskey;
-    all_signers.insert(all_signers.end(), use->sign_zone.begin(), use->sign_zone.end());
+    if (auto ok = sign_jobs(jobs, out.zone.origin, params); !ok) return fail(ok.error());
+    const double sign_seconds = stopwatch.seconds() - prepare_seconds;
 
-    parallel_chunks(jobs.size(), params.threads, 512, [&](std::size_t begin, std::size_t end, unsigned worker) {
-        if (failures[worker]) return;
-        // Contexts live per worker and per key for the whole chunk.
-        std::map<const KeyPair*, SigningContext> contexts;
-        dns::Bytes data;
-        for (std::size_t i = begin; i < end; ++i) {
-            const Job& job = jobs[i];
-            auto ctx = contexts.find(job.key);
-            if (ctx == contexts.end()) {
-                auto made = SigningContext::create(*job.key);
-                if (!made) {
-                    failures[worker] = made.error();
-                    return;
-                }
-                ctx = contexts.emplace(job.key, std::move(*made)).first;
-            }
-            dns::RrsigFields f{job.set->type, job.key->algorithm(), dns::rrsig_labels(job.set->owner), job.set->ttl,
-                          dns::to_sig_time(params.now + params.validity) - jitter_for(*job.set, params.jitter), inception,
-                          job.key->tag(), out.zone.origin};
-            dns::Bytes& rrsig = signatures[job.slot];
-            f.append_to(rrsig);
-            data.clear();
-            dns::append_signed_data(data, rrsig, job.set->owner, job.set->type, job.set->rdatas, job.set->ttl);
-            if (auto ok = ctx->second.sign(data, rrsig); !ok) {
-                failures[worker] = ok.error();
-                return;
-            }
-        }
-    });
-    for (auto& f : failures) if (f) return fail(*f);
-    for (const Job& job : jobs) job.set->signatures.push_back(std::move(signatures[job.slot]));
-    for (zones::RRset* set : sets) std::sort(set->signatures.begin(), set->signatures.end(), dns::rdata_less);
-    double sign_seconds = stopwatch.seconds();
-
-    if (auto ok = verify_zone(out, params.now, params.threads); !ok) return fail(ok.error());
+    TrustedSignatures trusted;
+    if (reuse.counts().reused > 0) trusted.resize(ordinal);
+    std::size_t resigned = 0;
+    for (const SignedSet& s : sets) {
+        std::uint64_t mask = sort_signatures(*s.set, s.kept);
+        if (!trusted.empty()) trusted[s.ordinal] = mask;
+        resigned += s.kept < s.set->signatures.size();
+    }
+    if (auto ok = verify_zone(out, params.now, params.threads, trusted); !ok) return fail(ok.error());
     if (stats) {
         stats->signatures = jobs.size();
         stats->rrsets_signed = sets.size();
+        stats->prepare_seconds = prepare_seconds;
         stats->sign_seconds = sign_seconds;
-        stats->verify_seconds = stopwatch.seconds() - sign_seconds;
+        stats->verify_seconds = stopwatch.seconds() - sign_seconds - prepare_seconds;
+        stats->signatures_reused = reuse.counts().reused;
+        stats->signatures_renewed = reuse.counts().renewed;
+        stats->signatures_replaced = reuse.counts().replaced;
+        stats->signatures_dropped = reuse.counts().dropped;
+        stats->rrsets_resigned = resigned;
     }
     return out;
 }

@@ -30,4 +30,16 @@ struct KeyUse {
 [[nodiscard]] Result<SignedZone> sign_zone(zones::Zone zone, const KeyUse& use, const SigningParams& params,
                                            SigningStats* stats = nullptr);
 
+class SigningState;
+// Incremental signing: the same result, but signatures stored in `previous` (the state of
+// an earlier run, signing_state.h; null for none) are kept where reuse.h allows, so the
+// signing work is proportional to what changed plus what falls inside params.refresh.
+// A state of another origin is ignored (SigningState::read refuses one already).
+// The self-check still covers the whole output; kept signatures skip only their
+// cryptographic verification (docs/signer.md). Save the result's state with
+// write_signing_state() (or SigningState::of) for the next run.
+[[nodiscard]] Result<SignedZone> sign_zone_incremental(zones::Zone zone, const KeyUse& use,
+                                                       const SigningParams& params, const SigningState& previous,
+                                                       SigningStats* stats = nullptr);
+
 }  // namespace zw::signer

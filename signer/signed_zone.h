@@ -27,10 +27,18 @@ struct SignedZone {
 };
 
 struct SigningStats {
-    std::size_t signatures = 0;
-    std::size_t rrsets_signed = 0;
+    std::size_t signatures = 0;     // made in this run
+    std::size_t rrsets_signed = 0;  // RRsets that carry signatures in the output
     double sign_seconds = 0;
-    double verify_seconds = 0;
+    double verify_seconds = 0;      // the self-check
+    // Time before signing: apex records, the denial chain, matching the previous state.
+    double prepare_seconds = 0;
+    // Incremental signing (all zero without a previous state):
+    std::size_t signatures_reused = 0;
+    std::size_t signatures_renewed = 0;   // stored ones inside the refresh point: signed again
+    std::size_t signatures_replaced = 0;  // stored ones over RRset data that changed
+    std::size_t signatures_dropped = 0;   // of keys that no longer sign, or of RRsets now gone
+    std::size_t rrsets_resigned = 0;      // RRsets that got at least one new signature
 };
 
 }  // namespace zw::signer

@@ -13,4 +13,13 @@ namespace zw::signer {
 // An internal error naming the first offending RRsets when anything is wrong.
 [[nodiscard]] Result<void> verify_zone(const SignedZone& signed_zone, Instant now, unsigned threads);
 
+// Bit i of trusted[r] marks signature i of the r-th RRset (for_each_node order, each node's
+// RRsets in order) as reused from a signing state: only its cryptographic check is skipped
+// (docs/signer.md, "Trusting reused signatures"); its fields, its validity now, its key
+// being in the DNSKEY RRset (or an announced unpublished signer) and the coverage of every
+// algorithm are checked as for any other. RRsets past the end of trusted trust nothing.
+using TrustedSignatures = std::vector<std::uint64_t>;
+[[nodiscard]] Result<void> verify_zone(const SignedZone& signed_zone, Instant now, unsigned threads,
+                                       const TrustedSignatures& trusted);
+
 }  // namespace zw::signer

@@ -1,0 +1,285 @@
+#include "signer/signing_state.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <openssl/evp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+
+#include "dns/openssl.h"
+#include "dns/rdata.h"
+#include "zones/atomic_file.h"
+
+namespace zw::signer {
+
+namespace {
+
+// Version 1: header, RRset records, SHA-256 of everything before it.
+constexpr std::string_view magic = "ZWSTATE1";
+constexpr std::size_t digest_size = 32;
+
+class Sha256 {
+public:
+    Sha256() : ctx_(EVP_MD_CTX_new()) { EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr); }
+    void update(std::span<const std::uint8_t> data) { EVP_DigestUpdate(ctx_.get(), data.data(), data.size()); }
+    std::array<std::uint8_t, digest_size> final() {
+        std::array<std::uint8_t, digest_size> out{};
+        unsigned int len = 0;
+        EVP_DigestFinal_ex(ctx_.get(), out.data(), &len);
+        return out;
+    }
+
+private:
+    dns::EvpMdCtx ctx_;
+};
+
+void put_block(dns::Bytes& out, std::span<const std::uint8_t> item) {
+    dns::put_u16(out, static_cast<std::uint16_t>(item.size()));
+    out.insert(out.end(), item.begin(), item.end());
+}
+
+bool fits(const zones::RRset& set) {
+    auto small = [](const std::vector<dns::Bytes>& items) {
+        if (items.size() > 0xffff) return false;
+        for (const auto& i : items)
+            if (i.size() > 0xffff) return false;
+        return true;
+    };
+    return small(set.rdatas) && small(set.signatures);
+}
+
+// Emits the state in blocks to sink(span); the caller appends the digest.
+template <typename Sink>
+void serialize(const SignedZone& sz, Sink sink) {
+    dns::Bytes out(magic.begin(), magic.end());
+    const std::string& origin = sz.zone.origin.wire();
+    out.push_back(static_cast<std::uint8_t>(origin.size()));
+    out.insert(out.end(), origin.begin(), origin.end());
+    out.push_back(sz.nsec3 ? 1 : 0);
+    if (sz.nsec3) {
+        dns::put_u16(out, sz.nsec3->iterations);
+        out.push_back(sz.nsec3->opt_out ? 1 : 0);
+        put_block(out, sz.nsec3->salt);
+    }
+    std::vector<const dns::Bytes*> keys;
+    if (const zones::RRset* dnskeys = sz.zone.apex().find(dns::rrtype::DNSKEY)) {
+        for (const auto& k : dnskeys->rdatas) keys.push_back(&k);
+    }
+    for (const auto& k : sz.unpublished_signers) keys.push_back(&k);
+    dns::put_u16(out, static_cast<std::uint16_t>(keys.size()));
+    for (const auto* k : keys) put_block(out, *k);
+
+    std::uint64_t count = 0;
+    auto counted = [&](const zones::Node& node) {
+        for (const auto& set : node.rrsets) count += !set.signatures.empty() && fits(set);
+    };
+    sz.for_each_node(counted);
+    dns::put_u32(out, static_cast<std::uint32_t>(count >> 32));
+    dns::put_u32(out, static_cast<std::uint32_t>(count));
+
+    auto emit = [&](const zones::Node& node, bool nsec3_section) {
+        for (const auto& set : node.rrsets) {
+            if (set.signatures.empty() || !fits(set)) continue;
+            out.push_back(nsec3_section ? 1 : 0);
+            const std::string& owner = set.owner.wire();
+            out.push_back(static_cast<std::uint8_t>(owner.size()));
+            out.insert(out.end(), owner.begin(), owner.end());
+            dns::put_u16(out, set.type);
+            dns::put_u32(out, set.ttl);
+            dns::put_u16(out, static_cast<std::uint16_t>(set.rdatas.size()));
+            for (const auto& r : set.rdatas) put_block(out, r);
+            dns::put_u16(out, static_cast<std::uint16_t>(set.signatures.size()));
+            for (const auto& s : set.signatures) put_block(out, s);
+        }
+        if (out.size() >= (1u << 20)) {
+            sink(std::span<const std::uint8_t>(out));
+            out.clear();
+        }
+    };
+    for (const auto& n : sz.zone.nodes) emit(n, false);
+    for (const auto& n : sz.nsec3_nodes) emit(n, true);
+    sink(std::span<const std::uint8_t>(out));
+}
+
+// Bounds-checked reads over the file's bytes.
+struct Reader {
+    std::span<const std::uint8_t> data;
+    std::size_t at = 0;
+    bool ok = true;
+
+    bool need(std::size_t n) {
+        ok = ok && data.size() - at >= n;
+        return ok;
+    }
+    std::uint8_t u8() { return need(1) ? data[at++] : 0; }
+    std::uint16_t u16() {
+        if (!need(2)) return 0;
+        at += 2;
+        return dns::read_u16(data.data() + at - 2);
+    }
+    std::uint32_t u32() {
+        if (!need(4)) return 0;
+        at += 4;
+        return dns::read_u32(data.data() + at - 4);
+    }
+    std::span<const std::uint8_t> bytes(std::size_t n) {
+        if (!need(n)) return {};
+        at += n;
+        return data.subspan(at - n, n);
+    }
+    // count length-prefixed items; returns the block they span.
+    std::span<const std::uint8_t> items(std::uint16_t count) {
+        std::size_t start = at;
+        for (std::uint16_t i = 0; i < count && ok; ++i) (void)bytes(u16());
+        return ok ? data.subspan(start, at - start) : std::span<const std::uint8_t>{};
+    }
+};
+
+}  // namespace
+
+bool StoredRRset::same_data(std::uint32_t other_ttl, const std::vector<dns::Bytes>& other) const {
+    if (ttl != other_ttl || rdata_count != other.size()) return false;
+    bool same = true;
+    std::size_t i = 0;
+    for_each_item(rdatas, rdata_count, [&](std::span<const std::uint8_t> r) {
+        same = same && std::equal(r.begin(), r.end(), other[i].begin(), other[i].end());
+        ++i;
+    });
+    return same;
+}
+
+SigningState::Cursor::Cursor(std::span<const std::uint8_t> data, std::size_t count) : data_(data), left_(count) {
+    if (left_ > 0) load();
+}
+
+void SigningState::Cursor::load() {
+    // Lengths were validated by parse(); no check can fail here.
+    Reader r{data_, at_};
+    record_.nsec3_section = r.u8() != 0;
+    record_.owner = r.bytes(r.u8());
+    record_.type = r.u16();
+    record_.ttl = r.u32();
+    record_.rdata_count = r.u16();
+    record_.rdatas = r.items(record_.rdata_count);
+    record_.signature_count = r.u16();
+    record_.signatures = r.items(record_.signature_count);
+    at_ = r.at;
+}
+
+void SigningState::Cursor::next() {
+    if (left_ == 0) return;
+    if (--left_ > 0) load();
+}
+
+SigningState::Cursor SigningState::cursor() const {
+    auto body = std::span<const std::uint8_t>(data_).first(data_.size() - digest_size);
+    return Cursor(body.subspan(records_at_), rrset_count_);
+}
+
+Result<SigningState> SigningState::parse(std::vector<std::uint8_t> data, const dns::Name& origin) {
+    if (data.size() < magic.size() + digest_size || !std::equal(magic.begin(), magic.end(), data.begin())) {
+        return fail(bad_input("not a zonewarden signing state (version 1)"));
+    }
+    std::span<const std::uint8_t> body(data.data(), data.size() - digest_size);
+    Sha256 sha;
+    sha.update(body);
+    auto digest = sha.final();
+    if (!std::equal(digest.begin(), digest.end(), data.end() - digest_size)) {
+        return fail(bad_input("the checksum does not match (damaged or edited)"));
+    }
+    SigningState st;
+    Reader r{body, magic.size()};
+    auto owner = dns::Name::from_wire(r.bytes(r.u8()));
+    if (!r.ok || !owner) return fail(bad_input("malformed header"));
+    if (*owner != origin) return fail(bad_input(fmt::format("it is for {}, not {}", owner->to_text(), origin.to_text())));
+    st.origin_ = std::move(*owner);
+    if (r.u8() == 1) {
+        Nsec3Params p;
+        p.iterations = r.u16();
+        p.opt_out = r.u8() != 0;
+        auto salt = r.bytes(r.u16());
+        p.salt.assign(salt.begin(), salt.end());
+        st.nsec3_ = std::move(p);
+    }
+    std::uint16_t keys = r.u16();
+    for (std::uint16_t i = 0; i < keys && r.ok; ++i) {
+        auto k = r.bytes(r.u16());
+        st.keys_.emplace_back(k.begin(), k.end());
+    }
+    std::uint64_t count = static_cast<std::uint64_t>(r.u32()) << 32;
+    count |= r.u32();
+    st.records_at_ = r.at;
+    // Walk every record once so the cursor can trust the lengths.
+    for (std::uint64_t i = 0; i < count && r.ok; ++i) {
+        (void)r.u8();
+        std::span<const std::uint8_t> name = r.bytes(r.u8());
+        if (r.ok && (name.empty() || dns::wire_name_length(name) != name.size())) r.ok = false;
+        (void)r.u16();
+        (void)r.u32();
+        (void)r.items(r.u16());
+        (void)r.items(r.u16());
+    }
+    if (!r.ok || r.at != body.size()) return fail(bad_input("malformed records"));
+    st.rrset_count_ = count;
+    st.data_ = std::move(data);
+    return st;
+}
+
+Result<std::optional<SigningState>> SigningState::read(const std::string& path, const dns::Name& origin) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT) return std::optional<SigningState>{};
+        return fail(outside_error(fmt::format("cannot open {}: {}", path, std::strerror(errno))));
+    }
+    struct stat sb {};
+    std::vector<std::uint8_t> data;
+    if (::fstat(fd, &sb) == 0) data.resize(static_cast<std::size_t>(sb.st_size));
+    std::size_t done = 0;
+    while (done < data.size()) {
+        ssize_t n = ::read(fd, data.data() + done, data.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        done += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+    if (done != data.size()) return fail(outside_error(fmt::format("cannot read {}", path)));
+    auto st = parse(std::move(data), origin);
+    if (!st) return fail(bad_input(fmt::format("signing state {}: {}", path, st.error().message)));
+    return std::optional<SigningState>(std::move(*st));
+}
+
+SigningState SigningState::of(const SignedZone& zone) {
+    std::vector<std::uint8_t> data;
+    Sha256 sha;
+    serialize(zone, [&](std::span<const std::uint8_t> block) {
+        sha.update(block);
+        data.insert(data.end(), block.begin(), block.end());
+    });
+    auto digest = sha.final();
+    data.insert(data.end(), digest.begin(), digest.end());
+    auto st = parse(std::move(data), zone.zone.origin);
+    // parse() reads what serialize() wrote; failing here is a bug in this file.
+    if (!st) throw std::logic_error("signing state does not read back: " + st.error().message);
+    return std::move(*st);
+}
+
+std::string state_path_for(const std::string& out_path) { return out_path + ".zwstate"; }
+
+Result<void> write_signing_state(const SignedZone& zone, const std::string& path) {
+    return zones::write_file_atomically(path, 0644, [&](zones::BufferedWriter& w) -> Result<void> {
+        Sha256 sha;
+        serialize(zone, [&](std::span<const std::uint8_t> block) {
+            sha.update(block);
+            w.write({reinterpret_cast<const char*>(block.data()), block.size()});
+        });
+        auto digest = sha.final();
+        w.write({reinterpret_cast<const char*>(digest.data()), digest.size()});
+        return {};
+    });
+}
+
+}  // namespace zw::signer

@@ -1,0 +1,100 @@
+#pragma once
+// The signed state a run leaves for the next one, so that re-signing costs O(change): every
+// signed RRset with its data and RRSIGs, the keys that may have made them, and the denial
+// parameters. It is a compact binary file beside the signed output ("<out>.zwstate"),
+// written atomically after the output and closed by a SHA-256 of its contents.
+//
+// It never needs the output file: each RRset is stored with the exact data its signatures
+// cover, so a state stays usable whatever happened to the output since. Why its signatures
+// may be reused without verifying them again is argued in docs/signer.md ("Trusting reused
+// signatures"); in short, a state is only ever made from a SignedZone that passed the
+// self-check, and a signature is reused only over byte-identical RRset data, by a byte-
+// identical key that still signs.
+
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "signer/signed_zone.h"
+
+namespace zw::signer {
+
+// One stored RRset, pointing into the state's buffer.
+struct StoredRRset {
+    bool nsec3_section = false;  // an NSEC3 node (SignedZone::nsec3_nodes), not a zone node
+    std::span<const std::uint8_t> owner;  // wire format, lowercase
+    std::uint16_t type = 0;
+    std::uint32_t ttl = 0;
+    std::uint16_t rdata_count = 0;
+    std::span<const std::uint8_t> rdatas;  // rdata_count x (u16 length, bytes)
+    std::uint16_t signature_count = 0;
+    std::span<const std::uint8_t> signatures;  // signature_count x (u16 length, RRSIG RDATA)
+
+    // Calls fn(span) for each item of a length-prefixed block.
+    template <typename Fn>
+    static void for_each_item(std::span<const std::uint8_t> block, std::uint16_t count, Fn fn) {
+        std::size_t at = 0;
+        for (std::uint16_t i = 0; i < count; ++i) {
+            std::size_t len = static_cast<std::size_t>(block[at] << 8 | block[at + 1]);
+            fn(block.subspan(at + 2, len));
+            at += 2 + len;
+        }
+    }
+    [[nodiscard]] bool same_data(std::uint32_t other_ttl, const std::vector<dns::Bytes>& other_rdatas) const;
+};
+
+class SigningState {
+public:
+    // nullopt when there is no file at path (a first run). An error when the file cannot
+    // be used: unreadable, truncated, a checksum or format mismatch, or another origin;
+    // the caller warns and signs everything.
+    [[nodiscard]] static Result<std::optional<SigningState>> read(const std::string& path, const dns::Name& origin);
+    // The state of a zone signed in this process (the executor may keep it in memory).
+    [[nodiscard]] static SigningState of(const SignedZone& zone);
+
+    [[nodiscard]] const dns::Name& origin() const { return origin_; }
+    [[nodiscard]] const std::optional<Nsec3Params>& nsec3() const { return nsec3_; }
+    // DNSKEY RDATA of every key that could have made a stored signature.
+    [[nodiscard]] const std::vector<dns::Bytes>& keys() const { return keys_; }
+    [[nodiscard]] std::size_t rrset_count() const { return rrset_count_; }
+
+    // Reads the stored RRsets in order: zone nodes in canonical order, then NSEC3 nodes in
+    // hash order. The whole file was bounds-checked when read, so this never fails.
+    class Cursor {
+    public:
+        [[nodiscard]] bool done() const { return left_ == 0; }
+        [[nodiscard]] const StoredRRset& get() const { return record_; }
+        void next();
+
+    private:
+        friend class SigningState;
+        Cursor(std::span<const std::uint8_t> data, std::size_t count);
+        void load();
+        std::span<const std::uint8_t> data_;
+        std::size_t at_ = 0;
+        std::size_t left_ = 0;
+        StoredRRset record_;
+    };
+    [[nodiscard]] Cursor cursor() const;
+
+private:
+    SigningState() = default;
+    [[nodiscard]] static Result<SigningState> parse(std::vector<std::uint8_t> data, const dns::Name& origin);
+
+    std::vector<std::uint8_t> data_;
+    dns::Name origin_;
+    std::optional<Nsec3Params> nsec3_;
+    std::vector<dns::Bytes> keys_;
+    std::size_t rrset_count_ = 0;
+    std::size_t records_at_ = 0;
+};
+
+// "<out>.zwstate": where `sign --incremental` keeps the state of the zone written to out.
+[[nodiscard]] std::string state_path_for(const std::string& out_path);
+
+// Writes the state of a zone returned by sign_zone (and so self-checked) atomically.
+// Pass nothing else: the next run trusts these signatures without verifying them.
+[[nodiscard]] Result<void> write_signing_state(const SignedZone& zone, const std::string& path);
+
+}  // namespace zw::signer
