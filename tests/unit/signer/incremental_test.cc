@@ -1,0 +1,255 @@
+// Incremental signing must give the zone a full sign gives: after random edits (records
+// added, removed, changed; delegations and DS added and removed; empty non-terminals made
+// and emptied) the output is byte for byte the full sign's with Ed25519 (deterministic
+// signatures) at the same time, and the work done is proportional to the edit.
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <random>
+#include <set>
+
+#include "dns/encoding.h"
+#include "dns/rdata.h"
+#include "dns/rrsig.h"
+#include "signer/signing_state.h"
+#include "signer/verify_zone.h"
+#include "signer/zone_writer.h"
+#include "signer_fixture.h"
+
+namespace zw::signer {
+namespace {
+
+// The zone as a set of record lines, so edits are simple and reproducible.
+class EditableZone {
+public:
+    EditableZone() {
+        lines_ = {"@ SOA ns1 hostmaster 1 7200 3600 1209600 300", "@ NS ns1", "ns1 A 192.0.2.1",
+                  "www A 192.0.2.80", "*.pages A 192.0.2.81", "a.deep.chain TXT \"x\"",
+                  "secure NS ns.secure", "secure DS 12345 13 2 " + std::string(64, 'a'), "ns.secure A 192.0.2.53",
+                  "insecure NS ns1.insecure", "ns1.insecure A 192.0.2.54"};
+        for (int i = 0; i < 60; ++i) lines_.insert(fmt::format("h{} A 198.51.100.{}", i, i));
+        for (int i = 0; i < 12; ++i) {
+            lines_.insert(fmt::format("d{} NS ns.d{}", i, i));
+            lines_.insert(fmt::format("ns.d{} A 192.0.2.{}", i, 100 + i));
+        }
+    }
+
+    // One random edit of the kinds incremental signing must get right.
+    void edit(std::mt19937& rng) {
+        auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+        int n = pick(60);
+        switch (pick(8)) {
+            case 0: lines_.insert(fmt::format("n{} AAAA 2001:db8::{:x}", n, pick(65535))); break;  // new name
+            case 1: erase_any("h"); break;                                                          // delete
+            case 2: lines_.insert(fmt::format("h{} TXT \"v{}\"", n, pick(1000))); break;           // new type
+            case 3: lines_.insert(fmt::format("h{} A 203.0.113.{}", n, pick(250))); break;         // grow an RRset
+            case 4:  // a delegation appears, with glue; DS half of the time
+                lines_.insert(fmt::format("z{} NS ns.z{}", n, n));
+                lines_.insert(fmt::format("ns.z{} A 192.0.2.{}", n, pick(250)));
+                if (pick(2)) lines_.insert(fmt::format("z{} DS {} 13 2 {}", n, pick(65535), std::string(64, 'b')));
+                break;
+            case 5: erase_any("d"); erase_any("z"); break;  // delegation, DS or glue goes
+            case 6: lines_.insert(fmt::format("x.y{}.ent TXT \"deep\"", n)); break;  // empty non-terminals
+            case 7: erase_any("x."); break;                                        // and they go again
+        }
+        bump_serial();
+    }
+
+    [[nodiscard]] std::string text() const {
+        std::string out = "$ORIGIN example.test.\n$TTL 3600\n";
+        for (const auto& l : lines_) out += l + "\n";
+        return out;
+    }
+
+private:
+    void erase_any(const std::string& prefix) {
+        for (auto it = lines_.begin(); it != lines_.end(); ++it) {
+            if (it->rfind(prefix, 0) == 0 && (prefix != "d" || it->find(" NS ") != std::string::npos)) {
+                // Removing a delegation's NS leaves its glue as ordinary data, as an operator might.
+                lines_.erase(it);
+                return;
+            }
+        }
+    }
+    void bump_serial() {
+        auto soa = std::find_if(lines_.begin(), lines_.end(), [](const std::string& l) { return l.starts_with("@ SOA"); });
+        lines_.erase(soa);
+        lines_.insert(fmt::format("@ SOA ns1 hostmaster {} 7200 3600 1209600 300", ++serial_));
+    }
+    std::set<std::string> lines_;
+    std::uint32_t serial_ = 1;
+};
+
+std::vector<KeyPair> ed25519_keys() {
+    std::vector<KeyPair> keys;
+    keys.push_back(make_key(dns::alg::ed25519, KeyRole::ksk));
+    keys.push_back(make_key(dns::alg::ed25519, KeyRole::zsk));
+    return keys;
+}
+
+std::string text_of(const SignedZone& sz) { return signed_zone_text(sz).value(); }
+
+struct Mode {
+    const char* name;
+    std::optional<Nsec3Params> nsec3;
+};
+
+const Mode modes[] = {{"nsec", std::nullopt}, {"nsec3", Nsec3Params{}}, {"nsec3-optout", Nsec3Params{0, {}, true}}};
+
+TEST(IncrementalSigning, RandomEditsGiveTheFullSignByteForByte) {
+    auto keys = ed25519_keys();
+    auto use = select_keys(keys, t_now).value();
+    for (const Mode& mode : modes) {
+        SCOPED_TRACE(mode.name);
+        SigningParams p = params_at(t_now);
+        p.nsec3 = mode.nsec3;
+        EditableZone zone;
+        std::mt19937 rng(7);
+        SigningState state = SigningState::of(sign_zone(load_zone(zone.text().c_str()), use, p).value());
+        for (int step = 0; step < 25; ++step) {
+            zone.edit(rng);
+            SCOPED_TRACE(fmt::format("after edit {}", step + 1));
+            SigningStats inc_stats, full_stats;
+            auto inc = sign_zone_incremental(load_zone(zone.text().c_str()), use, p, state, &inc_stats);
+            ASSERT_TRUE(inc) << inc.error().message;
+            auto full = sign_zone(load_zone(zone.text().c_str()), use, p, &full_stats);
+            ASSERT_TRUE(full) << full.error().message;
+            ASSERT_EQ(text_of(*inc), text_of(*full));
+            // O(change): the SOA, the edited RRsets and a few chain links, never the zone.
+            EXPECT_LE(inc_stats.signatures, 12u) << zone.text();
+            EXPECT_EQ(inc_stats.signatures + inc_stats.signatures_reused, full_stats.signatures);
+            EXPECT_GT(inc_stats.signatures_reused, full_stats.signatures / 2);
+            state = SigningState::of(*inc);
+        }
+    }
+}
+
+std::uint32_t expiration_of(const dns::Bytes& rrsig) { return dns::read_u32(rrsig.data() + 8); }
+
+// Everything but the RRSIG timing and signature bytes, which differ when signatures are kept.
+std::map<std::string, std::multiset<std::string>> content(const SignedZone& sz) {
+    std::map<std::string, std::multiset<std::string>> out;
+    sz.for_each_node([&](const zones::Node& node) {
+        for (const auto& set : node.rrsets) {
+            auto& entry = out[set.owner.to_text() + "/" + dns::type_to_text(set.type) + "/" + std::to_string(set.ttl)];
+            for (const auto& r : set.rdatas) entry.insert(dns::hex_encode(r));
+            for (const auto& s : set.signatures) {
+                entry.insert("RRSIG " + dns::hex_encode(std::span(s).first(8)) + dns::hex_encode(std::span(s).subspan(16, 2)));
+            }
+        }
+    });
+    return out;
+}
+
+TEST(IncrementalSigning, RenewsInsideTheRefreshPointSpreadByJitterAndKeepsTheRest) {
+    auto keys = ed25519_keys();
+    auto use = select_keys(keys, t_now).value();
+    SigningParams p = params_at(t_now);  // validity 14d, jitter 12h, refresh 5d
+    EditableZone zone;
+    SigningState state = SigningState::of(sign_zone(load_zone(zone.text().c_str()), use, p).value());
+
+    // 8d 18h on, what is left of each signature is 5d 6h minus its jitter (0 to 12h): about
+    // half fall inside the 5d refresh point.
+    SigningParams later = p;
+    later.now = t_now + Seconds{8 * 86400 + 18 * 3600};
+    SigningStats stats;
+    auto inc = sign_zone_incremental(load_zone(zone.text().c_str()), use, later, state, &stats).value();
+    EXPECT_GT(stats.signatures_reused, 20u);
+    EXPECT_GT(stats.signatures_renewed, 20u);
+    EXPECT_EQ(stats.signatures, stats.signatures_renewed);
+    const std::uint32_t now = dns::to_sig_time(later.now);
+    inc.for_each_node([&](const zones::Node& node) {
+        for (const auto& set : node.rrsets)
+            for (const auto& s : set.signatures)
+                EXPECT_GT(expiration_of(s) - now, static_cast<std::uint32_t>(later.refresh.count())) << set.owner.to_text();
+    });
+    // Every signature, kept or new, verifies when nothing is trusted.
+    EXPECT_TRUE(verify_zone(inc, later.now, 2));
+    auto full = sign_zone(load_zone(zone.text().c_str()), use, later).value();
+    EXPECT_EQ(content(inc), content(full));
+
+    // Past the refresh point for all of them, nothing is kept.
+    later.now = t_now + Seconds{10 * 86400};
+    stats = {};
+    (void)sign_zone_incremental(load_zone(zone.text().c_str()), use, later, state, &stats).value();
+    EXPECT_EQ(stats.signatures_reused, 0u);
+}
+
+TEST(IncrementalSigning, KeysThatLeaveLeaveNoSignatureAndKeysThatJoinSignEverything) {
+    auto keys = ed25519_keys();
+    keys.push_back(make_key(dns::alg::ed25519, KeyRole::zsk));
+    const KeyPair &ksk = keys[0], &zsk1 = keys[1], &zsk2 = keys[2];
+    SigningParams p = params_at(t_now);
+    EditableZone zone;
+    KeyUse before{{&ksk, &zsk1}, {&ksk}, {&zsk1}};
+    SigningStats first;
+    SigningState state = SigningState::of(sign_zone(load_zone(zone.text().c_str()), before, p, &first).value());
+
+    auto tags = [](const SignedZone& sz) {
+        std::multiset<std::uint16_t> out;
+        sz.for_each_node([&](const zones::Node& node) {
+            for (const auto& set : node.rrsets)
+                for (const auto& s : set.signatures) out.insert(dns::read_u16(s.data() + 16));
+        });
+        return out;
+    };
+    // Double signature: zsk2 joins and signs every RRset; zsk1's signatures are kept.
+    KeyUse both{{&ksk, &zsk1, &zsk2}, {&ksk}, {&zsk1, &zsk2}};
+    SigningStats stats;
+    auto doubled = sign_zone_incremental(load_zone(zone.text().c_str()), both, p, state, &stats).value();
+    auto t = tags(doubled);
+    EXPECT_EQ(t.count(zsk2.tag()), t.count(zsk1.tag()));
+    EXPECT_EQ(text_of(doubled), text_of(sign_zone(load_zone(zone.text().c_str()), both, p).value()));
+    EXPECT_GT(stats.signatures_reused, 0u);
+
+    // zsk1 leaves: not one of its signatures may stay, though all are still fresh.
+    KeyUse after{{&ksk, &zsk2}, {&ksk}, {&zsk2}};
+    stats = {};
+    auto rolled = sign_zone_incremental(load_zone(zone.text().c_str()), after, p, SigningState::of(doubled), &stats).value();
+    EXPECT_EQ(tags(rolled).count(zsk1.tag()), 0u);
+    EXPECT_GT(stats.signatures_dropped, 0u);
+    EXPECT_EQ(text_of(rolled), text_of(sign_zone(load_zone(zone.text().c_str()), after, p).value()));
+}
+
+TEST(IncrementalSigning, TheStateFileRoundTripsAndIsRefusedWhenDamagedOrForAnotherZone) {
+    auto keys = ed25519_keys();
+    auto use = select_keys(keys, t_now).value();
+    SigningParams p = params_at(t_now);
+    EditableZone zone;
+    auto sz = sign_zone(load_zone(zone.text().c_str()), use, p).value();
+    testutil::TempDir dir;
+    const std::string path = state_path_for(dir.path() + "/zone.signed");
+    auto origin = dns::Name::from_text("example.test.").value();
+
+    auto missing = SigningState::read(path, origin);
+    ASSERT_TRUE(missing);
+    EXPECT_FALSE(missing->has_value());
+
+    ASSERT_TRUE(write_signing_state(sz, path));
+    auto read = SigningState::read(path, origin);
+    ASSERT_TRUE(read && read->has_value()) << (read ? "" : read.error().message);
+    SigningStats stats;
+    auto again = sign_zone_incremental(load_zone(zone.text().c_str()), use, p, **read, &stats).value();
+    EXPECT_EQ(stats.signatures, 0u);
+    EXPECT_EQ(text_of(again), text_of(sz));
+
+    EXPECT_FALSE(SigningState::read(path, dns::Name::from_text("other.test.").value()));
+
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(200);
+    char c = 0;
+    f.read(&c, 1);
+    f.seekp(200);
+    c = static_cast<char>(c ^ 0x01);
+    f.write(&c, 1);
+    f.close();
+    auto damaged = SigningState::read(path, origin);
+    ASSERT_FALSE(damaged);
+    EXPECT_NE(damaged.error().message.find("checksum"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace zw::signer
