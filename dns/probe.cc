@@ -163,8 +163,12 @@ std::vector<ZoneReport> probe_zones(Client& client, ChainValidator& chain,
                 auto key_set = find_rrset(o[1]->value().message.answer, d.zone, rrtype::DNSKEY);
                 // The DNSKEY set is trusted through the DS sets that validated at the
                 // parent; a proven-absent DS makes the zone insecure (RFC 4035 §5.2).
-                if (!key_set) {
+                // An unsigned zone is fine under a proven-absent DS (offboarded, or not
+                // yet secured); with a DS at the parent it is bogus.
+                if (!key_set && (!r.trusted_ds.empty() || !any_insecure)) {
                     c.dnskey.validation = {Security::bogus, "no DNSKEY set served"};
+                } else if (!key_set) {
+                    c.dnskey.validation = {Security::insecure, "the parent proves there is no DS; the zone is unsigned"};
                 } else if (!r.trusted_ds.empty()) {
                     c.dnskey.validation =
                         validate_dnskey_set(*key_set, d.zone, r.trusted_ds, {}, now);
