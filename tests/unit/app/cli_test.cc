@@ -69,3 +69,50 @@ TEST(Cli, KeygenThenSignThenBadAlgorithm) {
 }
 
 }  // namespace
+
+namespace {
+
+// The operator commands' mistakes: each a clear message, exit 2, nothing half-done.
+TEST(Cli, OperatorMistakesExitTwoWithTheReason) {
+    zw::testutil::TempDir dir;
+    std::string cfg = dir.write("zw.yaml",
+                                "state: state.db\nkey-dir: keys\nzones-in: in\nzones-out: out\n"
+                                "policies: { default: {} }\nregistrars: { by-hand: { type: manual } }\n");
+    std::string c = "--config " + cfg + " ";
+
+    CliRun missing = run("--config " + dir.file("nope.yaml") + " tick");
+    EXPECT_EQ(missing.code, 2);
+    EXPECT_NE(missing.output.find("cannot read the configuration file"), std::string::npos) << missing.output;
+
+    CliRun no_state = run(c + "status");
+    EXPECT_EQ(no_state.code, 2);
+    EXPECT_NE(no_state.output.find("onboard a zone first"), std::string::npos) << no_state.output;
+
+    CliRun no_file = run(c + "onboard alpha.example --tenant alpha");
+    EXPECT_EQ(no_file.code, 2);
+    EXPECT_NE(no_file.output.find("no zone file at"), std::string::npos) << no_file.output;
+
+    std::filesystem::create_directories(dir.file("in"));
+    dir.write("in/alpha.example.zone", "$TTL 300\n@ SOA ns1 host 1 2 3 4 5\n@ NS ns1\nns1 A 192.0.2.1\nbad A not-an-ip\n");
+    CliRun bad_zone = run(c + "onboard alpha.example --tenant alpha");
+    EXPECT_EQ(bad_zone.code, 2);
+    EXPECT_NE(bad_zone.output.find("alpha.example.zone:5"), std::string::npos) << bad_zone.output;
+
+    CliRun bad_policy = run(c + "onboard alpha.example --tenant alpha --policy nope");
+    EXPECT_EQ(bad_policy.code, 2);
+    EXPECT_NE(bad_policy.output.find("no policy named 'nope'"), std::string::npos) << bad_policy.output;
+
+    CliRun bad_registrar = run(c + "onboard alpha.example --tenant alpha --registrar nope");
+    EXPECT_EQ(bad_registrar.code, 2);
+    EXPECT_NE(bad_registrar.output.find("registrar 'nope'"), std::string::npos) << bad_registrar.output;
+    EXPECT_FALSE(std::filesystem::exists(dir.file("state.db")));  // nothing recorded
+
+    CliRun both = run(c + "rollover alpha.example --ksk --zsk");
+    EXPECT_EQ(both.code, 2);
+    EXPECT_NE(both.output.find("--ksk or --zsk"), std::string::npos) << both.output;
+
+    CliRun json_and_prom = run(c + "status --json --prometheus");
+    EXPECT_EQ(json_and_prom.code, 2);
+}
+
+}  // namespace
