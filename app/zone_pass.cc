@@ -37,10 +37,15 @@ struct Pass {
         result.lines.push_back(std::move(line));
     }
     // Keeps the most severe outcome: an error beats "pending", a higher kind a lower one.
+    // A mistake only a human can fix (a broken zone file, configuration) also notifies:
+    // until it is fixed the zone is not re-signed and its signatures age.
     void failed(const Error& e) {
         note(fmt::format("error: {}", e.describe()));
         result.exit_code = std::max(result.exit_code, exit_code_for(e.kind));
+        if ((e.kind == ErrorKind::bad_input || e.kind == ErrorKind::config) && !notifying_)
+            notify("failed", e.describe(), fmt::format("{}: {}", info.name, e.describe()), env.clock.now());
     }
+    bool notifying_ = false;
 
     Result<void> execute_key_actions(const rollover::Decision& d, Instant now, bool& generated) {
         for (const Action& a : d.actions) {
@@ -106,7 +111,12 @@ struct Pass {
     }
 
     void notify(std::string_view event, std::string_view subject, std::string_view message, Instant now) {
-        if (env.config.notify.empty()) return;
+        if (env.config.notify.empty() || notifying_) return;
+        notifying_ = true;
+        struct Reset {
+            bool& flag;
+            ~Reset() { flag = false; }
+        } reset{notifying_};
         auto first = env.store.first_notification(info.name, event, subject, now);
         if (!first) return failed(first.error());
         if (!*first) return;
@@ -275,6 +285,7 @@ struct Pass {
         });
         if (on_check && result.exit_code == 0) result.exit_code = 1;
         notify_long_waits(d, now);
+        if (result.exit_code < 2) (void)env.store.clear_notifications(info.name, "failed");
     }
 };
 
@@ -293,7 +304,7 @@ Result<const registrar::Settings*> zone_registrar(const Config& config, const st
 PassResult run_zone_pass(PassEnv& env, const store::ZoneInfo& zone) {
     PassResult result;
     result.zone = zone.name;
-    Pass pass{env, zone, result, dns::Name{}, nullptr, std::nullopt, nullptr, nullptr};
+    Pass pass{env, zone, result, dns::Name{}, nullptr, std::nullopt, nullptr, nullptr, false};
     pass.run();
     return result;
 }
