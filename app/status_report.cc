@@ -49,6 +49,25 @@ bool all_at(const rollover::KeyState& k, RecordState s) {
 
 }  // namespace
 
+void explain_waits(store::Store& store, const std::string& zone, std::vector<rollover::Wait>& waits) {
+    // Only checks made while the waits lasted can explain them.
+    std::optional<Instant> from;
+    for (const auto& w : waits)
+        if (w.gate == rollover::Gate::observation) from = from ? std::min(*from, w.since) : w.since;
+    if (!from) return;
+    auto seen = store.observations(zone, *from);
+    if (!seen) return;
+    for (auto& w : waits) {
+        if (w.gate != rollover::Gate::observation || !w.record) continue;
+        for (auto it = seen->rbegin(); it != seen->rend(); ++it) {
+            if (it->key != w.key || it->record != *w.record) continue;
+            if (it->verdict != rollover::Verdict::confirmed)
+                w.why = fmt::format("{} (last check {}: {})", w.why, format_instant(it->at), it->detail);
+            break;
+        }
+    }
+}
+
 std::string condition_of(const rollover::ZoneState& state, const std::optional<store::Publication>& pub) {
     const bool is_signed = pub && pub->is_signed;
     if (state.going_insecure) return is_signed || !state.keys.empty() ? "offboarding" : "insecure";
@@ -87,17 +106,7 @@ Result<ZoneStatus> zone_status(const Config& config, store::Store& store, const 
     s.next_event = d.wake_at;
     if (s.publication && s.publication->refresh_at)
         s.next_event = s.next_event ? std::min(*s.next_event, *s.publication->refresh_at) : s.publication->refresh_at;
-    // An observation wait says which servers are behind: the last check's detail.
-    auto seen = store.observations(zone.name, Instant{});
-    for (auto& w : d.waiting_on) {
-        if (w.gate != rollover::Gate::observation || !w.record || !seen) continue;
-        for (auto it = seen->rbegin(); it != seen->rend(); ++it) {
-            if (it->key != w.key || it->record != *w.record) continue;
-            if (it->verdict != rollover::Verdict::confirmed)
-                w.why = fmt::format("{} (last check {}: {})", w.why, format_instant(it->at), it->detail);
-            break;
-        }
-    }
+    explain_waits(store, zone.name, d.waiting_on);
     s.waiting = std::move(d.waiting_on);
     return s;
 }

@@ -30,6 +30,10 @@ struct ZoneStatus {
 [[nodiscard]] Result<ZoneStatus> zone_status(const Config& config, store::Store& store, const store::ZoneInfo& zone,
                                              Instant now);
 
+// An observation wait says which servers are behind: appends the last check's per-server
+// detail to each such wait's `why`.
+void explain_waits(store::Store& store, const std::string& zone, std::vector<rollover::Wait>& waits);
+
 [[nodiscard]] std::string condition_of(const rollover::ZoneState& state, const std::optional<store::Publication>& pub);
 
 [[nodiscard]] std::string status_text(const std::vector<ZoneStatus>& zones, Instant now);

@@ -8,6 +8,7 @@
 #include "app/key_material.h"
 #include "app/live_observer.h"
 #include "app/publisher.h"
+#include "app/status_report.h"
 #include "registrar/factory.h"
 #include "rollover/engine.h"
 
@@ -131,7 +132,9 @@ struct Pass {
     // The wait of each blocked record that has lasted longer than notify-after.
     void notify_long_waits(const rollover::Decision& d, Instant now) {
         bool any = false;
-        for (const auto& w : d.waiting_on) {
+        std::vector<rollover::Wait> waits = d.waiting_on;
+        explain_waits(env.store, info.name, waits);
+        for (const auto& w : waits) {
             if (w.gate != rollover::Gate::observation || now - w.since < env.config.notify_after) continue;
             any = true;
             std::string subject = fmt::format("key {} {}", w.key, w.record ? rollover::name(*w.record) : "-");
