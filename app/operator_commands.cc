@@ -18,6 +18,8 @@
 #include "app/status_report.h"
 #include "app/zone_pass.h"
 #include "base/clock.h"
+#include "dns/dnssec.h"
+#include "dns/rdata.h"
 #include "zones/build.h"
 #include "zones/reader.h"
 
@@ -275,7 +277,8 @@ int run_check(const std::string& config_path, const std::string& zone_text) {
                                      name(c.dnskey.validation.state)));
     }
     std::vector<std::string> problems = disagreements(*report, now);
-    // Against what zonewarden published: every child server at that serial or later.
+    // Against what zonewarden publishes: every child server at that serial or later with
+    // that DNSKEY set, every parent server with the DS set the key states want.
     if (*pub) {
         rollover::Expectation e;
         e.expect = rollover::Expect::absent;
@@ -283,6 +286,38 @@ int run_check(const std::string& config_path, const std::string& zone_text) {
         auto o = rollover::judge(e, server_answers(*report, Served::soa), now);
         if (o.verdict != rollover::Verdict::confirmed)
             problems.push_back(fmt::format("not every server has serial {}: {}", (*pub)->serial, o.detail));
+        auto sorted_tags = [](const std::vector<dns::Bytes>& rdatas, bool ds) {
+            std::vector<std::uint16_t> t;
+            for (const auto& rd : rdatas)
+                if (rd.size() >= 4) t.push_back(ds ? dns::read_u16(rd.data()) : dns::key_tag(rd));
+            std::ranges::sort(t);
+            return t;
+        };
+        auto list = [](const std::vector<std::uint16_t>& v) {
+            std::string out;
+            for (auto t : v) out += fmt::format("{}{}", out.empty() ? "" : " ", t);
+            return out;
+        };
+        std::vector<std::uint16_t> dnskey = (*pub)->dnskey;
+        std::ranges::sort(dnskey);
+        for (const auto& c : report->child)
+            if (c.fault == dns::ServerFault::none && sorted_tags(c.dnskey.rdatas, false) != dnskey)
+                problems.push_back(fmt::format("{} serves DNSKEY [{}], zonewarden publishes [{}]", c.where.label(),
+                                               list(sorted_tags(c.dnskey.rdatas, false)), list(dnskey)));
+        auto state = store->load_zone(info->name);
+        if (!state) return report_failure(state.error());
+        std::vector<std::uint16_t> ds;
+        for (const auto& k : state->keys)
+            if (k.key.tag && rollover::applies(k.key.role, Record::ds) && k.at(Record::ds).published)
+                ds.push_back(*k.key.tag);
+        std::ranges::sort(ds);
+        for (const auto& p : report->parent) {
+            auto served = sorted_tags(p.ds.rdatas, true);
+            served.erase(std::unique(served.begin(), served.end()), served.end());  // one per digest type
+            if (p.fault == dns::ServerFault::none && served != ds)
+                problems.push_back(fmt::format("parent {} serves DS [{}], zonewarden wants [{}]", p.where.label(),
+                                               list(served), list(ds)));
+        }
     }
     for (const auto& p : problems) fmt::print("FAIL: {}\n", p);
     if (problems.empty()) fmt::print("OK: every server answered, agrees, validates and is current\n");
