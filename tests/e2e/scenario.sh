@@ -57,6 +57,77 @@ rollover_by_ticks() {
     zw_log "$zone $role: $old -> $(e2e_tags "$zone" "$role")"
 }
 
+
+# registrar_requests: POSTs and DELETEs the Gandi simulator has received so far.
+registrar_requests() {
+    reg_sim_field 'len([r for r in s["requests"] if r.startswith(("POST", "DELETE"))])'
+}
+
+# hold_next_answers: the simulator commits the next POST and the next DELETE but answers
+# each only 3 s later, so a kill right after it arrives lands between "sent" and "answered".
+hold_next_answers() {
+    reg_sim POST /_sim/fault '{"method":"POST","kind":"delay_after_commit","seconds":3}' >/dev/null
+    reg_sim POST /_sim/fault '{"method":"DELETE","kind":"delay_after_commit","seconds":3}' >/dev/null
+}
+
+# wait_request SECONDS R0: until the simulator has seen more than R0 POSTs/DELETEs (bounded).
+wait_request() {
+    local deadline=$((SECONDS + $1))
+    while [[ $(registrar_requests) == "$2" ]] && ((SECONDS < deadline)); do sleep 0.05; done
+    [[ $(registrar_requests) != "$2" ]]
+}
+
+# crash_loop KILLS: SIGKILL `zonewarden run` while beta's KSK rolls (a new rollover is asked
+# for whenever one completes) until KILLS kills landed with the zone "rolling", restarting
+# it each time (at most 3 x KILLS kills in all). Kill moments cycle through three kinds:
+#   0: a new rollover is asked for and the daemon killed right after its first registrar
+#      request (the new key's POST) arrived, before the answer (the journal row is "sent")
+#   1: a random moment, 0.3-3.3 s after the restart
+#   2: right after the next registrar request (usually the old key's DELETE), before its answer
+# Sets kills, during (kills while rolling), rollovers, ksks (every KSK tag seen) and old.
+crash_loop() {
+    local want=$1 why r0 state done_
+    kills=0 during=0 rollovers=0 ksks=" $old "
+    while ((during < want && kills < 3 * want)); do
+        e2e_status
+        done_=$(e2e_get beta.lab. "$(e2e_rolled_expr ksk "$old")")
+        [[ $kills == 0 ]] && done_=true
+        if ((kills % 3 == 0)) && [[ $done_ != true ]]; then
+            # Kind 0 starts the next rollover: let the current one finish first (bounded).
+            e2e_wait_daemon 60 "beta.lab.=$(e2e_rolled_expr ksk "$old")"
+            done_=true
+        fi
+        why="at a random moment"
+        hold_next_answers
+        r0=$(registrar_requests)
+        if [[ $done_ == true ]]; then
+            old=$(e2e_tags beta.lab. ksk)
+            zwq rollover beta.lab. --ksk || zw_fail "rollover exited $?"
+            rollovers=$((rollovers + 1))
+        fi
+        case $((kills % 3)) in
+            0) wait_request 10 "$r0" && why="right after the first registrar request of a rollover, before its answer" ;;
+            1) sleep "$(awk -v r=$RANDOM 'BEGIN { printf "%.2f", 0.3 + (r % 300) / 100 }')" ;;
+            2) wait_request 25 "$r0" && why="right after a registrar request, before its answer" ;;
+        esac
+        e2e_daemon_kill
+        kills=$((kills + 1))
+        e2e_status
+        state=$(e2e_get beta.lab. 'z["state"]')
+        [[ $state == rolling ]] && during=$((during + 1))
+        zw_log "SIGKILL $kills $why: state $state, waiting on $(e2e_get beta.lab. '[str(w["tag"]) + " " + w["record"] + ":" + w["gate"] for w in z["waiting"]]')"
+        for t in $(e2e_get beta.lab. "' '.join(str(t) for t in tags('ksk'))"); do
+            [[ $ksks == *" $t "* ]] || ksks+="$t "
+        done
+        # The parent never holds two entries for one key, at any moment.
+        python3 "$here/check.py" served --zone beta.lab. --parent "$E2E_TLD" |
+            python3 -c 'import json, sys; d = json.load(sys.stdin)["ds_dups"]; sys.exit(1 if any(d.values()) else 0)' ||
+            zw_fail "duplicate DS at the parent after kill $kills"
+        e2e_daemon_start
+    done
+    ((during >= want)) || zw_fail "only $during of $kills kills landed during a rollover"
+}
+
 case $case in
     onboard)
         e2e_build && e2e_start
@@ -122,13 +193,19 @@ case $case in
         secure_both double-ds double-signature lab-ovh
         sleep 8
         a_old=$(e2e_tags alpha.lab. zsk) b_old=$(e2e_tags beta.lab. zsk)
+        a_ksk=$(e2e_tags alpha.lab. ksk) b_ksk=$(e2e_tags beta.lab. ksk)
         t0=$(e2e_now)
         zwq rollover alpha.lab. --zsk || zw_fail "rollover alpha exited $?"
         zwq rollover beta.lab. --zsk || zw_fail "rollover beta exited $?"
-        e2e_tick_until 150 "alpha.lab.=$(e2e_rolled_expr zsk "$a_old")" "beta.lab.=$(e2e_rolled_expr zsk "$b_old")"
-        e2e_report_timing "ZSK rollovers, alpha pre-publication and beta double-signature together (the later of the two)" \
-            pre-publication "$(e2e_elapsed "$t0")"
+        # Both zones move on every tick; double-signature (beta) needs fewer steps.
+        e2e_tick_until 150 "beta.lab.=$(e2e_rolled_expr zsk "$b_old")"
+        e2e_report_timing "beta.lab. ZSK double-signature rollover (tick every 1 s)" double-signature "$(e2e_elapsed "$t0")"
+        e2e_tick_until 150 "alpha.lab.=$(e2e_rolled_expr zsk "$a_old")"
+        e2e_report_timing "alpha.lab. ZSK pre-publication rollover (tick every 1 s)" pre-publication "$(e2e_elapsed "$t0")"
+        e2e_tick_until 10 "alpha.lab.=$(e2e_rolled_expr zsk "$a_old")" "beta.lab.=$(e2e_rolled_expr zsk "$b_old")"
         # The KSKs did not move.
+        [[ $(e2e_tags alpha.lab. ksk) == "$a_ksk" && $(e2e_tags beta.lab. ksk) == "$b_ksk" ]] ||
+            zw_fail "a KSK changed during the ZSK rollovers"
         sleep 8
         e2e_poller_stop secure
         ;;
@@ -177,47 +254,12 @@ case $case in
         e2e_tick_until 120 "beta.lab.=$E2E_SECURE"
         sleep 8
         e2e_daemon_start
-        kills=0 rollovers=0 ksks=" $(e2e_tags beta.lab. ksk) "
         old=$(e2e_tags beta.lab. ksk)
-        zwq rollover beta.lab. --ksk || zw_fail "rollover exited $?"
-        rollovers=1
-        start=$SECONDS
-        while ((kills < 12 && SECONDS - start < 400)); do
-            if ((kills % 3 == 1)); then
-                # Right after a submission reached the registrar and before its answer: the
-                # simulator commits, then holds the answer 3 s; kill as soon as it counted it.
-                reg_sim POST /_sim/fault '{"method":"POST","kind":"delay_after_commit","seconds":3}' >/dev/null
-                p0=$(reg_sim_field 's["posts"] + len([r for r in s["requests"] if r.startswith("DELETE")])')
-                for ((n = 0; n < 300; n++)); do
-                    [[ $(reg_sim_field 's["posts"] + len([r for r in s["requests"] if r.startswith("DELETE")])') != "$p0" ]] && break
-                    sleep 0.1
-                done
-                why="after a registrar request ($n polls)"
-            else
-                sleep "$(awk -v r=$RANDOM 'BEGIN { printf "%.2f", 0.3 + (r % 300) / 100 }')"
-                why="at a random moment"
-            fi
-            e2e_daemon_kill
-            kills=$((kills + 1))
-            e2e_status
-            zw_log "SIGKILL $kills $why: state $(e2e_get beta.lab. 'z["state"]'), waiting $(e2e_get beta.lab. '[w["record"] + ":" + w["gate"] for w in z["waiting"]]')"
-            for t in $(e2e_get beta.lab. "' '.join(str(t) for t in tags('ksk'))"); do
-                [[ $ksks == *" $t "* ]] || ksks+="$t "
-            done
-            e2e_daemon_start
-            # A finished rollover before the tenth kill: start the next one.
-            e2e_status
-            if [[ $(e2e_get beta.lab. "$(e2e_rolled_expr ksk "$old")") == true && $kills -lt 10 ]]; then
-                old=$(e2e_tags beta.lab. ksk)
-                zwq rollover beta.lab. --ksk || zw_fail "rollover exited $?"
-                rollovers=$((rollovers + 1))
-            fi
-        done
-        ((kills >= 10)) || zw_fail "only $kills kills"
+        crash_loop 10
         e2e_wait_daemon 200 "beta.lab.=$(e2e_rolled_expr ksk "$old")"
         e2e_daemon_stop
         e2e_compare beta.lab.
-        zw_log "$kills SIGKILLs over $rollovers rollover(s); KSKs seen:$ksks"
+        zw_log "$kills SIGKILLs ($during while rolling) over $rollovers rollover(s); KSKs seen:$ksks"
         # No duplicate at the registrar: one entry per key, and one POST per key ever made.
         reg_sim_field 'sorted(k["public_key"] for k in s["keys"])' >"$E2E_DIR/gandi-keys.txt"
         python3 - "$E2E_DIR/gandi-keys.txt" <<'PY' || zw_fail "duplicate keys at the Gandi simulator: $(cat "$E2E_DIR/gandi-keys.txt")"
@@ -229,7 +271,7 @@ PY
         posts=$(reg_sim_field 's["posts"]')
         zw_log "Gandi POSTs: $posts for $nk KSKs"
         ((posts <= nk)) || zw_fail "$posts POSTs for $nk KSKs: a submission was sent twice"
-        echo "CRASH: $kills SIGKILLs, $rollovers rollover(s), $posts POSTs for $nk KSKs, no duplicate"
+        echo "CRASH: $kills SIGKILLs ($during while rolling), $rollovers rollover(s) completed, $posts POSTs for $nk KSKs, no duplicate DS or registrar entry"
         sleep 5
         e2e_poller_stop secure
         ;;
@@ -247,9 +289,10 @@ PY
         # The DS wanted at the parent reaches BIND only; compare DS there, DNSKEY everywhere.
         E2E_COMPARE_PARENTS=("$E2E_TLD")
         e2e_tick_until 60 "alpha.lab.=any('$E2E_TLD2' in w['why'] or 'ns2.lab' in w['why'] for w in z['waiting'])"
-        # Blocked long enough for the notify hook (notify-after 5 s); the old key stays.
+        # Blocked for 20 s, four times notify-after (5 s): the rollover stays where it is, the
+        # notify hook fires once (not on every pass), nothing else moves.
         blocked=$SECONDS
-        while ((SECONDS - blocked < 20)) && ! grep -q 'alpha' "$E2E_NOTIFY_LOG"; do
+        while ((SECONDS - blocked < 20)); do
             rc=0
             zwq tick || rc=$?
             [[ $rc == 0 || $rc == 1 ]] || zw_fail "tick exited $rc"
@@ -257,7 +300,16 @@ PY
         done
         grep -q 'alpha' "$E2E_NOTIFY_LOG" || zw_fail "the notify hook did not fire within 20 s of the block"
         zw_log "notify hook: $(head -n 1 "$E2E_NOTIFY_LOG")"
+        [[ $(grep -c '^[0-9].*zone=alpha' "$E2E_NOTIFY_LOG") == 1 ]] ||
+            zw_fail "the notify hook fired $(grep -c '^[0-9].*zone=alpha' "$E2E_NOTIFY_LOG") times: $(cat "$E2E_NOTIFY_LOG")"
         e2e_status
+        # double-DS: the new DNSKEY waits for its DS at every parent server.
+        new=$(e2e_get alpha.lab. "' '.join(str(t) for t in tags('ksk') if t not in [${old// /,}])")
+        [[ -n $new ]] || zw_fail "no successor KSK in status"
+        for a in $(e2e_children alpha.lab.); do
+            python3 "$here/check.py" served --zone alpha.lab. --child "$a" | grep -q "\b$new\b" &&
+                zw_fail "the new KSK $new is in the DNSKEY set at $a before its DS is at every parent server"
+        done
         zw_log "status waits on: $(e2e_get alpha.lab. '[w["why"] for w in z["waiting"]]')"
         for t in $old; do
             for a in $(e2e_children alpha.lab.); do

@@ -154,12 +154,23 @@ e2e_daemon_start() {
         sleep 0.05
     done
     [[ -n $E2E_DAEMON ]] || zw_fail "zonewarden run did not start"
+    zw_log "zonewarden run: pid $E2E_DAEMON"
+}
+
+# What the daemon printed since it started, the moves only, into the test output; the whole
+# of it is kept in daemon-all.log (zw_start truncates daemon.log at each start).
+e2e__daemon_show() {
     cat "$ZW_TMP/daemon.log" >>"$E2E_DIR/daemon-all.log" 2>/dev/null || true
+    grep -v -e 'settled or waiting' -e 'waiting for a live check' "$ZW_TMP/daemon.log" 2>/dev/null |
+        sed 's/^/  [run] /' >&2 || true
 }
 
 e2e_daemon_kill() { # SIGKILL the daemon itself (not timeout), then reap timeout
     kill -KILL "$E2E_DAEMON" 2>/dev/null || true
+    # timeout re-raises the child's SIGKILL on itself; reap it here, quietly.
+    wait "$ZW_PID_daemon" 2>/dev/null || true
     zw_stop daemon
+    e2e__daemon_show
 }
 
 e2e_daemon_stop() { # SIGTERM: it must stop cleanly with 0
@@ -172,6 +183,7 @@ e2e_daemon_stop() { # SIGTERM: it must stop cleanly with 0
     kill -0 "$E2E_DAEMON" 2>/dev/null && zw_fail "zonewarden run ignored SIGTERM for 10 s"
     wait "$ZW_PID_daemon" || rc=$?
     zw_stop daemon
+    e2e__daemon_show
     [[ $rc == 0 ]] || zw_fail "zonewarden run exited $rc on SIGTERM"
 }
 
