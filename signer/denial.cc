@@ -8,6 +8,7 @@
 #include "dns/encoding.h"
 #include "dns/nsec3.h"
 #include "dns/rdata.h"
+#include "signer/parallel.h"
 
 namespace zw::signer {
 
@@ -106,8 +107,16 @@ dns::Bytes nsec3param_rdata(const Nsec3Params& params) {
     return out;
 }
 
+std::vector<dns::Bytes> nsec3_hashes(std::span<const dns::Name> names, const Nsec3Params& params, unsigned threads) {
+    std::vector<dns::Bytes> out(names.size());
+    parallel_chunks(names.size(), threads, 4096, [&](std::size_t begin, std::size_t end, unsigned) {
+        for (std::size_t i = begin; i < end; ++i) out[i] = nsec3_hash(names[i], params);
+    });
+    return out;
+}
+
 Result<std::vector<zones::Node>> build_nsec3_chain(const zones::Zone& zone, const Nsec3Params& params,
-                                                   std::uint32_t ttl) {
+                                                   std::uint32_t ttl, unsigned threads) {
     std::vector<dns::Name> originals = nsec3_original_names(zone, params.opt_out);
     // Types per original name; empty non-terminals have none.
     std::vector<const zones::Node*> node_of(originals.size(), nullptr);
@@ -119,9 +128,10 @@ Result<std::vector<zones::Node>> build_nsec3_chain(const zones::Zone& zone, cons
         dns::Bytes hash;
         std::size_t original;
     };
+    std::vector<dns::Bytes> hashes = nsec3_hashes(originals, params, threads);
     std::vector<Entry> entries;
     entries.reserve(originals.size());
-    for (std::size_t i = 0; i < originals.size(); ++i) entries.push_back({nsec3_hash(originals[i], params), i});
+    for (std::size_t i = 0; i < originals.size(); ++i) entries.push_back({std::move(hashes[i]), i});
     std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.hash < b.hash; });
     for (std::size_t i = 1; i < entries.size(); ++i) {
         if (entries[i].hash == entries[i - 1].hash) {

@@ -259,7 +259,7 @@ Result<SignedZone> sign_with(zones::Zone zone, const KeyUse& use, const SigningP
         }
     }
     if (params.nsec3) {
-        auto chain = build_nsec3_chain(zone, *params.nsec3, denial_ttl);
+        auto chain = build_nsec3_chain(zone, *params.nsec3, denial_ttl, params.threads);
         if (!chain) return fail(chain.error());
         out.nsec3_nodes = std::move(*chain);
     } else {
