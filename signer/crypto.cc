@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <openssl/ec.h>
 
+#include <algorithm>
 #include <array>
 
 namespace zw::signer {
@@ -34,6 +35,13 @@ Result<SigningContext> SigningContext::create(const KeyPair& key) {
     }
     if (is_ecdsa(ctx.algorithm_)) ctx.coordinate_size_ = ctx.algorithm_ == dns::alg::ecdsap256sha256 ? 32 : 48;
     return ctx;
+}
+
+std::size_t SigningContext::signature_size() const {
+    if (algorithm_ == dns::alg::ed25519) return 64;
+    if (algorithm_ == dns::alg::ed448) return 114;
+    if (coordinate_size_ != 0) return 2 * coordinate_size_;
+    return static_cast<std::size_t>(std::max(0, EVP_PKEY_get_size(pkey_)));
 }
 
 Result<void> SigningContext::sign(std::span<const std::uint8_t> data, dns::Bytes& out) {

@@ -3,6 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <string_view>
+#include <thread>
+#include <unordered_set>
 #include <set>
 
 #include "dns/rdata.h"
@@ -11,11 +15,62 @@ namespace zw::zones {
 
 namespace {
 
-bool record_less(const SourcedRr& a, const SourcedRr& b) {
-    int c = dns::canonical_compare(a.rr.owner, b.rr.owner);
-    if (c != 0) return c < 0;
-    if (a.rr.type != b.rr.type) return a.rr.type < b.rr.type;
-    return dns::rdata_less(a.rr.rdata, b.rr.rdata);
+// A byte string whose memcmp order is the canonical order of (owner, type) (RFC 4034
+// §6.1): labels from the right, each ended by 0x00, with 0x00 and 0x01 inside a label
+// escaped as 0x01 0x01 and 0x01 0x02 so that a label still sorts before its extensions.
+// Sorting a million records by these keys is several times faster than comparing names
+// label by label, which was half of the time spent reading a large zone.
+std::string sort_key(const dns::Name& owner, std::uint16_t type) {
+    const std::string& w = owner.wire();
+    std::array<std::uint8_t, 128> starts{};
+    std::size_t labels = 0;
+    for (std::size_t i = 0; i < w.size() && w[i] != 0; i += 1 + static_cast<std::uint8_t>(w[i])) {
+        starts[labels++] = static_cast<std::uint8_t>(i);
+    }
+    std::string key;
+    key.reserve(w.size() + 4);
+    while (labels-- > 0) {
+        std::size_t at = starts[labels], len = static_cast<std::uint8_t>(w[at]);
+        for (std::size_t j = at + 1; j <= at + len; ++j) {
+            auto c = static_cast<std::uint8_t>(w[j]);
+            if (c <= 1) key += '\x01';
+            key += static_cast<char>(c <= 1 ? c + 1 : c);
+        }
+        key += '\0';
+    }
+    // The type after a 0x00 that no label byte can take: a name's records stay together.
+    key += '\0';
+    key += static_cast<char>(type >> 8);
+    key += static_cast<char>(type & 0xff);
+    return key;
+}
+
+struct SortEntry {
+    std::string key;
+    std::uint32_t index;
+};
+
+// Canonical order of the records (owner, type, RDATA), sorted on two threads.
+void sort_records(std::vector<SourcedRr>& records) {
+    std::vector<SortEntry> entries(records.size());
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        entries[i] = SortEntry{sort_key(records[i].rr.owner, records[i].rr.type), static_cast<std::uint32_t>(i)};
+    }
+    auto less = [&](const SortEntry& a, const SortEntry& b) {
+        int c = a.key.compare(b.key);
+        if (c != 0) return c < 0;
+        return dns::rdata_less(records[a.index].rr.rdata, records[b.index].rr.rdata);
+    };
+    auto middle = entries.begin() + static_cast<std::ptrdiff_t>(entries.size() / 2);
+    {
+        std::jthread first([&] { std::sort(entries.begin(), middle, less); });
+        std::sort(middle, entries.end(), less);
+    }
+    std::inplace_merge(entries.begin(), middle, entries.end(), less);
+    std::vector<SourcedRr> sorted;
+    sorted.reserve(records.size());
+    for (const auto& e : entries) sorted.push_back(std::move(records[e.index]));
+    records = std::move(sorted);
 }
 
 struct Checker {
@@ -120,30 +175,32 @@ void check_node(const Node& node, const Zone& zone, Checker& check) {
 }
 
 // Every NS target inside the zone must have an address here, or nobody can reach it.
+// Names are looked up by their wire bytes in hash sets: ordered sets of names cost more
+// than the rest of reading a delegation-heavy zone of a million records.
 void check_ns_targets(const Zone& zone, Checker& check) {
-    std::set<dns::Name, dns::CanonicalLess> addressed;
+    std::unordered_set<std::string_view> addressed;
     for (const auto& node : zone.nodes) {
-        if (node.find(dns::rrtype::A) || node.find(dns::rrtype::AAAA)) addressed.insert(node.name);
+        if (node.find(dns::rrtype::A) || node.find(dns::rrtype::AAAA)) addressed.insert(node.name.wire());
     }
-    std::set<dns::Name, dns::CanonicalLess> glue;
+    std::unordered_set<std::string> glue;
     for (const auto& node : zone.nodes) {
         const RRset* ns = node.find(dns::rrtype::NS);
         if (!ns || node.role == NodeRole::occluded) continue;
         for (const auto& rdata : ns->rdatas) {
             auto target = dns::rdata_target_name(dns::rrtype::NS, rdata);
             if (!target || !target->is_subdomain_of(zone.origin)) continue;
-            if (!addressed.contains(*target)) {
+            if (!addressed.contains(target->wire())) {
                 bool below_cut = node.role == NodeRole::delegation && target->is_subdomain_of(node.name);
                 check.error(ns->where, fmt::format("{} NS {} has no {} in the zone", node.name.to_text(),
                                                    target->to_text(), below_cut ? "glue (A/AAAA)" : "A/AAAA record"));
             }
-            glue.insert(*target);
+            glue.insert(target->wire());
         }
     }
     for (const auto& node : zone.nodes) {
         if (node.role != NodeRole::occluded) continue;
         for (const auto& set : node.rrsets) {
-            bool is_glue = (set.type == dns::rrtype::A || set.type == dns::rrtype::AAAA) && glue.contains(node.name);
+            bool is_glue = (set.type == dns::rrtype::A || set.type == dns::rrtype::AAAA) && glue.contains(node.name.wire());
             if (!is_glue) {
                 check.warning(set.where, fmt::format("{} {} is occluded by a delegation or DNAME above it; "
                                                      "it is kept in the output but not signed",
@@ -160,7 +217,7 @@ Zone build_zone(const dns::Name& origin, ReadResult read, Diagnostics& diag) {
     zone.origin = origin;
     zone.files = std::move(read.files);
     Checker check{zone, diag};
-    std::sort(read.records.begin(), read.records.end(), record_less);
+    sort_records(read.records);
     group(zone, read.records, check);
     read.records = {};
     if (zone.nodes.empty() || zone.nodes.front().name != origin) {
