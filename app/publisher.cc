@@ -11,7 +11,9 @@
 #include "app/hooks.h"
 #include "dns/encoding.h"
 #include "dns/rdata.h"
+#include "dns/rrsig.h"
 #include "signer/sign_zone.h"
+#include "signer/signing_state.h"
 #include "signer/zone_writer.h"
 #include "zones/build.h"
 #include "zones/reader.h"
@@ -44,6 +46,24 @@ std::string plan_text(const PublicationPlan& p) {
     };
     return fmt::format("dnskey={} ksig={} zsig={} cds={} delete={}", list(tags(p.dnskey)), list(tags(p.sign_dnskey)),
                        list(tags(p.sign_zone)), list(p.cds), p.cds_delete);
+}
+
+// The earliest RRSIG expiration in the zone: kept signatures are older than fresh ones.
+// RRSIG times are 32-bit serial numbers (RFC 4034 §3.1.5), read relative to now.
+std::optional<Instant> earliest_expiration(const signer::SignedZone& zone, Instant now) {
+    const std::uint32_t now32 = dns::to_sig_time(now);
+    std::optional<std::int64_t> least;  // seconds from now
+    zone.for_each_node([&](const zones::Node& node) {
+        for (const auto& set : node.rrsets)
+            for (const auto& sig : set.signatures) {
+                if (sig.size() < 12) continue;
+                std::uint32_t exp = dns::read_u32(sig.data() + 8);
+                std::int64_t ahead = static_cast<std::int32_t>(exp - now32);
+                if (!least || ahead < *least) least = ahead;
+            }
+    });
+    if (!least) return std::nullopt;
+    return now + Seconds{*least};
 }
 
 }  // namespace
@@ -156,31 +176,47 @@ Result<std::optional<store::Publication>> publish_zone(const PublishRequest& r) 
     pub.is_signed = r.plan.is_signed();
 
     signer::SignedZone out;
+    const std::string state_file = signer::state_path_for(out_file);
     if (r.plan.is_signed()) {
         signer::SigningParams params;
         params.now = r.now;
         params.inception_offset = r.policy.signatures.inception_offset;
         params.validity = r.policy.signatures.validity;
         params.jitter = r.policy.signatures.jitter;
+        // Renew a little more than what is due, so renewals come in batches (at most one
+        // publication per quarter of the jitter window) instead of one per RRset.
+        params.refresh = r.policy.signatures.refresh + r.policy.signatures.jitter / 4;
         params.dnskey_ttl = static_cast<std::uint32_t>(r.policy.dnskey_ttl.count());
         if (r.config.nsec3) params.nsec3 = signer::Nsec3Params{};
         params.cds_key_tags = r.plan.cds;
         params.cds_delete = r.plan.cds_delete;
         params.threads = r.config.threads;
         signer::KeyUse use{r.plan.dnskey, r.plan.sign_dnskey, r.plan.sign_zone};
-        auto signed_zone = signer::sign_zone(std::move(zone), use, params);
+        // O(change) re-signing from the last run's signatures (docs/signer.md); a state
+        // that cannot be used only costs a full signing.
+        auto previous_state = signer::SigningState::read(state_file, *origin);
+        if (!previous_state && r.warn) r.warn(fmt::format("{}; signing everything", previous_state.error().describe()));
+        auto signed_zone = previous_state && *previous_state
+                               ? signer::sign_zone_incremental(std::move(zone), use, params, **previous_state)
+                               : signer::sign_zone(std::move(zone), use, params);
         if (!signed_zone) return fail(signed_zone.error());
         out = std::move(*signed_zone);
-        // Expirations spread over [validity - jitter, validity]; the earliest decides.
-        pub.earliest_expiry = r.now + r.policy.signatures.validity - r.policy.signatures.jitter;
-        pub.refresh_at = *pub.earliest_expiry - r.policy.signatures.refresh;
+        pub.earliest_expiry = earliest_expiration(out, r.now);
+        if (pub.earliest_expiry) pub.refresh_at = *pub.earliest_expiry - r.policy.signatures.refresh;
     } else {
         out.zone = std::move(zone);
     }
     std::error_code ec;
     std::filesystem::create_directories(std::filesystem::path(out_file).parent_path(), ec);
     if (ec) return fail(outside_error(fmt::format("cannot create {}: {}", r.config.zones_out, ec.message())));
-    if (auto ok = signer::write_signed_zone(out, out_file); !ok) return fail(ok.error());
+    if (auto ok = signer::write_signed_zone(out, out_file, r.config.threads); !ok) return fail(ok.error());
+    if (pub.is_signed) {
+        if (auto ok = signer::write_signing_state(out, state_file); !ok && r.warn)
+            r.warn(fmt::format("cannot keep the signing state ({}); the next run signs everything",
+                               ok.error().describe()));
+    } else {
+        std::filesystem::remove(state_file, ec);  // an unsigned zone has nothing to reuse
+    }
     if (!r.config.publish.empty()) {
         HookRun run{expand_hook(r.config.publish, {{"zone", zone_file_stem(r.zone.name)}, {"file", out_file}}),
                     {{"ZW_ZONE", r.zone.name}, {"ZW_FILE", out_file}, {"ZW_SERIAL", fmt::format("{}", serial)}},

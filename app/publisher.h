@@ -4,6 +4,7 @@
 // sign with exactly the keys the state names, write atomically, run the publish hook.
 // The state is the truth, not the last actions: a lost action heals on the next pass.
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +39,7 @@ struct PublishRequest {
     std::optional<store::Publication> previous;
     Instant now{};
     bool force = false;  // sign even when nothing changed and no signature is due
+    std::function<void(std::string)> warn = {};  // what went wrong but did not stop it
 };
 
 // The new publication, or nullopt when the output is current (same input, same keys, and

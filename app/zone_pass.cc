@@ -262,7 +262,8 @@ struct Pass {
         if (!plan) return fail(plan.error());
         auto previous = env.store.last_publication(info.name);
         if (!previous) return fail(previous.error());
-        auto pub = publish_zone(PublishRequest{env.config, info, *policy, *plan, *previous, now, false});
+        auto pub = publish_zone(PublishRequest{env.config, info, *policy, *plan, *previous, now, false,
+                                               [this](std::string w) { note("warning: " + std::move(w)); }});
         if (!pub) return fail(pub.error());
         if (!*pub) return {};
         if (auto ok = env.store.record_publication(info.name, **pub); !ok) return ok;
