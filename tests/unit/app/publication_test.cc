@@ -4,6 +4,10 @@
 #include "app/publisher.h"
 #include "app/status_report.h"
 
+#include <fmt/format.h>
+
+#include <filesystem>
+
 namespace zw::app {
 namespace {
 
@@ -114,6 +118,92 @@ TEST(Status, ConditionFollowsTheKeyStates) {
     EXPECT_EQ(condition_of(z, signed_pub), "offboarding");
     z.keys.clear();
     EXPECT_EQ(condition_of(z, unsigned_pub), "insecure");
+}
+
+}  // namespace
+}  // namespace zw::app
+
+namespace zw::app {
+namespace {
+
+struct PublishFixture : Fixture {
+    Config config;
+    rollover::Policy policy;
+    store::ZoneInfo info{"alpha.lab.", "alpha", "p", "r", ""};
+    PublishFixture() {
+        config.file = "test.yaml";
+        config.zones_in = dir.file("in");
+        config.zones_out = dir.file("out");
+        config.threads = 1;
+        config.serial = zones::SerialPolicy::increment;
+        std::filesystem::create_directories(config.zones_in);
+        write_zone(300);
+        policy.signatures.validity = Seconds{14 * 86400};
+        policy.signatures.refresh = Seconds{5 * 86400};
+        policy.signatures.jitter = Seconds{12 * 3600};
+        policy.max_zone_ttl = Seconds{3600};
+    }
+    void write_zone(unsigned ttl, const std::string& extra = "") {
+        dir.write("in/alpha.lab.zone", fmt::format("$TTL {}\n@ SOA ns1 host 7 2 3 4 5\n@ NS ns1\nns1 A 192.0.2.1\n{}",
+                                                   ttl, extra));
+    }
+    PublicationPlan plan() {
+        rollover::ZoneState z;
+        z.keys = {key(1, Role::ksk, ksk, {Record::dnskey, Record::krrsig, Record::ds}),
+                  key(2, Role::zsk, zsk, {Record::dnskey, Record::zrrsig})};
+        return plan_publication(z, keys, false).value();
+    }
+};
+
+TEST(Publish, WritesOnlyWhenSomethingChangedOrSignaturesComeDue) {
+    PublishFixture f;
+    PublicationPlan plan = f.plan();
+    auto first = publish_zone(PublishRequest{f.config, f.info, f.policy, plan, std::nullopt, t0}).value();
+    ASSERT_TRUE(first);
+    EXPECT_EQ(first->serial, 8u);  // beyond the input's 7
+    EXPECT_TRUE(std::filesystem::exists(f.config.output_file("alpha.lab.")));
+    // Expirations spread over [validity - jitter, validity]; renewal starts refresh before.
+    ASSERT_TRUE(first->earliest_expiry && first->refresh_at);
+    EXPECT_GE(*first->earliest_expiry, t0 + f.policy.signatures.validity - f.policy.signatures.jitter);
+    EXPECT_LE(*first->earliest_expiry, t0 + f.policy.signatures.validity);
+    EXPECT_EQ(*first->refresh_at, *first->earliest_expiry - f.policy.signatures.refresh);
+
+    // Nothing changed and nothing is due: no new serial for the servers to transfer.
+    EXPECT_FALSE(publish_zone(PublishRequest{f.config, f.info, f.policy, plan, first, t0 + Seconds{3600}}).value());
+
+    // Signatures reaching their refresh point: re-signed, with a later earliest expiry.
+    Instant due = *first->refresh_at + Seconds{1};
+    auto renewed = publish_zone(PublishRequest{f.config, f.info, f.policy, plan, first, due}).value();
+    ASSERT_TRUE(renewed);
+    EXPECT_EQ(renewed->serial, 9u);
+    EXPECT_GT(*renewed->earliest_expiry, due + f.policy.signatures.refresh);
+
+    // A changed input is published at once.
+    f.write_zone(300, "www A 192.0.2.80\n");
+    auto changed = publish_zone(PublishRequest{f.config, f.info, f.policy, plan, renewed, due + Seconds{60}}).value();
+    ASSERT_TRUE(changed);
+    EXPECT_EQ(changed->serial, 10u);
+}
+
+TEST(Publish, ATtlAboveTheMaxZoneTtlIsRefused) {
+    PublishFixture f;
+    f.write_zone(7200);
+    PublicationPlan plan = f.plan();
+    auto r = publish_zone(PublishRequest{f.config, f.info, f.policy, plan, std::nullopt, t0});
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().kind, ErrorKind::bad_input);
+    EXPECT_NE(r.error().message.find("max-zone-ttl"), std::string::npos) << r.error().message;
+    EXPECT_FALSE(std::filesystem::exists(f.config.output_file("alpha.lab.")));
+}
+
+TEST(Publish, AFailingPublishHookIsAnOutsideErrorAfterTheWrite) {
+    PublishFixture f;
+    f.config.publish = "exit 9";
+    PublicationPlan plan = f.plan();
+    auto r = publish_zone(PublishRequest{f.config, f.info, f.policy, plan, std::nullopt, t0});
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().kind, ErrorKind::outside);
+    EXPECT_NE(r.error().message.find("publish hook failed"), std::string::npos) << r.error().message;
 }
 
 }  // namespace
