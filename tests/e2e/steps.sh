@@ -161,6 +161,7 @@ e2e_daemon_start() {
 # of it is kept in daemon-all.log (zw_start truncates daemon.log at each start).
 e2e__daemon_show() {
     cat "$ZW_TMP/daemon.log" >>"$E2E_DIR/daemon-all.log" 2>/dev/null || true
+    [[ ${E2E_DAEMON_SHOW:-1} == 1 ]] || return 0
     grep -v -e 'settled or waiting' -e 'waiting for a live check' "$ZW_TMP/daemon.log" 2>/dev/null |
         sed 's/^/  [run] /' >&2 || true
 }
