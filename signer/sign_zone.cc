@@ -298,6 +298,8 @@ Result<SignedZone> sign_with(zones::Zone zone, const KeyUse& use, const SigningP
 
     if (auto ok = sign_jobs(jobs, out.zone.origin, params); !ok) return fail(ok.error());
     const double sign_seconds = stopwatch.seconds() - prepare_seconds;
+    const std::size_t made = jobs.size();
+    jobs = {};  // tens of MB in a large zone, not needed past this point
 
     TrustedSignatures trusted;
     if (reuse.counts().reused > 0) trusted.resize(ordinal);
@@ -307,10 +309,12 @@ Result<SignedZone> sign_with(zones::Zone zone, const KeyUse& use, const SigningP
         if (!trusted.empty()) trusted[s.ordinal] = mask;
         resigned += s.kept < s.set->signatures.size();
     }
+    const std::size_t rrsets_signed = sets.size();
+    sets = {};
     if (auto ok = verify_zone(out, params.now, params.threads, trusted); !ok) return fail(ok.error());
     if (stats) {
-        stats->signatures = jobs.size();
-        stats->rrsets_signed = sets.size();
+        stats->signatures = made;
+        stats->rrsets_signed = rrsets_signed;
         stats->prepare_seconds = prepare_seconds;
         stats->sign_seconds = sign_seconds;
         stats->verify_seconds = stopwatch.seconds() - sign_seconds - prepare_seconds;

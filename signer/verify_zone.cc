@@ -186,13 +186,25 @@ Result<void> verify_zone(const SignedZone& sz, Instant now, unsigned threads, co
         keys.push_back(PublishedKey{*k, dns::key_tag(rdata)});
     }
 
-    std::vector<std::pair<const zones::RRset*, bool>> sets;  // RRset, must be signed
-    sz.for_each_node([&](const zones::Node& node) {
-        for (const auto& set : node.rrsets) sets.emplace_back(&set, is_signed_rrset(node.role, set.type));
-    });
+    // Work goes out by node; the RRset ordinals that index `trusted` are counted only when
+    // something is trusted (a per-RRset list would cost tens of MB in a large zone).
+    const std::size_t zone_nodes = sz.zone.nodes.size();
+    const std::size_t total_nodes = zone_nodes + sz.nsec3_nodes.size();
+    auto node_at = [&](std::size_t i) -> const zones::Node& {
+        return i < zone_nodes ? sz.zone.nodes[i] : sz.nsec3_nodes[i - zone_nodes];
+    };
+    std::vector<std::size_t> first_ordinal;
+    if (!trusted.empty()) {
+        first_ordinal.resize(total_nodes);
+        std::size_t ordinal = 0;
+        for (std::size_t i = 0; i < total_nodes; ++i) {
+            first_ordinal[i] = ordinal;
+            ordinal += node_at(i).rrsets.size();
+        }
+    }
     Problems problems;
     const std::uint32_t now32 = dns::to_sig_time(now);
-    parallel_chunks(sets.size(), threads, 1024, [&](std::size_t begin, std::size_t end, unsigned) {
+    parallel_chunks(total_nodes, threads, 512, [&](std::size_t begin, std::size_t end, unsigned) {
         std::vector<dns::Verifier> verifiers;
         for (const auto& k : keys) {
             auto v = dns::Verifier::create(k.dnskey);
@@ -204,13 +216,17 @@ Result<void> verify_zone(const SignedZone& sz, Instant now, unsigned threads, co
         }
         dns::Bytes data;
         for (std::size_t i = begin; i < end; ++i) {
-            const auto& [set, must_sign] = sets[i];
-            if (!must_sign) {
-                if (!set->signatures.empty()) problems.add(fmt::format("{}: signed but not authoritative", describe(*set)));
-                continue;
+            const zones::Node& node = node_at(i);
+            for (std::size_t r = 0; r < node.rrsets.size(); ++r) {
+                const zones::RRset& set = node.rrsets[r];
+                if (!is_signed_rrset(node.role, set.type)) {
+                    if (!set.signatures.empty()) problems.add(fmt::format("{}: signed but not authoritative", describe(set)));
+                    continue;
+                }
+                const std::size_t ordinal = first_ordinal.empty() ? trusted.size() : first_ordinal[i] + r;
+                check_rrset(set, sz.zone.origin, now32, keys, verifiers, algorithms, sep_algorithms,
+                            ordinal < trusted.size() ? trusted[ordinal] : 0, problems, data);
             }
-            check_rrset(*set, sz.zone.origin, now32, keys, verifiers, algorithms, sep_algorithms,
-                        i < trusted.size() ? trusted[i] : 0, problems, data);
         }
     });
     if (sz.nsec3) {

@@ -31,7 +31,8 @@ void emit_zone(const SignedZone& sz, unsigned threads, Flush flush) {
     if (soa) emit_rrset(*soa, head);  // SOA first, as name servers and humans expect
     flush(head);
 
-    const std::size_t batch_chunks = 16 * std::max(1u, threads);
+    // A few chunks per thread keep the threads busy; more would only hold text in memory.
+    const std::size_t batch_chunks = 4 * std::max(1u, threads);
     std::vector<std::string> texts(batch_chunks);
     for (std::size_t first = 0; first < total; first += batch_chunks * chunk) {
         const std::size_t batch_end = std::min(total, first + batch_chunks * chunk);
