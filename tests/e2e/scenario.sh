@@ -20,6 +20,9 @@
 #   stale-parent   alpha, double-DS; a second lab. server stops taking updates: the rollover
 #                  waits, the old key stays, status names the server, the notify hook fires;
 #                  once the server catches up the rollover completes
+#   daemon-wake    beta onboarded under `zonewarden run` with daemon.max-sleep 60 s: the
+#                  daemon must come back for the OVH task when the registrar says (its
+#                  poll-interval, 1 s), not only after max-sleep
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 ZONEWARDEN=""
@@ -325,6 +328,24 @@ PY
         E2E_COMPARE_PARENTS=()
         e2e_tick_until 150 "alpha.lab.=$(e2e_rolled_expr ksk "$old")"
         sleep 8
+        e2e_poller_stop secure
+        ;;
+    daemon-wake)
+        E2E_MAX_SLEEP=60s
+        e2e_build && e2e_start
+        e2e_poller_start beta.lab.
+        e2e_onboard beta.lab. beta double-ds lab-ovh
+        e2e_daemon_start
+        t0=$(e2e_now)
+        # DNSKEY (IpubC 5 s), the OVH task (about 1 s, polled every 1 s), DS (IpubP 7 s): about
+        # 15 s when the daemon wakes for what it waits on; 60 s more when it sleeps max-sleep.
+        e2e_wait_daemon 150 "beta.lab.=$E2E_SECURE"
+        wall=$(e2e_elapsed "$t0")
+        e2e_daemon_stop
+        echo "DAEMON-WAKE: beta.lab. secure after $wall s under zonewarden run (max-sleep 60 s)"
+        sleep 5
+        awk -v w="$wall" 'BEGIN { exit !(w < 40) }' ||
+            zw_fail "zonewarden run took $wall s: it slept max-sleep (60 s) instead of polling the registrar after its poll-interval (1 s)"
         e2e_poller_stop secure
         ;;
     *) zw_fail "unknown case $case" ;;
