@@ -48,6 +48,8 @@ struct Pass {
     }
     bool notifying_ = false;
 
+    void wake_no_later(Instant t) { result.wake_at = result.wake_at ? std::min(*result.wake_at, t) : t; }
+
     Result<void> execute_key_actions(const rollover::Decision& d, Instant now, bool& generated) {
         for (const Action& a : d.actions) {
             if (const auto* g = std::get_if<rollover::GenerateKey>(&a)) {
@@ -102,6 +104,7 @@ struct Pass {
                 break;
             case registrar::ReceiptState::in_progress:
                 note(fmt::format("registrar {}: DS set [{}] in progress {}", info.registrar, set_text, receipt->detail));
+                if (receipt->poll_after) wake_no_later(*receipt->poll_after);
                 break;
             case registrar::ReceiptState::needs_operator:
                 note(fmt::format("registrar {} needs the operator: {}", info.registrar, receipt->instructions));
@@ -280,13 +283,19 @@ struct Pass {
 
     void finish(const rollover::Decision& d) {
         const Instant now = env.clock.now();
-        result.wake_at = d.wake_at;
+        if (d.wake_at) wake_no_later(*d.wake_at);
         auto pub = env.store.last_publication(info.name);
-        if (pub && *pub && (*pub)->refresh_at)
-            result.wake_at = result.wake_at ? std::min(*result.wake_at, *(*pub)->refresh_at) : (*pub)->refresh_at;
-        bool on_check = std::ranges::any_of(d.waiting_on, [](const rollover::Wait& w) {
-            return w.gate == rollover::Gate::observation;
-        });
+        if (pub && *pub && (*pub)->refresh_at) wake_no_later(*(*pub)->refresh_at);
+        // A change waiting for the servers is looked at again once they may have it: the
+        // propagation delay of the side that must serve it (never sooner than a second).
+        bool on_check = false;
+        for (const auto& w : d.waiting_on) {
+            if (w.gate != rollover::Gate::observation) continue;
+            on_check = true;
+            Seconds dprp = w.record == rollover::Record::ds ? policy->parent.propagation_delay
+                                                            : policy->propagation_delay;
+            wake_no_later(now + std::max(Seconds{1}, dprp));
+        }
         if (on_check && result.exit_code == 0) result.exit_code = 1;
         notify_long_waits(d, now);
         if (result.exit_code < 2) (void)env.store.clear_notifications(info.name, "failed");
