@@ -23,6 +23,7 @@
 
 E2E_CONVERGE=${E2E_CONVERGE:-8}
 E2E_SECURE='z["state"] == "secure" and settled'
+E2E_DAEMON_SEEN=0       # lines of daemon.log already shown
 E2E_COMPARE_PARENTS=()  # e2e_tick_until compares DS at these (default: every lab. server)
 
 e2e_poller_start() {
@@ -154,16 +155,22 @@ e2e_daemon_start() {
         sleep 0.05
     done
     [[ -n $E2E_DAEMON ]] || zw_fail "zonewarden run did not start"
+    E2E_DAEMON_SEEN=0
     zw_log "zonewarden run: pid $E2E_DAEMON"
 }
 
-# What the daemon printed since it started, the moves only, into the test output; the whole
-# of it is kept in daemon-all.log (zw_start truncates daemon.log at each start).
+# The daemon's moves (record transitions, publications, registrar answers) into the test
+# output as they happen: the lines of daemon.log not shown yet, without the "waiting"
+# chatter. Called while waiting on the daemon and when it stops; all of it is also kept in
+# daemon-all.log (zw_start truncates daemon.log at each start).
 e2e__daemon_show() {
-    cat "$ZW_TMP/daemon.log" >>"$E2E_DIR/daemon-all.log" 2>/dev/null || true
-    [[ ${E2E_DAEMON_SHOW:-1} == 1 ]] || return 0
-    grep -v -e 'settled or waiting' -e 'waiting for a live check' "$ZW_TMP/daemon.log" 2>/dev/null |
-        sed 's/^/  [run] /' >&2 || true
+    local log=$ZW_TMP/daemon.log n
+    [[ -f $log ]] || return 0
+    n=$(wc -l <"$log")
+    ((n > E2E_DAEMON_SEEN)) || return 0
+    sed -n "$((E2E_DAEMON_SEEN + 1)),${n}p" "$log" | tee -a "$E2E_DIR/daemon-all.log" |
+        grep -v -e 'settled or waiting' -e 'waiting for a live check' | sed 's/^/  [zonewarden run] /' >&2 || true
+    E2E_DAEMON_SEEN=$n
 }
 
 e2e_daemon_kill() { # SIGKILL the daemon itself (not timeout), then reap timeout
@@ -194,6 +201,7 @@ e2e_wait_daemon() { # SECONDS ZONE=EXPR...: poll status (a reader) while the dae
     while ((SECONDS - start < limit && n < limit * 4)); do
         n=$((n + 1))
         kill -0 "$E2E_DAEMON" 2>/dev/null || zw_fail "zonewarden run died: $(tail -n 5 "$ZW_TMP/daemon.log")"
+        e2e__daemon_show
         e2e_status
         e2e__conditions_hold "$@" && return 0
         sleep 0.25
