@@ -133,6 +133,13 @@ Result<void> read_registrars(const Reader& r, const YAML::Node& n, Config& c) {
             settings[key] = *v;
         }
         if (!settings.contains("type")) return fail(r.at(reg.second, field, "missing 'type'"));
+        // Checked whole now (unknown keys, bad values, unreadable credentials), not days
+        // later when a zone first hands this registrar a DS set. Nothing is sent.
+        auto journal = registrar::Journal::open(":memory:");
+        if (!journal) return fail(journal.error());
+        NullLogSink quiet;
+        if (auto made = registrar::make_registrar(name, settings, *journal, quiet); !made)
+            return fail(r.at(reg.second, field, made.error().message));
         c.registrars[name] = std::move(settings);
     }
     return {};

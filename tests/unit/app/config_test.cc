@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "../../testutil/temp_dir.h"
 
 namespace zw::app {
@@ -36,26 +38,35 @@ defaults:
 )";
 
 TEST(Config, ReadsEveryFieldAndResolvesRelativePaths) {
-    auto c = parse_config(good, "/etc/zw/zonewarden.yaml");
+    testutil::TempDir dir;
+    std::filesystem::create_directories(dir.file("etc/zw"));
+    dir.write("etc/zw/tsig.key", "key \"zw\" { algorithm hmac-sha256; secret \"c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0\"; };\n");
+    std::filesystem::permissions(dir.file("etc/zw/tsig.key"), std::filesystem::perms::owner_read |
+                                                                  std::filesystem::perms::owner_write);
+    const std::string root = dir.path();
+    std::string text = good;
+    for (auto at = text.find("/etc/zw"); at != std::string::npos; at = text.find("/etc/zw", at + root.size() + 7))
+        text.replace(at, 7, root + "/etc/zw");
+    auto c = parse_config(text, root + "/etc/zw/zonewarden.yaml");
     ASSERT_TRUE(c) << c.error().describe();
-    EXPECT_EQ(c->state, "/etc/zw/state/state.db");
-    EXPECT_EQ(c->key_dir, "/etc/zw/keys");
-    EXPECT_EQ(c->zones_in, "/etc/zw/zones");
-    EXPECT_EQ(c->zones_out, "/etc/zw/signed");
+    EXPECT_EQ(c->state, root + "/etc/zw/state/state.db");
+    EXPECT_EQ(c->key_dir, root + "/etc/zw/keys");
+    EXPECT_EQ(c->zones_in, root + "/etc/zw/zones");
+    EXPECT_EQ(c->zones_out, root + "/etc/zw/signed");
     EXPECT_EQ(c->notify_after, Seconds{7200});
     EXPECT_EQ(c->threads, 2u);
     EXPECT_EQ(c->serial, zones::SerialPolicy::increment);
     EXPECT_TRUE(c->nsec3);
     EXPECT_EQ(c->dns.resolver, "127.0.0.1:5353");
-    EXPECT_EQ(c->dns.trust_anchor, "/etc/zw/root.ds");
+    EXPECT_EQ(c->dns.trust_anchor, root + "/etc/zw/root.ds");
     EXPECT_EQ(c->dns.timeout, Seconds{3});
     EXPECT_EQ(c->max_sleep, Seconds{60});
     EXPECT_EQ(c->policies.at("fast").dnskey_ttl, Seconds{5});
-    EXPECT_EQ(c->registrars.at("parent").at("tsig-key-file"), "/etc/zw/tsig.key");
+    EXPECT_EQ(c->registrars.at("parent").at("tsig-key-file"), root + "/etc/zw/tsig.key");
     EXPECT_EQ(c->default_registrar, "scanning");
-    EXPECT_EQ(c->input_file("alpha.example."), "/etc/zw/zones/alpha.example.zone");
-    EXPECT_EQ(c->output_file("alpha.example."), "/etc/zw/signed/alpha.example.zone");
-    EXPECT_EQ(c->zone_key_dir("alpha.example."), "/etc/zw/keys/alpha.example");
+    EXPECT_EQ(c->input_file("alpha.example."), root + "/etc/zw/zones/alpha.example.zone");
+    EXPECT_EQ(c->output_file("alpha.example."), root + "/etc/zw/signed/alpha.example.zone");
+    EXPECT_EQ(c->zone_key_dir("alpha.example."), root + "/etc/zw/keys/alpha.example");
 }
 
 struct BadCase {
@@ -73,6 +84,8 @@ TEST(Config, MistakesNameTheLineAndTheField) {
         {"notify-after: soon\n", 6, "notify-after"},
         {"denial: nsec5\n", 6, "denial: expected nsec or nsec3"},
         {"registrars:\n  r: { server: x }\n", 7, "missing 'type'"},
+        {"registrars:\n  r: { type: cds, tll: 60 }\n", 7, "tll"},
+        {"registrars:\n  r: { type: rfc2136, server: 127.0.0.1, tsig-key-file: /nonexistent/key }\n", 7, "nonexistent"},
         {"defaults: { policy: nope }\n", 6, "no policy named 'nope'"},
         {"serial: sometimes\n", 6, "serial"},
         {"threads: [1, 2]\n", 6, "expected a single value"},
