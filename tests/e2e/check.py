@@ -13,7 +13,9 @@ schema 1) and about what the servers serve.
                                        parent address exactly the DS tags, with no duplicate
                                        DS; prints each difference
   check.py settled STATUS ZONE         exit 0 when every key's records are at its goal
-                                       (omnipresent or hidden) and nothing is waiting"""
+                                       (omnipresent or hidden) and nothing is waiting
+  check.py schema STATUS               exit 1 (naming the field) unless STATUS follows the
+                                       documented schema 1 of docs/operations.md"""
 
 import argparse
 import json
@@ -31,6 +33,87 @@ def zone_of(status_file, zone):
         if z["zone"] == zone:
             return z
     raise SystemExit("zone %s not in status (%s)" % (zone, ", ".join(z["zone"] for z in st["zones"])))
+
+
+STATES = {"unsigned", "securing", "secure", "rolling", "offboarding", "insecure"}
+RECORD_STATES = {"hidden", "rumoured", "omnipresent", "unretentive"}
+GATES = {"policy", "safety", "observation", "time"}
+ROLE_RECORDS = {"ksk": {"dnskey", "krrsig", "ds"}, "zsk": {"dnskey", "zrrsig"},
+                "csk": {"dnskey", "krrsig", "zrrsig", "ds"}}
+
+
+def schema_problems(st):
+    """docs/operations.md, `status --json` (schema 1): field names, types and values."""
+    p = []
+
+    def need(obj, key, types, where, nullable=False):
+        if key not in obj:
+            p.append("%s: no %r" % (where, key))
+            return None
+        v = obj[key]
+        if v is None and nullable:
+            return None
+        if not isinstance(v, types) or (isinstance(v, bool) and types is not bool):  # True is an int
+            p.append("%s.%s: %r is not %s" % (where, key, v, types))
+            return None
+        return v
+
+    def rfc3339(v, where):
+        import re
+        if v is not None and not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", v):
+            p.append("%s: %r is not RFC 3339 UTC" % (where, v))
+
+    if st.get("schema") != 1:
+        p.append("schema: %r" % st.get("schema"))
+    rfc3339(need(st, "generated", str, "status"), "generated")
+    for z in need(st, "zones", list, "status") or []:
+        w = "zone %s" % z.get("zone")
+        need(z, "zone", str, w)
+        need(z, "tenant", str, w)
+        need(z, "policy", str, w)
+        need(z, "registrar", str, w)
+        if need(z, "state", str, w) not in STATES:
+            p.append("%s.state: %r" % (w, z.get("state")))
+        need(z, "serial", int, w, nullable=True)
+        pub = need(z, "published", dict, w) or {}
+        for k in ("dnskey", "ds", "cds"):
+            v = need(pub, k, list, w + ".published")
+            if v is not None and not all(isinstance(t, int) for t in v):
+                p.append("%s.published.%s: %r" % (w, k, v))
+        for k in need(z, "keys", list, w) or []:
+            kw = "%s key %s" % (w, k.get("id"))
+            for f in ("id", "tag", "algorithm"):
+                need(k, f, int, kw)
+            role = need(k, "role", str, kw)
+            if need(k, "goal", str, kw) not in ("omnipresent", "hidden"):
+                p.append("%s.goal: %r" % (kw, k.get("goal")))
+            recs = need(k, "records", dict, kw) or {}
+            if role in ROLE_RECORDS and not set(recs) <= ROLE_RECORDS[role]:
+                p.append("%s.records: %s for a %s" % (kw, sorted(recs), role))
+            for name, r in recs.items():
+                if need(r, "state", str, kw + "." + name) not in RECORD_STATES:
+                    p.append("%s.%s.state: %r" % (kw, name, r.get("state")))
+                need(r, "published", bool, kw + "." + name)
+                rfc3339(need(r, "since", str, kw + "." + name, nullable=True), kw + "." + name + ".since")
+        for x in need(z, "waiting", list, w) or []:
+            xw = w + " waiting"
+            need(x, "key", int, xw)
+            need(x, "tag", int, xw)
+            need(x, "record", str, xw)
+            if need(x, "gate", str, xw) not in GATES:
+                p.append("%s.gate: %r" % (xw, x.get("gate")))
+            rfc3339(need(x, "since", str, xw, nullable=True), xw + ".since")
+            rfc3339(need(x, "until", str, xw, nullable=True), xw + ".until")
+            need(x, "why", str, xw)
+        rfc3339(need(z, "next_event", str, w, nullable=True), w + ".next_event")
+        rfc3339(need(z, "earliest_signature_expiry", str, w, nullable=True), w + ".earliest_signature_expiry")
+        lc = need(z, "last_check", dict, w, nullable=True)
+        if lc is not None:
+            rfc3339(need(lc, "at", str, w + " last_check"), w + " last_check.at")
+            need(lc, "ok", bool, w + " last_check")
+            need(lc, "detail", str, w + " last_check", nullable=True)
+    return p
+
 
 
 def is_settled(z):
@@ -114,8 +197,16 @@ def main():
     t = sub.add_parser("settled")
     t.add_argument("status")
     t.add_argument("zone")
+    sc = sub.add_parser("schema")
+    sc.add_argument("status")
     a = ap.parse_args()
 
+    if a.cmd == "schema":
+        with open(a.status) as f:
+            problems = schema_problems(json.load(f))
+        for p in problems[:20]:
+            print("SCHEMA %s" % p)
+        return 1 if problems else 0
     if a.cmd == "get":
         v = eval(a.expr, {}, helpers(zone_of(a.status, a.zone)))  # test-side expressions only
         print(json.dumps(v) if not isinstance(v, str) else v)

@@ -75,6 +75,9 @@ e2e_status() {
     E2E_STATUS=$E2E_DIR/status.json
     zwc status --json >"$E2E_STATUS.tmp" || zw_fail "zonewarden status --json exited $?"
     mv "$E2E_STATUS.tmp" "$E2E_STATUS"
+    # Every status taken along the way follows the documented schema (docs/operations.md).
+    python3 "$E2E_HERE/check.py" schema "$E2E_STATUS" >"$E2E_DIR/schema.out" ||
+        zw_fail "status --json does not follow schema 1: $(head -n 5 "$E2E_DIR/schema.out")"
 }
 
 e2e_get() { # ZONE EXPR
