@@ -82,8 +82,11 @@ def schema_problems(st):
                 p.append("%s.published.%s: %r" % (w, k, v))
         for k in need(z, "keys", list, w) or []:
             kw = "%s key %s" % (w, k.get("id"))
-            for f in ("id", "tag", "algorithm"):
+            for f in ("id", "algorithm"):
                 need(k, f, int, kw)
+            # null between the decision to make a key and its generation (docs/rollover.md:
+            # "tag once generated"); status can be read by another process at that moment.
+            need(k, "tag", int, kw, nullable=True)
             role = need(k, "role", str, kw)
             if need(k, "goal", str, kw) not in ("omnipresent", "hidden"):
                 p.append("%s.goal: %r" % (kw, k.get("goal")))
@@ -98,8 +101,10 @@ def schema_problems(st):
         for x in need(z, "waiting", list, w) or []:
             xw = w + " waiting"
             need(x, "key", int, xw)
-            need(x, "tag", int, xw)
-            need(x, "record", str, xw)
+            need(x, "tag", int, xw, nullable=True)
+            # record and tag are null for "key material not generated yet" (a key decided in
+            # this pass; not in the docs' schema, reported).
+            need(x, "record", str, xw, nullable=True)
             if need(x, "gate", str, xw) not in GATES:
                 p.append("%s.gate: %r" % (xw, x.get("gate")))
             rfc3339(need(x, "since", str, xw, nullable=True), xw + ".since")
@@ -129,8 +134,8 @@ def helpers(z):
     keys = z.get("keys", [])
 
     def tags(role=None, goal=None):
-        return sorted(k["tag"] for k in keys
-                      if (role is None or k["role"] == role) and (goal is None or k.get("goal") == goal))
+        return sorted(k["tag"] for k in keys if k.get("tag") is not None
+                      and (role is None or k["role"] == role) and (goal is None or k.get("goal") == goal))
     return {"z": z, "keys": keys, "tags": tags, "settled": is_settled(z)}
 
 
