@@ -151,7 +151,7 @@ int run_onboard(const std::string& config_path, const OnboardOptions& o) {
         if (e.tenant != info.tenant || e.policy != info.policy || e.registrar != info.registrar ||
             e.zone_file != info.zone_file)
             return report_failure(bad_input(fmt::format(
-                "{} is onboarded already (tenant {}, policy {}, registrar {}); offboard it first to change that",
+                "{} is onboarded already, with tenant {}, policy {} and registrar {}",
                 info.name, e.tenant, e.policy, e.registrar)));
         fmt::print("{}: onboarded already; resuming\n", info.name);
     } else {
