@@ -32,7 +32,8 @@ SignatureReuse::SignatureReuse(const SigningState* previous, const dns::Name& or
     : previous_(previous),
       origin_(origin),
       now_(dns::to_sig_time(params.now)),
-      refresh_(params.refresh.count()) {
+      refresh_(params.refresh.count()),
+      validity_(params.validity.count()) {
     if (!previous_ || previous_->origin() != origin) {
         previous_ = nullptr;
         return;
@@ -96,7 +97,10 @@ void SignatureReuse::reuse(bool nsec3_section, zones::RRset& set, std::span<cons
                             std::equal(signer_name.begin(), signer_name.end(), sig.begin() + 18,
                                        [](char a, std::uint8_t b) { return static_cast<std::uint8_t>(a) == b; });
         std::uint32_t expiration = dns::read_u32(sig.data() + 8), inception = dns::read_u32(sig.data() + 12);
-        if (!fields_match || ahead(inception, now_) < 0 || ahead(now_, expiration) <= refresh_) {
+        // One that outlives a fresh signature was made under a longer validity than the
+        // policy's now: renewing it keeps the lifetimes the rollover timing assumes.
+        if (!fields_match || ahead(inception, now_) < 0 || ahead(now_, expiration) <= refresh_ ||
+            ahead(now_, expiration) > validity_) {
             ++counts_.renewed;
             return;
         }

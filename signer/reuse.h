@@ -8,7 +8,9 @@
 //     RDATA as a key that must sign this RRset now: keys that left the signer set leave
 //     no signature behind, keys that joined sign everything;
 //   - its fields are the ones a fresh signature would have (type, labels, TTL, signer);
-//   - it is valid now and still beyond the refresh point: expiration - now > refresh.
+//   - it is valid now and still beyond the refresh point: expiration - now > refresh;
+//   - it does not outlive a fresh one: expiration - now <= validity (after the policy's
+//     validity was shortened, older and longer signatures are renewed).
 // Signatures inside the refresh point are renewed; since every fresh signature expires at
 // now + validity - jitter(owner, type), renewals of a zone signed at once spread over the
 // jitter window instead of falling due together.
@@ -56,6 +58,7 @@ private:
     std::vector<StoredKey> keys_;
     std::uint32_t now_;
     std::int64_t refresh_;
+    std::int64_t validity_;
     ReuseCounts counts_;
 };
 

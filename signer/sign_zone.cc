@@ -160,11 +160,11 @@ std::uint64_t sort_signatures(zones::RRset& set, std::size_t kept) {
     return mask;
 }
 
-}  // namespace
-
 // Both entry points: previous may be null.
 Result<SignedZone> sign_with(zones::Zone zone, const KeyUse& use, const SigningParams& params,
                              const SigningState* previous, SigningStats* stats);
+
+}  // namespace
 
 Result<void> validate(const SigningParams& p) {
     if (p.validity <= p.jitter) return fail(bad_input("the jitter must be shorter than the signature validity"));
@@ -233,6 +233,8 @@ Result<SignedZone> sign_zone_incremental(zones::Zone zone, const KeyUse& use, co
                                          const SigningState& previous, SigningStats* stats) {
     return sign_with(std::move(zone), use, params, &previous, stats);
 }
+
+namespace {
 
 Result<SignedZone> sign_with(zones::Zone zone, const KeyUse& use, const SigningParams& params,
                              const SigningState* previous, SigningStats* stats) {
@@ -326,5 +328,7 @@ Result<SignedZone> sign_with(zones::Zone zone, const KeyUse& use, const SigningP
     }
     return out;
 }
+
+}  // namespace
 
 }  // namespace zw::signer

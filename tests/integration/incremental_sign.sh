@@ -5,7 +5,8 @@
 # incremental output must equal the full sign's byte for byte; later, with signatures
 # kept and renewed, equal apart from signature times and bytes. dnssec-verify and
 # ldns-verify-zone must accept every incremental output, and a ZSK that joins must sign
-# everything while one that leaves keeps no signature.
+# everything while one that leaves keeps no signature. Last, `sign --manifest` must sign
+# what single runs sign.
 #
 #   incremental_sign.sh [--zonewarden PATH] nsec|nsec3|nsec3-optout
 set -euo pipefail
@@ -98,4 +99,13 @@ rm "$kd/$zsk1.key" "$kd/$zsk1.private"
 sign inc "$tmp/zone.4" "$later" --incremental
 [[ $(by "$tag1") == 0 ]] || zw_fail "$(by "$tag1") signatures of the removed ZSK $tag1 are left"
 verify "$tmp/inc.signed"
+
+# Many zones in one process (sign --manifest) give what one process per zone gives.
+printf '%s %s %s\n' "$tmp/zone.4" "$origin" "$tmp/m4.signed" "$tmp/zone.3" "$origin" "$tmp/m3.signed" >"$tmp/manifest"
+"$zw" sign --manifest "$tmp/manifest" --key-dir "$kd" --threads 2 --now "$later" "${times[@]}" "${denial_args[@]}" \
+    >"$tmp/manifest.log" 2>&1 || zw_fail "sign --manifest failed: $(tail -n 5 "$tmp/manifest.log")"
+for z in 3 4; do
+    sign "single$z" "$tmp/zone.$z" "$later"
+    cmp -s "$tmp/m$z.signed" "$tmp/single$z.signed" || zw_fail "sign --manifest and a single sign of zone.$z differ"
+done
 zw_log "PASS: incremental output equals a full sign through edits, renewal and a ZSK roll; verifiers accept it"

@@ -176,6 +176,15 @@ TEST(IncrementalSigning, RenewsInsideTheRefreshPointSpreadByJitterAndKeepsTheRes
     stats = {};
     (void)sign_zone_incremental(load_zone(zone.text().c_str()), use, later, state, &stats).value();
     EXPECT_EQ(stats.signatures_reused, 0u);
+
+    // A shorter validity renews what would outlive a fresh signature, however far off its end.
+    SigningParams shorter = p;
+    shorter.validity = Seconds{7 * 86400};
+    shorter.refresh = Seconds{86400};
+    stats = {};
+    (void)sign_zone_incremental(load_zone(zone.text().c_str()), use, shorter, state, &stats).value();
+    EXPECT_EQ(stats.signatures_reused, 0u);
+    EXPECT_GT(stats.signatures_renewed, 50u);
 }
 
 TEST(IncrementalSigning, KeysThatLeaveLeaveNoSignatureAndKeysThatJoinSignEverything) {
