@@ -217,9 +217,20 @@ Result<std::vector<ZoneStatus>> statuses(const Config& config, store::Store& sto
 int run_status(const std::string& config_path, const StatusOptions& o) {
     auto config = load_config(config_path);
     if (!config) return report_failure(config.error());
+    const Instant now = SystemClock{}.now();
+    if (o.zone.empty() && !std::filesystem::exists(config->state)) {
+        // A fresh installation: no zone yet is a status, not an error.
+        std::vector<ZoneStatus> none;
+        if (o.json)
+            fmt::print("{}\n", status_json(none, now).dump(2));
+        else if (o.prometheus)
+            fmt::print("{}", status_prometheus(none, now));
+        else
+            fmt::print("{}", status_text(none, now));
+        return 0;
+    }
     auto store = open_reader(*config);
     if (!store) return report_failure(store.error());
-    const Instant now = SystemClock{}.now();
     auto all = statuses(*config, *store, o.zone, now);
     if (!all) return report_failure(all.error());
     if (o.json)

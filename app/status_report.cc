@@ -107,6 +107,11 @@ Result<ZoneStatus> zone_status(const Config& config, store::Store& store, const 
     if (s.publication && s.publication->refresh_at)
         s.next_event = s.next_event ? std::min(*s.next_event, *s.publication->refresh_at) : s.publication->refresh_at;
     explain_waits(store, zone.name, d.waiting_on);
+    // A key the planner would create in the next pass is not a key yet: status shows what
+    // is stored, and the next pass will show it (status must never name a key it lists not).
+    std::erase_if(d.waiting_on, [&](const rollover::Wait& w) {
+        return std::ranges::none_of(s.state.keys, [&](const rollover::KeyState& k) { return k.key.id == w.key; });
+    });
     s.waiting = std::move(d.waiting_on);
     return s;
 }

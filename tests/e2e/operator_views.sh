@@ -40,7 +40,7 @@ for ((n = 0; n < 40; n++)); do
     sleep 0.5
 done
 ((n < 40)) || zw_fail "the hand-signed alpha.lab. never validated"
-before=$(ls "$keys"/*.key | sed 's/.*+0*//; s/\.key$//' | sort -n | tr '\n' ' ')
+before=$(find "$keys" -name "*.key" -printf "%f\n" | sed 's/.*+0*//; s/\.key$//' | sort -n | tr '\n' ' ')
 zw_log "alpha.lab. secure elsewhere with keys $before"
 
 e2e_poller_start alpha.lab.
@@ -50,7 +50,7 @@ zwq onboard alpha.lab. --tenant alpha --policy double-ds --registrar lab-update 
 e2e_tick_until 90 "alpha.lab.=$E2E_SECURE"
 after=$(e2e_get alpha.lab. '" ".join(str(k["tag"]) for k in sorted(z["keys"], key=lambda k: k["tag"]))')
 [[ "$after " == "$before" ]] || zw_fail "adopted keys changed: before $before, after $after"
-[[ $(ls "$E2E_DIR"/zw/keys/alpha.lab/*.key | wc -l) == 2 ]] || zw_fail "a key was generated while adopting"
+[[ $(find "$E2E_DIR/zw/keys/alpha.lab" -name "*.key" | wc -l) == 2 ]] || zw_fail "a key was generated while adopting"
 [[ $(dig +short +norecurse @"$E2E_TLD" alpha.lab. DS | wc -l) == 1 ]] || zw_fail "the DS set changed while adopting"
 zw_log "adopted without a rollover: keys $after"
 

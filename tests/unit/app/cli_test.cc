@@ -84,7 +84,10 @@ TEST(Cli, OperatorMistakesExitTwoWithTheReason) {
     EXPECT_EQ(missing.code, 2);
     EXPECT_NE(missing.output.find("cannot read the configuration file"), std::string::npos) << missing.output;
 
-    CliRun no_state = run(c + "status");
+    CliRun fresh = run(c + "status");
+    EXPECT_EQ(fresh.code, 0) << fresh.output;
+    EXPECT_NE(fresh.output.find("no zones"), std::string::npos) << fresh.output;
+    CliRun no_state = run(c + "keys alpha.example");
     EXPECT_EQ(no_state.code, 2);
     EXPECT_NE(no_state.output.find("onboard a zone first"), std::string::npos) << no_state.output;
 
