@@ -58,8 +58,15 @@ Result<void> run_hook(const HookRun& run) {
     envp.push_back(nullptr);
     std::string sh = "/bin/sh", dash_c = "-c", cmd = run.command;
     char* argv[] = {sh.data(), dash_c.data(), cmd.data(), nullptr};
+    // Its own process group, so a timeout kills everything the hook started, not only the
+    // shell (an orphaned child would hold our stdout open and outlive the pass).
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attr, 0);
     pid_t pid = 0;
-    int rc = ::posix_spawn(&pid, "/bin/sh", &actions, nullptr, argv, envp.data());
+    int rc = ::posix_spawn(&pid, "/bin/sh", &actions, &attr, argv, envp.data());
+    posix_spawnattr_destroy(&attr);
     posix_spawn_file_actions_destroy(&actions);
     ::close(in[0]);
     if (rc != 0) {
@@ -96,7 +103,7 @@ Result<void> run_hook(const HookRun& run) {
         if (done == pid) break;
         if (done < 0 && errno != EINTR) return fail(outside_error("hook: lost track of the process"));
         if (std::chrono::steady_clock::now() >= deadline) {
-            ::kill(pid, SIGKILL);
+            ::kill(-pid, SIGKILL);
             ::waitpid(pid, &status, 0);
             return fail(outside_error(fmt::format("hook '{}' ran longer than {} and was killed", run.command,
                                                   format_duration(run.limit))));

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
 #include <sstream>
 
@@ -42,9 +43,13 @@ TEST(Hooks, FailureAndTimeoutAreOutsideErrors) {
     ASSERT_FALSE(failed);
     EXPECT_EQ(failed.error().kind, ErrorKind::outside);
     EXPECT_NE(failed.error().message.find("status 7"), std::string::npos);
-    auto slow = run_hook(HookRun{"sleep 30", {}, "", Seconds{1}});
+    // Everything the hook started goes with it: a grandchild keeping the pipe open would
+    // make the pipe's reader wait.
+    auto started = std::chrono::steady_clock::now();
+    auto slow = run_hook(HookRun{"sleep 30 & sleep 30; true", {}, "", Seconds{1}});
     ASSERT_FALSE(slow);
     EXPECT_NE(slow.error().message.find("killed"), std::string::npos);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
     // A hook that ignores its stdin must not block the pass.
     EXPECT_TRUE(run_hook(HookRun{"true", {}, std::string(1 << 20, 'x'), Seconds{10}}));
 }
