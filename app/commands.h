@@ -14,5 +14,7 @@ void register_probe_command(CLI::App& app, int& exit_code);
 // The operator's commands read the configuration file named by the global --config.
 void register_operator_commands(CLI::App& app, const std::string& config_path, int& exit_code);
 void register_run_command(CLI::App& app, const std::string& config_path, int& exit_code);
+void register_onboard_command(CLI::App& app, const std::string& config_path, int& exit_code);
+void register_check_command(CLI::App& app, const std::string& config_path, int& exit_code);
 
 }  // namespace zw::app

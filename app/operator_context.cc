@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <thread>
 
+#include "app/output.h"
+#include "base/clock.h"
 #include "dns/name.h"
 
 namespace zw::app {
@@ -37,6 +39,47 @@ Result<store::Store> open_reader(const Config& config) {
         return fail(config_error(fmt::format("no state database at {} yet: onboard a zone first", config.state)));
     return store::Store::open(config.state, store::Store::Mode::reader);
 }
+
+int combine_exit_codes(int a, int b) {
+    // Errors (2, 3, 4) outrank "pending" (1), which outranks success.
+    if (a >= 2 || b >= 2) return std::max(a >= 2 ? a : 0, b >= 2 ? b : 0);
+    return std::max(a, b);
+}
+
+void print_pass(const PassResult& r) {
+    for (const auto& line : r.lines) fmt::print("{}: {}\n", r.zone, line);
+    fmt::print("{}: {}{}\n", r.zone,
+               r.exit_code == 0   ? "settled or waiting on time"
+               : r.exit_code == 1 ? "waiting for a live check"
+                                  : "failed",
+               r.wake_at ? fmt::format(", next pass due by {}", format_instant(*r.wake_at)) : "");
+}
+
+// Runs passes over zones with one store and journal; returns the combined exit code.
+int run_passes(const Config& config, store::Store& store, const std::vector<store::ZoneInfo>& zones) {
+    auto journal = registrar::Journal::open(config.state);
+    if (!journal) return report_failure(journal.error());
+    StderrLog log;
+    SystemClock clock;
+    PassEnv env{config, store, *journal, log, clock};
+    int code = 0;
+    for (const auto& z : zones) {
+        PassResult r = run_zone_pass(env, z);
+        print_pass(r);
+        code = combine_exit_codes(code, r.exit_code);
+    }
+    return code;
+}
+
+Result<store::ZoneInfo> known_zone(store::Store& store, const std::string& text) {
+    auto zone = normalize_zone(text);
+    if (!zone) return fail(zone.error());
+    auto info = store.zone(*zone);
+    if (!info) return fail(info.error());
+    if (!*info) return fail(bad_input(fmt::format("{} is not onboarded", *zone)));
+    return **info;
+}
+
 
 Result<std::string> normalize_zone(std::string_view text) {
     auto name = dns::Name::from_text(std::string(text));

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "app/config.h"
+#include "app/zone_pass.h"
 #include "base/log.h"
 #include "registrar/journal.h"
 #include "store/store.h"
@@ -23,6 +24,15 @@ class StderrLog final : public LogSink {
 // `patience` for a pass in progress (the daemon's) to finish.
 [[nodiscard]] Result<store::Store> open_writer(const Config& config, Seconds patience = Seconds{30});
 [[nodiscard]] Result<store::Store> open_reader(const Config& config);
+
+// Errors (2, 3, 4) outrank "pending" (1), which outranks success.
+[[nodiscard]] int combine_exit_codes(int a, int b);
+// Prints what a pass did, one line each, and how it ended.
+void print_pass(const PassResult& r);
+// Runs one pass per zone with one store and journal; returns the combined exit code.
+[[nodiscard]] int run_passes(const Config& config, store::Store& store, const std::vector<store::ZoneInfo>& zones);
+// An onboarded zone by the name an operator typed, or bad input.
+[[nodiscard]] Result<store::ZoneInfo> known_zone(store::Store& store, const std::string& text);
 
 // "Alpha.Example" -> "alpha.example."; bad names are bad input.
 [[nodiscard]] Result<std::string> normalize_zone(std::string_view text);
