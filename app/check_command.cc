@@ -8,6 +8,7 @@
 #include "app/live_check.h"
 #include "app/live_observer.h"
 #include "app/operator_context.h"
+#include "app/publisher.h"
 #include "app/output.h"
 #include "base/clock.h"
 #include "dns/dnssec.h"
@@ -16,9 +17,6 @@
 namespace zw::app {
 
 namespace {
-
-using rollover::Record;
-
 
 int run_check(const std::string& config_path, const std::string& zone_text) {
     auto config = load_config(config_path);
@@ -79,10 +77,7 @@ int run_check(const std::string& config_path, const std::string& zone_text) {
                                                list(sorted_tags(c.dnskey.rdatas, false)), list(dnskey)));
         auto state = store->load_zone(info->name);
         if (!state) return report_failure(state.error());
-        std::vector<std::uint16_t> ds;
-        for (const auto& k : state->keys)
-            if (k.key.tag && rollover::applies(k.key.role, Record::ds) && k.at(Record::ds).published)
-                ds.push_back(*k.key.tag);
+        std::vector<std::uint16_t> ds = wanted_ds_tags(*state);
         std::ranges::sort(ds);
         for (const auto& p : report->parent) {
             auto served = sorted_tags(p.ds.rdatas, true);

@@ -72,6 +72,14 @@ std::string input_file_of(const Config& config, const store::ZoneInfo& zone) {
     return zone.zone_file.empty() ? config.input_file(zone.name) : zone.zone_file;
 }
 
+std::vector<std::uint16_t> wanted_ds_tags(const rollover::ZoneState& state) {
+    std::vector<std::uint16_t> out;
+    for (const auto& k : state.keys)
+        if (k.key.tag && rollover::applies(k.key.role, Record::ds) && k.at(Record::ds).published)
+            out.push_back(*k.key.tag);
+    return out;
+}
+
 Result<PublicationPlan> plan_publication(const rollover::ZoneState& state, const KeyMaterial& keys, bool cds) {
     PublicationPlan plan;
     for (const auto& k : state.keys) {
@@ -84,8 +92,8 @@ Result<PublicationPlan> plan_publication(const rollover::ZoneState& state, const
             plan.sign_dnskey.push_back(*p);
         if (rollover::applies(k.key.role, Record::zrrsig) && k.at(Record::zrrsig).published)
             plan.sign_zone.push_back(*p);
-        if (rollover::applies(k.key.role, Record::ds) && k.at(Record::ds).published) plan.ds.push_back((*p)->tag());
     }
+    plan.ds = wanted_ds_tags(state);
     // Going insecure, the DNSKEYs go before the last zone signatures; with no DNSKEY left
     // (the engine withdraws them only once no cached DS can point at them) signatures
     // prove nothing to anyone, and the zone is published unsigned.

@@ -27,6 +27,10 @@ struct PublicationPlan {
     [[nodiscard]] bool is_signed() const { return !dnskey.empty(); }
 };
 
+// The tags of the DS set the key states want at the parent (it is asked of the
+// registrar, not written into the zone), in key order.
+[[nodiscard]] std::vector<std::uint16_t> wanted_ds_tags(const rollover::ZoneState& state);
+
 // `cds` is whether the zone's registrar reads CDS/CDNSKEY (type cds).
 [[nodiscard]] Result<PublicationPlan> plan_publication(const rollover::ZoneState& state, const KeyMaterial& keys,
                                                        bool cds);

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "rollover/timeline.h"
+#include "app/publisher.h"
 
 namespace zw::app {
 
@@ -219,12 +219,7 @@ nlohmann::json status_json(const std::vector<ZoneStatus>& zones, Instant now) {
                                     {"ds", nlohmann::json::array()},
                                     {"cds", nlohmann::json::array()}};
         if (z.publication) published = {{"dnskey", z.publication->dnskey}, {"cds", z.publication->cds}};
-        // The DS set is asked of the registrar, not written into the zone: the state says it.
-        std::vector<std::uint16_t> ds;
-        for (const auto& k : z.state.keys)
-            if (k.key.tag && rollover::applies(k.key.role, Record::ds) && k.at(Record::ds).published)
-                ds.push_back(*k.key.tag);
-        published["ds"] = ds;
+        published["ds"] = wanted_ds_tags(z.state);
         nlohmann::json check = nullptr;
         if (z.last_check)
             check = {{"at", format_instant(z.last_check->at)}, {"ok", z.last_check->ok}, {"detail", z.last_check->detail}};
