@@ -4,7 +4,9 @@
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
 
+#include <algorithm>
 #include <array>
+#include <vector>
 
 #include "dns/rdata.h"
 
@@ -72,30 +74,75 @@ Result<EvpPkey> public_pkey(const Dnskey& key) {
 Result<Verifier> Verifier::create(const Dnskey& key) {
     auto pkey = public_pkey(key);
     if (!pkey) return fail(pkey.error());
-    Verifier v(std::move(*pkey), key.algorithm);
-    if (is_eddsa(v.algorithm_)) {
-        v.mdctx_.reset(EVP_MD_CTX_new());
-        return v;
-    }
+    Verifier v(std::move(*pkey), key);
+    v.mdctx_.reset(EVP_MD_CTX_new());
+    if (!v.mdctx_) return fail(internal_error("out of memory"));
+    if (is_eddsa(v.algorithm_)) return v;
+    v.md_.reset(EVP_MD_fetch(nullptr, EVP_MD_get0_name(dnssec_digest(v.algorithm_)), nullptr));
     v.pctx_.reset(EVP_PKEY_CTX_new(v.pkey_.get(), nullptr));
-    if (!v.pctx_ || EVP_PKEY_verify_init(v.pctx_.get()) != 1 ||
+    if (!v.md_ || !v.pctx_ || EVP_PKEY_verify_init(v.pctx_.get()) != 1 ||
         EVP_PKEY_CTX_set_signature_md(v.pctx_.get(), dnssec_digest(v.algorithm_)) != 1) {
         return fail(internal_error("cannot set up verification"));
     }
     return v;
 }
 
+bool Verifier::digest(std::span<const std::uint8_t> data, std::array<unsigned char, 64>& out, unsigned& length) {
+    return EVP_DigestInit_ex(mdctx_.get(), md_.get(), nullptr) == 1 &&
+           EVP_DigestUpdate(mdctx_.get(), data.data(), data.size()) == 1 &&
+           EVP_DigestFinal_ex(mdctx_.get(), out.data(), &length) == 1;
+}
+
+bool Verifier::use_table(std::size_t more) {
+    if (algorithm_ != alg::ecdsap256sha256) return false;
+    if (!table_ && ecdsa_p256_count_ <= table_after) {
+        // Counted up to past the threshold only: a key whose table cannot be built
+        // (nullptr) is not tried again.
+        ecdsa_p256_count_ += more;
+        if (ecdsa_p256_count_ > table_after) table_ = EcdsaKeyTable::build(public_key_);
+    }
+    return table_ != nullptr;
+}
+
 bool Verifier::verify(std::span<const std::uint8_t> data, std::span<const std::uint8_t> signature) {
+    if (!use_table(1)) return verify_evp(data, signature);
+    Check check{data, signature};
+    verify(std::span(&check, 1));
+    return check.valid;
+}
+
+bool Verifier::verify_evp(std::span<const std::uint8_t> data, std::span<const std::uint8_t> signature) {
     if (is_eddsa(algorithm_)) {
         return EVP_DigestVerifyInit(mdctx_.get(), nullptr, nullptr, nullptr, pkey_.get()) == 1 &&
                EVP_DigestVerify(mdctx_.get(), signature.data(), signature.size(), data.data(), data.size()) == 1;
     }
-    std::array<unsigned char, 64> digest{};
-    unsigned int dlen = 0;
-    EVP_Digest(data.data(), data.size(), digest.data(), &dlen, dnssec_digest(algorithm_), nullptr);
+    std::array<unsigned char, 64> hash{};
+    unsigned int length = 0;
+    if (!digest(data, hash, length)) return false;
     if (!is_ecdsa(algorithm_)) {
-        return EVP_PKEY_verify(pctx_.get(), signature.data(), signature.size(), digest.data(), dlen) == 1;
+        return EVP_PKEY_verify(pctx_.get(), signature.data(), signature.size(), hash.data(), length) == 1;
     }
+    return verify_ecdsa(std::span(hash).first(length), signature);
+}
+
+void Verifier::verify(std::span<Check> checks) {
+    if (!table_ && !use_table(checks.size())) {
+        for (Check& c : checks) c.valid = verify_evp(c.data, c.signature);
+        return;
+    }
+    std::vector<EcdsaKeyTable::Check> batch(checks.size());
+    for (std::size_t i = 0; i < checks.size(); ++i) {
+        std::array<unsigned char, 64> hash{};
+        unsigned int length = 0;
+        if (!digest(checks[i].data, hash, length)) batch[i].signature = {};  // fails the length check
+        else batch[i].signature = checks[i].signature;
+        std::copy_n(hash.begin(), batch[i].digest.size(), batch[i].digest.begin());
+    }
+    table_->verify(batch);
+    for (std::size_t i = 0; i < checks.size(); ++i) checks[i].valid = batch[i].valid;
+}
+
+bool Verifier::verify_ecdsa(std::span<const std::uint8_t> digest, std::span<const std::uint8_t> signature) {
     std::size_t w = algorithm_ == alg::ecdsap256sha256 ? 32 : 48;
     if (signature.size() != 2 * w) return false;
     EcdsaSig es(ECDSA_SIG_new());
@@ -109,7 +156,7 @@ bool Verifier::verify(std::span<const std::uint8_t> data, std::span<const std::u
     unsigned char* der = nullptr;
     int der_len = i2d_ECDSA_SIG(es.get(), &der);
     if (der_len <= 0) return false;
-    bool ok = EVP_PKEY_verify(pctx_.get(), der, static_cast<std::size_t>(der_len), digest.data(), dlen) == 1;
+    bool ok = EVP_PKEY_verify(pctx_.get(), der, static_cast<std::size_t>(der_len), digest.data(), digest.size()) == 1;
     OPENSSL_free(der);
     return ok;
 }

@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bitset>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 
 #include "dns/dnssec.h"
@@ -41,65 +43,153 @@ struct PublishedKey {
     std::uint16_t tag;
 };
 
-// Checks one RRset's signatures with this worker's verifiers.
-void check_rrset(const zones::RRset& set, const dns::Name& origin, std::uint32_t now,
-                 const std::vector<PublishedKey>& keys, std::vector<dns::Verifier>& verifiers,
-                 const std::set<std::uint8_t>& algorithms, const std::set<std::uint8_t>& sep_algorithms,
-                 std::uint64_t trusted, Problems& problems, dns::Bytes& data) {
-    std::set<std::uint8_t> valid_algs, valid_sep_algs;
-    for (std::size_t index = 0; index < set.signatures.size(); ++index) {
-        const auto& rrsig = set.signatures[index];
-        const bool is_trusted = index < 64 && (trusted >> index & 1) != 0;
-        std::size_t sig_at = 0;
-        auto f = dns::RrsigFields::parse(rrsig, sig_at);
-        if (!f) {
-            problems.add(fmt::format("{}: malformed RRSIG", describe(set)));
-            continue;
-        }
-        if (f->type_covered != set.type || f->labels != dns::rrsig_labels(set.owner) || f->original_ttl != set.ttl ||
-            f->signer != origin) {
-            problems.add(fmt::format("{}: RRSIG by key {} has wrong fields", describe(set), f->key_tag));
-            continue;
-        }
-        using zones::SerialOrder;
-        if (zones::serial_compare(f->inception, now) == SerialOrder::greater ||
-            zones::serial_compare(f->expiration, now) != SerialOrder::greater) {
-            problems.add(fmt::format("{}: RRSIG by key {} is not valid now", describe(set), f->key_tag));
-            continue;
-        }
-        bool verified = false;
-        for (std::size_t k = 0; k < keys.size() && !verified; ++k) {
-            if (keys[k].tag != f->key_tag || keys[k].dnskey.algorithm != f->algorithm) continue;
-            if (!is_trusted) {
-                data.clear();
-                dns::append_signed_data(data, std::span(rrsig).first(sig_at), set.owner, set.type, set.rdatas,
+// What every RRset's signatures are checked against.
+struct KeySet {
+    std::vector<PublishedKey> keys;
+    std::set<std::uint8_t> algorithms, sep_algorithms;
+};
+
+// The RRsets of one chunk are checked in three steps, so that the signatures by one key
+// are verified together (dns::Verifier shares work among P-256 checks): the fields of each
+// RRSIG, then the cryptography key by key, then what each RRset needs.
+class ChunkCheck {
+public:
+    ChunkCheck(const KeySet& keys, const dns::Name& origin, std::uint32_t now, std::vector<dns::Verifier>& verifiers,
+               Problems& problems)
+        : keys_(keys), origin_(origin), now_(now), verifiers_(verifiers), problems_(problems) {}
+
+    // Bit i of trusted marks signature i as reused (verify_zone.h).
+    void add(const zones::RRset& set, std::uint64_t trusted) {
+        sets_.push_back(Set{&set, candidates_.size()});
+        for (std::size_t index = 0; index < set.signatures.size(); ++index) {
+            const auto& rrsig = set.signatures[index];
+            std::size_t sig_at = 0;
+            auto f = dns::RrsigFields::parse(rrsig, sig_at);
+            if (!f) {
+                problems_.add(fmt::format("{}: malformed RRSIG", describe(set)));
+                continue;
+            }
+            if (f->type_covered != set.type || f->labels != dns::rrsig_labels(set.owner) ||
+                f->original_ttl != set.ttl || f->signer != origin_) {
+                problems_.add(fmt::format("{}: RRSIG by key {} has wrong fields", describe(set), f->key_tag));
+                continue;
+            }
+            using zones::SerialOrder;
+            if (zones::serial_compare(f->inception, now_) == SerialOrder::greater ||
+                zones::serial_compare(f->expiration, now_) != SerialOrder::greater) {
+                problems_.add(fmt::format("{}: RRSIG by key {} is not valid now", describe(set), f->key_tag));
+                continue;
+            }
+            Candidate c{&rrsig, sig_at, 0, 0, 0, f->key_tag, f->algorithm, index < 64 && (trusted >> index & 1) != 0,
+                        false};
+            c.key = next_key(c, 0);
+            if (c.key == keys_.keys.size()) {
+                report_unverified(set, c);
+                continue;
+            }
+            if (!c.trusted) {
+                c.data_at = data_.size();
+                dns::append_signed_data(data_, std::span(rrsig).first(sig_at), set.owner, set.type, set.rdatas,
                                         f->original_ttl);
+                c.data_len = data_.size() - c.data_at;
             }
-            if (is_trusted || verifiers[k].verify(data, std::span(rrsig).subspan(sig_at))) {
-                verified = true;
-                valid_algs.insert(f->algorithm);
-                if (keys[k].dnskey.is_sep()) valid_sep_algs.insert(f->algorithm);
-            }
-        }
-        if (!verified) {
-            problems.add(fmt::format("{}: RRSIG by key {} (algorithm {}) does not verify against the published "
-                                     "DNSKEY RRset",
-                                     describe(set), f->key_tag, f->algorithm));
+            candidates_.push_back(c);
         }
     }
-    for (std::uint8_t a : algorithms) {
-        if (!valid_algs.contains(a)) {
-            problems.add(fmt::format("{}: no valid {} signature (RFC 4035 §2.2)", describe(set), dns::algorithm_mnemonic(a)));
+
+    void finish() {
+        std::vector<dns::Verifier::Check> checks;
+        for (std::size_t k = 0; k < keys_.keys.size(); ++k) {
+            checks.clear();
+            for (const Candidate& c : candidates_) {
+                if (c.key == k && !c.trusted) checks.push_back({data_of(c), signature_of(c)});
+            }
+            if (checks.empty()) continue;
+            verifiers_[k].verify(checks);
+            std::size_t next = 0;
+            for (Candidate& c : candidates_) {
+                if (c.key == k && !c.trusted) c.valid = checks[next++].valid;
+            }
+        }
+        for (std::size_t s = 0; s < sets_.size(); ++s) {
+            const std::size_t end = s + 1 < sets_.size() ? sets_[s + 1].first_candidate : candidates_.size();
+            finish_set(*sets_[s].set, std::span(candidates_).subspan(sets_[s].first_candidate, end - sets_[s].first_candidate));
         }
     }
-    if (set.type == dns::rrtype::DNSKEY) {
-        for (std::uint8_t a : sep_algorithms) {
-            if (!valid_sep_algs.contains(a)) {
-                problems.add(fmt::format("{}: not signed by a {} key-signing key", describe(set), dns::algorithm_mnemonic(a)));
+
+private:
+    struct Candidate {
+        const dns::Bytes* rrsig;
+        std::size_t sig_at;  // where the signature field starts in the RRSIG RDATA
+        std::size_t data_at, data_len;  // the signed data in data_; none when trusted
+        std::size_t key;  // the published key it is checked with
+        std::uint16_t tag;
+        std::uint8_t algorithm;
+        bool trusted;
+        bool valid;
+    };
+    struct Set {
+        const zones::RRset* set;
+        std::size_t first_candidate;
+    };
+
+    // The first key at or after `from` with the candidate's tag and algorithm; keys.size()
+    // when none. Tags can collide, so a signature that fails is tried with the next one.
+    std::size_t next_key(const Candidate& c, std::size_t from) const {
+        for (std::size_t k = from; k < keys_.keys.size(); ++k) {
+            if (keys_.keys[k].tag == c.tag && keys_.keys[k].dnskey.algorithm == c.algorithm) return k;
+        }
+        return keys_.keys.size();
+    }
+    std::span<const std::uint8_t> data_of(const Candidate& c) const { return std::span(data_).subspan(c.data_at, c.data_len); }
+    static std::span<const std::uint8_t> signature_of(const Candidate& c) { return std::span(*c.rrsig).subspan(c.sig_at); }
+
+    void report_unverified(const zones::RRset& set, const Candidate& c) {
+        problems_.add(fmt::format("{}: RRSIG by key {} (algorithm {}) does not verify against the published "
+                                  "DNSKEY RRset",
+                                  describe(set), c.tag, c.algorithm));
+    }
+
+    void finish_set(const zones::RRset& set, std::span<Candidate> candidates) {
+        std::bitset<256> valid_algs, valid_sep_algs;
+        for (Candidate& c : candidates) {
+            while (!c.trusted && !c.valid) {
+                c.key = next_key(c, c.key + 1);
+                if (c.key == keys_.keys.size()) break;
+                c.valid = verifiers_[c.key].verify(data_of(c), signature_of(c));
+            }
+            if (!c.trusted && !c.valid) {
+                report_unverified(set, c);
+                continue;
+            }
+            valid_algs.set(c.algorithm);
+            if (keys_.keys[c.key].dnskey.is_sep()) valid_sep_algs.set(c.algorithm);
+        }
+        for (std::uint8_t a : keys_.algorithms) {
+            if (!valid_algs.test(a)) {
+                problems_.add(fmt::format("{}: no valid {} signature (RFC 4035 §2.2)", describe(set),
+                                          dns::algorithm_mnemonic(a)));
+            }
+        }
+        if (set.type == dns::rrtype::DNSKEY) {
+            for (std::uint8_t a : keys_.sep_algorithms) {
+                if (!valid_sep_algs.test(a)) {
+                    problems_.add(fmt::format("{}: not signed by a {} key-signing key", describe(set),
+                                              dns::algorithm_mnemonic(a)));
+                }
             }
         }
     }
-}
+
+    const KeySet& keys_;
+    const dns::Name& origin_;
+    std::uint32_t now_;
+    std::vector<dns::Verifier>& verifiers_;
+    Problems& problems_;
+    std::vector<Set> sets_;
+    std::vector<Candidate> candidates_;
+    dns::Bytes data_;
+};
 
 void check_nsec_chain(const zones::Zone& zone, Problems& problems) {
     std::vector<const zones::Node*> chain;
@@ -170,8 +260,8 @@ Result<void> verify_zone(const SignedZone& sz, Instant now, unsigned threads, co
     const zones::Node& apex = sz.zone.apex();
     const zones::RRset* dnskeys = apex.find(dns::rrtype::DNSKEY);
     if (!dnskeys || dnskeys->rdatas.empty()) return fail(internal_error("self-check: the apex has no DNSKEY RRset"));
-    std::vector<PublishedKey> keys;
-    std::set<std::uint8_t> algorithms, sep_algorithms;
+    KeySet key_set;
+    auto& [keys, algorithms, sep_algorithms] = key_set;
     for (const auto& rdata : dnskeys->rdatas) {
         auto k = dns::Dnskey::from_rdata(rdata);
         if (!k) return fail(internal_error("self-check: malformed DNSKEY"));
@@ -204,17 +294,24 @@ Result<void> verify_zone(const SignedZone& sz, Instant now, unsigned threads, co
     }
     Problems problems;
     const std::uint32_t now32 = dns::to_sig_time(now);
-    parallel_chunks(total_nodes, threads, 512, [&](std::size_t begin, std::size_t end, unsigned) {
-        std::vector<dns::Verifier> verifiers;
-        for (const auto& k : keys) {
-            auto v = dns::Verifier::create(k.dnskey);
-            if (!v) {
-                problems.add(fmt::format("DNSKEY {} cannot be used: {}", k.tag, v.error().message));
-                return;
+    // Each worker keeps its verifiers across chunks: a busy P-256 key gets a table after
+    // enough verifications (dns/ecdsa_key_table.h), worth building once per worker.
+    std::vector<std::optional<std::vector<dns::Verifier>>> verifiers_of(std::max(1u, threads));
+    parallel_chunks(total_nodes, threads, 512, [&](std::size_t begin, std::size_t end, unsigned worker) {
+        auto& verifiers = verifiers_of[worker];
+        if (!verifiers) {
+            verifiers.emplace();
+            for (const auto& k : keys) {
+                auto v = dns::Verifier::create(k.dnskey);
+                if (!v) {
+                    problems.add(fmt::format("DNSKEY {} cannot be used: {}", k.tag, v.error().message));
+                    return;
+                }
+                verifiers->push_back(std::move(*v));
             }
-            verifiers.push_back(std::move(*v));
         }
-        dns::Bytes data;
+        if (verifiers->size() != keys.size()) return;  // a key could not be used: already reported
+        ChunkCheck check(key_set, sz.zone.origin, now32, *verifiers, problems);
         for (std::size_t i = begin; i < end; ++i) {
             const zones::Node& node = node_at(i);
             for (std::size_t r = 0; r < node.rrsets.size(); ++r) {
@@ -224,10 +321,10 @@ Result<void> verify_zone(const SignedZone& sz, Instant now, unsigned threads, co
                     continue;
                 }
                 const std::size_t ordinal = first_ordinal.empty() ? trusted.size() : first_ordinal[i] + r;
-                check_rrset(set, sz.zone.origin, now32, keys, verifiers, algorithms, sep_algorithms,
-                            ordinal < trusted.size() ? trusted[ordinal] : 0, problems, data);
+                check.add(set, ordinal < trusted.size() ? trusted[ordinal] : 0);
             }
         }
+        check.finish();
     });
     if (sz.nsec3) {
         check_nsec3_chain(sz, threads, problems);

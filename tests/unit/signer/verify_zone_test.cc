@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <optional>
+
 #include "signer_fixture.h"
 
 namespace zw::signer {
@@ -103,6 +106,52 @@ TEST(VerifyZone, SignaturesOnGlueAreRefused) {
     zones::RRset& glue = *node(s.zone, "ns.secure.example.test.").find(dns::rrtype::A);
     glue.signatures.push_back(node(s.zone, "mail.example.test.").find(dns::rrtype::A)->signatures.at(0));
     EXPECT_NE(failure(s.zone).find("signed but not authoritative"), std::string::npos);
+}
+
+// Enough signatures by one key that every worker's verifier switches to its P-256 table
+// (dns/ecdsa_key_table.h) part way: damage before and after the switch is still found.
+TEST(VerifyZone, DamageIsFoundBeforeAndAfterTheVerifiersSwitchToTheirTables) {
+    std::string text = std::string(hosting_zone);
+    for (int i = 0; i < 3000; ++i) text += "h" + std::to_string(i) + " A 198.51.100." + std::to_string(i % 250) + "\n";
+    std::vector<KeyPair> keys;
+    keys.push_back(make_key(dns::alg::ecdsap256sha256, KeyRole::ksk));
+    keys.push_back(make_key(dns::alg::ecdsap256sha256, KeyRole::zsk));
+    SignedZone sz = sign_zone(load_zone(text.c_str()), keys, params_at(t_now)).value();
+    EXPECT_EQ(failure(sz), "");
+    for (const char* name : {"h1.example.test.", "h2999.example.test."}) {
+        dns::Bytes& sig = node(sz, name).find(dns::rrtype::A)->signatures.at(0);
+        sig[sig.size() - 5] ^= 0x20;
+    }
+    std::string msg = failure(sz);
+    EXPECT_NE(msg.find("(4 problems)"), std::string::npos) << msg;  // each: bad RRSIG, no valid one
+    EXPECT_NE(msg.find("h1.example.test. A: RRSIG by key"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("h2999.example.test. A: RRSIG by key"), std::string::npos) << msg;
+}
+
+// Key tags collide (RFC 4034 Appendix B is a checksum): a signature must be tried with
+// every published key of its tag and algorithm, not only the first.
+TEST(VerifyZone, ASignatureIsCheckedWithEveryKeyOfItsTag) {
+    std::map<std::uint16_t, KeyPair> by_tag;
+    std::optional<std::pair<KeyPair, KeyPair>> twins;
+    for (int i = 0; i < 20000 && !twins; ++i) {
+        KeyPair k = make_key(dns::alg::ecdsap256sha256, KeyRole::zsk);
+        auto it = by_tag.find(k.tag());
+        if (it != by_tag.end()) {
+            twins.emplace(std::move(it->second), std::move(k));
+        } else {
+            by_tag.emplace(k.tag(), std::move(k));
+        }
+    }
+    ASSERT_TRUE(twins) << "no two of 20000 keys share a tag";
+    KeyPair ksk = make_key(dns::alg::ecdsap256sha256, KeyRole::ksk);
+    // Each twin signs in turn: one of them comes second in the DNSKEY RRset, so its
+    // signatures fail with the first key before they pass with their own.
+    for (const KeyPair* signer : {&twins->first, &twins->second}) {
+        KeyUse use{{&ksk, &twins->first, &twins->second}, {&ksk}, {signer}};
+        auto signed_zone = sign_zone(load_zone(), use, params_at(t_now));
+        ASSERT_TRUE(signed_zone) << signed_zone.error().message;
+        EXPECT_EQ(failure(*signed_zone), "") << "signed by the twin " << signer->base_name();
+    }
 }
 
 }  // namespace

@@ -1,0 +1,182 @@
+#include "dns/ecdsa_key_table.h"
+
+// EC_GROUP_precompute_mult (the table for a group's generator) and
+// EC_POINT_get_Jprojective_coordinates_GFp are deprecated in OpenSSL 3.0 but present, and
+// nothing else in the 3.0 API does their work. Without the deprecated API, build()
+// returns nullptr and the caller verifies through EVP.
+#include <openssl/opensslconf.h>
+#ifndef OPENSSL_NO_DEPRECATED_3_0
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+#endif
+#include <openssl/bn.h>
+#include <openssl/ec.h>
+#include <openssl/obj_mac.h>
+
+#include <vector>
+
+#include "base/c_handle.h"
+
+namespace zw::dns {
+
+namespace {
+
+using Group = std::unique_ptr<EC_GROUP, Free<EC_GROUP_free>>;
+using Point = std::unique_ptr<EC_POINT, Free<EC_POINT_free>>;
+using Bn = std::unique_ptr<BIGNUM, Free<BN_free>>;
+using BnCtx = std::unique_ptr<BN_CTX, Free<BN_CTX_free>>;
+
+constexpr int coordinate = 32;
+
+Bn new_bn() { return Bn(BN_new()); }
+
+}  // namespace
+
+struct EcdsaKeyTable::State {
+    Group curve;  // generator G, with OpenSSL's own table
+    Group keyed;  // the same curve with Q as its generator, and a table for Q
+    BnCtx ctx;
+    Point u1g, u2q;
+    Bn p;  // the field prime
+    Bn e, u1, u2, x, z, rz2, inverse;
+    // Per check of a batch, kept between calls: r, s, then the running product of the s
+    // values, which becomes w = s⁻¹.
+    std::vector<Bn> r, s, w;
+
+    bool grow(std::size_t count) {
+        while (r.size() < count) {
+            r.push_back(new_bn());
+            s.push_back(new_bn());
+            w.push_back(new_bn());
+            if (!r.back() || !s.back() || !w.back()) return false;
+        }
+        return true;
+    }
+    // x(u1·G + u2·Q) ≡ r (mod n), given w = s⁻¹.
+    bool check(const Check& c, BIGNUM* r_value, const BIGNUM* w_value);
+};
+
+EcdsaKeyTable::EcdsaKeyTable(std::unique_ptr<State> state) : state_(std::move(state)) {}
+EcdsaKeyTable::~EcdsaKeyTable() = default;
+
+std::unique_ptr<EcdsaKeyTable> EcdsaKeyTable::build(std::span<const std::uint8_t> public_key) {
+#ifdef OPENSSL_NO_DEPRECATED_3_0
+    (void)public_key;
+    return nullptr;
+#else
+    if (public_key.size() != 2 * coordinate) return nullptr;
+    auto st = std::make_unique<State>();
+    st->curve.reset(EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1));
+    st->keyed.reset(EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1));
+    st->ctx.reset(BN_CTX_new());
+    if (!st->curve || !st->keyed || !st->ctx) return nullptr;
+    st->u1g.reset(EC_POINT_new(st->curve.get()));
+    st->u2q.reset(EC_POINT_new(st->curve.get()));
+    for (auto* bn : {&st->p, &st->e, &st->u1, &st->u2, &st->x, &st->z, &st->rz2, &st->inverse}) {
+        *bn = new_bn();
+        if (!*bn) return nullptr;
+    }
+    if (!st->u1g || !st->u2q || EC_GROUP_get_curve(st->curve.get(), st->p.get(), nullptr, nullptr, st->ctx.get()) != 1) {
+        return nullptr;
+    }
+
+    std::array<std::uint8_t, 1 + 2 * coordinate> encoded{0x04};
+    std::copy(public_key.begin(), public_key.end(), encoded.begin() + 1);
+    Point q(EC_POINT_new(st->curve.get()));
+    // oct2point refuses a point that is not on the curve; the point at infinity has no
+    // uncompressed encoding, so Q is a proper point of prime order n.
+    if (!q || EC_POINT_oct2point(st->curve.get(), q.get(), encoded.data(), encoded.size(), st->ctx.get()) != 1) {
+        return nullptr;
+    }
+    const BIGNUM* n = EC_GROUP_get0_order(st->curve.get());
+    if (EC_GROUP_set_generator(st->keyed.get(), q.get(), n, EC_GROUP_get0_cofactor(st->curve.get())) != 1 ||
+        EC_GROUP_precompute_mult(st->keyed.get(), st->ctx.get()) != 1) {
+        return nullptr;
+    }
+    return std::unique_ptr<EcdsaKeyTable>(new EcdsaKeyTable(std::move(st)));
+#endif
+}
+
+void EcdsaKeyTable::verify(std::span<Check> checks) {
+    for (Check& c : checks) c.valid = false;
+#ifndef OPENSSL_NO_DEPRECATED_3_0
+    State& st = *state_;
+    BN_CTX* ctx = st.ctx.get();
+    const BIGNUM* n = EC_GROUP_get0_order(st.curve.get());
+    if (!st.grow(checks.size())) return;
+    // Signatures with r, s outside [1, n-1] are invalid and stay out of the product.
+    std::vector<std::size_t> in_range;
+    in_range.reserve(checks.size());
+    for (std::size_t i = 0; i < checks.size(); ++i) {
+        const auto sig = checks[i].signature;
+        if (sig.size() != 2 * coordinate || !BN_bin2bn(sig.data(), coordinate, st.r[i].get()) ||
+            !BN_bin2bn(sig.data() + coordinate, coordinate, st.s[i].get())) {
+            continue;
+        }
+        if (BN_is_zero(st.r[i].get()) || BN_is_zero(st.s[i].get()) || BN_cmp(st.r[i].get(), n) >= 0 ||
+            BN_cmp(st.s[i].get(), n) >= 0) {
+            continue;
+        }
+        in_range.push_back(i);
+    }
+    if (in_range.empty()) return;
+    // Montgomery's trick: w[k] = s[0]·…·s[k], one inversion of the whole product, then
+    // walking back, s[k]⁻¹ = (s[0]·…·s[k])⁻¹ · (s[0]·…·s[k-1]).
+    const std::size_t first = in_range.front();
+    if (!BN_copy(st.w[first].get(), st.s[first].get())) return;
+    for (std::size_t k = 1; k < in_range.size(); ++k) {
+        if (!BN_mod_mul(st.w[in_range[k]].get(), st.w[in_range[k - 1]].get(), st.s[in_range[k]].get(), n, ctx)) return;
+    }
+    // n is prime and every factor is in [1, n-1], so the product has an inverse.
+    if (!BN_mod_inverse(st.inverse.get(), st.w[in_range.back()].get(), n, ctx)) return;
+    for (std::size_t k = in_range.size(); k-- > 1;) {
+        const std::size_t i = in_range[k];
+        if (!BN_mod_mul(st.w[i].get(), st.inverse.get(), st.w[in_range[k - 1]].get(), n, ctx) ||
+            !BN_mod_mul(st.inverse.get(), st.inverse.get(), st.s[i].get(), n, ctx)) {
+            return;
+        }
+    }
+    if (!BN_copy(st.w[first].get(), st.inverse.get())) return;
+    for (std::size_t i : in_range) checks[i].valid = st.check(checks[i], st.r[i].get(), st.w[i].get());
+#endif
+}
+
+bool EcdsaKeyTable::State::check(const Check& c, BIGNUM* r_value, const BIGNUM* w_value) {
+#ifdef OPENSSL_NO_DEPRECATED_3_0
+    (void)c;
+    (void)r_value;
+    (void)w_value;
+    return false;
+#else
+    BN_CTX* bn_ctx = ctx.get();
+    const BIGNUM* n = EC_GROUP_get0_order(curve.get());
+    // A SHA-256 digest is exactly as long as n, so it is used whole (no truncation).
+    if (!BN_bin2bn(c.digest.data(), coordinate, e.get()) || !BN_mod_mul(u1.get(), e.get(), w_value, n, bn_ctx) ||
+        !BN_mod_mul(u2.get(), r_value, w_value, n, bn_ctx)) {
+        return false;
+    }
+    // Each product runs on its group's table; the sum is a point of the one curve.
+    if (EC_POINT_mul(curve.get(), u1g.get(), u1.get(), nullptr, nullptr, bn_ctx) != 1 ||
+        EC_POINT_mul(keyed.get(), u2q.get(), u2.get(), nullptr, nullptr, bn_ctx) != 1 ||
+        EC_POINT_add(curve.get(), u1g.get(), u1g.get(), u2q.get(), bn_ctx) != 1 ||
+        EC_POINT_is_at_infinity(curve.get(), u1g.get())) {
+        return false;
+    }
+    // x = X/Z² in Jacobian coordinates: comparing X with r·Z² saves the field inversion of
+    // an affine conversion.
+    if (EC_POINT_get_Jprojective_coordinates_GFp(curve.get(), u1g.get(), x.get(), nullptr, z.get(), bn_ctx) != 1 ||
+        !BN_mod_sqr(z.get(), z.get(), p.get(), bn_ctx) || !BN_mod_mul(rz2.get(), r_value, z.get(), p.get(), bn_ctx)) {
+        return false;
+    }
+    if (BN_cmp(x.get(), rz2.get()) == 0) return true;
+    // x in [n, p) was reduced mod n to give r (SEC 1 §4.1.4 step 7): x = r + n.
+    if (!BN_add(r_value, r_value, n) || BN_cmp(r_value, p.get()) >= 0) return false;
+    return BN_mod_mul(rz2.get(), r_value, z.get(), p.get(), bn_ctx) && BN_cmp(x.get(), rz2.get()) == 0;
+#endif
+}
+
+}  // namespace zw::dns
+
+#ifndef OPENSSL_NO_DEPRECATED_3_0
+#pragma GCC diagnostic pop
+#endif
