@@ -154,6 +154,7 @@ int run_sign(const SignOptions& o) {
     }
     auto job = make_job(o);
     if (!job) return report_failure(job.error());
+    job->last_in_process = true;
     auto summary = run_sign_job(*job);
     if (!summary) return summary.error();
     print_summary(*job, *summary);

@@ -51,6 +51,28 @@ TEST(Presentation, RoundTripsThroughAnIndependentParser) {
     }
 }
 
+// RRSIG times are written as YYYYMMDDHHmmSS UTC (RFC 4034 §3.2) from the epoch to the end
+// of the 32-bit range, leap days included; ldns reads each back to the same number.
+TEST(Presentation, SignatureTimesAcrossTheWholeRange) {
+    const std::pair<std::uint32_t, const char*> cases[] = {
+        {0, "19700101000000"},          {951868799, "20000229235959"}, {1709251199, "20240229235959"},
+        {1709251200, "20240301000000"}, {1764000000, "20251124160000"}, {4102444800, "21000101000000"},
+        {0xffffffffu, "21060207062815"},
+    };
+    for (const auto& [t, want] : cases) {
+        std::string rr = "example.test. 300 IN RRSIG A 13 2 300 " + std::string(want) + " " + std::string(want) +
+                         " 1 example.test. AAAA";
+        Rr parsed = parse(rr);
+        std::string written = text(parsed);
+        EXPECT_NE(written.find(std::string(" ") + want + " " + want + " "), std::string::npos) << t << ": " << written;
+        // Expiration and inception are RDATA octets 8-15, in network order.
+        ASSERT_GE(parsed.rdata.size(), 16u);
+        std::uint32_t stored = static_cast<std::uint32_t>(parsed.rdata[8]) << 24 | parsed.rdata[9] << 16 |
+                               parsed.rdata[10] << 8 | parsed.rdata[11];
+        EXPECT_EQ(stored, t) << want;
+    }
+}
+
 TEST(Presentation, SpecialCharactersInNamesAreEscaped) {
     Name origin = Name::from_text("example.test.").value();
     for (const char* label : {"\\\"quote", "\\$dollar", "\\@at", "semi\\;colon", "sp\\032ace", "dot\\.ted"}) {
