@@ -12,7 +12,7 @@
 # Defaults: build/app/zonewarden, 3 runs at 100k, 1 run at 1M (--large 1000000),
 # --small 100000, 10000 tenant zones; NSEC3 at 100k only unless --nsec3-1m; --skip-full
 # and --skip-incremental leave those parts out. Run it under
-# `nice -n 10` on a shared machine; it takes about 30 minutes with the defaults. The summary also goes to --out (default
+# `nice -n 10` on a shared machine; it takes about 25 minutes with the defaults. The summary also goes to --out (default
 # bench-results.txt in the current directory). Nothing in it is asserted.
 set -euo pipefail
 
