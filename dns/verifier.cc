@@ -126,7 +126,7 @@ bool Verifier::verify_evp(std::span<const std::uint8_t> data, std::span<const st
 }
 
 void Verifier::verify(std::span<Check> checks) {
-    if (!table_ && !use_table(checks.size())) {
+    if (!use_table(checks.size())) {
         for (Check& c : checks) c.valid = verify_evp(c.data, c.signature);
         return;
     }
