@@ -35,7 +35,7 @@ struct SignSummary {
     signer::SigningStats stats;
     bool used_state = false;  // a previous state was read and matched this zone
     double read_seconds = 0;  // reading and checking the unsigned zone
-    double state_read_seconds = 0;
+    double state_wait_seconds = 0;  // waiting for the previous state, read beside the zone
     double write_seconds = 0;  // the signed zone, and with incremental the state too
     double total_seconds = 0;
 };

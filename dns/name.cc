@@ -83,6 +83,17 @@ Result<Name> Name::from_text(std::string_view text, const Name* origin) {
     return Name(std::move(w));
 }
 
+namespace {
+
+bool needs_escape(std::uint8_t c) {
+    switch (c) {
+        case '.': case ';': case '\\': case '(': case ')': case '"': case '@': case '$': return true;
+        default: return c <= 0x20 || c >= 0x7f;
+    }
+}
+
+}  // namespace
+
 void append_name_text(std::string& out, std::span<const std::uint8_t> wire) {
     if (wire.empty() || wire[0] == 0) {
         out += '.';
@@ -90,24 +101,26 @@ void append_name_text(std::string& out, std::span<const std::uint8_t> wire) {
     }
     std::size_t i = 0;
     while (i < wire.size() && wire[i] != 0) {
-        std::size_t end = i + 1 + wire[i];
-        for (std::size_t j = i + 1; j < end && j < wire.size(); ++j) {
-            std::uint8_t c = wire[j];
-            switch (c) {
-                case '.': case ';': case '\\': case '(': case ')': case '"': case '@': case '$':
-                    out += '\\';
-                    out += static_cast<char>(c);
-                    break;
-                default:
-                    if (c > 0x20 && c < 0x7f) {
-                        out += static_cast<char>(c);
-                    } else {
-                        out += fmt::format("\\{:03}", c);
-                    }
+        const std::size_t end = std::min(wire.size(), i + 1 + wire[i]);
+        // Writing a signed zone prints every owner several times: plain labels, nearly all
+        // of them, are appended whole rather than character by character.
+        std::size_t j = i + 1;
+        while (j < end) {
+            std::size_t plain = j;
+            while (plain < end && !needs_escape(wire[plain])) ++plain;
+            out.append(reinterpret_cast<const char*>(wire.data()) + j, plain - j);
+            if (plain == end) break;
+            const std::uint8_t c = wire[plain];
+            if (c > 0x20 && c < 0x7f) {
+                out += '\\';
+                out += static_cast<char>(c);
+            } else {
+                out += fmt::format("\\{:03}", c);
             }
+            j = plain + 1;
         }
         out += '.';
-        i = end;
+        i = i + 1 + wire[i];
     }
 }
 

@@ -5,6 +5,7 @@
 #include <ldns/ldns.h>
 
 #include <array>
+#include <charconv>
 #include <chrono>
 
 #include "dns/encoding.h"
@@ -202,8 +203,20 @@ bool append_with_ldns(std::string& out, const Name& owner, std::uint16_t type, S
 }  // namespace
 
 void append_rr_text(std::string& out, const Name& owner, std::uint32_t ttl, std::uint16_t type, Span rdata) {
+    append_rr_prefix(out, owner, ttl);
+    append_rr_data_text(out, owner, type, rdata);
+}
+
+void append_rr_prefix(std::string& out, const Name& owner, std::uint32_t ttl) {
     append_name_text(out, owner.bytes());
-    fmt::format_to(std::back_inserter(out), "\t{}\tIN\t", ttl);
+    std::array<char, 16> digits{};
+    auto end = std::to_chars(digits.data(), digits.data() + digits.size(), ttl).ptr;
+    out += '\t';
+    out.append(digits.data(), end);
+    out += "\tIN\t";
+}
+
+void append_rr_data_text(std::string& out, const Name& owner, std::uint16_t type, Span rdata) {
     append_type(out, type);
     out += '\t';
     std::size_t mark = out.size();

@@ -16,4 +16,11 @@ namespace zw::dns {
 void append_rr_text(std::string& out, const Name& owner, std::uint32_t ttl, std::uint16_t type,
                     std::span<const std::uint8_t> rdata);
 
+// The two halves of append_rr_text, for writers that print many records of one owner and
+// TTL: "owner<TAB>ttl<TAB>IN<TAB>", then "TYPE<TAB>rdata" (owner is needed only to print
+// RDATA that ldns formats).
+void append_rr_prefix(std::string& out, const Name& owner, std::uint32_t ttl);
+void append_rr_data_text(std::string& out, const Name& owner, std::uint16_t type,
+                         std::span<const std::uint8_t> rdata);
+
 }  // namespace zw::dns

@@ -2,7 +2,7 @@
 // The signed state a run leaves for the next one, so that re-signing costs O(change): every
 // signed RRset with its data and RRSIGs, the keys that may have made them, and the denial
 // parameters. It is a compact binary file beside the signed output ("<out>.zwstate"),
-// written atomically after the output and closed by a SHA-256 of its contents.
+// written atomically beside the output and closed by a SHA-256 of its contents.
 //
 // It never needs the output file: each RRset is stored with the exact data its signatures
 // cover, so a state stays usable whatever happened to the output since. Why its signatures

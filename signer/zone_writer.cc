@@ -8,13 +8,18 @@ namespace zw::signer {
 
 namespace {
 
-void emit_rrset(const zones::RRset& set, std::string& out) {
+// Every line of an RRset starts with the same owner, TTL and class: printed once.
+void emit_rrset(const zones::RRset& set, std::string& out, std::string& prefix) {
+    prefix.clear();
+    dns::append_rr_prefix(prefix, set.owner, set.ttl);
     for (const auto& rdata : set.rdatas) {
-        dns::append_rr_text(out, set.owner, set.ttl, set.type, rdata);
+        out += prefix;
+        dns::append_rr_data_text(out, set.owner, set.type, rdata);
         out += '\n';
     }
     for (const auto& sig : set.signatures) {
-        dns::append_rr_text(out, set.owner, set.ttl, dns::rrtype::RRSIG, sig);
+        out += prefix;
+        dns::append_rr_data_text(out, set.owner, dns::rrtype::RRSIG, sig);
         out += '\n';
     }
 }
@@ -27,8 +32,8 @@ void emit_zone(const SignedZone& sz, unsigned threads, Flush flush) {
     const std::size_t zone_nodes = sz.zone.nodes.size();
     const std::size_t total = zone_nodes + sz.nsec3_nodes.size();
     const zones::RRset* soa = sz.zone.apex().find(dns::rrtype::SOA);
-    std::string head;
-    if (soa) emit_rrset(*soa, head);  // SOA first, as name servers and humans expect
+    std::string head, prefix;
+    if (soa) emit_rrset(*soa, head, prefix);  // SOA first, as name servers and humans expect
     flush(head);
 
     // A few chunks per thread keep the threads busy; more would only hold text in memory.
@@ -41,11 +46,12 @@ void emit_zone(const SignedZone& sz, unsigned threads, Flush flush) {
             for (std::size_t c = begin; c < end; ++c) {
                 std::string& text = texts[c];
                 text.clear();
+                std::string prefix;
                 const std::size_t from = first + c * chunk, to = std::min(batch_end, from + chunk);
                 for (std::size_t i = from; i < to; ++i) {
                     const zones::Node& node = i < zone_nodes ? sz.zone.nodes[i] : sz.nsec3_nodes[i - zone_nodes];
                     for (const auto& set : node.rrsets) {
-                        if (&set != soa) emit_rrset(set, text);
+                        if (&set != soa) emit_rrset(set, text, prefix);
                     }
                 }
             }

@@ -26,6 +26,7 @@ private:
     static constexpr std::size_t capacity = 4 << 20;
     int fd_;
     int error_ = 0;
+    std::uint64_t written_ = 0;
     std::string buffer_;
 };
 

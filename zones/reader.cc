@@ -167,8 +167,10 @@ void scan_records(zs_scanner_t* s, ScanContext& ctx, int depth) {
 
 template <typename SetInput>
 ReadResult scan(const dns::Name& origin, const ReadOptions& options, Diagnostics& diag,
-                const std::string& label, const std::string& include_root, SetInput set_input) {
+                const std::string& label, const std::string& include_root, std::size_t expected_records,
+                SetInput set_input) {
     ScanContext ctx{origin, label, options, diag, include_root, {}, {}, {}};
+    ctx.result.records.reserve(expected_records);
     // The scanner holds 64 KiB buffers: keep it off the stack.
     Scanner s(new zs_scanner_t{});
     std::string origin_text = origin.to_text();
@@ -228,13 +230,19 @@ ReadResult read_zone_file(const std::string& path, const dns::Name& origin,
                           const ReadOptions& options, Diagnostics& diag) {
     std::error_code ec;
     auto dir = std::filesystem::canonical(path, ec).parent_path();
-    return scan(origin, options, diag, path, ec ? std::string() : dir.string(),
+    const std::string include_root = ec ? std::string() : dir.string();
+    // A record takes 40-odd bytes of text in a typical zone: reserving for one per 24 bytes
+    // spares the copies of a growing vector of a million records, and untouched capacity
+    // costs no memory.
+    auto size = std::filesystem::file_size(path, ec);
+    const std::size_t expected_records = ec ? 0 : static_cast<std::size_t>(size / 24);
+    return scan(origin, options, diag, path, include_root, expected_records,
                 [&](zs_scanner_t* s) { return zs_set_input_file(s, path.c_str()); });
 }
 
 ReadResult read_zone_text(const std::string& text, const std::string& label,
                           const dns::Name& origin, const ReadOptions& options, Diagnostics& diag) {
-    return scan(origin, options, diag, label, std::string(),
+    return scan(origin, options, diag, label, std::string(), text.size() / 24,
                 [&](zs_scanner_t* s) { return zs_set_input_string(s, text.data(), text.size()); });
 }
 

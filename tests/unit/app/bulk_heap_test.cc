@@ -1,0 +1,73 @@
+#include "app/bulk_heap.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace zw::app {
+namespace {
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool sanitized = true;
+#else
+constexpr bool sanitized = false;
+#endif
+
+// The VmFlags of the mapping of /proc/self/smaps that holds addr, or "" if none does.
+std::string vm_flags_at(const void* addr) {
+    const auto a = reinterpret_cast<std::uintptr_t>(addr);
+    std::ifstream smaps("/proc/self/smaps");
+    std::string line;
+    bool inside = false;
+    while (std::getline(smaps, line)) {
+        std::uintptr_t begin = 0, end = 0;
+        char dash = 0;
+        std::istringstream range(line);
+        if (range >> std::hex >> begin >> dash >> end && dash == '-') {
+            inside = a >= begin && a < end;
+        } else if (inside && line.rfind("VmFlags:", 0) == 0) {
+            return line;
+        }
+    }
+    return "";
+}
+
+// Each case runs in a child process: the settings are process-wide and permanent.
+TEST(BulkHeap, LargeZoneMemoryComesFromHugePageAdvisedHeap) {
+    if (sanitized) GTEST_SKIP() << "sanitizers replace the allocator; the settings are not applied";
+    if (!std::filesystem::exists("/sys/kernel/mm/transparent_hugepage/enabled")) GTEST_SKIP() << "no THP";
+    EXPECT_EXIT(
+        {
+            prepare_heap_for_bulk_work(std::uint64_t{512} << 20);
+            // Larger than glibc's default mmap threshold: without the settings it would be
+            // a mapping of its own, outside the advised heap.
+            auto* block = static_cast<char*>(std::malloc(std::size_t{64} << 20));
+            std::memset(block, 1, std::size_t{64} << 20);
+            std::string flags = vm_flags_at(block + (std::size_t{32} << 20));
+            std::exit(flags.find(" hg") != std::string::npos ? 0 : 1);
+        },
+        testing::ExitedWithCode(0), "");
+}
+
+TEST(BulkHeap, SmallZoneReservesNothingAndMallocStillWorks) {
+    if (sanitized) GTEST_SKIP() << "sanitizers replace the allocator; the settings are not applied";
+    EXPECT_EXIT(
+        {
+            prepare_heap_for_bulk_work(4096);
+            auto* block = static_cast<char*>(std::malloc(std::size_t{8} << 20));
+            std::memset(block, 1, std::size_t{8} << 20);
+            std::string flags = vm_flags_at(block + (std::size_t{4} << 20));
+            std::free(block);
+            std::exit(!flags.empty() && flags.find(" hg") == std::string::npos ? 0 : 1);
+        },
+        testing::ExitedWithCode(0), "");
+}
+
+}  // namespace
+}  // namespace zw::app
