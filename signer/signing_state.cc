@@ -3,12 +3,14 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <openssl/evp.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <memory>
 #include <stdexcept>
 
 #include "dns/openssl.h"
@@ -177,15 +179,16 @@ void SigningState::Cursor::next() {
 }
 
 SigningState::Cursor SigningState::cursor() const {
-    auto body = std::span<const std::uint8_t>(data_).first(data_.size() - digest_size);
+    auto body = data_.first(data_.size() - digest_size);
     return Cursor(body.subspan(records_at_), rrset_count_);
 }
 
-Result<SigningState> SigningState::parse(std::vector<std::uint8_t> data, const dns::Name& origin) {
+Result<SigningState> SigningState::parse(std::span<const std::uint8_t> data, std::shared_ptr<const std::uint8_t> keep_alive,
+                                         const dns::Name& origin) {
     if (data.size() < magic.size() + digest_size || !std::equal(magic.begin(), magic.end(), data.begin())) {
         return fail(bad_input("not a zonewarden signing state (version 1)"));
     }
-    std::span<const std::uint8_t> body(data.data(), data.size() - digest_size);
+    std::span<const std::uint8_t> body = data.first(data.size() - digest_size);
     Sha256 sha;
     sha.update(body);
     auto digest = sha.final();
@@ -226,7 +229,8 @@ Result<SigningState> SigningState::parse(std::vector<std::uint8_t> data, const d
     }
     if (!r.ok || r.at != body.size()) return fail(bad_input("malformed records"));
     st.rrset_count_ = count;
-    st.data_ = std::move(data);
+    st.data_ = data;
+    st.owner_ = std::move(keep_alive);
     return st;
 }
 
@@ -237,18 +241,29 @@ Result<std::optional<SigningState>> SigningState::read(const std::string& path, 
         return fail(outside_error(fmt::format("cannot open {}: {}", path, std::strerror(errno))));
     }
     struct stat sb {};
-    std::vector<std::uint8_t> data;
-    if (::fstat(fd, &sb) == 0) data.resize(static_cast<std::size_t>(sb.st_size));
-    std::size_t done = 0;
-    while (done < data.size()) {
-        ssize_t n = ::read(fd, data.data() + done, data.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        done += static_cast<std::size_t>(n);
+    if (::fstat(fd, &sb) != 0) {
+        int err = errno;
+        ::close(fd);
+        return fail(outside_error(fmt::format("cannot read {}: {}", path, std::strerror(err))));
+    }
+    // Mapped, not copied: at 1M records the state is 250 MB, which a read would first
+    // zero and then copy out of the page cache. Every run replaces the file by a rename,
+    // so the mapped inode is never written again.
+    const auto size = static_cast<std::size_t>(sb.st_size);
+    std::shared_ptr<const std::uint8_t> mapping;
+    if (size > 0) {
+        void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+        if (map == MAP_FAILED) {
+            int err = errno;
+            ::close(fd);
+            return fail(outside_error(fmt::format("cannot map {}: {}", path, std::strerror(err))));
+        }
+        mapping = std::shared_ptr<const std::uint8_t>(static_cast<const std::uint8_t*>(map),
+                                                      [size](const std::uint8_t* p) { ::munmap(const_cast<std::uint8_t*>(p), size); });
     }
     ::close(fd);
-    if (done != data.size()) return fail(outside_error(fmt::format("cannot read {}", path)));
-    auto st = parse(std::move(data), origin);
+    const std::span<const std::uint8_t> bytes(mapping.get(), size);
+    auto st = parse(bytes, std::move(mapping), origin);
     if (!st) return fail(bad_input(fmt::format("signing state {}: {}", path, st.error().message)));
     return std::optional<SigningState>(std::move(*st));
 }
@@ -262,7 +277,9 @@ SigningState SigningState::of(const SignedZone& zone) {
     });
     auto digest = sha.final();
     data.insert(data.end(), digest.begin(), digest.end());
-    auto st = parse(std::move(data), zone.zone.origin);
+    auto owner = std::make_shared<std::vector<std::uint8_t>>(std::move(data));
+    std::span<const std::uint8_t> bytes(*owner);
+    auto st = parse(bytes, std::shared_ptr<const std::uint8_t>(owner, owner->data()), zone.zone.origin);
     // parse() reads what serialize() wrote; failing here is a bug in this file.
     if (!st) throw std::logic_error("signing state does not read back: " + st.error().message);
     return std::move(*st);

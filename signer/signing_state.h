@@ -11,6 +11,7 @@
 // self-check, and a signature is reused only over byte-identical RRset data, by a byte-
 // identical key that still signs.
 
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -80,9 +81,12 @@ public:
 
 private:
     SigningState() = default;
-    [[nodiscard]] static Result<SigningState> parse(std::vector<std::uint8_t> data, const dns::Name& origin);
+    // data stays valid as long as keep_alive lives (a mapping of the file, or a buffer).
+    [[nodiscard]] static Result<SigningState> parse(std::span<const std::uint8_t> data,
+                                                    std::shared_ptr<const std::uint8_t> keep_alive, const dns::Name& origin);
 
-    std::vector<std::uint8_t> data_;
+    std::span<const std::uint8_t> data_;
+    std::shared_ptr<const std::uint8_t> owner_;
     dns::Name origin_;
     std::optional<Nsec3Params> nsec3_;
     std::vector<dns::Bytes> keys_;
