@@ -8,10 +8,17 @@
 namespace zw::dns {
 
 std::string base64_encode(std::span<const std::uint8_t> data) {
-    std::string out(4 * ((data.size() + 2) / 3), '\0');
-    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data.data(), static_cast<int>(data.size()));
-    out.resize(static_cast<std::size_t>(n));
+    std::string out;
+    append_base64(out, data);
     return out;
+}
+
+void append_base64(std::string& out, std::span<const std::uint8_t> data) {
+    const std::size_t at = out.size();
+    // EVP_EncodeBlock writes a terminating NUL after the 4*ceil(n/3) characters.
+    out.resize(at + 4 * ((data.size() + 2) / 3) + 1);
+    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data() + at), data.data(), static_cast<int>(data.size()));
+    out.resize(at + static_cast<std::size_t>(n));
 }
 
 std::optional<Bytes> base64_decode(std::string_view text) {

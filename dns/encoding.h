@@ -12,6 +12,8 @@
 namespace zw::dns {
 
 [[nodiscard]] std::string base64_encode(std::span<const std::uint8_t> data);
+// The same, appended to out (a signed zone's writer encodes millions of signatures).
+void append_base64(std::string& out, std::span<const std::uint8_t> data);
 // Ignores white space; nullopt for characters outside the alphabet or bad padding.
 [[nodiscard]] std::optional<Bytes> base64_decode(std::string_view text);
 [[nodiscard]] std::string base32hex_encode(std::span<const std::uint8_t> data);

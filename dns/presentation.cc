@@ -20,6 +20,12 @@ using Span = std::span<const std::uint8_t>;
 
 void append_type(std::string& out, std::uint16_t type) { out += type_to_text(type); }
 
+void append_uint(std::string& out, std::uint32_t value) {
+    std::array<char, 10> digits{};
+    auto end = std::to_chars(digits.data(), digits.data() + digits.size(), value).ptr;
+    out.append(digits.data(), end);
+}
+
 // RFC 1035 §5.1 <character-string>: quoted, with '"' and '\' escaped and
 // non-printable octets as \DDD.
 void append_charstring(std::string& out, Span s) {
@@ -125,15 +131,22 @@ bool append_dnssec(std::string& out, std::uint16_t type, Span r) {
             if (r.size() < 19) return false;
             std::size_t name_len = wire_name_length(r.subspan(18));
             if (name_len == 0 || 18 + name_len >= r.size()) return false;
+            // Most of a signed zone's text: numbers and base64 are appended directly.
             append_type(out, read_u16(r.data()));
-            fmt::format_to(b, " {} {} {} ", r[2], r[3], read_u32(r.data() + 4));
+            for (std::uint32_t field : {std::uint32_t{r[2]}, std::uint32_t{r[3]}, read_u32(r.data() + 4)}) {
+                out += ' ';
+                append_uint(out, field);
+            }
+            out += ' ';
             append_sig_time(out, read_u32(r.data() + 8));
             out += ' ';
             append_sig_time(out, read_u32(r.data() + 12));
-            fmt::format_to(b, " {} ", read_u16(r.data() + 16));
+            out += ' ';
+            append_uint(out, read_u16(r.data() + 16));
+            out += ' ';
             append_name_text(out, r.subspan(18, name_len));
             out += ' ';
-            out += base64_encode(r.subspan(18 + name_len));
+            append_base64(out, r.subspan(18 + name_len));
             return true;
         }
         case rrtype::NSEC: {
@@ -162,7 +175,14 @@ bool append_dnssec(std::string& out, std::uint16_t type, Span r) {
 
 bool append_address(std::string& out, std::uint16_t type, Span r) {
     std::array<char, INET6_ADDRSTRLEN> buf{};
-    if (type == rrtype::A && r.size() == 4) return inet_ntop(AF_INET, r.data(), buf.data(), buf.size()) && (out += buf.data(), true);
+    if (type == rrtype::A && r.size() == 4) {
+        // inet_ntop formats IPv4 through sprintf; this is the same dotted quad.
+        for (std::size_t i = 0; i < 4; ++i) {
+            if (i > 0) out += '.';
+            append_uint(out, r[i]);
+        }
+        return true;
+    }
     if (type == rrtype::AAAA && r.size() == 16) return inet_ntop(AF_INET6, r.data(), buf.data(), buf.size()) && (out += buf.data(), true);
     return false;
 }
