@@ -229,10 +229,8 @@ void append_rr_text(std::string& out, const Name& owner, std::uint32_t ttl, std:
 
 void append_rr_prefix(std::string& out, const Name& owner, std::uint32_t ttl) {
     append_name_text(out, owner.bytes());
-    std::array<char, 16> digits{};
-    auto end = std::to_chars(digits.data(), digits.data() + digits.size(), ttl).ptr;
     out += '\t';
-    out.append(digits.data(), end);
+    append_uint(out, ttl);
     out += "\tIN\t";
 }
 
