@@ -14,25 +14,13 @@ namespace zw::app {
 
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool sanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-constexpr bool sanitized = true;
-#else
-constexpr bool sanitized = false;
-#endif
-#else
-constexpr bool sanitized = false;
-#endif
-
 constexpr std::uint64_t huge_page = 2u << 20;
 
 }  // namespace
 
 void prepare_heap_for_bulk_work(std::uint64_t expected_bytes) {
 #if defined(__GLIBC__)
-    if (sanitized) return;
+    if (!bulk_heap_applies) return;
     // Everything from the brk heap, nothing handed back: large vectors grow in place of
     // freed ones instead of being mapped and unmapped page by page.
     mallopt(M_MMAP_MAX, 0);

@@ -240,28 +240,26 @@ Result<std::optional<SigningState>> SigningState::read(const std::string& path, 
         if (errno == ENOENT) return std::optional<SigningState>{};
         return fail(outside_error(fmt::format("cannot open {}: {}", path, std::strerror(errno))));
     }
-    struct stat sb {};
-    if (::fstat(fd, &sb) != 0) {
-        int err = errno;
-        ::close(fd);
-        return fail(outside_error(fmt::format("cannot read {}: {}", path, std::strerror(err))));
-    }
     // Mapped, not copied: at 1M records the state is 250 MB, which a read would first
     // zero and then copy out of the page cache. Every run replaces the file by a rename,
     // so the mapped inode is never written again.
+    struct stat sb {};
+    void* map = MAP_FAILED;
+    int err = 0;
+    if (::fstat(fd, &sb) != 0) {
+        err = errno;
+    } else if (sb.st_size > 0) {
+        map = ::mmap(nullptr, static_cast<std::size_t>(sb.st_size), PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+        if (map == MAP_FAILED) err = errno;
+    }
+    ::close(fd);
+    if (err != 0) return fail(outside_error(fmt::format("cannot read {}: {}", path, std::strerror(err))));
     const auto size = static_cast<std::size_t>(sb.st_size);
     std::shared_ptr<const std::uint8_t> mapping;
-    if (size > 0) {
-        void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-        if (map == MAP_FAILED) {
-            int err = errno;
-            ::close(fd);
-            return fail(outside_error(fmt::format("cannot map {}: {}", path, std::strerror(err))));
-        }
+    if (map != MAP_FAILED) {
         mapping = std::shared_ptr<const std::uint8_t>(static_cast<const std::uint8_t*>(map),
                                                       [size](const std::uint8_t* p) { ::munmap(const_cast<std::uint8_t*>(p), size); });
     }
-    ::close(fd);
     const std::span<const std::uint8_t> bytes(mapping.get(), size);
     auto st = parse(bytes, std::move(mapping), origin);
     if (!st) return fail(bad_input(fmt::format("signing state {}: {}", path, st.error().message)));

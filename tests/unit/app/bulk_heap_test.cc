@@ -13,12 +13,6 @@
 namespace zw::app {
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool sanitized = true;
-#else
-constexpr bool sanitized = false;
-#endif
-
 // The VmFlags of the mapping of /proc/self/smaps that holds addr, or "" if none does.
 std::string vm_flags_at(const void* addr) {
     const auto a = reinterpret_cast<std::uintptr_t>(addr);
@@ -40,7 +34,7 @@ std::string vm_flags_at(const void* addr) {
 
 // Each case runs in a child process: the settings are process-wide and permanent.
 TEST(BulkHeap, LargeZoneMemoryComesFromHugePageAdvisedHeap) {
-    if (sanitized) GTEST_SKIP() << "sanitizers replace the allocator; the settings are not applied";
+    if (!bulk_heap_applies) GTEST_SKIP() << "sanitizers replace the allocator; the settings are not applied";
     if (!std::filesystem::exists("/sys/kernel/mm/transparent_hugepage/enabled")) GTEST_SKIP() << "no THP";
     EXPECT_EXIT(
         {
@@ -56,7 +50,7 @@ TEST(BulkHeap, LargeZoneMemoryComesFromHugePageAdvisedHeap) {
 }
 
 TEST(BulkHeap, SmallZoneReservesNothingAndMallocStillWorks) {
-    if (sanitized) GTEST_SKIP() << "sanitizers replace the allocator; the settings are not applied";
+    if (!bulk_heap_applies) GTEST_SKIP() << "sanitizers replace the allocator; the settings are not applied";
     EXPECT_EXIT(
         {
             prepare_heap_for_bulk_work(4096);
