@@ -31,14 +31,30 @@ struct TempFile {
 }  // namespace
 
 void BufferedWriter::write(std::string_view text) {
+    // A large block goes to the file as it is, after what is buffered: copying hundreds of
+    // megabytes of zone text into the buffer first would only add a copy.
+    if (text.size() >= direct_write || buffer_.size() + text.size() > capacity) {
+        if (!buffer_.empty()) (void)flush();
+        if (text.size() >= direct_write) {
+            put(text);
+            return;
+        }
+    }
     buffer_.append(text);
     if (buffer_.size() >= capacity) (void)flush();
 }
 
 Result<void> BufferedWriter::flush() {
+    put(buffer_);
+    buffer_.clear();
+    if (error_ != 0) return fail(outside_error(fmt::format("write failed: {}", std::strerror(error_))));
+    return {};
+}
+
+void BufferedWriter::put(std::string_view text) {
     std::size_t done = 0;
-    while (error_ == 0 && done < buffer_.size()) {
-        ssize_t n = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
+    while (error_ == 0 && done < text.size()) {
+        ssize_t n = ::write(fd_, text.data() + done, text.size() - done);
         if (n < 0) {
             if (errno == EINTR) continue;
             error_ = errno;
@@ -46,18 +62,17 @@ Result<void> BufferedWriter::flush() {
             done += static_cast<std::size_t>(n);
         }
     }
+    written_ += done;
 #ifdef SYNC_FILE_RANGE_WRITE
-    // Start writing this block to disk now, so the fsync at the end waits for the last
-    // blocks only instead of the whole file. A hint: where it is not supported, the fsync
-    // does all the work as before.
-    if (error_ == 0 && done > 0) {
-        (void)::sync_file_range(fd_, static_cast<off_t>(written_), static_cast<off_t>(done), SYNC_FILE_RANGE_WRITE);
+    // Start writing each few megabytes to disk now, so the fsync at the end waits for the
+    // last blocks only instead of the whole file. A hint: where it is not supported, the
+    // fsync does all the work as before.
+    if (error_ == 0 && written_ - started_ >= capacity) {
+        (void)::sync_file_range(fd_, static_cast<off_t>(started_), static_cast<off_t>(written_ - started_),
+                                SYNC_FILE_RANGE_WRITE);
+        started_ = written_;
     }
 #endif
-    written_ += done;
-    buffer_.clear();
-    if (error_ != 0) return fail(outside_error(fmt::format("write failed: {}", std::strerror(error_))));
-    return {};
 }
 
 Result<void> write_file_atomically(const std::string& path, mode_t mode,

@@ -14,7 +14,8 @@
 
 namespace zw::zones {
 
-// A large buffered writer over a file descriptor; flushes in big blocks.
+// A large buffered writer over a file descriptor; flushes in big blocks, and writes
+// blocks that are big already without copying them.
 class BufferedWriter {
 public:
     explicit BufferedWriter(int fd) : fd_(fd) { buffer_.reserve(capacity); }
@@ -23,10 +24,14 @@ public:
     [[nodiscard]] bool failed() const { return error_ != 0; }
 
 private:
+    void put(std::string_view text);  // to the file, unbuffered
+
     static constexpr std::size_t capacity = 4 << 20;
+    static constexpr std::size_t direct_write = 64 << 10;
     int fd_;
     int error_ = 0;
     std::uint64_t written_ = 0;
+    std::uint64_t started_ = 0;  // written_ up to which disk writeback has been started
     std::string buffer_;
 };
 

@@ -36,6 +36,24 @@ TEST(AtomicFile, WritesWholeFileWithTheMode) {
     EXPECT_EQ(entries(dir.path()), 1u);
 }
 
+TEST(AtomicFile, SmallAndLargeWritesLandInOrder) {
+    testutil::TempDir dir;
+    std::string path = dir.file("out.zone");
+    // Small pieces are buffered, large ones written directly, and some fill the buffer:
+    // the file must still be the pieces in the order they were given.
+    std::string expected;
+    ASSERT_TRUE(write_file_atomically(path, 0644, [&](BufferedWriter& w) -> Result<void> {
+        for (std::size_t size : {5u, 100000u, 7u, 3000000u, 2000000u, 11u, 65536u, 65535u, 9000000u, 3u}) {
+            std::string piece(size, static_cast<char>('a' + expected.size() % 26));
+            piece.back() = '\n';
+            w.write(piece);
+            expected += piece;
+        }
+        return {};
+    }));
+    EXPECT_EQ(slurp(path), expected);
+}
+
 TEST(AtomicFile, AFailedFillLeavesTheOldFileAndNoTemporary) {
     testutil::TempDir dir;
     std::string path = dir.write("out.zone", "old\n");
