@@ -84,28 +84,56 @@ void serialize(const SignedZone& sz, Sink sink) {
     dns::put_u32(out, static_cast<std::uint32_t>(count >> 32));
     dns::put_u32(out, static_cast<std::uint32_t>(count));
 
+    sink(std::span<const std::uint8_t>(out));
+
+    // Records are most of a large state: each is sized first and then stored with plain
+    // writes into a block, not grown byte by byte.
+    std::vector<std::uint8_t> block(1 << 20);
+    std::size_t used = 0;
+    auto room = [&](std::size_t n) {
+        if (used + n > block.size()) {
+            sink(std::span<const std::uint8_t>(block.data(), used));
+            used = 0;
+            if (n > block.size()) block.resize(n);
+        }
+        std::uint8_t* at = block.data() + used;
+        used += n;
+        return at;
+    };
+    auto items_size = [](const std::vector<dns::Bytes>& items) {
+        std::size_t n = 2;
+        for (const auto& i : items) n += 2 + i.size();
+        return n;
+    };
+    auto put16 = [](std::uint8_t*& p, std::size_t v) {
+        *p++ = static_cast<std::uint8_t>(v >> 8);
+        *p++ = static_cast<std::uint8_t>(v);
+    };
+    auto put_items = [&](std::uint8_t*& p, const std::vector<dns::Bytes>& items) {
+        put16(p, items.size());
+        for (const auto& i : items) {
+            put16(p, i.size());
+            p = std::copy(i.begin(), i.end(), p);
+        }
+    };
     auto emit = [&](const zones::Node& node, bool nsec3_section) {
         for (const auto& set : node.rrsets) {
             if (set.signatures.empty() || !fits(set)) continue;
-            out.push_back(nsec3_section ? 1 : 0);
             const std::string& owner = set.owner.wire();
-            out.push_back(static_cast<std::uint8_t>(owner.size()));
-            out.insert(out.end(), owner.begin(), owner.end());
-            dns::put_u16(out, set.type);
-            dns::put_u32(out, set.ttl);
-            dns::put_u16(out, static_cast<std::uint16_t>(set.rdatas.size()));
-            for (const auto& r : set.rdatas) put_block(out, r);
-            dns::put_u16(out, static_cast<std::uint16_t>(set.signatures.size()));
-            for (const auto& s : set.signatures) put_block(out, s);
-        }
-        if (out.size() >= (1u << 20)) {
-            sink(std::span<const std::uint8_t>(out));
-            out.clear();
+            std::uint8_t* p = room(2 + owner.size() + 6 + items_size(set.rdatas) + items_size(set.signatures));
+            *p++ = nsec3_section ? 1 : 0;
+            *p++ = static_cast<std::uint8_t>(owner.size());
+            p = std::copy(owner.begin(), owner.end(), p);
+            put16(p, set.type);
+            put16(p, set.ttl >> 16);
+            put16(p, set.ttl & 0xffff);
+            put_items(p, set.rdatas);
+            put_items(p, set.signatures);
         }
     };
     for (const auto& n : sz.zone.nodes) emit(n, false);
     for (const auto& n : sz.nsec3_nodes) emit(n, true);
-    sink(std::span<const std::uint8_t>(out));
+    sink(std::span<const std::uint8_t>(block.data(), used));
 }
 
 // Bounds-checked reads over the file's bytes.
