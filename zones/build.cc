@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <span>
 #include <string_view>
 #include <thread>
 #include <unordered_map>
@@ -49,8 +50,10 @@ struct SortEntry {
     std::uint32_t index;
 };
 
-// Canonical order of the records (owner, type, RDATA), sorted on two threads.
-void sort_records(std::vector<SourcedRr>& records) {
+// The records' indices in canonical order (owner, type, RDATA), sorted on two threads.
+// Grouping then takes the records in this order where they are: moving them into a sorted
+// copy would be another 80 MB at 1M records.
+std::vector<std::uint32_t> canonical_order(const std::vector<SourcedRr>& records) {
     std::string keys;
     keys.reserve(records.size() * 32);
     std::vector<SortEntry> entries(records.size());
@@ -70,10 +73,9 @@ void sort_records(std::vector<SourcedRr>& records) {
         std::sort(middle, entries.end(), less);
     }
     std::inplace_merge(entries.begin(), middle, entries.end(), less);
-    std::vector<SourcedRr> sorted;
-    sorted.reserve(records.size());
-    for (const auto& e : entries) sorted.push_back(std::move(records[e.index]));
-    records = std::move(sorted);
+    std::vector<std::uint32_t> order(entries.size());
+    for (std::size_t i = 0; i < entries.size(); ++i) order[i] = entries[i].index;
+    return order;
 }
 
 struct Checker {
@@ -88,10 +90,11 @@ struct Checker {
     }
 };
 
-// Groups sorted records into nodes and RRsets.
-void group(Zone& zone, std::vector<SourcedRr>& records, Checker& check) {
+// Groups the records, taken in canonical order, into nodes and RRsets.
+void group(Zone& zone, std::vector<SourcedRr>& records, std::span<const std::uint32_t> order, Checker& check) {
     zone.nodes.reserve(records.size());  // an upper bound; untouched capacity costs no memory
-    for (auto& rec : records) {
+    for (std::uint32_t index : order) {
+        SourcedRr& rec = records[index];
         if (zone.nodes.empty() || zone.nodes.back().name != rec.rr.owner) {
             zone.nodes.push_back(Node{rec.rr.owner, NodeRole::authoritative, {}});
         }
@@ -236,8 +239,7 @@ Zone build_zone(const dns::Name& origin, ReadResult read, Diagnostics& diag) {
     zone.origin = origin;
     zone.files = std::move(read.files);
     Checker check{zone, diag};
-    sort_records(read.records);
-    group(zone, read.records, check);
+    group(zone, read.records, canonical_order(read.records), check);
     read.records = {};
     if (zone.nodes.empty() || zone.nodes.front().name != origin) {
         diag.errors.push_back(bad_input(fmt::format("the zone has no records at its apex {} (no SOA)", origin.to_text()),
