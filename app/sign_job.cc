@@ -89,7 +89,8 @@ std::expected<SignSummary, int> run_sign_job(const SignJob& job) {
     auto signed_zone = previous ? signer::sign_zone_incremental(std::move(zone), *use, job.params, *previous,
                                                                 &summary.stats)
                                 : signer::sign_zone(std::move(zone), *use, job.params, &summary.stats);
-    previous.reset();  // unmaps the previous state (as large as the new one) before writing
+    // The zone holds on to the previous state's mapping where it kept signatures from it.
+    previous.reset();
     if (!signed_zone) return std::unexpected(report_failure(signed_zone.error()));
     double before_write = stopwatch.seconds();
     // The state is written beside the output, not after it: it never refers to the output

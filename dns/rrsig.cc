@@ -16,7 +16,7 @@ void RrsigFields::append_to(Bytes& out) const {
     out.insert(out.end(), s.begin(), s.end());
 }
 
-Result<RrsigFields> RrsigFields::parse(const Bytes& rdata, std::size_t& signature_offset) {
+Result<RrsigFields> RrsigFields::parse(std::span<const std::uint8_t> rdata, std::size_t& signature_offset) {
     if (rdata.size() < 19) return fail(bad_input("RRSIG RDATA too short"));
     RrsigFields f;
     const std::uint8_t* p = rdata.data();

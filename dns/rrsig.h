@@ -23,7 +23,7 @@ struct RrsigFields {
 
     void append_to(Bytes& out) const;
     // Parses the fields of an RRSIG RDATA; sets signature_offset to where the signature starts.
-    [[nodiscard]] static Result<RrsigFields> parse(const Bytes& rdata, std::size_t& signature_offset);
+    [[nodiscard]] static Result<RrsigFields> parse(std::span<const std::uint8_t> rdata, std::size_t& signature_offset);
 };
 
 // RFC 4034 §3.1.3: labels of the owner, root and a leading wildcard not counted.

@@ -37,13 +37,6 @@ Result<SigningContext> SigningContext::create(const KeyPair& key) {
     return ctx;
 }
 
-std::size_t SigningContext::signature_size() const {
-    if (algorithm_ == dns::alg::ed25519) return 64;
-    if (algorithm_ == dns::alg::ed448) return 114;
-    if (coordinate_size_ != 0) return 2 * coordinate_size_;
-    return static_cast<std::size_t>(std::max(0, EVP_PKEY_get_size(pkey_)));
-}
-
 Result<void> SigningContext::sign(std::span<const std::uint8_t> data, dns::Bytes& out) {
     if (is_eddsa(algorithm_)) {
         std::size_t len = 0;

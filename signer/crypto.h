@@ -18,8 +18,6 @@ public:
     [[nodiscard]] static Result<SigningContext> create(const KeyPair& key);
     // Appends the signature over data to out.
     [[nodiscard]] Result<void> sign(std::span<const std::uint8_t> data, dns::Bytes& out);
-    // The length sign() appends, so an RRSIG can be allocated once at its final size.
-    [[nodiscard]] std::size_t signature_size() const;
 
 private:
     SigningContext(EVP_PKEY* pkey, std::uint8_t algorithm) : pkey_(pkey), algorithm_(algorithm) {}

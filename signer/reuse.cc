@@ -104,7 +104,7 @@ void SignatureReuse::reuse(bool nsec3_section, zones::RRset& set, std::span<cons
             ++counts_.renewed;
             return;
         }
-        set.signatures.emplace_back(sig.begin(), sig.end());
+        set.signatures.push_back(zones::Signature::borrowed(sig));  // the SignedZone keeps the state alive
         covered[slot] = true;
         ++counts_.reused;
     });

@@ -103,7 +103,7 @@ Result<void> sign_jobs(std::span<const Job> jobs, const dns::Name& origin, const
         if (failures[worker]) return;
         // Few keys sign a zone: a short list beats a map, and contexts live for the chunk.
         std::vector<std::pair<const KeyPair*, SigningContext>> contexts;
-        dns::Bytes data;
+        dns::Bytes data, rrsig;
         for (std::size_t i = begin; i < end; ++i) {
             const Job& job = jobs[i];
             auto ctx = std::find_if(contexts.begin(), contexts.end(), [&](const auto& c) { return c.first == job.key; });
@@ -119,9 +119,7 @@ Result<void> sign_jobs(std::span<const Job> jobs, const dns::Name& origin, const
             const zones::RRset& set = *job.set;
             dns::RrsigFields f{set.type, job.key->algorithm(), dns::rrsig_labels(set.owner), set.ttl,
                                expiration - jitter_for(set, params.jitter), inception, job.key->tag(), origin};
-            dns::Bytes& rrsig = job.set->signatures[job.slot];
-            // Exactly: over a million signatures, malloc's rounding of a guess costs 100 MB.
-            rrsig.reserve(18 + origin.wire().size() + ctx->second.signature_size());
+            rrsig.clear();
             f.append_to(rrsig);
             data.clear();
             dns::append_signed_data(data, rrsig, set.owner, set.type, set.rdatas, set.ttl);
@@ -129,6 +127,7 @@ Result<void> sign_jobs(std::span<const Job> jobs, const dns::Name& origin, const
                 failures[worker] = ok.error();
                 return;
             }
+            job.set->signatures[job.slot] = zones::Signature(rrsig);  // allocated at its exact size
         }
     });
     for (auto& f : failures)
@@ -142,14 +141,14 @@ std::uint64_t sort_signatures(zones::RRset& set, std::size_t kept) {
     auto& sigs = set.signatures;
     if (sigs.size() <= 1) return kept == 1 ? 1 : 0;
     if (sigs.size() > 64) {  // the mask has no room: trust none, verify all
-        std::sort(sigs.begin(), sigs.end(), dns::rdata_less);
+        std::sort(sigs.begin(), sigs.end(), [](const zones::Signature& a, const zones::Signature& b) { return dns::rdata_span_less(a, b); });
         return 0;
     }
     std::array<std::uint8_t, 64> order{};
     for (std::size_t i = 0; i < sigs.size(); ++i) order[i] = static_cast<std::uint8_t>(i);
     std::sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(sigs.size()),
-              [&](std::uint8_t a, std::uint8_t b) { return dns::rdata_less(sigs[a], sigs[b]); });
-    std::vector<dns::Bytes> sorted;
+              [&](std::uint8_t a, std::uint8_t b) { return dns::rdata_span_less(sigs[a], sigs[b]); });
+    std::vector<zones::Signature> sorted;
     sorted.reserve(sigs.size());
     std::uint64_t mask = 0;
     for (std::size_t i = 0; i < sigs.size(); ++i) {
@@ -296,6 +295,7 @@ Result<SignedZone> sign_with(zones::Zone zone, const KeyUse& use, const SigningP
     for (auto& node : out.zone.nodes) collect(node, false);
     for (auto& node : out.nsec3_nodes) collect(node, true);
     reuse.finish();
+    if (reuse.counts().reused > 0) out.kept_storage = previous->storage();
     const double prepare_seconds = stopwatch.seconds();
 
     if (auto ok = sign_jobs(jobs, out.zone.origin, params); !ok) return fail(ok.error());

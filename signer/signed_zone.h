@@ -2,6 +2,7 @@
 // The result of a signing run: the zone with its DNSSEC RRsets and signatures in place,
 // and the NSEC3 records (owned by hashed names, kept apart from the original names).
 
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -17,6 +18,9 @@ struct SignedZone {
     // DNSKEY RDATA of keys that sign but are not in the DNSKEY RRset yet (RFC 6781 §4.1.4);
     // the self-check verifies their signatures with these and nothing else from outside.
     std::vector<dns::Bytes> unpublished_signers;
+    // The previous state's bytes, when signatures were kept from it: they are borrowed
+    // from there, not copied (zones::Signature).
+    std::shared_ptr<const void> kept_storage;
 
     // Visits every node: the zone's, then the NSEC3 ones.
     template <typename Fn>

@@ -46,7 +46,7 @@ void put_block(dns::Bytes& out, std::span<const std::uint8_t> item) {
 }
 
 bool fits(const zones::RRset& set) {
-    auto small = [](const std::vector<dns::Bytes>& items) {
+    auto small = [](const auto& items) {
         if (items.size() > 0xffff) return false;
         for (const auto& i : items)
             if (i.size() > 0xffff) return false;
@@ -100,7 +100,7 @@ void serialize(const SignedZone& sz, Sink sink) {
         used += n;
         return at;
     };
-    auto items_size = [](const std::vector<dns::Bytes>& items) {
+    auto items_size = [](const auto& items) {
         std::size_t n = 2;
         for (const auto& i : items) n += 2 + i.size();
         return n;
@@ -109,7 +109,7 @@ void serialize(const SignedZone& sz, Sink sink) {
         *p++ = static_cast<std::uint8_t>(v >> 8);
         *p++ = static_cast<std::uint8_t>(v);
     };
-    auto put_items = [&](std::uint8_t*& p, const std::vector<dns::Bytes>& items) {
+    auto put_items = [&](std::uint8_t*& p, const auto& items) {
         put16(p, items.size());
         for (const auto& i : items) {
             put16(p, i.size());

@@ -59,6 +59,9 @@ public:
     // DNSKEY RDATA of every key that could have made a stored signature.
     [[nodiscard]] const std::vector<dns::Bytes>& keys() const { return keys_; }
     [[nodiscard]] std::size_t rrset_count() const { return rrset_count_; }
+    // What keeps the bytes the cursors point into alive (a mapping of the file, or a
+    // buffer): a zone that borrows stored signatures holds on to it.
+    [[nodiscard]] std::shared_ptr<const void> storage() const { return owner_; }
 
     // Reads the stored RRsets in order: zone nodes in canonical order, then NSEC3 nodes in
     // hash order. The whole file was bounds-checked when read, so this never fails.

@@ -89,7 +89,7 @@ public:
             }
             if (!c.trusted) {
                 c.data_at = data_.size();
-                dns::append_signed_data(data_, std::span(rrsig).first(sig_at), set.owner, set.type, set.rdatas,
+                dns::append_signed_data(data_, rrsig.bytes().first(sig_at), set.owner, set.type, set.rdatas,
                                         f->original_ttl);
                 c.data_len = data_.size() - c.data_at;
             }
@@ -119,7 +119,7 @@ public:
 
 private:
     struct Candidate {
-        const dns::Bytes* rrsig;
+        const zones::Signature* rrsig;
         std::size_t sig_at;  // where the signature field starts in the RRSIG RDATA
         std::size_t data_at, data_len;  // the signed data in data_; none when trusted
         std::size_t key;  // the published key it is checked with
@@ -142,7 +142,7 @@ private:
         return keys_.keys.size();
     }
     std::span<const std::uint8_t> data_of(const Candidate& c) const { return std::span(data_).subspan(c.data_at, c.data_len); }
-    static std::span<const std::uint8_t> signature_of(const Candidate& c) { return std::span(*c.rrsig).subspan(c.sig_at); }
+    static std::span<const std::uint8_t> signature_of(const Candidate& c) { return c.rrsig->bytes().subspan(c.sig_at); }
 
     void report_unverified(const zones::RRset& set, const Candidate& c) {
         problems_.add(fmt::format("{}: RRSIG by key {} (algorithm {}) does not verify against the published "

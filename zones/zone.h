@@ -9,6 +9,7 @@
 
 #include "base/error.h"
 #include "dns/rr.h"
+#include "zones/signature.h"
 
 namespace zw::zones {
 
@@ -25,7 +26,7 @@ struct RRset {
     std::vector<dns::Bytes> rdatas;  // RFC 4034 §6.3 order, no duplicates
     SourceRef where;
     // RRSIG RDATA covering this set; filled by the signer, kept for re-signing.
-    std::vector<dns::Bytes> signatures;
+    std::vector<Signature> signatures;
 };
 
 enum class NodeRole {

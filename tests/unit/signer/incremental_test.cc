@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <random>
@@ -127,7 +128,7 @@ TEST(IncrementalSigning, RandomEditsGiveTheFullSignByteForByte) {
     }
 }
 
-std::uint32_t expiration_of(const dns::Bytes& rrsig) { return dns::read_u32(rrsig.data() + 8); }
+std::uint32_t expiration_of(std::span<const std::uint8_t> rrsig) { return dns::read_u32(rrsig.data() + 8); }
 
 // Everything but the RRSIG timing and signature bytes, which differ when signatures are kept.
 std::map<std::string, std::multiset<std::string>> content(const SignedZone& sz) {
@@ -258,6 +259,39 @@ TEST(IncrementalSigning, TheStateFileRoundTripsAndIsRefusedWhenDamagedOrForAnoth
     auto damaged = SigningState::read(path, origin);
     ASSERT_FALSE(damaged);
     EXPECT_NE(damaged.error().message.find("checksum"), std::string::npos);
+}
+
+// Kept signatures are read where they lie in the state, not copied: the zone must keep
+// the state's bytes alive after the state itself is gone.
+TEST(IncrementalSigning, KeptSignaturesAreBorrowedAndOutliveTheStateTheyCameFrom) {
+    auto keys = ed25519_keys();
+    auto use = select_keys(keys, t_now).value();
+    SigningParams p = params_at(t_now);
+    EditableZone zone;
+    auto full = sign_zone(load_zone(zone.text().c_str()), use, p).value();
+    testutil::TempDir dir;
+    const std::string path = state_path_for(dir.path() + "/zone.signed");
+    ASSERT_TRUE(write_signing_state(full, path));
+    auto origin = dns::Name::from_text("example.test.").value();
+    std::optional<SignedZone> again;
+    {
+        auto state = SigningState::read(path, origin).value();
+        ASSERT_TRUE(state);
+        again = sign_zone_incremental(load_zone(zone.text().c_str()), use, p, *state).value();
+    }  // the state, and the caller's hold on its mapping, end here
+    std::size_t borrowed = 0, total = 0;
+    again->for_each_node([&](const zones::Node& node) {
+        for (const auto& set : node.rrsets)
+            for (const auto& s : set.signatures) {
+                ++total;
+                borrowed += s.is_borrowed();
+            }
+    });
+    EXPECT_EQ(borrowed, total);
+    EXPECT_GT(total, 100u);
+    std::filesystem::remove(path);  // the mapping outlives the file's name too
+    EXPECT_TRUE(verify_zone(*again, t_now, 2));
+    EXPECT_EQ(text_of(*again), text_of(full));
 }
 
 }  // namespace

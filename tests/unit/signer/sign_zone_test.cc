@@ -20,7 +20,7 @@ std::vector<KeyPair> ksk_zsk(std::uint8_t alg = dns::alg::ecdsap256sha256) {
     return keys;
 }
 
-std::uint16_t signer_tag(const dns::Bytes& rrsig) { return static_cast<std::uint16_t>(rrsig[16] << 8 | rrsig[17]); }
+std::uint16_t signer_tag(std::span<const std::uint8_t> rrsig) { return static_cast<std::uint16_t>(rrsig[16] << 8 | rrsig[17]); }
 
 TEST(SignZone, NsecSignsWhatIsAuthoritativeAndNothingElse) {
     auto keys = ksk_zsk();

@@ -119,8 +119,10 @@ TEST(VerifyZone, DamageIsFoundBeforeAndAfterTheVerifiersSwitchToTheirTables) {
     SignedZone sz = sign_zone(load_zone(text.c_str()), keys, params_at(t_now)).value();
     EXPECT_EQ(failure(sz), "");
     for (const char* name : {"h1.example.test.", "h2999.example.test."}) {
-        dns::Bytes& sig = node(sz, name).find(dns::rrtype::A)->signatures.at(0);
-        sig[sig.size() - 5] ^= 0x20;
+        zones::Signature& sig = node(sz, name).find(dns::rrtype::A)->signatures.at(0);
+        dns::Bytes damaged(sig.begin(), sig.end());
+        damaged[damaged.size() - 5] ^= 0x20;
+        sig = zones::Signature(damaged);
     }
     std::string msg = failure(sz);
     EXPECT_NE(msg.find("(4 problems)"), std::string::npos) << msg;  // each: bad RRSIG, no valid one
