@@ -201,9 +201,9 @@ void check_ns_targets(const Zone& zone, Checker& check) {
     // Target wire name -> whether it has an address in the zone.
     std::unordered_map<std::string, bool> targets;
     for_each_target([&](const Node&, const RRset&, const dns::Name& target) { targets.emplace(target.wire(), false); });
-    if (targets.empty()) return;
     std::size_t missing = targets.size();
     for (const auto& node : zone.nodes) {
+        if (missing == 0) break;
         if (!node.find(dns::rrtype::A) && !node.find(dns::rrtype::AAAA)) continue;
         auto it = targets.find(node.name.wire());
         if (it != targets.end() && !it->second) {

@@ -97,6 +97,15 @@ TEST(Checks, DnameOccludesWhatIsBelowIt) {
     EXPECT_NE(find(l.diag.warnings, "occluded"), "");
 }
 
+// With no name server inside the zone nothing below a cut is glue: all of it is reported.
+TEST(Checks, OccludedDataIsReportedWhenNoNameServerIsInTheZone) {
+    testutil::TempDir dir;
+    Loaded l = load(dir, "$ORIGIN example.test.\n$TTL 300\n@ SOA ns1.provider.test. host 1 7200 3600 1209600 300\n"
+                         "@ NS ns1.provider.test.\nold DNAME new.test.\nx.old A 192.0.2.7\n");
+    EXPECT_TRUE(l.diag.errors.empty()) << l.diag.errors.front().describe();
+    EXPECT_NE(find(l.diag.warnings, "x.old.example.test. A is occluded"), "");
+}
+
 TEST(Checks, DuplicatesAndTtlMismatchWarn) {
     testutil::TempDir dir;
     Loaded l = load(dir, std::string(soa_and_ns) + "www 300 A 192.0.2.80\nwww 300 A 192.0.2.80\nwww 60 A 192.0.2.81\n");
