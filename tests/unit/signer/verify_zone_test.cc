@@ -53,6 +53,33 @@ TEST(VerifyZone, SignaturesByAKeyOutsideTheDnskeySetAreRefused) {
     EXPECT_NE(msg.find("example.test. SOA: RRSIG by key"), std::string::npos) << msg;
 }
 
+// An RRSIG cut short, one naming another signer, and one with the wrong label count are
+// each refused before any cryptography.
+TEST(VerifyZone, MalformedRrsigsAndWrongFieldsAreRefused) {
+    auto damage = [](const char* owner, auto edit) {
+        Signed s = make();
+        zones::Signature& sig = node(s.zone, owner).find(dns::rrtype::A)->signatures.at(0);
+        dns::Bytes bytes(sig.begin(), sig.end());
+        edit(bytes);
+        sig = zones::Signature(bytes);
+        return failure(s.zone);
+    };
+    std::string cut = damage("mail.example.test.", [](dns::Bytes& b) { b.resize(20); });
+    EXPECT_NE(cut.find("mail.example.test. A: malformed RRSIG"), std::string::npos) << cut;
+    std::string other = damage("mail.example.test.", [](dns::Bytes& b) {
+        dns::Bytes rest(b.begin() + 18 + 14, b.end());  // after "\x07example\x04test\x00"
+        b.resize(18);
+        const std::string other_test("\x05other\x04test", 11);  // other.test. and its root label
+        b.insert(b.end(), other_test.begin(), other_test.end());
+        b.push_back(0);
+        b.insert(b.end(), rest.begin(), rest.end());
+    });
+    EXPECT_NE(other.find("mail.example.test. A: RRSIG by key"), std::string::npos) << other;
+    EXPECT_NE(other.find("has wrong fields"), std::string::npos) << other;
+    std::string labels = damage("mail.example.test.", [](dns::Bytes& b) { b[3] = 2; });
+    EXPECT_NE(labels.find("has wrong fields"), std::string::npos) << labels;
+}
+
 TEST(VerifyZone, ChangedDataAfterSigningIsRefused) {
     Signed s = make();
     node(s.zone, "mail.example.test.").find(dns::rrtype::A)->rdatas[0][3] ^= 1;
