@@ -224,15 +224,21 @@ TEST(IncrementalSigning, KeysThatLeaveLeaveNoSignatureAndKeysThatJoinSignEveryth
     EXPECT_EQ(text_of(rolled), text_of(sign_zone(load_zone(zone.text().c_str()), after, p).value()));
 }
 
-TEST(IncrementalSigning, TheStateFileRoundTripsAndIsRefusedWhenDamagedOrForAnotherZone) {
-    auto keys = ed25519_keys();
-    auto use = select_keys(keys, t_now).value();
+// A zone signed in full with Ed25519, and where its state goes in a fresh directory.
+struct SignedWithStatePath {
+    std::vector<KeyPair> keys = ed25519_keys();
+    KeyUse use = select_keys(keys, t_now).value();
     SigningParams p = params_at(t_now);
     EditableZone zone;
-    auto sz = sign_zone(load_zone(zone.text().c_str()), use, p).value();
+    SignedZone full = sign_zone(load_zone(zone.text().c_str()), use, p).value();
     testutil::TempDir dir;
-    const std::string path = state_path_for(dir.path() + "/zone.signed");
-    auto origin = dns::Name::from_text("example.test.").value();
+    std::string path = state_path_for(dir.path() + "/zone.signed");
+    dns::Name origin = dns::Name::from_text("example.test.").value();
+};
+
+TEST(IncrementalSigning, TheStateFileRoundTripsAndIsRefusedWhenDamagedOrForAnotherZone) {
+    SignedWithStatePath s;
+    auto& [keys, use, p, zone, sz, dir, path, origin] = s;
 
     auto missing = SigningState::read(path, origin);
     ASSERT_TRUE(missing);
@@ -264,15 +270,9 @@ TEST(IncrementalSigning, TheStateFileRoundTripsAndIsRefusedWhenDamagedOrForAnoth
 // Kept signatures are read where they lie in the state, not copied: the zone must keep
 // the state's bytes alive after the state itself is gone.
 TEST(IncrementalSigning, KeptSignaturesAreBorrowedAndOutliveTheStateTheyCameFrom) {
-    auto keys = ed25519_keys();
-    auto use = select_keys(keys, t_now).value();
-    SigningParams p = params_at(t_now);
-    EditableZone zone;
-    auto full = sign_zone(load_zone(zone.text().c_str()), use, p).value();
-    testutil::TempDir dir;
-    const std::string path = state_path_for(dir.path() + "/zone.signed");
+    SignedWithStatePath s;
+    auto& [keys, use, p, zone, full, dir, path, origin] = s;
     ASSERT_TRUE(write_signing_state(full, path));
-    auto origin = dns::Name::from_text("example.test.").value();
     std::optional<SignedZone> again;
     {
         auto state = SigningState::read(path, origin).value();
