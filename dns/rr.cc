@@ -40,9 +40,7 @@ bool is_dnssec_generated_type(std::uint16_t type) {
     }
 }
 
-bool rdata_less(const Bytes& a, const Bytes& b) { return rdata_span_less(a, b); }
-
-bool rdata_span_less(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) {
+bool rdata_less(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) {
     return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end());
 }
 

@@ -42,9 +42,8 @@ struct Rr {
 [[nodiscard]] bool is_dnssec_generated_type(std::uint16_t type);
 
 // RFC 4034 §6.3 order of records within an RRset: by RDATA as unsigned octet strings.
-[[nodiscard]] bool rdata_less(const Bytes& a, const Bytes& b);
-// The same order over RDATA that is not in a Bytes (an RRSIG kept from a signing state).
-[[nodiscard]] bool rdata_span_less(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b);
+// Spans, so that RDATA not held in a Bytes (an RRSIG kept from a signing state) sorts alike.
+[[nodiscard]] bool rdata_less(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b);
 
 // Presentation format of one record, one line, fields separated by tabs.
 [[nodiscard]] Result<std::string> rr_to_text(const Rr& rr);

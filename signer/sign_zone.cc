@@ -141,13 +141,13 @@ std::uint64_t sort_signatures(zones::RRset& set, std::size_t kept) {
     auto& sigs = set.signatures;
     if (sigs.size() <= 1) return kept == 1 ? 1 : 0;
     if (sigs.size() > 64) {  // the mask has no room: trust none, verify all
-        std::sort(sigs.begin(), sigs.end(), [](const zones::Signature& a, const zones::Signature& b) { return dns::rdata_span_less(a, b); });
+        std::sort(sigs.begin(), sigs.end(), dns::rdata_less);
         return 0;
     }
     std::array<std::uint8_t, 64> order{};
     for (std::size_t i = 0; i < sigs.size(); ++i) order[i] = static_cast<std::uint8_t>(i);
     std::sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(sigs.size()),
-              [&](std::uint8_t a, std::uint8_t b) { return dns::rdata_span_less(sigs[a], sigs[b]); });
+              [&](std::uint8_t a, std::uint8_t b) { return dns::rdata_less(sigs[a], sigs[b]); });
     std::vector<zones::Signature> sorted;
     sorted.reserve(sigs.size());
     std::uint64_t mask = 0;
