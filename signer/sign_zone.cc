@@ -148,7 +148,7 @@ std::uint64_t sort_signatures(zones::RRset& set, std::size_t kept) {
     for (std::size_t i = 0; i < sigs.size(); ++i) order[i] = static_cast<std::uint8_t>(i);
     std::sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(sigs.size()),
               [&](std::uint8_t a, std::uint8_t b) { return dns::rdata_less(sigs[a], sigs[b]); });
-    std::vector<zones::Signature> sorted;
+    InlineVector<zones::Signature> sorted;
     sorted.reserve(sigs.size());
     std::uint64_t mask = 0;
     for (std::size_t i = 0; i < sigs.size(); ++i) {

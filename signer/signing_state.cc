@@ -172,7 +172,7 @@ struct Reader {
 
 }  // namespace
 
-bool StoredRRset::same_data(std::uint32_t other_ttl, const std::vector<dns::Bytes>& other) const {
+bool StoredRRset::same_data(std::uint32_t other_ttl, std::span<const dns::Bytes> other) const {
     if (ttl != other_ttl || rdata_count != other.size()) return false;
     bool same = true;
     std::size_t i = 0;

@@ -42,7 +42,7 @@ struct StoredRRset {
             at += 2 + len;
         }
     }
-    [[nodiscard]] bool same_data(std::uint32_t other_ttl, const std::vector<dns::Bytes>& other_rdatas) const;
+    [[nodiscard]] bool same_data(std::uint32_t other_ttl, std::span<const dns::Bytes> other_rdatas) const;
 };
 
 class SigningState {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/error.h"
+#include "base/inline_vector.h"
 #include "dns/rr.h"
 #include "zones/signature.h"
 
@@ -23,10 +24,10 @@ struct RRset {
     dns::Name owner;
     std::uint16_t type = 0;
     std::uint32_t ttl = 0;
-    std::vector<dns::Bytes> rdatas;  // RFC 4034 §6.3 order, no duplicates
+    InlineVector<dns::Bytes> rdatas;  // RFC 4034 §6.3 order, no duplicates
     SourceRef where;
     // RRSIG RDATA covering this set; filled by the signer, kept for re-signing.
-    std::vector<Signature> signatures;
+    InlineVector<Signature> signatures;
 };
 
 enum class NodeRole {
