@@ -18,7 +18,20 @@ namespace {
 
 using Span = std::span<const std::uint8_t>;
 
-void append_type(std::string& out, std::uint16_t type) { out += type_to_text(type); }
+// Every line of a signed zone names a type, an RRSIG line two and an NSEC line several:
+// the mnemonics of the first 256 types are looked up in ldns once, not on each line.
+void append_type(std::string& out, std::uint16_t type) {
+    static const std::array<std::string, 256> names = [] {
+        std::array<std::string, 256> t;
+        for (std::size_t i = 0; i < t.size(); ++i) t[i] = type_to_text(static_cast<std::uint16_t>(i));
+        return t;
+    }();
+    if (type < names.size()) {
+        out += names[type];
+    } else {
+        out += type_to_text(type);
+    }
+}
 
 void append_uint(std::string& out, std::uint32_t value) {
     std::array<char, 10> digits{};
