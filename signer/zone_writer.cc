@@ -1,7 +1,12 @@
 #include "signer/zone_writer.h"
 
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
 #include "dns/presentation.h"
-#include "signer/parallel.h"
 #include "zones/atomic_file.h"
 
 namespace zw::signer {
@@ -24,8 +29,13 @@ void emit_rrset(const zones::RRset& set, std::string& out, std::string& prefix) 
     }
 }
 
-// Formatting is most of the writer's time, so nodes are formatted in parallel, a batch of
-// chunks at a time (bounded memory), and each batch is handed to flush in node order.
+constexpr std::size_t no_chunk = static_cast<std::size_t>(-1);
+
+// Formatting is most of the writer's time. Chunks of nodes are formatted on `threads`
+// workers into a ring of slots while the calling thread hands finished chunks to flush in
+// node order: writing overlaps formatting instead of alternating with it (in batches, the
+// cores idled while a batch was written and while its slowest chunk finished). The ring
+// bounds the text held in memory.
 template <typename Flush>
 void emit_zone(const SignedZone& sz, unsigned threads, Flush flush) {
     constexpr std::size_t chunk = 512;  // nodes
@@ -36,27 +46,70 @@ void emit_zone(const SignedZone& sz, unsigned threads, Flush flush) {
     if (soa) emit_rrset(*soa, head, prefix);  // SOA first, as name servers and humans expect
     flush(head);
 
-    // A few chunks per thread keep the threads busy; more would only hold text in memory.
-    const std::size_t batch_chunks = 4 * std::max(1u, threads);
-    std::vector<std::string> texts(batch_chunks);
-    for (std::size_t first = 0; first < total; first += batch_chunks * chunk) {
-        const std::size_t batch_end = std::min(total, first + batch_chunks * chunk);
-        const std::size_t chunks = (batch_end - first + chunk - 1) / chunk;
-        parallel_chunks(chunks, threads, 1, [&](std::size_t begin, std::size_t end, unsigned) {
-            for (std::size_t c = begin; c < end; ++c) {
-                std::string& text = texts[c];
-                text.clear();
-                std::string prefix;
-                const std::size_t from = first + c * chunk, to = std::min(batch_end, from + chunk);
-                for (std::size_t i = from; i < to; ++i) {
-                    const zones::Node& node = i < zone_nodes ? sz.zone.nodes[i] : sz.nsec3_nodes[i - zone_nodes];
-                    for (const auto& set : node.rrsets) {
-                        if (&set != soa) emit_rrset(set, text, prefix);
-                    }
-                }
+    auto format = [&](std::size_t c, std::string& text) {
+        text.clear();
+        std::string prefix;
+        for (std::size_t i = c * chunk; i < std::min(total, (c + 1) * chunk); ++i) {
+            const zones::Node& node = i < zone_nodes ? sz.zone.nodes[i] : sz.nsec3_nodes[i - zone_nodes];
+            for (const auto& set : node.rrsets) {
+                if (&set != soa) emit_rrset(set, text, prefix);
             }
-        });
-        for (std::size_t c = 0; c < chunks; ++c) flush(texts[c]);
+        }
+    };
+    const std::size_t chunks = (total + chunk - 1) / chunk;
+    if (threads <= 1 || chunks <= 1) {
+        std::string text;
+        for (std::size_t c = 0; c < chunks; ++c) {
+            format(c, text);
+            flush(text);
+        }
+        return;
+    }
+
+    struct Slot {
+        std::string text;
+        std::size_t ready = no_chunk;  // the chunk whose text this slot holds, once formatted
+    };
+    const std::size_t ring = 4 * static_cast<std::size_t>(threads);
+    std::vector<Slot> slots(ring);
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::size_t flushed = 0;  // chunks [0, flushed) are written
+    std::atomic<std::size_t> next{0};
+    auto worker = [&] {
+        for (;;) {
+            const std::size_t c = next.fetch_add(1);
+            if (c >= chunks) return;
+            Slot& slot = slots[c % ring];
+            {
+                // The slot is free once the chunk a ring earlier is written.
+                std::unique_lock lock(mutex);
+                changed.wait(lock, [&] { return flushed + ring > c; });
+            }
+            format(c, slot.text);
+            {
+                std::lock_guard lock(mutex);
+                slot.ready = c;
+            }
+            changed.notify_all();
+        }
+    };
+    std::vector<std::jthread> pool;
+    pool.reserve(threads);
+    for (unsigned i = 0; i < threads; ++i) pool.emplace_back(worker);
+    for (std::size_t c = 0; c < chunks; ++c) {
+        Slot& slot = slots[c % ring];
+        {
+            std::unique_lock lock(mutex);
+            changed.wait(lock, [&] { return slot.ready == c; });
+        }
+        flush(slot.text);
+        {
+            std::lock_guard lock(mutex);
+            slot.ready = no_chunk;
+            ++flushed;
+        }
+        changed.notify_all();
     }
 }
 

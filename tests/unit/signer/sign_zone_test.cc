@@ -2,7 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <set>
+
+#include <fmt/format.h>
 
 #include "dns/encoding.h"
 #include "signer/denial.h"
@@ -221,6 +226,27 @@ TEST(SignZone, ParallelAndSerialRunsGiveTheSameZone) {
     auto a = signed_zone_text(sign_zone(load_zone(), keys, one).value()).value();
     auto b = signed_zone_text(sign_zone(load_zone(), keys, four).value()).value();
     EXPECT_EQ(a, b);
+}
+
+// The writer formats chunks of 512 nodes on several threads into a ring of 4 slots per
+// thread and writes them in order: 10,000 names are 20 chunks, more than the ring holds.
+TEST(SignZone, ParallelWriterWritesTheBytesOfOneThread) {
+    std::string text = hosting_zone;
+    for (int i = 0; i < 10000; ++i) text += fmt::format("host{} 300 IN A 192.0.2.{}\n", i, i % 250);
+    auto keys = ksk_zsk(dns::alg::ed25519);
+    auto sz = sign_zone(load_zone(text.c_str()), keys, params_at(t_now));
+    ASSERT_TRUE(sz) << sz.error().message;
+    const std::string expected = signed_zone_text(*sz).value();
+    const std::string dir = ::testing::TempDir();
+    for (unsigned threads : {1u, 2u, 4u}) {
+        const std::string path = dir + "/parallel-writer.zone";
+        ASSERT_TRUE(write_signed_zone(*sz, path, threads));
+        std::ifstream in(path, std::ios::binary);
+        std::string written((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        EXPECT_TRUE(written == expected) << threads << " threads: " << written.size() << " bytes, " << expected.size()
+                                         << " expected";
+        std::remove(path.c_str());
+    }
 }
 
 TEST(SignZone, BadParametersAreRefused) {
