@@ -158,7 +158,7 @@ Result<std::optional<store::Publication>> publish_zone(const PublishRequest& r) 
                 return fail(bad_input(fmt::format(
                     "{}: {} {} has TTL {}, above the policy's max-zone-ttl {}; raise max-zone-ttl in policy '{}' "
                     "or lower the TTL",
-                    input, set.owner.to_text(), dns::type_to_text(set.type), set.ttl,
+                    input, node.name.to_text(), dns::type_to_text(set.type), set.ttl,
                     format_duration(r.policy.max_zone_ttl), r.policy.name)));
 
     zones::RRset* soa = zone.apex().find(dns::rrtype::SOA);

@@ -78,7 +78,7 @@ void add_nsec_chain(zones::Zone& zone, std::uint32_t ttl) {
         // of MB at 1M records.
         const auto at = pos - node.rrsets.begin();
         node.rrsets.reserve(node.rrsets.size() + 1);
-        auto it = node.rrsets.insert(node.rrsets.begin() + at, zones::RRset{node.name, dns::rrtype::NSEC, ttl, {}, {}, {}});
+        auto it = node.rrsets.insert(node.rrsets.begin() + at, zones::RRset{dns::rrtype::NSEC, ttl, {}, {}, {}});
         dns::Bytes rdata(next.bytes().begin(), next.bytes().end());
         dns::Bytes bitmap = type_bitmap(denial_types(node));
         rdata.insert(rdata.end(), bitmap.begin(), bitmap.end());
@@ -162,7 +162,7 @@ Result<std::vector<zones::Node>> build_nsec3_chain(const zones::Zone& zone, cons
             rdata.insert(rdata.end(), bitmap.begin(), bitmap.end());
         }
         zones::Node n{*owner, zones::NodeRole::authoritative, {}};
-        n.rrsets.push_back(zones::RRset{*owner, dns::rrtype::NSEC3, ttl, {std::move(rdata)}, {}, {}});
+        n.rrsets.push_back(zones::RRset{dns::rrtype::NSEC3, ttl, {std::move(rdata)}, {}, {}});
         out.push_back(std::move(n));
     }
     return out;

@@ -10,17 +10,17 @@ namespace zw::signer {
 namespace {
 
 // Stored before wanted: negative; the same RRset: zero; after: positive.
-int compare(const StoredRRset& s, bool nsec3_section, const zones::RRset& set) {
+int compare(const StoredRRset& s, bool nsec3_section, const dns::Name& owner, std::uint16_t type) {
     if (s.nsec3_section != nsec3_section) return s.nsec3_section ? 1 : -1;
-    const std::string& w = set.owner.wire();
+    const std::string& w = owner.wire();
     bool same_owner = std::equal(s.owner.begin(), s.owner.end(), w.begin(), w.end(),
                                  [](std::uint8_t a, char b) { return a == static_cast<std::uint8_t>(b); });
     if (!same_owner) {
         // Rare (only where names were added or removed): build the Name for the canonical order.
         auto stored = dns::Name::from_wire(s.owner);
-        return stored ? dns::canonical_compare(*stored, set.owner) : -1;
+        return stored ? dns::canonical_compare(*stored, owner) : -1;
     }
-    return s.type < set.type ? -1 : (s.type > set.type ? 1 : 0);
+    return s.type < type ? -1 : (s.type > type ? 1 : 0);
 }
 
 // Serial-number distance b - a of two signature times (RFC 4034 §3.1.5).
@@ -50,10 +50,10 @@ SignatureReuse::SignatureReuse(const SigningState* previous, const dns::Name& or
     }
 }
 
-const StoredRRset* SignatureReuse::find(bool nsec3_section, const zones::RRset& set) {
+const StoredRRset* SignatureReuse::find(bool nsec3_section, const dns::Name& owner, std::uint16_t type) {
     while (!cursor_->done()) {
         const StoredRRset& s = cursor_->get();
-        int c = compare(s, nsec3_section, set);
+        int c = compare(s, nsec3_section, owner, type);
         if (c > 0) return nullptr;  // the wanted RRset is new
         if (c == 0) return &s;
         counts_.dropped += s.signature_count;  // an RRset that is gone
@@ -62,18 +62,18 @@ const StoredRRset* SignatureReuse::find(bool nsec3_section, const zones::RRset& 
     return nullptr;
 }
 
-void SignatureReuse::reuse(bool nsec3_section, zones::RRset& set, std::span<const KeyPair* const> signers,
-                           std::vector<bool>& covered) {
+void SignatureReuse::reuse(bool nsec3_section, const dns::Name& owner, zones::RRset& set,
+                           std::span<const KeyPair* const> signers, std::vector<bool>& covered) {
     covered.assign(signers.size(), false);
     if (!previous_) return;
-    const StoredRRset* stored = find(nsec3_section, set);
+    const StoredRRset* stored = find(nsec3_section, owner, set.type);
     if (!stored) return;
     if (!stored->same_data(set.ttl, set.rdatas)) {
         counts_.replaced += stored->signature_count;
         cursor_->next();
         return;
     }
-    const std::uint8_t labels = dns::rrsig_labels(set.owner);
+    const std::uint8_t labels = dns::rrsig_labels(owner);
     const std::string& signer_name = origin_.wire();
     StoredRRset::for_each_item(stored->signatures, stored->signature_count, [&](std::span<const std::uint8_t> sig) {
         // RRSIG RDATA: type(2) alg(1) labels(1) ttl(4) expiration(4) inception(4) tag(2) signer ...

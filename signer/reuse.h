@@ -34,9 +34,9 @@ public:
     // previous may be null (nothing to reuse).
     SignatureReuse(const SigningState* previous, const dns::Name& origin, const SigningParams& params);
 
-    // Appends the kept signatures to set.signatures and sets covered[i] for each signers[i]
-    // that needs no new signature. Calls must come in for_each_node order.
-    void reuse(bool nsec3_section, zones::RRset& set, std::span<const KeyPair* const> signers,
+    // Appends the kept signatures to set.signatures (owned by `owner`) and sets covered[i]
+    // for each signers[i] that needs no new signature. Calls must come in for_each_node order.
+    void reuse(bool nsec3_section, const dns::Name& owner, zones::RRset& set, std::span<const KeyPair* const> signers,
                std::vector<bool>& covered);
 
     // Counts what is left of the stored state as dropped; call after the last reuse().
@@ -50,7 +50,7 @@ private:
         std::uint16_t tag;
         const dns::Bytes* rdata;  // null when another stored key has the same algorithm and tag
     };
-    [[nodiscard]] const StoredRRset* find(bool nsec3_section, const zones::RRset& set);
+    [[nodiscard]] const StoredRRset* find(bool nsec3_section, const dns::Name& owner, std::uint16_t type);
 
     const SigningState* previous_;
     std::optional<SigningState::Cursor> cursor_;

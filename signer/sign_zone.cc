@@ -21,6 +21,7 @@ namespace zw::signer {
 namespace {
 
 struct Job {
+    const dns::Name* owner;
     zones::RRset* set;
     const KeyPair* key;
     std::size_t slot;  // index into set->signatures, filled by this job alone
@@ -46,7 +47,7 @@ void put_rrset(zones::Node& node, zones::RRset set) {
 
 Result<void> add_apex_records(zones::Zone& zone, const KeyUse& use, const SigningParams& params) {
     zones::Node& apex = zone.apex();
-    auto rrset = [&](std::uint16_t type, std::uint32_t ttl) { return zones::RRset{zone.origin, type, ttl, {}, {}, {}}; };
+    auto rrset = [&](std::uint16_t type, std::uint32_t ttl) { return zones::RRset{type, ttl, {}, {}, {}}; };
     zones::RRset dnskeys = rrset(dns::rrtype::DNSKEY, params.dnskey_ttl);
     for (const KeyPair* k : use.published) dnskeys.rdatas.push_back(k->dnskey_rdata());
     put_rrset(apex, std::move(dnskeys));
@@ -80,14 +81,14 @@ Result<void> add_apex_records(zones::Zone& zone, const KeyUse& use, const Signin
     return {};
 }
 
-std::uint32_t jitter_for(const zones::RRset& set, Seconds jitter) {
+std::uint32_t jitter_for(const dns::Name& owner, std::uint16_t type, Seconds jitter) {
     if (jitter.count() <= 0) return 0;
     // FNV-1a over owner and type: the same RRset gets the same offset on every run.
     std::uint64_t h = 1469598103934665603ULL;
     auto mix = [&](std::uint8_t b) { h = (h ^ b) * 1099511628211ULL; };
-    for (char c : set.owner.wire()) mix(static_cast<std::uint8_t>(c));
-    mix(static_cast<std::uint8_t>(set.type >> 8));
-    mix(static_cast<std::uint8_t>(set.type));
+    for (char c : owner.wire()) mix(static_cast<std::uint8_t>(c));
+    mix(static_cast<std::uint8_t>(type >> 8));
+    mix(static_cast<std::uint8_t>(type));
     return static_cast<std::uint32_t>(h % static_cast<std::uint64_t>(jitter.count()));
 }
 
@@ -117,12 +118,13 @@ Result<void> sign_jobs(std::span<const Job> jobs, const dns::Name& origin, const
                 ctx = contexts.end() - 1;
             }
             const zones::RRset& set = *job.set;
-            dns::RrsigFields f{set.type, job.key->algorithm(), dns::rrsig_labels(set.owner), set.ttl,
-                               expiration - jitter_for(set, params.jitter), inception, job.key->tag(), origin};
+            const dns::Name& owner = *job.owner;
+            dns::RrsigFields f{set.type, job.key->algorithm(), dns::rrsig_labels(owner), set.ttl,
+                               expiration - jitter_for(owner, set.type, params.jitter), inception, job.key->tag(), origin};
             rrsig.clear();
             f.append_to(rrsig);
             data.clear();
-            dns::append_signed_data(data, rrsig, set.owner, set.type, set.rdatas, set.ttl);
+            dns::append_signed_data(data, rrsig, owner, set.type, set.rdatas, set.ttl);
             if (auto ok = ctx->second.sign(data, rrsig); !ok) {
                 failures[worker] = ok.error();
                 return;
@@ -290,11 +292,11 @@ Result<SignedZone> sign_with(zones::Zone zone, const KeyUse& use, const SigningP
             if (!is_signed_rrset(node.role, set.type)) continue;
             ++rrsets_signed;
             const auto& signers = is_key_rrset(set.type) ? use.sign_dnskey : use.sign_zone;
-            reuse.reuse(nsec3_section, set, signers, covered);
+            reuse.reuse(nsec3_section, node.name, set, signers, covered);
             const std::size_t kept = set.signatures.size();
             for (std::size_t i = 0; i < signers.size(); ++i) {
                 if (covered[i]) continue;
-                jobs.push_back(Job{&set, signers[i], set.signatures.size()});
+                jobs.push_back(Job{&node.name, &set, signers[i], set.signatures.size()});
                 set.signatures.emplace_back();
             }
             // An RRset whose signatures were all kept is finished here; listing it for

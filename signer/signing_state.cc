@@ -119,7 +119,7 @@ void serialize(const SignedZone& sz, Sink sink) {
     auto emit = [&](const zones::Node& node, bool nsec3_section) {
         for (const auto& set : node.rrsets) {
             if (set.signatures.empty() || !fits(set)) continue;
-            const std::string& owner = set.owner.wire();
+            const std::string& owner = node.name.wire();
             std::uint8_t* p = room(2 + owner.size() + 6 + items_size(set.rdatas) + items_size(set.signatures));
             *p++ = nsec3_section ? 1 : 0;
             *p++ = static_cast<std::uint8_t>(owner.size());

@@ -36,7 +36,9 @@ struct Problems {
     }
 };
 
-std::string describe(const zones::RRset& set) { return fmt::format("{} {}", set.owner.to_text(), dns::type_to_text(set.type)); }
+std::string describe(const dns::Name& owner, const zones::RRset& set) {
+    return fmt::format("{} {}", owner.to_text(), dns::type_to_text(set.type));
+}
 
 struct PublishedKey {
     dns::Dnskey dnskey;
@@ -59,37 +61,37 @@ public:
         : keys_(keys), origin_(origin), now_(now), verifiers_(verifiers), problems_(problems) {}
 
     // Bit i of trusted marks signature i as reused (verify_zone.h).
-    void add(const zones::RRset& set, std::uint64_t trusted) {
-        sets_.push_back(Set{&set, candidates_.size()});
+    void add(const dns::Name& owner, const zones::RRset& set, std::uint64_t trusted) {
+        sets_.push_back(Set{&owner, &set, candidates_.size()});
         for (std::size_t index = 0; index < set.signatures.size(); ++index) {
             const auto& rrsig = set.signatures[index];
             std::size_t sig_at = 0;
             auto f = dns::RrsigFields::parse(rrsig, sig_at);
             if (!f) {
-                problems_.add(fmt::format("{}: malformed RRSIG", describe(set)));
+                problems_.add(fmt::format("{}: malformed RRSIG", describe(owner, set)));
                 continue;
             }
-            if (f->type_covered != set.type || f->labels != dns::rrsig_labels(set.owner) ||
+            if (f->type_covered != set.type || f->labels != dns::rrsig_labels(owner) ||
                 f->original_ttl != set.ttl || f->signer != origin_) {
-                problems_.add(fmt::format("{}: RRSIG by key {} has wrong fields", describe(set), f->key_tag));
+                problems_.add(fmt::format("{}: RRSIG by key {} has wrong fields", describe(owner, set), f->key_tag));
                 continue;
             }
             using zones::SerialOrder;
             if (zones::serial_compare(f->inception, now_) == SerialOrder::greater ||
                 zones::serial_compare(f->expiration, now_) != SerialOrder::greater) {
-                problems_.add(fmt::format("{}: RRSIG by key {} is not valid now", describe(set), f->key_tag));
+                problems_.add(fmt::format("{}: RRSIG by key {} is not valid now", describe(owner, set), f->key_tag));
                 continue;
             }
             Candidate c{&rrsig, sig_at, 0, 0, 0, f->key_tag, f->algorithm, index < 64 && (trusted >> index & 1) != 0,
                         false};
             c.key = next_key(c, 0);
             if (c.key == keys_.keys.size()) {
-                report_unverified(set, c);
+                report_unverified(owner, set, c);
                 continue;
             }
             if (!c.trusted) {
                 c.data_at = data_.size();
-                dns::append_signed_data(data_, rrsig.bytes().first(sig_at), set.owner, set.type, set.rdatas,
+                dns::append_signed_data(data_, rrsig.bytes().first(sig_at), owner, set.type, set.rdatas,
                                         f->original_ttl);
                 c.data_len = data_.size() - c.data_at;
             }
@@ -113,7 +115,7 @@ public:
         }
         for (std::size_t s = 0; s < sets_.size(); ++s) {
             const std::size_t end = s + 1 < sets_.size() ? sets_[s + 1].first_candidate : candidates_.size();
-            finish_set(*sets_[s].set, std::span(candidates_).subspan(sets_[s].first_candidate, end - sets_[s].first_candidate));
+            finish_set(*sets_[s].owner, *sets_[s].set, std::span(candidates_).subspan(sets_[s].first_candidate, end - sets_[s].first_candidate));
         }
     }
 
@@ -129,6 +131,7 @@ private:
         bool valid;
     };
     struct Set {
+        const dns::Name* owner;
         const zones::RRset* set;
         std::size_t first_candidate;
     };
@@ -144,13 +147,13 @@ private:
     std::span<const std::uint8_t> data_of(const Candidate& c) const { return std::span(data_).subspan(c.data_at, c.data_len); }
     static std::span<const std::uint8_t> signature_of(const Candidate& c) { return c.rrsig->bytes().subspan(c.sig_at); }
 
-    void report_unverified(const zones::RRset& set, const Candidate& c) {
+    void report_unverified(const dns::Name& owner, const zones::RRset& set, const Candidate& c) {
         problems_.add(fmt::format("{}: RRSIG by key {} (algorithm {}) does not verify against the published "
                                   "DNSKEY RRset",
-                                  describe(set), c.tag, c.algorithm));
+                                  describe(owner, set), c.tag, c.algorithm));
     }
 
-    void finish_set(const zones::RRset& set, std::span<Candidate> candidates) {
+    void finish_set(const dns::Name& owner, const zones::RRset& set, std::span<Candidate> candidates) {
         std::bitset<256> valid_algs, valid_sep_algs;
         for (Candidate& c : candidates) {
             while (!c.trusted && !c.valid) {
@@ -159,7 +162,7 @@ private:
                 c.valid = verifiers_[c.key].verify(data_of(c), signature_of(c));
             }
             if (!c.trusted && !c.valid) {
-                report_unverified(set, c);
+                report_unverified(owner, set, c);
                 continue;
             }
             valid_algs.set(c.algorithm);
@@ -167,14 +170,14 @@ private:
         }
         for (std::uint8_t a : keys_.algorithms) {
             if (!valid_algs.test(a)) {
-                problems_.add(fmt::format("{}: no valid {} signature (RFC 4035 §2.2)", describe(set),
+                problems_.add(fmt::format("{}: no valid {} signature (RFC 4035 §2.2)", describe(owner, set),
                                           dns::algorithm_mnemonic(a)));
             }
         }
         if (set.type == dns::rrtype::DNSKEY) {
             for (std::uint8_t a : keys_.sep_algorithms) {
                 if (!valid_sep_algs.test(a)) {
-                    problems_.add(fmt::format("{}: not signed by a {} key-signing key", describe(set),
+                    problems_.add(fmt::format("{}: not signed by a {} key-signing key", describe(owner, set),
                                               dns::algorithm_mnemonic(a)));
                 }
             }
@@ -317,11 +320,11 @@ Result<void> verify_zone(const SignedZone& sz, Instant now, unsigned threads, co
             for (std::size_t r = 0; r < node.rrsets.size(); ++r) {
                 const zones::RRset& set = node.rrsets[r];
                 if (!is_signed_rrset(node.role, set.type)) {
-                    if (!set.signatures.empty()) problems.add(fmt::format("{}: signed but not authoritative", describe(set)));
+                    if (!set.signatures.empty()) problems.add(fmt::format("{}: signed but not authoritative", describe(node.name, set)));
                     continue;
                 }
                 const std::size_t ordinal = first_ordinal.empty() ? trusted.size() : first_ordinal[i] + r;
-                check.add(set, ordinal < trusted.size() ? trusted[ordinal] : 0);
+                check.add(node.name, set, ordinal < trusted.size() ? trusted[ordinal] : 0);
             }
         }
         check.finish();

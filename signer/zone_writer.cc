@@ -14,17 +14,17 @@ namespace zw::signer {
 namespace {
 
 // Every line of an RRset starts with the same owner, TTL and class: printed once.
-void emit_rrset(const zones::RRset& set, std::string& out, std::string& prefix) {
+void emit_rrset(const dns::Name& owner, const zones::RRset& set, std::string& out, std::string& prefix) {
     prefix.clear();
-    dns::append_rr_prefix(prefix, set.owner, set.ttl);
+    dns::append_rr_prefix(prefix, owner, set.ttl);
     for (const auto& rdata : set.rdatas) {
         out += prefix;
-        dns::append_rr_data_text(out, set.owner, set.type, rdata);
+        dns::append_rr_data_text(out, owner, set.type, rdata);
         out += '\n';
     }
     for (const auto& sig : set.signatures) {
         out += prefix;
-        dns::append_rr_data_text(out, set.owner, dns::rrtype::RRSIG, sig);
+        dns::append_rr_data_text(out, owner, dns::rrtype::RRSIG, sig);
         out += '\n';
     }
 }
@@ -43,7 +43,7 @@ void emit_zone(const SignedZone& sz, unsigned threads, Flush flush) {
     const std::size_t total = zone_nodes + sz.nsec3_nodes.size();
     const zones::RRset* soa = sz.zone.apex().find(dns::rrtype::SOA);
     std::string head, prefix;
-    if (soa) emit_rrset(*soa, head, prefix);  // SOA first, as name servers and humans expect
+    if (soa) emit_rrset(sz.zone.origin, *soa, head, prefix);  // SOA first, as name servers and humans expect
     flush(head);
 
     auto format = [&](std::size_t c, std::string& text) {
@@ -52,7 +52,7 @@ void emit_zone(const SignedZone& sz, unsigned threads, Flush flush) {
         for (std::size_t i = c * chunk; i < std::min(total, (c + 1) * chunk); ++i) {
             const zones::Node& node = i < zone_nodes ? sz.zone.nodes[i] : sz.nsec3_nodes[i - zone_nodes];
             for (const auto& set : node.rrsets) {
-                if (&set != soa) emit_rrset(set, text, prefix);
+                if (&set != soa) emit_rrset(node.name, set, text, prefix);
             }
         }
     };

@@ -118,23 +118,24 @@ void group(Zone& zone, std::vector<SourcedRr>& records, std::span<const std::uin
     for (std::size_t at = 0; at < order.size(); ++at) {
         SourcedRr& rec = records[order[at]];
         if (zone.nodes.empty() || zone.nodes.back().name != rec.rr.owner) {
-            zone.nodes.push_back(Node{rec.rr.owner, NodeRole::authoritative, {}});
+            // The record's owner is not needed after this: moved, not copied (a million
+            // copies of a name are a million allocations).
+            zone.nodes.push_back(Node{std::move(rec.rr.owner), NodeRole::authoritative, {}});
+            const dns::Name& name = zone.nodes.back().name;
             // The node's RRsets are counted ahead and allocated once: growing the vector
             // one type at a time left a trail of smaller copies, tens of MB at 1M records.
             std::size_t types = 1;
             for (std::size_t next = at + 1; next < order.size(); ++next) {
                 const dns::Rr& rr = records[order[next]].rr;
                 const dns::Rr& before = records[order[next - 1]].rr;
-                if (rr.owner != rec.rr.owner) break;
+                if (rr.owner != name) break;
                 types += rr.type != before.type;
             }
             zone.nodes.back().rrsets.reserve(types);
         }
         Node& node = zone.nodes.back();
         if (node.rrsets.empty() || node.rrsets.back().type != rec.rr.type) {
-            // The record's owner is not needed after this: moved, not copied (a million
-            // copies of a name are a million allocations).
-            node.rrsets.push_back(RRset{std::move(rec.rr.owner), rec.rr.type, rec.rr.ttl, {}, rec.where, {}});
+            node.rrsets.push_back(RRset{rec.rr.type, rec.rr.ttl, {}, rec.where, {}});
         }
         RRset& set = node.rrsets.back();
         if (!set.rdatas.empty() && set.rdatas.back() == rec.rr.rdata) {

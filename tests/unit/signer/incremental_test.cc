@@ -135,7 +135,7 @@ std::map<std::string, std::multiset<std::string>> content(const SignedZone& sz) 
     std::map<std::string, std::multiset<std::string>> out;
     sz.for_each_node([&](const zones::Node& node) {
         for (const auto& set : node.rrsets) {
-            auto& entry = out[set.owner.to_text() + "/" + dns::type_to_text(set.type) + "/" + std::to_string(set.ttl)];
+            auto& entry = out[node.name.to_text() + "/" + dns::type_to_text(set.type) + "/" + std::to_string(set.ttl)];
             for (const auto& r : set.rdatas) entry.insert(dns::hex_encode(r));
             for (const auto& s : set.signatures) {
                 entry.insert("RRSIG " + dns::hex_encode(std::span(s).first(8)) + dns::hex_encode(std::span(s).subspan(16, 2)));
@@ -165,7 +165,7 @@ TEST(IncrementalSigning, RenewsInsideTheRefreshPointSpreadByJitterAndKeepsTheRes
     inc.for_each_node([&](const zones::Node& node) {
         for (const auto& set : node.rrsets)
             for (const auto& s : set.signatures)
-                EXPECT_GT(expiration_of(s) - now, static_cast<std::uint32_t>(later.refresh.count())) << set.owner.to_text();
+                EXPECT_GT(expiration_of(s) - now, static_cast<std::uint32_t>(later.refresh.count())) << node.name.to_text();
     });
     // Every signature, kept or new, verifies when nothing is trusted.
     EXPECT_TRUE(verify_zone(inc, later.now, 2));
