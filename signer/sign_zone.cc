@@ -119,8 +119,14 @@ Result<void> sign_jobs(std::span<const Job> jobs, const dns::Name& origin, const
             }
             const zones::RRset& set = *job.set;
             const dns::Name& owner = *job.owner;
-            dns::RrsigFields f{set.type, job.key->algorithm(), dns::rrsig_labels(owner), set.ttl,
-                               expiration - jitter_for(owner, set.type, params.jitter), inception, job.key->tag(), origin};
+            dns::RrsigFields f{set.type,
+                               job.key->algorithm(),
+                               dns::rrsig_labels(owner),
+                               set.ttl,
+                               expiration - jitter_for(owner, set.type, params.jitter),
+                               inception,
+                               job.key->tag(),
+                               origin};
             rrsig.clear();
             f.append_to(rrsig);
             data.clear();

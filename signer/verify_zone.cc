@@ -115,7 +115,9 @@ public:
         }
         for (std::size_t s = 0; s < sets_.size(); ++s) {
             const std::size_t end = s + 1 < sets_.size() ? sets_[s + 1].first_candidate : candidates_.size();
-            finish_set(*sets_[s].owner, *sets_[s].set, std::span(candidates_).subspan(sets_[s].first_candidate, end - sets_[s].first_candidate));
+            const Set& set = sets_[s];
+            finish_set(*set.owner, *set.set,
+                       std::span(candidates_).subspan(set.first_candidate, end - set.first_candidate));
         }
     }
 
@@ -320,7 +322,9 @@ Result<void> verify_zone(const SignedZone& sz, Instant now, unsigned threads, co
             for (std::size_t r = 0; r < node.rrsets.size(); ++r) {
                 const zones::RRset& set = node.rrsets[r];
                 if (!is_signed_rrset(node.role, set.type)) {
-                    if (!set.signatures.empty()) problems.add(fmt::format("{}: signed but not authoritative", describe(node.name, set)));
+                    if (!set.signatures.empty()) {
+                        problems.add(fmt::format("{}: signed but not authoritative", describe(node.name, set)));
+                    }
                     continue;
                 }
                 const std::size_t ordinal = first_ordinal.empty() ? trusted.size() : first_ordinal[i] + r;

@@ -71,7 +71,8 @@ std::vector<std::uint32_t> canonical_order(const std::vector<SourcedRr>& records
     for (std::size_t i = 0; i < records.size(); ++i) {
         const std::size_t offset = keys.size();
         append_sort_key(keys, records[i].rr.owner, records[i].rr.type);
-        entries[i] = SortEntry{0, offset, static_cast<std::uint32_t>(keys.size() - offset), static_cast<std::uint32_t>(i)};
+        entries[i] = SortEntry{0, offset, static_cast<std::uint32_t>(keys.size() - offset),
+                               static_cast<std::uint32_t>(i)};
     }
     auto key = [&](const SortEntry& e) { return std::string_view(keys).substr(e.offset, e.length); };
     // Heads start after the prefix every key shares: the origin's labels, in a zone.

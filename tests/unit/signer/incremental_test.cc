@@ -165,7 +165,8 @@ TEST(IncrementalSigning, RenewsInsideTheRefreshPointSpreadByJitterAndKeepsTheRes
     inc.for_each_node([&](const zones::Node& node) {
         for (const auto& set : node.rrsets)
             for (const auto& s : set.signatures)
-                EXPECT_GT(expiration_of(s) - now, static_cast<std::uint32_t>(later.refresh.count())) << node.name.to_text();
+                EXPECT_GT(expiration_of(s) - now, static_cast<std::uint32_t>(later.refresh.count()))
+                    << node.name.to_text();
     });
     // Every signature, kept or new, verifies when nothing is trusted.
     EXPECT_TRUE(verify_zone(inc, later.now, 2));
