@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iterator>
+#include <random>
 #include <set>
 
 #include <fmt/format.h>
@@ -246,6 +247,44 @@ TEST(SignZone, ParallelWriterWritesTheBytesOfOneThread) {
         EXPECT_TRUE(written == expected) << threads << " threads: " << written.size() << " bytes, " << expected.size()
                                          << " expected";
         std::remove(path.c_str());
+    }
+}
+
+// nsec3_original_names lists empty non-terminals in one pass over the canonical order;
+// the reference here is the plain definition: every listed node and all its ancestors
+// below the apex, deduplicated and sorted.
+TEST(SignZone, Nsec3OriginalNamesMatchTheirDefinitionOnARandomTree) {
+    std::mt19937 rng(7);
+    const char* labels[] = {"a", "b", "c", "x-1", "*"};
+    std::string text = hosting_zone;
+    for (int i = 0; i < 400; ++i) {
+        std::string name;
+        for (int depth = 1 + static_cast<int>(rng() % 4); depth > 0; --depth) {
+            name += std::string(labels[rng() % 5]) + ".";
+        }
+        name += "deep";
+        switch (rng() % 6) {
+            case 0: text += fmt::format("{} 300 IN NS ns.{}\n{} 300 IN NS ns.example.net.\n", name, name, name);
+                    text += fmt::format("ns.{} 300 IN A 192.0.2.9\n", name); break;
+            case 1: text += fmt::format("{} 300 IN NS ns.example.net.\n{} 300 IN DS 1 13 2 {}\n", name, name,
+                                        std::string(64, 'a')); break;
+            default: text += fmt::format("{} 300 IN TXT \"{}\"\n", name, i);
+        }
+    }
+    zones::Zone zone = load_zone(text.c_str());
+    for (bool opt_out : {false, true}) {
+        std::set<dns::Name, dns::CanonicalLess> expected;
+        for (const auto& node : zone.nodes) {
+            if (node.role == zones::NodeRole::occluded) continue;
+            if (opt_out && node.role == zones::NodeRole::delegation && !node.find(dns::rrtype::DS)) continue;
+            for (dns::Name n = node.name; n.is_subdomain_of(zone.origin); n = n.parent()) {
+                expected.insert(n);
+                if (n == zone.origin) break;
+            }
+        }
+        auto names = nsec3_original_names(zone, opt_out);
+        ASSERT_EQ(names.size(), expected.size()) << "opt-out " << opt_out;
+        EXPECT_TRUE(std::equal(names.begin(), names.end(), expected.begin())) << "opt-out " << opt_out;
     }
 }
 
