@@ -90,13 +90,15 @@ dns::Bytes nsec3_hash(const dns::Name& name, const Nsec3Params& params) {
     return dns::nsec3_hash(name, params.salt, params.iterations);
 }
 
-std::vector<dns::Name> nsec3_original_names(const zones::Zone& zone, bool opt_out) {
+Nsec3Originals nsec3_original_names(const zones::Zone& zone, bool opt_out) {
     // The nodes are in canonical order, in which everything below a name directly follows
     // it. So an empty non-terminal goes just before the first node below it, and a name
     // above a node is already listed exactly when the name listed last lies below it (or
     // is it): one pass, where a set ordered by canonical comparison cost a tenth of an
     // NSEC3 run.
-    std::vector<dns::Name> names, above;
+    Nsec3Originals out;
+    std::vector<dns::Name>& names = out.names;
+    std::vector<dns::Name> above;
     for (const auto& node : zone.nodes) {
         if (node.role == zones::NodeRole::occluded) continue;
         if (opt_out && node.role == zones::NodeRole::delegation && !node.find(dns::rrtype::DS)) continue;
@@ -110,9 +112,11 @@ std::vector<dns::Name> nsec3_original_names(const zones::Zone& zone, bool opt_ou
             }
         }
         names.insert(names.end(), std::make_move_iterator(above.rbegin()), std::make_move_iterator(above.rend()));
+        out.nodes.insert(out.nodes.end(), above.size(), nullptr);
         names.push_back(node.name);
+        out.nodes.push_back(&node);
     }
-    return names;
+    return out;
 }
 
 dns::Bytes nsec3param_rdata(const Nsec3Params& params) {
@@ -133,13 +137,7 @@ std::vector<dns::Bytes> nsec3_hashes(std::span<const dns::Name> names, const Nse
 
 Result<std::vector<zones::Node>> build_nsec3_chain(const zones::Zone& zone, const Nsec3Params& params,
                                                    std::uint32_t ttl, unsigned threads) {
-    std::vector<dns::Name> originals = nsec3_original_names(zone, params.opt_out);
-    // Types per original name; empty non-terminals have none.
-    std::vector<const zones::Node*> node_of(originals.size(), nullptr);
-    for (std::size_t i = 0, j = 0; i < originals.size(); ++i) {
-        while (j < zone.nodes.size() && dns::canonical_compare(zone.nodes[j].name, originals[i]) < 0) ++j;
-        if (j < zone.nodes.size() && zone.nodes[j].name == originals[i]) node_of[i] = &zone.nodes[j];
-    }
+    auto [originals, node_of] = nsec3_original_names(zone, params.opt_out);
     struct Entry {
         dns::Bytes hash;
         std::size_t original;

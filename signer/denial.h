@@ -30,8 +30,13 @@ void add_nsec_chain(zones::Zone& zone, std::uint32_t ttl);
 
 // The original names an NSEC3 chain must cover: every node that is not occluded and every
 // empty non-terminal above one, leaving out insecure delegations under opt-out (and the
-// empty non-terminals only they would need, as RFC 5155 §7.1 allows).
-[[nodiscard]] std::vector<dns::Name> nsec3_original_names(const zones::Zone& zone, bool opt_out);
+// empty non-terminals only they would need, as RFC 5155 §7.1 allows). In canonical order,
+// each with its node (null for an empty non-terminal).
+struct Nsec3Originals {
+    std::vector<dns::Name> names;
+    std::vector<const zones::Node*> nodes;
+};
+[[nodiscard]] Nsec3Originals nsec3_original_names(const zones::Zone& zone, bool opt_out);
 
 // The NSEC3 records, one node each, in hash order. Fails on a hash collision. Hashes on up
 // to `threads` threads.

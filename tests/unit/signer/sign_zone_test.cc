@@ -282,9 +282,15 @@ TEST(SignZone, Nsec3OriginalNamesMatchTheirDefinitionOnARandomTree) {
                 if (n == zone.origin) break;
             }
         }
-        auto names = nsec3_original_names(zone, opt_out);
+        auto [names, nodes] = nsec3_original_names(zone, opt_out);
         ASSERT_EQ(names.size(), expected.size()) << "opt-out " << opt_out;
         EXPECT_TRUE(std::equal(names.begin(), names.end(), expected.begin())) << "opt-out " << opt_out;
+        ASSERT_EQ(nodes.size(), names.size());
+        for (std::size_t i = 0; i < names.size(); ++i) {
+            const zones::Node* node = nullptr;
+            for (const auto& n : zone.nodes) node = n.name == names[i] ? &n : node;
+            EXPECT_EQ(nodes[i], node) << names[i].to_text();  // null only for an empty non-terminal
+        }
     }
 }
 
