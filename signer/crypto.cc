@@ -33,7 +33,10 @@ Result<SigningContext> SigningContext::create(const KeyPair& key) {
         EVP_PKEY_CTX_set_signature_md(ctx.pctx_.get(), dns::dnssec_digest(ctx.algorithm_)) != 1) {
         return fail(internal_error(fmt::format("cannot set up signing with key {}: {}", key.tag(), dns::openssl_error())));
     }
-    if (is_ecdsa(ctx.algorithm_)) ctx.coordinate_size_ = ctx.algorithm_ == dns::alg::ecdsap256sha256 ? 32 : 48;
+    if (is_ecdsa(ctx.algorithm_)) {
+        ctx.coordinate_size_ = ctx.algorithm_ == dns::alg::ecdsap256sha256 ? 32 : 48;
+        ctx.ecdsa_batch_ = EcdsaBatchSigner::create(key.pkey());
+    }
     return ctx;
 }
 
@@ -58,6 +61,12 @@ Result<void> SigningContext::sign(std::span<const std::uint8_t> data, dns::Bytes
         EVP_DigestUpdate(mdctx_.get(), data.data(), data.size()) != 1 ||
         EVP_DigestFinal_ex(mdctx_.get(), digest.data(), &dlen) != 1) {
         return fail(internal_error(fmt::format("digest failed: {}", dns::openssl_error())));
+    }
+    if (ecdsa_batch_) {
+        if (!ecdsa_batch_->sign(std::span(digest).first(dlen), out)) {
+            return fail(internal_error(fmt::format("signing failed: {}", dns::openssl_error())));
+        }
+        return {};
     }
     std::array<unsigned char, 1024> sig{};
     std::size_t siglen = sig.size();

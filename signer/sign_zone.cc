@@ -100,10 +100,12 @@ Result<void> sign_jobs(std::span<const Job> jobs, const dns::Name& origin, const
     const std::uint32_t inception = dns::to_sig_time(params.now - params.inception_offset);
     const std::uint32_t expiration = dns::to_sig_time(params.now + params.validity);
     std::vector<std::optional<Error>> failures(params.threads);
+    // Few keys sign a zone: a short list beats a map. A worker keeps its contexts across
+    // chunks, and with them the ECDSA setup values made ahead.
+    std::vector<std::vector<std::pair<const KeyPair*, SigningContext>>> worker_contexts(params.threads);
     parallel_chunks(jobs.size(), params.threads, 256, [&](std::size_t begin, std::size_t end, unsigned worker) {
         if (failures[worker]) return;
-        // Few keys sign a zone: a short list beats a map, and contexts live for the chunk.
-        std::vector<std::pair<const KeyPair*, SigningContext>> contexts;
+        auto& contexts = worker_contexts[worker];
         dns::Bytes data, rrsig;
         for (std::size_t i = begin; i < end; ++i) {
             const Job& job = jobs[i];
