@@ -74,9 +74,10 @@ Result<SignJob> make_job(SignOptions o) {
 void print_summary(const SignJob& job, const SignSummary& s) {
     const auto& st = s.stats;
     fmt::print("signed {} serial {}: {} records, {} keys, {} RRsets, {} signatures in {:.2f} s "
-               "(signing {:.2f} s, self-check {:.2f} s, {} threads) -> {}\n",
+               "(signing {:.2f} s, self-check {:.2f} s, {} thread{}) -> {}\n",
                s.origin, s.serial, s.records_in, s.keys, st.rrsets_signed, st.signatures + st.signatures_reused,
-               s.total_seconds, st.sign_seconds, st.verify_seconds, job.params.threads, job.out);
+               s.total_seconds, st.sign_seconds, st.verify_seconds, job.params.threads,
+               job.params.threads == 1 ? "" : "s", job.out);
     fmt::print("stages: read {:.2f} s, state wait {:.2f} s, prepare {:.2f} s, sign {:.2f} s, self-check {:.2f} s, "
                "write {:.2f} s\n",
                s.read_seconds, s.state_wait_seconds, st.prepare_seconds, st.sign_seconds, st.verify_seconds,
