@@ -25,8 +25,10 @@ bool is_signed_rrset(zones::NodeRole role, std::uint16_t type) {
     return false;
 }
 
-dns::Bytes type_bitmap(std::span<const std::uint16_t> sorted_types) {
-    dns::Bytes out;
+namespace {
+
+// RFC 4034 §4.1.2, from types in ascending order.
+void append_type_bitmap(dns::Bytes& out, std::span<const std::uint16_t> sorted_types) {
     std::size_t i = 0;
     while (i < sorted_types.size()) {
         std::uint8_t window = static_cast<std::uint8_t>(sorted_types[i] >> 8);
@@ -41,11 +43,10 @@ dns::Bytes type_bitmap(std::span<const std::uint16_t> sorted_types) {
         out.push_back(static_cast<std::uint8_t>(length));
         out.insert(out.end(), bits, bits + length);
     }
-    return out;
 }
 
-std::vector<std::uint16_t> denial_types(const zones::Node& node) {
-    std::vector<std::uint16_t> types;
+void collect_denial_types(const zones::Node& node, std::vector<std::uint16_t>& types) {
+    types.clear();
     bool any_signed = false;
     for (const auto& set : node.rrsets) {
         // RFC 4035 §2.3: at a delegation only NS, DS, NSEC and RRSIG are ours to list;
@@ -60,7 +61,20 @@ std::vector<std::uint16_t> denial_types(const zones::Node& node) {
     if (any_signed) types.push_back(dns::rrtype::RRSIG);
     std::sort(types.begin(), types.end());
     types.erase(std::unique(types.begin(), types.end()), types.end());
+}
+
+}  // namespace
+
+std::vector<std::uint16_t> denial_types(const zones::Node& node) {
+    std::vector<std::uint16_t> types;
+    collect_denial_types(node, types);
     return types;
+}
+
+void denial_bitmap(const zones::Node& node, std::vector<std::uint16_t>& types, dns::Bytes& bitmap) {
+    collect_denial_types(node, types);
+    bitmap.clear();
+    append_type_bitmap(bitmap, types);
 }
 
 void add_nsec_chain(zones::Zone& zone, std::uint32_t ttl) {
@@ -68,6 +82,8 @@ void add_nsec_chain(zones::Zone& zone, std::uint32_t ttl) {
     for (std::size_t i = 0; i < zone.nodes.size(); ++i) {
         if (zone.nodes[i].role != zones::NodeRole::occluded) chain.push_back(i);
     }
+    std::vector<std::uint16_t> types;
+    dns::Bytes bitmap;
     for (std::size_t k = 0; k < chain.size(); ++k) {
         zones::Node& node = zone.nodes[chain[k]];
         const dns::Name& next = zone.nodes[chain[(k + 1) % chain.size()]].name;
@@ -79,8 +95,10 @@ void add_nsec_chain(zones::Zone& zone, std::uint32_t ttl) {
         const auto at = pos - node.rrsets.begin();
         node.rrsets.reserve(node.rrsets.size() + 1);
         auto it = node.rrsets.insert(node.rrsets.begin() + at, zones::RRset{dns::rrtype::NSEC, ttl, {}, {}, {}});
-        dns::Bytes rdata(next.bytes().begin(), next.bytes().end());
-        dns::Bytes bitmap = type_bitmap(denial_types(node));
+        denial_bitmap(node, types, bitmap);
+        dns::Bytes rdata;
+        rdata.reserve(next.bytes().size() + bitmap.size());
+        rdata.insert(rdata.end(), next.bytes().begin(), next.bytes().end());
         rdata.insert(rdata.end(), bitmap.begin(), bitmap.end());
         it->rdatas.push_back(std::move(rdata));
     }
@@ -156,6 +174,8 @@ Result<std::vector<zones::Node>> build_nsec3_chain(const zones::Zone& zone, cons
     }
     std::vector<zones::Node> out;
     out.reserve(entries.size());
+    std::vector<std::uint16_t> types;
+    dns::Bytes bitmap;
     for (std::size_t i = 0; i < entries.size(); ++i) {
         const Entry& e = entries[i];
         const dns::Bytes& next = entries[(i + 1) % entries.size()].hash;
@@ -168,7 +188,7 @@ Result<std::vector<zones::Node>> build_nsec3_chain(const zones::Zone& zone, cons
         rdata.push_back(static_cast<std::uint8_t>(next.size()));
         rdata.insert(rdata.end(), next.begin(), next.end());
         if (const zones::Node* node = node_of[e.original]) {
-            dns::Bytes bitmap = type_bitmap(denial_types(*node));
+            denial_bitmap(*node, types, bitmap);
             rdata.insert(rdata.end(), bitmap.begin(), bitmap.end());
         }
         zones::Node n{*owner, zones::NodeRole::authoritative, {}};

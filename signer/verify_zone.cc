@@ -206,15 +206,20 @@ void check_nsec_chain(const zones::Zone& zone, Problems& problems) {
         }
         if (expected && nsec) chain.push_back(&node);
     }
+    std::vector<std::uint16_t> types;
+    dns::Bytes bitmap;
     for (std::size_t i = 0; i < chain.size(); ++i) {
         const zones::RRset& nsec = *chain[i]->find(dns::rrtype::NSEC);
-        const dns::Name& next = chain[(i + 1) % chain.size()]->name;
-        dns::Bytes want(next.bytes().begin(), next.bytes().end());
-        dns::Bytes bitmap = type_bitmap(denial_types(*chain[i]));
-        want.insert(want.end(), bitmap.begin(), bitmap.end());
-        if (nsec.rdatas.size() != 1 || nsec.rdatas.front() != want) {
+        const auto next = chain[(i + 1) % chain.size()]->name.bytes();
+        denial_bitmap(*chain[i], types, bitmap);
+        // The RDATA must be the next name, then the bit map (RFC 4034 §4.1).
+        auto same = [&](std::span<const std::uint8_t> rdata) {
+            return rdata.size() == next.size() + bitmap.size() && std::equal(next.begin(), next.end(), rdata.begin()) &&
+                   std::equal(bitmap.begin(), bitmap.end(), rdata.begin() + static_cast<std::ptrdiff_t>(next.size()));
+        };
+        if (nsec.rdatas.size() != 1 || !same(nsec.rdatas.front())) {
             problems.add(fmt::format("{}: NSEC does not link to {} with the types present", chain[i]->name.to_text(),
-                                     next.to_text()));
+                                     chain[(i + 1) % chain.size()]->name.to_text()));
         }
     }
 }

@@ -121,6 +121,23 @@ TEST(VerifyZone, ABrokenNsecChainIsRefused) {
     EXPECT_NE(failure(s.zone).find("mail.example.test.: NSEC missing"), std::string::npos);
 }
 
+// Whatever is wrong in the NSEC RDATA, its next name or its type list, a byte too many or
+// too few, the chain check names it (the RRSIG over the edited record fails as well).
+TEST(VerifyZone, AnNsecWithAWrongNextNameOrTypeListIsRefused) {
+    auto refused = [](auto edit) {
+        Signed s = make();
+        zones::RRset& nsec = *node(s.zone, "mail.example.test.").find(dns::rrtype::NSEC);
+        edit(nsec.rdatas.front());
+        std::string msg = failure(s.zone);
+        return msg.find("mail.example.test.: NSEC does not link to") != std::string::npos;
+    };
+    EXPECT_TRUE(refused([](dns::Bytes& r) { r[1] ^= 0x01; }));        // a letter of the next name
+    EXPECT_TRUE(refused([](dns::Bytes& r) { r.back() ^= 0x01; }));    // a type bit
+    EXPECT_TRUE(refused([](dns::Bytes& r) { r.push_back(0); }));      // trailing junk
+    EXPECT_TRUE(refused([](dns::Bytes& r) { r.pop_back(); }));        // a bit map cut short
+    EXPECT_FALSE(refused([](dns::Bytes&) {}));
+}
+
 TEST(VerifyZone, ABrokenOrIncompleteNsec3ChainIsRefused) {
     Signed s = make(true);
     s.zone.nsec3_nodes.erase(s.zone.nsec3_nodes.begin() + 2);
