@@ -99,7 +99,8 @@ bool EcdsaBatchSigner::sign(std::span<const std::uint8_t> digest, dns::Bytes& ou
     State& st = *state_;
     // s = 0 happens with probability about 2^-256; OpenSSL then asks for new setup values.
     for (int attempt = 0; attempt < 2; ++attempt) {
-        if (st.ready.empty() && !st.refill()) return false;
+        // A refill can leave nothing ready only if every nonce of the batch gave r = 0.
+        if (st.ready.empty() && (!st.refill() || st.ready.empty())) return false;
         const std::size_t i = st.ready.back();
         st.ready.pop_back();
         EcdsaSig sig(ECDSA_do_sign_ex(digest.data(), static_cast<int>(digest.size()), st.k[i].get(),
