@@ -15,16 +15,15 @@
 
 #include <vector>
 
-#include "base/c_handle.h"
+#include "dns/openssl.h"
 
 namespace zw::dns {
 
 namespace {
 
-using Group = std::unique_ptr<EC_GROUP, Free<EC_GROUP_free>>;
-using Point = std::unique_ptr<EC_POINT, Free<EC_POINT_free>>;
-using Bn = std::unique_ptr<BIGNUM, Free<BN_free>>;
-using BnCtx = std::unique_ptr<BN_CTX, Free<BN_CTX_free>>;
+using Group = EcGroup;
+using Point = EcPoint;
+using Bn = Bignum;
 
 constexpr int coordinate = 32;
 

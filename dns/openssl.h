@@ -2,6 +2,7 @@
 // RAII owners and small helpers over OpenSSL 3, for the DNSSEC crypto of dns/ and signer/.
 
 #include <openssl/bn.h>
+#include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
 
@@ -17,6 +18,9 @@ namespace zw::dns {
 template <auto F>
 using OsslFree = zw::Free<F>;
 using Bignum = std::unique_ptr<BIGNUM, OsslFree<BN_clear_free>>;
+using BnCtx = std::unique_ptr<BN_CTX, OsslFree<BN_CTX_free>>;
+using EcGroup = std::unique_ptr<EC_GROUP, OsslFree<EC_GROUP_free>>;
+using EcPoint = std::unique_ptr<EC_POINT, OsslFree<EC_POINT_clear_free>>;
 using EvpPkeyCtx = std::unique_ptr<EVP_PKEY_CTX, OsslFree<EVP_PKEY_CTX_free>>;
 using EvpMdCtx = std::unique_ptr<EVP_MD_CTX, OsslFree<EVP_MD_CTX_free>>;
 using ParamBld = std::unique_ptr<OSSL_PARAM_BLD, OsslFree<OSSL_PARAM_BLD_free>>;

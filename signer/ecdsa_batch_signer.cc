@@ -18,16 +18,16 @@
 #include <algorithm>
 #include <vector>
 
-#include "base/c_handle.h"
+#include "dns/openssl.h"
 
 namespace zw::signer {
 
 namespace {
 
-using Bn = std::unique_ptr<BIGNUM, Free<BN_clear_free>>;
-using BnCtx = std::unique_ptr<BN_CTX, Free<BN_CTX_free>>;
+using Bn = dns::Bignum;
+using dns::BnCtx;
+using Point = dns::EcPoint;
 using MontCtx = std::unique_ptr<BN_MONT_CTX, Free<BN_MONT_CTX_free>>;
-using Point = std::unique_ptr<EC_POINT, Free<EC_POINT_clear_free>>;
 using EcKey = std::unique_ptr<EC_KEY, Free<EC_KEY_free>>;
 using EcdsaSig = std::unique_ptr<ECDSA_SIG, Free<ECDSA_SIG_free>>;
 

@@ -31,8 +31,8 @@ using dns::ParamBld;
 
 namespace {
 
-using EcGroup = std::unique_ptr<EC_GROUP, OsslFree<EC_GROUP_free>>;
-using EcPoint = std::unique_ptr<EC_POINT, OsslFree<EC_POINT_free>>;
+using dns::EcGroup;
+using dns::EcPoint;
 
 struct PrivateFile {
     std::string path;

@@ -16,9 +16,8 @@
 namespace zw::dns {
 namespace {
 
-using Group = std::unique_ptr<EC_GROUP, OsslFree<EC_GROUP_free>>;
-using Point = std::unique_ptr<EC_POINT, OsslFree<EC_POINT_free>>;
-using BnCtx = std::unique_ptr<BN_CTX, OsslFree<BN_CTX_free>>;
+using Group = EcGroup;
+using Point = EcPoint;
 using Digest = std::array<std::uint8_t, 32>;
 
 Bytes fixed(const BIGNUM* v) {
