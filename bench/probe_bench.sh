@@ -142,18 +142,7 @@ EOF
     for ((i = 0; i < N; i++)); do printf '  - domain: t%s.lab.\n    file: "%s"\n' "$i" "$d/tenants/t$i.signed"; done
 } >"$d/knot/knot.conf"
 cat >"$d/bind/named.conf" <<EOF
-options {
-    directory "$d/bind";
-    pid-file "$d/bind/named.pid";
-    session-keyfile "$d/bind/session.key";
-    managed-keys-directory "$d/bind";
-    listen-on port 53 { $A_TLD; };
-    listen-on-v6 { none; };
-    recursion no;
-    dnssec-validation no;
-    notify no;
-};
-controls { };
+$(zw_bind_options "$d/bind" "$A_TLD" "notify no;")
 zone "lab." { type primary; file "$d/bind/lab.db"; };
 EOF
 printf '. 3600 IN NS a.root.\na.root. 3600 IN A %s\n' "$A_ROOT" >"$d/unbound/root.hints"

@@ -234,22 +234,8 @@ e2e__bind_conf() {
     fi
     cat >"$d/bind/named.conf" <<EOF
 include "$d/tsig.key";
-options {
-    directory "$d/bind";
-    pid-file "$d/bind/named.pid";
-    session-keyfile "$d/bind/session.key";
-    managed-keys-directory "$d/bind";
-    listen-on port 53 { $E2E_TLD; };
-    listen-on-v6 { none; };
-    recursion no;
-    dnssec-validation no;
-    minimal-responses no;
-    $notify
-    $xfr
-    notify-source $E2E_TLD;
-    transfer-source $E2E_TLD;
-};
-controls { };
+$(zw_bind_options "$d/bind" "$E2E_TLD" "minimal-responses no;" "$notify" "$xfr" "notify-source $E2E_TLD;" \
+    "transfer-source $E2E_TLD;")
 zone "lab." {
     type primary;
     file "$d/bind/lab.db";

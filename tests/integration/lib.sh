@@ -201,3 +201,24 @@ zw_normalize() {
 zw_keyfile_flags() {
     awk '!/^;/ && NF { for (i = 1; i <= NF; i++) if ($i == "DNSKEY") { print $(i + 1); exit } }' "$1"
 }
+
+# zw_bind_options DIR ADDRESS [STATEMENT...]: the options and controls blocks of an
+# authoritative-only named that listens on one IPv4 address and keeps its files in DIR;
+# each STATEMENT ("notify no;") goes inside the options block after the common ones.
+zw_bind_options() {
+    local dir=$1 address=$2 statement
+    shift 2
+    cat <<EOF
+options {
+    directory "$dir";
+    pid-file "$dir/named.pid";
+    session-keyfile "$dir/session.key";
+    managed-keys-directory "$dir";
+    listen-on port 53 { $address; };
+    listen-on-v6 { none; };
+    recursion no;
+    dnssec-validation no;
+EOF
+    for statement in "$@"; do printf '    %s\n' "$statement"; done
+    printf '};\ncontrols { };\n'
+}

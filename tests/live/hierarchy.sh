@@ -195,19 +195,7 @@ EOF
     cp "$d/lab.signed" "$d/bind/lab.db"
     cat >"$d/bind/named.conf" <<EOF
 include "$d/tsig.key";
-options {
-    directory "$d/bind";
-    pid-file "$d/bind/named.pid";
-    session-keyfile "$d/bind/session.key";
-    managed-keys-directory "$d/bind";
-    listen-on port 53 { $ZWH_TLD; };
-    listen-on-v6 { none; };
-    recursion no;
-    dnssec-validation no;
-    notify no;
-    minimal-responses no;
-};
-controls { };
+$(zw_bind_options "$d/bind" "$ZWH_TLD" "notify no;" "minimal-responses no;")
 zone "lab." {
     type primary;
     file "$d/bind/lab.db";

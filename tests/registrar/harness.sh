@@ -34,17 +34,7 @@ child.test. IN NS ns.child.test.
 ns.child.test. IN A 127.0.0.1
 ZONE
     cat >"$ZW_TMP/bind/named.conf" <<CONF
-options {
-    directory "$ZW_TMP/bind";
-    pid-file none;
-    listen-on port 53 { $REG_NS; };
-    listen-on-v6 { none; };
-    recursion no;
-    dnssec-validation no;
-    notify no;
-    allow-transfer { none; };
-};
-controls { };
+$(zw_bind_options "$ZW_TMP/bind" "$REG_NS" "notify no;" "allow-transfer { none; };")
 $(cat "$REG_TSIG")
 zone "test." {
     type primary;
