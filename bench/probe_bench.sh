@@ -146,30 +146,8 @@ $(zw_bind_options "$d/bind" "$A_TLD" "notify no;")
 zone "lab." { type primary; file "$d/bind/lab.db"; };
 EOF
 printf '. 3600 IN NS a.root.\na.root. 3600 IN A %s\n' "$A_ROOT" >"$d/unbound/root.hints"
-cat >"$d/unbound/unbound.conf" <<EOF
-server:
-    interface: $A_U
-    port: 53
-    do-daemonize: no
-    username: ""
-    chroot: ""
-    directory: "$d/unbound"
-    pidfile: "$d/unbound/unbound.pid"
-    use-syslog: no
-    logfile: ""
-    num-threads: 1
-    so-reuseport: no
-    access-control: 127.0.0.0/8 allow
-    do-not-query-localhost: no
-    do-ip6: no
-    root-hints: "$d/unbound/root.hints"
-    trust-anchor-file: "$d/root.ds"
-    qname-minimisation: no
-    msg-cache-size: 64m
-    rrset-cache-size: 64m
-remote-control:
-    control-enable: no
-EOF
+zw_unbound_conf "$d/unbound" "$A_U" "$d/unbound/root.hints" "$d/root.ds" "do-ip6: no" "msg-cache-size: 64m" \
+    "rrset-cache-size: 64m" >"$d/unbound/unbound.conf"
 
 zw_start nsd_root nsd -d -c "$d/nsd-root/nsd.conf"
 zw_start nsd nsd -d -c "$d/nsd/nsd.conf"

@@ -255,35 +255,9 @@ e2e__unbound_conf() {
 a.root.    3600 IN A  $E2E_ROOT
 EOF
     # TTLs are left as the zones set them (seconds): a cache cap would hide problems.
-    cat >"$d/unbound.conf" <<EOF
-server:
-    interface: $E2E_UNBOUND
-    port: 53
-    do-daemonize: no
-    username: ""
-    chroot: ""
-    directory: "$d"
-    pidfile: "$d/unbound.pid"
-    use-syslog: no
-    logfile: ""
-    verbosity: 1
-    num-threads: 1
-    so-reuseport: no
-    outgoing-range: 64
-    access-control: 127.0.0.0/8 allow
-    do-not-query-localhost: no
-    do-ip6: no
-    root-hints: "$d/root.hints"
-    trust-anchor-file: "$E2E_DIR/root.ds"
-    module-config: "validator iterator"
-    qname-minimisation: no
-    harden-referral-path: no
-    trust-anchor-signaling: no
-    root-key-sentinel: no
-    val-log-level: 2
-remote-control:
-    control-enable: no
-EOF
+    zw_unbound_conf "$d" "$E2E_UNBOUND" "$d/root.hints" "$E2E_DIR/root.ds" "do-ip6: no" "verbosity: 1" \
+        "outgoing-range: 64" "module-config: \"validator iterator\"" "harden-referral-path: no" \
+        "trust-anchor-signaling: no" "root-key-sentinel: no" "val-log-level: 2" >"$d/unbound.conf"
 }
 
 # The publish hook: zonewarden runs it after writing zones-out/<zone>.zone.

@@ -222,3 +222,33 @@ EOF
     for statement in "$@"; do printf '    %s\n' "$statement"; done
     printf '};\ncontrols { };\n'
 }
+
+# zw_unbound_conf DIR ADDRESS ROOT_HINTS TRUST_ANCHOR [STATEMENT...]: unbound.conf for a
+# validating resolver in the foreground on one address, with its files in DIR, the local
+# root as its only hints and TRUST_ANCHOR as the root's DS; each STATEMENT
+# ("do-ip6: no") goes into the server clause after the common ones.
+zw_unbound_conf() {
+    local dir=$1 address=$2 hints=$3 anchor=$4 statement
+    shift 4
+    cat <<EOF
+server:
+    interface: $address
+    port: 53
+    do-daemonize: no
+    username: ""
+    chroot: ""
+    directory: "$dir"
+    pidfile: "$dir/unbound.pid"
+    use-syslog: no
+    logfile: ""
+    num-threads: 1
+    so-reuseport: no
+    access-control: 127.0.0.0/8 allow
+    do-not-query-localhost: no
+    root-hints: "$hints"
+    trust-anchor-file: "$anchor"
+    qname-minimisation: no
+EOF
+    for statement in "$@"; do printf '    %s\n' "$statement"; done
+    printf 'remote-control:\n    control-enable: no\n'
+}

@@ -210,35 +210,10 @@ EOF
 .          3600 IN NS a.root.
 a.root.    3600 IN A  $ZWH_ROOT
 EOF
-    cat >"$d/unbound/unbound.conf" <<EOF
-server:
-    interface: $ZWH_UNBOUND
-    port: 53
-    do-daemonize: no
-    username: ""
-    chroot: ""
-    directory: "$d/unbound"
-    pidfile: "$d/unbound/unbound.pid"
-    use-syslog: no
-    logfile: ""
-    verbosity: 1
-    num-threads: 1
-    so-reuseport: no
-    outgoing-range: 64
-    access-control: 127.0.0.0/8 allow
-    do-not-query-localhost: no
-    do-ip6: $([[ ${ZWH_V6:-0} == 1 ]] && echo yes || echo no)
-    root-hints: "$d/unbound/root.hints"
-    trust-anchor-file: "$d/root.ds"
-    module-config: "validator iterator"
-    qname-minimisation: no
-    harden-referral-path: no
-    trust-anchor-signaling: no
-    root-key-sentinel: no
-    val-log-level: 2
-remote-control:
-    control-enable: no
-EOF
+    zw_unbound_conf "$d/unbound" "$ZWH_UNBOUND" "$d/unbound/root.hints" "$d/root.ds" \
+        "do-ip6: $([[ ${ZWH_V6:-0} == 1 ]] && echo yes || echo no)" "verbosity: 1" "outgoing-range: 64" \
+        "module-config: \"validator iterator\"" "harden-referral-path: no" \
+        "trust-anchor-signaling: no" "root-key-sentinel: no" "val-log-level: 2" >"$d/unbound/unbound.conf"
 }
 
 zwh_start() {
