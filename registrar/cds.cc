@@ -44,14 +44,8 @@ class CdsRegistrar final : public Registrar {
     CdsRegistrar(std::string name, CdsConfig c, Journal& j)
         : name_(std::move(name)), c_(c), journal_(&j) {}
     const std::string& name() const override { return name_; }
-    Capabilities capabilities() const override {
-        Capabilities caps;
-        caps.accepts = EntryView::ds;  // and CDNSKEY alongside
-        caps.granularity = Granularity::whole_set;
-        caps.async = true;
-        caps.can_list = false;
-        return caps;
-    }
+    // DS, and CDNSKEY alongside.
+    Capabilities capabilities() const override { return handover_capabilities(); }
     RResult<std::vector<Entry>> list(const dns::Name&) override {
         return reg_fail(ErrorKind::unsupported,
                         "cds: the parent's DS set is only seen by the live DS check, not listed");

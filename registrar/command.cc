@@ -145,14 +145,8 @@ class CommandRegistrar final : public Registrar {
     CommandRegistrar(std::string name, CommandConfig c, Journal& j, LogSink& log)
         : name_(std::move(name)), c_(std::move(c)), journal_(&j), log_(&log) {}
     const std::string& name() const override { return name_; }
-    Capabilities capabilities() const override {
-        Capabilities caps;
-        caps.accepts = EntryView::ds;  // both are handed over
-        caps.granularity = Granularity::whole_set;
-        caps.async = true;
-        caps.can_list = false;
-        return caps;
-    }
+    // DS and DNSKEY are both handed over.
+    Capabilities capabilities() const override { return handover_capabilities(); }
     RResult<std::vector<Entry>> list(const dns::Name&) override {
         return reg_fail(ErrorKind::unsupported, "command: the operator's program does not list");
     }

@@ -40,14 +40,7 @@ class ManualRegistrar final : public Registrar {
     ManualRegistrar(std::string name, std::uint32_t ttl, Journal& j)
         : name_(std::move(name)), ttl_(ttl), journal_(&j) {}
     const std::string& name() const override { return name_; }
-    Capabilities capabilities() const override {
-        Capabilities caps;
-        caps.accepts = EntryView::ds;
-        caps.granularity = Granularity::whole_set;
-        caps.async = true;
-        caps.can_list = false;
-        return caps;
-    }
+    Capabilities capabilities() const override { return handover_capabilities(); }
     RResult<std::vector<Entry>> list(const dns::Name&) override {
         return reg_fail(ErrorKind::unsupported,
                         "manual: the registrar cannot be asked; the live DS check tells");

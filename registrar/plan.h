@@ -29,6 +29,17 @@ struct Capabilities {
     std::vector<std::uint8_t> digest_types;  // empty: any (only meaningful for the ds view)
 };
 
+// A registrar that is handed the whole DS set, answers before the change is made and
+// cannot say what it holds (cds, command, manual): the live DS check is its only witness.
+[[nodiscard]] inline Capabilities handover_capabilities() {
+    Capabilities caps;
+    caps.accepts = EntryView::ds;
+    caps.granularity = Granularity::whole_set;
+    caps.async = true;
+    caps.can_list = false;
+    return caps;
+}
+
 struct Plan {
     std::vector<Entry> add;     // desired, not held
     std::vector<Entry> remove;  // held, not desired (and duplicates of desired ones)
