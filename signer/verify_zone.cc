@@ -210,7 +210,8 @@ void check_nsec_chain(const zones::Zone& zone, Problems& problems) {
     dns::Bytes bitmap;
     for (std::size_t i = 0; i < chain.size(); ++i) {
         const zones::RRset& nsec = *chain[i]->find(dns::rrtype::NSEC);
-        const auto next = chain[(i + 1) % chain.size()]->name.bytes();
+        const dns::Name& next_name = chain[(i + 1) % chain.size()]->name;
+        const auto next = next_name.bytes();
         denial_bitmap(*chain[i], types, bitmap);
         // The RDATA must be the next name, then the bit map (RFC 4034 §4.1).
         auto same = [&](std::span<const std::uint8_t> rdata) {
@@ -219,7 +220,7 @@ void check_nsec_chain(const zones::Zone& zone, Problems& problems) {
         };
         if (nsec.rdatas.size() != 1 || !same(nsec.rdatas.front())) {
             problems.add(fmt::format("{}: NSEC does not link to {} with the types present", chain[i]->name.to_text(),
-                                     chain[(i + 1) % chain.size()]->name.to_text()));
+                                     next_name.to_text()));
         }
     }
 }
