@@ -19,6 +19,7 @@ template <auto F>
 using OsslFree = zw::Free<F>;
 using Bignum = std::unique_ptr<BIGNUM, OsslFree<BN_clear_free>>;
 using BnCtx = std::unique_ptr<BN_CTX, OsslFree<BN_CTX_free>>;
+using MontCtx = std::unique_ptr<BN_MONT_CTX, OsslFree<BN_MONT_CTX_free>>;
 using EcGroup = std::unique_ptr<EC_GROUP, OsslFree<EC_GROUP_free>>;
 using EcPoint = std::unique_ptr<EC_POINT, OsslFree<EC_POINT_clear_free>>;
 using EvpPkeyCtx = std::unique_ptr<EVP_PKEY_CTX, OsslFree<EVP_PKEY_CTX_free>>;

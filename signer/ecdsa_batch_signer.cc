@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "dns/mont_batch_inverse.h"
 #include "dns/openssl.h"
 
 namespace zw::signer {
@@ -27,7 +28,7 @@ namespace {
 using Bn = dns::Bignum;
 using dns::BnCtx;
 using Point = dns::EcPoint;
-using MontCtx = std::unique_ptr<BN_MONT_CTX, Free<BN_MONT_CTX_free>>;
+using dns::MontCtx;
 using EcKey = std::unique_ptr<EC_KEY, Free<EC_KEY_free>>;
 using EcdsaSig = std::unique_ptr<ECDSA_SIG, Free<ECDSA_SIG_free>>;
 
@@ -46,7 +47,7 @@ struct EcdsaBatchSigner::State {
     int width = 0;  // octets of the order, and of r and s in the signature
     BnCtx ctx;
     MontCtx order_mont;
-    Bn order_minus_2, inverse, x, z;
+    Bn order_minus_2, x, z;
     // Per nonce of a batch: k (then k⁻¹, in place), k in Montgomery form, the running
     // product of those, r = x(k·G) mod n, and the point.
     std::vector<Bn> k, k_mont, product, r;
@@ -78,7 +79,7 @@ std::unique_ptr<EcdsaBatchSigner> EcdsaBatchSigner::create(EVP_PKEY* key) {
     st->width = BN_num_bytes(st->order);
     st->ctx.reset(BN_CTX_new());
     st->order_mont.reset(BN_MONT_CTX_new());
-    for (auto* bn : {&st->order_minus_2, &st->inverse, &st->x, &st->z}) {
+    for (auto* bn : {&st->order_minus_2, &st->x, &st->z}) {
         *bn = new_secret();
         if (!*bn) return nullptr;
     }
@@ -184,38 +185,22 @@ bool EcdsaBatchSigner::State::refill() {
         else BN_clear(k[i].get());  // r = 0: that nonce is dropped
     }
     if (usable.empty()) return true;
-    // Montgomery's trick in Montgomery form, where a product of two values in that form
-    // stays in it: product[j] = k[u0]·…·k[uj], one inversion of the whole product by
-    // Fermat (constant time), then walking back k[uj]⁻¹ = (k[u0]·…·k[uj])⁻¹·product[j-1].
-    for (std::size_t j = 0; j < usable.size(); ++j) {
-        const std::size_t i = usable[j];
+    // The inverses of the batch replace k itself, which is not needed past this point.
+    std::vector<BIGNUM*> values, inverses, products;
+    for (std::size_t i : usable) {
         if (BN_to_montgomery(k_mont[i].get(), k[i].get(), mont, c) != 1) return false;
-        if (j == 0) {
-            if (!BN_copy(product[i].get(), k_mont[i].get())) return false;
-        } else if (BN_mod_mul_montgomery(product[i].get(), product[usable[j - 1]].get(), k_mont[i].get(), mont, c) != 1) {
-            return false;
-        }
+        values.push_back(k_mont[i].get());
+        inverses.push_back(k[i].get());
+        products.push_back(product[i].get());
     }
-    if (BN_from_montgomery(inverse.get(), product[usable.back()].get(), mont, c) != 1 ||
-        BN_mod_exp_mont_consttime(inverse.get(), inverse.get(), order_minus_2.get(), order, c, mont) != 1 ||
-        BN_to_montgomery(inverse.get(), inverse.get(), mont, c) != 1) {
-        return false;
+    if (!dns::mont_batch_inverse(values, inverses, products, order, order_minus_2.get(), mont, c)) return false;
+    for (std::size_t i : usable) {
+        if (BN_from_montgomery(k[i].get(), k[i].get(), mont, c) != 1) return false;
     }
-    for (std::size_t j = usable.size(); j-- > 1;) {
-        const std::size_t i = usable[j];
-        // k[i] is no longer needed: it receives its own inverse.
-        if (BN_mod_mul_montgomery(k[i].get(), inverse.get(), product[usable[j - 1]].get(), mont, c) != 1 ||
-            BN_mod_mul_montgomery(inverse.get(), inverse.get(), k_mont[i].get(), mont, c) != 1 ||
-            BN_from_montgomery(k[i].get(), k[i].get(), mont, c) != 1) {
-            return false;
-        }
-    }
-    if (BN_from_montgomery(k[usable.front()].get(), inverse.get(), mont, c) != 1) return false;
     for (std::size_t i = 0; i < count; ++i) {
         BN_clear(k_mont[i].get());
         BN_clear(product[i].get());
     }
-    BN_clear(inverse.get());
     ready.assign(usable.rbegin(), usable.rend());
     return true;
 }
