@@ -284,6 +284,14 @@ Result<SignedZone> sign_with(zones::Zone zone, const KeyUse& use, const SigningP
     std::vector<Job> jobs;
     std::vector<SignedSet> sets;  // those with signatures still to make
     TrustedSignatures trusted;
+    // Reserved for the most there can be (DNSKEY RRsets may need more than one job, and get
+    // them by growth): memory a vector never fills is never touched, but growing by
+    // doubling touches twice the final size, and a first touch is dear under a hypervisor.
+    std::size_t rrset_total = 0;
+    out.for_each_node([&](const zones::Node& node) { rrset_total += node.rrsets.size(); });
+    jobs.reserve(rrset_total);
+    sets.reserve(rrset_total);
+    if (previous) trusted.reserve(rrset_total);
     auto sort_and_trust = [&](zones::RRset& set, std::size_t ordinal, std::size_t kept) {
         std::uint64_t mask = sort_signatures(set, kept);
         if (mask == 0) return;
