@@ -45,7 +45,9 @@ void append_type_bitmap(dns::Bytes& out, std::span<const std::uint16_t> sorted_t
     }
 }
 
-void collect_denial_types(const zones::Node& node, std::vector<std::uint16_t>& types) {
+}  // namespace
+
+void denial_bitmap(const zones::Node& node, std::vector<std::uint16_t>& types, dns::Bytes& bitmap) {
     types.clear();
     bool any_signed = false;
     for (const auto& set : node.rrsets) {
@@ -61,18 +63,6 @@ void collect_denial_types(const zones::Node& node, std::vector<std::uint16_t>& t
     if (any_signed) types.push_back(dns::rrtype::RRSIG);
     std::sort(types.begin(), types.end());
     types.erase(std::unique(types.begin(), types.end()), types.end());
-}
-
-}  // namespace
-
-std::vector<std::uint16_t> denial_types(const zones::Node& node) {
-    std::vector<std::uint16_t> types;
-    collect_denial_types(node, types);
-    return types;
-}
-
-void denial_bitmap(const zones::Node& node, std::vector<std::uint16_t>& types, dns::Bytes& bitmap) {
-    collect_denial_types(node, types);
     bitmap.clear();
     append_type_bitmap(bitmap, types);
 }

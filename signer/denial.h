@@ -14,12 +14,10 @@ namespace zw::signer {
 // delegation only DS and NSEC are authoritative (RFC 4035 §2.2).
 [[nodiscard]] bool is_signed_rrset(zones::NodeRole role, std::uint16_t type);
 
-// The types an NSEC or NSEC3 record at this node lists: those present, and RRSIG when
-// anything here is signed.
-[[nodiscard]] std::vector<std::uint16_t> denial_types(const zones::Node& node);
-
-// Replaces bitmap with the RFC 4034 §4.1.2 type bit map of denial_types(node). Chains call it once per
-// node with the same two buffers: a million nodes made ten million small allocations.
+// The types an NSEC or NSEC3 record at this node lists, into types (ascending): those
+// present, and RRSIG when anything here is signed; and their RFC 4034 §4.1.2 type bit map
+// into bitmap. Both are replaced. Chains call it once per node with the same two buffers:
+// a million nodes made ten million small allocations.
 void denial_bitmap(const zones::Node& node, std::vector<std::uint16_t>& types, dns::Bytes& bitmap);
 
 // Adds an NSEC RRset to every node that is not occluded, linking them in canonical order
