@@ -71,10 +71,10 @@ Result<EvpPkey> public_pkey(const Dnskey& key) {
 
 }  // namespace
 
-Result<Verifier> Verifier::create(const Dnskey& key) {
+Result<Verifier> Verifier::create(const Dnskey& key, EVP_PKEY* key_pair) {
     auto pkey = public_pkey(key);
     if (!pkey) return fail(pkey.error());
-    Verifier v(std::move(*pkey), key);
+    Verifier v(std::move(*pkey), key, key_pair);
     v.mdctx_.reset(EVP_MD_CTX_new());
     if (!v.mdctx_) return fail(internal_error("out of memory"));
     if (is_eddsa(v.algorithm_)) return v;
@@ -99,7 +99,7 @@ bool Verifier::use_table(std::size_t more) {
         // Counted up to past the threshold only: a key whose table cannot be built
         // (nullptr) is not tried again.
         ecdsa_p256_count_ += more;
-        if (ecdsa_p256_count_ > table_after) table_ = EcdsaKeyTable::build(public_key_);
+        if (ecdsa_p256_count_ > table_after) table_ = EcdsaKeyTable::build(public_key_, key_pair_);
     }
     return table_ != nullptr;
 }

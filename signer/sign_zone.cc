@@ -338,7 +338,9 @@ Result<SignedZone> sign_with(zones::Zone zone, const KeyUse& use, const SigningP
     for (const SignedSet& s : sets) sort_and_trust(*s.set, s.ordinal, s.kept);
     const std::size_t resigned = sets.size();
     sets = {};
-    if (auto ok = verify_zone(out, params.now, params.threads, trusted); !ok) return fail(ok.error());
+    std::vector<const KeyPair*> key_pairs(use.sign_zone);
+    key_pairs.insert(key_pairs.end(), use.sign_dnskey.begin(), use.sign_dnskey.end());
+    if (auto ok = verify_zone(out, params.now, params.threads, trusted, key_pairs); !ok) return fail(ok.error());
     if (stats) {
         stats->signatures = made;
         stats->rrsets_signed = rrsets_signed;

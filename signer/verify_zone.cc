@@ -43,6 +43,7 @@ std::string describe(const dns::Name& owner, const zones::RRset& set) {
 struct PublishedKey {
     dns::Dnskey dnskey;
     std::uint16_t tag;
+    EVP_PKEY* key_pair = nullptr;  // the signer's own key with this public key, if any
 };
 
 // What every RRset's signatures are checked against.
@@ -264,10 +265,11 @@ void check_nsec3_chain(const SignedZone& sz, unsigned threads, Problems& problem
 }  // namespace
 
 Result<void> verify_zone(const SignedZone& sz, Instant now, unsigned threads) {
-    return verify_zone(sz, now, threads, {});
+    return verify_zone(sz, now, threads, {}, {});
 }
 
-Result<void> verify_zone(const SignedZone& sz, Instant now, unsigned threads, const TrustedSignatures& trusted) {
+Result<void> verify_zone(const SignedZone& sz, Instant now, unsigned threads, const TrustedSignatures& trusted,
+                         std::span<const KeyPair* const> key_pairs) {
     const zones::Node& apex = sz.zone.apex();
     const zones::RRset* dnskeys = apex.find(dns::rrtype::DNSKEY);
     if (!dnskeys || dnskeys->rdatas.empty()) return fail(internal_error("self-check: the apex has no DNSKEY RRset"));
@@ -285,6 +287,13 @@ Result<void> verify_zone(const SignedZone& sz, Instant now, unsigned threads, co
         auto k = dns::Dnskey::from_rdata(rdata);
         if (!k) return fail(internal_error("self-check: malformed DNSKEY of an unpublished signer"));
         keys.push_back(PublishedKey{*k, dns::key_tag(rdata)});
+    }
+    for (PublishedKey& k : keys) {
+        for (const KeyPair* pair : key_pairs) {
+            if (pair->algorithm() == k.dnskey.algorithm && pair->dnskey().public_key == k.dnskey.public_key) {
+                k.key_pair = pair->pkey();
+            }
+        }
     }
 
     // Work goes out by node; the RRset ordinals that index `trusted` are counted only when
@@ -313,7 +322,7 @@ Result<void> verify_zone(const SignedZone& sz, Instant now, unsigned threads, co
         if (!verifiers) {
             verifiers.emplace();
             for (const auto& k : keys) {
-                auto v = dns::Verifier::create(k.dnskey);
+                auto v = dns::Verifier::create(k.dnskey, k.key_pair);
                 if (!v) {
                     problems.add(fmt::format("DNSKEY {} cannot be used: {}", k.tag, v.error().message));
                     return;

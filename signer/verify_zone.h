@@ -6,6 +6,9 @@
 // one, and the NSEC or NSEC3 chain must be complete and closed. Nothing is trusted from
 // the signing step except the bytes it produced.
 
+#include <span>
+
+#include "signer/key.h"
 #include "signer/signed_zone.h"
 
 namespace zw::signer {
@@ -18,8 +21,12 @@ namespace zw::signer {
 // (docs/signer.md, "Trusting reused signatures"); its fields, its validity now, its key
 // being in the DNSKEY RRset (or an announced unpublished signer) and the coverage of every
 // algorithm are checked as for any other. RRsets past the end of trusted trust nothing.
+//
+// key_pairs are the signer's own keys. A P-256 signature by a published key found among
+// them is checked with its private scalar, once that is shown to give the published public
+// key: the same verdict at half the cost (dns/ecdsa_key_table.h).
 using TrustedSignatures = std::vector<std::uint64_t>;
 [[nodiscard]] Result<void> verify_zone(const SignedZone& signed_zone, Instant now, unsigned threads,
-                                       const TrustedSignatures& trusted);
+                                       const TrustedSignatures& trusted, std::span<const KeyPair* const> key_pairs);
 
 }  // namespace zw::signer

@@ -52,14 +52,18 @@ struct Signer {
     }
 };
 
-// OpenSSL's own verdict, through EVP with the public key alone.
-bool openssl_verifies(const Bytes& public_key, const Digest& digest, const Bytes& signature) {
+EvpPkey public_only(const Bytes& public_key) {
     Bytes point{0x04};
     point.insert(point.end(), public_key.begin(), public_key.end());
     ParamBld bld(OSSL_PARAM_BLD_new());
     OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0);
     OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size());
-    EvpPkey key = pkey_from_params("EC", bld, EVP_PKEY_PUBLIC_KEY);
+    return pkey_from_params("EC", bld, EVP_PKEY_PUBLIC_KEY);
+}
+
+// OpenSSL's own verdict, through EVP with the public key alone.
+bool openssl_verifies(const Bytes& public_key, const Digest& digest, const Bytes& signature) {
+    EvpPkey key = public_only(public_key);
     EvpPkeyCtx ctx(EVP_PKEY_CTX_new(key.get(), nullptr));
     ECDSA_SIG* sig = ECDSA_SIG_new();
     ECDSA_SIG_set0(sig, BN_bin2bn(signature.data(), 32, nullptr), BN_bin2bn(signature.data() + 32, 32, nullptr));
@@ -78,10 +82,8 @@ Digest random_digest() {
     return d;
 }
 
-TEST(EcdsaKeyTable, AgreesWithOpenSslOnValidAndTamperedSignaturesInOneBatch) {
-    Signer signer;
-    auto table = EcdsaKeyTable::build(signer.public_key());
-    ASSERT_NE(table, nullptr);
+// Valid signatures and three kinds of tampered ones, checked in one batch.
+void expect_openssl_verdicts(EcdsaKeyTable& table, const Signer& signer) {
     std::vector<Bytes> signatures;
     std::vector<EcdsaKeyTable::Check> checks;
     for (int i = 0; i < 60; ++i) {
@@ -97,11 +99,83 @@ TEST(EcdsaKeyTable, AgreesWithOpenSslOnValidAndTamperedSignaturesInOneBatch) {
         checks.push_back({d, {}, false});
     }
     for (std::size_t i = 0; i < checks.size(); ++i) checks[i].signature = signatures[i];
-    table->verify(checks);
+    table.verify(checks);
     for (std::size_t i = 0; i < checks.size(); ++i) {
         EXPECT_EQ(checks[i].valid, i % 4 == 0) << i;
         EXPECT_EQ(checks[i].valid, openssl_verifies(signer.public_key(), checks[i].digest, signatures[i])) << i;
     }
+}
+
+TEST(EcdsaKeyTable, AgreesWithOpenSslOnValidAndTamperedSignaturesInOneBatch) {
+    Signer signer;
+    auto table = EcdsaKeyTable::build(signer.public_key());
+    ASSERT_NE(table, nullptr);
+    EXPECT_FALSE(table->uses_private_key());
+    expect_openssl_verdicts(*table, signer);
+}
+
+// A signature whose s was made for nonce k but whose r is the x of another point: what a
+// signer would make if it paired the r of one nonce with the k⁻¹ of another. With the key
+// pair the check recomputes k·G itself (through G' = t⁻¹·G), so it refuses this as
+// OpenSSL does.
+TEST(EcdsaKeyTable, WithItsKeyPairRefusesAnRFromTheWrongPoint) {
+    Signer signer;
+    Group group(EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1));
+    BnCtx ctx(BN_CTX_new());
+    const BIGNUM* n = EC_GROUP_get0_order(group.get());
+    BIGNUM* raw_d = nullptr;
+    ASSERT_EQ(EVP_PKEY_get_bn_param(signer.key.get(), OSSL_PKEY_PARAM_PRIV_KEY, &raw_d), 1);
+    Bignum d(raw_d), k(BN_new()), k_next(BN_new()), k_inv(BN_new()), x(BN_new()), r(BN_new()), e(BN_new()),
+        s(BN_new());
+    ASSERT_EQ(BN_rand_range(k.get(), n), 1);
+    ASSERT_EQ(BN_mod_add(k_next.get(), k.get(), BN_value_one(), n, ctx.get()), 1);
+    Point other(EC_POINT_new(group.get()));
+    ASSERT_EQ(EC_POINT_mul(group.get(), other.get(), k_next.get(), nullptr, nullptr, ctx.get()), 1);
+    ASSERT_EQ(EC_POINT_get_affine_coordinates(group.get(), other.get(), x.get(), nullptr, ctx.get()), 1);
+    ASSERT_EQ(BN_nnmod(r.get(), x.get(), n, ctx.get()), 1);
+    Digest digest = random_digest();
+    BN_bin2bn(digest.data(), 32, e.get());
+    // s = k⁻¹·(e + r·d)
+    ASSERT_EQ(BN_mod_mul(s.get(), r.get(), d.get(), n, ctx.get()), 1);
+    ASSERT_EQ(BN_mod_add(s.get(), s.get(), e.get(), n, ctx.get()), 1);
+    ASSERT_NE(BN_mod_inverse(k_inv.get(), k.get(), n, ctx.get()), nullptr);
+    ASSERT_EQ(BN_mod_mul(s.get(), s.get(), k_inv.get(), n, ctx.get()), 1);
+    Bytes sig = fixed(r.get());
+    Bytes s_bytes = fixed(s.get());
+    sig.insert(sig.end(), s_bytes.begin(), s_bytes.end());
+    EXPECT_FALSE(openssl_verifies(signer.public_key(), digest, sig));
+    for (EVP_PKEY* key_pair : {static_cast<EVP_PKEY*>(nullptr), signer.key.get()}) {
+        auto table = EcdsaKeyTable::build(signer.public_key(), key_pair);
+        ASSERT_NE(table, nullptr);
+        EcdsaKeyTable::Check check{digest, sig, true};
+        table->verify(std::span(&check, 1));
+        EXPECT_FALSE(check.valid) << (key_pair ? "with" : "without") << " the key pair";
+    }
+}
+
+// With the key pair the sum u1·G + u2·Q is one product (u1 + u2·d)·t·G': same verdicts.
+TEST(EcdsaKeyTable, WithItsKeyPairAgreesWithOpenSslToo) {
+    Signer signer;
+    auto table = EcdsaKeyTable::build(signer.public_key(), signer.key.get());
+    ASSERT_NE(table, nullptr);
+    EXPECT_TRUE(table->uses_private_key());
+    expect_openssl_verdicts(*table, signer);
+}
+
+// A private scalar is used only once d·G is the published key: with another key's pair
+// (a .private file that does not belong to the DNSKEY) the table stays public, so the
+// signatures of the published key still verify and nothing else does. A key without its
+// private half is no use either.
+TEST(EcdsaKeyTable, TheKeyPairOfAnotherKeyIsNotUsed) {
+    Signer signer, other;
+    auto table = EcdsaKeyTable::build(signer.public_key(), other.key.get());
+    ASSERT_NE(table, nullptr);
+    EXPECT_FALSE(table->uses_private_key());
+    expect_openssl_verdicts(*table, signer);
+    EvpPkey public_key = public_only(signer.public_key());
+    auto without_private_half = EcdsaKeyTable::build(signer.public_key(), public_key.get());
+    ASSERT_NE(without_private_half, nullptr);
+    EXPECT_FALSE(without_private_half->uses_private_key());
 }
 
 TEST(EcdsaKeyTable, OutOfRangeValuesFailWithoutSpoilingTheRestOfTheBatch) {
@@ -181,10 +255,10 @@ TEST(EcdsaKeyTable, RefusesAPointOffTheCurve) {
 }
 
 // The Verifier switches to the table after table_after checks; its verdicts must not change.
-TEST(EcdsaKeyTable, AVerifierGivesTheSameVerdictsBeforeAndAfterItBuildsItsTable) {
+void expect_same_verdicts_across_the_switch(bool with_key_pair) {
     Signer signer;
     Dnskey dnskey{256, 3, alg::ecdsap256sha256, signer.public_key()};
-    auto verifier = Verifier::create(dnskey).value();
+    auto verifier = Verifier::create(dnskey, with_key_pair ? signer.key.get() : nullptr).value();
     std::vector<Bytes> data, signatures;
     const std::size_t count = Verifier::table_after + 300;
     for (std::size_t i = 0; i < count; ++i) {
@@ -203,6 +277,11 @@ TEST(EcdsaKeyTable, AVerifierGivesTheSameVerdictsBeforeAndAfterItBuildsItsTable)
     for (std::size_t i = 0; i < count; ++i) checks.push_back({data[i], signatures[i], i % 7 == 3});
     verifier.verify(checks);
     for (std::size_t i = 0; i < count; ++i) EXPECT_EQ(checks[i].valid, i % 7 != 3) << i;
+}
+
+TEST(EcdsaKeyTable, AVerifierGivesTheSameVerdictsBeforeAndAfterItBuildsItsTable) {
+    expect_same_verdicts_across_the_switch(false);
+    expect_same_verdicts_across_the_switch(true);
 }
 
 }  // namespace
