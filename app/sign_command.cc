@@ -118,6 +118,11 @@ int run_manifest(const SignOptions& o) {
     if (!zones) return report_failure(zones.error());
     auto base = make_job(o);
     if (!base) return report_failure(base.error());
+    // One scan of the key directory for all the zones: scanning it per zone was most of a
+    // small zone's cost once the directory held the keys of thousands of zones.
+    auto key_index = signer::KeyDirectory::scan(base->key_dir);
+    if (!key_index) return report_failure(key_index.error());
+    base->key_index = &*key_index;
     const unsigned workers = base->params.threads;
     base->params.threads = 1;
     std::atomic<std::size_t> next{0};

@@ -61,7 +61,7 @@ std::expected<SignSummary, int> run_sign_job(const SignJob& job) {
         return std::unexpected(report_failure(internal_error("cannot set the SOA serial")));
     }
 
-    auto keys = signer::read_zone_keys(job.key_dir, *origin);
+    auto keys = job.key_index ? job.key_index->read_zone_keys(*origin) : signer::read_zone_keys(job.key_dir, *origin);
     if (!keys) return std::unexpected(report_failure(keys.error()));
     if (keys->empty()) {
         return std::unexpected(report_failure(bad_input(fmt::format(

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "signer/key_file.h"
 #include "signer/params.h"
 #include "signer/signed_zone.h"
 #include "zones/serial.h"
@@ -16,6 +17,8 @@ struct SignJob {
     std::optional<std::string> zone_text;
     std::string origin;
     std::string key_dir;
+    // The keys from a scan of key_dir made once for many jobs (a manifest); null: scan now.
+    const signer::KeyDirectory* key_index = nullptr;
     std::string out;
     zones::SerialPolicy serial = zones::SerialPolicy::keep;
     signer::SigningParams params;
