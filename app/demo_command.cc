@@ -8,7 +8,7 @@
 #include "app/output.h"
 #include "app/sign_job.h"
 #include "base/clock.h"
-#include "signer/key_file.h"
+#include "signer/key_directory.h"
 
 namespace zw::app {
 

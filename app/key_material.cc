@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "signer/key_file.h"
+#include "signer/key_directory.h"
 
 namespace zw::app {
 

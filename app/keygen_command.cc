@@ -5,7 +5,7 @@
 #include "app/commands.h"
 #include "app/output.h"
 #include "base/clock.h"
-#include "signer/key_file.h"
+#include "signer/key_directory.h"
 
 namespace zw::app {
 

@@ -7,7 +7,7 @@
 #include "app/output.h"
 #include "base/clock.h"
 #include "dns/rdata.h"
-#include "signer/key_file.h"
+#include "signer/key_directory.h"
 #include "signer/sign_zone.h"
 #include "signer/signing_state.h"
 #include "signer/zone_writer.h"

@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "signer/key_file.h"
+#include "signer/key_directory.h"
 #include "signer/params.h"
 #include "signer/signed_zone.h"
 #include "zones/serial.h"
