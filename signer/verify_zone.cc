@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <tuple>
 
 #include "dns/dnssec.h"
 #include "dns/encoding.h"
@@ -24,16 +25,39 @@ namespace {
 
 constexpr std::size_t max_reported = 10;
 
-struct Problems {
-    std::mutex mutex;
-    std::vector<std::string> list;
-    std::size_t total = 0;
-
-    void add(std::string what) {
-        std::lock_guard lock(mutex);
-        if (list.size() < max_reported) list.push_back(std::move(what));
-        ++total;
+// Keeps the first max_reported problems in zone order, whichever worker finds them first,
+// so that a run reports the same ones every time. `where` is the node's position in
+// for_each_node order (0, the apex, for the zone as a whole); problems at one node keep
+// the order they were found in, by one worker or after the workers.
+class Problems {
+public:
+    void add(std::size_t where, std::string what) {
+        std::lock_guard lock(mutex_);
+        Entry entry{where, total_++, std::move(what)};
+        if (first_.size() < max_reported) {
+            first_.push_back(std::move(entry));
+            return;
+        }
+        auto last = std::max_element(first_.begin(), first_.end(), earlier);
+        if (earlier(entry, *last)) *last = std::move(entry);
     }
+    [[nodiscard]] std::size_t total() const { return total_; }
+    [[nodiscard]] std::vector<std::string> first() {
+        std::sort(first_.begin(), first_.end(), earlier);
+        std::vector<std::string> out;
+        for (auto& e : first_) out.push_back(std::move(e.what));
+        return out;
+    }
+
+private:
+    struct Entry {
+        std::size_t where, found;
+        std::string what;
+    };
+    static bool earlier(const Entry& a, const Entry& b) { return std::tie(a.where, a.found) < std::tie(b.where, b.found); }
+    std::mutex mutex_;
+    std::vector<Entry> first_;
+    std::size_t total_ = 0;
 };
 
 std::string describe(const dns::Name& owner, const zones::RRset& set) {
@@ -61,33 +85,36 @@ public:
                Problems& problems)
         : keys_(keys), origin_(origin), now_(now), verifiers_(verifiers), problems_(problems) {}
 
-    // Bit i of trusted marks signature i as reused (verify_zone.h).
-    void add(const dns::Name& owner, const zones::RRset& set, std::uint64_t trusted) {
-        sets_.push_back(Set{&owner, &set, candidates_.size()});
+    // Bit i of trusted marks signature i as reused (verify_zone.h); where is the node's
+    // position (Problems).
+    void add(std::size_t where, const dns::Name& owner, const zones::RRset& set, std::uint64_t trusted) {
+        sets_.push_back(Set{&owner, &set, candidates_.size(), where});
         for (std::size_t index = 0; index < set.signatures.size(); ++index) {
             const auto& rrsig = set.signatures[index];
             std::size_t sig_at = 0;
             auto f = dns::RrsigFields::parse(rrsig, sig_at);
             if (!f) {
-                problems_.add(fmt::format("{}: malformed RRSIG", describe(owner, set)));
+                problems_.add(where, fmt::format("{}: malformed RRSIG", describe(owner, set)));
                 continue;
             }
             if (f->type_covered != set.type || f->labels != dns::rrsig_labels(owner) ||
                 f->original_ttl != set.ttl || f->signer != origin_) {
-                problems_.add(fmt::format("{}: RRSIG by key {} has wrong fields", describe(owner, set), f->key_tag));
+                problems_.add(where,
+                              fmt::format("{}: RRSIG by key {} has wrong fields", describe(owner, set), f->key_tag));
                 continue;
             }
             using zones::SerialOrder;
             if (zones::serial_compare(f->inception, now_) == SerialOrder::greater ||
                 zones::serial_compare(f->expiration, now_) != SerialOrder::greater) {
-                problems_.add(fmt::format("{}: RRSIG by key {} is not valid now", describe(owner, set), f->key_tag));
+                problems_.add(where,
+                              fmt::format("{}: RRSIG by key {} is not valid now", describe(owner, set), f->key_tag));
                 continue;
             }
             Candidate c{&rrsig, sig_at, 0, 0, 0, f->key_tag, f->algorithm, index < 64 && (trusted >> index & 1) != 0,
                         false};
             c.key = next_key(c, 0);
             if (c.key == keys_.keys.size()) {
-                report_unverified(owner, set, c);
+                report_unverified(where, owner, set, c);
                 continue;
             }
             if (!c.trusted) {
@@ -117,7 +144,7 @@ public:
         for (std::size_t s = 0; s < sets_.size(); ++s) {
             const std::size_t end = s + 1 < sets_.size() ? sets_[s + 1].first_candidate : candidates_.size();
             const Set& set = sets_[s];
-            finish_set(*set.owner, *set.set,
+            finish_set(set.where, *set.owner, *set.set,
                        std::span(candidates_).subspan(set.first_candidate, end - set.first_candidate));
         }
     }
@@ -137,6 +164,7 @@ private:
         const dns::Name* owner;
         const zones::RRset* set;
         std::size_t first_candidate;
+        std::size_t where;
     };
 
     // The first key at or after `from` with the candidate's tag and algorithm; keys.size()
@@ -150,13 +178,14 @@ private:
     std::span<const std::uint8_t> data_of(const Candidate& c) const { return std::span(data_).subspan(c.data_at, c.data_len); }
     static std::span<const std::uint8_t> signature_of(const Candidate& c) { return c.rrsig->bytes().subspan(c.sig_at); }
 
-    void report_unverified(const dns::Name& owner, const zones::RRset& set, const Candidate& c) {
-        problems_.add(fmt::format("{}: RRSIG by key {} (algorithm {}) does not verify against the published "
+    void report_unverified(std::size_t where, const dns::Name& owner, const zones::RRset& set, const Candidate& c) {
+        problems_.add(where, fmt::format("{}: RRSIG by key {} (algorithm {}) does not verify against the published "
                                   "DNSKEY RRset",
                                   describe(owner, set), c.tag, c.algorithm));
     }
 
-    void finish_set(const dns::Name& owner, const zones::RRset& set, std::span<Candidate> candidates) {
+    void finish_set(std::size_t where, const dns::Name& owner, const zones::RRset& set,
+                    std::span<Candidate> candidates) {
         std::bitset<256> valid_algs, valid_sep_algs;
         for (Candidate& c : candidates) {
             while (!c.trusted && !c.valid) {
@@ -165,7 +194,7 @@ private:
                 c.valid = verifiers_[c.key].verify(data_of(c), signature_of(c));
             }
             if (!c.trusted && !c.valid) {
-                report_unverified(owner, set, c);
+                report_unverified(where, owner, set, c);
                 continue;
             }
             valid_algs.set(c.algorithm);
@@ -173,14 +202,14 @@ private:
         }
         for (std::uint8_t a : keys_.algorithms) {
             if (!valid_algs.test(a)) {
-                problems_.add(fmt::format("{}: no valid {} signature (RFC 4035 §2.2)", describe(owner, set),
+                problems_.add(where, fmt::format("{}: no valid {} signature (RFC 4035 §2.2)", describe(owner, set),
                                           dns::algorithm_mnemonic(a)));
             }
         }
         if (set.type == dns::rrtype::DNSKEY) {
             for (std::uint8_t a : keys_.sep_algorithms) {
                 if (!valid_sep_algs.test(a)) {
-                    problems_.add(fmt::format("{}: not signed by a {} key-signing key", describe(owner, set),
+                    problems_.add(where, fmt::format("{}: not signed by a {} key-signing key", describe(owner, set),
                                               dns::algorithm_mnemonic(a)));
                 }
             }
@@ -198,30 +227,32 @@ private:
 };
 
 void check_nsec_chain(const zones::Zone& zone, Problems& problems) {
-    std::vector<const zones::Node*> chain;
-    for (const auto& node : zone.nodes) {
+    std::vector<std::size_t> chain;  // positions of the nodes with an NSEC
+    for (std::size_t at = 0; at < zone.nodes.size(); ++at) {
+        const zones::Node& node = zone.nodes[at];
         const zones::RRset* nsec = node.find(dns::rrtype::NSEC);
         bool expected = node.role != zones::NodeRole::occluded;
         if (expected != (nsec != nullptr)) {
-            problems.add(fmt::format("{}: NSEC {}", node.name.to_text(), expected ? "missing" : "at occluded name"));
+            problems.add(at, fmt::format("{}: NSEC {}", node.name.to_text(), expected ? "missing" : "at occluded name"));
         }
-        if (expected && nsec) chain.push_back(&node);
+        if (expected && nsec) chain.push_back(at);
     }
     std::vector<std::uint16_t> types;
     dns::Bytes bitmap;
     for (std::size_t i = 0; i < chain.size(); ++i) {
-        const zones::RRset& nsec = *chain[i]->find(dns::rrtype::NSEC);
-        const dns::Name& next_name = chain[(i + 1) % chain.size()]->name;
+        const zones::Node& node = zone.nodes[chain[i]];
+        const zones::RRset& nsec = *node.find(dns::rrtype::NSEC);
+        const dns::Name& next_name = zone.nodes[chain[(i + 1) % chain.size()]].name;
         const auto next = next_name.bytes();
-        denial_bitmap(*chain[i], types, bitmap);
+        denial_bitmap(node, types, bitmap);
         // The RDATA must be the next name, then the bit map (RFC 4034 §4.1).
         auto same = [&](std::span<const std::uint8_t> rdata) {
             return rdata.size() == next.size() + bitmap.size() && std::equal(next.begin(), next.end(), rdata.begin()) &&
                    std::equal(bitmap.begin(), bitmap.end(), rdata.begin() + static_cast<std::ptrdiff_t>(next.size()));
         };
         if (nsec.rdatas.size() != 1 || !same(nsec.rdatas.front())) {
-            problems.add(fmt::format("{}: NSEC does not link to {} with the types present", chain[i]->name.to_text(),
-                                     next_name.to_text()));
+            problems.add(chain[i], fmt::format("{}: NSEC does not link to {} with the types present",
+                                               node.name.to_text(), next_name.to_text()));
         }
     }
 }
@@ -232,16 +263,17 @@ void check_nsec3_chain(const SignedZone& sz, unsigned threads, Problems& problem
     std::vector<dns::Bytes> hashes = nsec3_hashes(nsec3_original_names(sz.zone, p.opt_out).names, p, threads);
     std::set<dns::Bytes> expected(std::make_move_iterator(hashes.begin()), std::make_move_iterator(hashes.end()));
     if (expected.size() != sz.nsec3_nodes.size()) {
-        problems.add(fmt::format("NSEC3 chain has {} records where {} names need one", sz.nsec3_nodes.size(),
+        problems.add(0, fmt::format("NSEC3 chain has {} records where {} names need one", sz.nsec3_nodes.size(),
                                  expected.size()));
     }
     auto it = expected.begin();
     for (std::size_t i = 0; i < sz.nsec3_nodes.size() && it != expected.end(); ++i, ++it) {
         const zones::Node& node = sz.nsec3_nodes[i];
+        const std::size_t where = sz.zone.nodes.size() + i;
         const zones::RRset* set = node.find(dns::rrtype::NSEC3);
         auto next_it = std::next(it) == expected.end() ? expected.begin() : std::next(it);
         if (!set || set->rdatas.size() != 1) {
-            problems.add(fmt::format("{}: NSEC3 RRset missing", node.name.to_text()));
+            problems.add(where, fmt::format("{}: NSEC3 RRset missing", node.name.to_text()));
             continue;
         }
         const dns::Bytes& r = set->rdatas.front();
@@ -250,14 +282,14 @@ void check_nsec3_chain(const SignedZone& sz, unsigned threads, Problems& problem
         if (r.size() < hash_at + 21 || r[0] != 1 || (r[1] & 1) != (p.opt_out ? 1 : 0) ||
             dns::read_u16(r.data() + 2) != p.iterations ||
             !std::equal(p.salt.begin(), p.salt.end(), r.begin() + 5) || salt_len != p.salt.size()) {
-            problems.add(fmt::format("{}: NSEC3 parameters differ from the chain's", node.name.to_text()));
+            problems.add(where, fmt::format("{}: NSEC3 parameters differ from the chain's", node.name.to_text()));
             continue;
         }
         dns::Bytes next(r.begin() + static_cast<std::ptrdiff_t>(hash_at + 1),
                         r.begin() + static_cast<std::ptrdiff_t>(hash_at + 1 + r[hash_at]));
         auto owner = sz.zone.origin.prepend(dns::base32hex_encode(*it));
         if (!owner || node.name != *owner || next != *next_it) {
-            problems.add(fmt::format("{}: NSEC3 chain is broken or not closed here", node.name.to_text()));
+            problems.add(where, fmt::format("{}: NSEC3 chain is broken or not closed here", node.name.to_text()));
         }
     }
 }
@@ -324,7 +356,7 @@ Result<void> verify_zone(const SignedZone& sz, Instant now, unsigned threads, co
             for (const auto& k : keys) {
                 auto v = dns::Verifier::create(k.dnskey, k.key_pair);
                 if (!v) {
-                    problems.add(fmt::format("DNSKEY {} cannot be used: {}", k.tag, v.error().message));
+                    problems.add(0, fmt::format("DNSKEY {} cannot be used: {}", k.tag, v.error().message));
                     return;
                 }
                 verifiers->push_back(std::move(*v));
@@ -338,12 +370,12 @@ Result<void> verify_zone(const SignedZone& sz, Instant now, unsigned threads, co
                 const zones::RRset& set = node.rrsets[r];
                 if (!is_signed_rrset(node.role, set.type)) {
                     if (!set.signatures.empty()) {
-                        problems.add(fmt::format("{}: signed but not authoritative", describe(node.name, set)));
+                        problems.add(i, fmt::format("{}: signed but not authoritative", describe(node.name, set)));
                     }
                     continue;
                 }
                 const std::size_t ordinal = first_ordinal.empty() ? trusted.size() : first_ordinal[i] + r;
-                check.add(node.name, set, ordinal < trusted.size() ? trusted[ordinal] : 0);
+                check.add(i, node.name, set, ordinal < trusted.size() ? trusted[ordinal] : 0);
             }
         }
         check.finish();
@@ -353,11 +385,13 @@ Result<void> verify_zone(const SignedZone& sz, Instant now, unsigned threads, co
     } else {
         check_nsec_chain(sz.zone, problems);
     }
-    if (problems.total == 0) return {};
-    std::string message = fmt::format("self-check failed, nothing was written ({} problem{}):", problems.total,
-                                      problems.total == 1 ? "" : "s");
-    for (const auto& p : problems.list) message += "\n  " + p;
-    if (problems.total > problems.list.size()) message += fmt::format("\n  ... and {} more", problems.total - problems.list.size());
+    const std::size_t total = problems.total();
+    if (total == 0) return {};
+    std::string message =
+        fmt::format("self-check failed, nothing was written ({} problem{}):", total, total == 1 ? "" : "s");
+    const std::vector<std::string> listed = problems.first();
+    for (const auto& p : listed) message += "\n  " + p;
+    if (total > listed.size()) message += fmt::format("\n  ... and {} more", total - listed.size());
     return fail(internal_error(std::move(message)));
 }
 

@@ -1,11 +1,11 @@
 // The self-check must refuse every way a signed zone can be broken.
 #include "signer/verify_zone.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <map>
 #include <optional>
-#include <set>
 #include <sstream>
 
 #include "signer_fixture.h"
@@ -40,22 +40,13 @@ std::vector<const KeyPair*> pointers(const std::vector<KeyPair>& keys) {
     return out;
 }
 
-// The lines of a message as a set: two workers report their problems in the order they
-// find them.
-std::multiset<std::string> lines_of(const std::string& message) {
-    std::multiset<std::string> lines;
-    std::istringstream in(message);
-    for (std::string line; std::getline(in, line);) lines.insert(line);
-    return lines;
-}
-
 // The self-check's verdict, which must be the same whether or not it is handed the key
 // pairs (with them, P-256 signatures are checked on the private scalar).
 std::string failure(const SignedZone& sz, const std::vector<const KeyPair*>& key_pairs, Instant now = t_now) {
     auto with_public_keys = verify_zone(sz, now, 2);
     auto with_key_pairs = verify_zone(sz, now, 2, {}, key_pairs);
     std::string message = with_public_keys ? std::string() : with_public_keys.error().message;
-    EXPECT_EQ(lines_of(message), lines_of(with_key_pairs ? std::string() : with_key_pairs.error().message));
+    EXPECT_EQ(message, with_key_pairs ? std::string() : with_key_pairs.error().message);
     return message;
 }
 std::string failure(const Signed& s, Instant now = t_now) { return failure(s.zone, pointers(s.keys), now); }
@@ -175,15 +166,21 @@ TEST(VerifyZone, SignaturesOnGlueAreRefused) {
     EXPECT_NE(failure(s).find("signed but not authoritative"), std::string::npos);
 }
 
+// The test zone with 3000 more hosts h0..h2999, signed by a new P-256 KSK and ZSK (put in
+// keys): enough signatures by one key for every worker's verifier to build its table.
+SignedZone sign_hosts(std::vector<KeyPair>& keys) {
+    std::string text = std::string(hosting_zone);
+    for (int i = 0; i < 3000; ++i) text += "h" + std::to_string(i) + " A 198.51.100." + std::to_string(i % 250) + "\n";
+    keys.push_back(make_key(dns::alg::ecdsap256sha256, KeyRole::ksk));
+    keys.push_back(make_key(dns::alg::ecdsap256sha256, KeyRole::zsk));
+    return sign_zone(load_zone(text.c_str()), keys, params_at(t_now)).value();
+}
+
 // Enough signatures by one key that every worker's verifier switches to its P-256 table
 // (dns/ecdsa_key_table.h) part way: damage before and after the switch is still found.
 TEST(VerifyZone, DamageIsFoundBeforeAndAfterTheVerifiersSwitchToTheirTables) {
-    std::string text = std::string(hosting_zone);
-    for (int i = 0; i < 3000; ++i) text += "h" + std::to_string(i) + " A 198.51.100." + std::to_string(i % 250) + "\n";
     std::vector<KeyPair> keys;
-    keys.push_back(make_key(dns::alg::ecdsap256sha256, KeyRole::ksk));
-    keys.push_back(make_key(dns::alg::ecdsap256sha256, KeyRole::zsk));
-    SignedZone sz = sign_zone(load_zone(text.c_str()), keys, params_at(t_now)).value();
+    SignedZone sz = sign_hosts(keys);
     EXPECT_EQ(failure(sz, pointers(keys)), "");
     for (const char* name : {"h1.example.test.", "h2999.example.test."}) {
         zones::Signature& sig = node(sz, name).find(dns::rrtype::A)->signatures.at(0);
@@ -195,6 +192,45 @@ TEST(VerifyZone, DamageIsFoundBeforeAndAfterTheVerifiersSwitchToTheirTables) {
     EXPECT_NE(msg.find("(4 problems)"), std::string::npos) << msg;  // each: bad RRSIG, no valid one
     EXPECT_NE(msg.find("h1.example.test. A: RRSIG by key"), std::string::npos) << msg;
     EXPECT_NE(msg.find("h2999.example.test. A: RRSIG by key"), std::string::npos) << msg;
+}
+
+// With more problems than it lists, the self-check names the first ones in zone order,
+// the same ones on every run, whichever of its workers finds what first; a problem of the
+// chain check, which runs after the workers, still comes first when its node does.
+TEST(VerifyZone, ManyProblemsAreListedInZoneOrderTheSameEveryTime) {
+    std::vector<KeyPair> keys;
+    SignedZone sz = sign_hosts(keys);
+    std::size_t damaged = 0;
+    std::map<std::string, std::size_t> position;
+    for (std::size_t at = 0; at < sz.zone.nodes.size(); ++at) {
+        zones::Node& n = sz.zone.nodes[at];
+        const std::string name = n.name.to_text();
+        position[name] = at;
+        if (name[0] != 'h' || std::stoi(name.substr(1)) % 97 != 5) continue;
+        zones::Signature& sig = n.find(dns::rrtype::A)->signatures.at(0);
+        dns::Bytes bytes(sig.begin(), sig.end());
+        bytes[bytes.size() - 3] ^= 0x08;
+        sig = zones::Signature(bytes);
+        ++damaged;
+    }
+    ASSERT_GT(damaged, 5u);
+    const std::string second = sz.zone.nodes[1].name.to_text();
+    sz.zone.nodes[1].find(dns::rrtype::NSEC)->rdatas.front()[1] ^= 0x01;  // its RRSIG fails as well
+    const std::string msg = failure(sz, pointers(keys));
+    EXPECT_NE(msg.find(fmt::format("({} problems)", 2 * damaged + 3)), std::string::npos) << msg;
+    EXPECT_NE(msg.find(second + ": NSEC does not link"), std::string::npos) << msg;
+    std::istringstream lines(msg);
+    std::string line;
+    std::getline(lines, line);  // the summary
+    std::size_t last = 0;
+    for (int i = 0; i < 10; ++i) {
+        ASSERT_TRUE(std::getline(lines, line));
+        const std::string owner = line.substr(2, line.find_first_of(" :", 2) - 2);
+        ASSERT_TRUE(position.contains(owner)) << line;
+        EXPECT_GE(position[owner], last) << line;
+        last = position[owner];
+    }
+    for (int run = 0; run < 5; ++run) EXPECT_EQ(failure(sz, pointers(keys)), msg);
 }
 
 // Key tags collide (RFC 4034 Appendix B is a checksum): a signature must be tried with
