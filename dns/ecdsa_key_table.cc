@@ -31,12 +31,6 @@ constexpr int coordinate = 32;
 
 Bn new_bn() { return Bn(BN_new()); }
 
-Bn new_secret() {
-    Bn bn(BN_new());
-    if (bn) BN_set_flags(bn.get(), BN_FLG_CONSTTIME);
-    return bn;
-}
-
 // d of key_pair when d·G = q; nullptr otherwise.
 [[maybe_unused]] Bn matching_private_scalar(EVP_PKEY* key_pair, const EC_GROUP* curve, const EC_POINT* q, BN_CTX* ctx) {
     if (!key_pair || EVP_PKEY_get_base_id(key_pair) != EVP_PKEY_EC) return nullptr;
@@ -134,8 +128,8 @@ std::unique_ptr<EcdsaKeyTable> EcdsaKeyTable::build(std::span<const std::uint8_t
         // u1·G + u2·Q = (u1 + u2·d)·G = ((u1 + u2·d)·t)·G'. Through G' neither the scalar
         // nor the table is the one the signer's k·G used, so a point computed wrongly in
         // signing (a carry bug, a fault) is not computed wrongly the same way here.
-        Bn t = new_secret(), t_inverse = new_secret();
-        for (auto* bn : {&st->d_mont, &st->t_mont, &st->scalar}) *bn = new_secret();
+        Bn t = secret_bignum(), t_inverse = secret_bignum();
+        for (auto* bn : {&st->d_mont, &st->t_mont, &st->scalar}) *bn = secret_bignum();
         if (!t || !t_inverse || !st->d_mont || !st->t_mont || !st->scalar) return nullptr;
         do {
             if (BN_priv_rand_range(t.get(), n) != 1) return nullptr;

@@ -51,4 +51,10 @@ EvpPkey pkey_from_params(const char* type, ParamBld& bld, int selection) {
 
 std::optional<Bytes> bn_param(EVP_PKEY* pkey, const char* name) { return bn_param_padded(pkey, name, 0); }
 
+Bignum secret_bignum() {
+    Bignum bn(BN_new());
+    if (bn) BN_set_flags(bn.get(), BN_FLG_CONSTTIME);
+    return bn;
+}
+
 }  // namespace zw::dns

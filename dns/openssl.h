@@ -27,6 +27,10 @@ using EvpMdCtx = std::unique_ptr<EVP_MD_CTX, OsslFree<EVP_MD_CTX_free>>;
 using ParamBld = std::unique_ptr<OSSL_PARAM_BLD, OsslFree<OSSL_PARAM_BLD_free>>;
 using EvpPkey = std::unique_ptr<EVP_PKEY, OsslFree<EVP_PKEY_free>>;
 
+// A new number for secrets (a private scalar, a nonce, anything derived from them): OpenSSL
+// takes its constant-time paths for it. nullptr when out of memory.
+[[nodiscard]] Bignum secret_bignum();
+
 // Builds a key of the given OpenSSL type ("RSA", "EC") from the parameters pushed on bld;
 // selection is EVP_PKEY_KEYPAIR or EVP_PKEY_PUBLIC_KEY. nullptr on failure.
 [[nodiscard]] EvpPkey pkey_from_params(const char* type, ParamBld& bld, int selection);

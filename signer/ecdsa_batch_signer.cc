@@ -32,12 +32,6 @@ using dns::MontCtx;
 using EcKey = std::unique_ptr<EC_KEY, Free<EC_KEY_free>>;
 using EcdsaSig = std::unique_ptr<ECDSA_SIG, Free<ECDSA_SIG_free>>;
 
-Bn new_secret() {
-    Bn bn(BN_new());
-    if (bn) BN_set_flags(bn.get(), BN_FLG_CONSTTIME);
-    return bn;
-}
-
 }  // namespace
 
 struct EcdsaBatchSigner::State {
@@ -80,7 +74,7 @@ std::unique_ptr<EcdsaBatchSigner> EcdsaBatchSigner::create(EVP_PKEY* key) {
     st->ctx.reset(BN_CTX_new());
     st->order_mont.reset(BN_MONT_CTX_new());
     for (auto* bn : {&st->order_minus_2, &st->x, &st->z}) {
-        *bn = new_secret();
+        *bn = dns::secret_bignum();
         if (!*bn) return nullptr;
     }
     if (!st->ctx || !st->order_mont || BN_MONT_CTX_set(st->order_mont.get(), st->order, st->ctx.get()) != 1 ||
@@ -125,9 +119,9 @@ bool EcdsaBatchSigner::sign(std::span<const std::uint8_t> digest, dns::Bytes& ou
 
 bool EcdsaBatchSigner::State::grow(std::size_t count) {
     while (k.size() < count) {
-        k.push_back(new_secret());
-        k_mont.push_back(new_secret());
-        product.push_back(new_secret());
+        k.push_back(dns::secret_bignum());
+        k_mont.push_back(dns::secret_bignum());
+        product.push_back(dns::secret_bignum());
         r.push_back(Bn(BN_new()));
         points.push_back(Point(EC_POINT_new(group)));
         if (!k.back() || !k_mont.back() || !product.back() || !r.back() || !points.back()) return false;
