@@ -210,7 +210,8 @@ void register_sign_command(CLI::App& app, int& exit_code) {
     cmd->add_flag("--cds-delete", o->cds_delete, "Publish the RFC 8078 delete CDS/CDNSKEY (remove the DS)");
     cmd->add_option("--now", o->now, "Sign as if the time were this Unix time (reproducible output)");
     cmd->footer("Every signature is verified against the published DNSKEY RRset and the denial chain is "
-                "checked before anything is written.\nExit codes: 0 signed, 2 bad input, 3 I/O failure, "
+                "checked before the output replaces the previous one (it is written under a temporary name "
+                "while the check runs).\nExit codes: 0 signed, 2 bad input, 3 I/O failure, "
                 "4 self-check failed.");
     cmd->callback([o, &exit_code] { exit_code = run_sign(*o); });
 }

@@ -11,6 +11,7 @@
 #include "signer/sign_zone.h"
 #include "signer/signing_state.h"
 #include "signer/zone_writer.h"
+#include "zones/atomic_file.h"
 #include "zones/build.h"
 
 namespace zw::app {
@@ -86,26 +87,41 @@ std::expected<SignSummary, int> run_sign_job(const SignJob& job) {
         summary.used_state = previous.has_value();
         summary.state_wait_seconds = stopwatch.seconds() - before;
     }
-    auto signed_zone = previous ? signer::sign_zone_incremental(std::move(zone), *use, job.params, *previous,
-                                                                &summary.stats)
-                                : signer::sign_zone(std::move(zone), *use, job.params, &summary.stats);
+    auto unchecked = signer::sign_zone_unchecked(std::move(zone), *use, job.params, previous ? &*previous : nullptr,
+                                                 &summary.stats);
     // The zone holds on to the previous state's mapping where it kept signatures from it.
     previous.reset();
-    if (!signed_zone) return std::unexpected(report_failure(signed_zone.error()));
-    double before_write = stopwatch.seconds();
-    // The state is written beside the output, not after it: it never refers to the output
-    // file, so whichever of the two a crash leaves behind, the state is self-consistent.
-    std::future<Result<void>> state_saved;
-    if (job.incremental) {
-        state_saved = std::async(std::launch::async, [&] { return signer::write_signing_state(*signed_zone, state_path); });
+    if (!unchecked) return std::unexpected(report_failure(unchecked.error()));
+
+    // The output and the state are written under temporary names while the self-check
+    // runs: most of writing is waiting for the disk, and the check needs the cores. They
+    // are moved into place only if the check passes; otherwise they are removed unseen.
+    // The state never refers to the output file, so whichever of the two renames a crash
+    // leaves undone, the state is self-consistent. With one thread (and so in manifest
+    // runs, which sign a zone per thread) everything runs in turn on this one.
+    const auto policy = job.params.threads > 1 ? std::launch::async : std::launch::deferred;
+    const signer::SignedZone& to_write = unchecked->zone();
+    auto staged_state = std::async(policy, [&]() -> std::optional<Result<zones::StagedFile>> {
+        if (!job.incremental) return std::nullopt;
+        return signer::stage_signing_state(to_write, state_path);
+    });
+    auto staged_zone = std::async(policy, [&] { return signer::stage_signed_zone(to_write, job.out, job.params.threads); });
+    // On failure, a deferred write never runs, and a running one is waited for by its
+    // future and its file removed.
+    if (auto checked = unchecked->check(&summary.stats); !checked) return std::unexpected(report_failure(checked.error()));
+    // What writing adds to the run: the rest of it, after the check.
+    const double before_write = stopwatch.seconds();
+    auto zone_file = staged_zone.get();
+    auto state_file = staged_state.get();
+    if (!zone_file) return std::unexpected(report_failure(zone_file.error()));
+    if (state_file && !*state_file) return std::unexpected(report_failure(state_file->error()));
+    if (auto ok = zone_file->commit(); !ok) return std::unexpected(report_failure(ok.error()));
+    if (state_file) {
+        if (auto ok = (*state_file)->commit(); !ok) return std::unexpected(report_failure(ok.error()));
     }
-    auto written = signer::write_signed_zone(*signed_zone, job.out, job.params.threads);
-    auto saved = state_saved.valid() ? state_saved.get() : Result<void>{};
-    if (!written) return std::unexpected(report_failure(written.error()));
-    if (!saved) return std::unexpected(report_failure(saved.error()));
     summary.write_seconds = stopwatch.seconds() - before_write;
     summary.total_seconds = stopwatch.seconds();
-    if (job.last_in_process) leave_to_exit(std::move(*signed_zone));
+    if (job.last_in_process) leave_to_exit(std::move(*unchecked).take());
     return summary;
 }
 

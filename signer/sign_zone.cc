@@ -6,6 +6,7 @@
 #include <array>
 #include <map>
 #include <set>
+#include <stdexcept>
 
 #include "base/clock.h"
 #include "dns/rdata.h"
@@ -169,10 +170,6 @@ std::uint64_t sort_signatures(zones::RRset& set, std::size_t kept) {
     return mask;
 }
 
-// Both entry points: previous may be null.
-Result<SignedZone> sign_with(zones::Zone zone, const KeyUse& use, const SigningParams& params,
-                             const SigningState* previous, SigningStats* stats);
-
 }  // namespace
 
 Result<void> validate(const SigningParams& p) {
@@ -235,18 +232,36 @@ Result<SignedZone> sign_zone(zones::Zone zone, std::span<const KeyPair> keys, co
 
 Result<SignedZone> sign_zone(zones::Zone zone, const KeyUse& use, const SigningParams& params,
                              SigningStats* stats) {
-    return sign_with(std::move(zone), use, params, nullptr, stats);
+    auto unchecked = sign_zone_unchecked(std::move(zone), use, params, nullptr, stats);
+    if (!unchecked) return fail(unchecked.error());
+    if (auto ok = unchecked->check(stats); !ok) return fail(ok.error());
+    return std::move(*unchecked).take();
 }
 
 Result<SignedZone> sign_zone_incremental(zones::Zone zone, const KeyUse& use, const SigningParams& params,
                                          const SigningState& previous, SigningStats* stats) {
-    return sign_with(std::move(zone), use, params, &previous, stats);
+    auto unchecked = sign_zone_unchecked(std::move(zone), use, params, &previous, stats);
+    if (!unchecked) return fail(unchecked.error());
+    if (auto ok = unchecked->check(stats); !ok) return fail(ok.error());
+    return std::move(*unchecked).take();
 }
 
-namespace {
+Result<void> UncheckedZone::check(SigningStats* stats) {
+    Stopwatch stopwatch;
+    auto ok = verify_zone(zone_, now_, threads_, trusted_, key_pairs_);
+    if (stats) stats->verify_seconds += stopwatch.seconds();
+    if (!ok) return fail(ok.error());
+    checked_ = true;
+    return {};
+}
 
-Result<SignedZone> sign_with(zones::Zone zone, const KeyUse& use, const SigningParams& params,
-                             const SigningState* previous, SigningStats* stats) {
+SignedZone UncheckedZone::take() && {
+    if (!checked_) throw std::logic_error("a signed zone was taken before its self-check passed");
+    return std::move(zone_);
+}
+
+Result<UncheckedZone> sign_zone_unchecked(zones::Zone zone, const KeyUse& use, const SigningParams& params,
+                                          const SigningState* previous, SigningStats* stats) {
     if (auto ok = validate(params); !ok) return fail(ok.error());
     if (use.published.empty()) return fail(bad_input("no key is published; nothing to sign with"));
     if (use.sign_dnskey.empty() || use.sign_zone.empty()) {
@@ -338,24 +353,26 @@ Result<SignedZone> sign_with(zones::Zone zone, const KeyUse& use, const SigningP
     for (const SignedSet& s : sets) sort_and_trust(*s.set, s.ordinal, s.kept);
     const std::size_t resigned = sets.size();
     sets = {};
-    std::vector<const KeyPair*> key_pairs(use.sign_zone);
-    key_pairs.insert(key_pairs.end(), use.sign_dnskey.begin(), use.sign_dnskey.end());
-    if (auto ok = verify_zone(out, params.now, params.threads, trusted, key_pairs); !ok) return fail(ok.error());
     if (stats) {
         stats->signatures = made;
         stats->rrsets_signed = rrsets_signed;
         stats->prepare_seconds = prepare_seconds;
         stats->sign_seconds = sign_seconds;
-        stats->verify_seconds = stopwatch.seconds() - sign_seconds - prepare_seconds;
+        stats->verify_seconds = 0;
         stats->signatures_reused = reuse.counts().reused;
         stats->signatures_renewed = reuse.counts().renewed;
         stats->signatures_replaced = reuse.counts().replaced;
         stats->signatures_dropped = reuse.counts().dropped;
         stats->rrsets_resigned = resigned;
     }
-    return out;
+    UncheckedZone result;
+    result.zone_ = std::move(out);
+    result.trusted_ = std::move(trusted);
+    result.key_pairs_ = use.sign_zone;
+    result.key_pairs_.insert(result.key_pairs_.end(), use.sign_dnskey.begin(), use.sign_dnskey.end());
+    result.now_ = params.now;
+    result.threads_ = params.threads;
+    return result;
 }
-
-}  // namespace
 
 }  // namespace zw::signer

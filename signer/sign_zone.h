@@ -7,6 +7,7 @@
 
 #include "signer/key.h"
 #include "signer/signed_zone.h"
+#include "signer/verify_zone.h"
 
 namespace zw::signer {
 
@@ -41,5 +42,39 @@ class SigningState;
 [[nodiscard]] Result<SignedZone> sign_zone_incremental(zones::Zone zone, const KeyUse& use,
                                                        const SigningParams& params, const SigningState& previous,
                                                        SigningStats* stats = nullptr);
+
+}  // namespace zw::signer
+
+namespace zw::signer {
+
+// A zone signed but not yet through its self-check: the check is what makes it a
+// SignedZone. Until then it may be read, to write it under a temporary name while the
+// check runs (zones::StagedFile), but nothing made from it may be published.
+class UncheckedZone {
+public:
+    [[nodiscard]] const SignedZone& zone() const { return zone_; }
+    // Runs the self-check (verify_zone.h), adding its time to stats. It only reads the
+    // zone, so zone() may be read beside it.
+    [[nodiscard]] Result<void> check(SigningStats* stats = nullptr);
+    // The zone, once check() has passed (a logic error before).
+    [[nodiscard]] SignedZone take() &&;
+
+private:
+    friend Result<UncheckedZone> sign_zone_unchecked(zones::Zone, const KeyUse&, const SigningParams&,
+                                                     const SigningState*, SigningStats*);
+    UncheckedZone() = default;
+    SignedZone zone_;
+    TrustedSignatures trusted_;  // reused signatures: their cryptographic check is skipped
+    std::vector<const KeyPair*> key_pairs_;
+    Instant now_{};
+    unsigned threads_ = 1;
+    bool checked_ = false;
+};
+
+// sign_zone and sign_zone_incremental (previous non-null) without the self-check, which
+// the caller must run before using the zone.
+[[nodiscard]] Result<UncheckedZone> sign_zone_unchecked(zones::Zone zone, const KeyUse& use,
+                                                        const SigningParams& params, const SigningState* previous,
+                                                        SigningStats* stats = nullptr);
 
 }  // namespace zw::signer

@@ -314,7 +314,13 @@ SigningState SigningState::of(const SignedZone& zone) {
 std::string state_path_for(const std::string& out_path) { return out_path + ".zwstate"; }
 
 Result<void> write_signing_state(const SignedZone& zone, const std::string& path) {
-    return zones::write_file_atomically(path, 0644, [&](zones::BufferedWriter& w) -> Result<void> {
+    auto staged = stage_signing_state(zone, path);
+    if (!staged) return fail(staged.error());
+    return staged->commit();
+}
+
+Result<zones::StagedFile> stage_signing_state(const SignedZone& zone, const std::string& path) {
+    return zones::StagedFile::write(path, 0644, [&](zones::BufferedWriter& w) -> Result<void> {
         Sha256 sha;
         serialize(zone, [&](std::span<const std::uint8_t> block) {
             sha.update(block);

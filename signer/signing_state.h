@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "signer/signed_zone.h"
+#include "zones/atomic_file.h"
 
 namespace zw::signer {
 
@@ -103,5 +104,8 @@ private:
 // Writes the state of a zone returned by sign_zone (and so self-checked) atomically.
 // Pass nothing else: the next run trusts these signatures without verifying them.
 [[nodiscard]] Result<void> write_signing_state(const SignedZone& zone, const std::string& path);
+// The same, left under a temporary name until commit() (zone_writer.h, stage_signed_zone):
+// commit only once the zone's self-check has passed.
+[[nodiscard]] Result<zones::StagedFile> stage_signing_state(const SignedZone& zone, const std::string& path);
 
 }  // namespace zw::signer

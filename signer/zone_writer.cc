@@ -120,7 +120,13 @@ Result<void> write_signed_zone(const SignedZone& zone, const std::string& path) 
 }
 
 Result<void> write_signed_zone(const SignedZone& zone, const std::string& path, unsigned threads) {
-    return zones::write_file_atomically(path, 0644, [&](zones::BufferedWriter& w) -> Result<void> {
+    auto staged = stage_signed_zone(zone, path, threads);
+    if (!staged) return fail(staged.error());
+    return staged->commit();
+}
+
+Result<zones::StagedFile> stage_signed_zone(const SignedZone& zone, const std::string& path, unsigned threads) {
+    return zones::StagedFile::write(path, 0644, [&](zones::BufferedWriter& w) -> Result<void> {
         emit_zone(zone, threads, [&](const std::string& text) { w.write(text); });
         return {};
     });

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <utility>
 
 namespace zw::zones {
 
@@ -15,6 +16,11 @@ namespace {
 
 Error io_error(std::string_view what, const std::string& path, int err) {
     return outside_error(fmt::format("{} {}: {}", what, path, std::strerror(err)));
+}
+
+std::filesystem::path directory_of(const std::string& path) {
+    std::filesystem::path target(path);
+    return target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
 }
 
 // Closes the descriptor and removes the temporary file unless released.
@@ -75,35 +81,52 @@ void BufferedWriter::put(std::string_view text) {
 #endif
 }
 
-Result<void> write_file_atomically(const std::string& path, mode_t mode,
-                                   const std::function<Result<void>(BufferedWriter&)>& fill) {
-    std::filesystem::path target(path);
-    std::filesystem::path dir = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
+Result<StagedFile> StagedFile::write(const std::string& path, mode_t mode, const Fill& fill) {
+    const std::filesystem::path dir = directory_of(path);
     TempFile tmp;
-    std::string templ = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
+    std::string templ = (dir / ("." + std::filesystem::path(path).filename().string() + ".tmp-XXXXXX")).string();
     tmp.fd = ::mkstemp(templ.data());
     if (tmp.fd < 0) return fail(io_error("cannot create a temporary file in", dir.string(), errno));
     tmp.path = templ;
     if (::fchmod(tmp.fd, mode) != 0) return fail(io_error("cannot set the mode of", tmp.path, errno));
 
     BufferedWriter writer(tmp.fd);
-    if (auto filled = fill(writer); !filled) return filled;
+    if (auto filled = fill(writer); !filled) return fail(filled.error());
     if (auto flushed = writer.flush(); !flushed) return fail(outside_error(fmt::format("{}: {}", tmp.path, flushed.error().message)));
     if (::fsync(tmp.fd) != 0) return fail(io_error("cannot fsync", tmp.path, errno));
-    if (::close(tmp.fd) != 0) {
-        tmp.fd = -1;
-        return fail(io_error("cannot close", tmp.path, errno));
-    }
-    tmp.fd = -1;
-    if (::rename(tmp.path.c_str(), path.c_str()) != 0) return fail(io_error("cannot rename into", path, errno));
+    const int fd = std::exchange(tmp.fd, -1);
+    if (::close(fd) != 0) return fail(io_error("cannot close", tmp.path, errno));
     tmp.keep = true;
+    return StagedFile(path, tmp.path);
+}
+
+StagedFile::StagedFile(std::string target, std::string temporary)
+    : target_(std::move(target)), temporary_(std::move(temporary)) {}
+
+StagedFile::StagedFile(StagedFile&& other) noexcept
+    : target_(std::move(other.target_)), temporary_(std::exchange(other.temporary_, {})) {}
+
+StagedFile::~StagedFile() {
+    if (!temporary_.empty()) ::unlink(temporary_.c_str());
+}
+
+Result<void> StagedFile::commit() {
+    if (temporary_.empty()) return fail(internal_error(fmt::format("{} was committed already", target_)));
+    if (::rename(temporary_.c_str(), target_.c_str()) != 0) return fail(io_error("cannot rename into", target_, errno));
+    temporary_.clear();
     // The rename is durable only once the directory entry is on disk.
-    int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+    int dfd = ::open(directory_of(target_).c_str(), O_RDONLY | O_DIRECTORY);
     if (dfd >= 0) {
         ::fsync(dfd);
         ::close(dfd);
     }
     return {};
+}
+
+Result<void> write_file_atomically(const std::string& path, mode_t mode, const StagedFile::Fill& fill) {
+    auto staged = StagedFile::write(path, mode, fill);
+    if (!staged) return fail(staged.error());
+    return staged->commit();
 }
 
 }  // namespace zw::zones

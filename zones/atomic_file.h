@@ -35,8 +35,31 @@ private:
     std::string buffer_;
 };
 
+// A file written and fsynced under a temporary name beside its target, not yet in place:
+// commit() renames it over the target; a staged file never committed is removed. Staging
+// lets the slow part of writing overlap a check that decides whether to publish at all.
+class StagedFile {
+public:
+    using Fill = std::function<Result<void>(BufferedWriter&)>;
+    // Calls fill(writer) into a new temporary file with `mode` and makes it durable.
+    [[nodiscard]] static Result<StagedFile> write(const std::string& path, mode_t mode, const Fill& fill);
+
+    StagedFile(StagedFile&& other) noexcept;
+    StagedFile& operator=(StagedFile&&) = delete;
+    StagedFile(const StagedFile&) = delete;
+    ~StagedFile();
+
+    // Moves the file into place and makes the rename durable; once only.
+    [[nodiscard]] Result<void> commit();
+
+private:
+    StagedFile(std::string target, std::string temporary);
+    std::string target_;
+    std::string temporary_;  // empty once committed or moved from
+};
+
 // Calls fill(writer) and, if it succeeds, moves the result into place with `mode`.
 [[nodiscard]] Result<void> write_file_atomically(const std::string& path, mode_t mode,
-                                                 const std::function<Result<void>(BufferedWriter&)>& fill);
+                                                 const StagedFile::Fill& fill);
 
 }  // namespace zw::zones

@@ -7,6 +7,7 @@
 #include <iterator>
 #include <random>
 #include <set>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -230,6 +231,34 @@ TEST(SignZone, ParallelAndSerialRunsGiveTheSameZone) {
     auto a = signed_zone_text(sign_zone(load_zone(), keys, one).value()).value();
     auto b = signed_zone_text(sign_zone(load_zone(), keys, four).value()).value();
     EXPECT_EQ(a, b);
+}
+
+// The output is written while the self-check runs (app/sign_job.cc); what gates publishing
+// is that the zone cannot be taken before its check has passed.
+TEST(SignZone, AnUncheckedZoneIsHandedOverOnlyAfterItsCheckPasses) {
+    auto keys = ksk_zsk();
+    KeyUse use{{&keys[0], &keys[1]}, {&keys[0]}, {&keys[1]}};
+    auto damaged = sign_zone_unchecked(load_zone(), use, params_at(t_now), nullptr);
+    ASSERT_TRUE(damaged) << damaged.error().message;
+    EXPECT_THROW((void)std::move(*damaged).take(), std::logic_error);
+    // A signature bit flipped after signing, as a fault between signer and writer would.
+    auto& sig = const_cast<zones::Signature&>(node_named(damaged->zone(), "mail.example.test.")
+                                                   ->find(dns::rrtype::A)->signatures.at(0));
+    dns::Bytes bytes(sig.begin(), sig.end());
+    bytes[bytes.size() - 5] ^= 0x20;
+    sig = zones::Signature(bytes);
+    SigningStats stats;
+    auto verdict = damaged->check(&stats);
+    ASSERT_FALSE(verdict);
+    EXPECT_NE(verdict.error().message.find("mail.example.test."), std::string::npos) << verdict.error().message;
+    EXPECT_THROW((void)std::move(*damaged).take(), std::logic_error);
+
+    auto good = sign_zone_unchecked(load_zone(), use, params_at(t_now), nullptr, &stats);
+    ASSERT_TRUE(good);
+    ASSERT_TRUE(good->check(&stats));
+    EXPECT_GT(stats.verify_seconds, 0.0);
+    SignedZone taken = std::move(*good).take();
+    EXPECT_TRUE(verify_zone(taken, t_now, 1));
 }
 
 // The writer formats chunks of 512 nodes on several threads into a ring of 4 slots per

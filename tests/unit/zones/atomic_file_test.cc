@@ -72,5 +72,44 @@ TEST(AtomicFile, UnwritableDirectoryIsAnOutsideError) {
     EXPECT_EQ(r.error().kind, ErrorKind::outside);
 }
 
+TEST(StagedFile, StaysOutOfPlaceUntilCommitted) {
+    testutil::TempDir dir;
+    std::string path = dir.write("out.zone", "old\n");
+    auto staged = StagedFile::write(path, 0640, [](BufferedWriter& w) -> Result<void> {
+        w.write("new\n");
+        return {};
+    });
+    ASSERT_TRUE(staged);
+    EXPECT_EQ(slurp(path), "old\n");
+    EXPECT_EQ(entries(dir.path()), 2u);  // the target and the staged temporary
+    StagedFile moved(std::move(*staged));
+    ASSERT_TRUE(moved.commit());
+    EXPECT_EQ(slurp(path), "new\n");
+    struct stat st{};
+    ASSERT_EQ(::stat(path.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0640u);
+    EXPECT_EQ(entries(dir.path()), 1u);
+    auto again = moved.commit();
+    ASSERT_FALSE(again);
+    EXPECT_EQ(again.error().kind, ErrorKind::internal);
+    EXPECT_EQ(slurp(path), "new\n");
+}
+
+TEST(StagedFile, OneNeverCommittedIsRemovedAndTheOldFileStays) {
+    testutil::TempDir dir;
+    std::string path = dir.write("out.zone", "old\n");
+    {
+        auto staged = StagedFile::write(path, 0644, [](BufferedWriter& w) -> Result<void> {
+            w.write("a zone whose check failed\n");
+            return {};
+        });
+        ASSERT_TRUE(staged);
+        StagedFile moved(std::move(*staged));  // the moved-from one must not remove it
+        EXPECT_EQ(entries(dir.path()), 2u);
+    }
+    EXPECT_EQ(slurp(path), "old\n");
+    EXPECT_EQ(entries(dir.path()), 1u);
+}
+
 }  // namespace
 }  // namespace zw::zones
