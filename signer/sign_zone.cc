@@ -230,20 +230,26 @@ Result<SignedZone> sign_zone(zones::Zone zone, std::span<const KeyPair> keys, co
     return sign_zone(std::move(zone), *use, params, stats);
 }
 
-Result<SignedZone> sign_zone(zones::Zone zone, const KeyUse& use, const SigningParams& params,
-                             SigningStats* stats) {
-    auto unchecked = sign_zone_unchecked(std::move(zone), use, params, nullptr, stats);
+namespace {
+
+Result<SignedZone> signed_and_checked(zones::Zone zone, const KeyUse& use, const SigningParams& params,
+                                      const SigningState* previous, SigningStats* stats) {
+    auto unchecked = sign_zone_unchecked(std::move(zone), use, params, previous, stats);
     if (!unchecked) return fail(unchecked.error());
     if (auto ok = unchecked->check(stats); !ok) return fail(ok.error());
     return std::move(*unchecked).take();
 }
 
+}  // namespace
+
+Result<SignedZone> sign_zone(zones::Zone zone, const KeyUse& use, const SigningParams& params,
+                             SigningStats* stats) {
+    return signed_and_checked(std::move(zone), use, params, nullptr, stats);
+}
+
 Result<SignedZone> sign_zone_incremental(zones::Zone zone, const KeyUse& use, const SigningParams& params,
                                          const SigningState& previous, SigningStats* stats) {
-    auto unchecked = sign_zone_unchecked(std::move(zone), use, params, &previous, stats);
-    if (!unchecked) return fail(unchecked.error());
-    if (auto ok = unchecked->check(stats); !ok) return fail(ok.error());
-    return std::move(*unchecked).take();
+    return signed_and_checked(std::move(zone), use, params, &previous, stats);
 }
 
 Result<void> UncheckedZone::check(SigningStats* stats) {
