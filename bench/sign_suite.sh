@@ -186,6 +186,13 @@ if ((!skip_full)); then
     say "Full signing (ECDSA P-256 KSK+ZSK; medians of $runs run(s) at $small, $runs_large at $large$( ((delegations_large)) || echo '; 1M delegations not run'))):"
     say "$(printf '%-8s %-12s %-6s %s' records shape denial "$(sed -n '/^signer /{p;q}' "$work/tables.txt")")"
     while read -r n_ shape_ denial_ line; do say "$(printf '%-8s %-12s %-6s %s' "$n_" "$shape_" "$denial_" "$line")"; done <"$results"
+    # The second core of a shared VM may give less than a core: OpenSSL's own scaling in
+    # the same run is the ceiling to read zonewarden's against.
+    scaling=$(awk '$2 == "hosting" && $3 == "NSEC" { wall[$1 " " $4] = $6 }
+                   $2 == "hosting" && $3 == "NSEC" && $4 == "zonewarden:1" { n = $1 }
+                   END { two = wall[n " zonewarden"]; one = wall[n " zonewarden:1"]
+                         if (one > 0 && two > 0) printf "%.2f", one / two }' "$results")
+    [[ -n $scaling ]] && say "1 -> 2 threads at $small hosting: zonewarden ${scaling}x; openssl speed sign $(awk -v a="$ossl2" -v b="$ossl1" 'BEGIN { printf "%.2f", a / b }')x in this run"
     say ""
 fi
 ((skip_incremental)) || {
