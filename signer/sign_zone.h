@@ -43,10 +43,6 @@ class SigningState;
                                                        const SigningParams& params, const SigningState& previous,
                                                        SigningStats* stats = nullptr);
 
-}  // namespace zw::signer
-
-namespace zw::signer {
-
 // A zone signed but not yet through its self-check: the check is what makes it a
 // SignedZone. Until then it may be read, to write it under a temporary name while the
 // check runs (zones::StagedFile), but nothing made from it may be published.
