@@ -101,10 +101,10 @@ std::expected<SignSummary, int> run_sign_job(const SignJob& job) {
     // runs, which sign a zone per thread) everything runs in turn on this one.
     const auto policy = job.params.threads > 1 ? std::launch::async : std::launch::deferred;
     const signer::SignedZone& to_write = unchecked->zone();
-    auto staged_state = std::async(policy, [&]() -> std::optional<Result<zones::StagedFile>> {
-        if (!job.incremental) return std::nullopt;
-        return signer::stage_signing_state(to_write, state_path);
-    });
+    std::future<Result<zones::StagedFile>> staged_state;
+    if (job.incremental) {
+        staged_state = std::async(policy, [&] { return signer::stage_signing_state(to_write, state_path); });
+    }
     auto staged_zone = std::async(policy, [&] { return signer::stage_signed_zone(to_write, job.out, job.params.threads); });
     // On failure, a deferred write never runs, and a running one is waited for by its
     // future and its file removed.
@@ -112,12 +112,14 @@ std::expected<SignSummary, int> run_sign_job(const SignJob& job) {
     // What writing adds to the run: the rest of it, after the check.
     const double before_write = stopwatch.seconds();
     auto zone_file = staged_zone.get();
-    auto state_file = staged_state.get();
+    std::optional<Result<zones::StagedFile>> state_file;
+    if (staged_state.valid()) state_file.emplace(staged_state.get());
+    // Both staged before either is committed: a failed state write leaves the old output.
     if (!zone_file) return std::unexpected(report_failure(zone_file.error()));
     if (state_file && !*state_file) return std::unexpected(report_failure(state_file->error()));
     if (auto ok = zone_file->commit(); !ok) return std::unexpected(report_failure(ok.error()));
     if (state_file) {
-        if (auto ok = (*state_file)->commit(); !ok) return std::unexpected(report_failure(ok.error()));
+        if (auto ok = zones::commit(std::move(*state_file)); !ok) return std::unexpected(report_failure(ok.error()));
     }
     summary.write_seconds = stopwatch.seconds() - before_write;
     summary.total_seconds = stopwatch.seconds();

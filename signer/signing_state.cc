@@ -314,9 +314,7 @@ SigningState SigningState::of(const SignedZone& zone) {
 std::string state_path_for(const std::string& out_path) { return out_path + ".zwstate"; }
 
 Result<void> write_signing_state(const SignedZone& zone, const std::string& path) {
-    auto staged = stage_signing_state(zone, path);
-    if (!staged) return fail(staged.error());
-    return staged->commit();
+    return zones::commit(stage_signing_state(zone, path));
 }
 
 Result<zones::StagedFile> stage_signing_state(const SignedZone& zone, const std::string& path) {

@@ -180,8 +180,8 @@ private:
 
     void report_unverified(std::size_t where, const dns::Name& owner, const zones::RRset& set, const Candidate& c) {
         problems_.add(where, fmt::format("{}: RRSIG by key {} (algorithm {}) does not verify against the published "
-                                  "DNSKEY RRset",
-                                  describe(owner, set), c.tag, c.algorithm));
+                                         "DNSKEY RRset",
+                                         describe(owner, set), c.tag, c.algorithm));
     }
 
     void finish_set(std::size_t where, const dns::Name& owner, const zones::RRset& set,
@@ -203,14 +203,14 @@ private:
         for (std::uint8_t a : keys_.algorithms) {
             if (!valid_algs.test(a)) {
                 problems_.add(where, fmt::format("{}: no valid {} signature (RFC 4035 §2.2)", describe(owner, set),
-                                          dns::algorithm_mnemonic(a)));
+                                                 dns::algorithm_mnemonic(a)));
             }
         }
         if (set.type == dns::rrtype::DNSKEY) {
             for (std::uint8_t a : keys_.sep_algorithms) {
                 if (!valid_sep_algs.test(a)) {
                     problems_.add(where, fmt::format("{}: not signed by a {} key-signing key", describe(owner, set),
-                                              dns::algorithm_mnemonic(a)));
+                                                     dns::algorithm_mnemonic(a)));
                 }
             }
         }
@@ -264,7 +264,7 @@ void check_nsec3_chain(const SignedZone& sz, unsigned threads, Problems& problem
     std::set<dns::Bytes> expected(std::make_move_iterator(hashes.begin()), std::make_move_iterator(hashes.end()));
     if (expected.size() != sz.nsec3_nodes.size()) {
         problems.add(0, fmt::format("NSEC3 chain has {} records where {} names need one", sz.nsec3_nodes.size(),
-                                 expected.size()));
+                                    expected.size()));
     }
     auto it = expected.begin();
     for (std::size_t i = 0; i < sz.nsec3_nodes.size() && it != expected.end(); ++i, ++it) {

@@ -120,9 +120,7 @@ Result<void> write_signed_zone(const SignedZone& zone, const std::string& path) 
 }
 
 Result<void> write_signed_zone(const SignedZone& zone, const std::string& path, unsigned threads) {
-    auto staged = stage_signed_zone(zone, path, threads);
-    if (!staged) return fail(staged.error());
-    return staged->commit();
+    return zones::commit(stage_signed_zone(zone, path, threads));
 }
 
 Result<zones::StagedFile> stage_signed_zone(const SignedZone& zone, const std::string& path, unsigned threads) {

@@ -123,10 +123,13 @@ Result<void> StagedFile::commit() {
     return {};
 }
 
-Result<void> write_file_atomically(const std::string& path, mode_t mode, const StagedFile::Fill& fill) {
-    auto staged = StagedFile::write(path, mode, fill);
+Result<void> commit(Result<StagedFile> staged) {
     if (!staged) return fail(staged.error());
     return staged->commit();
+}
+
+Result<void> write_file_atomically(const std::string& path, mode_t mode, const StagedFile::Fill& fill) {
+    return commit(StagedFile::write(path, mode, fill));
 }
 
 }  // namespace zw::zones

@@ -58,6 +58,9 @@ private:
     std::string temporary_;  // empty once committed or moved from
 };
 
+// Commits a staged file, or passes on the error that kept it from being staged.
+[[nodiscard]] Result<void> commit(Result<StagedFile> staged);
+
 // Calls fill(writer) and, if it succeeds, moves the result into place with `mode`.
 [[nodiscard]] Result<void> write_file_atomically(const std::string& path, mode_t mode,
                                                  const StagedFile::Fill& fill);
