@@ -88,6 +88,8 @@ void print_summary(const SignJob& job, const SignSummary& s) {
                    s.used_state ? "previous state used" : "no usable previous state, signed everything",
                    st.signatures_reused, st.signatures, st.rrsets_resigned, st.signatures_renewed,
                    st.signatures_replaced, st.signatures_dropped);
+        fmt::print("text: {:.1f} of {:.1f} MB copied from the previous output, the rest formatted\n",
+                   static_cast<double>(s.text_copied_bytes) / 1e6, static_cast<double>(s.text_bytes) / 1e6);
     }
 }
 
@@ -199,7 +201,8 @@ void register_sign_command(CLI::App& app, int& exit_code) {
     cmd->add_option("--jitter", o->jitter, "Spread expirations over this much before the validity end (default 12h)");
     cmd->add_flag("--incremental", o->job.incremental,
                   "Keep signatures from the previous run's state (OUT.zwstate) where the RRset, its key and the "
-                  "refresh point allow, and write the new state there");
+                  "refresh point allow, copy the text of unchanged nodes from OUT if it is still the file that "
+                  "state was written with, and write the new state there");
     cmd->add_option("--refresh", o->refresh,
                     "With --incremental, re-sign what expires within this (default 5d)");
     cmd->add_option("--serial", o->serial,

@@ -96,16 +96,38 @@ std::expected<SignSummary, int> run_sign_job(const SignJob& job) {
     // The output and the state are written under temporary names while the self-check
     // runs: most of writing is waiting for the disk, and the check needs the cores. They
     // are moved into place only if the check passes; otherwise they are removed unseen.
-    // The state never refers to the output file, so whichever of the two renames a crash
-    // leaves undone, the state is self-consistent. With one thread (and so in manifest
+    // The state needs no output file (its text index names text by SHA-256, and text that
+    // does not match is formatted), so whichever of the two renames a crash leaves undone,
+    // the next run is right. With one thread (and so in manifest
     // runs, which sign a zone per thread) everything runs in turn on this one.
     const auto policy = job.params.threads > 1 ? std::launch::async : std::launch::deferred;
     const signer::SignedZone& to_write = unchecked->zone();
+    // The state ends with the index of the text written beside it, which the next run
+    // copies unchanged text by: the state's writing waits for it at its end (deferred, the
+    // zone is always staged first). Declared before both futures, so it outlives them.
+    signer::WrittenText written;
+    std::promise<void> text_done;
+    std::shared_future<void> text_written = text_done.get_future().share();
+    auto staged_zone = std::async(policy, [&] {
+        // Set however the writing ends, an exception included: the state's thread waits.
+        struct Done {
+            std::promise<void>& promise;
+            ~Done() { promise.set_value(); }
+        } done{text_done};
+        auto staged = signer::stage_signed_zone(to_write, job.out, signer::TextOptions{job.params.threads},
+                                                job.incremental ? &written : nullptr);
+        if (!staged) written.index = {};
+        return staged;
+    });
     std::future<Result<zones::StagedFile>> staged_state;
     if (job.incremental) {
-        staged_state = std::async(policy, [&] { return signer::stage_signing_state(to_write, state_path); });
+        staged_state = std::async(policy, [&] {
+            return signer::stage_signing_state(to_write, state_path, [&] {
+                text_written.wait();
+                return written.index;
+            });
+        });
     }
-    auto staged_zone = std::async(policy, [&] { return signer::stage_signed_zone(to_write, job.out, job.params.threads); });
     // On failure, a deferred write never runs, and a running one is waited for by its
     // future and its file removed.
     if (auto checked = unchecked->check(&summary.stats); !checked) return std::unexpected(report_failure(checked.error()));
@@ -122,6 +144,8 @@ std::expected<SignSummary, int> run_sign_job(const SignJob& job) {
         if (auto ok = zones::commit(std::move(*state_file)); !ok) return std::unexpected(report_failure(ok.error()));
     }
     summary.write_seconds = stopwatch.seconds() - before_write;
+    summary.text_bytes = written.bytes;
+    summary.text_copied_bytes = written.copied_bytes;
     summary.total_seconds = stopwatch.seconds();
     if (job.last_in_process) leave_to_exit(std::move(*unchecked).take());
     return summary;

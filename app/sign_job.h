@@ -40,6 +40,10 @@ struct SignSummary {
     double read_seconds = 0;  // reading and checking the unsigned zone
     double state_wait_seconds = 0;  // waiting for the previous state, read beside the zone
     double write_seconds = 0;  // the signed zone, and with incremental the state too
+    // With incremental: the text written, and how much of it was copied from the previous
+    // output instead of formatted.
+    std::uint64_t text_bytes = 0;
+    std::uint64_t text_copied_bytes = 0;
     double total_seconds = 0;
 };
 

@@ -62,17 +62,19 @@ const StoredRRset* SignatureReuse::find(bool nsec3_section, const dns::Name& own
     return nullptr;
 }
 
-void SignatureReuse::reuse(bool nsec3_section, const dns::Name& owner, zones::RRset& set,
-                           std::span<const KeyPair* const> signers, std::vector<bool>& covered) {
+std::optional<std::uint64_t> SignatureReuse::reuse(bool nsec3_section, const dns::Name& owner, zones::RRset& set,
+                                                   std::span<const KeyPair* const> signers, std::vector<bool>& covered) {
     covered.assign(signers.size(), false);
-    if (!previous_) return;
+    if (!previous_) return std::nullopt;
     const StoredRRset* stored = find(nsec3_section, owner, set.type);
-    if (!stored) return;
+    if (!stored) return std::nullopt;
     if (!stored->same_data(set.ttl, set.rdatas)) {
         counts_.replaced += stored->signature_count;
         cursor_->next();
-        return;
+        return std::nullopt;
     }
+    const std::uint64_t ordinal = cursor_->ordinal();
+    const std::size_t before = set.signatures.size();
     const std::uint8_t labels = dns::rrsig_labels(owner);
     const std::string& signer_name = origin_.wire();
     StoredRRset::for_each_item(stored->signatures, stored->signature_count, [&](std::span<const std::uint8_t> sig) {
@@ -108,7 +110,9 @@ void SignatureReuse::reuse(bool nsec3_section, const dns::Name& owner, zones::RR
         covered[slot] = true;
         ++counts_.reused;
     });
+    const bool all_kept = set.signatures.size() - before == stored->signature_count;
     cursor_->next();
+    return all_kept ? std::optional(ordinal) : std::nullopt;
 }
 
 void SignatureReuse::finish() {

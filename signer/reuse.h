@@ -15,6 +15,7 @@
 // now + validity - jitter(owner, type), renewals of a zone signed at once spread over the
 // jitter window instead of falling due together.
 
+#include <optional>
 #include <span>
 
 #include "signer/sign_zone.h"
@@ -35,9 +36,12 @@ public:
     SignatureReuse(const SigningState* previous, const dns::Name& origin, const SigningParams& params);
 
     // Appends the kept signatures to set.signatures (owned by `owner`) and sets covered[i]
-    // for each signers[i] that needs no new signature. Calls must come in for_each_node order.
-    void reuse(bool nsec3_section, const dns::Name& owner, zones::RRset& set, std::span<const KeyPair* const> signers,
-               std::vector<bool>& covered);
+    // for each signers[i] that needs no new signature. Calls must come in for_each_node
+    // order, for every RRset: an unsigned one has no signers. Returns the stored record's
+    // ordinal when the RRset is the stored one with all its signatures kept: if no
+    // signature is added, it is unchanged.
+    std::optional<std::uint64_t> reuse(bool nsec3_section, const dns::Name& owner, zones::RRset& set,
+                                       std::span<const KeyPair* const> signers, std::vector<bool>& covered);
 
     // Counts what is left of the stored state as dropped; call after the last reuse().
     void finish();

@@ -320,16 +320,31 @@ Result<UncheckedZone> sign_zone_unchecked(zones::Zone zone, const KeyUse& use, c
         trusted[ordinal] = mask;
     };
     SignatureReuse reuse(previous, out.zone.origin, params);
+    // Which nodes are the stored ones, for copying their text (SignedZone::unchanged_from):
+    // worth knowing only when the previous output's text can be found.
+    const bool track_unchanged = previous && !previous->text().chunks.empty();
+    if (track_unchanged) {
+        out.previous_text = previous->text();
+        out.unchanged_from.reserve(out.zone.nodes.size() + out.nsec3_nodes.size());
+    }
     std::vector<bool> covered;
+    const std::vector<const KeyPair*> no_signers;
     std::size_t ordinal = 0, rrsets_signed = 0;
     auto collect = [&](zones::Node& node, bool nsec3_section) {
+        // The node is unchanged if each RRset is, and they are consecutive stored records.
+        std::optional<std::uint64_t> node_from;
+        bool unchanged = !node.rrsets.empty();
         for (auto& set : node.rrsets) {
             const std::size_t this_ordinal = ordinal++;
             set.signatures.clear();
-            if (!is_signed_rrset(node.role, set.type)) continue;
-            ++rrsets_signed;
-            const auto& signers = is_key_rrset(set.type) ? use.sign_dnskey : use.sign_zone;
-            reuse.reuse(nsec3_section, node.name, set, signers, covered);
+            const bool is_signed = is_signed_rrset(node.role, set.type);
+            rrsets_signed += is_signed;
+            const auto& signers = !is_signed ? no_signers : is_key_rrset(set.type) ? use.sign_dnskey : use.sign_zone;
+            const auto stored_at = reuse.reuse(nsec3_section, node.name, set, signers, covered);
+            const auto index = static_cast<std::uint64_t>(&set - node.rrsets.data());
+            if (index == 0) node_from = stored_at;
+            if (!stored_at || !node_from || *stored_at != *node_from + index) unchanged = false;
+            if (!is_signed) continue;
             const std::size_t kept = set.signatures.size();
             for (std::size_t i = 0; i < signers.size(); ++i) {
                 if (covered[i]) continue;
@@ -341,9 +356,11 @@ Result<UncheckedZone> sign_zone_unchecked(zones::Zone zone, const KeyUse& use, c
             if (kept == set.signatures.size()) {
                 sort_and_trust(set, this_ordinal, kept);
             } else {
+                unchanged = false;
                 sets.push_back(SignedSet{&set, this_ordinal, kept});
             }
         }
+        if (track_unchanged) out.unchanged_from.push_back(unchanged ? node_from : std::nullopt);
     };
     for (auto& node : out.zone.nodes) collect(node, false);
     for (auto& node : out.nsec3_nodes) collect(node, true);

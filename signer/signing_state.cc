@@ -21,8 +21,10 @@ namespace zw::signer {
 
 namespace {
 
-// Version 1: header, RRset records, SHA-256 of everything before it.
-constexpr std::string_view magic = "ZWSTATE1";
+// Version 2: header, RRset records (every RRset, signed or not), the text index, and a
+// SHA-256 of everything before it. Version 1 stored signed RRsets only and no index.
+constexpr std::string_view magic = "ZWSTATE2";
+constexpr std::string_view old_magic = "ZWSTATE1";
 constexpr std::size_t digest_size = 32;
 
 class Sha256 {
@@ -45,7 +47,9 @@ void put_block(dns::Bytes& out, std::span<const std::uint8_t> item) {
     out.insert(out.end(), item.begin(), item.end());
 }
 
-bool fits(const zones::RRset& set) {
+}  // namespace
+
+bool stored_in_state(const zones::RRset& set) {
     auto small = [](const auto& items) {
         if (items.size() > 0xffff) return false;
         for (const auto& i : items)
@@ -55,9 +59,12 @@ bool fits(const zones::RRset& set) {
     return small(set.rdatas) && small(set.signatures);
 }
 
-// Emits the state in blocks to sink(span); the caller appends the digest.
-template <typename Sink>
-void serialize(const SignedZone& sz, Sink sink) {
+namespace {
+
+// Emits the state in blocks to sink(span); the caller appends the digest. The text index
+// is asked for last: the output it describes may still be being written.
+template <typename Sink, typename Index>
+void serialize(const SignedZone& sz, Sink sink, Index text_index) {
     dns::Bytes out(magic.begin(), magic.end());
     const std::string& origin = sz.zone.origin.wire();
     out.push_back(static_cast<std::uint8_t>(origin.size()));
@@ -78,7 +85,7 @@ void serialize(const SignedZone& sz, Sink sink) {
 
     std::uint64_t count = 0;
     auto counted = [&](const zones::Node& node) {
-        for (const auto& set : node.rrsets) count += !set.signatures.empty() && fits(set);
+        for (const auto& set : node.rrsets) count += stored_in_state(set);
     };
     sz.for_each_node(counted);
     dns::put_u32(out, static_cast<std::uint32_t>(count >> 32));
@@ -118,7 +125,7 @@ void serialize(const SignedZone& sz, Sink sink) {
     };
     auto emit = [&](const zones::Node& node, bool nsec3_section) {
         for (const auto& set : node.rrsets) {
-            if (set.signatures.empty() || !fits(set)) continue;
+            if (!stored_in_state(set)) continue;
             const std::string& owner = node.name.wire();
             std::uint8_t* p = room(2 + owner.size() + 6 + items_size(set.rdatas) + items_size(set.signatures));
             *p++ = nsec3_section ? 1 : 0;
@@ -134,6 +141,25 @@ void serialize(const SignedZone& sz, Sink sink) {
     for (const auto& n : sz.zone.nodes) emit(n, false);
     for (const auto& n : sz.nsec3_nodes) emit(n, true);
     sink(std::span<const std::uint8_t>(block.data(), used));
+
+    const TextIndex& index = text_index();
+    dns::Bytes tail;
+    auto put_u64 = [&](std::uint64_t v) {
+        dns::put_u32(tail, static_cast<std::uint32_t>(v >> 32));
+        dns::put_u32(tail, static_cast<std::uint32_t>(v));
+    };
+    dns::put_u32(tail, text_format_version);
+    put_u64(index.file.device);
+    put_u64(index.file.inode);
+    put_u64(index.file.size);
+    put_u64(static_cast<std::uint64_t>(index.file.mtime_ns));
+    put_u64(index.head_bytes);
+    put_u64(index.chunks.size());
+    for (const TextChunk& c : index.chunks) {
+        put_u64(c.records);
+        put_u64(c.bytes);
+    }
+    sink(std::span<const std::uint8_t>(tail));
 }
 
 // Bounds-checked reads over the file's bytes.
@@ -156,6 +182,10 @@ struct Reader {
         if (!need(4)) return 0;
         at += 4;
         return dns::read_u32(data.data() + at - 4);
+    }
+    std::uint64_t u64() {
+        std::uint64_t high = u32();
+        return high << 32 | u32();
     }
     std::span<const std::uint8_t> bytes(std::size_t n) {
         if (!need(n)) return {};
@@ -203,19 +233,21 @@ void SigningState::Cursor::load() {
 
 void SigningState::Cursor::next() {
     if (left_ == 0) return;
+    ++ordinal_;
     if (--left_ > 0) load();
 }
 
 SigningState::Cursor SigningState::cursor() const {
-    auto body = data_.first(data_.size() - digest_size);
-    return Cursor(body.subspan(records_at_), rrset_count_);
+    return Cursor(data_.subspan(records_at_, records_end_ - records_at_), rrset_count_);
 }
 
 Result<SigningState> SigningState::parse(std::span<const std::uint8_t> data, std::shared_ptr<const std::uint8_t> keep_alive,
                                          const dns::Name& origin) {
-    if (data.size() < magic.size() + digest_size || !std::equal(magic.begin(), magic.end(), data.begin())) {
-        return fail(bad_input("not a zonewarden signing state (version 1)"));
-    }
+    auto starts_with = [&](std::string_view m) {
+        return data.size() >= m.size() + digest_size && std::equal(m.begin(), m.end(), data.begin());
+    };
+    if (starts_with(old_magic)) return fail(bad_input("written by an older zonewarden (state version 1)"));
+    if (!starts_with(magic)) return fail(bad_input("not a zonewarden signing state (version 2)"));
     std::span<const std::uint8_t> body = data.first(data.size() - digest_size);
     Sha256 sha;
     sha.update(body);
@@ -242,8 +274,7 @@ Result<SigningState> SigningState::parse(std::span<const std::uint8_t> data, std
         auto k = r.bytes(r.u16());
         st.keys_.emplace_back(k.begin(), k.end());
     }
-    std::uint64_t count = static_cast<std::uint64_t>(r.u32()) << 32;
-    count |= r.u32();
+    const std::uint64_t count = r.u64();
     st.records_at_ = r.at;
     // Walk every record once so the cursor can trust the lengths.
     for (std::uint64_t i = 0; i < count && r.ok; ++i) {
@@ -255,7 +286,27 @@ Result<SigningState> SigningState::parse(std::span<const std::uint8_t> data, std
         (void)r.items(r.u16());
         (void)r.items(r.u16());
     }
-    if (!r.ok || r.at != body.size()) return fail(bad_input("malformed records"));
+    if (!r.ok) return fail(bad_input("malformed records"));
+    st.records_end_ = r.at;
+    const std::uint32_t format = r.u32();
+    st.text_.file.device = r.u64();
+    st.text_.file.inode = r.u64();
+    st.text_.file.size = r.u64();
+    st.text_.file.mtime_ns = static_cast<std::int64_t>(r.u64());
+    st.text_.head_bytes = r.u64();
+    const std::uint64_t chunks = r.u64();
+    std::uint64_t records = 0;
+    for (std::uint64_t i = 0; i < chunks && r.need(16); ++i) {
+        TextChunk c;
+        c.records = r.u64();
+        c.bytes = r.u64();
+        records += c.records;
+        st.text_.chunks.push_back(c);
+    }
+    if (!r.ok || r.at != body.size()) return fail(bad_input("malformed text index"));
+    // An index of another formatting, or one that does not cover the records (a state of
+    // a run that wrote no text), describes no text this run could copy.
+    if (format != text_format_version || records != count) st.text_ = {};
     st.rrset_count_ = count;
     st.data_ = data;
     st.owner_ = std::move(keep_alive);
@@ -297,10 +348,14 @@ Result<std::optional<SigningState>> SigningState::read(const std::string& path, 
 SigningState SigningState::of(const SignedZone& zone) {
     std::vector<std::uint8_t> data;
     Sha256 sha;
-    serialize(zone, [&](std::span<const std::uint8_t> block) {
-        sha.update(block);
-        data.insert(data.end(), block.begin(), block.end());
-    });
+    const TextIndex no_text;
+    serialize(
+        zone,
+        [&](std::span<const std::uint8_t> block) {
+            sha.update(block);
+            data.insert(data.end(), block.begin(), block.end());
+        },
+        [&]() -> const TextIndex& { return no_text; });
     auto digest = sha.final();
     data.insert(data.end(), digest.begin(), digest.end());
     auto owner = std::make_shared<std::vector<std::uint8_t>>(std::move(data));
@@ -314,16 +369,24 @@ SigningState SigningState::of(const SignedZone& zone) {
 std::string state_path_for(const std::string& out_path) { return out_path + ".zwstate"; }
 
 Result<void> write_signing_state(const SignedZone& zone, const std::string& path) {
-    return zones::commit(stage_signing_state(zone, path));
+    return zones::commit(stage_signing_state(zone, path, [] { return TextIndex{}; }));
 }
 
-Result<zones::StagedFile> stage_signing_state(const SignedZone& zone, const std::string& path) {
+Result<zones::StagedFile> stage_signing_state(const SignedZone& zone, const std::string& path,
+                                              const std::function<TextIndex()>& text_index) {
     return zones::StagedFile::write(path, 0644, [&](zones::BufferedWriter& w) -> Result<void> {
         Sha256 sha;
-        serialize(zone, [&](std::span<const std::uint8_t> block) {
-            sha.update(block);
-            w.write({reinterpret_cast<const char*>(block.data()), block.size()});
-        });
+        TextIndex index;
+        serialize(
+            zone,
+            [&](std::span<const std::uint8_t> block) {
+                sha.update(block);
+                w.write({reinterpret_cast<const char*>(block.data()), block.size()});
+            },
+            [&]() -> const TextIndex& {
+                index = text_index();
+                return index;
+            });
         auto digest = sha.final();
         w.write({reinterpret_cast<const char*>(digest.data()), digest.size()});
         return {};

@@ -1,16 +1,20 @@
 #pragma once
 // The signed state a run leaves for the next one, so that re-signing costs O(change): every
-// signed RRset with its data and RRSIGs, the keys that may have made them, and the denial
-// parameters. It is a compact binary file beside the signed output ("<out>.zwstate"),
-// written atomically beside the output and closed by a SHA-256 of its contents.
+// RRset with its data and RRSIGs (unsigned ones too, so that a node can be known to be
+// unchanged), the keys that may have made the signatures, the denial parameters, and
+// where the text of the output lies (text_index.h). It is a compact binary file beside
+// the signed output ("<out>.zwstate"), written atomically beside the output and closed by
+// a SHA-256 of its contents.
 //
 // It never needs the output file: each RRset is stored with the exact data its signatures
-// cover, so a state stays usable whatever happened to the output since. Why its signatures
+// cover, so a state stays usable whatever happened to the output since; text is copied
+// from the output only where its bytes still hash to what the index recorded. Why its signatures
 // may be reused without verifying them again is argued in docs/signer.md ("Trusting reused
 // signatures"); in short, a state is only ever made from a SignedZone that passed the
 // self-check, and a signature is reused only over byte-identical RRset data, by a byte-
 // identical key that still signs.
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -18,6 +22,7 @@
 #include <vector>
 
 #include "signer/signed_zone.h"
+#include "signer/text_index.h"
 #include "zones/atomic_file.h"
 
 namespace zw::signer {
@@ -46,6 +51,10 @@ struct StoredRRset {
     [[nodiscard]] bool same_data(std::uint32_t other_ttl, std::span<const dns::Bytes> other_rdatas) const;
 };
 
+// Whether an RRset is kept in the state: all are, unless one is too large for its format
+// (more than 65,535 records). One left out only makes its node count as changed.
+[[nodiscard]] bool stored_in_state(const zones::RRset& set);
+
 class SigningState {
 public:
     // nullopt when there is no file at path (a first run). An error when the file cannot
@@ -60,6 +69,9 @@ public:
     // DNSKEY RDATA of every key that could have made a stored signature.
     [[nodiscard]] const std::vector<dns::Bytes>& keys() const { return keys_; }
     [[nodiscard]] std::size_t rrset_count() const { return rrset_count_; }
+    // Where the output written with this state holds the text of its records; empty when
+    // there is none to copy from (written without output, or with another formatting).
+    [[nodiscard]] const TextIndex& text() const { return text_; }
     // What keeps the bytes the cursors point into alive (a mapping of the file, or a
     // buffer): a zone that borrows stored signatures holds on to it.
     [[nodiscard]] std::shared_ptr<const void> storage() const { return owner_; }
@@ -70,6 +82,8 @@ public:
     public:
         [[nodiscard]] bool done() const { return left_ == 0; }
         [[nodiscard]] const StoredRRset& get() const { return record_; }
+        // The record's place among all stored records, from 0.
+        [[nodiscard]] std::uint64_t ordinal() const { return ordinal_; }
         void next();
 
     private:
@@ -79,6 +93,7 @@ public:
         std::span<const std::uint8_t> data_;
         std::size_t at_ = 0;
         std::size_t left_ = 0;
+        std::uint64_t ordinal_ = 0;
         StoredRRset record_;
     };
     [[nodiscard]] Cursor cursor() const;
@@ -96,16 +111,21 @@ private:
     std::vector<dns::Bytes> keys_;
     std::size_t rrset_count_ = 0;
     std::size_t records_at_ = 0;
+    std::size_t records_end_ = 0;
+    TextIndex text_;
 };
 
 // "<out>.zwstate": where `sign --incremental` keeps the state of the zone written to out.
 [[nodiscard]] std::string state_path_for(const std::string& out_path);
 
-// Writes the state of a zone returned by sign_zone (and so self-checked) atomically.
-// Pass nothing else: the next run trusts these signatures without verifying them.
+// Writes the state of a zone returned by sign_zone (and so self-checked) atomically, with
+// no text index. Pass nothing else: the next run trusts these signatures without verifying
+// them.
 [[nodiscard]] Result<void> write_signing_state(const SignedZone& zone, const std::string& path);
 // The same, left under a temporary name until commit() (zone_writer.h, stage_signed_zone):
-// commit only once the zone's self-check has passed.
-[[nodiscard]] Result<zones::StagedFile> stage_signing_state(const SignedZone& zone, const std::string& path);
+// commit only once the zone's self-check has passed. text_index() is called once, after
+// the records are written: it may wait for the output it describes to be written.
+[[nodiscard]] Result<zones::StagedFile> stage_signing_state(const SignedZone& zone, const std::string& path,
+                                                            const std::function<TextIndex()>& text_index);
 
 }  // namespace zw::signer

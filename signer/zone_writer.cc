@@ -1,12 +1,18 @@
 #include "signer/zone_writer.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <atomic>
+#include <utility>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
 #include <vector>
 
 #include "dns/presentation.h"
+#include "signer/signing_state.h"
 #include "zones/atomic_file.h"
 
 namespace zw::signer {
@@ -31,62 +37,165 @@ void emit_rrset(const dns::Name& owner, const zones::RRset& set, std::string& ou
 
 constexpr std::size_t no_chunk = static_cast<std::size_t>(-1);
 
-// Formatting is most of the writer's time. Chunks of nodes are formatted on `threads`
-// workers into a ring of slots while the calling thread hands finished chunks to flush in
-// node order: writing overlaps formatting instead of alternating with it (in batches, the
-// cores idled while a batch was written and while its slowest chunk finished). The ring
-// bounds the text held in memory.
-template <typename Flush>
-void emit_zone(const SignedZone& sz, unsigned threads, Flush flush) {
-    constexpr std::size_t chunk = 512;  // nodes
+// A run of nodes written as one chunk of text: copied from the previous output when it
+// holds the text of exactly these records, else formatted.
+struct Piece {
+    std::size_t first = 0, end = 0;  // nodes [first, end), in for_each_node order
+    std::uint64_t records = 0;       // of them stored in the state
+    const TextChunk* previous = nullptr;
+    std::uint64_t previous_at = 0;  // where that text starts in the previous output
+};
+
+std::uint64_t stored_records(const zones::Node& node) {
+    return static_cast<std::uint64_t>(std::count_if(node.rrsets.begin(), node.rrsets.end(), stored_in_state));
+}
+
+// Cuts the nodes into pieces of at most chunk_nodes, except that where the nodes from some
+// point on are, one for one, the records of a previous chunk, that chunk becomes a piece of
+// its own. Formatted pieces also start where a previous chunk did, so that boundaries stay
+// put from run to run and an edit costs one chunk, not every chunk after it.
+template <typename NodeAt>
+std::vector<Piece> plan_pieces(const SignedZone& sz, std::size_t total, NodeAt node, std::size_t chunk_nodes) {
+    const auto& unchanged = sz.unchanged_from;
+    const auto& chunks = sz.previous_text.chunks;
+    const bool can_copy = unchanged.size() == total && !chunks.empty();
+    std::vector<Piece> pieces;
+    Piece open;
+    auto close_before = [&](std::size_t i) {
+        if (open.end > open.first) pieces.push_back(open);
+        open = Piece{i, i, 0, nullptr, 0};
+    };
+    std::size_t k = 0;  // the previous chunk at or after the current node's stored records
+    std::uint64_t chunk_start = 0, chunk_at = sz.previous_text.head_bytes;
+    for (std::size_t i = 0; i < total;) {
+        if (can_copy && unchanged[i]) {
+            for (; k < chunks.size() && chunk_start + chunks[k].records <= *unchanged[i]; ++k) {
+                chunk_start += chunks[k].records;
+                chunk_at += chunks[k].bytes;
+            }
+            if (k < chunks.size() && chunk_start == *unchanged[i]) {
+                const std::uint64_t chunk_end = chunk_start + chunks[k].records;
+                std::uint64_t expect = chunk_start;
+                std::size_t j = i;
+                for (; j < total && expect < chunk_end; ++j) {
+                    const zones::Node& n = node(j);
+                    if (n.rrsets.empty()) continue;  // writes no text
+                    if (unchanged[j] != expect) break;
+                    expect += n.rrsets.size();
+                }
+                close_before(i);
+                if (expect == chunk_end) {
+                    pieces.push_back(Piece{i, j, chunks[k].records, &chunks[k], chunk_at});
+                    open = Piece{j, j, 0, nullptr, 0};
+                    i = j;
+                    continue;
+                }
+            }
+        }
+        open.end = i + 1;
+        open.records += stored_records(node(i));
+        ++i;
+        if (open.end - open.first >= chunk_nodes) close_before(i);
+    }
+    close_before(total);
+    return pieces;
+}
+
+// Formatting is most of the writer's time. Pieces are formatted on `threads` workers into
+// a ring of slots while the calling thread hands finished pieces to the sink in node
+// order: writing overlaps formatting instead of alternating with it (in batches, the cores
+// idled while a batch was written and while its slowest chunk finished). The ring bounds
+// the text held in memory. Pieces whose text is in the previous output go to the sink as
+// a copy (copy_previous is false when that file is not the one the index describes).
+template <typename Sink>
+Result<void> emit_zone(const SignedZone& sz, const TextOptions& options, bool copy_previous, WrittenText* written,
+                       Sink& sink) {
     const std::size_t zone_nodes = sz.zone.nodes.size();
     const std::size_t total = zone_nodes + sz.nsec3_nodes.size();
+    auto node = [&](std::size_t i) -> const zones::Node& {
+        return i < zone_nodes ? sz.zone.nodes[i] : sz.nsec3_nodes[i - zone_nodes];
+    };
     const zones::RRset* soa = sz.zone.apex().find(dns::rrtype::SOA);
     std::string head, prefix;
     if (soa) emit_rrset(sz.zone.origin, *soa, head, prefix);  // SOA first, as name servers and humans expect
-    flush(head);
+    sink.write(head);
 
-    auto format = [&](std::size_t c, std::string& text) {
+    std::vector<Piece> pieces = plan_pieces(sz, total, node, std::max<std::size_t>(options.chunk_nodes, 1));
+    if (!copy_previous) {
+        for (Piece& p : pieces) p.previous = nullptr;
+    }
+    std::vector<TextChunk> made(pieces.size());
+    auto produce = [&](std::size_t c, std::string& text) {
+        const Piece& piece = pieces[c];
         text.clear();
+        made[c].records = piece.records;
+        if (piece.previous) {
+            made[c].bytes = piece.previous->bytes;
+            return;
+        }
         std::string prefix;
-        for (std::size_t i = c * chunk; i < std::min(total, (c + 1) * chunk); ++i) {
-            const zones::Node& node = i < zone_nodes ? sz.zone.nodes[i] : sz.nsec3_nodes[i - zone_nodes];
-            for (const auto& set : node.rrsets) {
-                if (&set != soa) emit_rrset(node.name, set, text, prefix);
+        for (std::size_t i = piece.first; i < piece.end; ++i) {
+            const zones::Node& n = node(i);
+            for (const auto& set : n.rrsets) {
+                if (&set != soa) emit_rrset(n.name, set, text, prefix);
             }
         }
+        made[c].bytes = text.size();
     };
-    const std::size_t chunks = (total + chunk - 1) / chunk;
-    if (threads <= 1 || chunks <= 1) {
-        std::string text;
-        for (std::size_t c = 0; c < chunks; ++c) {
-            format(c, text);
-            flush(text);
+    // A failed copy ends the output: the rest is only waited for, not written.
+    Result<void> outcome;
+    auto hand_over = [&](std::size_t c, const std::string& text) {
+        if (!outcome) return;
+        const Piece& piece = pieces[c];
+        if (piece.previous) {
+            outcome = sink.copy(piece.previous_at, piece.previous->bytes);
+        } else {
+            sink.write(text);
         }
-        return;
+    };
+    auto finish = [&]() -> Result<void> {
+        if (!outcome || !written) return outcome;
+        written->index.head_bytes = head.size();
+        written->bytes = head.size();
+        written->copied_bytes = 0;
+        for (std::size_t c = 0; c < pieces.size(); ++c) {
+            written->bytes += made[c].bytes;
+            if (pieces[c].previous) written->copied_bytes += made[c].bytes;
+        }
+        written->index.chunks = std::move(made);
+        return {};
+    };
+    const std::size_t count = pieces.size();
+    if (options.threads <= 1 || count <= 1) {
+        std::string text;
+        for (std::size_t c = 0; c < count; ++c) {
+            produce(c, text);
+            hand_over(c, text);
+        }
+        return finish();
     }
 
     struct Slot {
         std::string text;
-        std::size_t ready = no_chunk;  // the chunk whose text this slot holds, once formatted
+        std::size_t ready = no_chunk;  // the piece whose text this slot holds, once made
     };
-    const std::size_t ring = 4 * static_cast<std::size_t>(threads);
+    const std::size_t ring = 4 * static_cast<std::size_t>(options.threads);
     std::vector<Slot> slots(ring);
     std::mutex mutex;
     std::condition_variable changed;
-    std::size_t flushed = 0;  // chunks [0, flushed) are written
+    std::size_t flushed = 0;  // pieces [0, flushed) are written
     std::atomic<std::size_t> next{0};
     auto worker = [&] {
         for (;;) {
             const std::size_t c = next.fetch_add(1);
-            if (c >= chunks) return;
+            if (c >= count) return;
             Slot& slot = slots[c % ring];
             {
-                // The slot is free once the chunk a ring earlier is written.
+                // The slot is free once the piece a ring earlier is written.
                 std::unique_lock lock(mutex);
                 changed.wait(lock, [&] { return flushed + ring > c; });
             }
-            format(c, slot.text);
+            produce(c, slot.text);
             {
                 std::lock_guard lock(mutex);
                 slot.ready = c;
@@ -94,23 +203,47 @@ void emit_zone(const SignedZone& sz, unsigned threads, Flush flush) {
             changed.notify_all();
         }
     };
-    std::vector<std::jthread> pool;
-    pool.reserve(threads);
-    for (unsigned i = 0; i < threads; ++i) pool.emplace_back(worker);
-    for (std::size_t c = 0; c < chunks; ++c) {
-        Slot& slot = slots[c % ring];
-        {
-            std::unique_lock lock(mutex);
-            changed.wait(lock, [&] { return slot.ready == c; });
+    {
+        std::vector<std::jthread> pool;
+        pool.reserve(options.threads);
+        for (unsigned i = 0; i < options.threads; ++i) pool.emplace_back(worker);
+        for (std::size_t c = 0; c < count; ++c) {
+            Slot& slot = slots[c % ring];
+            {
+                std::unique_lock lock(mutex);
+                changed.wait(lock, [&] { return slot.ready == c; });
+            }
+            hand_over(c, slot.text);
+            {
+                std::lock_guard lock(mutex);
+                slot.ready = no_chunk;
+                ++flushed;
+            }
+            changed.notify_all();
         }
-        flush(slot.text);
-        {
-            std::lock_guard lock(mutex);
-            slot.ready = no_chunk;
-            ++flushed;
-        }
-        changed.notify_all();
     }
+    return finish();
+}
+
+// Where text goes: a staged file, copies included.
+struct FileSink {
+    zones::BufferedWriter& writer;
+    int previous_fd;
+    void write(std::string_view text) { writer.write(text); }
+    Result<void> copy(std::uint64_t at, std::uint64_t bytes) { return writer.copy(previous_fd, at, bytes); }
+};
+
+// A string, for text that never copies.
+struct StringSink {
+    std::string& out;
+    void write(std::string_view text) { out += text; }
+    Result<void> copy(std::uint64_t, std::uint64_t) { return fail(internal_error("no previous text to copy")); }
+};
+
+FileIdentity identity_of(const struct ::stat& sb) {
+    return FileIdentity{static_cast<std::uint64_t>(sb.st_dev), static_cast<std::uint64_t>(sb.st_ino),
+                        static_cast<std::uint64_t>(sb.st_size),
+                        static_cast<std::int64_t>(sb.st_mtim.tv_sec) * 1'000'000'000 + sb.st_mtim.tv_nsec};
 }
 
 }  // namespace
@@ -120,19 +253,38 @@ Result<void> write_signed_zone(const SignedZone& zone, const std::string& path) 
 }
 
 Result<void> write_signed_zone(const SignedZone& zone, const std::string& path, unsigned threads) {
-    return zones::commit(stage_signed_zone(zone, path, threads));
+    return zones::commit(stage_signed_zone(zone, path, TextOptions{threads}));
 }
 
-Result<zones::StagedFile> stage_signed_zone(const SignedZone& zone, const std::string& path, unsigned threads) {
-    return zones::StagedFile::write(path, 0644, [&](zones::BufferedWriter& w) -> Result<void> {
-        emit_zone(zone, threads, [&](const std::string& text) { w.write(text); });
-        return {};
+Result<zones::StagedFile> stage_signed_zone(const SignedZone& zone, const std::string& path, const TextOptions& options,
+                                            WrittenText* written) {
+    // The file still in place is the previous output (the new one is renamed over it only
+    // later). Its text is copied only if it is the file the state's index describes.
+    int previous_fd = -1;
+    if (!zone.unchanged_from.empty()) {
+        previous_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        struct ::stat sb {};
+        if (previous_fd >= 0 && (::fstat(previous_fd, &sb) != 0 || identity_of(sb) != zone.previous_text.file)) {
+            ::close(std::exchange(previous_fd, -1));
+        }
+    }
+    auto staged = zones::StagedFile::write(path, 0644, [&](zones::BufferedWriter& w) -> Result<void> {
+        FileSink sink{w, previous_fd};
+        return emit_zone(zone, options, previous_fd >= 0, written, sink);
     });
+    if (previous_fd >= 0) ::close(previous_fd);
+    if (staged && written) {
+        auto status = staged->status();
+        if (!status) return fail(status.error());
+        written->index.file = identity_of(*status);
+    }
+    return staged;
 }
 
 Result<std::string> signed_zone_text(const SignedZone& zone) {
     std::string out;
-    emit_zone(zone, 1, [&](const std::string& text) { out += text; });
+    StringSink sink{out};
+    if (auto ok = emit_zone(zone, TextOptions{}, false, nullptr, sink); !ok) return fail(ok.error());
     return out;
 }
 

@@ -68,7 +68,44 @@ void BufferedWriter::put(std::string_view text) {
             done += static_cast<std::size_t>(n);
         }
     }
-    written_ += done;
+    written(done);
+}
+
+Result<void> BufferedWriter::copy(int from, std::uint64_t at, std::uint64_t length) {
+    if (auto flushed = flush(); !flushed) return flushed;
+    auto in = static_cast<loff_t>(at);
+    std::uint64_t left = length;
+    while (left > 0) {
+        ssize_t n = ::copy_file_range(from, &in, fd_, nullptr, left, 0);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EOPNOTSUPP || errno == EINVAL) && left == length) {
+            return copy_through_memory(from, at, length);
+        }
+        if (n < 0) return fail(outside_error(fmt::format("copying text failed: {}", std::strerror(errno))));
+        if (n == 0) return fail(outside_error("copying text failed: the file being copied from is shorter than it was"));
+        left -= static_cast<std::uint64_t>(n);
+        written(static_cast<std::uint64_t>(n));
+    }
+    return {};
+}
+
+Result<void> BufferedWriter::copy_through_memory(int from, std::uint64_t at, std::uint64_t length) {
+    std::string block;
+    for (std::uint64_t done = 0; done < length;) {
+        block.resize(std::min<std::uint64_t>(length - done, capacity));
+        ssize_t n = ::pread(from, block.data(), block.size(), static_cast<off_t>(at + done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return fail(outside_error(fmt::format("copying text failed: {}", std::strerror(errno))));
+        if (n == 0) return fail(outside_error("copying text failed: the file being copied from is shorter than it was"));
+        put(std::string_view(block.data(), static_cast<std::size_t>(n)));
+        done += static_cast<std::uint64_t>(n);
+    }
+    if (error_ != 0) return fail(outside_error(fmt::format("write failed: {}", std::strerror(error_))));
+    return {};
+}
+
+void BufferedWriter::written(std::uint64_t bytes) {
+    written_ += bytes;
 #ifdef SYNC_FILE_RANGE_WRITE
     // Start writing each few megabytes to disk now, so the fsync at the end waits for the
     // last blocks only instead of the whole file. A hint: where it is not supported, the
@@ -121,6 +158,13 @@ Result<void> StagedFile::commit() {
         ::close(dfd);
     }
     return {};
+}
+
+Result<struct ::stat> StagedFile::status() const {
+    struct ::stat sb {};
+    const std::string& path = temporary_.empty() ? target_ : temporary_;
+    if (::stat(path.c_str(), &sb) != 0) return fail(io_error("cannot stat", path, errno));
+    return sb;
 }
 
 Result<void> commit(Result<StagedFile> staged) {

@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "base/error.h"
@@ -20,11 +21,16 @@ class BufferedWriter {
 public:
     explicit BufferedWriter(int fd) : fd_(fd) { buffer_.reserve(capacity); }
     void write(std::string_view text);
+    // Appends `length` bytes of the file `from` at offset `at`, copied inside the kernel
+    // (no pass through this process). Fails if `from` has fewer bytes there.
+    [[nodiscard]] Result<void> copy(int from, std::uint64_t at, std::uint64_t length);
     [[nodiscard]] Result<void> flush();
     [[nodiscard]] bool failed() const { return error_ != 0; }
 
 private:
     void put(std::string_view text);  // to the file, unbuffered
+    void written(std::uint64_t bytes);  // after bytes went to the file
+    [[nodiscard]] Result<void> copy_through_memory(int from, std::uint64_t at, std::uint64_t length);
 
     static constexpr std::size_t capacity = 4 << 20;
     static constexpr std::size_t direct_write = 64 << 10;
@@ -51,6 +57,9 @@ public:
 
     // Moves the file into place and makes the rename durable; once only.
     [[nodiscard]] Result<void> commit();
+    // The staged file's status (its inode, size and modification time stay the same
+    // through commit()'s rename).
+    [[nodiscard]] Result<struct ::stat> status() const;
 
 private:
     StagedFile(std::string target, std::string temporary);

@@ -225,6 +225,107 @@ TEST(IncrementalSigning, KeysThatLeaveLeaveNoSignatureAndKeysThatJoinSignEveryth
     EXPECT_EQ(text_of(rolled), text_of(sign_zone(load_zone(zone.text().c_str()), after, p).value()));
 }
 
+std::string file_text(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// One run of `sign --incremental` as app/sign_job.cc makes it: output staged first, the
+// state after it with the output's text index, both committed.
+WrittenText write_output_and_state(const SignedZone& sz, const std::string& out, unsigned threads) {
+    WrittenText written;
+    EXPECT_TRUE(zones::commit(stage_signed_zone(sz, out, TextOptions{threads, 3}, &written)));
+    EXPECT_TRUE(zones::commit(stage_signing_state(sz, state_path_for(out), [&] { return written.index; })));
+    return written;
+}
+
+// The same random edits through the files a run leaves: the state read back from disk,
+// and the output written over the previous one, copying the text of chunks of nodes that
+// did not change. The file must be the full sign's text byte for byte.
+TEST(IncrementalSigning, RandomEditsThroughTheFilesCopyUnchangedTextAndGiveTheFullSignsText) {
+    auto keys = ed25519_keys();
+    auto use = select_keys(keys, t_now).value();
+    const dns::Name origin = dns::Name::from_text("example.test.").value();
+    for (const Mode& mode : modes) {
+        SCOPED_TRACE(mode.name);
+        SigningParams p = params_at(t_now);
+        p.nsec3 = mode.nsec3;
+        testutil::TempDir dir;
+        const std::string out = dir.file("zone.signed");
+        EditableZone zone;
+        std::mt19937 rng(11);
+        write_output_and_state(sign_zone(load_zone(zone.text().c_str()), use, p).value(), out, 1);
+        std::uint64_t copied = 0, total = 0;
+        for (int step = 0; step < 25; ++step) {
+            zone.edit(rng);
+            SCOPED_TRACE(fmt::format("after edit {}", step + 1));
+            auto state = SigningState::read(state_path_for(out), origin);
+            ASSERT_TRUE(state && state->has_value()) << (state ? "no state" : state.error().message);
+            ASSERT_FALSE((*state)->text().chunks.empty());
+            auto inc = sign_zone_incremental(load_zone(zone.text().c_str()), use, p, **state);
+            ASSERT_TRUE(inc) << inc.error().message;
+            state->reset();
+            WrittenText written = write_output_and_state(*inc, out, 1 + step % 2);
+            auto full = sign_zone(load_zone(zone.text().c_str()), use, p).value();
+            ASSERT_EQ(file_text(out), text_of(full));
+            EXPECT_EQ(written.bytes, file_text(out).size());
+            EXPECT_LT(written.copied_bytes, written.bytes);  // the SOA changes every time
+            copied += written.copied_bytes;
+            total += written.bytes;
+        }
+        // Most of the text of each run is the previous run's (the edits are small).
+        EXPECT_GT(copied, total / 2);
+    }
+}
+
+// Text is copied only from the file the state was written with: an output edited in
+// place (same size, new modification time) or replaced is formatted again, in full.
+TEST(IncrementalSigning, AnOutputChangedSinceTheStateIsNotCopiedFrom) {
+    auto keys = ed25519_keys();
+    auto use = select_keys(keys, t_now).value();
+    const SigningParams p = params_at(t_now);
+    const dns::Name origin = dns::Name::from_text("example.test.").value();
+    EditableZone zone;
+    auto text = zone.text();
+    testutil::TempDir dir;
+    const std::string out = dir.file("zone.signed");
+    auto again = [&] {
+        auto state = SigningState::read(state_path_for(out), origin).value();
+        auto inc = sign_zone_incremental(load_zone(text.c_str()), use, p, *state).value();
+        return std::pair(write_output_and_state(inc, out, 2), text_of(inc));
+    };
+    const std::string expected = text_of(sign_zone(load_zone(text.c_str()), use, p).value());
+    write_output_and_state(sign_zone(load_zone(text.c_str()), use, p).value(), out, 1);
+
+    auto [untouched, untouched_text] = again();
+    EXPECT_EQ(untouched.copied_bytes, untouched.bytes - untouched.index.head_bytes);  // all but the SOA
+    EXPECT_EQ(file_text(out), expected);
+
+    // Same size, one byte changed in the middle of the text, as an edit in place would.
+    std::string damaged = file_text(out);
+    damaged[damaged.size() / 2] ^= 0x20;
+    {
+        std::ofstream f(out, std::ios::binary | std::ios::trunc);
+        f << damaged;
+    }
+    auto [after_edit, after_edit_text] = again();
+    EXPECT_EQ(after_edit.copied_bytes, 0u);
+    EXPECT_EQ(file_text(out), expected);
+
+    // Replaced by a copy of itself: another inode.
+    std::filesystem::copy_file(out, out + ".copy");
+    std::filesystem::rename(out + ".copy", out);
+    auto [replaced, replaced_text] = again();
+    EXPECT_EQ(replaced.copied_bytes, 0u);
+    EXPECT_EQ(file_text(out), expected);
+
+    // And a missing output leaves nothing to copy, not an error.
+    std::filesystem::remove(out);
+    auto [missing, missing_text] = again();
+    EXPECT_EQ(missing.copied_bytes, 0u);
+    EXPECT_EQ(file_text(out), expected);
+}
+
 // A zone signed in full with Ed25519, and where its state goes in a fresh directory.
 struct SignedWithStatePath {
     std::vector<KeyPair> keys = ed25519_keys();
@@ -266,6 +367,12 @@ TEST(IncrementalSigning, TheStateFileRoundTripsAndIsRefusedWhenDamagedOrForAnoth
     auto damaged = SigningState::read(path, origin);
     ASSERT_FALSE(damaged);
     EXPECT_NE(damaged.error().message.find("checksum"), std::string::npos);
+
+    // A state of the first format (signed RRsets only, no text index) is named as such.
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << "ZWSTATE1" << std::string(64, '\0');
+    auto old = SigningState::read(path, origin);
+    ASSERT_FALSE(old);
+    EXPECT_NE(old.error().message.find("older zonewarden"), std::string::npos) << old.error().message;
 }
 
 // Kept signatures are read where they lie in the state, not copied: the zone must keep

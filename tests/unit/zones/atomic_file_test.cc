@@ -1,7 +1,9 @@
 #include "zones/atomic_file.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <sstream>
@@ -93,6 +95,39 @@ TEST(StagedFile, StaysOutOfPlaceUntilCommitted) {
     ASSERT_FALSE(again);
     EXPECT_EQ(again.error().kind, ErrorKind::internal);
     EXPECT_EQ(slurp(path), "new\n");
+}
+
+// Text copied from another file lands between what is written around it, in order, and
+// the staged file's status is the committed file's (its identity survives the rename).
+TEST(StagedFile, CopiesRangesOfAnotherFileInPlaceAndKeepsItsIdentityThroughCommit) {
+    testutil::TempDir dir;
+    std::string source = dir.write("old.zone", "0123456789abcdefghij");
+    std::string path = dir.file("out.zone");
+    int from = ::open(source.c_str(), O_RDONLY);
+    ASSERT_GE(from, 0);
+    Result<void> short_copy;
+    auto staged = StagedFile::write(path, 0644, [&](BufferedWriter& w) -> Result<void> {
+        w.write("<");
+        if (auto ok = w.copy(from, 10, 6); !ok) return ok;  // "abcdef"
+        w.write("|");
+        if (auto ok = w.copy(from, 0, 3); !ok) return ok;  // "012"
+        w.write(">");
+        short_copy = w.copy(from, 15, 10);  // five bytes short
+        return {};
+    });
+    ::close(from);
+    ASSERT_TRUE(staged) << staged.error().message;
+    ASSERT_FALSE(short_copy);
+    EXPECT_NE(short_copy.error().message.find("shorter"), std::string::npos) << short_copy.error().message;
+    auto before = staged->status();
+    ASSERT_TRUE(before);
+    ASSERT_TRUE(staged->commit());
+    EXPECT_EQ(slurp(path).substr(0, 12), "<abcdef|012>");
+    struct stat after {};
+    ASSERT_EQ(::stat(path.c_str(), &after), 0);
+    EXPECT_EQ(after.st_ino, before->st_ino);
+    EXPECT_EQ(after.st_size, before->st_size);
+    EXPECT_EQ(after.st_mtim.tv_nsec, before->st_mtim.tv_nsec);
 }
 
 TEST(StagedFile, OneNeverCommittedIsRemovedAndTheOldFileStays) {
