@@ -124,7 +124,7 @@ for k in 1 2 3; do
     awk -v k="$k" '!done && $3 == "A" && $1 ~ /^[a-z]+-[0-9]+$/ { $4 = "203.0.113." k; done = 1 } { print }' OFS='\t' \
         "$inc/zone" >"$inc/zone.new" && mv "$inc/zone.new" "$inc/zone"
     timed "incremental-$k" "${sign_inc[@]}" --incremental
-    grep -h '^stages:\|^incremental:' "$inc/incremental-$k.log" >&2
+    grep -h '^stages:\|^incremental:\|^text:' "$inc/incremental-$k.log" >&2
 done
 if dnssec-verify -q -o "$origin" "$inc/signed" >"$inc/verify.log" 2>&1; then inc_verify=OK; else inc_verify=FAILED; fi
 log "dnssec-verify of the incremental output: $inc_verify"
@@ -198,7 +198,7 @@ fi
 ((skip_incremental)) || {
 say "Incremental, $n-record hosting zone (wall s, peak MiB):"
 while read -r label w m; do
-    detail=$(grep -h '^incremental:' "$inc/$label.log" | sed 's/^incremental: //')
+    detail=$(grep -h '^incremental:\|^text:' "$inc/$label.log" | sed 's/^incremental: //' | paste -sd '|' | sed 's/|/; /')
     say "$(printf '  %-16s %7.2f s %6s MiB  %s' "$label" "$w" "$m" "$detail")"
 done <"$inc/times"
 full=$(awk '$1 == "full-with-state" { print $2 }' "$inc/times")
