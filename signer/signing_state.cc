@@ -158,6 +158,7 @@ void serialize(const SignedZone& sz, Sink sink, Index text_index) {
     for (const TextChunk& c : index.chunks) {
         put_u64(c.records);
         put_u64(c.bytes);
+        tail.push_back(c.whole ? 1 : 0);
     }
     sink(std::span<const std::uint8_t>(tail));
 }
@@ -296,10 +297,11 @@ Result<SigningState> SigningState::parse(std::span<const std::uint8_t> data, std
     st.text_.head_bytes = r.u64();
     const std::uint64_t chunks = r.u64();
     std::uint64_t records = 0;
-    for (std::uint64_t i = 0; i < chunks && r.need(16); ++i) {
+    for (std::uint64_t i = 0; i < chunks && r.need(17); ++i) {
         TextChunk c;
         c.records = r.u64();
         c.bytes = r.u64();
+        c.whole = r.u8() == 1;
         records += c.records;
         st.text_.chunks.push_back(c);
     }

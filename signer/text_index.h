@@ -25,6 +25,9 @@ constexpr std::uint32_t text_format_version = 1;
 struct TextChunk {
     std::uint64_t records = 0;  // stored RRsets in the chunk, in state order
     std::uint64_t bytes = 0;    // its text
+    // Every RRset in the chunk is stored. One that is not (stored_in_state) writes text
+    // that no stored record accounts for, so such a chunk is never copied.
+    bool whole = true;
 };
 
 struct FileIdentity {

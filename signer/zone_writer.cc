@@ -73,7 +73,7 @@ std::vector<Piece> plan_pieces(const SignedZone& sz, std::size_t total, NodeAt n
                 chunk_start += chunks[k].records;
                 chunk_at += chunks[k].bytes;
             }
-            if (k < chunks.size() && chunk_start == *unchanged[i]) {
+            if (k < chunks.size() && chunk_start == *unchanged[i] && chunks[k].whole) {
                 const std::uint64_t chunk_end = chunk_start + chunks[k].records;
                 std::uint64_t expect = chunk_start;
                 std::size_t j = i;
@@ -129,7 +129,7 @@ Result<void> emit_zone(const SignedZone& sz, const TextOptions& options, bool co
         const Piece& piece = pieces[c];
         text.clear();
         made[c].records = piece.records;
-        if (piece.previous) {
+        if (piece.previous) {  // whole, or it would not have been copied
             made[c].bytes = piece.previous->bytes;
             return;
         }
@@ -138,6 +138,7 @@ Result<void> emit_zone(const SignedZone& sz, const TextOptions& options, bool co
             const zones::Node& n = node(i);
             for (const auto& set : n.rrsets) {
                 if (&set != soa) emit_rrset(n.name, set, text, prefix);
+                made[c].whole = made[c].whole && stored_in_state(set);
             }
         }
         made[c].bytes = text.size();
