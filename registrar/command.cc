@@ -12,6 +12,7 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "base/unique_fd.h"
 #include "dns/encoding.h"
 #include "registrar/plan.h"
 #include "registrar/submit_journal.h"
@@ -40,18 +41,6 @@ std::string command_input(const DesiredSet& desired, const std::vector<Entry>& d
 
 namespace {
 
-struct Fd {
-    int fd = -1;
-    explicit Fd(int f = -1) : fd(f) {}
-    Fd(Fd&& o) noexcept : fd(std::exchange(o.fd, -1)) {}
-    Fd& operator=(Fd&&) = delete;
-    ~Fd() { reset(); }
-    void reset() {
-        if (fd >= 0) ::close(fd);
-        fd = -1;
-    }
-};
-
 struct RunResult {
     int exit_status = -1;  // -1: killed or did not exit normally
     bool timed_out = false;
@@ -63,17 +52,17 @@ RResult<RunResult> run_program(const std::string& program, const std::string& in
                                Seconds timeout) {
     int in[2], out[2];
     if (::pipe2(in, O_CLOEXEC) != 0) return reg_fail(ErrorKind::transient, "pipe failed");
-    Fd in_r(in[0]), in_w(in[1]);
+    UniqueFd in_r(in[0]), in_w(in[1]);
     if (::pipe2(out, O_CLOEXEC) != 0) return reg_fail(ErrorKind::transient, "pipe failed");
-    Fd out_r(out[0]), out_w(out[1]);
+    UniqueFd out_r(out[0]), out_w(out[1]);
     pid_t pid = ::fork();
     if (pid < 0)
         return reg_fail(ErrorKind::transient, fmt::format("fork failed: {}", std::strerror(errno)));
     if (pid == 0) {
         ::setpgid(0, 0);  // its own group, so a timeout kills whatever it started too
-        ::dup2(in_r.fd, 0);
-        ::dup2(out_w.fd, 1);
-        ::dup2(out_w.fd, 2);
+        ::dup2(in_r.get(), 0);
+        ::dup2(out_w.get(), 1);
+        ::dup2(out_w.get(), 2);
         char* const argv[] = {const_cast<char*>(program.c_str()), nullptr};
         ::execv(program.c_str(), argv);
         ::_exit(127);
@@ -90,7 +79,7 @@ RResult<RunResult> run_program(const std::string& program, const std::string& in
     ::pthread_sigmask(SIG_BLOCK, &pipe_set, &old_set);
     std::size_t written = 0;
     while (written < input.size()) {
-        auto n = ::write(in_w.fd, input.data() + written, input.size() - written);
+        auto n = ::write(in_w.get(), input.data() + written, input.size() - written);
         if (n <= 0) break;
         written += static_cast<std::size_t>(n);
     }
@@ -109,11 +98,11 @@ RResult<RunResult> run_program(const std::string& program, const std::string& in
             res.timed_out = true;
             break;
         }
-        pollfd p{out_r.fd, POLLIN, 0};
+        pollfd p{out_r.get(), POLLIN, 0};
         int pr = ::poll(&p, 1, static_cast<int>(std::min<long long>(left.count(), 1000)));
         if (pr < 0 && errno == EINTR) continue;
         if (pr <= 0) continue;
-        auto n = ::read(out_r.fd, buf, sizeof buf);
+        auto n = ::read(out_r.get(), buf, sizeof buf);
         if (n <= 0) break;  // EOF: the program (and its children) closed the output
         if (res.output.size() < 16384) res.output.append(buf, static_cast<std::size_t>(n));
     }

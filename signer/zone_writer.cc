@@ -5,12 +5,13 @@
 
 #include <algorithm>
 #include <atomic>
-#include <utility>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+#include <utility>
 #include <vector>
 
+#include "base/unique_fd.h"
 #include "dns/presentation.h"
 #include "signer/signing_state.h"
 #include "zones/atomic_file.h"
@@ -261,19 +262,13 @@ Result<zones::StagedFile> stage_signed_zone(const SignedZone& zone, const std::s
                                             WrittenText* written) {
     // The file still in place is the previous output (the new one is renamed over it only
     // later). Its text is copied only if it is the file the state's index describes.
-    int previous_fd = -1;
-    if (!zone.unchanged_from.empty()) {
-        previous_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-        struct ::stat sb {};
-        if (previous_fd >= 0 && (::fstat(previous_fd, &sb) != 0 || identity_of(sb) != zone.previous_text.file)) {
-            ::close(std::exchange(previous_fd, -1));
-        }
-    }
+    UniqueFd previous(zone.unchanged_from.empty() ? -1 : ::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    struct ::stat sb {};
+    if (previous && (::fstat(previous.get(), &sb) != 0 || identity_of(sb) != zone.previous_text.file)) previous.reset();
     auto staged = zones::StagedFile::write(path, 0644, [&](zones::BufferedWriter& w) -> Result<void> {
-        FileSink sink{w, previous_fd};
-        return emit_zone(zone, options, previous_fd >= 0, written, sink);
+        FileSink sink{w, previous.get()};
+        return emit_zone(zone, options, static_cast<bool>(previous), written, sink);
     });
-    if (previous_fd >= 0) ::close(previous_fd);
     if (staged && written) {
         auto status = staged->status();
         if (!status) return fail(status.error());
