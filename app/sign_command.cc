@@ -88,8 +88,9 @@ void print_summary(const SignJob& job, const SignSummary& s) {
                    s.used_state ? "previous state used" : "no usable previous state, signed everything",
                    st.signatures_reused, st.signatures, st.rrsets_resigned, st.signatures_renewed,
                    st.signatures_replaced, st.signatures_dropped);
-        fmt::print("text: {:.1f} of {:.1f} MB copied from the previous output, the rest formatted\n",
-                   static_cast<double>(s.text_copied_bytes) / 1e6, static_cast<double>(s.text_bytes) / 1e6);
+        fmt::print("text: {} of {} bytes ({:.1f}%) copied from the previous output, the rest formatted\n",
+                   s.text_copied_bytes, s.text_bytes,
+                   s.text_bytes == 0 ? 0.0 : 100.0 * static_cast<double>(s.text_copied_bytes) / static_cast<double>(s.text_bytes));
     }
 }
 

@@ -74,6 +74,15 @@ for round in 1 2 3 4; do
     verify "$tmp/inc.signed"
 done
 
+# The same zone again: nothing to sign, and the text of every node but the apex copied
+# from the previous output (the SOA line is always written anew).
+cp "$tmp/inc.signed" "$tmp/before.signed"
+sign inc "$tmp/zone.4" "$now" --incremental
+cmp -s "$tmp/inc.signed" "$tmp/before.signed" || zw_fail "an unchanged zone signed again gives other text"
+read -r copied total < <(sed -n 's/^text: \([0-9]*\) of \([0-9]*\) bytes.*/\1 \2/p' "$tmp/inc.log")
+zw_log "unchanged zone: ${copied:-?} of ${total:-?} bytes of text copied"
+((${copied:-0} > 0 && 10 * copied > 9 * total)) || zw_fail "text was not copied: $(grep '^text:' "$tmp/inc.log")"
+
 # 70 minutes on: what is left of each signature is 110 min minus its jitter (0-60 min), so
 # some fall inside the 90 min refresh point and are renewed, the others are kept.
 later=$((now + 70 * 60))
