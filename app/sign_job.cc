@@ -96,10 +96,10 @@ std::expected<SignSummary, int> run_sign_job(const SignJob& job) {
     // The output and the state are written under temporary names while the self-check
     // runs: most of writing is waiting for the disk, and the check needs the cores. They
     // are moved into place only if the check passes; otherwise they are removed unseen.
-    // The state needs no output file (its text index names text by SHA-256, and text that
-    // does not match is formatted), so whichever of the two renames a crash leaves undone,
-    // the next run is right. With one thread (and so in manifest
-    // runs, which sign a zone per thread) everything runs in turn on this one.
+    // The state needs no output file (its text index names the output by its identity, and
+    // text of any other file is formatted), so whichever of the two renames a crash leaves
+    // undone, the next run is right. With one thread (and so in manifest runs, which sign
+    // a zone per thread) everything runs in turn on this one.
     const auto policy = job.params.threads > 1 ? std::launch::async : std::launch::deferred;
     const signer::SignedZone& to_write = unchecked->zone();
     // The state ends with the index of the text written beside it, which the next run

@@ -8,7 +8,7 @@
 //
 // It never needs the output file: each RRset is stored with the exact data its signatures
 // cover, so a state stays usable whatever happened to the output since; text is copied
-// from the output only where its bytes still hash to what the index recorded. Why its signatures
+// from the output only if it is still the very file the index names (text_index.h). Why its signatures
 // may be reused without verifying them again is argued in docs/signer.md ("Trusting reused
 // signatures"); in short, a state is only ever made from a SignedZone that passed the
 // self-check, and a signature is reused only over byte-identical RRset data, by a byte-

@@ -18,6 +18,11 @@ Error io_error(std::string_view what, const std::string& path, int err) {
     return outside_error(fmt::format("{} {}: {}", what, path, std::strerror(err)));
 }
 
+Error copy_error(int err) {
+    return outside_error(err == 0 ? "copying text failed: the file being copied from is shorter than it was"
+                                  : fmt::format("copying text failed: {}", std::strerror(err)));
+}
+
 std::filesystem::path directory_of(const std::string& path) {
     std::filesystem::path target(path);
     return target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
@@ -81,8 +86,7 @@ Result<void> BufferedWriter::copy(int from, std::uint64_t at, std::uint64_t leng
         if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EOPNOTSUPP || errno == EINVAL) && left == length) {
             return copy_through_memory(from, at, length);
         }
-        if (n < 0) return fail(outside_error(fmt::format("copying text failed: {}", std::strerror(errno))));
-        if (n == 0) return fail(outside_error("copying text failed: the file being copied from is shorter than it was"));
+        if (n <= 0) return fail(copy_error(n < 0 ? errno : 0));
         left -= static_cast<std::uint64_t>(n);
         written(static_cast<std::uint64_t>(n));
     }
@@ -95,8 +99,7 @@ Result<void> BufferedWriter::copy_through_memory(int from, std::uint64_t at, std
         block.resize(std::min<std::uint64_t>(length - done, capacity));
         ssize_t n = ::pread(from, block.data(), block.size(), static_cast<off_t>(at + done));
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return fail(outside_error(fmt::format("copying text failed: {}", std::strerror(errno))));
-        if (n == 0) return fail(outside_error("copying text failed: the file being copied from is shorter than it was"));
+        if (n <= 0) return fail(copy_error(n < 0 ? errno : 0));
         put(std::string_view(block.data(), static_cast<std::size_t>(n)));
         done += static_cast<std::uint64_t>(n);
     }
