@@ -223,7 +223,7 @@ Result<std::optional<store::Publication>> publish_zone(const PublishRequest& r) 
             r.warn(fmt::format("cannot keep the signing state ({}); the next run signs everything",
                                ok.error().describe()));
     } else {
-        std::filesystem::remove(state_file, ec);  // an unsigned zone has nothing to reuse
+        signer::remove_signing_state(state_file);  // an unsigned zone has nothing to reuse
     }
     if (!r.config.publish.empty()) {
         HookRun run{expand_hook(r.config.publish, {{"zone", zone_file_stem(r.zone.name)}, {"file", out_file}}),

@@ -91,6 +91,9 @@ void print_summary(const SignJob& job, const SignSummary& s) {
         fmt::print("text: {} of {} bytes ({:.1f}%) copied from the previous output, the rest formatted\n",
                    s.text_copied_bytes, s.text_bytes,
                    s.text_bytes == 0 ? 0.0 : 100.0 * static_cast<double>(s.text_copied_bytes) / static_cast<double>(s.text_bytes));
+        fmt::print("state: {} bytes, {}\n", s.state_bytes,
+                   s.state_delta ? "the changes against the base state, which stays in place"
+                                 : "written in full");
     }
 }
 
@@ -203,7 +206,8 @@ void register_sign_command(CLI::App& app, int& exit_code) {
     cmd->add_flag("--incremental", o->job.incremental,
                   "Keep signatures from the previous run's state (OUT.zwstate) where the RRset, its key and the "
                   "refresh point allow, copy the text of unchanged nodes from OUT if it is still the file that "
-                  "state was written with, and write the new state there");
+                  "state was written with, and write the new state there (only its changes, in "
+                  "OUT.zwstate.delta, while they are small)");
     cmd->add_option("--refresh", o->refresh,
                     "With --incremental, re-sign what expires within this (default 5d)");
     cmd->add_option("--serial", o->serial,

@@ -119,7 +119,7 @@ std::expected<SignSummary, int> run_sign_job(const SignJob& job) {
         if (!staged) written.index = {};
         return staged;
     });
-    std::future<Result<zones::StagedFile>> staged_state;
+    std::future<Result<signer::StagedState>> staged_state;
     if (job.incremental) {
         staged_state = std::async(policy, [&] {
             return signer::stage_signing_state(to_write, state_path, [&] {
@@ -134,14 +134,16 @@ std::expected<SignSummary, int> run_sign_job(const SignJob& job) {
     // What writing adds to the run: the rest of it, after the check.
     const double before_write = stopwatch.seconds();
     auto zone_file = staged_zone.get();
-    std::optional<Result<zones::StagedFile>> state_file;
+    std::optional<Result<signer::StagedState>> state_file;
     if (staged_state.valid()) state_file.emplace(staged_state.get());
     // Both staged before either is committed: a failed state write leaves the old output.
     if (!zone_file) return std::unexpected(report_failure(zone_file.error()));
     if (state_file && !*state_file) return std::unexpected(report_failure(state_file->error()));
     if (auto ok = zone_file->commit(); !ok) return std::unexpected(report_failure(ok.error()));
     if (state_file) {
-        if (auto ok = zones::commit(std::move(*state_file)); !ok) return std::unexpected(report_failure(ok.error()));
+        summary.state_delta = (*state_file)->is_delta();
+        summary.state_bytes = (*state_file)->bytes();
+        if (auto ok = signer::commit(std::move(*state_file)); !ok) return std::unexpected(report_failure(ok.error()));
     }
     summary.write_seconds = stopwatch.seconds() - before_write;
     summary.text_bytes = written.bytes;

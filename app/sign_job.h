@@ -44,6 +44,9 @@ struct SignSummary {
     // output instead of formatted.
     std::uint64_t text_bytes = 0;
     std::uint64_t text_copied_bytes = 0;
+    // With incremental: whether the state went out as a delta against its base, and its size.
+    bool state_delta = false;
+    std::uint64_t state_bytes = 0;
     double total_seconds = 0;
 };
 

@@ -320,11 +320,12 @@ Result<UncheckedZone> sign_zone_unchecked(zones::Zone zone, const KeyUse& use, c
         trusted[ordinal] = mask;
     };
     SignatureReuse reuse(previous, out.zone.origin, params);
-    // Which nodes are the stored ones, for copying their text (SignedZone::unchanged_from):
-    // worth knowing only when the previous output's text can be found.
-    const bool track_unchanged = previous && !previous->text().chunks.empty();
+    // Which nodes are the stored ones (SignedZone::unchanged_from), for copying their text
+    // and for writing the next state as the changes against the base.
+    const bool track_unchanged = previous != nullptr;
     if (track_unchanged) {
         out.previous_text = previous->text();
+        out.previous_base = previous->base();
         out.unchanged_from.reserve(out.zone.nodes.size() + out.nsec3_nodes.size());
     }
     std::vector<bool> covered;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "signer/params.h"
+#include "signer/state_base.h"
 #include "signer/text_index.h"
 #include "zones/zone.h"
 
@@ -22,12 +23,15 @@ struct SignedZone {
     // The previous state's bytes, when signatures were kept from it: they are borrowed
     // from there, not copied (zones::Signature).
     std::shared_ptr<const void> kept_storage;
-    // Set when signed against a previous state that has text to copy from: for each node
+    // Set when signed against a previous state: for each node
     // (for_each_node order), the ordinal of its first RRset among the state's records if
     // the node is exactly the stored one, RRset for RRset with the same data and the same
     // signatures in the same order, and so writes the same text. Empty: nothing is known.
     std::vector<std::optional<std::uint64_t>> unchanged_from;
     TextIndex previous_text;  // where the previous output held the text of those records
+    // The base file of the state signed against, when it was read from one: the next
+    // state may be written as the changes against it (signing_state.h).
+    std::optional<StateBase> previous_base;
 
     // Visits every node: the zone's, then the NSEC3 ones.
     template <typename Fn>

@@ -2,52 +2,22 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <openssl/evp.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <array>
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <memory>
 #include <stdexcept>
 
-#include "dns/openssl.h"
-#include "dns/rdata.h"
-#include "zones/atomic_file.h"
+#include "base/unique_fd.h"
+#include "signer/state_format.h"
 
 namespace zw::signer {
 
-namespace {
-
-// Version 2: header, RRset records (every RRset, signed or not), the text index, and a
-// SHA-256 of everything before it. Version 1 stored signed RRsets only and no index.
-constexpr std::string_view magic = "ZWSTATE2";
-constexpr std::string_view old_magic = "ZWSTATE1";
-constexpr std::size_t digest_size = 32;
-
-class Sha256 {
-public:
-    Sha256() : ctx_(EVP_MD_CTX_new()) { EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr); }
-    void update(std::span<const std::uint8_t> data) { EVP_DigestUpdate(ctx_.get(), data.data(), data.size()); }
-    std::array<std::uint8_t, digest_size> final() {
-        std::array<std::uint8_t, digest_size> out{};
-        unsigned int len = 0;
-        EVP_DigestFinal_ex(ctx_.get(), out.data(), &len);
-        return out;
-    }
-
-private:
-    dns::EvpMdCtx ctx_;
-};
-
-void put_block(dns::Bytes& out, std::span<const std::uint8_t> item) {
-    dns::put_u16(out, static_cast<std::uint16_t>(item.size()));
-    out.insert(out.end(), item.begin(), item.end());
-}
-
-}  // namespace
+namespace sf = state_format;
 
 bool stored_in_state(const zones::RRset& set) {
     auto small = [](const auto& items) {
@@ -58,150 +28,6 @@ bool stored_in_state(const zones::RRset& set) {
     };
     return small(set.rdatas) && small(set.signatures);
 }
-
-namespace {
-
-// Emits the state in blocks to sink(span); the caller appends the digest. The text index
-// is asked for last: the output it describes may still be being written.
-template <typename Sink, typename Index>
-void serialize(const SignedZone& sz, Sink sink, Index text_index) {
-    dns::Bytes out(magic.begin(), magic.end());
-    const std::string& origin = sz.zone.origin.wire();
-    out.push_back(static_cast<std::uint8_t>(origin.size()));
-    out.insert(out.end(), origin.begin(), origin.end());
-    out.push_back(sz.nsec3 ? 1 : 0);
-    if (sz.nsec3) {
-        dns::put_u16(out, sz.nsec3->iterations);
-        out.push_back(sz.nsec3->opt_out ? 1 : 0);
-        put_block(out, sz.nsec3->salt);
-    }
-    std::vector<const dns::Bytes*> keys;
-    if (const zones::RRset* dnskeys = sz.zone.apex().find(dns::rrtype::DNSKEY)) {
-        for (const auto& k : dnskeys->rdatas) keys.push_back(&k);
-    }
-    for (const auto& k : sz.unpublished_signers) keys.push_back(&k);
-    dns::put_u16(out, static_cast<std::uint16_t>(keys.size()));
-    for (const auto* k : keys) put_block(out, *k);
-
-    std::uint64_t count = 0;
-    auto counted = [&](const zones::Node& node) {
-        for (const auto& set : node.rrsets) count += stored_in_state(set);
-    };
-    sz.for_each_node(counted);
-    dns::put_u32(out, static_cast<std::uint32_t>(count >> 32));
-    dns::put_u32(out, static_cast<std::uint32_t>(count));
-
-    sink(std::span<const std::uint8_t>(out));
-
-    // Records are most of a large state: each is sized first and then stored with plain
-    // writes into a block, not grown byte by byte.
-    std::vector<std::uint8_t> block(1 << 20);
-    std::size_t used = 0;
-    auto room = [&](std::size_t n) {
-        if (used + n > block.size()) {
-            sink(std::span<const std::uint8_t>(block.data(), used));
-            used = 0;
-            if (n > block.size()) block.resize(n);
-        }
-        std::uint8_t* at = block.data() + used;
-        used += n;
-        return at;
-    };
-    auto items_size = [](const auto& items) {
-        std::size_t n = 2;
-        for (const auto& i : items) n += 2 + i.size();
-        return n;
-    };
-    auto put16 = [](std::uint8_t*& p, std::size_t v) {
-        *p++ = static_cast<std::uint8_t>(v >> 8);
-        *p++ = static_cast<std::uint8_t>(v);
-    };
-    auto put_items = [&](std::uint8_t*& p, const auto& items) {
-        put16(p, items.size());
-        for (const auto& i : items) {
-            put16(p, i.size());
-            p = std::copy(i.begin(), i.end(), p);
-        }
-    };
-    auto emit = [&](const zones::Node& node, bool nsec3_section) {
-        for (const auto& set : node.rrsets) {
-            if (!stored_in_state(set)) continue;
-            const std::string& owner = node.name.wire();
-            std::uint8_t* p = room(2 + owner.size() + 6 + items_size(set.rdatas) + items_size(set.signatures));
-            *p++ = nsec3_section ? 1 : 0;
-            *p++ = static_cast<std::uint8_t>(owner.size());
-            p = std::copy(owner.begin(), owner.end(), p);
-            put16(p, set.type);
-            put16(p, set.ttl >> 16);
-            put16(p, set.ttl & 0xffff);
-            put_items(p, set.rdatas);
-            put_items(p, set.signatures);
-        }
-    };
-    for (const auto& n : sz.zone.nodes) emit(n, false);
-    for (const auto& n : sz.nsec3_nodes) emit(n, true);
-    sink(std::span<const std::uint8_t>(block.data(), used));
-
-    const TextIndex& index = text_index();
-    dns::Bytes tail;
-    auto put_u64 = [&](std::uint64_t v) {
-        dns::put_u32(tail, static_cast<std::uint32_t>(v >> 32));
-        dns::put_u32(tail, static_cast<std::uint32_t>(v));
-    };
-    dns::put_u32(tail, text_format_version);
-    put_u64(index.file.device);
-    put_u64(index.file.inode);
-    put_u64(index.file.size);
-    put_u64(static_cast<std::uint64_t>(index.file.mtime_ns));
-    put_u64(index.head_bytes);
-    put_u64(index.chunks.size());
-    for (const TextChunk& c : index.chunks) {
-        put_u64(c.records);
-        put_u64(c.bytes);
-        tail.push_back(c.whole ? 1 : 0);
-    }
-    sink(std::span<const std::uint8_t>(tail));
-}
-
-// Bounds-checked reads over the file's bytes.
-struct Reader {
-    std::span<const std::uint8_t> data;
-    std::size_t at = 0;
-    bool ok = true;
-
-    bool need(std::size_t n) {
-        ok = ok && data.size() - at >= n;
-        return ok;
-    }
-    std::uint8_t u8() { return need(1) ? data[at++] : 0; }
-    std::uint16_t u16() {
-        if (!need(2)) return 0;
-        at += 2;
-        return dns::read_u16(data.data() + at - 2);
-    }
-    std::uint32_t u32() {
-        if (!need(4)) return 0;
-        at += 4;
-        return dns::read_u32(data.data() + at - 4);
-    }
-    std::uint64_t u64() {
-        std::uint64_t high = u32();
-        return high << 32 | u32();
-    }
-    std::span<const std::uint8_t> bytes(std::size_t n) {
-        if (!need(n)) return {};
-        at += n;
-        return data.subspan(at - n, n);
-    }
-    // count length-prefixed items; returns the block they span.
-    std::span<const std::uint8_t> items(std::uint16_t count) {
-        std::size_t start = at;
-        for (std::uint16_t i = 0; i < count && ok; ++i) (void)bytes(u16());
-        return ok ? data.subspan(start, at - start) : std::span<const std::uint8_t>{};
-    }
-};
-
-}  // namespace
 
 bool StoredRRset::same_data(std::uint32_t other_ttl, std::span<const dns::Bytes> other) const {
     if (ttl != other_ttl || rdata_count != other.size()) return false;
@@ -214,13 +40,19 @@ bool StoredRRset::same_data(std::uint32_t other_ttl, std::span<const dns::Bytes>
     return same;
 }
 
-SigningState::Cursor::Cursor(std::span<const std::uint8_t> data, std::size_t count) : data_(data), left_(count) {
-    if (left_ > 0) load();
+SigningState::Cursor::Cursor(std::span<const RecordRun> runs) : runs_(runs) { enter_run(); }
+
+void SigningState::Cursor::enter_run() {
+    while (run_ < runs_.size() && runs_[run_].count == 0) ++run_;
+    if (run_ == runs_.size()) return;
+    at_ = 0;
+    left_ = runs_[run_].count;
+    load();
 }
 
 void SigningState::Cursor::load() {
-    // Lengths were validated by parse(); no check can fail here.
-    Reader r{data_, at_};
+    // Lengths were validated when the state was read; no check can fail here.
+    sf::Reader r{runs_[run_].bytes, at_};
     record_.nsec3_section = r.u8() != 0;
     record_.owner = r.bytes(r.u8());
     record_.type = r.u16();
@@ -233,166 +65,258 @@ void SigningState::Cursor::load() {
 }
 
 void SigningState::Cursor::next() {
-    if (left_ == 0) return;
+    if (done()) return;
     ++ordinal_;
-    if (--left_ > 0) load();
+    if (--left_ > 0) {
+        load();
+        return;
+    }
+    ++run_;
+    enter_run();
 }
 
-SigningState::Cursor SigningState::cursor() const {
-    return Cursor(data_.subspan(records_at_, records_end_ - records_at_), rrset_count_);
+namespace {
+
+bool starts_with(std::span<const std::uint8_t> data, std::string_view magic) {
+    return data.size() >= magic.size() && std::equal(magic.begin(), magic.end(), data.begin());
 }
 
-Result<SigningState> SigningState::parse(std::span<const std::uint8_t> data, std::shared_ptr<const std::uint8_t> keep_alive,
-                                         const dns::Name& origin) {
-    auto starts_with = [&](std::string_view m) {
-        return data.size() >= m.size() + digest_size && std::equal(m.begin(), m.end(), data.begin());
-    };
-    if (starts_with(old_magic)) return fail(bad_input("written by an older zonewarden (state version 1)"));
-    if (!starts_with(magic)) return fail(bad_input("not a zonewarden signing state (version 2)"));
-    std::span<const std::uint8_t> body = data.first(data.size() - digest_size);
-    Sha256 sha;
-    sha.update(body);
-    auto digest = sha.final();
-    if (!std::equal(digest.begin(), digest.end(), data.end() - digest_size)) {
-        return fail(bad_input("the checksum does not match (damaged or edited)"));
+// A full state, checked: its header, where its records lie (and where each of `wanted`,
+// ordinals in increasing order, starts), and its text index.
+struct FullState {
+    sf::Header header;
+    std::span<const std::uint8_t> records;
+    std::vector<std::size_t> wanted_at;  // offsets into records
+    TextIndex text;
+};
+
+Result<void> check_magic(std::span<const std::uint8_t> data) {
+    if (starts_with(data, sf::old_state_magic)) return fail(bad_input("written by an older zonewarden (state version 1)"));
+    if (!starts_with(data, sf::state_magic) || data.size() < sf::state_magic.size() + sf::digest_size) {
+        return fail(bad_input("not a zonewarden signing state (version 2)"));
     }
-    SigningState st;
-    Reader r{body, magic.size()};
-    auto owner = dns::Name::from_wire(r.bytes(r.u8()));
-    if (!r.ok || !owner) return fail(bad_input("malformed header"));
-    if (*owner != origin) return fail(bad_input(fmt::format("it is for {}, not {}", owner->to_text(), origin.to_text())));
-    st.origin_ = std::move(*owner);
-    if (r.u8() == 1) {
-        Nsec3Params p;
-        p.iterations = r.u16();
-        p.opt_out = r.u8() != 0;
-        auto salt = r.bytes(r.u16());
-        p.salt.assign(salt.begin(), salt.end());
-        st.nsec3_ = std::move(p);
+    return {};
+}
+
+// The checksum is the caller's to check: a state read from disk is checked once.
+Result<FullState> check_full(std::span<const std::uint8_t> data, const dns::Name& origin,
+                             std::span<const std::uint64_t> wanted) {
+    if (auto ok = check_magic(data); !ok) return fail(ok.error());
+    const auto body = data.first(data.size() - sf::digest_size);
+    sf::Reader r{body, sf::state_magic.size()};
+    auto header = sf::read_header(r, origin);
+    if (!header) return fail(header.error());
+    FullState st;
+    st.header = std::move(*header);
+    const std::size_t records_at = r.at;
+    // Every record is walked once so the cursor can trust the lengths.
+    std::size_t next_wanted = 0;
+    for (std::uint64_t i = 0; i < st.header.records && r.ok; ++i) {
+        if (next_wanted < wanted.size() && wanted[next_wanted] == i) {
+            st.wanted_at.push_back(r.at - records_at);
+            ++next_wanted;
+        }
+        sf::skip_record(r);
     }
-    std::uint16_t keys = r.u16();
-    for (std::uint16_t i = 0; i < keys && r.ok; ++i) {
-        auto k = r.bytes(r.u16());
-        st.keys_.emplace_back(k.begin(), k.end());
-    }
-    const std::uint64_t count = r.u64();
-    st.records_at_ = r.at;
-    // Walk every record once so the cursor can trust the lengths.
-    for (std::uint64_t i = 0; i < count && r.ok; ++i) {
-        (void)r.u8();
-        std::span<const std::uint8_t> name = r.bytes(r.u8());
-        if (r.ok && (name.empty() || dns::wire_name_length(name) != name.size())) r.ok = false;
-        (void)r.u16();
-        (void)r.u32();
-        (void)r.items(r.u16());
-        (void)r.items(r.u16());
-    }
-    if (!r.ok) return fail(bad_input("malformed records"));
-    st.records_end_ = r.at;
-    const std::uint32_t format = r.u32();
-    st.text_.file.device = r.u64();
-    st.text_.file.inode = r.u64();
-    st.text_.file.size = r.u64();
-    st.text_.file.mtime_ns = static_cast<std::int64_t>(r.u64());
-    st.text_.head_bytes = r.u64();
-    const std::uint64_t chunks = r.u64();
-    std::uint64_t records = 0;
-    for (std::uint64_t i = 0; i < chunks && r.need(17); ++i) {
-        TextChunk c;
-        c.records = r.u64();
-        c.bytes = r.u64();
-        c.whole = r.u8() == 1;
-        records += c.records;
-        st.text_.chunks.push_back(c);
-    }
+    if (!r.ok || next_wanted != wanted.size()) return fail(bad_input("malformed records"));
+    st.records = body.subspan(records_at, r.at - records_at);
+    st.text = sf::read_text_index(r, st.header.records);
     if (!r.ok || r.at != body.size()) return fail(bad_input("malformed text index"));
-    // An index of another formatting, or one that does not cover the records (a state of
-    // a run that wrote no text), describes no text this run could copy.
-    if (format != text_format_version || records != count) st.text_ = {};
-    st.rrset_count_ = count;
-    st.data_ = data;
-    st.owner_ = std::move(keep_alive);
     return st;
 }
 
-Result<std::optional<SigningState>> SigningState::read(const std::string& path, const dns::Name& origin) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno == ENOENT) return std::optional<SigningState>{};
+// A delta, checked against a base of base_records records: its header, its runs (base
+// ranges and its own records, in the state's order), and its text index.
+struct DeltaState {
+    sf::Header header;
+    struct Item {
+        bool from_base = false;
+        std::uint64_t count = 0;
+        std::uint64_t base_at = 0;
+    };
+    std::vector<Item> items;
+    std::span<const std::uint8_t> records;  // its own, in order
+    TextIndex text;
+};
+
+Result<DeltaState> check_delta(std::span<const std::uint8_t> body, const dns::Name& origin, std::uint64_t base_records) {
+    sf::Reader r{body, sf::delta_magic.size() + sf::digest_size};
+    auto header = sf::read_header(r, origin);
+    if (!header) return fail(header.error());
+    DeltaState d;
+    d.header = std::move(*header);
+    const std::uint64_t items = r.u64();
+    std::uint64_t total = 0, own = 0, base_end = 0;
+    for (std::uint64_t i = 0; i < items && r.need(9); ++i) {
+        DeltaState::Item item;
+        item.from_base = r.u8() == 1;
+        item.count = r.u64();
+        if (item.from_base) {
+            item.base_at = r.u64();
+            // Base runs go forward through the base and stay inside it, as both are in order.
+            if (item.base_at < base_end || item.count > base_records || item.base_at > base_records - item.count) {
+                r.ok = false;
+            }
+            base_end = item.base_at + item.count;
+        } else {
+            own += item.count;
+        }
+        total += item.count;
+        d.items.push_back(item);
+    }
+    if (!r.ok || total != d.header.records) return fail(bad_input("malformed runs"));
+    const std::size_t records_at = r.at;
+    for (std::uint64_t i = 0; i < own && r.ok; ++i) sf::skip_record(r);
+    if (!r.ok) return fail(bad_input("malformed records"));
+    d.records = body.subspan(records_at, r.at - records_at);
+    d.text = sf::read_text_index(r, d.header.records);
+    if (!r.ok || r.at != body.size()) return fail(bad_input("malformed text index"));
+    return d;
+}
+
+struct Mapping {
+    std::shared_ptr<const std::uint8_t> bytes;
+    std::size_t size = 0;
+    FileIdentity file;
+};
+
+// nullopt when there is no file. Mapped, not copied: at 1M records the state is 250 MB,
+// which a read would first zero and then copy out of the page cache. A state file is only
+// ever replaced by a rename, so the mapped inode is never written again.
+Result<std::optional<Mapping>> map_file(const std::string& path) {
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) {
+        if (errno == ENOENT) return std::optional<Mapping>{};
         return fail(outside_error(fmt::format("cannot open {}: {}", path, std::strerror(errno))));
     }
-    // Mapped, not copied: at 1M records the state is 250 MB, which a read would first
-    // zero and then copy out of the page cache. Every run replaces the file by a rename,
-    // so the mapped inode is never written again.
     struct stat sb {};
     void* map = MAP_FAILED;
-    int err = 0;
-    if (::fstat(fd, &sb) != 0) {
-        err = errno;
-    } else if (sb.st_size > 0) {
-        map = ::mmap(nullptr, static_cast<std::size_t>(sb.st_size), PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-        if (map == MAP_FAILED) err = errno;
+    if (::fstat(fd.get(), &sb) != 0) return fail(outside_error(fmt::format("cannot read {}: {}", path, std::strerror(errno))));
+    Mapping m;
+    m.size = static_cast<std::size_t>(sb.st_size);
+    m.file = identity_of(sb);
+    if (m.size == 0) return std::optional<Mapping>(std::move(m));
+    map = ::mmap(nullptr, m.size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd.get(), 0);
+    if (map == MAP_FAILED) return fail(outside_error(fmt::format("cannot read {}: {}", path, std::strerror(errno))));
+    m.bytes = std::shared_ptr<const std::uint8_t>(static_cast<const std::uint8_t*>(map), [size = m.size](const std::uint8_t* p) {
+        ::munmap(const_cast<std::uint8_t*>(p), size);
+    });
+    return std::optional<Mapping>(std::move(m));
+}
+
+std::span<const std::uint8_t> bytes_of(const Mapping& m) { return {m.bytes.get(), m.size}; }
+
+}  // namespace
+
+Result<std::optional<SigningState>> SigningState::read(const std::string& path, const dns::Name& origin) {
+    auto base = map_file(path);
+    if (!base) return fail(base.error());
+    if (!*base) return std::optional<SigningState>{};
+    const auto base_bytes = bytes_of(**base);
+    auto broken = [&](const std::string& file, const Error& e) {
+        return fail(bad_input(fmt::format("signing state {}: {}", file, e.message)));
+    };
+    if (auto ok = check_magic(base_bytes); !ok) return broken(path, ok.error());
+    const auto base_digest = sf::closing_digest(base_bytes);
+    if (!base_digest) return broken(path, bad_input("the checksum does not match (damaged or edited)"));
+
+    // The delta is read first: it says which base records to find.
+    const std::string delta_file = delta_path_for(path);
+    auto delta_map = map_file(delta_file);
+    if (!delta_map) return fail(delta_map.error());
+    std::optional<DeltaState> delta;
+    std::vector<std::uint64_t> wanted;
+    if (*delta_map) {
+        const auto bytes = bytes_of(**delta_map);
+        if (!starts_with(bytes, sf::delta_magic)) return broken(delta_file, bad_input("not a zonewarden state delta"));
+        if (!sf::closing_digest(bytes)) return broken(delta_file, bad_input("the checksum does not match (damaged or edited)"));
+        const auto names = bytes.subspan(sf::delta_magic.size(), sf::digest_size);
+        // Another base's delta: left over from a run that replaced the base.
+        if (std::equal(names.begin(), names.end(), base_digest->begin())) {
+            sf::Reader header_reader{base_bytes, sf::state_magic.size()};
+            auto base_header = sf::read_header(header_reader, origin);
+            if (!base_header) return broken(path, base_header.error());
+            auto d = check_delta(bytes.first(bytes.size() - sf::digest_size), origin, base_header->records);
+            if (!d) return broken(delta_file, d.error());
+            delta = std::move(*d);
+            for (const auto& item : delta->items)
+                if (item.from_base && item.count > 0) wanted.push_back(item.base_at);
+        }
     }
-    ::close(fd);
-    if (err != 0) return fail(outside_error(fmt::format("cannot read {}: {}", path, std::strerror(err))));
-    const auto size = static_cast<std::size_t>(sb.st_size);
-    std::shared_ptr<const std::uint8_t> mapping;
-    if (map != MAP_FAILED) {
-        mapping = std::shared_ptr<const std::uint8_t>(static_cast<const std::uint8_t*>(map),
-                                                      [size](const std::uint8_t* p) { ::munmap(const_cast<std::uint8_t*>(p), size); });
+    auto full = check_full(base_bytes, origin, wanted);
+    if (!full) return broken(path, full.error());
+
+    SigningState st;
+    StateBase link;
+    link.file = (*base)->file;
+    link.digest = *base_digest;
+    link.records = full->header.records;
+    link.bytes = base_bytes.size();
+    if (!delta) {
+        st.runs_.push_back(RecordRun{full->records, full->header.records});
+        link.runs.push_back(StateBase::Run{0, full->header.records, 0});
+        st.text_ = std::move(full->text);
+        st.nsec3_ = std::move(full->header.nsec3);
+        st.keys_ = std::move(full->header.keys);
+        st.rrset_count_ = full->header.records;
+        st.owner_ = (*base)->bytes;
+    } else {
+        std::size_t next_wanted = 0, own_at = 0;
+        std::uint64_t at = 0;
+        sf::Reader own{delta->records};
+        for (const auto& item : delta->items) {
+            if (item.count == 0) continue;
+            if (item.from_base) {
+                st.runs_.push_back(RecordRun{full->records.subspan(full->wanted_at[next_wanted++]), item.count});
+                link.runs.push_back(StateBase::Run{at, item.count, item.base_at});
+            } else {
+                own_at = own.at;
+                for (std::uint64_t i = 0; i < item.count; ++i) sf::skip_record(own);
+                st.runs_.push_back(RecordRun{delta->records.subspan(own_at), item.count});
+            }
+            at += item.count;
+        }
+        st.text_ = std::move(delta->text);
+        st.nsec3_ = std::move(delta->header.nsec3);
+        st.keys_ = std::move(delta->header.keys);
+        st.rrset_count_ = delta->header.records;
+        // Kept signatures may point into either file.
+        st.owner_ = std::make_shared<std::pair<Mapping, Mapping>>(std::move(**base), std::move(**delta_map));
     }
-    const std::span<const std::uint8_t> bytes(mapping.get(), size);
-    auto st = parse(bytes, std::move(mapping), origin);
-    if (!st) return fail(bad_input(fmt::format("signing state {}: {}", path, st.error().message)));
-    return std::optional<SigningState>(std::move(*st));
+    st.origin_ = origin;
+    st.base_ = std::move(link);
+    return std::optional<SigningState>(std::move(st));
 }
 
 SigningState SigningState::of(const SignedZone& zone) {
-    std::vector<std::uint8_t> data;
-    Sha256 sha;
-    const TextIndex no_text;
-    serialize(
-        zone,
-        [&](std::span<const std::uint8_t> block) {
-            sha.update(block);
-            data.insert(data.end(), block.begin(), block.end());
-        },
-        [&]() -> const TextIndex& { return no_text; });
+    auto data = std::make_shared<std::vector<std::uint8_t>>(sf::state_magic.begin(), sf::state_magic.end());
+    std::uint64_t records = 0;
+    zone.for_each_node([&](const zones::Node& n) { records += sf::stored_records(n); });
+    sf::put_header(*data, zone, records);
+    sf::RecordWriter writer([&](std::span<const std::uint8_t> block) { data->insert(data->end(), block.begin(), block.end()); });
+    for (const auto& n : zone.zone.nodes) writer.node(n, false);
+    for (const auto& n : zone.nsec3_nodes) writer.node(n, true);
+    writer.flush();
+    sf::put_text_index(*data, TextIndex{});
+    sf::Sha256 sha;
+    sha.update(*data);
     auto digest = sha.final();
-    data.insert(data.end(), digest.begin(), digest.end());
-    auto owner = std::make_shared<std::vector<std::uint8_t>>(std::move(data));
-    std::span<const std::uint8_t> bytes(*owner);
-    auto st = parse(bytes, std::shared_ptr<const std::uint8_t>(owner, owner->data()), zone.zone.origin);
-    // parse() reads what serialize() wrote; failing here is a bug in this file.
-    if (!st) throw std::logic_error("signing state does not read back: " + st.error().message);
-    return std::move(*st);
+    data->insert(data->end(), digest.begin(), digest.end());
+    auto full = check_full(*data, zone.zone.origin, {});
+    // What was just written reads back; failing here is a bug in this file.
+    if (!full) throw std::logic_error("signing state does not read back: " + full.error().message);
+    SigningState st;
+    st.origin_ = zone.zone.origin;
+    st.nsec3_ = std::move(full->header.nsec3);
+    st.keys_ = std::move(full->header.keys);
+    st.rrset_count_ = records;
+    st.runs_.push_back(RecordRun{full->records, records});
+    st.owner_ = std::move(data);
+    return st;
 }
 
 std::string state_path_for(const std::string& out_path) { return out_path + ".zwstate"; }
 
-Result<void> write_signing_state(const SignedZone& zone, const std::string& path) {
-    return zones::commit(stage_signing_state(zone, path, [] { return TextIndex{}; }));
-}
-
-Result<zones::StagedFile> stage_signing_state(const SignedZone& zone, const std::string& path,
-                                              const std::function<TextIndex()>& text_index) {
-    return zones::StagedFile::write(path, 0644, [&](zones::BufferedWriter& w) -> Result<void> {
-        Sha256 sha;
-        TextIndex index;
-        serialize(
-            zone,
-            [&](std::span<const std::uint8_t> block) {
-                sha.update(block);
-                w.write({reinterpret_cast<const char*>(block.data()), block.size()});
-            },
-            [&]() -> const TextIndex& {
-                index = text_index();
-                return index;
-            });
-        auto digest = sha.final();
-        w.write({reinterpret_cast<const char*>(digest.data()), digest.size()});
-        return {};
-    });
-}
+std::string delta_path_for(const std::string& state_path) { return state_path + ".delta"; }
 
 }  // namespace zw::signer

@@ -6,6 +6,14 @@
 // the signed output ("<out>.zwstate"), written atomically beside the output and closed by
 // a SHA-256 of its contents.
 //
+// A run that changed little writes only its changes: a delta ("<out>.zwstate.delta")
+// that names the full file it applies to (the base) by its SHA-256, lists which runs of
+// the base's records are still the zone's, and holds the records that are not. At 1M
+// records the full file is 250 MB and a one-record change's delta a few hundred bytes.
+// Each delta is against the base, not against the delta before it, so a state is always
+// the base or the base and one delta; the base is written again in full once the delta
+// would hold more than an eighth of it (stage_signing_state).
+//
 // It never needs the output file: each RRset is stored with the exact data its signatures
 // cover, so a state stays usable whatever happened to the output since; text is copied
 // from the output only if it is still the very file the index names (text_index.h). Why its signatures
@@ -22,6 +30,7 @@
 #include <vector>
 
 #include "signer/signed_zone.h"
+#include "signer/state_base.h"
 #include "signer/text_index.h"
 #include "zones/atomic_file.h"
 
@@ -57,9 +66,11 @@ struct StoredRRset {
 
 class SigningState {
 public:
-    // nullopt when there is no file at path (a first run). An error when the file cannot
-    // be used: unreadable, truncated, a checksum or format mismatch, or another origin;
-    // the caller warns and signs everything.
+    // nullopt when there is no file at path (a first run). An error when the file, or the
+    // delta beside it, cannot be used: unreadable, truncated, a checksum or format
+    // mismatch, or another origin; the caller warns and signs everything. A delta that
+    // names another base is left over from a run that wrote the base again and stopped
+    // before removing it: the base alone is the state.
     [[nodiscard]] static Result<std::optional<SigningState>> read(const std::string& path, const dns::Name& origin);
     // The state of a zone signed in this process (the executor may keep it in memory).
     [[nodiscard]] static SigningState of(const SignedZone& zone);
@@ -72,15 +83,24 @@ public:
     // Where the output written with this state holds the text of its records; empty when
     // there is none to copy from (written without output, or with another formatting).
     [[nodiscard]] const TextIndex& text() const { return text_; }
+    // The base file this state was read from, for writing the next one as a delta; nullopt
+    // for a state made in memory.
+    [[nodiscard]] const std::optional<StateBase>& base() const { return base_; }
     // What keeps the bytes the cursors point into alive (a mapping of the file, or a
     // buffer): a zone that borrows stored signatures holds on to it.
     [[nodiscard]] std::shared_ptr<const void> storage() const { return owner_; }
 
+    // Consecutive stored records in one buffer: the base's or the delta's.
+    struct RecordRun {
+        std::span<const std::uint8_t> bytes;  // from the run's first record on
+        std::uint64_t count = 0;
+    };
+
     // Reads the stored RRsets in order: zone nodes in canonical order, then NSEC3 nodes in
-    // hash order. The whole file was bounds-checked when read, so this never fails.
+    // hash order. Everything was bounds-checked when read, so this never fails.
     class Cursor {
     public:
-        [[nodiscard]] bool done() const { return left_ == 0; }
+        [[nodiscard]] bool done() const { return run_ == runs_.size(); }
         [[nodiscard]] const StoredRRset& get() const { return record_; }
         // The record's place among all stored records, from 0.
         [[nodiscard]] std::uint64_t ordinal() const { return ordinal_; }
@@ -88,44 +108,67 @@ public:
 
     private:
         friend class SigningState;
-        Cursor(std::span<const std::uint8_t> data, std::size_t count);
+        explicit Cursor(std::span<const RecordRun> runs);
+        void enter_run();  // at the first record of runs_[run_], or past empty runs
         void load();
-        std::span<const std::uint8_t> data_;
+        std::span<const RecordRun> runs_;
+        std::size_t run_ = 0;
         std::size_t at_ = 0;
-        std::size_t left_ = 0;
+        std::uint64_t left_ = 0;  // in the current run, this record included
         std::uint64_t ordinal_ = 0;
         StoredRRset record_;
     };
-    [[nodiscard]] Cursor cursor() const;
+    [[nodiscard]] Cursor cursor() const { return Cursor(runs_); }
 
 private:
     SigningState() = default;
-    // data stays valid as long as keep_alive lives (a mapping of the file, or a buffer).
-    [[nodiscard]] static Result<SigningState> parse(std::span<const std::uint8_t> data,
-                                                    std::shared_ptr<const std::uint8_t> keep_alive, const dns::Name& origin);
 
-    std::span<const std::uint8_t> data_;
-    std::shared_ptr<const std::uint8_t> owner_;
+    std::shared_ptr<const void> owner_;
     dns::Name origin_;
     std::optional<Nsec3Params> nsec3_;
     std::vector<dns::Bytes> keys_;
     std::size_t rrset_count_ = 0;
-    std::size_t records_at_ = 0;
-    std::size_t records_end_ = 0;
+    std::vector<RecordRun> runs_;
     TextIndex text_;
+    std::optional<StateBase> base_;
 };
 
 // "<out>.zwstate": where `sign --incremental` keeps the state of the zone written to out.
 [[nodiscard]] std::string state_path_for(const std::string& out_path);
+// "<state>.delta": the changes against the state file at state_path.
+[[nodiscard]] std::string delta_path_for(const std::string& state_path);
+
+// A state written under temporary names, not yet in place (zones::StagedFile): either the
+// full state, or a delta against the base file in place.
+class StagedState {
+public:
+    StagedState(zones::StagedFile file, bool is_delta, std::string delta_path, std::uint64_t bytes);
+    // The delta is renamed over the previous one. A full state is renamed over the base,
+    // and only then is the previous delta, which names the old base, removed: a crash in
+    // between leaves a delta that the next read sees is stale.
+    [[nodiscard]] Result<void> commit();
+    [[nodiscard]] bool is_delta() const { return is_delta_; }
+    [[nodiscard]] std::uint64_t bytes() const { return bytes_; }
+
+private:
+    zones::StagedFile file_;
+    bool is_delta_;
+    std::string delta_path_;
+    std::uint64_t bytes_;
+};
+[[nodiscard]] Result<void> commit(Result<StagedState> staged);
 
 // Writes the state of a zone returned by sign_zone (and so self-checked) atomically, with
 // no text index. Pass nothing else: the next run trusts these signatures without verifying
-// them.
+// them. Against a state read from path (SignedZone::previous_base), only the changes are
+// written while they are small.
 [[nodiscard]] Result<void> write_signing_state(const SignedZone& zone, const std::string& path);
 // The same, left under a temporary name until commit() (zone_writer.h, stage_signed_zone):
 // commit only once the zone's self-check has passed. text_index() is called once, after
 // the records are written: it may wait for the output it describes to be written.
-[[nodiscard]] Result<zones::StagedFile> stage_signing_state(const SignedZone& zone, const std::string& path,
-                                                            const std::function<TextIndex()>& text_index);
+[[nodiscard]] Result<StagedState> stage_signing_state(const SignedZone& zone, const std::string& path,
+                                                      const std::function<TextIndex()>& text_index);
+// Removes the state at path and its delta (a zone no longer signed); missing files are fine.
+void remove_signing_state(const std::string& path);
 
 }  // namespace zw::signer

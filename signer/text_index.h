@@ -11,6 +11,8 @@
 // costs formatting, never a wrong zone. (A SHA-256 of each chunk was the first design;
 // checking 400 MB of it took a quarter of an incremental run's CPU.)
 
+#include <sys/stat.h>
+
 #include <compare>
 #include <cstdint>
 #include <vector>
@@ -37,6 +39,12 @@ struct FileIdentity {
     std::int64_t mtime_ns = 0;
     friend bool operator==(const FileIdentity&, const FileIdentity&) = default;
 };
+
+inline FileIdentity identity_of(const struct ::stat& sb) {
+    return FileIdentity{static_cast<std::uint64_t>(sb.st_dev), static_cast<std::uint64_t>(sb.st_ino),
+                        static_cast<std::uint64_t>(sb.st_size),
+                        static_cast<std::int64_t>(sb.st_mtim.tv_sec) * 1'000'000'000 + sb.st_mtim.tv_nsec};
+}
 
 struct TextIndex {
     FileIdentity file;             // the output the chunks are in

@@ -14,6 +14,7 @@
 #include "base/unique_fd.h"
 #include "dns/presentation.h"
 #include "signer/signing_state.h"
+#include "signer/state_format.h"
 #include "zones/atomic_file.h"
 
 namespace zw::signer {
@@ -46,10 +47,6 @@ struct Piece {
     const TextChunk* previous = nullptr;
     std::uint64_t previous_at = 0;  // where that text starts in the previous output
 };
-
-std::uint64_t stored_records(const zones::Node& node) {
-    return static_cast<std::uint64_t>(std::count_if(node.rrsets.begin(), node.rrsets.end(), stored_in_state));
-}
 
 // Cuts the nodes into pieces of at most chunk_nodes, except that where the nodes from some
 // point on are, one for one, the records of a previous chunk, that chunk becomes a piece of
@@ -94,7 +91,7 @@ std::vector<Piece> plan_pieces(const SignedZone& sz, std::size_t total, NodeAt n
             }
         }
         open.end = i + 1;
-        open.records += stored_records(node(i));
+        open.records += state_format::stored_records(node(i));
         ++i;
         if (open.end - open.first >= chunk_nodes) close_before(i);
     }
@@ -241,12 +238,6 @@ struct StringSink {
     void write(std::string_view text) { out += text; }
     Result<void> copy(std::uint64_t, std::uint64_t) { return fail(internal_error("no previous text to copy")); }
 };
-
-FileIdentity identity_of(const struct ::stat& sb) {
-    return FileIdentity{static_cast<std::uint64_t>(sb.st_dev), static_cast<std::uint64_t>(sb.st_ino),
-                        static_cast<std::uint64_t>(sb.st_size),
-                        static_cast<std::int64_t>(sb.st_mtim.tv_sec) * 1'000'000'000 + sb.st_mtim.tv_nsec};
-}
 
 }  // namespace
 

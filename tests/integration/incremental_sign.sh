@@ -5,7 +5,8 @@
 # incremental output must equal the full sign's byte for byte; later, with signatures
 # kept and renewed, equal apart from signature times and bytes. dnssec-verify and
 # ldns-verify-zone must accept every incremental output, and a ZSK that joins must sign
-# everything while one that leaves keeps no signature. Last, `sign --manifest` must sign
+# everything while one that leaves keeps no signature. A run that changed little writes
+# its state as a delta; one that changed everything writes it in full. Last, `sign --manifest` must sign
 # what single runs sign.
 #
 #   incremental_sign.sh [--zonewarden PATH] nsec|nsec3|nsec3-optout
@@ -82,6 +83,10 @@ cmp -s "$tmp/inc.signed" "$tmp/before.signed" || zw_fail "an unchanged zone sign
 read -r copied total < <(sed -n 's/^text: \([0-9]*\) of \([0-9]*\) bytes.*/\1 \2/p' "$tmp/inc.log")
 zw_log "unchanged zone: ${copied:-?} of ${total:-?} bytes of text copied"
 ((${copied:-0} > 0 && 10 * copied > 9 * total)) || zw_fail "text was not copied: $(grep '^text:' "$tmp/inc.log")"
+# And its state is only the changes against the base state, which stays as it was.
+grep -q '^state: [0-9]* bytes, the changes against the base' "$tmp/inc.log" ||
+    zw_fail "an unchanged zone's state was not written as a delta: $(grep '^state:' "$tmp/inc.log")"
+[[ -s $tmp/inc.signed.zwstate.delta ]] || zw_fail "no delta beside the state"
 
 # 70 minutes on: what is left of each signature is 110 min minus its jitter (0-60 min), so
 # some fall inside the 90 min refresh point and are renewed, the others are kept.
@@ -102,6 +107,9 @@ sign inc "$tmp/zone.4" "$later" --incremental
 by() { awk -F'\t' -v t="$1" '$4 == "RRSIG" { split($5, f, " "); if (f[7] == t) n++ } END { print n + 0 }' "$tmp/inc.signed"; }
 [[ $(by "$tag2") == "$(by "$tag1")" && $(by "$tag2") -gt 500 ]] ||
     zw_fail "the joining ZSK made $(by "$tag2") signatures, the old one has $(by "$tag1")"
+# Every RRset changed: the state is written in full again, and the delta goes.
+grep -q '^state: .*written in full' "$tmp/inc.log" || zw_fail "a ZSK join wrote no full state: $(grep '^state:' "$tmp/inc.log")"
+[[ ! -e $tmp/inc.signed.zwstate.delta ]] || zw_fail "a delta is left beside a new full state"
 verify "$tmp/inc.signed"
 # The first ZSK leaves: none of its signatures may stay, though all are still fresh.
 rm "$kd/$zsk1.key" "$kd/$zsk1.private"

@@ -18,87 +18,10 @@
 #include "signer/signing_state.h"
 #include "signer/verify_zone.h"
 #include "signer/zone_writer.h"
-#include "signer_fixture.h"
+#include "incremental_fixture.h"
 
 namespace zw::signer {
 namespace {
-
-// The zone as a set of record lines, so edits are simple and reproducible.
-class EditableZone {
-public:
-    EditableZone() {
-        lines_ = {"@ SOA ns1 hostmaster 1 7200 3600 1209600 300", "@ NS ns1", "ns1 A 192.0.2.1",
-                  "www A 192.0.2.80", "*.pages A 192.0.2.81", "a.deep.chain TXT \"x\"",
-                  "secure NS ns.secure", "secure DS 12345 13 2 " + std::string(64, 'a'), "ns.secure A 192.0.2.53",
-                  "insecure NS ns1.insecure", "ns1.insecure A 192.0.2.54"};
-        for (int i = 0; i < 60; ++i) lines_.insert(fmt::format("h{} A 198.51.100.{}", i, i));
-        for (int i = 0; i < 12; ++i) {
-            lines_.insert(fmt::format("d{} NS ns.d{}", i, i));
-            lines_.insert(fmt::format("ns.d{} A 192.0.2.{}", i, 100 + i));
-        }
-    }
-
-    // One random edit of the kinds incremental signing must get right.
-    void edit(std::mt19937& rng) {
-        auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
-        int n = pick(60);
-        switch (pick(8)) {
-            case 0: lines_.insert(fmt::format("n{} AAAA 2001:db8::{:x}", n, pick(65535))); break;  // new name
-            case 1: erase_any("h"); break;                                                          // delete
-            case 2: lines_.insert(fmt::format("h{} TXT \"v{}\"", n, pick(1000))); break;           // new type
-            case 3: lines_.insert(fmt::format("h{} A 203.0.113.{}", n, pick(250))); break;         // grow an RRset
-            case 4:  // a delegation appears, with glue; DS half of the time
-                lines_.insert(fmt::format("z{} NS ns.z{}", n, n));
-                lines_.insert(fmt::format("ns.z{} A 192.0.2.{}", n, pick(250)));
-                if (pick(2)) lines_.insert(fmt::format("z{} DS {} 13 2 {}", n, pick(65535), std::string(64, 'b')));
-                break;
-            case 5: erase_any("d"); erase_any("z"); break;  // delegation, DS or glue goes
-            case 6: lines_.insert(fmt::format("x.y{}.ent TXT \"deep\"", n)); break;  // empty non-terminals
-            case 7: erase_any("x."); break;                                        // and they go again
-        }
-        bump_serial();
-    }
-
-    [[nodiscard]] std::string text() const {
-        std::string out = "$ORIGIN example.test.\n$TTL 3600\n";
-        for (const auto& l : lines_) out += l + "\n";
-        return out;
-    }
-
-private:
-    void erase_any(const std::string& prefix) {
-        for (auto it = lines_.begin(); it != lines_.end(); ++it) {
-            if (it->rfind(prefix, 0) == 0 && (prefix != "d" || it->find(" NS ") != std::string::npos)) {
-                // Removing a delegation's NS leaves its glue as ordinary data, as an operator might.
-                lines_.erase(it);
-                return;
-            }
-        }
-    }
-    void bump_serial() {
-        auto soa = std::find_if(lines_.begin(), lines_.end(), [](const std::string& l) { return l.starts_with("@ SOA"); });
-        lines_.erase(soa);
-        lines_.insert(fmt::format("@ SOA ns1 hostmaster {} 7200 3600 1209600 300", ++serial_));
-    }
-    std::set<std::string> lines_;
-    std::uint32_t serial_ = 1;
-};
-
-std::vector<KeyPair> ed25519_keys() {
-    std::vector<KeyPair> keys;
-    keys.push_back(make_key(dns::alg::ed25519, KeyRole::ksk));
-    keys.push_back(make_key(dns::alg::ed25519, KeyRole::zsk));
-    return keys;
-}
-
-std::string text_of(const SignedZone& sz) { return signed_zone_text(sz).value(); }
-
-struct Mode {
-    const char* name;
-    std::optional<Nsec3Params> nsec3;
-};
-
-const Mode modes[] = {{"nsec", std::nullopt}, {"nsec3", Nsec3Params{}}, {"nsec3-optout", Nsec3Params{0, {}, true}}};
 
 TEST(IncrementalSigning, RandomEditsGiveTheFullSignByteForByte) {
     auto keys = ed25519_keys();
@@ -225,24 +148,11 @@ TEST(IncrementalSigning, KeysThatLeaveLeaveNoSignatureAndKeysThatJoinSignEveryth
     EXPECT_EQ(text_of(rolled), text_of(sign_zone(load_zone(zone.text().c_str()), after, p).value()));
 }
 
-std::string file_text(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-// One run of `sign --incremental` as app/sign_job.cc makes it: output staged first, the
-// state after it with the output's text index, both committed.
-WrittenText write_output_and_state(const SignedZone& sz, const std::string& out, unsigned threads) {
-    WrittenText written;
-    EXPECT_TRUE(zones::commit(stage_signed_zone(sz, out, TextOptions{threads, 3}, &written)));
-    EXPECT_TRUE(zones::commit(stage_signing_state(sz, state_path_for(out), [&] { return written.index; })));
-    return written;
-}
-
 // The same random edits through the files a run leaves: the state read back from disk,
 // and the output written over the previous one, copying the text of chunks of nodes that
-// did not change. The file must be the full sign's text byte for byte.
-TEST(IncrementalSigning, RandomEditsThroughTheFilesCopyUnchangedTextAndGiveTheFullSignsText) {
+// did not change. The file must be the full sign's text byte for byte, and the state read
+// back, whether written in full or as a delta against its base, the zone's record for record.
+TEST(IncrementalSigning, RandomEditsThroughTheFilesCopyUnchangedTextAndGiveTheFullSignsTextAndState) {
     auto keys = ed25519_keys();
     auto use = select_keys(keys, t_now).value();
     const dns::Name origin = dns::Name::from_text("example.test.").value();
@@ -256,7 +166,8 @@ TEST(IncrementalSigning, RandomEditsThroughTheFilesCopyUnchangedTextAndGiveTheFu
         std::mt19937 rng(11);
         write_output_and_state(sign_zone(load_zone(zone.text().c_str()), use, p).value(), out, 1);
         std::uint64_t copied = 0, total = 0;
-        for (int step = 0; step < 25; ++step) {
+        int deltas = 0, full_states = 0;
+        for (int step = 0; step < 30; ++step) {
             zone.edit(rng);
             SCOPED_TRACE(fmt::format("after edit {}", step + 1));
             auto state = SigningState::read(state_path_for(out), origin);
@@ -272,9 +183,21 @@ TEST(IncrementalSigning, RandomEditsThroughTheFilesCopyUnchangedTextAndGiveTheFu
             EXPECT_LT(written.copied_bytes, written.bytes);  // the SOA changes every time
             copied += written.copied_bytes;
             total += written.bytes;
+
+            has_delta(out) ? ++deltas : ++full_states;
+            auto back = SigningState::read(state_path_for(out), origin);
+            ASSERT_TRUE(back && back->has_value()) << (back ? "no state" : back.error().message);
+            const SigningState expected = SigningState::of(*inc);
+            ASSERT_EQ(records_of(**back), records_of(expected));
+            EXPECT_EQ((*back)->keys(), expected.keys());
+            EXPECT_EQ((*back)->nsec3().has_value(), expected.nsec3().has_value());
         }
         // Most of the text of each run is the previous run's (the edits are small).
         EXPECT_GT(copied, total / 2);
+        // Small edits write deltas; as they add up past an eighth of the base, the base is
+        // written again.
+        EXPECT_GT(deltas, 10);
+        EXPECT_GT(full_states, 0);
     }
 }
 
