@@ -11,12 +11,12 @@
 namespace zw::zones {
 namespace {
 
-dns::Name random_name(std::mt19937& rng, const dns::Name& origin) {
+dns::Name random_name(std::mt19937& rng, const dns::Name& origin, int max_label) {
     static const std::uint8_t alphabet[] = {0x00, 0x01, 0x02, '*', '-', '0', 'a', 'b', 0x7f, 0xff};
     std::string wire;
     int labels = 1 + static_cast<int>(rng() % 3);
     for (int l = 0; l < labels; ++l) {
-        int len = 1 + static_cast<int>(rng() % 3);
+        int len = 1 + static_cast<int>(rng() % static_cast<unsigned>(max_label));
         wire += static_cast<char>(len);
         for (int i = 0; i < len; ++i) wire += static_cast<char>(alphabet[rng() % sizeof alphabet]);
     }
@@ -25,7 +25,11 @@ dns::Name random_name(std::mt19937& rng, const dns::Name& origin) {
     return dns::Name::from_wire(bytes).value();
 }
 
-TEST(BuildOrder, NodesAreInCanonicalOrderForAwkwardLabels) {
+// Short labels and long ones: long keys that tie on the first sixteen bytes, which the
+// sort compares without looking at the key itself.
+class BuildOrder : public testing::TestWithParam<int> {};
+
+TEST_P(BuildOrder, NodesAreInCanonicalOrderForAwkwardLabels) {
     auto origin = dns::Name::from_text("example.test.").value();
     std::mt19937 rng(11);
     ReadResult read;
@@ -36,9 +40,19 @@ TEST(BuildOrder, NodesAreInCanonicalOrderForAwkwardLabels) {
     add(origin, dns::rrtype::SOA, dns::Bytes{0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1});
     add(origin, dns::rrtype::NS, dns::Bytes(origin.bytes().begin(), origin.bytes().end()));
     add(origin, dns::rrtype::A, dns::Bytes{192, 0, 2, 1});
+    // A third of the records are at a name already used, and a third below one: names that
+    // share all their upper labels, and nodes of several types.
+    std::vector<dns::Name> used;
     for (int i = 0; i < 3000; ++i) {
-        add(random_name(rng, origin), (rng() % 2) ? dns::rrtype::A : dns::rrtype::TXT,
-            dns::Bytes{static_cast<std::uint8_t>(rng()), 1, 2, 3});
+        dns::Name owner = random_name(rng, origin, GetParam());
+        if (!used.empty() && rng() % 3 == 0) {
+            owner = used[rng() % used.size()];
+        } else if (!used.empty() && rng() % 2 == 0) {
+            const dns::Name& parent = used[rng() % used.size()];
+            if (parent.wire().size() + 3 * (GetParam() + 1) <= 255) owner = random_name(rng, parent, GetParam());
+        }
+        used.push_back(owner);
+        add(owner, (rng() % 2) ? dns::rrtype::A : dns::rrtype::TXT, dns::Bytes{static_cast<std::uint8_t>(rng()), 1, 2, 3});
     }
     Diagnostics diag;
     Zone zone = build_zone(origin, std::move(read), diag);
@@ -52,6 +66,8 @@ TEST(BuildOrder, NodesAreInCanonicalOrderForAwkwardLabels) {
             ASSERT_TRUE(std::is_sorted(set.rdatas.begin(), set.rdatas.end(), dns::rdata_less));
     }
 }
+
+INSTANTIATE_TEST_SUITE_P(LabelLengths, BuildOrder, testing::Values(3, 12, 30));
 
 }  // namespace
 }  // namespace zw::zones
