@@ -220,12 +220,15 @@ Result<std::optional<SigningState>> SigningState::read(const std::string& path, 
     const auto base_digest = sf::closing_digest(base_bytes);
     if (!base_digest) return broken(path, bad_input("the checksum does not match (damaged or edited)"));
 
+    sf::Reader header_reader{base_bytes, sf::state_magic.size()};
+    auto base_header = sf::read_header(header_reader, origin);
+    if (!base_header) return broken(path, base_header.error());
+
     // The delta is read first: it says which base records to find.
     const std::string delta_file = delta_path_for(path);
     auto delta_map = map_file(delta_file);
     if (!delta_map) return fail(delta_map.error());
     std::optional<DeltaState> delta;
-    std::vector<std::uint64_t> wanted;
     if (*delta_map) {
         const auto bytes = bytes_of(**delta_map);
         if (!starts_with(bytes, sf::delta_magic)) return broken(delta_file, bad_input("not a zonewarden state delta"));
@@ -233,16 +236,18 @@ Result<std::optional<SigningState>> SigningState::read(const std::string& path, 
         const auto names = bytes.subspan(sf::delta_magic.size(), sf::digest_size);
         // Another base's delta: left over from a run that replaced the base.
         if (std::equal(names.begin(), names.end(), base_digest->begin())) {
-            sf::Reader header_reader{base_bytes, sf::state_magic.size()};
-            auto base_header = sf::read_header(header_reader, origin);
-            if (!base_header) return broken(path, base_header.error());
             auto d = check_delta(bytes.first(bytes.size() - sf::digest_size), origin, base_header->records);
             if (!d) return broken(delta_file, d.error());
             delta = std::move(*d);
-            for (const auto& item : delta->items)
-                if (item.from_base && item.count > 0) wanted.push_back(item.base_at);
         }
     }
+    // The state's records: runs of base records and of the delta's own; without a delta,
+    // the whole base.
+    const std::vector<DeltaState::Item> whole_base{{true, base_header->records, 0}};
+    const auto& items = delta ? delta->items : whole_base;
+    std::vector<std::uint64_t> wanted;
+    for (const auto& item : items)
+        if (item.from_base && item.count > 0) wanted.push_back(item.base_at);
     auto full = check_full(base_bytes, origin, wanted);
     if (!full) return broken(path, full.error());
 
@@ -252,56 +257,38 @@ Result<std::optional<SigningState>> SigningState::read(const std::string& path, 
     link.digest = *base_digest;
     link.records = full->header.records;
     link.bytes = base_bytes.size();
-    if (!delta) {
-        st.runs_.push_back(RecordRun{full->records, full->header.records});
-        link.runs.push_back(StateBase::Run{0, full->header.records, 0});
-        st.text_ = std::move(full->text);
-        st.nsec3_ = std::move(full->header.nsec3);
-        st.keys_ = std::move(full->header.keys);
-        st.rrset_count_ = full->header.records;
-        st.owner_ = (*base)->bytes;
-    } else {
-        std::size_t next_wanted = 0, own_at = 0;
-        std::uint64_t at = 0;
-        sf::Reader own{delta->records};
-        for (const auto& item : delta->items) {
-            if (item.count == 0) continue;
-            if (item.from_base) {
-                st.runs_.push_back(RecordRun{full->records.subspan(full->wanted_at[next_wanted++]), item.count});
-                link.runs.push_back(StateBase::Run{at, item.count, item.base_at});
-            } else {
-                own_at = own.at;
-                for (std::uint64_t i = 0; i < item.count; ++i) sf::skip_record(own);
-                st.runs_.push_back(RecordRun{delta->records.subspan(own_at), item.count});
-            }
-            at += item.count;
+    std::size_t next_wanted = 0;
+    std::uint64_t at = 0;
+    sf::Reader own{delta ? delta->records : std::span<const std::uint8_t>{}};
+    for (const auto& item : items) {
+        if (item.count == 0) continue;
+        if (item.from_base) {
+            st.runs_.push_back(RecordRun{full->records.subspan(full->wanted_at[next_wanted++]), item.count});
+            link.runs.push_back(StateBase::Run{at, item.count, item.base_at});
+        } else {
+            st.runs_.push_back(RecordRun{own.data.subspan(own.at), item.count});
+            for (std::uint64_t i = 0; i < item.count; ++i) sf::skip_record(own);
         }
-        st.text_ = std::move(delta->text);
-        st.nsec3_ = std::move(delta->header.nsec3);
-        st.keys_ = std::move(delta->header.keys);
-        st.rrset_count_ = delta->header.records;
-        // Kept signatures may point into either file.
-        st.owner_ = std::make_shared<std::pair<Mapping, Mapping>>(std::move(**base), std::move(**delta_map));
+        at += item.count;
     }
+    sf::Header& header = delta ? delta->header : full->header;
+    st.nsec3_ = std::move(header.nsec3);
+    st.keys_ = std::move(header.keys);
+    st.rrset_count_ = header.records;
+    st.text_ = std::move(delta ? delta->text : full->text);
+    // Kept signatures may point into either file.
+    st.owner_ = delta ? std::make_shared<std::pair<Mapping, Mapping>>(std::move(**base), std::move(**delta_map))
+                      : std::shared_ptr<const void>((*base)->bytes);
     st.origin_ = origin;
     st.base_ = std::move(link);
     return std::optional<SigningState>(std::move(st));
 }
 
 SigningState SigningState::of(const SignedZone& zone) {
-    auto data = std::make_shared<std::vector<std::uint8_t>>(sf::state_magic.begin(), sf::state_magic.end());
-    std::uint64_t records = 0;
-    zone.for_each_node([&](const zones::Node& n) { records += sf::stored_records(n); });
-    sf::put_header(*data, zone, records);
-    sf::RecordWriter writer([&](std::span<const std::uint8_t> block) { data->insert(data->end(), block.begin(), block.end()); });
-    for (const auto& n : zone.zone.nodes) writer.node(n, false);
-    for (const auto& n : zone.nsec3_nodes) writer.node(n, true);
-    writer.flush();
-    sf::put_text_index(*data, TextIndex{});
-    sf::Sha256 sha;
-    sha.update(*data);
-    auto digest = sha.final();
-    data->insert(data->end(), digest.begin(), digest.end());
+    auto data = std::make_shared<std::vector<std::uint8_t>>();
+    sf::write_full_state(
+        zone, [&](std::span<const std::uint8_t> block) { data->insert(data->end(), block.begin(), block.end()); },
+        [] { return TextIndex{}; });
     auto full = check_full(*data, zone.zone.origin, {});
     // What was just written reads back; failing here is a bug in this file.
     if (!full) throw std::logic_error("signing state does not read back: " + full.error().message);
@@ -309,8 +296,8 @@ SigningState SigningState::of(const SignedZone& zone) {
     st.origin_ = zone.zone.origin;
     st.nsec3_ = std::move(full->header.nsec3);
     st.keys_ = std::move(full->header.keys);
-    st.rrset_count_ = records;
-    st.runs_.push_back(RecordRun{full->records, records});
+    st.rrset_count_ = full->header.records;
+    st.runs_.push_back(RecordRun{full->records, full->header.records});
     st.owner_ = std::move(data);
     return st;
 }

@@ -161,6 +161,39 @@ void skip_record(Reader& r) {
     (void)r.items(r.u16());
 }
 
+void DigestingSink::operator()(std::span<const std::uint8_t> bytes) {
+    sha_.update(bytes);
+    sink_(bytes);
+}
+
+void DigestingSink::operator()(std::string_view text) {
+    (*this)(std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
+}
+
+void DigestingSink::finish(const TextIndex& index) {
+    dns::Bytes tail;
+    put_text_index(tail, index);
+    (*this)(tail);
+    const Digest digest = sha_.final();
+    sink_(digest);
+}
+
+void write_full_state(const SignedZone& zone, const RecordWriter::Sink& sink,
+                      const std::function<TextIndex()>& text_index) {
+    DigestingSink out(sink);
+    std::uint64_t count = 0;
+    zone.for_each_node([&](const zones::Node& n) { count += stored_records(n); });
+    out(state_magic);
+    dns::Bytes head;
+    put_header(head, zone, count);
+    out(head);
+    RecordWriter records(std::ref(out));
+    for (const auto& n : zone.zone.nodes) records.node(n, false);
+    for (const auto& n : zone.nsec3_nodes) records.node(n, true);
+    records.flush();
+    out.finish(text_index());
+}
+
 void put_text_index(dns::Bytes& out, const TextIndex& index) {
     dns::put_u32(out, text_format_version);
     put_u64(out, index.file.device);

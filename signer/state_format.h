@@ -115,6 +115,25 @@ private:
 // Checks one stored record and moves past it.
 void skip_record(Reader& r);
 
+// Hands bytes on to a sink while hashing them, for the SHA-256 that closes a state file.
+class DigestingSink {
+public:
+    explicit DigestingSink(RecordWriter::Sink sink) : sink_(std::move(sink)) {}
+    void operator()(std::span<const std::uint8_t> bytes);
+    void operator()(std::string_view text);
+    // The text index, which ends every state file, and then the digest.
+    void finish(const TextIndex& index);
+
+private:
+    RecordWriter::Sink sink_;
+    Sha256 sha_;
+};
+
+// A full state of the zone, closed; text_index() is asked for after the records (the
+// output it describes may still be being written).
+void write_full_state(const SignedZone& zone, const RecordWriter::Sink& sink,
+                      const std::function<TextIndex()>& text_index);
+
 void put_text_index(dns::Bytes& out, const TextIndex& index);
 // The index, or an empty one when it was written with another formatting or does not
 // account for exactly `records` (a state of a run that wrote no text).

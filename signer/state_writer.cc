@@ -93,6 +93,37 @@ bool base_in_place(const std::string& path, const StateBase& base) {
     return ::stat(path.c_str(), &sb) == 0 && identity_of(sb) == base.file;
 }
 
+// magic, the base's digest, the header, the runs, the delta's own records, the text
+// index, and the digest of it all.
+void write_delta(const SignedZone& zone, const DeltaPlan& plan, const sf::RecordWriter::Sink& sink,
+                 const std::function<TextIndex()>& text_index) {
+    sf::DigestingSink out(sink);
+    out(sf::delta_magic);
+    out(zone.previous_base->digest);
+    dns::Bytes head;
+    sf::put_header(head, zone, plan.records);
+    sf::put_u64(head, plan.items.size());
+    for (const auto& item : plan.items) {
+        head.push_back(item.from_base ? 1 : 0);
+        sf::put_u64(head, item.count);
+        if (item.from_base) sf::put_u64(head, item.base_at);
+    }
+    out(head);
+    sf::RecordWriter records(std::ref(out));
+    const std::size_t zone_nodes = zone.zone.nodes.size();
+    for (const auto& item : plan.items) {
+        for (std::size_t i = item.first; i < item.end; ++i) {
+            if (i < zone_nodes) {
+                records.node(zone.zone.nodes[i], false);
+            } else {
+                records.node(zone.nsec3_nodes[i - zone_nodes], true);
+            }
+        }
+    }
+    records.flush();
+    out.finish(text_index());
+}
+
 }  // namespace
 
 StagedState::StagedState(zones::StagedFile file, bool is_delta, std::string delta_path, std::uint64_t bytes)
@@ -119,52 +150,14 @@ Result<StagedState> stage_signing_state(const SignedZone& zone, const std::strin
     auto plan = plan_delta(zone);
     const bool as_delta = plan && worth_a_delta(*plan, *zone.previous_base) && base_in_place(path, *zone.previous_base);
     auto staged = zones::StagedFile::write(as_delta ? delta_path : path, 0644, [&](zones::BufferedWriter& w) -> Result<void> {
-        sf::Sha256 sha;
-        auto put = [&](std::span<const std::uint8_t> block) {
-            sha.update(block);
+        auto to_file = [&](std::span<const std::uint8_t> block) {
             w.write({reinterpret_cast<const char*>(block.data()), block.size()});
         };
-        sf::RecordWriter records(put);
-        auto put_text = [&](std::string_view text) {
-            put(std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
-        };
-        dns::Bytes head;
         if (as_delta) {
-            put_text(sf::delta_magic);
-            put(zone.previous_base->digest);
-            sf::put_header(head, zone, plan->records);
-            sf::put_u64(head, plan->items.size());
-            for (const auto& item : plan->items) {
-                head.push_back(item.from_base ? 1 : 0);
-                sf::put_u64(head, item.count);
-                if (item.from_base) sf::put_u64(head, item.base_at);
-            }
-            put(head);
-            const std::size_t zone_nodes = zone.zone.nodes.size();
-            for (const auto& item : plan->items) {
-                for (std::size_t i = item.first; i < item.end; ++i) {
-                    if (i < zone_nodes) {
-                        records.node(zone.zone.nodes[i], false);
-                    } else {
-                        records.node(zone.nsec3_nodes[i - zone_nodes], true);
-                    }
-                }
-            }
+            write_delta(zone, *plan, to_file, text_index);
         } else {
-            std::uint64_t count = 0;
-            zone.for_each_node([&](const zones::Node& n) { count += sf::stored_records(n); });
-            put_text(sf::state_magic);
-            sf::put_header(head, zone, count);
-            put(head);
-            for (const auto& n : zone.zone.nodes) records.node(n, false);
-            for (const auto& n : zone.nsec3_nodes) records.node(n, true);
+            sf::write_full_state(zone, to_file, text_index);
         }
-        records.flush();
-        dns::Bytes tail;
-        sf::put_text_index(tail, text_index());
-        put(tail);
-        auto digest = sha.final();
-        w.write({reinterpret_cast<const char*>(digest.data()), digest.size()});
         return {};
     });
     if (!staged) return fail(staged.error());
