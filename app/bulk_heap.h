@@ -2,6 +2,7 @@
 // Heap settings for a process that builds one large zone, signs it and exits.
 
 #include <cstdint>
+#include <thread>
 
 namespace zw::app {
 
@@ -26,6 +27,11 @@ inline constexpr bool bulk_heap_applies = true;
 // of heap backed by transparent huge pages (where the kernel offers them on request) and
 // keeps freed memory in the process. Only for one-shot runs: the memory is never given
 // back to the system before exit.
-void prepare_heap_for_bulk_work(std::uint64_t expected_bytes);
+//
+// With prefault_bytes, a thread faults in that much of the reservation from its start,
+// where allocations are carved in order, while the caller works on its other core: the
+// returned thread stops when it is destroyed. Faulting fresh memory in is the largest
+// cost of a mostly single-threaded run under a hypervisor (docs/signer.md).
+[[nodiscard]] std::jthread prepare_heap_for_bulk_work(std::uint64_t expected_bytes, std::uint64_t prefault_bytes = 0);
 
 }  // namespace zw::app

@@ -169,13 +169,20 @@ int run_sign(const SignOptions& o) {
     auto job = make_job(o);
     if (!job) return report_failure(job.error());
     job->last_in_process = true;
+    std::jthread prefaulting;  // stopped once the job is done
     if (!job->zone_text) {
         std::error_code ec;
         auto size = std::filesystem::file_size(job->zone_file, ec);
         // An incremental run at 1M records holds about 24 bytes per byte of zone text (the
         // zone, its signatures, the state); address space is free until used, so reserve
         // more. A bad path is reported by the read itself.
-        if (!ec) prepare_heap_for_bulk_work(size * 40);
+        //
+        // An incremental run is mostly one thread; the other core faults in heap ahead of
+        // it. Such a run uses about 7 bytes of heap per byte of zone text, so 6 stay within
+        // what it touches anyway: at 1M records the median went from 1.42 to 1.26 s over
+        // eight alternating pairs, and the peak grew by 2 MB (9 bytes added 55 MB).
+        const std::uint64_t prefault = job->incremental && job->params.threads > 1 ? size * 6 : 0;
+        if (!ec) prefaulting = prepare_heap_for_bulk_work(size * 40, prefault);
     }
     auto summary = run_sign_job(*job);
     if (!summary) return summary.error();

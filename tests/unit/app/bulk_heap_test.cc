@@ -10,6 +10,8 @@
 #include <sstream>
 #include <string>
 
+#include <unistd.h>
+
 namespace zw::app {
 namespace {
 
@@ -38,7 +40,7 @@ TEST(BulkHeap, LargeZoneMemoryComesFromHugePageAdvisedHeap) {
     if (!std::filesystem::exists("/sys/kernel/mm/transparent_hugepage/enabled")) GTEST_SKIP() << "no THP";
     EXPECT_EXIT(
         {
-            prepare_heap_for_bulk_work(std::uint64_t{512} << 20);
+            auto prefaulting = prepare_heap_for_bulk_work(std::uint64_t{512} << 20);
             // Larger than glibc's default mmap threshold: without the settings it would be
             // a mapping of its own, outside the advised heap.
             auto* block = static_cast<char*>(std::malloc(std::size_t{64} << 20));
@@ -53,12 +55,39 @@ TEST(BulkHeap, SmallZoneReservesNothingAndMallocStillWorks) {
     if (!bulk_heap_applies) GTEST_SKIP() << "sanitizers replace the allocator; the settings are not applied";
     EXPECT_EXIT(
         {
-            prepare_heap_for_bulk_work(4096);
+            auto prefaulting = prepare_heap_for_bulk_work(4096);
             auto* block = static_cast<char*>(std::malloc(std::size_t{8} << 20));
             std::memset(block, 1, std::size_t{8} << 20);
             std::string flags = vm_flags_at(block + (std::size_t{4} << 20));
             std::free(block);
             std::exit(!flags.empty() && flags.find(" hg") == std::string::npos ? 0 : 1);
+        },
+        testing::ExitedWithCode(0), "");
+}
+
+std::uint64_t resident_bytes() {
+    std::ifstream statm("/proc/self/statm");
+    std::uint64_t size = 0, resident = 0;
+    statm >> size >> resident;
+    return resident * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
+// The prefaulting thread makes the start of the reservation resident while memory from
+// it is already handed out and written: what was written stays.
+TEST(BulkHeap, PrefaultingMakesTheReservationResidentAndLeavesContentsAlone) {
+    if (!bulk_heap_applies) GTEST_SKIP() << "sanitizers replace the allocator; the settings are not applied";
+    EXPECT_EXIT(
+        {
+            const std::uint64_t before = resident_bytes();
+            auto prefaulting = prepare_heap_for_bulk_work(std::uint64_t{512} << 20, std::uint64_t{96} << 20);
+            const std::size_t n = std::size_t{16} << 20;
+            auto* block = static_cast<unsigned char*>(std::malloc(n));
+            std::memset(block, 0x5a, n);
+            prefaulting.join();
+            const bool resident = resident_bytes() - before >= (std::uint64_t{88} << 20);
+            bool intact = true;
+            for (std::size_t i = 0; i < n; ++i) intact = intact && block[i] == 0x5a;
+            std::exit(resident && intact ? 0 : 1);
         },
         testing::ExitedWithCode(0), "");
 }
