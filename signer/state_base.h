@@ -13,10 +13,10 @@
 namespace zw::signer {
 
 struct StateBase {
-    FileIdentity file;                       // the base file as it was read
-    std::array<std::uint8_t, 32> digest{};   // its closing SHA-256, which a delta names it by
-    std::uint64_t records = 0;               // in the base
-    std::uint64_t bytes = 0;                 // the base file's size
+    FileIdentity file;                      // the base file as it was read
+    std::array<std::uint8_t, 32> digest{};  // its closing SHA-256, which a delta names it by
+    std::uint64_t records = 0;              // in the base
+    std::uint64_t bytes = 0;                // the base file's size
     // The state's records that are base records, in order: records [at, at + count) of
     // the state are records [base_at, base_at + count) of the base.
     struct Run {

@@ -17,9 +17,9 @@ namespace {
 struct DeltaPlan {
     struct Item {
         bool from_base = false;
-        std::uint64_t count = 0;           // records
-        std::uint64_t base_at = 0;         // from_base: the first one's ordinal in the base
-        std::size_t first = 0, end = 0;    // otherwise: nodes [first, end), for_each_node order
+        std::uint64_t count = 0;         // records
+        std::uint64_t base_at = 0;       // from_base: the first one's ordinal in the base
+        std::size_t first = 0, end = 0;  // otherwise: nodes [first, end), for_each_node order
     };
     std::vector<Item> items;
     std::uint64_t records = 0;
