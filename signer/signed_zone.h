@@ -23,10 +23,11 @@ struct SignedZone {
     // The previous state's bytes, when signatures were kept from it: they are borrowed
     // from there, not copied (zones::Signature).
     std::shared_ptr<const void> kept_storage;
-    // Set when signed against a previous state: for each node
-    // (for_each_node order), the ordinal of its first RRset among the state's records if
-    // the node is exactly the stored one, RRset for RRset with the same data and the same
-    // signatures in the same order, and so writes the same text. Empty: nothing is known.
+    // Set when signed against a previous state: for each node (for_each_node order), the
+    // ordinal of its first RRset among the state's records if the node is exactly the
+    // stored one, RRset for RRset with the same data and the same signatures in the same
+    // order, and so writes the same text and stores the same records. Empty: nothing is
+    // known.
     std::vector<std::optional<std::uint64_t>> unchanged_from;
     TextIndex previous_text;  // where the previous output held the text of those records
     // The base file of the state signed against, when it was read from one: the next

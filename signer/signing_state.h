@@ -9,10 +9,11 @@
 // A run that changed little writes only its changes: a delta ("<out>.zwstate.delta")
 // that names the full file it applies to (the base) by its SHA-256, lists which runs of
 // the base's records are still the zone's, and holds the records that are not. At 1M
-// records the full file is 250 MB and a one-record change's delta a few hundred bytes.
-// Each delta is against the base, not against the delta before it, so a state is always
-// the base or the base and one delta; the base is written again in full once the delta
-// would hold more than an eighth of it (stage_signing_state).
+// records the full file is 250 MB and a one-record change's delta about 20 kB, most of
+// it the text index. Each delta is against the base, not against the delta before it,
+// so a state is always the base or the base and one delta; the base is written again in
+// full once the delta would hold more than an eighth of its bytes, or an eighth of its
+// records are gone (stage_signing_state).
 //
 // It never needs the output file: each RRset is stored with the exact data its signatures
 // cover, so a state stays usable whatever happened to the output since; text is copied
