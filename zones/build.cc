@@ -65,8 +65,8 @@ std::uint64_t key_head(std::string_view key, std::size_t from) {
 
 // The records' indices in canonical order (owner, type, RDATA), on two threads: keys are
 // made for each half of the records and each half is sorted on its own thread, then the
-// halves are merged. Grouping then takes the records in this order where they are: moving them into a sorted
-// copy would be another 80 MB at 1M records.
+// halves are merged. Grouping then takes the records in this order where they are:
+// moving them into a sorted copy would be another 80 MB at 1M records.
 std::vector<std::uint32_t> canonical_order(const std::vector<SourcedRr>& records) {
     const std::size_t half = records.size() / 2;
     std::vector<SortEntry> entries(records.size());
