@@ -18,6 +18,7 @@
 #include "app/commands.h"
 #include "app/operator_context.h"
 #include "app/output.h"
+#include "app/pass_guard.h"
 #include "app/zone_pass.h"
 #include "base/clock.h"
 
@@ -89,7 +90,16 @@ class Daemon {
         timer_.expires_after(delay);
         timer_.async_wait([this](const boost::system::error_code& ec) {
             if (ec || stopping_) return;
-            schedule(pass());
+            // Each zone's pass is guarded; this catches what escapes the rest of a wake
+            // (opening the state, listing the zones), so the daemon lives on to the next.
+            Seconds next{10};
+            try {
+                next = pass();
+            } catch (const std::exception& e) {
+                fmt::print(stderr, "zonewarden: error: internal error in a pass: {}; retrying in {}s\n", e.what(),
+                           next.count());
+            }
+            schedule(next);
         });
     }
 
@@ -117,7 +127,7 @@ class Daemon {
             // A pending signal is handled between zones, never in the middle of one.
             io_.poll();
             if (stopping_) break;
-            PassResult r = run_zone_pass(env, z);
+            PassResult r = guarded_zone_pass(env, z);
             for (const auto& line : r.lines) fmt::print("{} {}: {}\n", format_instant(clock.now()), r.zone, line);
             if (r.wake_at) next = std::min(next, *r.wake_at);
         }

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "app/output.h"
+#include "app/pass_guard.h"
 #include "base/clock.h"
 #include "dns/name.h"
 
@@ -64,7 +65,7 @@ int run_passes(const Config& config, store::Store& store, const std::vector<stor
     PassEnv env{config, store, *journal, log, clock};
     int code = 0;
     for (const auto& z : zones) {
-        PassResult r = run_zone_pass(env, z);
+        PassResult r = guarded_zone_pass(env, z);
         print_pass(r);
         code = combine_exit_codes(code, r.exit_code);
     }

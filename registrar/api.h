@@ -17,7 +17,10 @@ struct Submitted {
     bool async = false;     // accepted for later (202, a task); false: done when it answered
 };
 
-enum class TaskState { pending, done, failed };
+// pending: the registrar says the task is on its way. unknown: a status the adapter cannot
+// place (not in the published definition, or one that waits on the registrar's staff); it is
+// waited for only within the settle window, then reported as an invalid error.
+enum class TaskState { pending, done, failed, unknown };
 
 struct TaskStatus {
     TaskState state = TaskState::pending;

@@ -18,7 +18,7 @@ struct SecretSource {
 // A BIND/nsupdate key file: key "name" { algorithm hmac-sha256; secret "base64"; };
 struct TsigKey {
     std::string name;       // absolute, with the trailing dot
-    std::string algorithm;  // "hmac-sha256"
+    std::string algorithm;  // "hmac-sha256", "hmac-sha384" or "hmac-sha512"
     std::string secret;     // base64
 };
 

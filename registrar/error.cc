@@ -21,6 +21,8 @@ std::string_view to_text(ErrorKind k) {
             return "not_found";
         case ErrorKind::unsupported:
             return "unsupported";
+        case ErrorKind::bad_answer:
+            return "bad_answer";
     }
     return "?";
 }
@@ -36,6 +38,7 @@ Error RegistrarError::to_error() const {
     switch (kind) {
         case ErrorKind::transient:
         case ErrorKind::in_progress:
+        case ErrorKind::bad_answer:
             return outside_error("registrar " + describe());
         case ErrorKind::invalid:
         case ErrorKind::authentication:

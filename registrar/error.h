@@ -6,6 +6,10 @@
 //   authentication  credentials missing, wrong or not allowed: fix the configuration
 //   not_found       the domain is not at this registrar / in this account
 //   unsupported     the registrar cannot do this (algorithm, digest type, operation)
+//   bad_answer      the registrar answered something its published API does not allow (a
+//                   field null, missing or of the wrong type, an unknown enum value): the
+//                   message names the field and the HTTP exchange; retrying the same request
+//                   cannot help, so the operator is told
 
 #include <chrono>
 #include <cstdint>
@@ -18,7 +22,7 @@
 
 namespace zw::registrar {
 
-enum class ErrorKind { transient, in_progress, invalid, authentication, not_found, unsupported };
+enum class ErrorKind { transient, in_progress, invalid, authentication, not_found, unsupported, bad_answer };
 
 [[nodiscard]] std::string_view to_text(ErrorKind k);
 
@@ -32,8 +36,8 @@ struct RegistrarError {
     bool maybe_committed = false;
 
     [[nodiscard]] std::string describe() const;
-    // For exit codes (DESIGN.md): transient and in_progress are outside failures; the others
-    // need the operator to change configuration or input.
+    // For exit codes (DESIGN.md): transient, in_progress and bad_answer are outside failures;
+    // the others need the operator to change configuration or input.
     [[nodiscard]] Error to_error() const;
 };
 

@@ -8,6 +8,7 @@
 
 #include "registrar/cds.h"
 #include "registrar/command.h"
+#include "registrar/dns_tcp.h"
 #include "registrar/gandi.h"
 #include "registrar/manual.h"
 #include "registrar/ovh.h"
@@ -79,6 +80,15 @@ Result<std::unique_ptr<Api>> rfc2136(const std::string& name, Reader& r) {
     auto port = r.number("port", 53, 1, 65535);
     if (!port) return fail(port.error());
     c.port = static_cast<std::uint16_t>(*port);
+    if (auto s = parse_endpoint(c.server, c.port); !s || s->port != c.port)
+        return fail(config_error(fmt::format("registrar {}: `server` must be an IP address (IPv4 or IPv6); use "
+                                             "`port` for the port",
+                                             name)));
+    if (auto source = r.get("source"); !source.empty()) {
+        auto e = parse_endpoint(source, 0);
+        if (!e) return fail(config_error(fmt::format("registrar {}: `source`: {}", name, e.error().message)));
+        c.source = *e;
+    }
     auto keyfile = r.require("tsig-key-file");
     if (!keyfile) return fail(keyfile.error());
     auto key = read_tsig_key_file(*keyfile);

@@ -43,6 +43,8 @@ struct HttpResponse {
 [[nodiscard]] bool is_secret_header(std::string_view name);
 // "Name: value, Name: <redacted>" for logs.
 [[nodiscard]] std::string loggable_headers(const Headers& headers);
+// The target of the rel="next" link in an RFC 8288 Link header value, if any.
+[[nodiscard]] std::optional<std::string> link_next(std::string_view header);
 // RFC 9110 §10.2.3 Retry-After in seconds (the HTTP-date form is not used by these APIs).
 [[nodiscard]] std::optional<Seconds> retry_after(const HttpResponse& r);
 

@@ -10,8 +10,8 @@
 
 namespace zw::registrar {
 
-std::string ovh_signature(std::string_view as, std::string_view ck, std::string_view method,
-                          std::string_view url, std::string_view body, std::int64_t ts) {
+std::string ovh_signature(std::string_view as, std::string_view ck, std::string_view method, std::string_view url,
+                          std::string_view body, std::int64_t ts) {
     auto text = fmt::format("{}+{}+{}+{}+{}+{}", as, ck, method, url, body, ts);
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
@@ -21,45 +21,18 @@ std::string ovh_signature(std::string_view as, std::string_view ck, std::string_
     return "$1$" + hex;
 }
 
-RegistrarError ovh_error(const HttpResponse& r, std::string_view what) {
-    std::string code, cls, message;
-    auto j = nlohmann::json::parse(r.body, nullptr, false);
-    if (j.is_object()) {
-        code = j.value("errorCode", "");
-        cls = j.value("class", "");
-        message = j.value("message", "");
-    }
-    if (message.empty()) message = r.body.substr(0, 200);
-    auto kind = ErrorKind::transient;
-    if (code == "INVALID_SIGNATURE" || code == "INVALID_CREDENTIAL" || code == "NOT_CREDENTIAL" ||
-        code == "NOT_GRANTED_CALL" || code == "INVALID_KEY" || r.status == 401 || r.status == 403)
-        kind = ErrorKind::authentication;
-    else if (code == "QUERY_TIME_OUT")
-        kind = ErrorKind::transient;  // clock drift: re-read /auth/time
-    else if (r.status == 404)
-        kind = ErrorKind::not_found;
-    else if (r.status == 409)
-        kind = ErrorKind::in_progress;  // a task for the domain is pending
-    else if (r.status == 400 || r.status == 422)
-        kind = ErrorKind::invalid;
-    else if (r.status == 405 || r.status == 501)
-        kind = ErrorKind::unsupported;
-    auto label = !code.empty() ? code : cls;
-    return RegistrarError{
-        kind, fmt::format("ovh {}: {}{}", what, message, label.empty() ? "" : " [" + label + "]"),
-        retry_after(r), static_cast<int>(r.status)};
-}
-
 Result<OvhConfig> ovh_credentials(std::string_view json, OvhConfig base) {
     auto j = nlohmann::json::parse(json, nullptr, false);
     if (!j.is_object()) return fail(config_error("ovh credentials: not a JSON object"));
-    base.application_key = j.value("application_key", "");
-    base.application_secret = j.value("application_secret", "");
-    base.consumer_key = j.value("consumer_key", "");
-    if (base.application_key.empty() || base.application_secret.empty() ||
-        base.consumer_key.empty())
-        return fail(config_error(
-            "ovh credentials need application_key, application_secret and consumer_key"));
+    auto text = [&](const char* key) {
+        auto it = j.find(key);
+        return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    base.application_key = text("application_key");
+    base.application_secret = text("application_secret");
+    base.consumer_key = text("consumer_key");
+    if (base.application_key.empty() || base.application_secret.empty() || base.consumer_key.empty())
+        return fail(config_error("ovh credentials need application_key, application_secret and consumer_key (strings)"));
     return base;
 }
 
@@ -67,8 +40,7 @@ namespace {
 
 class OvhApi final : public Api {
   public:
-    OvhApi(OvhConfig c, LogSink& log, std::string name)
-        : c_(std::move(c)), http_(c_.http, log, std::move(name)) {}
+    OvhApi(OvhConfig c, LogSink& log, std::string name) : c_(std::move(c)), http_(c_.http, log, std::move(name)) {}
 
     Capabilities capabilities() const override {
         Capabilities caps;
@@ -76,8 +48,9 @@ class OvhApi final : public Api {
         caps.granularity = Granularity::whole_set;
         caps.async = true;
         caps.max_entries = c_.max_entries;
-        caps.algorithms = {dns::alg::rsasha256, dns::alg::ecdsap256sha256,
-                           dns::alg::ecdsap384sha384, dns::alg::ed25519, dns::alg::ed448};
+        // dnssec.KeyAlgorithmEnum lists 5, 7, 8, 10, 13, 14 and 15 (no Ed448).
+        caps.algorithms = {dns::alg::rsasha256, dns::alg::ecdsap256sha256, dns::alg::ecdsap384sha384,
+                           dns::alg::ed25519};
         return caps;
     }
 
@@ -86,45 +59,12 @@ class OvhApi final : public Api {
         // record that vanished in between means "list again", a few times at most.
         for (int attempt = 0; attempt < 3; ++attempt) {
             auto r = list_once(zone);
-            if (r || r.error().kind != ErrorKind::not_found ||
-                r.error().message.find("dsRecord/") == std::string::npos)
+            if (r || r.error().kind != ErrorKind::not_found || r.error().message.find("dsRecord/") == std::string::npos)
                 return r;
         }
-        return reg_fail(ErrorKind::transient,
-                        "ovh dsRecord: the set kept changing while it was listed");
+        return reg_fail(ErrorKind::transient, "ovh dsRecord: the set kept changing while it was listed");
     }
 
-  private:
-    RResult<std::vector<Entry>> list_once(const dns::Name& zone) {
-        auto ids = call("GET", path(zone, "dsRecord"), "");
-        if (!ids) return std::unexpected(ids.error());
-        if (!ids->is_array())
-            return reg_fail(ErrorKind::transient, "ovh dsRecord: not a list of ids");
-        std::vector<Entry> out;
-        if (ids->size() > 64)
-            return reg_fail(ErrorKind::transient, "ovh dsRecord: implausibly many entries");
-        for (const auto& id : *ids) {
-            auto o = call("GET", path(zone, "dsRecord/" + id.dump()), "");
-            if (!o) return std::unexpected(o.error());
-            try {
-                Entry e;
-                e.id = o->at("id").dump();
-                e.algorithm = o->at("algorithm").get<std::uint8_t>();
-                e.flags = o->at("flags").get<std::uint16_t>();
-                e.key_tag = o->at("tag").get<std::uint16_t>();
-                auto key = dns::base64_decode(o->at("publicKey").get<std::string>());
-                if (!key) return reg_fail(ErrorKind::transient, "ovh listed a key with bad base64");
-                e.public_key = std::move(*key);
-                out.push_back(std::move(e));
-            } catch (const nlohmann::json::exception& ex) {
-                return reg_fail(ErrorKind::transient,
-                                fmt::format("ovh dsRecord {}: {}", id.dump(), ex.what()));
-            }
-        }
-        return out;
-    }
-
-  public:
     RResult<Submitted> replace(const dns::Name& zone, const std::vector<Entry>& desired,
                                const std::vector<Entry>&) override {
         auto keys = nlohmann::json::array();
@@ -133,40 +73,52 @@ class OvhApi final : public Api {
                             {"flags", e.flags.value_or(257)},
                             {"publicKey", dns::base64_encode(e.public_key)},
                             {"tag", e.key_tag}});
-        auto task = call("POST", path(zone, "dsRecord"), nlohmann::json{{"keys", keys}}.dump());
+        auto ex = call("POST", path(zone, "dsRecord"), nlohmann::json{{"keys", keys}}.dump());
+        if (!ex) return std::unexpected(ex.error());
+        auto task = ovh_parse_task(*ex);
         if (!task) return std::unexpected(task.error());
-        if (!task->is_object() || !task->contains("id"))
-            return reg_fail(ErrorKind::transient, "ovh dsRecord POST answered without a task");
-        return Submitted{task->at("id").dump(), true};
+        return Submitted{std::to_string(task->id), true};
     }
 
     RResult<TaskStatus> task(const dns::Name& zone, const std::string& ref) override {
-        auto t = call("GET", path(zone, "task/" + ref), "");
+        auto ex = call("GET", path(zone, "task/" + ref), "");
+        if (!ex) return std::unexpected(ex.error());
+        auto t = ovh_parse_task(*ex);
         if (!t) return std::unexpected(t.error());
-        auto status = t->value("status", "");
-        auto comment = t->value("comment", "");
-        auto detail =
-            fmt::format("task {} {}{}{}", ref, status, comment.empty() ? "" : ": ", comment);
-        if (status == "done") return TaskStatus{TaskState::done, detail};
-        if (status == "error" || status == "cancelled")
-            return TaskStatus{TaskState::failed, detail};
-        return TaskStatus{TaskState::pending, detail};  // init, todo, doing
+        return ovh_task_status(*t);
     }
 
     RResult<std::optional<std::string>> open_task(const dns::Name& zone) override {
-        for (std::string status : {"todo", "doing", "init"}) {
-            // Any pending task of the domain: the function name of a DS update is not documented
-            // precisely, and adopting an unrelated task only means waiting for it, then planning
-            // again from a fresh listing.
-            auto ids = call("GET", path(zone, "task?status=" + status), "");
+        // The unfinished DS update of the domain, by the published filters: function (like)
+        // and status (=), once for each status that is not final.
+        for (std::string_view status : {"todo", "doing"}) {
+            auto ex = call("GET", path(zone, fmt::format("task?function={}&status={}", ovh_ds_task_function, status)), "");
+            if (!ex) return std::unexpected(ex.error());
+            auto ids = ovh_parse_ids(*ex);
             if (!ids) return std::unexpected(ids.error());
-            if (ids->is_array() && !ids->empty())
-                return std::optional<std::string>(ids->front().dump());
+            if (!ids->empty()) return std::optional<std::string>(std::to_string(ids->front()));
         }
         return std::optional<std::string>{};
     }
 
   private:
+    RResult<std::vector<Entry>> list_once(const dns::Name& zone) {
+        auto ex = call("GET", path(zone, "dsRecord"), "");
+        if (!ex) return std::unexpected(ex.error());
+        auto ids = ovh_parse_ids(*ex);
+        if (!ids) return std::unexpected(ids.error());
+        if (ids->size() > 64) return reg_fail(ErrorKind::bad_answer, "ovh dsRecord: implausibly many entries");
+        std::vector<Entry> out;
+        for (auto id : *ids) {
+            auto record = call("GET", path(zone, fmt::format("dsRecord/{}", id)), "");
+            if (!record) return std::unexpected(record.error());
+            auto e = ovh_parse_ds_record(*record);
+            if (!e) return std::unexpected(e.error());
+            out.push_back(std::move(*e));
+        }
+        return out;
+    }
+
     std::string path(const dns::Name& zone, const std::string& rest) const {
         auto fqdn = zone.to_text();
         if (fqdn.size() > 1 && fqdn.back() == '.') fqdn.pop_back();
@@ -174,51 +126,43 @@ class OvhApi final : public Api {
     }
 
     static std::int64_t local_now() {
-        return std::chrono::duration_cast<std::chrono::seconds>(
-                   std::chrono::system_clock::now().time_since_epoch())
+        return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
             .count();
     }
 
-    // The offset between the server's clock and ours, read once and again after QUERY_TIME_OUT.
+    // The offset between the server's clock and ours, read once and again after a refusal
+    // for time (python-ovh and go-ovh read it once per client).
     RResult<std::int64_t> server_delta(bool refresh) {
         if (delta_ && !refresh) return *delta_;
-        auto r = http_.send(
-            HttpRequest{"GET", c_.url + "/auth/time", {{"Accept", "application/json"}}, ""});
+        std::string url = c_.url + "/auth/time";
+        auto r = http_.send(HttpRequest{"GET", url, {{"Accept", "application/json"}}, ""});
         if (!r) return std::unexpected(r.error());
-        if (r->status != 200) return std::unexpected(ovh_error(*r, "auth/time"));
-        auto j = nlohmann::json::parse(r->body, nullptr, false);
-        if (!j.is_number_integer())
-            return reg_fail(ErrorKind::transient, "ovh auth/time: not a number");
-        delta_ = j.get<std::int64_t>() - local_now();
+        auto server = ovh_parse_time(Exchange{"GET", url, std::move(*r)});
+        if (!server) return std::unexpected(server.error());
+        delta_ = *server - local_now();
         return *delta_;
     }
 
-    RResult<nlohmann::json> call(const std::string& method, const std::string& url,
-                                 const std::string& body) {
+    // A signed call; a 200 answer comes back as the exchange, anything else as a typed error.
+    RResult<Exchange> call(const std::string& method, const std::string& url, const std::string& body) {
         for (int attempt = 0; attempt < 2; ++attempt) {
             auto delta = server_delta(attempt > 0);
             if (!delta) return std::unexpected(delta.error());
             auto ts = local_now() + *delta;
-            HttpRequest req{
-                method,
-                url,
-                {{"X-Ovh-Application", c_.application_key},
-                 {"X-Ovh-Consumer", c_.consumer_key},
-                 {"X-Ovh-Timestamp", std::to_string(ts)},
-                 {"X-Ovh-Signature",
-                  ovh_signature(c_.application_secret, c_.consumer_key, method, url, body, ts)},
-                 {"Accept", "application/json"}},
-                body};
+            HttpRequest req{method,
+                            url,
+                            {{"X-Ovh-Application", c_.application_key},
+                             {"X-Ovh-Consumer", c_.consumer_key},
+                             {"X-Ovh-Timestamp", std::to_string(ts)},
+                             {"X-Ovh-Signature", ovh_signature(c_.application_secret, c_.consumer_key, method, url, body, ts)},
+                             {"Accept", "application/json"}},
+                            body};
             if (!body.empty()) req.headers.emplace_back("Content-Type", "application/json");
             auto r = http_.send(req);
             if (!r) return std::unexpected(r.error());
-            if (r->status == 200) {
-                auto j = nlohmann::json::parse(r->body, nullptr, false);
-                if (j.is_discarded())
-                    return reg_fail(ErrorKind::transient, "ovh answered invalid JSON");
-                return j;
-            }
-            auto e = ovh_error(*r, method + " " + url);
+            Exchange ex{method, url, std::move(*r)};
+            if (ex.response.status == 200) return ex;
+            auto e = ovh_error(ex.response, ex.describe());
             if (e.message.find("QUERY_TIME_OUT") != std::string::npos && attempt == 0) continue;
             return std::unexpected(e);
         }

@@ -3,17 +3,19 @@
 #include <fmt/format.h>
 #include <ldns/ldns.h>
 
+#include <chrono>
+#include <cstdlib>
 #include <memory>
 
 #include "base/c_handle.h"
 #include "registrar/plan.h"
+#include "registrar/tsig.h"
 
 namespace zw::registrar {
 
 namespace {
 
 using zw::Free;
-using Resolver = std::unique_ptr<ldns_resolver, Free<ldns_resolver_deep_free>>;
 using Pkt = std::unique_ptr<ldns_pkt, Free<ldns_pkt_free>>;
 using RrList = std::unique_ptr<ldns_rr_list, Free<ldns_rr_list_deep_free>>;
 using Rr = std::unique_ptr<ldns_rr, Free<ldns_rr_free>>;
@@ -64,27 +66,28 @@ class Rfc2136Api final : public Api {
     }
 
     RResult<std::vector<Entry>> list(const dns::Name& zone) override {
-        auto res = resolver(false);
-        if (!res) return std::unexpected(res.error());
         Rdf qname(ldns_dname_new_frm_str(zone.to_text().c_str()));
-        ldns_pkt* raw = nullptr;
-        auto st =
-            ldns_resolver_send(&raw, res->get(), qname.get(), LDNS_RR_TYPE_DS, LDNS_RR_CLASS_IN, 0);
-        Pkt answer(raw);
-        if (st != LDNS_STATUS_OK || !answer)
-            return reg_fail(ErrorKind::transient, fmt::format("DS query to {}: {}", c_.server,
-                                                              ldns_get_errorstr_by_id(st)));
-        auto rc = ldns_pkt_get_rcode(answer.get());
+        if (!qname) return reg_fail(ErrorKind::invalid, "not a domain name: " + zone.to_text());
+        Pkt query(ldns_pkt_query_new(ldns_rdf_clone(qname.get()), LDNS_RR_TYPE_DS, LDNS_RR_CLASS_IN, 0));
+        if (!query) return reg_fail(ErrorKind::invalid, "cannot build the DS query");
+        ldns_pkt_set_random_id(query.get());
+        auto wire = to_wire(query.get());
+        if (!wire) return std::unexpected(wire.error());
+        auto got = dns_tcp_exchange(server(), c_.source, *wire, c_.timeout);
+        if (!got) return std::unexpected(prefixed("DS query to " + c_.server, got.error()));
+        auto answer = from_wire(*got);
+        if (!answer) return std::unexpected(answer.error());
+        auto rc = ldns_pkt_get_rcode(answer->get());
         if (rc == LDNS_RCODE_NXDOMAIN)
             return reg_fail(ErrorKind::not_found,
                             fmt::format("{} does not exist in the parent zone", zone.to_text()));
-        if (rc == LDNS_RCODE_REFUSED || rc == LDNS_RCODE_NOTAUTH || !ldns_pkt_aa(answer.get()))
+        if (rc == LDNS_RCODE_REFUSED || rc == LDNS_RCODE_NOTAUTH || !ldns_pkt_aa(answer->get()))
             return reg_fail(ErrorKind::not_found,
                             fmt::format("{} is not authoritative for the parent of {}", c_.server,
                                         zone.to_text()));
         if (rc != LDNS_RCODE_NOERROR) return rcode_error(rc);
         std::vector<Entry> out;
-        ldns_rr_list* an = ldns_pkt_answer(answer.get());
+        ldns_rr_list* an = ldns_pkt_answer(answer->get());
         for (std::size_t i = 0; an && i < ldns_rr_list_rr_count(an); ++i) {
             ldns_rr* rr = ldns_rr_list_rr(an, i);
             if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_DS || ldns_rr_rd_count(rr) != 4) continue;
@@ -134,22 +137,33 @@ class Rfc2136Api final : public Api {
         Pkt pkt(ldns_update_pkt_new(ldns_dname_new_frm_str(parent.to_text().c_str()),
                                     LDNS_RR_CLASS_IN, prereq.get(), update.get(), nullptr));
         if (!pkt) return reg_fail(ErrorKind::invalid, "cannot build the UPDATE message");
-        auto res = resolver(true);
-        if (!res) return std::unexpected(res.error());
-        if (ldns_update_pkt_tsig_add(pkt.get(), res->get()) != LDNS_STATUS_OK)
-            return reg_fail(ErrorKind::authentication, "cannot TSIG-sign the UPDATE (bad key?)");
-        ldns_pkt* raw = nullptr;
-        // ldns_send verifies the answer's TSIG against the request MAC (RFC 8945 §5.3.2).
-        auto st = ldns_resolver_send_pkt(&raw, res->get(), pkt.get());
-        Pkt answer(raw);
-        if (st == LDNS_STATUS_CRYPTO_TSIG_BOGUS || st == LDNS_STATUS_CRYPTO_TSIG_ERR)
-            return reg_fail(
-                ErrorKind::authentication,
-                fmt::format("the answer from {} failed TSIG verification (wrong key?)", c_.server));
-        if (st != LDNS_STATUS_OK || !answer)
-            return reg_fail(ErrorKind::transient, fmt::format("UPDATE to {}: {}", c_.server,
-                                                              ldns_get_errorstr_by_id(st)));
-        auto rc = ldns_pkt_get_rcode(answer.get());
+        ldns_pkt_set_random_id(pkt.get());
+        auto wire = to_wire(pkt.get());
+        if (!wire) return std::unexpected(wire.error());
+        // TSIG's Time Signed is wall-clock time (RFC 8945 §4.3.2), read here like the other
+        // protocol timestamps of the adapters.
+        auto now = [] {
+            return std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                .count();
+        };
+        auto signed_update = tsig_sign(*wire, c_.key, now());
+        if (!signed_update) return std::unexpected(signed_update.error());
+        auto got = dns_tcp_exchange(server(), c_.source, signed_update->wire, c_.timeout);
+        if (!got) return std::unexpected(prefixed("UPDATE to " + c_.server, got.error()));
+        auto answer = from_wire(*got);
+        if (!answer) return std::unexpected(answer.error());
+        // The answer's TSIG is checked against our request MAC (RFC 8945 §5.3) before its
+        // RCODE is believed; an unsigned REFUSED says so with its RCODE.
+        if (auto ok = tsig_verify(*got, c_.key, signed_update->mac, now()); !ok) {
+            auto rc = ldns_pkt_get_rcode(answer->get());
+            auto e = ok.error();
+            e.message = fmt::format("UPDATE to {}: {}{}", c_.server, e.message,
+                                    rc == LDNS_RCODE_REFUSED ? " (REFUSED: the update policy, or the source address)"
+                                                             : "");
+            return std::unexpected(e);
+        }
+        auto rc = ldns_pkt_get_rcode(answer->get());
         if (rc != LDNS_RCODE_NOERROR) return rcode_error(rc);
         return Submitted{"", false};
     }
@@ -168,27 +182,28 @@ class Rfc2136Api final : public Api {
         return rr;
     }
 
-    RResult<Resolver> resolver(bool tsig) {
-        Resolver r(ldns_resolver_new());
-        bool v6 = c_.server.find(':') != std::string::npos;
-        Rdf addr(
-            ldns_rdf_new_frm_str(v6 ? LDNS_RDF_TYPE_AAAA : LDNS_RDF_TYPE_A, c_.server.c_str()));
-        if (!addr)
-            return reg_fail(ErrorKind::invalid,
-                            "rfc2136 server must be an IP address: " + c_.server);
-        ldns_resolver_push_nameserver(r.get(), addr.get());
-        ldns_resolver_set_port(r.get(), c_.port);
-        ldns_resolver_set_usevc(r.get(), true);  // TCP: DS sets and TSIG never truncate
-        ldns_resolver_set_recursive(r.get(), false);
-        ldns_resolver_set_retry(r.get(), 1);
-        ldns_resolver_set_retrans(r.get(), 1);
-        ldns_resolver_set_timeout(r.get(), timeval{static_cast<time_t>(c_.timeout.count()), 0});
-        if (tsig) {
-            ldns_resolver_set_tsig_keyname(r.get(), c_.key.name.c_str());
-            ldns_resolver_set_tsig_keydata(r.get(), c_.key.secret.c_str());
-            ldns_resolver_set_tsig_algorithm(r.get(), "hmac-sha256.");
-        }
-        return r;
+    Endpoint server() const { return Endpoint{c_.server, c_.port}; }
+
+    static RegistrarError prefixed(const std::string& what, RegistrarError e) {
+        e.message = what + ": " + e.message;
+        return e;
+    }
+
+    static RResult<Wire> to_wire(const ldns_pkt* pkt) {
+        uint8_t* raw = nullptr;
+        size_t size = 0;
+        if (ldns_pkt2wire(&raw, pkt, &size) != LDNS_STATUS_OK || raw == nullptr)
+            return reg_fail(ErrorKind::invalid, "cannot encode the DNS message");
+        Wire w(raw, raw + size);
+        std::free(raw);
+        return w;
+    }
+
+    static RResult<Pkt> from_wire(const Wire& w) {
+        ldns_pkt* raw = nullptr;
+        if (ldns_wire2pkt(&raw, w.data(), w.size()) != LDNS_STATUS_OK || raw == nullptr)
+            return reg_fail(ErrorKind::transient, "the server's answer is not a DNS message");
+        return Pkt(raw);
     }
 
     Rfc2136Config c_;

@@ -324,7 +324,7 @@ e2e__sim_start() {
     if [[ $E2E_SIM == ovh ]]; then
         args+=(--credentials-file "$E2E_DIR/ovh.json")
     else
-        args+=(--token-file "$E2E_DIR/gandi.token" --appear-after 1.0)
+        args+=(--token-file "$E2E_DIR/gandi.token" --appear-after 1.0 --delete-after 1.0)
     fi
     zw_start sim python3 "$E2E_HERE/registrar_sim.py" "${args[@]}"
     # reg_sim / reg_sim_field (harness.sh) talk to it through these.

@@ -10,7 +10,11 @@
 #   ksk-cds        alpha, double-KSK, the parent takes the DS from CDS (cds_scanner.py)
 #   ksk-rfc2136    alpha, double-DS through RFC 2136, driven by `zonewarden run`; measures
 #                  the rollover's wall time against the RFC 7583 lower bound
-#   ksk-registrar  beta, double-RRset through the OVH simulator
+#   ksk-registrar  beta, double-RRset through the OVH simulator (tests/registrar/ovh_sim.py,
+#                  written from OVHcloud's published schema)
+#   ksk-gandi      beta, double-DS through the Gandi simulator (tests/registrar/gandi_sim.py,
+#                  written from Gandi's published reference): keys added by type, found by
+#                  listing, the old one deleted asynchronously
 #   zsk            alpha ZSK pre-publication and beta ZSK double-signature, side by side
 #   algorithm      alpha: the policy's algorithm changes 13 -> 15 (ED25519) while secure
 #   offboard       alpha and beta from secure to insecure (no SERVFAIL on the way)
@@ -187,6 +191,22 @@ case $case in
         # double-RRset with a whole-set registrar: one POST for {old, new}, one for {new}.
         zw_log "OVH POSTs during the rollover: $(($(reg_sim_field 's["posts"]') - posts))"
         [[ $(reg_sim_field 'len(s["records"])') == 1 ]] || zw_fail "OVH holds $(reg_sim_field 's["records"]')"
+        sleep 8
+        e2e_poller_stop secure
+        ;;
+    ksk-gandi)
+        E2E_SIM=gandi
+        e2e_build && e2e_start
+        e2e_poller_start beta.lab.
+        e2e_onboard beta.lab. beta double-ds lab-gandi
+        e2e_tick_until 120 "beta.lab.=$E2E_SECURE"
+        sleep 8
+        posts=$(reg_sim_field 's["posts"]')
+        rollover_by_ticks beta.lab. ksk double-ds 150
+        # double-DS with a per-record registrar: one POST for the new key, one DELETE for the old.
+        zw_log "Gandi POSTs during the rollover: $(($(reg_sim_field 's["posts"]') - posts))"
+        [[ $(reg_sim_field 'len(s["keys"])') == 1 ]] || zw_fail "Gandi holds $(reg_sim_field 's["keys"]')"
+        [[ $(reg_sim_field '[k["type"] for k in s["keys"]]') == "['ksk']" ]] || zw_fail "Gandi holds $(reg_sim_field 's["keys"]')"
         sleep 8
         e2e_poller_stop secure
         ;;

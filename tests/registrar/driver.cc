@@ -9,7 +9,7 @@
 // Prints `state=<receipt state>` or `error=<kind> <message>` and every held entry; exits
 //   0 done, 10 in_progress, 11 needs_operator, 12 publish_cds,
 //   20 transient, 21 in_progress (error), 22 invalid, 23 authentication, 24 not_found,
-//   25 unsupported, 2 usage or configuration.
+//   25 unsupported, 26 bad_answer, 2 usage or configuration.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -57,6 +57,8 @@ int exit_for(registrar::ErrorKind k) {
             return 24;
         case registrar::ErrorKind::unsupported:
             return 25;
+        case registrar::ErrorKind::bad_answer:
+            return 26;
     }
     return 2;
 }

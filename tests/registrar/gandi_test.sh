@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# gandi against its simulator: add (202, delayed listing), replace (add first, then delete),
-# remove down to one key; typed errors for a bad token, a bad key, an unknown domain, 429,
-# 503 and a timeout after commit, each converging on retry without duplicates; a client
-# killed between sending and answering resumes from the journal without a second POST; an
-# untrusted certificate is refused; the token never reaches the log.
+# gandi against its simulator (tests/registrar/gandi_sim.py, written from Gandi's published
+# definitions): add (type ksk, 202, delayed listing), replace (add first, then an asynchronous
+# delete), pagination by Link rel="next", remove down to one key; typed errors for a bad
+# token (401), a token without rights (403), a key of type "none" at the registry (reported,
+# not guessed), an answer with null fields, a bad key, an unknown domain, 429, 503 and a
+# timeout after commit, each converging on retry without duplicates; a client killed between
+# sending and answering resumes from the journal without a second POST; an untrusted
+# certificate is refused; the token never reaches the log.
 set -euo pipefail
 source "$(dirname "$0")/harness.sh"
 reg_parse_args "$@"
@@ -14,8 +17,10 @@ REG_SIM_ADDR=$ZW_LAST_ADDR
 reg_tls "$REG_SIM_ADDR"
 TOKEN=gandi-pat-$(openssl rand -hex 16)
 printf '%s\n' "$TOKEN" >"$ZW_TMP/token"
-chmod 600 "$ZW_TMP/token"
-reg_sim_start gandi gandi_sim.py --token-file "$ZW_TMP/token" --appear-after 1.0
+printf 'gandi-pat-other-%s\n' "$(openssl rand -hex 8)" >"$ZW_TMP/limited-token"
+chmod 600 "$ZW_TMP/token" "$ZW_TMP/limited-token"
+reg_sim_start gandi gandi_sim.py --token-file "$ZW_TMP/token" --limited-token-file "$ZW_TMP/limited-token" \
+    --appear-after 1.0 --delete-after 1.0
 reg_key A
 reg_key B
 
@@ -49,6 +54,9 @@ reg_expect 0 "${G[@]}" --keys "$REG_KEY_B"
 zw_log "faults: wrong token → authentication"
 printf 'wrong\n' >"$ZW_TMP/bad-token" && chmod 600 "$ZW_TMP/bad-token"
 reg_expect 23 "${G[@]}" --set token-file="$ZW_TMP/bad-token" --keys "$REG_KEY_A"
+zw_log "faults: a token without rights on the domain → authentication (403)"
+reg_expect 23 "${G[@]}" --set token-file="$ZW_TMP/limited-token" --keys "$REG_KEY_A"
+grep -q "no rights" "$REG_OUT" || zw_fail "403 not explained: $(cat "$REG_OUT")"
 zw_log "faults: unknown domain → not_found"
 reg_expect 24 "${G[@]}" --zone other.test. --keys "$REG_KEY_A"
 zw_log "faults: a malformed key → invalid, in Gandi's error format"
@@ -56,6 +64,24 @@ head -c 20 /dev/urandom | base64 >"$ZW_TMP/short.b64"
 printf '%s 3600 IN DNSKEY 257 3 13 %s\n' "$REG_ZONE" "$(cat "$ZW_TMP/short.b64")" >"$ZW_TMP/short.key"
 reg_expect 22 "${G[@]}" --keys "$REG_KEY_B" --keys "$ZW_TMP/short.key"
 grep -q "public_key: wrong length" "$REG_OUT" || zw_fail "validation message lost: $(cat "$REG_OUT")"
+
+zw_log "faults: a listing with null fields → bad_answer naming the field, no abort"
+reg_sim POST /_sim/fault '{"method":"GET","kind":"status","status":200,"json":[{"id":null,"type":null,"keytag":null,"algorithm":null,"digest":null,"digest_type":null,"public_key":null,"href":null}]}' >/dev/null
+reg_expect 26 "${G[@]}" --keys "$REG_KEY_B"
+grep -q 'field `\[0\].id`' "$REG_OUT" || zw_fail "the field is not named: $(cat "$REG_OUT")"
+
+zw_log "a key of type none at the registry is reported, never guessed; once deleted, all is well"
+curl -sf --max-time 5 --cacert "$REG_CA" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    --data "{\"algorithm\": 13, \"type\": \"none\", \"public_key\": \"$(awk '!/^;/ { for (i = 1; i <= NF; i++) if ($i == "DNSKEY") { for (j = i + 4; j <= NF; j++) printf "%s", $j; exit } }' "$REG_KEY_A")\"}" \
+    "$REG_URL/v5/domain/domains/child.test/dnskeys" >/dev/null || zw_fail "could not add a key of type none"
+sleep 1.5
+reg_expect 26 "${G[@]}" --keys "$REG_KEY_B"
+grep -q 'type "none"' "$REG_OUT" || zw_fail "type none not reported: $(cat "$REG_OUT")"
+none_id=$(reg_sim_field '[k["id"] for k in s["keys"] if k["type"] == "none"][0]')
+curl -sf --max-time 5 --cacert "$REG_CA" -H "Authorization: Bearer $TOKEN" -X DELETE \
+    "$REG_URL/v5/domain/domains/child.test/dnskeys/$none_id" >/dev/null || zw_fail "could not delete the key of type none"
+sleep 1.5
+reg_expect 0 "${G[@]}" --keys "$REG_KEY_B"
 
 zw_log "faults: 429 with Retry-After → transient with the hint"
 reg_sim POST /_sim/fault '{"method":"POST","kind":"status","status":429,"headers":{"Retry-After":"7"},"json":{"code":429,"message":"Too Many Requests","object":"HTTPTooManyRequests","cause":""}}' >/dev/null

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# ovh against its simulator (whose clock runs an hour ahead): signed requests with the
-# server's time, whole-set replace through tasks (todo → doing → done | error), add, replace,
+# ovh against its simulator (tests/registrar/ovh_sim.py, written from OVHcloud's published
+# schema; its clock runs an hour ahead): signed requests with the server's time, whole-set
+# replace through tasks (todo → doing → done | error) whose comment is null, add, replace,
 # remove; the entry limit (ours and the API's); typed errors for bad credentials, a bad
-# signature, an unknown domain, 500 and a failed task; a timeout after commit and a killed
-# client both resume by adopting the task, with exactly one POST; an untrusted certificate is
-# refused; no credential reaches the log.
+# signature, an unknown domain, 500, a failed task and a task answer with null fields; a task
+# in "problem" or in a status no schema lists is waited for only within the settle window;
+# a timeout after commit and a killed client both resume by adopting the task (found with the
+# published function= and status= filters), with exactly one POST; an untrusted certificate
+# is refused; no credential reaches the log.
 set -euo pipefail
 source "$(dirname "$0")/harness.sh"
 reg_parse_args "$@"
@@ -70,6 +73,22 @@ reg_expect 22 "${O[@]}" --keys "$REG_KEY_B"
 grep -q "registry refused the DS set" "$REG_OUT" || zw_fail "$(cat "$REG_OUT")"
 reg_expect 0 "${O[@]}" --keys "$REG_KEY_B"
 [[ $(reg_served_ds) == "$(reg_ds "$REG_KEY_B")" ]] || zw_fail "after task error: $(reg_served_ds)"
+
+zw_log "a task answer with null fields → bad_answer naming the field, no abort"
+reg_sim POST /_sim/fault '{"method":"POST","kind":"status","status":200,"json":{"id":null,"function":null,"status":null,"comment":null}}' >/dev/null
+reg_expect 26 "${O[@]}" --keys "$REG_KEY_A"
+grep -q 'field `id`' "$REG_OUT" || zw_fail "the field is not named: $(cat "$REG_OUT")"
+
+zw_log "a task stuck in problem (2024 schema), then one in a status no schema lists: each waited for within the 3 s settle window, then invalid"
+for stuck in problem frobnicated; do
+    p0=$(posts)
+    reg_sim POST /_sim/set "{\"next_status\": \"$stuck\"}" >/dev/null
+    reg_expect 22 "${O[@]}" --set settle-window=3s --keys "$REG_KEY_A"
+    grep -q "$stuck" "$REG_OUT" || zw_fail "status $stuck not reported: $(cat "$REG_OUT")"
+    [[ $(posts) == $((p0 + 1)) ]] || zw_fail "a stuck task was posted again inside the settle window: $(posts) (was $p0)"
+done
+reg_expect 0 "${O[@]}" --keys "$REG_KEY_B"
+[[ $(reg_served_ds) == "$(reg_ds "$REG_KEY_B")" ]] || zw_fail "after the stuck tasks: $(reg_served_ds)"
 
 zw_log "faults: POST committed, answer after the 2 s timeout → transient; retry adopts the task"
 p0=$(posts)

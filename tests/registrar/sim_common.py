@@ -1,6 +1,13 @@
 """Shared parts of the registrar API simulators: an HTTPS server on a loopback address, the
 parent zone they publish accepted DS sets to (RFC 2136 UPDATE through nsupdate with TSIG),
-DNSSEC arithmetic, and fault injection driven by the tests through /_sim/ endpoints."""
+DNSSEC arithmetic, and fault injection driven by the tests through /_sim/ endpoints.
+
+Facts used here: the DNSKEY RDATA layout (flags, protocol 3, algorithm, key) of RFC 4034
+§2.1; the key tag of RFC 4034 Appendix B; the DS digest over owner name and RDATA of RFC
+4034 §5.1.4 (SHA-256: RFC 4509; SHA-384: RFC 6605); public key lengths of RFC 6605 §4
+(ECDSA P-256: 64 bytes, P-384: 96) and RFC 8080 §3 (Ed25519: 32, Ed448: 57). Which
+algorithms a registry accepts is each simulator's business (key_problem's default list is
+an assumption of the Gandi simulator, whose sources do not publish one)."""
 
 import base64
 import hashlib

@@ -25,6 +25,7 @@ struct FakeState {
     // the task finishes when it is next asked about, after the caller's listing.
     bool tasks = false;
     std::vector<Entry> task_result;
+    std::optional<TaskState> task_state;  // set: the task stays in this state
     std::optional<ErrorKind> refuse;
 };
 
@@ -64,6 +65,7 @@ class FakeApi final : public Api {
     }
     RResult<TaskStatus> task(const dns::Name&, const std::string& ref) override {
         EXPECT_EQ(ref, "task1");
+        if (s_.task_state) return TaskStatus{*s_.task_state, "task1 problem: waiting for the registry"};
         s_.held = s_.task_result;
         return TaskStatus{TaskState::done, "done"};
     }
@@ -239,6 +241,38 @@ TEST_F(ReconcileTest, ATaskThatFinishesAfterTheListingIsNotSentAgain) {
     EXPECT_EQ(s.adds, 2) << "one replace per change, even when the listing predates the task's end";
     ASSERT_EQ(s.held.size(), 1u);
     EXPECT_EQ(s.held[0].public_key, key(2).public_key);
+}
+
+TEST_F(ReconcileTest, AnUnknownTaskStatusIsWaitedForOnlyWithinTheSettleWindow) {
+    // Liveness: a task in a state the adapter cannot place never holds the zone forever.
+    FakeState s;
+    s.tasks = true;
+    s.task_state = TaskState::unknown;
+    auto r = reg(s, Granularity::whole_set);
+    auto a = r.apply(desired({key(1)}), t0);
+    ASSERT_TRUE(a) << a.error().describe();
+    EXPECT_EQ(a->state, ReceiptState::in_progress);
+    auto b = r.apply(desired({key(1)}), t0 + std::chrono::seconds(599));
+    ASSERT_TRUE(b) << b.error().describe();
+    EXPECT_EQ(b->state, ReceiptState::in_progress);
+    EXPECT_EQ(s.adds, 1) << "nothing is sent again while the task may still finish";
+    auto c = r.apply(desired({key(1)}), t0 + std::chrono::seconds(601));
+    ASSERT_FALSE(c);
+    EXPECT_EQ(c.error().kind, ErrorKind::invalid);
+    EXPECT_NE(c.error().message.find("task1 problem"), std::string::npos) << c.error().message;
+    EXPECT_TRUE(must(journal_->open_records("child.test.", "fake")).empty());
+}
+
+TEST_F(ReconcileTest, APendingTaskIsWaitedForAsLongAsTheRegistrarSaysSo) {
+    FakeState s;
+    s.tasks = true;
+    s.task_state = TaskState::pending;
+    auto r = reg(s, Granularity::whole_set);
+    ASSERT_TRUE(r.apply(desired({key(1)}), t0));
+    auto late = r.apply(desired({key(1)}), t0 + std::chrono::seconds(3600));
+    ASSERT_TRUE(late) << late.error().describe();
+    EXPECT_EQ(late->state, ReceiptState::in_progress);
+    EXPECT_EQ(s.adds, 1);
 }
 
 TEST(JournalJson, EntriesRoundTrip) {
