@@ -184,9 +184,13 @@ RResult<void> tsig_verify(const Wire& answer, const TsigKey& key, const Wire& re
         if (!rdlength || (at += 10 + *rdlength) > answer.size())
             return reg_fail(ErrorKind::transient, "malformed answer");
     }
+    if (at != answer.size()) return reg_fail(ErrorKind::transient, "malformed answer (bytes after its last record)");
     std::size_t rd = tsig_at;
     r.skip_name(rd);
     if (r.u16(rd) != type_tsig) return unsigned_answer();
+    // §4.2: class ANY, TTL 0; the RDATA must end where the message ends.
+    if (r.u16(rd + 2) != class_any || r.u16(rd + 4) != 0u || r.u16(rd + 6) != 0u)
+        return reg_fail(ErrorKind::authentication, "malformed TSIG record (class or TTL)");
     auto owner = r.read_name(tsig_at);
     auto key_name = name_wire(key.name), algorithm = name_wire(key.algorithm);
     if (!owner || !key_name || !algorithm || *owner != *key_name)
