@@ -93,11 +93,16 @@ class Daemon {
             // Each zone's pass is guarded; this catches what escapes the rest of a wake
             // (opening the state, listing the zones), so the daemon lives on to the next.
             Seconds next{10};
+            auto failed = [&](std::string_view what) {
+                fmt::print(stderr, "zonewarden: error: internal error in a pass: {}; retrying in {}s\n", what,
+                           next.count());
+            };
             try {
                 next = pass();
             } catch (const std::exception& e) {
-                fmt::print(stderr, "zonewarden: error: internal error in a pass: {}; retrying in {}s\n", e.what(),
-                           next.count());
+                failed(e.what());
+            } catch (...) {
+                failed("not a std::exception");
             }
             schedule(next);
         });

@@ -9,35 +9,6 @@
 
 namespace zw::app {
 
-Result<live::Server> parse_server(const std::string& text) {
-    live::Server s{text, 53};
-    auto port = [&](const std::string& digits) -> Result<std::uint16_t> {
-        unsigned long v = 0;
-        std::istringstream in(digits);
-        if (!(in >> v) || !in.eof() || v == 0 || v > 65535)
-            return fail(bad_input(fmt::format("bad port in '{}'", text)));
-        return static_cast<std::uint16_t>(v);
-    };
-    auto colon = text.rfind(':');
-    if (!text.empty() && text.front() == '[') {
-        auto close = text.find(']');
-        if (close == std::string::npos) return fail(bad_input(fmt::format("bad address '{}'", text)));
-        s.address = text.substr(1, close - 1);
-        if (close + 1 < text.size()) {
-            if (text[close + 1] != ':') return fail(bad_input(fmt::format("bad address '{}'", text)));
-            auto p = port(text.substr(close + 2));
-            if (!p) return fail(p.error());
-            s.port = *p;
-        }
-    } else if (colon != std::string::npos && text.find(':') == colon && text.find('.') != std::string::npos) {
-        s.address = text.substr(0, colon);
-        auto p = port(text.substr(colon + 1));
-        if (!p) return fail(p.error());
-        s.port = *p;
-    }
-    return s;
-}
-
 Result<live::Server> default_resolver() {
     std::ifstream f("/etc/resolv.conf");
     for (std::string line; std::getline(f, line);) {
@@ -49,7 +20,7 @@ Result<live::Server> default_resolver() {
 }
 
 Result<live::ZoneReport> look_at(const Config& config, const dns::Name& zone, Instant now) {
-    auto resolver = config.dns.resolver.empty() ? default_resolver() : parse_server(config.dns.resolver);
+    auto resolver = config.dns.resolver.empty() ? default_resolver() : live::parse_server(config.dns.resolver);
     if (!resolver) return fail(resolver.error());
     auto anchor = live::load_trust_anchor(config.dns.trust_anchor);
     if (!anchor) return fail(anchor.error());

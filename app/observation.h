@@ -11,8 +11,6 @@
 
 namespace zw::app {
 
-// "127.0.0.1", "::1", "127.0.0.1:5353", "[::1]:5353".
-[[nodiscard]] Result<live::Server> parse_server(const std::string& text);
 // The first nameserver of /etc/resolv.conf.
 [[nodiscard]] Result<live::Server> default_resolver();
 

@@ -86,7 +86,7 @@ std::vector<std::string> names(std::span<const dns::Name> ns) {
 }
 
 int run_probe(const ProbeOptions& o) {
-    auto resolver = o.resolver.empty() ? default_resolver() : parse_server(o.resolver);
+    auto resolver = o.resolver.empty() ? default_resolver() : live::parse_server(o.resolver);
     if (!resolver) return report_failure(resolver.error());
     auto anchor = live::load_trust_anchor(o.trust_anchor);
     if (!anchor) return report_failure(anchor.error());

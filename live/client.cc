@@ -6,16 +6,14 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
-#include <boost/asio/read.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
 #include <optional>
 
 #include "dns/rdata.h"
+#include "live/tcp_exchange.h"
 
 namespace zw::live {
 
@@ -23,12 +21,6 @@ namespace asio = boost::asio;
 using asio::awaitable;
 using boost::system::error_code;
 using Clock = std::chrono::steady_clock;
-
-std::string Server::label() const {
-    bool v6 = address.find(':') != std::string::npos;
-    if (port == 53) return address;
-    return v6 ? fmt::format("[{}]:{}", address, port) : fmt::format("{}:{}", address, port);
-}
 
 std::string_view name(Transport t) {
     switch (t) {
@@ -122,42 +114,19 @@ struct Client::Impl {
         }
     }
 
-    awaitable<Attempt> tcp_exchange(const asio::ip::tcp::endpoint& to, const Request& r) {
+    awaitable<Attempt> tcp_exchange(const Request& r) {
         const std::uint16_t id = random_id();
-        const dns::Bytes query = build_query(id, r.question, r.options);
-        dns::Bytes framed;  // RFC 1035 §4.2.2: two-octet length prefix
-        dns::put_u16(framed, static_cast<std::uint16_t>(query.size()));
-        framed.insert(framed.end(), query.begin(), query.end());
-        auto sock = std::make_shared<asio::ip::tcp::socket>(ctx);
-        asio::steady_timer timer(ctx);
-        timer.expires_after(options.tcp_timeout);
-        timer.async_wait([sock](error_code e) {
-            error_code ignored;
-            if (!e) sock->close(ignored);
-        });
-        error_code ec;
-        auto failed = [&](std::string_view step) {
-            timer.cancel();
-            bool timed_out = ec == asio::error::operation_aborted || ec == asio::error::bad_descriptor;
-            return Attempt{timed_out ? AttemptEnd::timeout : AttemptEnd::unreachable, {}, 0,
-                           fmt::format("TCP {}: {}", step, timed_out ? "timeout" : ec.message())};
-        };
-        co_await sock->async_connect(to, redirect(ec));
-        if (ec) co_return failed("connect");
-        co_await asio::async_write(*sock, asio::buffer(framed), redirect(ec));
-        ++stats.tcp_sent;
-        if (ec) co_return failed("send");
-        std::uint8_t len[2];
-        co_await asio::async_read(*sock, asio::buffer(len), redirect(ec));
-        if (ec) co_return failed("read");
-        std::vector<std::uint8_t> buf(dns::read_u16(len));
-        co_await asio::async_read(*sock, asio::buffer(buf), redirect(ec));
-        if (ec) co_return failed("read");
-        timer.cancel();
-        Attempt a{AttemptEnd::answered, {}, buf.size(), ""};
+        auto got = co_await exchange_over_tcp(r.server, std::nullopt, build_query(id, r.question, r.options),
+                                              options.tcp_timeout);
+        if (got || got.error().step != TcpStep::connect) ++stats.tcp_sent;
+        if (!got) {
+            bool timed_out = got.error().kind == TcpFailure::timeout;
+            co_return Attempt{timed_out ? AttemptEnd::timeout : AttemptEnd::unreachable, {}, 0, got.error().detail};
+        }
+        Attempt a{AttemptEnd::answered, {}, got->size(), ""};
         // One query per connection, so anything but our answer is an error (RFC 7766 §7).
-        MatchResult m = match_response(buf, to.address().to_string(), to.port(), to.address().to_string(), to.port(),
-                                       id, r.question, a.message);
+        MatchResult m = match_response(*got, r.server.address, r.server.port, r.server.address, r.server.port, id,
+                                       r.question, a.message);
         if (m != MatchResult::accepted) {
             ++stats.ignored;
             co_return Attempt{AttemptEnd::malformed, {}, 0, fmt::format("TCP answer rejected: {}", name(m))};
@@ -183,7 +152,7 @@ struct Client::Impl {
                     if (!a.message.flags.tc)
                         co_return Response{std::move(a.message), Transport::udp, since(start), attempt, a.size};
                     // RFC 7766 §5: a truncated answer is asked again over TCP.
-                    Attempt t = co_await tcp_exchange(asio::ip::tcp::endpoint(address, r.server.port), r);
+                    Attempt t = co_await tcp_exchange(r);
                     switch (t.end) {
                         case AttemptEnd::answered:
                             co_return Response{std::move(t.message), Transport::tcp, since(start), attempt, t.size};

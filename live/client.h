@@ -17,17 +17,9 @@
 #include <vector>
 
 #include "live/message.h"
+#include "live/server.h"
 
 namespace zw::live {
-
-struct Server {
-    std::string address;  // an IP address in text, "127.0.0.1" or "::1"
-    std::uint16_t port = 53;
-
-    // "127.0.0.1", "[::1]:5300": what an operator reads in a report.
-    [[nodiscard]] std::string label() const;
-    friend bool operator==(const Server&, const Server&) = default;
-};
 
 struct Request {
     Server server;

@@ -6,9 +6,10 @@
 #include <charconv>
 #include <set>
 
+#include "live/server.h"
+
 #include "registrar/cds.h"
 #include "registrar/command.h"
-#include "registrar/dns_tcp.h"
 #include "registrar/gandi.h"
 #include "registrar/manual.h"
 #include "registrar/ovh.h"
@@ -76,18 +77,19 @@ Result<std::unique_ptr<Api>> rfc2136(const std::string& name, Reader& r) {
     Rfc2136Config c;
     auto server = r.require("server");
     if (!server) return fail(server.error());
-    c.server = *server;
     auto port = r.number("port", 53, 1, 65535);
     if (!port) return fail(port.error());
-    c.port = static_cast<std::uint16_t>(*port);
-    if (auto s = parse_endpoint(c.server, c.port); !s || s->port != c.port)
+    auto at = live::parse_server(*server, static_cast<std::uint16_t>(*port));
+    if (!at || at->address != *server)
         return fail(config_error(fmt::format("registrar {}: `server` must be an IP address (IPv4 or IPv6); use "
                                              "`port` for the port",
                                              name)));
+    c.server = *at;
+    // Like nsupdate's `local` or Knot's `via`: ADDR, or with a port IPV4:PORT / [IPV6]:PORT.
     if (auto source = r.get("source"); !source.empty()) {
-        auto e = parse_endpoint(source, 0);
-        if (!e) return fail(config_error(fmt::format("registrar {}: `source`: {}", name, e.error().message)));
-        c.source = *e;
+        auto from = live::parse_server(source, 0);
+        if (!from) return fail(config_error(fmt::format("registrar {}: `source`: {}", name, from.error().message)));
+        c.source = *from;
     }
     auto keyfile = r.require("tsig-key-file");
     if (!keyfile) return fail(keyfile.error());

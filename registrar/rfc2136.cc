@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "base/c_handle.h"
+#include "live/tcp_exchange.h"
 #include "registrar/plan.h"
 #include "registrar/tsig.h"
 
@@ -73,8 +74,8 @@ class Rfc2136Api final : public Api {
         ldns_pkt_set_random_id(query.get());
         auto wire = to_wire(query.get());
         if (!wire) return std::unexpected(wire.error());
-        auto got = dns_tcp_exchange(server(), c_.source, *wire, c_.timeout);
-        if (!got) return std::unexpected(prefixed("DS query to " + c_.server, got.error()));
+        auto got = exchange(*wire);
+        if (!got) return std::unexpected(prefixed("DS query", got.error()));
         auto answer = from_wire(*got);
         if (!answer) return std::unexpected(answer.error());
         auto rc = ldns_pkt_get_rcode(answer->get());
@@ -83,7 +84,7 @@ class Rfc2136Api final : public Api {
                             fmt::format("{} does not exist in the parent zone", zone.to_text()));
         if (rc == LDNS_RCODE_REFUSED || rc == LDNS_RCODE_NOTAUTH || !ldns_pkt_aa(answer->get()))
             return reg_fail(ErrorKind::not_found,
-                            fmt::format("{} is not authoritative for the parent of {}", c_.server,
+                            fmt::format("{} is not authoritative for the parent of {}", c_.server.label(),
                                         zone.to_text()));
         if (rc != LDNS_RCODE_NOERROR) return rcode_error(rc);
         std::vector<Entry> out;
@@ -149,8 +150,8 @@ class Rfc2136Api final : public Api {
         };
         auto signed_update = tsig_sign(*wire, c_.key, now());
         if (!signed_update) return std::unexpected(signed_update.error());
-        auto got = dns_tcp_exchange(server(), c_.source, signed_update->wire, c_.timeout);
-        if (!got) return std::unexpected(prefixed("UPDATE to " + c_.server, got.error()));
+        auto got = exchange(signed_update->wire);
+        if (!got) return std::unexpected(prefixed("UPDATE", got.error()));
         auto answer = from_wire(*got);
         if (!answer) return std::unexpected(answer.error());
         // The answer's TSIG is checked against our request MAC (RFC 8945 §5.3) before its
@@ -158,7 +159,7 @@ class Rfc2136Api final : public Api {
         if (auto ok = tsig_verify(*got, c_.key, signed_update->mac, now()); !ok) {
             auto rc = ldns_pkt_get_rcode(answer->get());
             auto e = ok.error();
-            e.message = fmt::format("UPDATE to {}: {}{}", c_.server, e.message,
+            e.message = fmt::format("UPDATE to {}: {}{}", c_.server.label(), e.message,
                                     rc == LDNS_RCODE_REFUSED ? " (REFUSED: the update policy, or the source address)"
                                                              : "");
             return std::unexpected(e);
@@ -182,7 +183,21 @@ class Rfc2136Api final : public Api {
         return rr;
     }
 
-    Endpoint server() const { return Endpoint{c_.server, c_.port}; }
+    // Over TCP, so an UPDATE is never truncated and a spoofed answer needs the connection.
+    RResult<Wire> exchange(const Wire& message) const {
+        auto got = live::exchange_over_tcp_now(c_.server, c_.source, message, c_.timeout);
+        if (got) return std::move(*got);
+        switch (got.error().kind) {
+            case live::TcpFailure::timeout:
+            case live::TcpFailure::unreachable:
+                return reg_fail(ErrorKind::transient, got.error().detail);
+            case live::TcpFailure::bad_address:
+            case live::TcpFailure::bad_source:
+            case live::TcpFailure::too_large:
+                return reg_fail(ErrorKind::invalid, got.error().detail);
+        }
+        return reg_fail(ErrorKind::transient, got.error().detail);
+    }
 
     static RegistrarError prefixed(const std::string& what, RegistrarError e) {
         e.message = what + ": " + e.message;

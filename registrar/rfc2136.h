@@ -14,14 +14,13 @@
 
 #include "registrar/api.h"
 #include "registrar/credentials.h"
-#include "registrar/dns_tcp.h"
+#include "live/server.h"
 
 namespace zw::registrar {
 
 struct Rfc2136Config {
-    std::string server;  // an address: IPv4 or IPv6 literal
-    std::uint16_t port = 53;
-    std::optional<Endpoint> source;  // where queries and updates leave from (port 0: any)
+    live::Server server;                 // an IPv4 or IPv6 literal and a port
+    std::optional<live::Server> source;  // where queries and updates leave from (port 0: any)
     std::optional<dns::Name> parent_zone;  // default: the child's parent name
     TsigKey key;
     std::uint32_t ds_ttl = 3600;

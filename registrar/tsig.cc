@@ -10,6 +10,8 @@
 #include <optional>
 
 #include "dns/encoding.h"
+#include "dns/name.h"
+#include "dns/rdata.h"
 
 namespace zw::registrar {
 
@@ -24,27 +26,14 @@ const EVP_MD* digest_for(std::string_view name) {
     return nullptr;
 }
 
-// A domain name in canonical wire form (RFC 4034 §6.2: lowercase, uncompressed).
+// A domain name in canonical wire form (RFC 8945 §4.3.3: lowercase, uncompressed).
 std::optional<Wire> name_wire(std::string_view text) {
-    Wire out;
-    while (!text.empty() && text != ".") {
-        auto dot = text.find('.');
-        auto label = text.substr(0, dot);
-        if (label.empty() || label.size() > 63) return std::nullopt;
-        out.push_back(static_cast<std::uint8_t>(label.size()));
-        for (char c : label) out.push_back(static_cast<std::uint8_t>(std::tolower(static_cast<unsigned char>(c))));
-        if (dot == std::string_view::npos) break;
-        text.remove_prefix(dot + 1);
-    }
-    out.push_back(0);
-    if (out.size() > 255) return std::nullopt;
-    return out;
+    auto name = dns::Name::from_text(text);
+    if (!name) return std::nullopt;
+    return Wire(name->bytes().begin(), name->bytes().end());
 }
 
-void put16(Wire& w, std::uint32_t v) {
-    w.push_back(static_cast<std::uint8_t>(v >> 8));
-    w.push_back(static_cast<std::uint8_t>(v));
-}
+void put16(Wire& w, std::uint32_t v) { dns::put_u16(w, static_cast<std::uint16_t>(v)); }
 
 void put48(Wire& w, std::int64_t v) {
     for (int shift = 40; shift >= 0; shift -= 8) w.push_back(static_cast<std::uint8_t>(v >> shift));

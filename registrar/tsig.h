@@ -8,12 +8,13 @@
 #include <string>
 #include <vector>
 
+#include "dns/rdata.h"
 #include "registrar/credentials.h"
 #include "registrar/error.h"
 
 namespace zw::registrar {
 
-using Wire = std::vector<std::uint8_t>;
+using Wire = dns::Bytes;
 
 // The algorithms accepted in key files, by their RFC 8945 names ("hmac-sha256").
 [[nodiscard]] bool tsig_algorithm_supported(std::string_view name);

@@ -2,9 +2,12 @@
 # Shared set-up for the registrar integration tests; source it after parsing --driver.
 # Builds on tests/integration/lib.sh (addresses, temp dir, PID-tracked servers, traps).
 #
-#   reg_parent_start   a BIND primary for "test." on its own 127.x address ($REG_NS), with
+#   reg_parent_start [UPDATE [OPTION...]]
+#                      a BIND primary for "test." on its own 127.x address ($REG_NS), with
 #                      child.test. delegated and DS updates allowed for the TSIG key in
-#                      $REG_TSIG (the key registrar adapters and simulators use)
+#                      $REG_TSIG (the key registrar adapters and simulators use); or the
+#                      zone's UPDATE statement instead, the keys of the files in the array
+#                      REG_PARENT_KEYS as well, each OPTION in the options block
 #   reg_key NAME       a KSK for child.test. in $ZW_TMP/keys; its .key path in $REG_KEY_<NAME>
 #   reg_ds FILE...     the DS (SHA-256) lines dnssec-dsfromkey makes for .key files, sorted
 #   reg_served_ds      the DS RRset the parent serves for child.test., sorted "tag alg type HEX"
@@ -16,8 +19,11 @@ REG_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$REG_HERE/../integration/lib.sh"
 
 REG_ZONE=child.test.
+REG_PARENT_KEYS=()
 
 reg_parent_start() {
+    local update=${1:-"update-policy { grant zw-registrar zonesub DS; };"}
+    (($# == 0)) || shift
     zw_require named tsig-keygen dnssec-keygen dnssec-dsfromkey dig nsupdate openssl python3
     zw_addr
     REG_NS=$ZW_LAST_ADDR
@@ -34,12 +40,12 @@ child.test. IN NS ns.child.test.
 ns.child.test. IN A 127.0.0.1
 ZONE
     cat >"$ZW_TMP/bind/named.conf" <<CONF
-$(zw_bind_options "$ZW_TMP/bind" "$REG_NS" "notify no;" "allow-transfer { none; };")
-$(cat "$REG_TSIG")
+$(zw_bind_options "$ZW_TMP/bind" "$REG_NS" "notify no;" "allow-transfer { none; };" "$@")
+$(cat "$REG_TSIG" "${REG_PARENT_KEYS[@]}")
 zone "test." {
     type primary;
     file "$ZW_TMP/bind/test.zone";
-    update-policy { grant zw-registrar zonesub DS; };
+    $update
 };
 CONF
     zw_start named named -g -c "$ZW_TMP/bind/named.conf"

@@ -4,14 +4,12 @@
 # without `source` the update leaves from the server's own address and is REFUSED, nothing
 # changes; with `source: SRC` it is accepted; hmac-sha384 and hmac-sha512 keys (tsig-keygen)
 # both sign updates BIND accepts; an IPv6 `server` (::1, on a port of its own) works with
-# `source: ::1`.
+# `source: [::1]:PORT`.
 set -euo pipefail
 source "$(dirname "$0")/harness.sh"
 reg_parse_args "$@"
 zw_init registrar-rfc2136-source
-zw_require named tsig-keygen dnssec-keygen dnssec-dsfromkey dig
-zw_addr
-NS=$ZW_LAST_ADDR
+zw_require named tsig-keygen
 zw_addr
 SRC=$ZW_LAST_ADDR
 PORT6=$((20000 + RANDOM % 30000))
@@ -19,38 +17,10 @@ mkdir -p "$ZW_TMP/bind"
 tsig-keygen -a hmac-sha384 zw-384 >"$ZW_TMP/k384.key"
 tsig-keygen -a hmac-sha512 zw-512 >"$ZW_TMP/k512.key"
 chmod 600 "$ZW_TMP"/k*.key
-cat >"$ZW_TMP/bind/test.zone" <<ZONE
-\$TTL 60
-test. IN SOA ns.test. hostmaster.test. 1 60 60 600 60
-test. IN NS ns.test.
-ns.test. IN A $NS
-child.test. IN NS ns.child.test.
-ns.child.test. IN A 127.0.0.1
-ZONE
-cat >"$ZW_TMP/bind/named.conf" <<CONF
-options {
-    directory "$ZW_TMP/bind";
-    pid-file "$ZW_TMP/bind/named.pid";
-    session-keyfile "$ZW_TMP/bind/session.key";
-    managed-keys-directory "$ZW_TMP/bind";
-    listen-on port 53 { $NS; };
-    listen-on-v6 port $PORT6 { ::1; };
-    recursion no;
-    dnssec-validation no;
-    notify no;
-    allow-transfer { none; };
-};
-controls { };
-$(cat "$ZW_TMP/k384.key" "$ZW_TMP/k512.key")
-zone "test." {
-    type primary;
-    file "$ZW_TMP/bind/test.zone";
-    allow-update { !{ !$SRC; !::1; any; }; key zw-384; key zw-512; };
-};
-CONF
-zw_start named named -g -c "$ZW_TMP/bind/named.conf"
-zw_wait_dns named "$NS" test. SOA
-REG_NS=$NS
+REG_PARENT_KEYS=("$ZW_TMP/k384.key" "$ZW_TMP/k512.key")
+reg_parent_start "allow-update { !{ !$SRC; !::1; any; }; key zw-384; key zw-512; };" \
+    "listen-on-v6 port $PORT6 { ::1; };"
+NS=$REG_NS
 reg_key A
 reg_key B
 
@@ -67,7 +37,7 @@ reg_expect 0 "${R[@]}" --set tsig-key-file="$ZW_TMP/k384.key" --set source="$SRC
 [[ $(reg_served_ds) == "$(reg_ds "$REG_KEY_A")" ]] || zw_fail "served DS after add: $(reg_served_ds)"
 
 zw_log "with source $SRC and a source port, and an hmac-sha512 key: accepted"
-reg_expect 0 "${R[@]}" --set tsig-key-file="$ZW_TMP/k512.key" --set source="$SRC@$((PORT6 + 1))" --keys "$REG_KEY_B"
+reg_expect 0 "${R[@]}" --set tsig-key-file="$ZW_TMP/k512.key" --set source="$SRC:$((PORT6 + 1))" --keys "$REG_KEY_B"
 [[ $(reg_served_ds) == "$(reg_ds "$REG_KEY_B")" ]] || zw_fail "served DS after replace: $(reg_served_ds)"
 
 zw_log "from the right address with a key the parent does not know: refused"
@@ -75,8 +45,8 @@ tsig-keygen -a hmac-sha256 zw-unknown >"$ZW_TMP/unknown.key" && chmod 600 "$ZW_T
 reg_expect 23 "${R[@]}" --set tsig-key-file="$ZW_TMP/unknown.key" --set source="$SRC" --keys "$REG_KEY_A"
 [[ $(reg_served_ds) == "$(reg_ds "$REG_KEY_B")" ]] || zw_fail "DS changed by an unknown key: $(reg_served_ds)"
 
-zw_log "an IPv6 server (::1 port $PORT6) with source ::1"
+zw_log "an IPv6 server (::1 port $PORT6) with source [::1]:$((PORT6 + 2))"
 reg_expect 0 --name parent6 --journal "$J" --zone "$REG_ZONE" --set type=rfc2136 --set server=::1 --set port="$PORT6" \
-    --set source=::1 --set tsig-key-file="$ZW_TMP/k384.key" --set ds-ttl=30 --keys "$REG_KEY_A" --keys "$REG_KEY_B"
+    --set source="[::1]:$((PORT6 + 2))" --set tsig-key-file="$ZW_TMP/k384.key" --set ds-ttl=30 --keys "$REG_KEY_A" --keys "$REG_KEY_B"
 [[ $(reg_served_ds) == "$(reg_ds "$REG_KEY_A" "$REG_KEY_B")" ]] || zw_fail "served DS over IPv6: $(reg_served_ds)"
 zw_log "PASS"
