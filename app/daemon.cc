@@ -90,21 +90,9 @@ class Daemon {
         timer_.expires_after(delay);
         timer_.async_wait([this](const boost::system::error_code& ec) {
             if (ec || stopping_) return;
-            // Each zone's pass is guarded; this catches what escapes the rest of a wake
-            // (opening the state, listing the zones), so the daemon lives on to the next.
-            Seconds next{10};
-            auto failed = [&](std::string_view what) {
-                fmt::print(stderr, "zonewarden: error: internal error in a pass: {}; retrying in {}s\n", what,
-                           next.count());
-            };
-            try {
-                next = pass();
-            } catch (const std::exception& e) {
-                failed(e.what());
-            } catch (...) {
-                failed("not a std::exception");
-            }
-            schedule(next);
+            // Each zone's pass is guarded on its own; this catches what escapes the rest of
+            // a wake, so the daemon lives on.
+            schedule(guard_wake([this] { return pass(); }, Seconds{10}));
         });
     }
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cstdio>
 #include <exception>
 
 namespace zw::app {
@@ -28,6 +29,23 @@ PassResult guard_pass(std::string_view zone, LogSink& log, const std::function<P
         return failed_pass(zone, log, e.what());
     } catch (...) {
         return failed_pass(zone, log, "not a std::exception");
+    }
+}
+
+// The delay is returned from each branch, never kept in a local across the try: GCC 12 at
+// -O2 dropped the initial value of such a local, which only the handler read, and the
+// daemon retried at once, in a tight loop.
+Seconds guard_wake(const std::function<Seconds()>& wake, Seconds retry) {
+    auto failed = [retry](std::string_view what) {
+        fmt::print(stderr, "zonewarden: error: internal error in a pass: {}; retrying in {}s\n", what, retry.count());
+        return retry;
+    };
+    try {
+        return wake();
+    } catch (const std::exception& e) {
+        return failed(e.what());
+    } catch (...) {
+        return failed("not a std::exception");
     }
 }
 

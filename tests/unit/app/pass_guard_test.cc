@@ -1,5 +1,6 @@
 // The last line of defence around a zone's pass: an exception fails that zone's pass with
-// exit 4 and a message, and the passes after it still run.
+// exit 4 and a message, and the passes after it still run; around a daemon's wake, an
+// exception is reported and the next wake comes after the retry delay.
 #include "app/pass_guard.h"
 
 #include <gtest/gtest.h>
@@ -43,6 +44,14 @@ TEST(PassGuard, AnExceptionFailsThatZoneWithExit4AndTheOthersGoOn) {
         EXPECT_NE(results[i].lines[0].find("internal error"), std::string::npos) << results[i].lines[0];
     }
     EXPECT_NE(results[1].lines[0].find("comment is null"), std::string::npos) << results[1].lines[0];
+}
+
+TEST(PassGuard, AWakeThatThrowsSleepsTheRetryDelayNeverZero) {
+    using std::chrono::seconds;
+    EXPECT_EQ(guard_wake([] { return seconds{3}; }, seconds{10}), seconds{3});
+    EXPECT_EQ(guard_wake([]() -> Seconds { throw std::runtime_error("cannot list the zones"); }, seconds{10}),
+              seconds{10});
+    EXPECT_EQ(guard_wake([]() -> Seconds { throw 17; }, seconds{7}), seconds{7});
 }
 
 }  // namespace
