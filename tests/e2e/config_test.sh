@@ -19,28 +19,7 @@ mkdir -p "$d/zones"
 tsig-keygen -a hmac-sha256 zw-update >"$d/tsig.key"
 chmod 600 "$d/tsig.key"
 echo '. 3600 IN DS 20326 8 2 E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D' >"$d/root.ds"
-config() { # REGISTRAR-LINE
-    cat <<EOF
-state: state.db
-key-dir: keys
-zones-in: zones
-zones-out: signed
-publish: "true"
-dns: { resolver: 127.0.0.1, trust-anchor: root.ds }
-policies:
-  p:
-    algorithm: ecdsap256sha256
-    dnskey-ttl: 1h
-    max-zone-ttl: 1h
-    propagation-delay: 5m
-    ksk: { lifetime: unlimited, method: double-ds }
-    zsk: { lifetime: unlimited, method: pre-publication }
-    signatures: { validity: 14d, refresh: 5d, jitter: 12h, inception-offset: 1h }
-    parent: { propagation-delay: 1h, ds-ttl: 1h }
-registrars:
-$1
-EOF
-}
+config() { e2e_offline_config "resolver: 127.0.0.1" "$1"; } # REGISTRAR-LINE
 
 run() { # FILE: exit code of `tick`, output in $d/out
     local rc=0

@@ -38,27 +38,8 @@ www IN A 192.0.2.2
 EOF
 done
 echo '. 3600 IN DS 20326 8 2 E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D' >"$d/root.ds"
-cat >"$d/zw.yaml" <<EOF
-state: state.db
-key-dir: keys
-zones-in: zones
-zones-out: signed
-publish: "true"
-dns: { resolver: $resolver, trust-anchor: root.ds, timeout: 1s, attempts: 1 }
-daemon: { max-sleep: 1s }
-policies:
-  p:
-    algorithm: ecdsap256sha256
-    dnskey-ttl: 1h
-    max-zone-ttl: 1h
-    propagation-delay: 5m
-    ksk: { lifetime: unlimited, method: double-ds }
-    zsk: { lifetime: unlimited, method: pre-publication }
-    signatures: { validity: 14d, refresh: 5d, jitter: 12h, inception-offset: 1h }
-    parent: { propagation-delay: 1h, ds-ttl: 1h }
-registrars:
-  by-hand: { type: manual }
-EOF
+e2e_offline_config "resolver: $resolver, timeout: 1s, attempts: 1" "  by-hand: { type: manual }" \
+    "daemon: { max-sleep: 1s }" >"$d/zw.yaml"
 zw() { "$ZONEWARDEN" --config "$d/zw.yaml" "$@"; }
 
 for z in alpha beta; do

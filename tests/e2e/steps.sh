@@ -20,6 +20,11 @@
 #   e2e_ksk_tags ZONE / e2e_tags ZONE ROLE   key tags of the keys whose goal is omnipresent
 #   e2e_rolled_expr ROLE OLD_TAGS          the "rollover done" condition
 #   e2e_lower_bound METHOD       RFC 7583 lower bound of a rollover for the policies of lib.sh
+#   e2e_offline_config DNS REGISTRARS [LINE...]   for tests without the hierarchy, a
+#                                configuration on stdout: files relative to it (state.db,
+#                                keys, zones, signed, root.ds), dns: { DNS, trust-anchor },
+#                                one policy `p` of unlimited lifetimes, the registrars block,
+#                                then each LINE
 
 E2E_CONVERGE=${E2E_CONVERGE:-8}
 E2E_SECURE='z["state"] == "secure" and settled'
@@ -275,4 +280,30 @@ e2e_require_operator_commands() {
     for c in onboard tick run status rollover offboard; do
         grep -qx "$c" <<<"$list" || zw_skip "this zonewarden has no '$c' command yet"
     done
+}
+
+e2e_offline_config() {
+    local dns=$1 registrars=$2
+    shift 2
+    cat <<EOF
+state: state.db
+key-dir: keys
+zones-in: zones
+zones-out: signed
+publish: "true"
+dns: { $dns, trust-anchor: root.ds }
+policies:
+  p:
+    algorithm: ecdsap256sha256
+    dnskey-ttl: 1h
+    max-zone-ttl: 1h
+    propagation-delay: 5m
+    ksk: { lifetime: unlimited, method: double-ds }
+    zsk: { lifetime: unlimited, method: pre-publication }
+    signatures: { validity: 14d, refresh: 5d, jitter: 12h, inception-offset: 1h }
+    parent: { propagation-delay: 1h, ds-ttl: 1h }
+registrars:
+$registrars
+EOF
+    (($# == 0)) || printf '%s\n' "$@"
 }
