@@ -46,6 +46,12 @@ RegistrarError bad_answer(std::string_view registrar, const Exchange& ex, std::s
                           std::nullopt, static_cast<int>(ex.response.status)};
 }
 
+std::string text_member(const nlohmann::json& j, std::string_view key) {
+    if (!j.is_object()) return "";
+    auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
 std::string path_index(std::string_view path, std::size_t i) { return fmt::format("{}[{}]", path, i); }
 
 std::string path_key(std::string_view path, std::string_view key) {

@@ -65,6 +65,11 @@ class AnswerReader {
     const Exchange* ex_;
 };
 
+// A string member of an object, or "" when `j` is not an object or the member is absent or
+// not a string: for error bodies and credential files, read leniently (what they carry only
+// goes into a message or is checked for emptiness by the caller).
+[[nodiscard]] std::string text_member(const nlohmann::json& j, std::string_view key);
+
 // "[3]", "[3].keytag": paths for messages.
 [[nodiscard]] std::string path_index(std::string_view path, std::size_t i);
 [[nodiscard]] std::string path_key(std::string_view path, std::string_view key);

@@ -16,20 +16,15 @@ constexpr std::string_view registrar_name = "gandi";
 // members are read; anything else in the body is ignored, never trusted.
 std::string error_text(const HttpResponse& r) {
     auto j = nlohmann::json::parse(r.body, nullptr, false);
-    std::string msg;
-    if (j.is_object()) {
-        if (auto m = j.find("message"); m != j.end() && m->is_string()) msg = m->get<std::string>();
-        if (auto c = j.find("cause"); c != j.end() && c->is_string() && !c->get_ref<const std::string&>().empty())
-            msg += fmt::format(" ({})", c->get_ref<const std::string&>());
+    std::string msg = text_member(j, "message");
+    if (auto cause = text_member(j, "cause"); !cause.empty()) msg += fmt::format(" ({})", cause);
+    if (j.is_object())
         if (auto errs = j.find("errors"); errs != j.end() && errs->is_array())
             for (const auto& e : *errs) {
                 if (!e.is_object()) continue;
-                auto name = e.find("name"), description = e.find("description");
-                msg += fmt::format("; {}: {}", name != e.end() && name->is_string() ? name->get<std::string>() : "?",
-                                   description != e.end() && description->is_string() ? description->get<std::string>()
-                                                                                      : "");
+                auto name = text_member(e, "name");
+                msg += fmt::format("; {}: {}", name.empty() ? "?" : name, text_member(e, "description"));
             }
-    }
     if (msg.empty()) msg = r.body.substr(0, 200);
     return msg;
 }

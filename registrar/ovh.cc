@@ -24,13 +24,9 @@ std::string ovh_signature(std::string_view as, std::string_view ck, std::string_
 Result<OvhConfig> ovh_credentials(std::string_view json, OvhConfig base) {
     auto j = nlohmann::json::parse(json, nullptr, false);
     if (!j.is_object()) return fail(config_error("ovh credentials: not a JSON object"));
-    auto text = [&](const char* key) {
-        auto it = j.find(key);
-        return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-    };
-    base.application_key = text("application_key");
-    base.application_secret = text("application_secret");
-    base.consumer_key = text("consumer_key");
+    base.application_key = text_member(j, "application_key");
+    base.application_secret = text_member(j, "application_secret");
+    base.consumer_key = text_member(j, "consumer_key");
     if (base.application_key.empty() || base.application_secret.empty() || base.consumer_key.empty())
         return fail(config_error("ovh credentials need application_key, application_secret and consumer_key (strings)"));
     return base;

@@ -12,13 +12,6 @@ namespace {
 
 constexpr std::string_view registrar_name = "ovh";
 
-// Only string members are read from an error body; anything else is ignored.
-std::string member_text(const nlohmann::json& j, std::string_view key) {
-    if (!j.is_object()) return "";
-    auto it = j.find(key);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
 RResult<nlohmann::json> ok_body(const Exchange& ex, const AnswerReader& r) {
     if (ex.response.status != 200) return std::unexpected(ovh_error(ex.response, ex.describe()));
     return r.body();
@@ -28,7 +21,7 @@ RResult<nlohmann::json> ok_body(const Exchange& ex, const AnswerReader& r) {
 
 RegistrarError ovh_error(const HttpResponse& r, std::string_view what) {
     auto j = nlohmann::json::parse(r.body, nullptr, false);
-    std::string code = member_text(j, "errorCode"), cls = member_text(j, "class"), message = member_text(j, "message");
+    std::string code = text_member(j, "errorCode"), cls = text_member(j, "class"), message = text_member(j, "message");
     if (message.empty()) message = r.body.substr(0, 200);
     auto kind = ErrorKind::bad_answer;  // a status the API does not answer with
     if (code == "INVALID_SIGNATURE" || code == "INVALID_CREDENTIAL" || code == "NOT_CREDENTIAL" ||
