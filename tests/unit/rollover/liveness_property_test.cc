@@ -1,0 +1,57 @@
+// The liveness property: whatever an operator asks, at whatever moment (while the zone is
+// being secured, in any phase of another request, while it is offboarded, twice in a row),
+// the request finishes within a bound computed from the policy and the world's delays, and
+// the safety property holds at every second on the way. And the test can fail.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <map>
+#include <string>
+
+#include "liveness_run.h"
+
+namespace zw::rollover::sim {
+namespace {
+
+// 1000 seeds per request kind; ZW_LIVENESS_SEEDS overrides (20 while debugging, 100000 for
+// a soak), ZW_LIVENESS_FIRST_SEED starts elsewhere (to replay one counterexample).
+std::uint64_t seeds() {
+    if (const char* s = std::getenv("ZW_LIVENESS_SEEDS")) return std::stoull(s);
+    return 1000;
+}
+std::uint64_t first_seed() {
+    if (const char* s = std::getenv("ZW_LIVENESS_FIRST_SEED")) return std::stoull(s);
+    return 1;
+}
+
+class LivenessProperty : public ::testing::TestWithParam<Request> {};
+
+TEST_P(LivenessProperty, EveryRequestFinishesWithinItsBoundAndEverySecondIsSafe) {
+    const std::uint64_t n = seeds();
+    std::map<Moment, int> runs;
+    double worst = 0;
+    for (std::uint64_t seed = first_seed(); seed < first_seed() + n; ++seed) {
+        LivenessResult r = run_liveness(GetParam(), seed);
+        ASSERT_TRUE(r.safe) << r.report;
+        ASSERT_TRUE(r.finished) << r.report;
+        ++runs[r.moment];
+        if (r.allowed.count() > 0)
+            worst = std::max(worst, static_cast<double>(r.took.count()) /
+                                        static_cast<double>(r.allowed.count()));
+    }
+    // Every kind of moment was tried (a quarter of the seeds each, give or take).
+    for (Moment m : all_moments) EXPECT_GE(runs[m] * 8, static_cast<int>(n)) << name(m);
+    std::cout << name(GetParam()) << ": " << n << " seeds; the slowest request used "
+              << static_cast<int>(worst * 100) << "% of its bound\n";
+}
+
+INSTANTIATE_TEST_SUITE_P(AllRequests, LivenessProperty, ::testing::ValuesIn(tested_requests),
+                         [](const auto& info) {
+                             std::string s(name(info.param));
+                             for (auto& c : s)
+                                 if (c == '-') c = '_';
+                             return s;
+                         });
+
+}  // namespace
+}  // namespace zw::rollover::sim
