@@ -82,7 +82,8 @@ struct LiveRunner {
     std::deque<Planned> planned;
     std::vector<Issued> issued;
     std::optional<Instant> open_deadline;  // the latest deadline of an unfinished request
-    std::size_t moves_at_request = 0;  // sim.moves when the last request was made
+    std::size_t moves_at_request = 0;
+    bool arrived_unsettled = false;  // a request under test found another one unfinished  // sim.moves when the last request was made
     std::optional<Instant> trigger_at;
     Instant start{Seconds{1'900'000'000}};
 
@@ -173,6 +174,9 @@ struct LiveRunner {
     }
 
     void issue(const Planned& p, Instant t) {
+        if (p.under_test &&
+            std::ranges::any_of(issued, [](const Issued& o) { return !o.done_at; }))
+            arrived_unsettled = true;
         Issued is{p.kind, std::string(name(p.kind)), t, Seconds{0}, t, {}, {}, p.under_test};
         Role role = sim.policy.roles == Roles::csk ? Role::csk : Role::ksk;
         Request bound_as = p.kind;
@@ -351,6 +355,10 @@ struct LiveRunner {
                                            (is.deadline - start).count(), outage_slack().count()));
             }
             if (all_done_at) {
+                result.arrived_unsettled = arrived_unsettled;
+                for (const auto& is : issued)
+                    if (is.under_test && is.what.ends_with("(refused: no key to roll)"))
+                        result.refused = true;
                 for (const auto& is : issued)
                     if (is.under_test && is.done_at) {
                         result.took = std::max(result.took, *is.done_at - is.at);

@@ -46,6 +46,8 @@ struct LivenessResult {
     Moment moment = Moment::securing;
     // The request under test: how long it took from its arrival and its deadline then.
     Seconds took{0}, allowed{0};
+    bool arrived_unsettled = false;  // it found the zone in the middle of something
+    bool refused = false;            // a rollover refused while offboarding
     std::string report;  // counterexample: the requests, the waits and the timeline
 };
 
