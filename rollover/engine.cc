@@ -82,9 +82,9 @@ struct Pass {
         const Observation* o = confirmation(k, r, e, req);
         if (!o) {
             std::string where = r == Record::ds ? "parent" : "child";
-            std::string why =
-                fmt::format("waiting for every {} server to {} the {} of {}", where,
-                            e == Expect::present ? "serve" : "stop serving", name(r), key_name(k.key));
+            std::string why = fmt::format("waiting for every {} server to {} the {} of {}", where,
+                                          e == Expect::present ? "serve" : "stop serving", name(r),
+                                          key_name(k.key));
             if (auto f = latest_failure(k, r, e, req))
                 why += fmt::format("; last check {}: {}", format_instant(f->at), f->detail);
             wait(k, r, Gate::observation, req, std::nullopt, std::move(why));
@@ -168,11 +168,12 @@ struct Pass {
             case S::omnipresent:
             case S::hidden: {
                 bool midway = (next == S::omnipresent) != (k.goal == Goal::omnipresent);
-                return settle(k, r, v, next,
-                              midway ? std::string(next == S::omnipresent
-                                                       ? " (its key leaves: it finishes arriving first)"
-                                                       : " (its key stays: it finishes leaving first)")
-                                     : std::string());
+                return settle(
+                    k, r, v, next,
+                    midway ? std::string(next == S::omnipresent
+                                             ? " (its key leaves: it finishes arriving first)"
+                                             : " (its key stays: it finishes leaving first)")
+                           : std::string());
             }
         }
         return false;

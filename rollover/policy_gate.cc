@@ -55,11 +55,10 @@ std::optional<PolicyBlock> introduction_blocked(const Policy& p, const ZoneState
         case Record::dnskey:
             if (new_algorithm) {
                 // §4.1.4: signatures with the new algorithm first, then its DNSKEY.
-                bool signed_new =
-                    role == Role::ksk ? others([&](const KeyState& o) {
-                        return o.key.algorithm == alg && v(o, Record::zrrsig) == S::omnipresent;
-                    })
-                                      : v(k, Record::zrrsig) == S::omnipresent;
+                bool signed_new = role == Role::ksk ? others([&](const KeyState& o) {
+                    return o.key.algorithm == alg && v(o, Record::zrrsig) == S::omnipresent;
+                })
+                                                    : v(k, Record::zrrsig) == S::omnipresent;
                 if (!signed_new) {
                     std::vector<RecordRef> on;
                     for (const auto& o : z.keys)

@@ -22,11 +22,11 @@ struct KeyView {
 [[nodiscard]] std::vector<KeyView> views(std::span<const KeyState> keys);
 
 enum class Rule {
-    ds_exists,           // rule 1 (3a)
-    dnskey_chain,        // rule 2 (3b-3e)
-    signature_chain,     // rule 3 (3f-3i)
-    own_ds_cached,       // a DNSKEY/KRRSIG stays while its own DS may be cached alone
-    own_zrrsig_cached,   // a DNSKEY stays while zone signatures made by it alone may be
+    ds_exists,          // rule 1 (3a)
+    dnskey_chain,       // rule 2 (3b-3e)
+    signature_chain,    // rule 3 (3f-3i)
+    own_ds_cached,      // a DNSKEY/KRRSIG stays while its own DS may be cached alone
+    own_zrrsig_cached,  // a DNSKEY stays while zone signatures made by it alone may be
 };
 
 struct Unsafe {

@@ -75,7 +75,8 @@ TEST(LivenessPropertyCanFail, TurningBackMidwayIsCaught) {
         EXPECT_NE(failure->report.find("not finished by the deadline"), std::string::npos);
         EXPECT_NE(failure->report.find("the engine says stuck"), std::string::npos);
         EXPECT_NE(failure->report.find("engine: key"), std::string::npos);
-        std::cout << "counterexample found as expected:\n" << failure->report.substr(0, 3000) << "\n";
+        std::cout << "counterexample found as expected:\n"
+                  << failure->report.substr(0, 3000) << "\n";
     }
 }
 

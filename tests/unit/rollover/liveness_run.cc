@@ -83,7 +83,8 @@ struct LiveRunner {
     std::vector<Issued> issued;
     std::optional<Instant> open_deadline;  // the latest deadline of an unfinished request
     std::size_t moves_at_request = 0;
-    bool arrived_unsettled = false;  // a request under test found another one unfinished  // sim.moves when the last request was made
+    bool arrived_unsettled = false;  // a request under test found another one unfinished  //
+                                     // sim.moves when the last request was made
     std::optional<Instant> trigger_at;
     Instant start{Seconds{1'900'000'000}};
 
@@ -102,7 +103,8 @@ struct LiveRunner {
     void setup() {
         sim.randomize(rng);
         sim.policy.algorithm = coin() ? 13 : 8;
-        bool csk = kind == Request::csk || (kind != Request::ksk && kind != Request::zsk && coin(0.25));
+        bool csk =
+            kind == Request::csk || (kind != Request::ksk && kind != Request::zsk && coin(0.25));
         sim.policy.roles = csk ? Roles::csk : Roles::ksk_zsk;
         sim.start(rng());
         // The plan: the request under test at a random moment of the chosen kind. Counting
@@ -123,9 +125,8 @@ struct LiveRunner {
                 break;
             case Moment::mid_rollover: {
                 // Another request first, once the zone is secure; this one in some phase of it.
-                static constexpr Request others[] = {Request::ksk, Request::zsk,
-                                                     Request::emergency, Request::algorithm,
-                                                     Request::method};
+                static constexpr Request others[] = {Request::ksk, Request::zsk, Request::emergency,
+                                                     Request::algorithm, Request::method};
                 when_quiet(others[pick_int(0, 4)], false);
                 if (again) at_random(Request::offboard, false, 16, 120);
                 at_random(kind, true, 16, 120);
@@ -142,8 +143,10 @@ struct LiveRunner {
             case Moment::twice:
                 if (again) {
                     // Offboard, onboard again, offboard, onboard again.
-                    if (coin()) when_quiet(Request::offboard, false);
-                    else at_random(Request::offboard, false, 10, 30);
+                    if (coin())
+                        when_quiet(Request::offboard, false);
+                    else
+                        at_random(Request::offboard, false, 10, 30);
                     at_random(kind, true, 10, 30);
                     at_random(Request::offboard, false, 16, 60);
                 } else if (coin()) {
@@ -174,8 +177,7 @@ struct LiveRunner {
     }
 
     void issue(const Planned& p, Instant t) {
-        if (p.under_test &&
-            std::ranges::any_of(issued, [](const Issued& o) { return !o.done_at; }))
+        if (p.under_test && std::ranges::any_of(issued, [](const Issued& o) { return !o.done_at; }))
             arrived_unsettled = true;
         Issued is{p.kind, std::string(name(p.kind)), t, Seconds{0}, t, {}, {}, p.under_test};
         Role role = sim.policy.roles == Roles::csk ? Role::csk : Role::ksk;
@@ -208,13 +210,15 @@ struct LiveRunner {
                     case 0:
                         sim.policy.ksk_method = static_cast<KskMethod>(
                             (static_cast<int>(sim.policy.ksk_method) + pick_int(1, 2)) % 3);
-                        is.what = fmt::format("ksk method -> {}", zw::rollover::name(sim.policy.ksk_method));
+                        is.what = fmt::format("ksk method -> {}",
+                                              zw::rollover::name(sim.policy.ksk_method));
                         break;
                     case 1:
                         sim.policy.zsk_method = sim.policy.zsk_method == ZskMethod::pre_publication
                                                     ? ZskMethod::double_signature
                                                     : ZskMethod::pre_publication;
-                        is.what = fmt::format("zsk method -> {}", zw::rollover::name(sim.policy.zsk_method));
+                        is.what = fmt::format("zsk method -> {}",
+                                              zw::rollover::name(sim.policy.zsk_method));
                         break;
                     case 2:
                         sim.policy.roles =
@@ -283,11 +287,12 @@ struct LiveRunner {
     std::string requests_text() const {
         std::string out;
         for (const auto& is : issued)
-            out += fmt::format("  t+{}s {}{}: bound {}, deadline t+{}s, {}\n", (is.at - start).count(),
-                               is.what, is.under_test ? " (under test)" : "",
-                               format_duration(is.bound), (is.deadline - start).count(),
-                               is.done_at ? fmt::format("done at t+{}s", (*is.done_at - start).count())
-                                          : std::string("not done"));
+            out +=
+                fmt::format("  t+{}s {}{}: bound {}, deadline t+{}s, {}\n", (is.at - start).count(),
+                            is.what, is.under_test ? " (under test)" : "",
+                            format_duration(is.bound), (is.deadline - start).count(),
+                            is.done_at ? fmt::format("done at t+{}s", (*is.done_at - start).count())
+                                       : std::string("not done"));
         return out;
     }
 
@@ -321,13 +326,15 @@ struct LiveRunner {
             if (!all_done_at) sim.pass(t);
             for (auto& is : issued)
                 if (!is.done_at && done(is)) is.done_at = t;
-            bool quiet = std::ranges::all_of(issued, [](const Issued& is) { return is.done_at.has_value(); });
+            bool quiet = std::ranges::all_of(
+                issued, [](const Issued& is) { return is.done_at.has_value(); });
             if (!trigger_at && !planned.empty() &&
                 (sim.moves - moves_at_request >= planned.front().transitions || quiet))
                 trigger_at = t + planned.front().delay;
             if (trigger_at && *trigger_at <= t) continue;  // the request comes at once
             if (refused_unexpectedly())
-                return failure(result, t, "a rollover was refused while the zone was not offboarding");
+                return failure(result, t,
+                               "a rollover was refused while the zone was not offboarding");
             if (!all_done_at && planned.empty() && quiet) all_done_at = t;
 
             std::optional<Instant> next = sim.next_wake(t);
@@ -368,9 +375,10 @@ struct LiveRunner {
             }
             if (*next > limit && !trigger_at) {
                 result.finished = false;
-                return failure(result, t,
-                               fmt::format("not finished by the deadline t+{}s (+{}s outages)",
-                                           (*open_deadline - start).count(), outage_slack().count()));
+                return failure(
+                    result, t,
+                    fmt::format("not finished by the deadline t+{}s (+{}s outages)",
+                                (*open_deadline - start).count(), outage_slack().count()));
             }
             t = *next;
         }

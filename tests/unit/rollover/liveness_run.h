@@ -48,7 +48,7 @@ struct LivenessResult {
     Seconds took{0}, allowed{0};
     bool arrived_unsettled = false;  // it found the zone in the middle of something
     bool refused = false;            // a rollover refused while offboarding
-    std::string report;  // counterexample: the requests, the waits and the timeline
+    std::string report;              // counterexample: the requests, the waits and the timeline
 };
 
 [[nodiscard]] LivenessResult run_liveness(Request kind, std::uint64_t seed,

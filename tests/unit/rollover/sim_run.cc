@@ -201,8 +201,7 @@ struct Runner {
             if (finished_at) {
                 // Keep checking until every cached copy made before the end has expired.
                 const Policy& p = sim.policy;
-                next = *finished_at + p.max_zone_ttl + p.dnskey_ttl + *p.parent.ds_ttl +
-                       Seconds{1};
+                next = *finished_at + p.max_zone_ttl + p.dnskey_ttl + *p.parent.ds_ttl + Seconds{1};
             }
             if (auto bad = sim.world->check_range(t, *next)) {
                 RunResult r;
@@ -210,18 +209,19 @@ struct Runner {
                 r.report = fmt::format(
                     "seed {} kind {}: at t+{}s a resolver cache fails to validate:\n  {}\n{}\n"
                     "timeline (engine and world):\n{}",
-                    seed, name(kind), (bad->first - start).count(), bad->second,
-                    sim.setup_text(), sim.timeline(start, bad->first));
+                    seed, name(kind), (bad->first - start).count(), bad->second, sim.setup_text(),
+                    sim.timeline(start, bad->first));
                 return r;
             }
             if (finished_at) return RunResult{};
             if (*next > limit) {
                 RunResult r;
                 r.completed = false;
-                r.report = fmt::format("seed {} kind {}: not finished after {}s; waiting on:\n{}"
-                                       "timeline:\n{}",
-                                       seed, name(kind), (limit - start).count(), sim.waits_text(),
-                                       sim.timeline(start, t));
+                r.report = fmt::format(
+                    "seed {} kind {}: not finished after {}s; waiting on:\n{}"
+                    "timeline:\n{}",
+                    seed, name(kind), (limit - start).count(), sim.waits_text(),
+                    sim.timeline(start, t));
                 return r;
             }
             t = *next;

@@ -64,9 +64,9 @@ void SimZone::pass(Instant t) {
         zone = last.next;
         moves += last.transitions.size();
         for (const auto& tr : last.transitions)
-            engine_log.emplace_back(tr.at, fmt::format("engine: key {} {} {} -> {} ({})", tr.key,
-                                                       name(tr.record), name(tr.from),
-                                                       name(tr.to), name(tr.cause)));
+            engine_log.emplace_back(
+                tr.at, fmt::format("engine: key {} {} {} -> {} ({})", tr.key, name(tr.record),
+                                   name(tr.from), name(tr.to), name(tr.cause)));
         bool acted = false;
         std::optional<ChildVersion> child;
         std::optional<ParentVersion> parent;
@@ -134,12 +134,11 @@ std::string SimZone::setup_text() const {
         "parent {}, max Dreg {}, probe every {}",
         name(policy.roles), policy.algorithm, format_duration(policy.dnskey_ttl),
         format_duration(policy.max_zone_ttl), format_duration(*policy.parent.ds_ttl),
-        format_duration(policy.propagation_delay),
-        format_duration(policy.parent.propagation_delay), format_duration(policy.publish_safety),
-        format_duration(policy.retire_safety), name(policy.ksk_method), name(policy.zsk_method),
-        wp.child_servers, wp.parent_servers, format_duration(wp.max_dprp_child),
-        format_duration(wp.max_dprp_parent), format_duration(wp.max_dreg),
-        format_duration(probe_interval));
+        format_duration(policy.propagation_delay), format_duration(policy.parent.propagation_delay),
+        format_duration(policy.publish_safety), format_duration(policy.retire_safety),
+        name(policy.ksk_method), name(policy.zsk_method), wp.child_servers, wp.parent_servers,
+        format_duration(wp.max_dprp_child), format_duration(wp.max_dprp_parent),
+        format_duration(wp.max_dreg), format_duration(probe_interval));
 }
 
 std::string SimZone::waits_text() const {
@@ -157,7 +156,8 @@ std::string SimZone::waits_text() const {
         out += fmt::format("  waits: key {} {}: {}: {}\n", w.key,
                            w.record ? std::string(name(*w.record)) : "-", name(w.gate), w.why);
     if (last.stuck) {
-        out += fmt::format("  the engine says stuck ({}):", last.stuck->cycle ? "a cycle" : "a dead end");
+        out += fmt::format("  the engine says stuck ({}):",
+                           last.stuck->cycle ? "a cycle" : "a dead end");
         for (const auto& w : last.stuck->waits)
             out += fmt::format(" key {} {} ->", w.key, w.record ? name(*w.record) : "-");
         out += last.stuck->cycle ? " back to the first\n" : " a record that stays\n";
