@@ -438,7 +438,7 @@ PY
         e2e_tick_until 60 "alpha.lab.=$DS_RUMOURED"
         old=$(e2e_tags alpha.lab. ksk)
         : >"$E2E_NOTIFY_LOG"
-        # The engine as it was before issue 22: a record caught half-way turns back at once.
+        # The hook: a record caught half-way turns back at once, and the rollover deadlocks.
         export ZW_TEST_HOOKS=turn-back-midway
         ksk_request alpha.lab.
         stuck_at=""

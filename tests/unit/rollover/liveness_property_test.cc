@@ -60,8 +60,8 @@ INSTANTIATE_TEST_SUITE_P(AllRequests, LivenessProperty, ::testing::ValuesIn(test
                              return s;
                          });
 
-// A record caught half-way by a change of goal that turns back at once, as the engine once
-// did, deadlocks (issue 22): the test must catch it, with the waits and the timeline.
+// A record caught half-way by a change of goal that turns back at once deadlocks (issue
+// 22): the test must catch it, with the waits and the timeline.
 TEST(LivenessPropertyCanFail, TurningBackMidwayIsCaught) {
     TestHooks hooks;
     hooks.turn_back_midway = true;

@@ -99,7 +99,7 @@ TEST(WhileSecuring, TurningBackMidwayDeadlocksAndTheEngineNamesTheCycle) {
     d.hooks.turn_back_midway = true;
     ask_rollover(d, s.ksk1);
     d.run_for(Seconds{3 * 86400});
-    // Issue 22 as it was: nothing moves, and nothing ever will.
+    // Issue 22: nothing moves, and nothing ever will.
     EXPECT_EQ(d.key(s.ksk1)->at(Record::ds).state, S::rumoured);
     ASSERT_TRUE(d.last.stuck);
     for (const auto& w : d.last.waiting_on)
