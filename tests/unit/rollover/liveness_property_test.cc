@@ -80,5 +80,21 @@ TEST(LivenessPropertyCanFail, TurningBackMidwayIsCaught) {
     }
 }
 
+// Turning back is unsafe as well: the swap equations (3c, 3d, 3g, 3h) read "unretentive" as
+// "was in every cache", which a record that turned back never was. The safety check at
+// every instant must catch it.
+TEST(LivenessPropertyCanFail, TurningBackMidwayIsUnsafeToo) {
+    TestHooks hooks;
+    hooks.turn_back_midway = true;
+    std::optional<LivenessResult> failure;
+    for (std::uint64_t seed = 1; seed <= 400 && !failure; ++seed) {
+        LivenessResult r = run_liveness(Request::ksk, seed, hooks);
+        if (!r.safe) failure = r;
+    }
+    ASSERT_TRUE(failure) << "the unsafe engine was never caught";
+    EXPECT_NE(failure->report.find("fails to validate"), std::string::npos);
+    std::cout << "counterexample found as expected:\n" << failure->report.substr(0, 3000) << "\n";
+}
+
 }  // namespace
 }  // namespace zw::rollover::sim
