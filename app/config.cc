@@ -4,6 +4,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
+#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <sstream>
@@ -282,7 +283,17 @@ Result<Config> load_config(const std::string& path) {
     if (!in) return fail(config_error(fmt::format("cannot read the configuration file {}", path)));
     std::stringstream text;
     text << in.rdbuf();
-    return parse_config(text.str(), path);
+    auto config = parse_config(text.str(), path);
+    if (!config) return config;
+    if (const char* hooks = std::getenv("ZW_TEST_HOOKS"); hooks && *hooks) {
+        if (std::string_view(hooks) != "turn-back-midway")
+            return fail(config_error(fmt::format(
+                "ZW_TEST_HOOKS={}: the only test hook is turn-back-midway", hooks)));
+        config->engine_test_hooks.turn_back_midway = true;
+        fmt::print(stderr, "zonewarden: warning: test hook turn-back-midway is on (ZW_TEST_HOOKS): "
+                           "the rollover engine deadlocks on purpose; tests only\n");
+    }
+    return config;
 }
 
 }  // namespace zw::app

@@ -11,6 +11,7 @@
 #include "base/duration.h"
 #include "base/error.h"
 #include "registrar/factory.h"
+#include "rollover/engine.h"
 #include "rollover/policy.h"
 #include "zones/serial.h"
 
@@ -41,6 +42,9 @@ struct Config {
     std::map<std::string, registrar::Settings> registrars;
     std::optional<std::string> default_policy;
     std::optional<std::string> default_registrar;
+    // Tests only, from the environment (ZW_TEST_HOOKS=turn-back-midway): breaks the engine on
+    // purpose, so that a test can see how a stuck zone is reported end to end.
+    rollover::TestHooks engine_test_hooks;
 
     // "alpha.example." -> "<zones-in>/alpha.example.zone"
     [[nodiscard]] std::string input_file(std::string_view zone) const;

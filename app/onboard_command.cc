@@ -77,6 +77,22 @@ Result<void> adopt_keys(const Config& config, store::Store& store, const store::
     return {};
 }
 
+// Onboarding a zone that is being (or was) offboarded brings it back: the engine takes up
+// the keys that are still there, or signs with new ones once they are all gone.
+Result<void> stop_offboarding(store::Store& store, const store::ZoneInfo& info, Instant now) {
+    auto state = store.load_zone(info.name);
+    if (!state) return fail(state.error());
+    if (!state->going_insecure) return {};
+    rollover::Decision d;
+    d.next = *state;
+    d.next.going_insecure = false;
+    auto id = store.commit_decision(info.name, now, d);
+    if (!id) return fail(id.error());
+    fmt::print("{}: was {}; secured again from here\n", info.name,
+               state->keys.empty() ? "offboarded" : "being offboarded");
+    return {};
+}
+
 int run_onboard(const std::string& config_path, const OnboardOptions& o) {
     auto config = load_config(config_path);
     if (!config) return report_failure(config.error());
@@ -113,6 +129,7 @@ int run_onboard(const std::string& config_path, const OnboardOptions& o) {
     }
     if (!o.adopt_keys.empty())
         if (auto ok = adopt_keys(*config, *store, info, o.adopt_keys, now); !ok) return report_failure(ok.error());
+    if (auto ok = stop_offboarding(*store, info, now); !ok) return report_failure(ok.error());
     return run_passes(*config, *store, {info});
 }
 

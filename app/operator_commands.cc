@@ -138,6 +138,9 @@ int run_rollover(const std::string& config_path, const RolloverOptions& o) {
                    o.emergency ? "emergency" : "scheduled", k.key.tag ? fmt::format("{}", *k.key.tag) : "?");
         ++asked;
     }
+    if (asked == 0 && state->going_insecure)
+        return report_failure(bad_input(fmt::format(
+            "{} is being offboarded: every key is leaving; onboard it again to roll keys", info->name)));
     if (asked == 0)
         return report_failure(bad_input(fmt::format("{} has no settled {} to roll (one may be rolling already)",
                                                     info->name, o.ksk ? "KSK" : "ZSK")));
@@ -165,7 +168,8 @@ void register_operator_commands(CLI::App& app, const std::string& config_path, i
     auto tick_zones = std::make_shared<std::vector<std::string>>();
     CLI::App* c = app.add_subcommand("tick", "One scheduled pass: move each zone as far as the live checks allow, then exit");
     c->add_option("zones", *tick_zones, "Zones (default: all onboarded)");
-    c->footer("Exit 0: every zone settled or waiting on time; 1: a step waits for a live check; 2/3/4: errors.");
+    c->footer("Exit 0: every zone settled or waiting on time; 1: a step waits for a live check; 2/3/4: errors "
+              "(4 also when a zone is stuck: no record can move again without an outside change).");
     c->callback([tick_zones, cfg, &exit_code] { exit_code = run_tick(*cfg, *tick_zones); });
 
     auto status = std::make_shared<StatusOptions>();

@@ -49,6 +49,27 @@ bool all_at(const rollover::KeyState& k, RecordState s) {
 
 }  // namespace
 
+std::string stuck_path(const rollover::ZoneState& state, const rollover::Stuck& stuck) {
+    std::string out;
+    for (const auto& w : stuck.waits) out += (out.empty() ? "" : " -> ") + record_label(state, w);
+    if (stuck.cycle && !stuck.waits.empty()) out += " -> " + record_label(state, stuck.waits.front());
+    return out;
+}
+
+std::vector<std::string> stuck_lines(const rollover::ZoneState& state, const rollover::Stuck& stuck) {
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < stuck.waits.size(); ++i) {
+        const auto& w = stuck.waits[i];
+        out.push_back(fmt::format("{}{}: {}: {}", i == 0 ? "" : "-> ", record_label(state, w),
+                                  rollover::name(w.gate), w.why));
+    }
+    if (stuck.cycle && !stuck.waits.empty())
+        out.push_back(fmt::format("-> back to {}", record_label(state, stuck.waits.front())));
+    else
+        out.push_back("-> which stays where it is");
+    return out;
+}
+
 void explain_waits(store::Store& store, const std::string& zone, std::vector<rollover::Wait>& waits) {
     // Only checks made while the waits lasted can explain them.
     std::optional<Instant> from;
@@ -102,7 +123,7 @@ Result<ZoneStatus> zone_status(const Config& config, store::Store& store, const 
         return s;
     }
     // What a pass would decide now without new checks: the same engine, nothing stored.
-    rollover::Decision d = rollover::advance(**policy, s.state, {}, now);
+    rollover::Decision d = rollover::advance(**policy, s.state, {}, now, config.engine_test_hooks);
     s.next_event = d.wake_at;
     if (s.publication && s.publication->refresh_at)
         s.next_event = s.next_event ? std::min(*s.next_event, *s.publication->refresh_at) : s.publication->refresh_at;
@@ -113,6 +134,8 @@ Result<ZoneStatus> zone_status(const Config& config, store::Store& store, const 
         return std::ranges::none_of(s.state.keys, [&](const rollover::KeyState& k) { return k.key.id == w.key; });
     });
     s.waiting = std::move(d.waiting_on);
+    s.stuck = std::move(d.stuck);
+    if (s.stuck) s.condition = "stuck";
     return s;
 }
 
@@ -140,6 +163,11 @@ std::string status_text(const std::vector<ZoneStatus>& zones, Instant now) {
             out += fmt::format("  waits: {}: {} since {} ({} ago){}: {}\n", record_label(z.state, w),
                                rollover::name(w.gate), format_instant(w.since), format_duration(now - w.since),
                                w.until ? " until " + format_instant(*w.until) : "", w.why);
+        }
+        if (z.stuck) {
+            out += "  stuck: no record can move again without an outside change (a bug or an impossible "
+                   "policy); the waits:\n";
+            for (const auto& line : stuck_lines(z.state, *z.stuck)) out += fmt::format("    {}\n", line);
         }
         out += fmt::format("  next event {}", when(z.next_event));
         if (z.last_check)
@@ -236,6 +264,20 @@ nlohmann::json status_json(const std::vector<ZoneStatus>& zones, Instant now) {
                          {"earliest_signature_expiry",
                           when_json(z.publication ? z.publication->earliest_expiry : std::nullopt)},
                          {"last_check", check}};
+        nlohmann::json stuck = nullptr;
+        if (z.stuck) {
+            nlohmann::json waits = nlohmann::json::array();
+            for (const auto& w : z.stuck->waits)
+                waits.push_back({{"key", w.key},
+                                 {"tag", tag_of(z.state, w.key) ? nlohmann::json(*tag_of(z.state, w.key))
+                                                                : nlohmann::json(nullptr)},
+                                 {"record", w.record ? nlohmann::json(std::string(rollover::name(*w.record)))
+                                                     : nlohmann::json(nullptr)},
+                                 {"gate", std::string(rollover::name(w.gate))},
+                                 {"why", w.why}});
+            stuck = {{"cycle", z.stuck->cycle}, {"path", stuck_path(z.state, *z.stuck)}, {"waits", waits}};
+        }
+        j["stuck"] = stuck;
         if (!z.error.empty()) j["error"] = z.error;
         jz.push_back(std::move(j));
     }
@@ -264,6 +306,10 @@ std::string status_prometheus(const std::vector<ZoneStatus>& zones, Instant now)
     for (const auto& z : zones)
         out += fmt::format("zonewarden_check_failures{{zone=\"{}\"}} {}\n", z.info.name,
                            z.last_check && !z.last_check->ok ? z.last_check->failures : 0);
+    out += "# HELP zonewarden_stuck 1 when no record of the zone can move again without an outside change.\n"
+           "# TYPE zonewarden_stuck gauge\n";
+    for (const auto& z : zones)
+        out += fmt::format("zonewarden_stuck{{zone=\"{}\"}} {}\n", z.info.name, z.stuck ? 1 : 0);
     out += "# HELP zonewarden_zone_state The zone's condition (1 for the current one).\n"
            "# TYPE zonewarden_zone_state gauge\n";
     for (const auto& z : zones)

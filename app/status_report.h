@@ -18,9 +18,10 @@ namespace zw::app {
 
 struct ZoneStatus {
     store::ZoneInfo info;
-    std::string condition;  // unsigned, securing, secure, rolling, offboarding, insecure
+    std::string condition;  // unsigned, securing, secure, rolling, offboarding, insecure, stuck
     rollover::ZoneState state;
     std::vector<rollover::Wait> waiting;
+    std::optional<rollover::Stuck> stuck;  // no record can move without an outside change
     std::optional<Instant> next_event;
     std::optional<store::Publication> publication;
     std::optional<store::CheckRecord> last_check;
@@ -33,6 +34,13 @@ struct ZoneStatus {
 // An observation wait says which servers are behind: appends the last check's per-server
 // detail to each such wait's `why`.
 void explain_waits(store::Store& store, const std::string& zone, std::vector<rollover::Wait>& waits);
+
+// A stuck zone's waits as an operator names them: "DS 24802 at parent -> DS 60657 at
+// parent -> DS 24802 at parent" (the cycle closes on its first record; a chain without a
+// cycle ends on a record that stays where it is).
+[[nodiscard]] std::string stuck_path(const rollover::ZoneState& state, const rollover::Stuck& stuck);
+// The same, one line per wait with its gate and reason.
+[[nodiscard]] std::vector<std::string> stuck_lines(const rollover::ZoneState& state, const rollover::Stuck& stuck);
 
 [[nodiscard]] std::string condition_of(const rollover::ZoneState& state, const std::optional<store::Publication>& pub);
 

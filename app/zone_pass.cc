@@ -147,6 +147,23 @@ struct Pass {
         if (!any) (void)env.store.clear_notifications(info.name, "blocked");
     }
 
+    // A zone that cannot move without an outside change is a bug or an impossible policy:
+    // the pass fails (exit 4) and the operator hears of it once per cycle of waits.
+    void report_stuck(const rollover::Decision& d, Instant now) {
+        if (!d.stuck) {
+            (void)env.store.clear_notifications(info.name, "stuck");
+            return;
+        }
+        std::string path = stuck_path(d.next, *d.stuck);
+        note(fmt::format("stuck: no record can move again without an outside change: {}", path));
+        result.exit_code = std::max(result.exit_code, exit_code_for(ErrorKind::internal));
+        std::string body = fmt::format("{}: stuck, no record can move again without an outside change "
+                                       "(a bug or an impossible policy): {}",
+                                       info.name, path);
+        for (const auto& line : stuck_lines(d.next, *d.stuck)) body += "\n  " + line;
+        notify("stuck", path, body, now);
+    }
+
     std::optional<std::uint32_t> published_serial() {
         auto p = env.store.last_publication(info.name);
         return p && *p ? std::optional<std::uint32_t>{(*p)->serial} : std::nullopt;
@@ -219,7 +236,7 @@ struct Pass {
             const Instant now = env.clock.now();
             auto state = env.store.load_zone(info.name);
             if (!state) return failed(state.error());
-            d = rollover::advance(*policy, *state, observations, now);
+            d = rollover::advance(*policy, *state, observations, now, env.config.engine_test_hooks);
             if (d.measured_dreg) note(fmt::format("measured the parent's registration delay: {}",
                                                   format_duration(*d.measured_dreg)));
             for (const auto& t : d.transitions)
@@ -297,6 +314,7 @@ struct Pass {
             wake_no_later(now + std::max(Seconds{1}, dprp));
         }
         if (on_check && result.exit_code == 0) result.exit_code = 1;
+        report_stuck(d, now);
         notify_long_waits(d, now);
         if (result.exit_code < 2) (void)env.store.clear_notifications(info.name, "failed");
     }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "rollover/policy_gate.h"
 #include "rollover/safety.h"
 #include "rollover/timeline.h"
 
@@ -13,30 +14,24 @@ namespace {
 
 using S = RecordState;
 
-// The edges of the model: a key that wants to be everywhere moves each record towards
-// omnipresent, one that wants to leave moves each record towards hidden.
-S desired(Goal goal, S v) {
-    switch (goal) {
-        case Goal::omnipresent:
-            switch (v) {
-                case S::hidden:
-                case S::unretentive:
-                    return S::rumoured;
-                case S::rumoured:
-                case S::omnipresent:
-                    return S::omnipresent;
-            }
-            break;
-        case Goal::hidden:
-            switch (v) {
-                case S::rumoured:
-                case S::omnipresent:
-                    return S::unretentive;
-                case S::hidden:
-                case S::unretentive:
-                    return S::hidden;
-            }
-            break;
+// The edges of the model. A record moves round one cycle, hidden -> rumoured ->
+// omnipresent -> unretentive -> hidden, and only its key's goal decides whether it leaves
+// the two rest states: a record caught half-way by a change of goal finishes the move it
+// was making first (rumoured -> omnipresent while its key now leaves, unretentive ->
+// hidden while it now stays). Turning back half-way could deadlock (the way back waits on
+// records that wait for this one to come to rest: a DS rumoured while securing, and a
+// successor's DS that needs a DS in every cache to join) and would break the swap
+// equations 3c/3d/3g/3h, which read "unretentive" as "was in every cache".
+S desired(Goal goal, S v, bool turn_back_midway) {
+    switch (v) {
+        case S::hidden:
+            return goal == Goal::omnipresent ? S::rumoured : S::hidden;
+        case S::rumoured:
+            return turn_back_midway && goal == Goal::hidden ? S::unretentive : S::omnipresent;
+        case S::omnipresent:
+            return goal == Goal::hidden ? S::unretentive : S::omnipresent;
+        case S::unretentive:
+            return turn_back_midway && goal == Goal::omnipresent ? S::rumoured : S::hidden;
     }
     return v;
 }
@@ -44,125 +39,6 @@ S desired(Goal goal, S v) {
 std::string key_name(const KeyRef& k) {
     return fmt::format("{} {}{}", name(k.role), k.id,
                        k.tag ? fmt::format(" (tag {})", *k.tag) : std::string{});
-}
-
-const KeyState* find(const ZoneState& z, std::optional<std::uint32_t> id) {
-    if (!id) return nullptr;
-    for (const auto& k : z.keys)
-        if (k.key.id == *id) return &k;
-    return nullptr;
-}
-
-// Gate 1: the rollover method (RFC 7583 §3.2/§3.3) and the algorithm rollover order
-// (RFC 6781 §4.1.4) on top of what safety alone would allow.
-std::optional<std::string> policy_blocks(const Policy& p, const ZoneState& z, const KeyState& k,
-                                         Record r, S next) {
-    auto v = [](const KeyState& key, Record rec) { return view(key.at(rec)); };
-    const Role role = k.key.role;
-    const std::uint8_t alg = k.key.algorithm;
-    auto others = [&](auto pred) {
-        return std::ranges::any_of(
-            z.keys, [&](const KeyState& o) { return o.key.id != k.key.id && pred(o); });
-    };
-    // The zone is signed with another algorithm and this one is still unknown to it.
-    bool new_algorithm = !others([&](const KeyState& o) {
-        return o.key.algorithm == alg && v(o, Record::dnskey) != S::hidden;
-    }) && others([&](const KeyState& o) {
-        return o.key.algorithm != alg && v(o, Record::dnskey) == S::omnipresent;
-    });
-    const KeyState* pred = find(z, k.predecessor);
-    bool rolls_same_alg = pred && pred->key.algorithm == alg;
-
-    if (next == S::rumoured) {
-        switch (r) {
-            case Record::dnskey:
-                if (new_algorithm) {
-                    // §4.1.4: signatures with the new algorithm first, then its DNSKEY.
-                    bool signed_new = role == Role::ksk ? others([&](const KeyState& o) {
-                        return o.key.algorithm == alg && v(o, Record::zrrsig) == S::omnipresent;
-                    })
-                                                        : v(k, Record::zrrsig) == S::omnipresent;
-                    if (!signed_new)
-                        return "RFC 6781 §4.1.4: the zone must carry signatures of the new "
-                               "algorithm everywhere before its DNSKEY";
-                }
-                if (role != Role::zsk && rolls_same_alg && p.ksk_method == KskMethod::double_ds &&
-                    v(k, Record::ds) != S::omnipresent)
-                    return "double-DS (RFC 7583 §3.3.2): the new DNSKEY waits for its DS to be "
-                           "in every cache";
-                return std::nullopt;
-            case Record::krrsig:
-                if (v(k, Record::dnskey) == S::hidden) return "the DNSKEY goes out first";
-                return std::nullopt;
-            case Record::zrrsig: {
-                bool already_signed = others([&](const KeyState& o) {
-                    return o.key.algorithm == alg && v(o, Record::zrrsig) == S::omnipresent;
-                });
-                if (new_algorithm || !already_signed) return std::nullopt;
-                if (role == Role::zsk && p.zsk_method == ZskMethod::double_signature) {
-                    if (v(k, Record::dnskey) == S::hidden) return "the DNSKEY goes out first";
-                    return std::nullopt;
-                }
-                if (v(k, Record::dnskey) != S::omnipresent)
-                    return "pre-publication (RFC 7583 §3.2.1): signs only once its DNSKEY is "
-                           "in every cache";
-                return std::nullopt;
-            }
-            case Record::ds:
-                if (rolls_same_alg) {
-                    switch (p.ksk_method) {
-                        case KskMethod::double_ds:
-                            return std::nullopt;  // §3.3.2: the DS goes first
-                        case KskMethod::double_rrset:
-                            if (v(k, Record::dnskey) == S::hidden)
-                                return "double-RRset (RFC 7583 §3.3.3): DS with the DNSKEY";
-                            return std::nullopt;
-                        case KskMethod::double_ksk:
-                            break;
-                    }
-                }
-                if (v(k, Record::dnskey) != S::omnipresent ||
-                    v(k, Record::krrsig) != S::omnipresent)
-                    return "the DS is submitted once the DNSKEY and its signature are in every "
-                           "cache (RFC 7583 §3.3.1)";
-                return std::nullopt;
-        }
-    }
-    if (next == S::unretentive) {
-        // The swap equations (3c, 3d, 3g, 3h) assume every published version holds the old
-        // record or the new one: so the new one must be out before the old one goes, even
-        // where no DS makes it matter yet (caches outlive the moment a DS appears).
-        const KeyState* succ = find(z, k.successor);
-        if (succ && succ->key.algorithm == alg && applies(succ->key.role, r) &&
-            v(*succ, r) == S::hidden)
-            return fmt::format("its successor's {} goes out first", name(r));
-    }
-    if (next == S::unretentive && r == Record::zrrsig && role == Role::zsk &&
-        p.zsk_method == ZskMethod::double_signature) {
-        const KeyState* succ = find(z, k.successor);
-        if (succ && succ->key.algorithm == alg && v(*succ, Record::zrrsig) != S::omnipresent)
-            return "double-signature (RFC 7583 §3.2.2): the old signatures stay until the new "
-                   "ones are in every cache";
-    }
-    if (next == S::unretentive && r == Record::ds && p.ksk_method != KskMethod::double_ksk) {
-        // Double-DS and double-RRset keep both DS until the new one is in every cache;
-        // only double-KSK swaps the DS RRset in one step (RFC 7583 §3.3).
-        const KeyState* succ = find(z, k.successor);
-        if (succ && succ->key.algorithm == alg && v(*succ, Record::ds) != S::omnipresent)
-            return fmt::format(
-                "{} (RFC 7583 §3.3): the old DS stays until the new one is in "
-                "every cache",
-                name(p.ksk_method));
-    }
-    if (next == S::unretentive && r == Record::zrrsig) {
-        bool algorithm_leaves = !others([&](const KeyState& o) {
-            return o.key.algorithm == alg && o.goal == Goal::omnipresent;
-        });
-        if (algorithm_leaves && v(k, Record::dnskey) != S::hidden)
-            return "RFC 6781 §4.1.4: signatures of a leaving algorithm stay until its DNSKEY "
-                   "is gone from every cache";
-    }
-    return std::nullopt;
 }
 
 struct Pass {
@@ -174,8 +50,8 @@ struct Pass {
     Decision& d;
 
     void wait(const KeyState& k, Record r, Gate g, Instant since, std::optional<Instant> until,
-              std::string why) {
-        d.waiting_on.push_back(Wait{k.key.id, r, g, since, until, std::move(why)});
+              std::string why, std::vector<RecordRef> on = {}) {
+        d.waiting_on.push_back(Wait{k.key.id, r, g, since, until, std::move(why), std::move(on)});
         if (until && (!d.wake_at || *until < *d.wake_at)) d.wake_at = until;
     }
 
@@ -199,49 +75,87 @@ struct Pass {
         return best;
     }
 
+    bool confirm(ZoneState& z, KeyState& k, Record r) {
+        RecordStatus& st = k.at(r);
+        Expect e = st.published ? Expect::present : Expect::absent;
+        Instant req = st.requested_at.value_or(st.since);
+        const Observation* o = confirmation(k, r, e, req);
+        if (!o) {
+            std::string where = r == Record::ds ? "parent" : "child";
+            std::string why = fmt::format("waiting for every {} server to {} the {} of {}", where,
+                                          e == Expect::present ? "serve" : "stop serving", name(r),
+                                          key_name(k.key));
+            if (auto f = latest_failure(k, r, e, req))
+                why += fmt::format("; last check {}: {}", format_instant(f->at), f->detail);
+            wait(k, r, Gate::observation, req, std::nullopt, std::move(why));
+            return false;
+        }
+        const S before = st.state;
+        st.state = st.published ? S::rumoured : S::unretentive;
+        st.since = o->at;
+        d.transitions.push_back(Transition{k.key.id, r, before, st.state, Cause::confirmed, o->at});
+        if (r == Record::ds && e == Expect::present) {
+            d.measured_dreg = o->at - req;  // RFC 7583 Dreg: submission → seen
+            z.observed_dreg = d.measured_dreg;
+            if (o->ttl) z.observed_ds_ttl = o->ttl;
+        }
+        activate(k, o->at);
+        return true;
+    }
+
+    // Gates 1 and 2 for a move of record r of key k to view state `next`.
+    std::optional<Wait> gated(const ZoneState& z, const KeyState& k, Record r, S v, S next,
+                              Instant since) {
+        if (auto b = policy_blocks(policy, z, k, r, next))
+            return Wait{k.key.id, r, Gate::policy, since, std::nullopt, b->why, b->on};
+        auto vs = views(z.keys);
+        if (auto u = unsafe(vs, k.key.id, r, next, z.going_insecure))
+            return Wait{k.key.id,
+                        r,
+                        Gate::safety,
+                        since,
+                        std::nullopt,
+                        fmt::format("{} {} -> {} would be unsafe: {}", name(r), name(v), name(next),
+                                    u->why),
+                        inputs(vs, k.key.id, r, u->rule)};
+        return std::nullopt;
+    }
+
+    // Gate 4: a move to omnipresent or hidden once its RFC 7583 wait has passed since the
+    // confirmation; `note` says why a record moves this way when its goal is the other.
+    bool settle(KeyState& k, Record r, S v, S next, const std::string& note) {
+        RecordStatus& st = k.at(r);
+        Instant since = std::max(st.since, st.requested_at.value_or(st.since));
+        auto w = timeline.wait(r, next == S::omnipresent);
+        if (!w) {
+            wait(k, r, Gate::observation, since, std::nullopt,
+                 "TTLds unknown: set parent.ds-ttl or wait for a DS check to report it" + note);
+            return false;
+        }
+        if (hooks.skip_ds_removal_wait && r == Record::ds && next == S::hidden) w = Seconds{0};
+        Instant until = st.since + *w;
+        if (now < until) {
+            wait(k, r, Gate::time, st.since, until,
+                 fmt::format("{} {} -> {} after {} since {}{}", name(r), name(v), name(next),
+                             format_duration(*w), format_instant(st.since), note));
+            return false;
+        }
+        st.state = next;
+        st.since = now;
+        d.transitions.push_back(Transition{k.key.id, r, v, next, Cause::waited, now});
+        return true;
+    }
+
     bool step(ZoneState& z, std::size_t ki, Record r) {
         KeyState& k = z.keys[ki];
         RecordStatus& st = k.at(r);
-        if (pending(st)) {
-            Expect e = st.published ? Expect::present : Expect::absent;
-            Instant req = st.requested_at.value_or(st.since);
-            const Observation* o = confirmation(k, r, e, req);
-            if (!o) {
-                std::string where = r == Record::ds ? "parent" : "child";
-                std::string why = fmt::format(
-                    "waiting for every {} server to {} the {} of {}", where,
-                    e == Expect::present ? "serve" : "stop serving", name(r), key_name(k.key));
-                if (auto f = latest_failure(k, r, e, req))
-                    why += fmt::format("; last check {}: {}", format_instant(f->at), f->detail);
-                wait(k, r, Gate::observation, req, std::nullopt, std::move(why));
-                return false;
-            }
-            const S before = st.state;
-            st.state = st.published ? S::rumoured : S::unretentive;
-            st.since = o->at;
-            d.transitions.push_back(
-                Transition{k.key.id, r, before, st.state, Cause::confirmed, o->at});
-            if (r == Record::ds && e == Expect::present) {
-                d.measured_dreg = o->at - req;  // RFC 7583 Dreg: submission → seen
-                z.observed_dreg = d.measured_dreg;
-                if (o->ttl) z.observed_ds_ttl = o->ttl;
-            }
-            activate(k, o->at);
-            return true;
-        }
+        if (pending(st)) return confirm(z, k, r);
         S v = view(st);
-        S next = desired(k.goal, v);
+        S next = desired(k.goal, v, hooks.turn_back_midway);
         if (next == v) return false;
         Instant since = std::max(st.since, st.requested_at.value_or(st.since));
-        if (auto why = policy_blocks(policy, z, k, r, next)) {
-            wait(k, r, Gate::policy, since, std::nullopt, *why);
-            return false;
-        }
-        auto vs = views(z.keys);
-        if (auto why = unsafe(vs, k.key.id, r, next, z.going_insecure)) {
-            wait(
-                k, r, Gate::safety, since, std::nullopt,
-                fmt::format("{} {} -> {} would be unsafe: {}", name(r), name(v), name(next), *why));
+        if (auto blocked = gated(z, k, r, v, next, since)) {
+            d.waiting_on.push_back(std::move(*blocked));
             return false;
         }
         switch (next) {
@@ -253,25 +167,13 @@ struct Pass {
                 return true;
             case S::omnipresent:
             case S::hidden: {
-                auto w = timeline.wait(r, next == S::omnipresent);
-                if (!w) {
-                    wait(k, r, Gate::observation, since, std::nullopt,
-                         "TTLds unknown: set parent.ds-ttl or wait for a DS check to report it");
-                    return false;
-                }
-                if (hooks.skip_ds_removal_wait && r == Record::ds && next == S::hidden)
-                    w = Seconds{0};
-                Instant until = st.since + *w;
-                if (now < until) {
-                    wait(k, r, Gate::time, st.since, until,
-                         fmt::format("{} {} -> {} after {} since {}", name(r), name(v), name(next),
-                                     format_duration(*w), format_instant(st.since)));
-                    return false;
-                }
-                st.state = next;
-                st.since = now;
-                d.transitions.push_back(Transition{k.key.id, r, v, next, Cause::waited, now});
-                return true;
+                bool midway = (next == S::omnipresent) != (k.goal == Goal::omnipresent);
+                return settle(
+                    k, r, v, next,
+                    midway ? std::string(next == S::omnipresent
+                                             ? " (its key leaves: it finishes arriving first)"
+                                             : " (its key stays: it finishes leaving first)")
+                           : std::string());
             }
         }
         return false;
@@ -299,14 +201,14 @@ std::vector<KeyRef> published(const ZoneState& z, Record r) {
 bool changed_or_pending(const ZoneState& before, const ZoneState& after,
                         std::initializer_list<Record> records) {
     for (const auto& k : after.keys) {
-        const KeyState* old = find(before, k.key.id);
+        const KeyState* old = find_key(before, k.key.id);
         for (Record r : records) {
             if (pending(k.at(r))) return true;
             if ((old ? old->at(r).published : false) != k.at(r).published) return true;
         }
     }
     for (const auto& k : before.keys)
-        if (!find(after, k.key.id))
+        if (!find_key(after, k.key.id))
             for (Record r : records)
                 if (k.at(r).published) return true;
     return false;
@@ -371,14 +273,28 @@ Decision advance(const Policy& policy, const ZoneState& state,
                 d.actions.push_back(
                     Probe{k.key, r, k.at(r).published ? Expect::present : Expect::absent});
     }
-    // Keys with nothing left in any cache are deleted.
-    std::erase_if(z.keys, [&](const KeyState& k) {
+    // Keys with nothing left in any cache are deleted. A chain of successors through one
+    // of them is joined up: the keys before and after it become predecessor and successor,
+    // so what the leaving key was to take over passes on (BIND's transitive successors).
+    auto gone = [](const KeyState& k) {
         if (k.goal != Goal::hidden || !k.key.tag) return false;
-        for (const auto& r : k.records)
-            if (r.state != S::hidden || r.published) return false;
+        return std::ranges::all_of(
+            k.records, [](const RecordStatus& r) { return r.state == S::hidden && !r.published; });
+    };
+    while (true) {
+        auto it = std::ranges::find_if(z.keys, gone);
+        if (it == z.keys.end()) break;
+        const KeyState k = *it;
+        z.keys.erase(it);
         d.actions.push_back(PurgeKey{k.key});
-        return true;
-    });
+        for (auto& o : z.keys) {
+            // A key with no successor of its own leaves the link dangling: the key before
+            // it was replaced, and must not be taken back by a later onboarding.
+            if (o.successor == k.key.id && k.successor) o.successor = k.successor;
+            if (o.predecessor == k.key.id) o.predecessor = k.predecessor;
+        }
+    }
+    d.stuck = find_stuck(d.waiting_on);
     return d;
 }
 

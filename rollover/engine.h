@@ -83,6 +83,17 @@ struct Wait {
     Instant since{};
     std::optional<Instant> until;  // known only for the time gate
     std::string why;
+    std::vector<RecordRef> on = {};  // policy and safety gates: the records whose move lifts it
+};
+
+// A zone that cannot move again without an outside change: some record waits on a policy
+// or safety gate, and no record waits on time or on a live check, so no later pass decides
+// anything else. It means a bug or an impossible policy; the waits say why.
+struct Stuck {
+    // The waits that hold each other up, in order, each on the record of the next one;
+    // the last waits on the first when `cycle`, else on a record that stays where it is.
+    std::vector<Wait> waits;
+    bool cycle = false;
 };
 
 // Why a record moved: we decided to publish/withdraw it (the view changes at once), a
@@ -106,16 +117,24 @@ struct Decision {
     std::vector<Transition> transitions;
     std::optional<Instant> wake_at;        // call again then (or when an observation arrives)
     std::optional<Seconds> measured_dreg;  // a DS submission was confirmed this pass
+    std::optional<Stuck> stuck;
 };
 
-// Only for the safety property test: prove the safety test can fail.
+// Only for the property tests: prove that they can fail.
 struct TestHooks {
     bool skip_ds_removal_wait = false;  // ignore TTLds + DprpP before a DS counts hidden
+    // A record caught half-way by a change of its key's goal turns back at once (rumoured
+    // -> unretentive, unretentive -> rumoured) instead of finishing its move first: the
+    // deadlock of a KSK rollover asked for while the zone is being secured.
+    bool turn_back_midway = false;
 };
 
 [[nodiscard]] Decision advance(const Policy& policy, const ZoneState& state,
                                std::span<const Observation> observations, Instant now,
                                const TestHooks& hooks = {});
+
+// The waits in which nothing can move any more (stuck.cc), if that is where they are.
+[[nodiscard]] std::optional<Stuck> find_stuck(std::span<const Wait> waits);
 
 // The rollover planner (planner.cc): creates first keys, successors when a lifetime runs
 // out or an operator asks, and replacements when the policy's algorithm or roles change.

@@ -50,6 +50,14 @@ struct ZoneState {
     friend bool operator==(const ZoneState&, const ZoneState&) = default;
 };
 
+// The key with this engine id, if the zone has it.
+[[nodiscard]] inline const KeyState* find_key(const ZoneState& z, std::optional<std::uint32_t> id) {
+    if (!id) return nullptr;
+    for (const auto& k : z.keys)
+        if (k.key.id == *id) return &k;
+    return nullptr;
+}
+
 // The state a record has from a resolver's point of view once the current publication
 // reaches the servers: a record we publish but that is not yet confirmed everywhere may
 // already be in some caches (rumoured); one we withdrew may still be (unretentive).

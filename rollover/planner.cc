@@ -53,6 +53,19 @@ void plan(const Policy& p, ZoneState& z, Instant now, Decision& out) {
                    k.goal == Goal::omnipresent;
         };
         if (std::ranges::none_of(z.keys, current)) {
+            // Onboarded again while (or after) going insecure: a key that left only for that
+            // (the policy still wants it, nothing replaced it) takes its place again, so the
+            // records still in caches come back instead of a new key being introduced. A
+            // record it had withdrawn is republished or, if safety says not yet, finishes
+            // leaving first.
+            auto left = std::ranges::find_if(z.keys, [&](const KeyState& k) {
+                return k.key.role == role && k.key.algorithm == p.algorithm &&
+                       k.goal == Goal::hidden && !k.successor;
+            });
+            if (left != z.keys.end()) {
+                left->goal = Goal::omnipresent;
+                continue;
+            }
             // First signing, or the policy's algorithm/roles changed (RFC 6781 §4.1.4):
             // the old key of the same role, if any, is recorded as the predecessor.
             std::optional<std::uint32_t> pred;

@@ -101,10 +101,10 @@ std::vector<KeyView> views(std::span<const KeyState> keys) {
     return out;
 }
 
-std::optional<std::string> unsafe(std::span<const KeyView> keys, std::uint32_t key, Record record,
-                                  RecordState next, bool going_insecure) {
+std::optional<Unsafe> unsafe(std::span<const KeyView> keys, std::uint32_t key, Record record,
+                             RecordState next, bool going_insecure) {
     auto it = std::ranges::find(keys, key, &KeyView::id);
-    if (it == keys.end()) return "unknown key";
+    if (it == keys.end()) return Unsafe{Rule::ds_exists, "unknown key"};
     std::vector<KeyView> after(keys.begin(), keys.end());
     auto& self = after[static_cast<std::size_t>(it - keys.begin())];
     self.s[index(record)] = next;
@@ -113,11 +113,14 @@ std::optional<std::string> unsafe(std::span<const KeyView> keys, std::uint32_t k
     // a rule that holds must still hold after the move (Mekking, equation 1).
     World before_w{keys, it->algorithm}, after_w{after, it->algorithm};
     if (rule1(keys, going_insecure) && !rule1(after, going_insecure))
-        return "rule 1 (3a): the zone would be left without a DS";
+        return Unsafe{Rule::ds_exists, "rule 1 (3a): the zone would be left without a DS"};
     if (rule2(before_w) && !rule2(after_w))
-        return "rule 2 (3b-3e): some cached DS RRset would not lead to a signed DNSKEY RRset";
+        return Unsafe{Rule::dnskey_chain,
+                      "rule 2 (3b-3e): some cached DS RRset would not lead to a signed DNSKEY "
+                      "RRset"};
     if (rule3(before_w) && !rule3(after_w))
-        return "rule 3 (3f-3i): some cached signatures would not match a cached DNSKEY";
+        return Unsafe{Rule::signature_chain,
+                      "rule 3 (3f-3i): some cached signatures would not match a cached DNSKEY"};
 
     // The equations compare states, not cache histories. Two extra rules close the gap
     // where a swap partner reaches omnipresent before the swapped-out record is hidden
@@ -126,14 +129,47 @@ std::optional<std::string> unsafe(std::span<const KeyView> keys, std::uint32_t k
     if (next == U && (record == Record::dnskey || record == Record::krrsig)) {
         S ds = it->s[DS];
         if (ds == R || ds == U)
-            return "its DS may still be the only one in some caches (DS is " +
-                   std::string(name(ds)) + ")";
+            return Unsafe{Rule::own_ds_cached,
+                          "its DS may still be the only one in some caches (DS is " +
+                              std::string(name(ds)) + ")"};
         S z = it->s[ZRRSIG];
         if (record == Record::dnskey && (z == R || z == U))
-            return "zone signatures made by it alone may still be cached (ZRRSIG is " +
-                   std::string(name(z)) + ")";
+            return Unsafe{Rule::own_zrrsig_cached,
+                          "zone signatures made by it alone may still be cached (ZRRSIG is " +
+                              std::string(name(z)) + ")"};
     }
     return std::nullopt;
+}
+
+std::vector<RecordRef> inputs(std::span<const KeyView> keys, std::uint32_t key, Record record,
+                              Rule rule) {
+    auto it = std::ranges::find(keys, key, &KeyView::id);
+    if (it == keys.end()) return {};
+    std::vector<Record> read;
+    bool same_algorithm = true;
+    switch (rule) {
+        case Rule::ds_exists:
+            read = {Record::ds};
+            same_algorithm = false;  // any DS keeps the zone secure
+            break;
+        case Rule::dnskey_chain:
+            read = {Record::dnskey, Record::krrsig, Record::ds};
+            break;
+        case Rule::signature_chain:
+            read = {Record::dnskey, Record::zrrsig};
+            break;
+        case Rule::own_ds_cached:
+            return {RecordRef{key, Record::ds}};
+        case Rule::own_zrrsig_cached:
+            return {RecordRef{key, Record::zrrsig}};
+    }
+    std::vector<RecordRef> out;
+    for (const auto& k : keys) {
+        if (same_algorithm && k.algorithm != it->algorithm) continue;
+        for (Record r : read)
+            if (!(k.id == key && r == record)) out.push_back(RecordRef{k.id, r});
+    }
+    return out;
 }
 
 }  // namespace zw::rollover

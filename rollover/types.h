@@ -42,6 +42,14 @@ struct KeyRef {
     friend bool operator==(const KeyRef&, const KeyRef&) = default;
 };
 
+// One record of one key (by the engine's key id), e.g. what a gate waits on.
+struct RecordRef {
+    std::uint32_t key = 0;
+    Record record = Record::dnskey;
+
+    friend bool operator==(const RecordRef&, const RecordRef&) = default;
+};
+
 // Does a key of this role put this kind of record into the world?
 [[nodiscard]] constexpr bool applies(Role role, Record record) {
     switch (record) {

@@ -35,7 +35,7 @@ def zone_of(status_file, zone):
     raise SystemExit("zone %s not in status (%s)" % (zone, ", ".join(z["zone"] for z in st["zones"])))
 
 
-STATES = {"unsigned", "securing", "secure", "rolling", "offboarding", "insecure"}
+STATES = {"unsigned", "securing", "secure", "rolling", "offboarding", "insecure", "stuck"}
 RECORD_STATES = {"hidden", "rumoured", "omnipresent", "unretentive"}
 GATES = {"policy", "safety", "observation", "time"}
 ROLE_RECORDS = {"ksk": {"dnskey", "krrsig", "ds"}, "zsk": {"dnskey", "zrrsig"},
@@ -112,6 +112,19 @@ def schema_problems(st):
             need(x, "why", str, xw)
         rfc3339(need(z, "next_event", str, w, nullable=True), w + ".next_event")
         rfc3339(need(z, "earliest_signature_expiry", str, w, nullable=True), w + ".earliest_signature_expiry")
+        stuck = need(z, "stuck", dict, w, nullable=True)
+        if stuck is not None:
+            need(stuck, "cycle", bool, w + " stuck")
+            need(stuck, "path", str, w + " stuck")
+            for x in need(stuck, "waits", list, w + " stuck") or []:
+                need(x, "key", int, w + " stuck wait")
+                need(x, "tag", int, w + " stuck wait", nullable=True)
+                need(x, "record", str, w + " stuck wait", nullable=True)
+                if need(x, "gate", str, w + " stuck wait") not in ("policy", "safety"):
+                    p.append("%s stuck wait.gate: %r" % (w, x.get("gate")))
+                need(x, "why", str, w + " stuck wait")
+        if (z.get("state") == "stuck") != (stuck is not None):
+            p.append("%s: state %r with stuck %r" % (w, z.get("state"), stuck))
         lc = need(z, "last_check", dict, w, nullable=True)
         if lc is not None:
             rfc3339(need(lc, "at", str, w + " last_check"), w + " last_check.at")

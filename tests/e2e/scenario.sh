@@ -27,6 +27,16 @@
 #   daemon-wake    beta onboarded under `zonewarden run` with daemon.max-sleep 60 s: the
 #                  daemon must come back for the OVH task when the registrar says (its
 #                  poll-interval, 1 s), not only after max-sleep
+#   securing       requests while the zones are being secured (first DS rumoured at the
+#                  parent, issue 22): alpha (RFC 2136) a KSK rollover, beta (OVH) an
+#                  emergency KSK rollover; each must finish within its bound
+#   mid-ksk        requests in the middle of a KSK rollover: alpha (double-DS, RFC 2136) a
+#                  ZSK rollover once the new DS is at the parent, beta (double-KSK, OVH)
+#                  offboarding once the new DNSKEY is in every cache
+#   stuck          alpha made to deadlock on purpose (ZW_TEST_HOOKS=turn-back-midway: issue
+#                  22's KSK rollover asked while securing, as the engine once handled it):
+#                  status says stuck with the cycle, tick exits 4, the notify hook fires
+#                  once, Prometheus shows it; without the hook the same state moves on
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 ZONEWARDEN=""
@@ -81,6 +91,16 @@ rollover_through_registrar() {
     [[ $(reg_sim_field "len(s[\"$held\"])") == 1 ]] || zw_fail "$sim holds $(reg_sim_field "s[\"$held\"]")"
 }
 
+
+# The first DS of a zone is at every parent server (rumoured) but not yet in every cache:
+# the zone is being secured.
+DS_RUMOURED='z["state"] == "securing" and any(k["role"] == "ksk" and k["records"]["ds"]["state"] == "rumoured" for k in keys)'
+
+# ksk_request ZONE [--emergency]: `rollover ZONE --ksk`; REQUESTED is when it was asked.
+ksk_request() {
+    zwq rollover "$1" --ksk "${@:2}" || zw_fail "rollover $1 --ksk $* exited $?"
+    REQUESTED=$(e2e_now)
+}
 
 # registrar_requests: POSTs and DELETEs the Gandi simulator has received so far.
 registrar_requests() {
@@ -367,6 +387,120 @@ PY
         sleep 5
         awk -v w="$wall" 'BEGIN { exit !(w < 40) }' ||
             zw_fail "zonewarden run took $wall s: it slept max-sleep (60 s) instead of polling the registrar after its poll-interval (1 s)"
+        e2e_poller_stop secure
+        ;;
+    securing)
+        e2e_build && e2e_start
+        e2e_poller_start alpha.lab. beta.lab.
+        e2e_onboard alpha.lab. alpha double-ds lab-update
+        e2e_tick_until 60 "alpha.lab.=$DS_RUMOURED"
+        a_old=$(e2e_tags alpha.lab. ksk)
+        ksk_request alpha.lab.
+        a_t0=$REQUESTED
+        zw_log "alpha.lab.: KSK $a_old asked to roll while securing"
+        e2e_onboard beta.lab. beta double-ds lab-ovh
+        e2e_tick_until 60 "beta.lab.=$DS_RUMOURED"
+        b_old=$(e2e_tags beta.lab. ksk)
+        ksk_request beta.lab. --emergency
+        b_t0=$REQUESTED
+        zw_log "beta.lab.: emergency rollover of KSK $b_old while securing"
+        E2E_DREG=0
+        e2e_tick_until 150 "alpha.lab.=$(e2e_rolled_expr ksk "$a_old")"
+        # The old DS finishes arriving (ds-in), then double-DS runs its four phases.
+        e2e_check_bound "alpha.lab. KSK rollover asked while securing (RFC 2136)" "$(e2e_elapsed "$a_t0")" \
+            ds-in ds-in key-in ds-out key-out
+        E2E_DREG=2
+        e2e_tick_until 150 "beta.lab.=$(e2e_rolled_expr ksk "$b_old")"
+        e2e_check_bound "beta.lab. emergency KSK rollover while securing (OVH)" "$(e2e_elapsed "$b_t0")" \
+            ds-in ds-in key-in ds-out key-out
+        sleep 8
+        e2e_poller_stop secure
+        ;;
+    mid-ksk)
+        e2e_build && e2e_start
+        e2e_poller_start alpha.lab. beta.lab.
+        secure_both double-ds double-ksk lab-ovh
+        sleep 8
+        a_ksk=$(e2e_tags alpha.lab. ksk) a_zsk=$(e2e_tags alpha.lab. zsk) b_ksk=$(e2e_tags beta.lab. ksk)
+        ksk_request alpha.lab.
+        a_t0=$REQUESTED
+        ksk_request beta.lab.
+        b_t0=$REQUESTED
+        # alpha, double-DS: the new DS is at every parent server, the old KSK still there.
+        e2e_tick_until 60 "alpha.lab.=len(tags('ksk')) >= 2 and any(k['role'] == 'ksk' and k['goal'] == 'omnipresent' and k['records']['ds']['state'] != 'hidden' for k in keys)"
+        zwq rollover alpha.lab. --zsk || zw_fail "rollover alpha.lab. --zsk exited $?"
+        a_tz=$(e2e_now)
+        zw_log "alpha.lab.: ZSK $a_zsk asked to roll in the middle of the KSK rollover of $a_ksk"
+        # beta, double-KSK: the new DNSKEY is in every cache, the old KSK still there.
+        e2e_tick_until 60 "beta.lab.=len(tags('ksk')) >= 2 and any(k['role'] == 'ksk' and k['goal'] == 'omnipresent' and k['records']['dnskey']['state'] == 'omnipresent' for k in keys)"
+        zwq offboard beta.lab. || zw_fail "offboard beta.lab. exited $?"
+        b_to=$(e2e_now)
+        zw_log "beta.lab.: offboarded in the middle of the KSK rollover of $b_ksk"
+        E2E_DREG=0
+        e2e_tick_until 150 "alpha.lab.=$(e2e_rolled_expr ksk "$a_ksk") and not set([${a_zsk// /,}]) & set(z['published']['dnskey'])"
+        zw_log "alpha.lab.: the ZSK rollover took $(e2e_elapsed "$a_tz") s from its request"
+        # From the KSK request: the KSK rollover, then (at worst) the whole ZSK rollover.
+        e2e_check_bound "alpha.lab. ZSK rollover asked mid-KSK-rollover (RFC 2136, from the KSK request)" \
+            "$(e2e_elapsed "$a_t0")" key-in ds-in ds-out key-out key-in sig-in sig-out key-out
+        E2E_DREG=2
+        e2e_tick_until 150 'beta.lab.=z["state"] == "insecure"'
+        zw_log "beta.lab.: offboarding took $(e2e_elapsed "$b_to") s from its request"
+        e2e_check_bound "beta.lab. offboarding asked mid-KSK-rollover (OVH, from the KSK request)" \
+            "$(e2e_elapsed "$b_t0")" key-in ds-in ds-out key-out ds-out key-out sig-out
+        [[ -z $(dig +short +norecurse @"$E2E_TLD" beta.lab. DS) ]] || zw_fail "beta.lab. still has a DS at lab."
+        sleep 8
+        e2e_poller_stop secure
+        ;;
+    stuck)
+        E2E_SIM=none
+        e2e_build && e2e_start
+        e2e_poller_start alpha.lab.
+        e2e_onboard alpha.lab. alpha double-ds lab-update
+        e2e_tick_until 60 "alpha.lab.=$DS_RUMOURED"
+        old=$(e2e_tags alpha.lab. ksk)
+        : >"$E2E_NOTIFY_LOG"
+        # The hook: a record caught half-way turns back at once, and the rollover deadlocks.
+        export ZW_TEST_HOOKS=turn-back-midway
+        ksk_request alpha.lab.
+        stuck_at=""
+        for ((n = 0; n < 40; n++)); do
+            rc=0
+            zwq tick alpha.lab. || rc=$?
+            e2e_status
+            if [[ $(e2e_get alpha.lab. 'z["state"]') == stuck ]]; then
+                [[ -z $stuck_at ]] && stuck_at=$n
+                # 1. tick exits non-zero (4: a bug or an impossible policy).
+                [[ $rc == 4 ]] || zw_fail "tick of a stuck zone exited $rc"
+                ((n - stuck_at >= 3)) && break
+            fi
+            sleep 1
+        done
+        [[ -n $stuck_at ]] || zw_fail "alpha.lab. never reported stuck: $(e2e_get alpha.lab. 'z["waiting"]')"
+        new=$(e2e_get alpha.lab. "' '.join(str(t) for t in tags('ksk') if t not in [${old// /,}])")
+        # 2. status names the cycle of waits: the old DS waits for the new one, which waits
+        #    on safety for a DS in every cache.
+        path=$(e2e_get alpha.lab. 'z["stuck"]["path"]')
+        zw_log "stuck: $path"
+        [[ $path == "DS $old at parent -> DS $new at parent -> DS $old at parent" ]] ||
+            zw_fail "status --json names the cycle '$path'"
+        zwc status alpha.lab. >"$E2E_DIR/status.txt" || zw_fail "status exited $?"
+        grep -q "alpha.lab.  stuck" "$E2E_DIR/status.txt" && grep -q "back to DS $old at parent" "$E2E_DIR/status.txt" ||
+            zw_fail "status (text) does not say stuck with the cycle: $(cat "$E2E_DIR/status.txt")"
+        # 3. the notify hook fired once, event stuck, over several stuck ticks.
+        [[ $(grep -c 'zone=alpha.lab. event=stuck' "$E2E_NOTIFY_LOG") == 1 ]] ||
+            zw_fail "the notify hook fired $(grep -c 'event=stuck' "$E2E_NOTIFY_LOG") times: $(cat "$E2E_NOTIFY_LOG")"
+        zw_log "notify: $(grep 'event=stuck' "$E2E_NOTIFY_LOG")"
+        # 4. Prometheus.
+        zwc status --prometheus >"$E2E_DIR/metrics.txt" || zw_fail "status --prometheus exited $?"
+        grep -qx 'zonewarden_stuck{zone="alpha.lab."} 1' "$E2E_DIR/metrics.txt" &&
+            grep -qx 'zonewarden_zone_state{zone="alpha.lab.",state="stuck"} 1' "$E2E_DIR/metrics.txt" ||
+            zw_fail "Prometheus does not show alpha.lab. stuck: $(grep alpha "$E2E_DIR/metrics.txt")"
+        # Without the hook the same stored state moves on: the rollover completes.
+        unset ZW_TEST_HOOKS
+        e2e_tick_until 150 "alpha.lab.=$(e2e_rolled_expr ksk "$old")"
+        zwc status --prometheus | grep -qx 'zonewarden_stuck{zone="alpha.lab."} 0' || zw_fail "still stuck in Prometheus"
+        [[ $(grep -c 'event=stuck' "$E2E_NOTIFY_LOG") == 1 ]] || zw_fail "the notify hook fired again"
+        sleep 8
         e2e_poller_stop secure
         ;;
     *) zw_fail "unknown case $case" ;;

@@ -120,10 +120,15 @@ e2e__conditions_hold() {
     done
 }
 
+E2E_ROUND_MAX=0 # the longest round of e2e_tick_until so far (a tick, status, compare, sleep)
+
 e2e_tick_until() { # SECONDS ZONE=EXPR...
-    local limit=$1 start=$SECONDS ticks=0 rc c errors=0
+    local limit=$1 start=$SECONDS ticks=0 rc c errors=0 round_start=""
     shift
     while ((SECONDS - start < limit && ticks < limit * 2)); do
+        [[ -n $round_start ]] && E2E_ROUND_MAX=$(awk -v m="$E2E_ROUND_MAX" -v d="$(e2e_elapsed "$round_start")" \
+            'BEGIN { print (d > m ? d : m) }')
+        round_start=$(e2e_now)
         rc=0
         zwq tick || rc=$?
         ticks=$((ticks + 1))
@@ -229,6 +234,48 @@ e2e_rolled_expr() { # ROLE "OLD TAGS"
     local old
     old=$(tr ' ' ',' <<<"$2")
     echo "$E2E_SECURE and len(tags('$1', 'omnipresent')) >= 1 and not set([$old]) & set(z['published']['dnskey'] + z['published']['ds'] + z['published']['cds'])"
+}
+
+# An upper bound for a request on the loopback hierarchy, from the policy of lib.sh and the
+# world's delays, phase by phase as tests/unit/rollover/liveness_bound.h states them: each
+# phase is its RFC 7583 wait plus the time until a tick sees the change at every server,
+#   key-in/out = Dc + Dprp + TTLkey + publish/retire-safety      (DNSKEY and its RRSIG)
+#   sig-in/out = Dc + Dprp + TTLsig + publish/retire-safety      (zone signatures, Dsgn 0)
+#   ds-in/out  = Dp + DprpP + TTLds + publish/retire-safety
+#   Dc = the longest round of the tick loop so far (E2E_ROUND_MAX: the publish hook reloads
+#        the servers within the pass, so the next tick sees the change)
+#   Dp = Dc + E2E_DREG, the registrar's own delay (0 for RFC 2136; the OVH simulator's task
+#        takes 1 s and is polled every 1 s: 2 s)
+e2e_upper_bound() { # PHASE... : prints "SECONDS FORMULA"
+    local dc=${E2E_ROUND_MAX:-0} dp p total=0 formula="" v
+    dp=$(awk -v a="$dc" -v b="${E2E_DREG:-0}" 'BEGIN { print a + b }')
+    for p in "$@"; do
+        case $p in
+            key-in) v=$(awk -v d="$dc" "BEGIN { print d + $E2E_DPRP + $E2E_DNSKEY_TTL + $E2E_PUBLISH_SAFETY }") ;;
+            key-out) v=$(awk -v d="$dc" "BEGIN { print d + $E2E_DPRP + $E2E_DNSKEY_TTL + $E2E_RETIRE_SAFETY }") ;;
+            sig-in) v=$(awk -v d="$dc" "BEGIN { print d + $E2E_DPRP + $E2E_ZONE_TTL + $E2E_PUBLISH_SAFETY }") ;;
+            sig-out) v=$(awk -v d="$dc" "BEGIN { print d + $E2E_DPRP + $E2E_ZONE_TTL + $E2E_RETIRE_SAFETY }") ;;
+            ds-in) v=$(awk -v d="$dp" "BEGIN { print d + $E2E_DPRP_PARENT + $E2E_DS_TTL + $E2E_PUBLISH_SAFETY }") ;;
+            ds-out) v=$(awk -v d="$dp" "BEGIN { print d + $E2E_DPRP_PARENT + $E2E_DS_TTL + $E2E_RETIRE_SAFETY }") ;;
+            *) zw_fail "unknown phase $p" ;;
+        esac
+        total=$(awk -v a="$total" -v b="$v" 'BEGIN { print a + b }')
+        formula+="${formula:+ + }$p $v"
+    done
+    echo "$total $formula"
+}
+
+# e2e_check_bound LABEL SECONDS PHASE...: the measured time against the upper bound of those
+# phases (Dc = the longest tick round measured, E2E_ROUND_MAX); fails beyond it.
+e2e_check_bound() {
+    local label=$1 wall=$2 bound formula line
+    shift 2
+    read -r bound formula <<<"$(e2e_upper_bound "$@")"
+    line=$(awk -v l="$label" -v w="$wall" -v b="$bound" -v f="$formula" -v r="$E2E_ROUND_MAX" \
+        'BEGIN { printf "%s: %.1f s wall, bound %.1f s (%s; longest tick round %.1f s), %.0f%% of it", l, w, b, f, r, 100 * w / b }')
+    echo "BOUND $line"
+    echo "$line" >>"$E2E_DIR/timings.txt"
+    awk -v w="$wall" -v b="$bound" 'BEGIN { exit !(w <= b) }' || zw_fail "$label took longer than its bound: $line"
 }
 
 # RFC 7583 lower bound of one rollover for the policies of lib.sh: the sum of the waits on

@@ -26,13 +26,14 @@ struct Driver {
     std::function<bool(const Probe&, Instant)> world = [](const Probe&, Instant) { return true; };
     std::optional<Seconds> ds_ttl_served;
     Seconds probe_interval{60};  // how often app/ re-runs checks that are still pending
+    TestHooks hooks;
 
     Instant now() const { return clock.now(); }
 
     // One scheduled pass, repeated at the same instant until nothing more moves.
     void pass() {
         for (int i = 0; i < 100; ++i) {
-            last = advance(policy, zone, observations, now());
+            last = advance(policy, zone, observations, now(), hooks);
             zone = last.next;
             log.insert(log.end(), last.transitions.begin(), last.transitions.end());
             bool acted = false;

@@ -20,7 +20,7 @@ TEST(Safety, TheLastDsMayNotGo_Rule1_3a) {
     std::vector<KeyView> z{key(1, {O, O, H, O}), key(2, {O, H, O, H})};
     auto why = unsafe(z, 1, Record::ds, U, false);
     ASSERT_TRUE(why);
-    EXPECT_NE(why->find("rule 1"), std::string::npos);
+    EXPECT_NE(why->why.find("rule 1"), std::string::npos);
     // ... unless the zone is going insecure.
     EXPECT_FALSE(unsafe(z, 1, Record::ds, U, true));
 }
@@ -35,7 +35,7 @@ TEST(Safety, DsSwapOnceTheNewKeySignsTheDnskeySetEverywhere_3c_3e) {
     z[2].s[1] = R;
     auto why = unsafe(z, 1, Record::ds, U, false);
     ASSERT_TRUE(why);
-    EXPECT_NE(why->find("rule 2"), std::string::npos);
+    EXPECT_NE(why->why.find("rule 2"), std::string::npos);
 }
 
 TEST(Safety, DnskeySwapUnderAnOmnipresentDs_3d) {
@@ -55,7 +55,7 @@ TEST(Safety, DsWithoutItsDnskeyNeedsAnotherCompleteChain_3e) {
     z[2].s[3] = O;
     auto why = unsafe(z, 1, Record::dnskey, U, false);
     ASSERT_TRUE(why);
-    EXPECT_NE(why->find("rule 2"), std::string::npos);
+    EXPECT_NE(why->why.find("rule 2"), std::string::npos);
 }
 
 TEST(Safety, SignatureSwapNeedsBothDnskeysEverywhere_3h) {
@@ -70,7 +70,7 @@ TEST(Safety, DsNeedsTheZoneSignedEverywhere_Rule3) {
     std::vector<KeyView> z{key(1, {O, O, H, H}), key(2, {O, H, R, H})};
     auto why = unsafe(z, 1, Record::ds, R, false);
     ASSERT_TRUE(why);
-    EXPECT_NE(why->find("rule 3"), std::string::npos);
+    EXPECT_NE(why->why.find("rule 3"), std::string::npos);
     z[1].s[2] = O;
     EXPECT_FALSE(unsafe(z, 1, Record::ds, R, false));
 }
@@ -81,7 +81,7 @@ TEST(Safety, DnskeyStaysWhileItsOwnDsMayBeTheOnlyOneCached) {
     std::vector<KeyView> z{key(1, {O, O, H, U}), key(2, {O, H, O, H}), key(3, {O, O, H, O}, 1)};
     auto why = unsafe(z, 1, Record::dnskey, U, false);
     ASSERT_TRUE(why);
-    EXPECT_NE(why->find("its DS"), std::string::npos);
+    EXPECT_NE(why->why.find("its DS"), std::string::npos);
     EXPECT_TRUE(unsafe(z, 1, Record::krrsig, U, false));
     z[0].s[3] = H;
     EXPECT_FALSE(unsafe(z, 1, Record::dnskey, U, false));
@@ -92,7 +92,7 @@ TEST(Safety, DnskeyStaysWhileDataSignedOnlyByItMayBeCached) {
     std::vector<KeyView> z{key(1, {O, O, H, O}), key(2, {O, H, U, H}), key(4, {O, H, O, H}, 2)};
     auto why = unsafe(z, 2, Record::dnskey, U, false);
     ASSERT_TRUE(why);
-    EXPECT_NE(why->find("zone signatures"), std::string::npos);
+    EXPECT_NE(why->why.find("zone signatures"), std::string::npos);
     z[1].s[2] = H;
     EXPECT_FALSE(unsafe(z, 2, Record::dnskey, U, false));
 }

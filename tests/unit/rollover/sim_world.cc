@@ -63,6 +63,7 @@ Observation World::probe(const Probe& pr, Instant t) {
     Observation o{pr.key.id, pr.record, pr.expect, t, Verdict::refuted, std::nullopt, ""};
     std::bernoulli_distribution silent(p_.unreachable);
     if (silent(rng_)) {
+        ++silent_probes;
         o.verdict = Verdict::unreachable;
         o.detail = "a server timed out";
         return o;

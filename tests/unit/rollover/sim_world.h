@@ -87,6 +87,7 @@ class World {
                                                                              Instant to);
 
     std::vector<std::pair<Instant, std::string>> events;  // for counterexample timelines
+    std::size_t silent_probes = 0;  // probes that met a silent server (each delays a step)
 
   private:
     WorldParams p_;
