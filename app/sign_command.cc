@@ -47,7 +47,7 @@ Result<SignJob> make_job(SignOptions o) {
     }
     auto ttl = parse_duration(o.dnskey_ttl);
     if (!ttl) return fail(ttl.error());
-    p.dnskey_ttl = static_cast<std::uint32_t>(ttl->count());
+    p.dnskey_ttl = *ttl;
     if (!o.nsec3 && (o.opt_out || o.iterations != 0 || o.salt != "-")) {
         return fail(bad_input("--iterations, --salt and --opt-out need --nsec3"));
     }
@@ -68,6 +68,8 @@ Result<SignJob> make_job(SignOptions o) {
     if (p.cds_delete && !p.cds_key_tags.empty()) return fail(bad_input("--cds and --cds-delete exclude each other"));
     p.threads = o.threads != 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
     p.now = o.now ? Instant{Seconds{*o.now}} : SystemClock{}.now();
+    // Before anything is read: the serial policies compute with `now` too.
+    if (auto ok = signer::validate(p); !ok) return fail(ok.error());
     return job;
 }
 
