@@ -42,11 +42,10 @@ void check_ds(const Node& node, const RRset& ds, Checker& check) {
     }
 }
 
-void check_singleton(const Node& node, std::uint16_t type, const char* rfc, Checker& check) {
-    const RRset* set = node.find(type);
+void check_singleton(const Node& node, const RRset* set, const char* rfc, Checker& check) {
     if (set && set->rdatas.size() > 1) {
         check.error(set->where, fmt::format("{} has {} {} records; at most one is allowed ({})", node.name.to_text(),
-                                            set->rdatas.size(), dns::type_to_text(type), rfc));
+                                            set->rdatas.size(), dns::type_to_text(set->type), rfc));
     }
 }
 
@@ -72,37 +71,50 @@ void check_apex(Zone& zone, Checker& check) {
 }
 
 void check_node(const Node& node, const Zone& zone, Checker& check) {
+    // One pass over the RRsets: this runs for every name of the zone.
+    const RRset *cname = nullptr, *dname = nullptr, *ns = nullptr;
     for (const auto& set : node.rrsets) {
-        if (set.type == dns::rrtype::SOA && node.role != NodeRole::apex) {
-            check.error(set.where, fmt::format("SOA record at {}, which is not the zone apex {}", node.name.to_text(),
-                                               zone.origin.to_text()));
+        switch (set.type) {
+            case dns::rrtype::CNAME: cname = &set; break;
+            case dns::rrtype::DNAME: dname = &set; break;
+            case dns::rrtype::NS: ns = &set; break;
+            case dns::rrtype::SOA:
+                if (node.role != NodeRole::apex) {
+                    check.error(set.where, fmt::format("SOA record at {}, which is not the zone apex {}",
+                                                       node.name.to_text(), zone.origin.to_text()));
+                }
+                break;
+            case dns::rrtype::DS:
+                if (node.role == NodeRole::authoritative) {
+                    check.error(set.where,
+                                fmt::format("DS record at {} without a delegation (NS) there", node.name.to_text()));
+                }
+                if (node.role == NodeRole::delegation) check_ds(node, set, check);
+                break;
+            default: break;
         }
-        if (set.type == dns::rrtype::DS && node.role == NodeRole::authoritative) {
-            check.error(set.where, fmt::format("DS record at {} without a delegation (NS) there", node.name.to_text()));
-        }
-        if (set.type == dns::rrtype::DS && node.role == NodeRole::delegation) check_ds(node, set, check);
         if (const std::size_t size = answer_size(node, set); size > max_message) {
             check.error(set.where, fmt::format("the {} RRset at {} needs {} octets in an answer; a DNS message holds "
                                                "at most {} (RFC 1035 §4.2.2)",
                                                dns::type_to_text(set.type), node.name.to_text(), size, max_message));
         }
     }
-    check_singleton(node, dns::rrtype::CNAME, "RFC 1034 §3.6.2", check);
-    check_singleton(node, dns::rrtype::DNAME, "RFC 6672 §2.4", check);
-    if (const RRset* cname = node.find(dns::rrtype::CNAME); cname && node.rrsets.size() > 1) {
+    check_singleton(node, cname, "RFC 1034 §3.6.2", check);
+    check_singleton(node, dname, "RFC 6672 §2.4", check);
+    if (cname && node.rrsets.size() > 1) {
         std::string others;
         for (const auto& set : node.rrsets)
             if (set.type != dns::rrtype::CNAME) others += " " + dns::type_to_text(set.type);
         check.error(cname->where, fmt::format("CNAME at {} beside other data:{} (RFC 1034 §3.6.2)",
                                               node.name.to_text(), others));
     }
-    if (const RRset* ns = node.find(dns::rrtype::NS)) {
+    if (ns) {
         // RFC 4592 §4.2: a wildcard cannot delegate; BIND refuses the zone.
         if (node.name.is_wildcard()) {
             check.error(ns->where, fmt::format("NS at the wildcard {}: a wildcard cannot be a delegation (RFC 4592 §4.2)",
                                                node.name.to_text()));
         }
-        if (node.role != NodeRole::apex && node.role != NodeRole::occluded && node.find(dns::rrtype::DNAME)) {
+        if (dname && node.role != NodeRole::apex && node.role != NodeRole::occluded) {
             check.error(ns->where, fmt::format("NS beside DNAME at {}: only the apex may hold both (RFC 6672 §2.3)",
                                                node.name.to_text()));
         }
