@@ -6,7 +6,7 @@
 
 #include "app/hooks.h"
 #include "app/key_material.h"
-#include "app/live_observer.h"
+#include "app/observation.h"
 #include "app/publisher.h"
 #include "app/status_report.h"
 #include "registrar/factory.h"
