@@ -194,7 +194,7 @@ Result<std::optional<store::Publication>> publish_zone(const PublishRequest& r) 
         // Renew a little more than what is due, so renewals come in batches (at most one
         // publication per quarter of the jitter window) instead of one per RRset.
         params.refresh = r.policy.signatures.refresh + r.policy.signatures.jitter / 4;
-        params.dnskey_ttl = static_cast<std::uint32_t>(r.policy.dnskey_ttl.count());
+        params.dnskey_ttl = r.policy.dnskey_ttl;  // sign_zone refuses one above 2^31-1
         if (r.config.nsec3) params.nsec3 = signer::Nsec3Params{};
         params.cds_key_tags = r.plan.cds;
         params.cds_delete = r.plan.cds_delete;

@@ -47,7 +47,7 @@ Result<SignJob> make_job(SignOptions o) {
     }
     auto ttl = parse_duration(o.dnskey_ttl);
     if (!ttl) return fail(ttl.error());
-    p.dnskey_ttl = static_cast<std::uint32_t>(ttl->count());
+    p.dnskey_ttl = *ttl;
     if (!o.nsec3 && (o.opt_out || o.iterations != 0 || o.salt != "-")) {
         return fail(bad_input("--iterations, --salt and --opt-out need --nsec3"));
     }
@@ -68,6 +68,8 @@ Result<SignJob> make_job(SignOptions o) {
     if (p.cds_delete && !p.cds_key_tags.empty()) return fail(bad_input("--cds and --cds-delete exclude each other"));
     p.threads = o.threads != 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
     p.now = o.now ? Instant{Seconds{*o.now}} : SystemClock{}.now();
+    // Before anything is read: the serial policies compute with `now` too.
+    if (auto ok = signer::validate(p); !ok) return fail(ok.error());
     return job;
 }
 
@@ -213,21 +215,22 @@ void register_sign_command(CLI::App& app, int& exit_code) {
     cmd->add_flag("--incremental", o->job.incremental,
                   "Keep signatures from the previous run's state (OUT.zwstate) where the RRset, its key and the "
                   "refresh point allow, copy the text of unchanged nodes from OUT if it is still the file that "
-                  "state was written with, and write the new state there (only its changes, in "
-                  "OUT.zwstate.delta, while they are small)");
+                  "state was written with and that text still has the digest it was written with, and write "
+                  "the new state there (only its changes, in OUT.zwstate.delta, while they are small)");
     cmd->add_option("--refresh", o->refresh,
                     "With --incremental, re-sign what expires within this (default 5d)");
     cmd->add_option("--serial", o->serial,
                     "keep, increment, unixtime or date (YYYYMMDDnn); default keep. New serials also exceed "
                     "the serial of an existing --out file");
-    cmd->add_option("--dnskey-ttl", o->dnskey_ttl, "TTL of DNSKEY, CDS and CDNSKEY (default 1h)");
+    cmd->add_option("--dnskey-ttl", o->dnskey_ttl, "TTL of DNSKEY, CDS and CDNSKEY (default 1h, at most 2^31-1 s)");
     cmd->add_option("--cds", o->cds, "Publish CDS (SHA-256) and CDNSKEY for these key tags")->delimiter(',');
     cmd->add_flag("--cds-delete", o->cds_delete, "Publish the RFC 8078 delete CDS/CDNSKEY (remove the DS)");
-    cmd->add_option("--now", o->now, "Sign as if the time were this Unix time (reproducible output)");
+    cmd->add_option("--now", o->now,
+                    "Sign as if the time were this Unix time, 0 to 4294967295 (reproducible output)");
     cmd->footer("Every signature is verified against the published DNSKEY RRset and the denial chain is "
                 "checked before the output replaces the previous one (it is written under a temporary name "
-                "while the check runs).\nExit codes: 0 signed, 2 bad input, 3 I/O failure, "
-                "4 self-check failed.");
+                "while the check runs), and the text written is read back and compared with the signed "
+                "records.\nExit codes: 0 signed, 2 bad input, 3 I/O failure, 4 self-check failed.");
     cmd->callback([o, &exit_code] { exit_code = run_sign(*o); });
 }
 

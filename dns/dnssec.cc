@@ -96,14 +96,28 @@ std::uint16_t key_tag(const Bytes& dnskey_rdata) {
     return ldns_calc_keytag_raw(dnskey_rdata.data(), dnskey_rdata.size());
 }
 
-Result<Bytes> ds_rdata(const Name& owner, const Bytes& dnskey_rdata, std::uint8_t digest_type) {
-    const EVP_MD* md = nullptr;
+namespace {
+
+const EVP_MD* ds_digest(std::uint8_t digest_type) {
     switch (digest_type) {
-        case digest::sha1: md = EVP_sha1(); break;
-        case digest::sha256: md = EVP_sha256(); break;
-        case digest::sha384: md = EVP_sha384(); break;
-        default: return fail(bad_input(fmt::format("unsupported DS digest type {}", digest_type)));
+        case digest::sha1: return EVP_sha1();
+        case digest::sha256: return EVP_sha256();
+        case digest::sha384: return EVP_sha384();
+        default: return nullptr;
     }
+}
+
+}  // namespace
+
+std::optional<std::size_t> ds_digest_size(std::uint8_t digest_type) {
+    const EVP_MD* md = ds_digest(digest_type);
+    if (!md) return std::nullopt;
+    return static_cast<std::size_t>(EVP_MD_get_size(md));
+}
+
+Result<Bytes> ds_rdata(const Name& owner, const Bytes& dnskey_rdata, std::uint8_t digest_type) {
+    const EVP_MD* md = ds_digest(digest_type);
+    if (!md) return fail(bad_input(fmt::format("unsupported DS digest type {}", digest_type)));
     auto key = Dnskey::from_rdata(dnskey_rdata);
     if (!key) return fail(key.error());
     // RFC 4034 §5.1.4: digest = hash(owner name in canonical form | DNSKEY RDATA).

@@ -44,6 +44,10 @@ struct Dnskey {
 
 [[nodiscard]] std::uint16_t key_tag(const Bytes& dnskey_rdata);
 
+// The size of a DS digest of this type (1 SHA-1, 2 SHA-256, 4 SHA-384); nullopt for the
+// other types, which zonewarden neither makes nor accepts.
+[[nodiscard]] std::optional<std::size_t> ds_digest_size(std::uint8_t digest_type);
+
 // DS RDATA for the key at owner with the given digest type.
 [[nodiscard]] Result<Bytes> ds_rdata(const Name& owner, const Bytes& dnskey_rdata, std::uint8_t digest_type);
 

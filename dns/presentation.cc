@@ -3,6 +3,10 @@
 #include <arpa/inet.h>
 #include <fmt/format.h>
 #include <ldns/ldns.h>
+// libknot's headers lack C++ linkage guards.
+extern "C" {
+#include <libknot/descriptor.h>
+}
 
 #include <array>
 #include <charconv>
@@ -11,6 +15,7 @@
 #include "dns/encoding.h"
 #include "dns/ldns_handles.h"
 #include "dns/rdata.h"
+#include "dns/svcb.h"
 
 namespace zw::dns {
 
@@ -18,18 +23,35 @@ namespace {
 
 using Span = std::span<const std::uint8_t>;
 
+// Knot's scanner reads a type's mnemonic and its own text form only for the types of its
+// descriptor table (obsolete ones such as MD or PX it reads only in the generic form),
+// NULL excepted, which it knows by neither.
+bool scanner_reads_text(std::uint16_t type) {
+    const knot_rdata_descriptor_t* d = knot_get_rdata_descriptor(type);
+    return d && d->type_name && type != 10;
+}
+
+// A type's mnemonic where ldns (ldns-verify-zone) and Knot's scanner (the peers' and our
+// own reader) spell it alike; otherwise the RFC 3597 form TYPEnnn, which every loader
+// reads. BIND knows every mnemonic that both of them know.
+std::string portable_type_name(std::uint16_t type) {
+    std::string ldns_name = type_to_text(type);
+    if (scanner_reads_text(type) && ldns_name == knot_get_rdata_descriptor(type)->type_name) return ldns_name;
+    return fmt::format("TYPE{}", type);
+}
+
 // Every line of a signed zone names a type, an RRSIG line two and an NSEC line several:
-// the mnemonics of the first 256 types are looked up in ldns once, not on each line.
+// the names of the first 512 types are looked up once, not on each line.
 void append_type(std::string& out, std::uint16_t type) {
-    static const std::array<std::string, 256> names = [] {
-        std::array<std::string, 256> t;
-        for (std::size_t i = 0; i < t.size(); ++i) t[i] = type_to_text(static_cast<std::uint16_t>(i));
+    static const std::array<std::string, 512> names = [] {
+        std::array<std::string, 512> t;
+        for (std::size_t i = 0; i < t.size(); ++i) t[i] = portable_type_name(static_cast<std::uint16_t>(i));
         return t;
     }();
     if (type < names.size()) {
         out += names[type];
     } else {
-        out += type_to_text(type);
+        out += portable_type_name(type);
     }
 }
 
@@ -214,8 +236,35 @@ bool append_txt(std::string& out, Span r) {
     return !r.empty();
 }
 
-// Other types ldns knows, whose fields hold no domain names: its printer is right there.
+// Types without names in their RDATA whose text ldns prints so that Knot's scanner, BIND
+// and ldns all read back the same octets (tests/unit/dns/presentation_roundtrip_test.cc
+// holds each of them to that). Every other type is written in the RFC 3597 generic form.
+bool ldns_prints_portably(std::uint16_t type) {
+    switch (type) {
+        case 13:   // HINFO
+        case 29:   // LOC
+        case 37:   // CERT
+        case 44:   // SSHFP
+        case 49:   // DHCID
+        case 52:   // TLSA
+        case 53:   // SMIMEA
+        case 61:   // OPENPGPKEY
+        case 63:   // ZONEMD
+        case 104:  // NID
+        case 105:  // L32
+        case 106:  // L64
+        case 108:  // EUI48
+        case 109:  // EUI64
+        case 256:  // URI
+        case 257:  // CAA
+            return true;
+        default:
+            return false;
+    }
+}
+
 bool append_with_ldns(std::string& out, const Name& owner, std::uint16_t type, Span rdata) {
+    if (!ldns_prints_portably(type)) return false;
     const ldns_rr_descriptor* d = ldns_rr_descript(type);
     if (!d || !d->_name) return false;
     Bytes wire;
@@ -247,11 +296,16 @@ void append_rr_prefix(std::string& out, const Name& owner, std::uint32_t ttl) {
     out += "\tIN\t";
 }
 
+
 void append_rr_data_text(std::string& out, const Name& owner, std::uint16_t type, Span rdata) {
     append_type(out, type);
     out += '\t';
     std::size_t mark = out.size();
     bool ok = false;
+    if (!scanner_reads_text(type)) {
+        append_generic(out, rdata);
+        return;
+    }
     switch (type) {
         case rrtype::A:
         case rrtype::AAAA: ok = append_address(out, type, rdata); break;
@@ -259,6 +313,8 @@ void append_rr_data_text(std::string& out, const Name& owner, std::uint16_t type
         case 99:  // SPF
             ok = append_txt(out, rdata);
             break;
+        case svcb_type:
+        case https_type: ok = append_svcb_text(out, rdata); break;
         default:
             ok = has_rdata_names(type) ? append_layout(out, type, rdata)
                                        : append_dnssec(out, type, rdata) || append_with_ldns(out, owner, type, rdata);

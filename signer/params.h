@@ -26,12 +26,14 @@ struct SigningParams {
     // it. At or above validity - jitter nothing is ever kept (every run re-signs all).
     Seconds refresh{5 * 86400};
     std::optional<Nsec3Params> nsec3; // NSEC when absent
-    std::uint32_t dnskey_ttl = 3600;
+    Seconds dnskey_ttl{3600};  // also CDS and CDNSKEY; at most 2^31-1 (RFC 2181 §8)
     std::vector<std::uint16_t> cds_key_tags;  // publish CDS (SHA-256) and CDNSKEY for these keys
     bool cds_delete = false;                  // RFC 8078 §4 delete form instead
     unsigned threads = 1;
 };
 
+// Refuses what cannot be signed: a TTL above 2^31-1, a `now` outside the 32-bit RRSIG
+// times (RFC 4034 §3.1.5: 1970..2106), validity, jitter or offsets out of range.
 [[nodiscard]] Result<void> validate(const SigningParams& params);
 
 }  // namespace zw::signer

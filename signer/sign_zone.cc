@@ -46,14 +46,16 @@ void put_rrset(zones::Node& node, zones::RRset set) {
 
 Result<void> add_apex_records(zones::Zone& zone, const KeyUse& use, const SigningParams& params) {
     zones::Node& apex = zone.apex();
-    auto rrset = [&](std::uint16_t type, std::uint32_t ttl) { return zones::RRset{type, ttl, {}, {}, {}}; };
-    zones::RRset dnskeys = rrset(dns::rrtype::DNSKEY, params.dnskey_ttl);
+    // validate() keeps the TTL within 2^31-1.
+    const auto ttl = static_cast<std::uint32_t>(params.dnskey_ttl.count());
+    auto rrset = [&](std::uint16_t type, std::uint32_t set_ttl) { return zones::RRset{type, set_ttl, {}, {}, {}}; };
+    zones::RRset dnskeys = rrset(dns::rrtype::DNSKEY, ttl);
     for (const KeyPair* k : use.published) dnskeys.rdatas.push_back(k->dnskey_rdata());
     put_rrset(apex, std::move(dnskeys));
 
     if (params.cds_delete || !params.cds_key_tags.empty()) {
-        zones::RRset cds = rrset(dns::rrtype::CDS, params.dnskey_ttl);
-        zones::RRset cdnskey = rrset(dns::rrtype::CDNSKEY, params.dnskey_ttl);
+        zones::RRset cds = rrset(dns::rrtype::CDS, ttl);
+        zones::RRset cdnskey = rrset(dns::rrtype::CDNSKEY, ttl);
         if (params.cds_delete) {
             cds.rdatas.push_back(dns::cds_delete_rdata());
             cdnskey.rdatas.push_back(dns::cdnskey_delete_rdata());
@@ -177,6 +179,21 @@ Result<void> validate(const SigningParams& p) {
     }
     if (p.inception_offset.count() < 0 || p.jitter.count() < 0) {
         return fail(bad_input("the inception offset and the jitter cannot be negative"));
+    }
+    if (p.inception_offset > Seconds{0x7fffffff}) {
+        return fail(bad_input("the inception offset must be below 68 years"));
+    }
+    // RRSIG times are 32-bit counts of seconds since 1970 (RFC 4034 §3.1.5); with the
+    // bounds above, now - offset and now + validity cannot overflow either.
+    const std::int64_t now = p.now.time_since_epoch().count();
+    if (now < 0 || now > 0xffffffffLL) {
+        return fail(bad_input(fmt::format("the signing time {} is outside what RRSIG times can hold "
+                                          "(Unix times 0 to 4294967295, 1970 to 2106)",
+                                          now)));
+    }
+    if (p.dnskey_ttl.count() < 0 || p.dnskey_ttl > Seconds{0x7fffffff}) {
+        return fail(bad_input(fmt::format("the DNSKEY TTL {} s is outside 0 to 2147483647 (2^31-1, RFC 2181 §8)",
+                                          p.dnskey_ttl.count())));
     }
     if (p.threads == 0 || p.threads > 256) return fail(bad_input("threads must be between 1 and 256"));
     if (p.nsec3 && p.nsec3->salt.size() > 255) return fail(bad_input("the NSEC3 salt is longer than 255 octets"));

@@ -206,12 +206,19 @@ void put_text_index(dns::Bytes& out, const TextIndex& index) {
         put_u64(out, c.records);
         put_u64(out, c.bytes);
         out.push_back(c.whole ? 1 : 0);
+        put_u64(out, c.digest);
     }
 }
 
 TextIndex read_text_index(Reader& r, std::uint64_t records) {
     TextIndex index;
     const std::uint32_t format = r.u32();
+    if (r.ok && format != text_format_version) {
+        // An index of another format (the text index ends the state) is skipped: its text
+        // is formatted, never copied, and the state's signatures are still used.
+        r.at = r.data.size();
+        return {};
+    }
     index.file.device = r.u64();
     index.file.inode = r.u64();
     index.file.size = r.u64();
@@ -219,11 +226,12 @@ TextIndex read_text_index(Reader& r, std::uint64_t records) {
     index.head_bytes = r.u64();
     const std::uint64_t chunks = r.u64();
     std::uint64_t covered = 0;
-    for (std::uint64_t i = 0; i < chunks && r.need(17); ++i) {
+    for (std::uint64_t i = 0; i < chunks && r.need(25); ++i) {
         TextChunk c;
         c.records = r.u64();
         c.bytes = r.u64();
         c.whole = r.u8() == 1;
+        c.digest = r.u64();
         covered += c.records;
         index.chunks.push_back(c);
     }

@@ -5,11 +5,11 @@
 //
 // A chunk is named by the stored RRsets (SigningState records) it holds, not by names:
 // a chunk may be copied only where the new zone's nodes are, one for one, the stored
-// ones of its records (SignedZone::unchanged_from), and only from the very file written
-// beside the state: same device, inode, size and modification time, the test make and
-// rsync use. An output edited in place, replaced, or restored from a copy fails it and
-// costs formatting, never a wrong zone. (A SHA-256 of each chunk was the first design;
-// checking 400 MB of it took a quarter of an incremental run's CPU.)
+// ones of its records (SignedZone::unchanged_from), only from the very file written
+// beside the state (same device, inode, size and modification time: a replaced or
+// restored output costs formatting at once), and only when its text still has the digest
+// taken when it was formatted (text_digest.h): an edit in place that keeps the size,
+// inode and modification time is caught there, and that chunk is formatted afresh.
 
 #include <sys/stat.h>
 
@@ -22,7 +22,7 @@ namespace zw::signer {
 // The formatting of zone text (zone_writer.cc). A state records the one it was written
 // with, and text from another is never copied: change this whenever the bytes written for
 // the same records change.
-constexpr std::uint32_t text_format_version = 1;
+constexpr std::uint32_t text_format_version = 2;  // 2: digests; SVCB and rare types written portably
 
 struct TextChunk {
     std::uint64_t records = 0;  // stored RRsets in the chunk, in state order
@@ -30,6 +30,7 @@ struct TextChunk {
     // Every RRset in the chunk is stored. One that is not (stored_in_state) writes text
     // that no stored record accounts for, so such a chunk is never copied.
     bool whole = true;
+    std::uint64_t digest = 0;  // text_digest() of its text
 };
 
 struct FileIdentity {

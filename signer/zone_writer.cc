@@ -1,10 +1,13 @@
 #include "signer/zone_writer.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -15,27 +18,41 @@
 #include "dns/presentation.h"
 #include "signer/signing_state.h"
 #include "signer/state_format.h"
+#include "signer/text_digest.h"
+#include "signer/written_check.h"
 #include "zones/atomic_file.h"
+#include "zones/text_scan.h"
 
 namespace zw::signer {
 
 namespace {
 
-// Every line of an RRset starts with the same owner, TTL and class: printed once.
-void emit_rrset(const dns::Name& owner, const zones::RRset& set, std::string& out, std::string& prefix) {
+// Every line of an RRset starts with the same owner, TTL and class: printed once. The
+// records go to `written` too, for the check of the text against them.
+void emit_rrset(const dns::Name& owner, const zones::RRset& set, std::string& out, std::string& prefix,
+                WrittenRecords& written) {
     prefix.clear();
     dns::append_rr_prefix(prefix, owner, set.ttl);
     for (const auto& rdata : set.rdatas) {
         out += prefix;
         dns::append_rr_data_text(out, owner, set.type, rdata);
         out += '\n';
+        written.add(owner, set.type, set.ttl, rdata);
     }
     for (const auto& sig : set.signatures) {
         out += prefix;
         dns::append_rr_data_text(out, owner, dns::rrtype::RRSIG, sig);
         out += '\n';
+        written.add(owner, dns::rrtype::RRSIG, set.ttl, sig.bytes());
     }
 }
+
+// What formats one piece of text and checks it: one per formatting thread.
+struct Formatter {
+    std::string prefix;
+    WrittenRecords written;
+    zones::TextScanner scanner;
+};
 
 constexpr std::size_t no_chunk = static_cast<std::size_t>(-1);
 
@@ -114,8 +131,12 @@ Result<void> emit_zone(const SignedZone& sz, const TextOptions& options, bool co
         return i < zone_nodes ? sz.zone.nodes[i] : sz.nsec3_nodes[i - zone_nodes];
     };
     const zones::RRset* soa = sz.zone.apex().find(dns::rrtype::SOA);
-    std::string head, prefix;
-    if (soa) emit_rrset(sz.zone.origin, *soa, head, prefix);  // SOA first, as name servers and humans expect
+    std::string head;
+    {
+        Formatter f;
+        if (soa) emit_rrset(sz.zone.origin, *soa, head, f.prefix, f.written);  // SOA first, as name servers and humans expect
+        if (auto checked = f.written.check(head, f.scanner); !checked) return checked;
+    }
     sink.write(head);
 
     std::vector<Piece> pieces = plan_pieces(sz, total, node, std::max<std::size_t>(options.chunk_nodes, 1));
@@ -123,33 +144,52 @@ Result<void> emit_zone(const SignedZone& sz, const TextOptions& options, bool co
         for (Piece& p : pieces) p.previous = nullptr;
     }
     std::vector<TextChunk> made(pieces.size());
-    auto produce = [&](std::size_t c, std::string& text) {
+    std::vector<std::optional<Error>> failed(pieces.size());
+    // Formats piece c (or, for a piece to be copied, only notes its size and digest) and
+    // checks the text against the records; `format` formats even a piece to be copied.
+    auto produce = [&](std::size_t c, std::string& text, Formatter& f, bool format) {
         const Piece& piece = pieces[c];
         text.clear();
-        made[c].records = piece.records;
-        if (piece.previous) {  // whole, or it would not have been copied
+        made[c] = TextChunk{piece.records, 0, true, 0};
+        if (piece.previous && !format) {  // whole, or it would not have been copied
             made[c].bytes = piece.previous->bytes;
+            made[c].digest = piece.previous->digest;
             return;
         }
-        std::string prefix;
+        f.written.clear();
         for (std::size_t i = piece.first; i < piece.end; ++i) {
             const zones::Node& n = node(i);
             for (const auto& set : n.rrsets) {
-                if (&set != soa) emit_rrset(n.name, set, text, prefix);
+                if (&set != soa) emit_rrset(n.name, set, text, f.prefix, f.written);
                 made[c].whole = made[c].whole && stored_in_state(set);
             }
         }
         made[c].bytes = text.size();
+        made[c].digest = text_digest(text);
+        if (auto checked = f.written.check(text, f.scanner); !checked) failed[c] = checked.error();
     };
-    // A failed copy ends the output: the rest is only waited for, not written.
+    // A failed copy or check ends the output: the rest is only waited for, not written.
     Result<void> outcome;
+    Formatter late;  // for pieces whose previous text turned out to be edited
     auto hand_over = [&](std::size_t c, const std::string& text) {
         if (!outcome) return;
         const Piece& piece = pieces[c];
-        if (piece.previous) {
-            outcome = sink.copy(piece.previous_at, piece.previous->bytes);
-        } else {
+        if (failed[c]) {
+            outcome = fail(*failed[c]);
+        } else if (!piece.previous) {
             sink.write(text);
+        } else if (auto copied = sink.copy(piece.previous_at, piece.previous->bytes, piece.previous->digest); !copied) {
+            outcome = fail(copied.error());
+        } else if (!*copied) {
+            // The previous output was edited where this piece lies: formatted after all.
+            pieces[c].previous = nullptr;
+            std::string fresh;
+            produce(c, fresh, late, true);
+            if (failed[c]) {
+                outcome = fail(*failed[c]);
+            } else {
+                sink.write(fresh);
+            }
         }
     };
     auto finish = [&]() -> Result<void> {
@@ -167,8 +207,9 @@ Result<void> emit_zone(const SignedZone& sz, const TextOptions& options, bool co
     const std::size_t count = pieces.size();
     if (options.threads <= 1 || count <= 1) {
         std::string text;
+        Formatter f;
         for (std::size_t c = 0; c < count; ++c) {
-            produce(c, text);
+            produce(c, text, f, false);
             hand_over(c, text);
         }
         return finish();
@@ -185,6 +226,7 @@ Result<void> emit_zone(const SignedZone& sz, const TextOptions& options, bool co
     std::size_t flushed = 0;  // pieces [0, flushed) are written
     std::atomic<std::size_t> next{0};
     auto worker = [&] {
+        Formatter f;
         for (;;) {
             const std::size_t c = next.fetch_add(1);
             if (c >= count) return;
@@ -194,7 +236,7 @@ Result<void> emit_zone(const SignedZone& sz, const TextOptions& options, bool co
                 std::unique_lock lock(mutex);
                 changed.wait(lock, [&] { return flushed + ring > c; });
             }
-            produce(c, slot.text);
+            produce(c, slot.text, f, false);
             {
                 std::lock_guard lock(mutex);
                 slot.ready = c;
@@ -224,19 +266,36 @@ Result<void> emit_zone(const SignedZone& sz, const TextOptions& options, bool co
     return finish();
 }
 
-// Where text goes: a staged file, copies included.
+// Where text goes: a staged file, copies included. A copy reads the previous text into
+// memory, checks its digest, and writes those very octets: an edit in place of the
+// previous output is never carried over, and nothing can change between the check and
+// the write.
 struct FileSink {
     zones::BufferedWriter& writer;
     int previous_fd;
+    std::string block;
     void write(std::string_view text) { writer.write(text); }
-    Result<void> copy(std::uint64_t at, std::uint64_t bytes) { return writer.copy(previous_fd, at, bytes); }
+    // True when copied; false when the previous text differs from what was written there.
+    Result<bool> copy(std::uint64_t at, std::uint64_t bytes, std::uint64_t digest) {
+        block.resize(bytes);
+        for (std::uint64_t done = 0; done < bytes;) {
+            ssize_t n = ::pread(previous_fd, block.data() + done, bytes - done, static_cast<off_t>(at + done));
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) return fail(outside_error(fmt::format("reading the previous output failed: {}", std::strerror(errno))));
+            if (n == 0) return false;  // shorter than the state says: not the text written then
+            done += static_cast<std::uint64_t>(n);
+        }
+        if (text_digest(block) != digest) return false;
+        writer.write(block);
+        return true;
+    }
 };
 
 // A string, for text that never copies.
 struct StringSink {
     std::string& out;
     void write(std::string_view text) { out += text; }
-    Result<void> copy(std::uint64_t, std::uint64_t) { return fail(internal_error("no previous text to copy")); }
+    Result<bool> copy(std::uint64_t, std::uint64_t, std::uint64_t) { return fail(internal_error("no previous text to copy")); }
 };
 
 }  // namespace
@@ -257,7 +316,7 @@ Result<zones::StagedFile> stage_signed_zone(const SignedZone& zone, const std::s
     struct ::stat sb {};
     if (previous && (::fstat(previous.get(), &sb) != 0 || identity_of(sb) != zone.previous_text.file)) previous.reset();
     auto staged = zones::StagedFile::write(path, 0644, [&](zones::BufferedWriter& w) -> Result<void> {
-        FileSink sink{w, previous.get()};
+        FileSink sink{w, previous.get(), {}};
         return emit_zone(zone, options, static_cast<bool>(previous), written, sink);
     });
     if (staged && written) {

@@ -1,9 +1,12 @@
 #pragma once
 // Writes a signed zone in presentation format, atomically: SOA first, then every node in
-// canonical order with each RRset followed by its RRSIGs, then the NSEC3 records. Where
+// canonical order with each RRset followed by its RRSIGs, then the NSEC3 records. Every
+// piece of text formatted is read back and compared with its records before it is
+// written (written_check.h): text that reads back as anything else fails the write. Where
 // the zone was signed against a previous state (SignedZone::unchanged_from), the text of
-// unchanged chunks of nodes is copied from the previous output at the same path, once its
-// bytes are checked against the state's text index; the bytes written are the same.
+// unchanged chunks of nodes is copied from the previous output at the same path when its
+// bytes still have the digest of the state's text index, and formatted otherwise; the
+// bytes written are the same.
 
 #include <string>
 

@@ -7,9 +7,9 @@
 #include <span>
 #include <string_view>
 #include <thread>
-#include <unordered_map>
 
 #include "dns/rdata.h"
+#include "zones/checks.h"
 
 namespace zw::zones {
 
@@ -122,18 +122,6 @@ std::vector<std::uint32_t> canonical_order(const std::vector<SourcedRr>& records
     return order;
 }
 
-struct Checker {
-    Zone& zone;
-    Diagnostics& diag;
-
-    void error(SourceRef where, std::string message) {
-        diag.errors.push_back(bad_input(std::move(message), zone.location(where)));
-    }
-    void warning(SourceRef where, std::string message) {
-        diag.warnings.push_back(bad_input(std::move(message), zone.location(where)));
-    }
-};
-
 // Groups the records, taken in canonical order, into nodes and RRsets.
 void group(Zone& zone, std::vector<SourcedRr>& records, std::span<const std::uint32_t> order, Checker& check) {
     zone.nodes.reserve(records.size());  // an upper bound; untouched capacity costs no memory
@@ -194,99 +182,6 @@ void assign_roles(Zone& zone) {
     }
 }
 
-void check_apex(Zone& zone, Checker& check) {
-    Node& apex = zone.apex();
-    const RRset* soa = apex.find(dns::rrtype::SOA);
-    if (!soa) {
-        check.error(apex.rrsets.empty() ? SourceRef{} : apex.rrsets.front().where,
-                    fmt::format("the zone has no SOA record at its apex {}", zone.origin.to_text()));
-    } else if (soa->rdatas.size() != 1) {
-        check.error(soa->where, fmt::format("the apex has {} SOA records; exactly one is allowed", soa->rdatas.size()));
-    } else if (!dns::soa_timers(soa->rdatas.front())) {
-        check.error(soa->where, "malformed SOA record");
-    }
-    if (!apex.find(dns::rrtype::NS)) {
-        check.error(soa ? soa->where : SourceRef{}, fmt::format("the apex {} has no NS records", zone.origin.to_text()));
-    }
-    if (const RRset* ds = apex.find(dns::rrtype::DS)) {
-        check.error(ds->where, "DS records at the apex belong in the parent zone");
-    }
-}
-
-void check_node(const Node& node, const Zone& zone, Checker& check) {
-    for (const auto& set : node.rrsets) {
-        if (set.type == dns::rrtype::SOA && node.role != NodeRole::apex) {
-            check.error(set.where, fmt::format("SOA record at {}, which is not the zone apex {}", node.name.to_text(),
-                                               zone.origin.to_text()));
-        }
-        if (set.type == dns::rrtype::DS && node.role == NodeRole::authoritative) {
-            check.error(set.where, fmt::format("DS record at {} without a delegation (NS) there", node.name.to_text()));
-        }
-    }
-    if (const RRset* cname = node.find(dns::rrtype::CNAME)) {
-        if (cname->rdatas.size() > 1) {
-            check.error(cname->where, fmt::format("{} has {} CNAME records; at most one is allowed", node.name.to_text(),
-                                                  cname->rdatas.size()));
-        }
-        if (node.rrsets.size() > 1) {
-            std::string others;
-            for (const auto& set : node.rrsets)
-                if (set.type != dns::rrtype::CNAME) others += " " + dns::type_to_text(set.type);
-            check.error(cname->where, fmt::format("CNAME at {} beside other data:{} (RFC 1034 §3.6.2)",
-                                                  node.name.to_text(), others));
-        }
-    }
-}
-
-// Every NS target inside the zone must have an address here, or nobody can reach it.
-// The targets are collected first and the nodes are looked up against them: a hosting zone
-// has a handful of targets and a million names, and hashing every addressed name into a
-// set was a third of reading such a zone.
-void check_ns_targets(const Zone& zone, Checker& check) {
-    auto for_each_target = [&](auto fn) {
-        for (const auto& node : zone.nodes) {
-            const RRset* ns = node.find(dns::rrtype::NS);
-            if (!ns || node.role == NodeRole::occluded) continue;
-            for (const auto& rdata : ns->rdatas) {
-                auto target = dns::rdata_target_name(dns::rrtype::NS, rdata);
-                if (target && target->is_subdomain_of(zone.origin)) fn(node, *ns, *target);
-            }
-        }
-    };
-    // Target wire name -> whether it has an address in the zone.
-    std::unordered_map<std::string, bool> targets;
-    for_each_target([&](const Node&, const RRset&, const dns::Name& target) { targets.emplace(target.wire(), false); });
-    std::size_t missing = targets.size();
-    for (const auto& node : zone.nodes) {
-        if (missing == 0) break;
-        if (!node.find(dns::rrtype::A) && !node.find(dns::rrtype::AAAA)) continue;
-        auto it = targets.find(node.name.wire());
-        if (it != targets.end() && !it->second) {
-            it->second = true;
-            --missing;
-        }
-    }
-    if (missing > 0) {
-        for_each_target([&](const Node& node, const RRset& ns, const dns::Name& target) {
-            if (targets.at(target.wire())) return;
-            bool below_cut = node.role == NodeRole::delegation && target.is_subdomain_of(node.name);
-            check.error(ns.where, fmt::format("{} NS {} has no {} in the zone", node.name.to_text(), target.to_text(),
-                                              below_cut ? "glue (A/AAAA)" : "A/AAAA record"));
-        });
-    }
-    for (const auto& node : zone.nodes) {
-        if (node.role != NodeRole::occluded) continue;
-        for (const auto& set : node.rrsets) {
-            bool is_glue = (set.type == dns::rrtype::A || set.type == dns::rrtype::AAAA) && targets.contains(node.name.wire());
-            if (!is_glue) {
-                check.warning(set.where, fmt::format("{} {} is occluded by a delegation or DNAME above it; "
-                                                     "it is kept in the output but not signed",
-                                                     node.name.to_text(), dns::type_to_text(set.type)));
-            }
-        }
-    }
-}
-
 }  // namespace
 
 Zone build_zone(const dns::Name& origin, ReadResult read, Diagnostics& diag) {
@@ -304,6 +199,7 @@ Zone build_zone(const dns::Name& origin, ReadResult read, Diagnostics& diag) {
     assign_roles(zone);
     check_apex(zone, check);
     for (const auto& node : zone.nodes) check_node(node, zone, check);
+    check_below_dnames(zone, check);
     check_ns_targets(zone, check);
     return zone;
 }

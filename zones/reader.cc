@@ -6,17 +6,25 @@ extern "C" {
 #include <libzscanner/scanner.h>
 }
 
+#include <cctype>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <string_view>
 
 #include "dns/rdata.h"
+#include "dns/rdata_check.h"
+#include "zones/generate.h"
 
 namespace zw::zones {
 
 namespace {
 
 constexpr std::uint32_t max_ttl = 0x7fffffff;  // RFC 2181 §8
+
+// All $GENERATE directives of one zone together make at most this many records.
+constexpr std::size_t max_generated_records = 16 * max_generated_per_directive;
 
 struct Stripped {
     SourceLocation first;
@@ -32,8 +40,13 @@ struct ScanContext {
     ReadResult result;
     std::map<std::string, std::uint32_t> file_index;
     std::map<std::uint16_t, Stripped> stripped;
+    // While the records of a $GENERATE are read: the directive's place, which they and
+    // their errors are reported at.
+    std::optional<SourceRef> generating;
+    std::size_t generated = 0;
 
     SourceRef here(const zs_scanner_t* s) {
+        if (generating) return *generating;
         std::string name = s->file.name ? s->file.name : label;
         auto [it, inserted] =
             file_index.try_emplace(name, static_cast<std::uint32_t>(result.files.size()));
@@ -76,18 +89,64 @@ void on_record(zs_scanner_t* s) {
         if (st.count++ == 0) st.first = ctx.location(where);
         return;
     }
-    dns::Rr rr{std::move(*owner), s->r_type, s->r_ttl,
-               dns::Bytes(s->r_data, s->r_data + s->r_data_length)};
-    if (!dns::lowercase_rdata_names(rr.type, rr.rdata)) {
-        ctx.error(where, fmt::format("malformed {} record data", dns::type_to_text(rr.type)));
+    // RDATA that BIND, Knot or ldns would refuse to load is refused here, with its place,
+    // rather than signed and published. The types with names in their RDATA are checked
+    // field by field as the names are lowercased, which is the same layout: a second walk
+    // over them was most of what the check added to reading a hosting zone.
+    const std::span<const std::uint8_t> data(s->r_data, s->r_data_length);
+    const bool has_names = dns::has_rdata_names(s->r_type);
+    if (!has_names) {
+        if (auto problem = dns::rdata_problem(s->r_type, data)) {
+            ctx.error(where, std::move(*problem));
+            return;
+        }
+    }
+    dns::Rr rr{std::move(*owner), s->r_type, s->r_ttl, dns::Bytes(data.begin(), data.end())};
+    if (has_names && !dns::lowercase_rdata_names(rr.type, rr.rdata)) {
+        auto problem = dns::rdata_problem(rr.type, data);
+        ctx.error(where, problem ? std::move(*problem) : fmt::format("malformed {} record data", dns::type_to_text(rr.type)));
         return;
     }
     ctx.result.records.push_back(SourcedRr{std::move(rr), where});
 }
 
+// The token the scanner stopped in ("unsupported record type near 'AAAAA'"), as BIND
+// names it: the scanner keeps the rest of the line from the point of the error, and the
+// line itself ends where its input stands.
+std::string error_token(const zs_scanner_t* s) {
+    std::string_view rest(reinterpret_cast<const char*>(s->buffer),
+                          s->buffer_length > 0 ? std::strlen(reinterpret_cast<const char*>(s->buffer)) : 0);
+    const char* start = s->input.start;
+    const char* end = s->input.current;
+    std::string_view line;
+    if (start && end && end >= start && end <= s->input.end) {
+        std::string_view before(start, static_cast<std::size_t>(end - start));
+        if (!before.empty() && before.back() == '\n') before.remove_suffix(1);
+        const std::size_t begin = before.rfind('\n');
+        line = before.substr(begin == std::string_view::npos ? 0 : begin + 1);
+    }
+    auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+    std::size_t at = 0;
+    if (line.size() >= rest.size() && line.substr(line.size() - rest.size()) == rest) {
+        at = line.size() - rest.size();
+    } else {
+        line = rest;
+    }
+    // An error found at the end of a token (a bad address) points past it: back to it.
+    while (at > 0 && (at == line.size() || blank(line[at])) && blank(line[at - 1])) --at;
+    if (at > 0 && (at == line.size() || blank(line[at]))) --at;
+    std::size_t from = at, to = at;
+    while (from > 0 && !blank(line[from - 1])) --from;
+    while (to < line.size() && !blank(line[to]) && line[to] != ';') ++to;
+    constexpr std::size_t max_shown = 80;
+    return std::string(line.substr(from, std::min(to - from, max_shown)));
+}
+
 void on_error(zs_scanner_t* s) {
     auto& ctx = *static_cast<ScanContext*>(s->process.data);
-    ctx.error(ctx.here(s), fmt::format("{}", zs_strerror(s->error.code)));
+    const std::string token = error_token(s);
+    ctx.error(ctx.here(s), token.empty() ? std::string(zs_strerror(s->error.code))
+                                         : fmt::format("{} near '{}'", zs_strerror(s->error.code), token));
 }
 
 struct ScannerDeleter {
@@ -142,6 +201,51 @@ void include_file(zs_scanner_t* s, ScanContext& ctx, int depth) {
     scan_records(inner.get(), ctx, depth + 1);
 }
 
+// Libzscanner knows no $GENERATE: it stops at it as at an unknown directive, holding
+// the rest of the line. The records are made from that text (zones/generate.h) and read
+// by a scanner of their own at the current origin and default TTL, each placed at the
+// directive's line; then the file's scanner goes on with the next line.
+bool is_generate(const zs_scanner_t* s) {
+    constexpr std::string_view name = "GENERATE";
+    if (s->error.code != ZS_BAD_DIRECTIVE || s->buffer_length <= name.size()) return false;
+    for (std::size_t i = 0; i < name.size(); ++i) {
+        if (std::toupper(s->buffer[i]) != name[i]) return false;
+    }
+    return s->buffer[name.size()] == ' ' || s->buffer[name.size()] == '\t';
+}
+
+void generate(zs_scanner_t* s, ScanContext& ctx, int depth) {
+    const SourceRef where = ctx.here(s);
+    std::string text;
+    std::size_t lines = 0;
+    auto expanded = expand_generate(reinterpret_cast<const char*>(s->buffer) + 8, [&](std::string_view line) {
+        // A generated owner that starts with '$' is a name, never a directive.
+        if (!line.empty() && line.front() == '$') text += '\\';
+        text += line;
+        text += '\n';
+        ++lines;
+    });
+    if (!expanded) {
+        ctx.error(where, expanded.error().message);
+        return;
+    }
+    ctx.generated += lines;
+    if (ctx.generated > max_generated_records) {
+        ctx.error(where, fmt::format("$GENERATE: the zone's directives make more than {} records", max_generated_records));
+        return;
+    }
+    auto origin = dns::Name::from_wire({s->zone_origin, s->zone_origin_length});
+    Scanner inner(new zs_scanner_t{});
+    if (!origin || zs_init(inner.get(), origin->to_text().c_str(), dns::class_in, s->default_ttl) != 0 ||
+        zs_set_input_string(inner.get(), text.data(), text.size()) != 0) {
+        ctx.error(where, "$GENERATE: cannot read the records it makes");
+        return;
+    }
+    ctx.generating = where;
+    scan_records(inner.get(), ctx, depth + 1);
+    ctx.generating.reset();
+}
+
 void scan_records(zs_scanner_t* s, ScanContext& ctx, int depth) {
     s->process.data = &ctx;
     while (ctx.diag.errors.size() < ctx.options.max_errors && zs_parse_record(s) == 0) {
@@ -150,10 +254,19 @@ void scan_records(zs_scanner_t* s, ScanContext& ctx, int depth) {
                 on_record(s);
                 break;
             case ZS_STATE_ERROR:
+                if (!ctx.generating && is_generate(s)) {
+                    generate(s, ctx, depth);
+                    s->error.fatal = false;  // the scanner goes on with the next line
+                    break;
+                }
                 on_error(s);
                 if (s->error.fatal) return;
                 break;
             case ZS_STATE_INCLUDE:
+                if (ctx.generating) {
+                    ctx.error(ctx.here(s), "$GENERATE cannot make an $INCLUDE");
+                    break;
+                }
                 include_file(s, ctx, depth);
                 break;
             case ZS_STATE_NONE:
@@ -169,7 +282,7 @@ template <typename SetInput>
 ReadResult scan(const dns::Name& origin, const ReadOptions& options, Diagnostics& diag,
                 const std::string& label, const std::string& include_root, std::size_t expected_records,
                 SetInput set_input) {
-    ScanContext ctx{origin, label, options, diag, include_root, {}, {}, {}};
+    ScanContext ctx{origin, label, options, diag, include_root, {}, {}, {}, {}, 0};
     ctx.result.records.reserve(expected_records);
     // The scanner holds 64 KiB buffers: keep it off the stack.
     Scanner s(new zs_scanner_t{});

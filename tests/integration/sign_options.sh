@@ -2,7 +2,7 @@
 # The `zonewarden sign` options end to end, each output checked by dnssec-verify:
 # NSEC3 iterations/salt, CDS/CDNSKEY for a KSK (compared with dnssec-dsfromkey), the
 # RFC 8078 delete records, --dnskey-ttl, --validity, --serial modes, exit code 2 on bad
-# input with the previous --out left untouched.
+# input and on out-of-range --dnskey-ttl and --now, with the previous --out left untouched.
 #
 #   sign_options.sh [--zonewarden PATH]
 set -euo pipefail
@@ -106,6 +106,27 @@ if sign_ok serial2 --serial unixtime; then
     ((s >= now - 60 && s <= now + 60)) || bad "--serial unixtime: serial $s, want about $now"
 fi
 
+# Out-of-range numbers are refused with a reason before anything is read or written: a
+# TTL above 2^31-1 (RFC 2181 §8) is not written, one of 2^32 does not wrap to 0, and a
+# signing time beyond what RRSIG fields hold does not overflow.
+# The zone is valid here: only the option is wrong.
+# refused NEEDLE ARGS... : exit 2, NEEDLE in the message, --out untouched.
+cp "$tmp/serial.zone" "$tmp/range.zone"
+range_before=$(sha256sum <"$tmp/range.zone")
+refused() {
+    local needle=$1 rc=0
+    shift
+    "$zw" sign --zone-file "$tmp/unsigned.zone" --origin "$origin" --key-dir "$kd" --out "$tmp/range.zone" \
+        "$@" >"$tmp/range.log" 2>&1 || rc=$?
+    ((rc == 2)) || bad "sign $*: exit $rc, want 2 ($(tail -n 2 "$tmp/range.log"))"
+    grep -qF -- "$needle" "$tmp/range.log" || bad "sign $*: no '$needle' in: $(head -n 2 "$tmp/range.log")"
+    [[ $(sha256sum <"$tmp/range.zone") == "$range_before" ]] || bad "sign $* changed the existing --out file"
+}
+refused "DNSKEY TTL 2147483648 s is outside" --dnskey-ttl 2147483648s
+refused "DNSKEY TTL 4294967296 s is outside" --dnskey-ttl 4294967296s
+refused "outside what RRSIG times can hold" --now 9223372036854775807
+refused "outside what RRSIG times can hold" --now=-1
+
 # Bad input: exit 2, and the existing --out is left as it was.
 cp "$tmp/serial.zone" "$tmp/keep.zone"
 before=$(sha256sum <"$tmp/keep.zone")
@@ -117,8 +138,9 @@ rc=0
 [[ $(sha256sum <"$tmp/keep.zone") == "$before" ]] || bad "a failed sign changed the existing --out file"
 grep -q 'unsigned.zone:[0-9]' "$tmp/bad.log" || bad "the error does not name file:line: $(head -n 2 "$tmp/bad.log")"
 
+
 if ((${#failures[@]})); then
     for f in "${failures[@]}"; do printf 'FAIL [%s]: %s\n' "$ZW_TEST" "$f" >&2; done
     exit 1
 fi
-zw_log "PASS: NSEC3 parameters, CDS/CDNSKEY, delete CDS, DNSKEY TTL, validity, serial modes, bad input"
+zw_log "PASS: NSEC3 parameters, CDS/CDNSKEY, delete CDS, DNSKEY TTL, validity, serial modes, bad input, out-of-range numbers"

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <random>
 #include <set>
 #include <stdexcept>
@@ -295,7 +296,9 @@ TEST(SignZone, Nsec3OriginalNamesMatchTheirDefinitionOnARandomTree) {
             name += std::string(labels[rng() % 5]) + ".";
         }
         name += "deep";
-        switch (rng() % 6) {
+        // A wildcard cannot be a delegation (RFC 4592 §4.2): data only there.
+        const unsigned shape = static_cast<unsigned>(rng() % 6);
+        switch (name.starts_with("*.") ? 5 : shape) {
             case 0: text += fmt::format("{} 300 IN NS ns.{}\n{} 300 IN NS ns.example.net.\n", name, name, name);
                     text += fmt::format("ns.{} 300 IN A 192.0.2.9\n", name); break;
             case 1: text += fmt::format("{} 300 IN NS ns.example.net.\n{} 300 IN DS 1 13 2 {}\n", name, name,
@@ -334,6 +337,31 @@ TEST(SignZone, BadParametersAreRefused) {
     p = params_at(t_now);
     p.nsec3 = Nsec3Params{150, {}, false};
     EXPECT_FALSE(sign_zone(load_zone(), keys, p));
+}
+
+// A TTL above 2^31-1 (RFC 2181 §8) and times outside what RRSIG fields hold are refused
+// with a reason, not cast into something else (issue 23).
+TEST(SignZone, OutOfRangeTtlAndTimeAreRefused) {
+    auto keys = ksk_zsk();
+    auto refused = [&](const SigningParams& p, const std::string& why) {
+        auto r = sign_zone(load_zone(), keys, p);
+        ASSERT_FALSE(r.has_value());
+        EXPECT_NE(r.error().message.find(why), std::string::npos) << r.error().message;
+    };
+    SigningParams p = params_at(t_now);
+    p.dnskey_ttl = Seconds{2147483648};
+    refused(p, "DNSKEY TTL 2147483648 s is outside 0 to 2147483647");
+    p.dnskey_ttl = Seconds{4294967296};
+    refused(p, "DNSKEY TTL 4294967296 s");
+    p = params_at(Instant{Seconds{std::numeric_limits<std::int64_t>::max()}});
+    refused(p, "outside what RRSIG times can hold");
+    p = params_at(Instant{Seconds{-1}});
+    refused(p, "outside what RRSIG times can hold");
+    p = params_at(t_now);
+    p.dnskey_ttl = Seconds{2147483647};
+    auto ok = sign_zone(load_zone(), keys, p);
+    ASSERT_TRUE(ok.has_value());
+    EXPECT_EQ(ok->zone.apex().find(dns::rrtype::DNSKEY)->ttl, 2147483647u);
 }
 
 }  // namespace

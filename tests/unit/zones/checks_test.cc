@@ -91,17 +91,20 @@ TEST(Checks, OccludedDataIsKeptWithAWarningAndGlueIsQuiet) {
     EXPECT_EQ(delegations, 1);
 }
 
-TEST(Checks, DnameOccludesWhatIsBelowIt) {
+// RFC 6672 §2.3: nothing may exist below a DNAME; Knot refuses such a zone, so it is an
+// error here, not occluded data (zone_checks_test.cc has the rest).
+TEST(Checks, DataBelowADnameIsAnError) {
     testutil::TempDir dir;
     Loaded l = load(dir, std::string(soa_and_ns) + "old DNAME new.test.\nx.old A 192.0.2.7\n");
-    EXPECT_NE(find(l.diag.warnings, "occluded"), "");
+    EXPECT_NE(find(l.diag.errors, "is below the DNAME"), "");
+    EXPECT_EQ(find(l.diag.warnings, "occluded"), "");
 }
 
 // With no name server inside the zone nothing below a cut is glue: all of it is reported.
 TEST(Checks, OccludedDataIsReportedWhenNoNameServerIsInTheZone) {
     testutil::TempDir dir;
     Loaded l = load(dir, "$ORIGIN example.test.\n$TTL 300\n@ SOA ns1.provider.test. host 1 7200 3600 1209600 300\n"
-                         "@ NS ns1.provider.test.\nold DNAME new.test.\nx.old A 192.0.2.7\n");
+                         "@ NS ns1.provider.test.\nold NS ns1.provider.test.\nx.old A 192.0.2.7\n");
     EXPECT_TRUE(l.diag.errors.empty()) << l.diag.errors.front().describe();
     EXPECT_NE(find(l.diag.warnings, "x.old.example.test. A is occluded"), "");
 }
