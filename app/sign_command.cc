@@ -3,7 +3,6 @@
 #include <array>
 #include <atomic>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <mutex>
 #include <sstream>
@@ -14,6 +13,7 @@
 #include "app/output.h"
 #include "app/sign_job.h"
 #include "base/clock.h"
+#include "base/regular_file.h"
 #include "dns/encoding.h"
 
 namespace zw::app {
@@ -98,9 +98,13 @@ void print_summary(const SignJob& job, const SignSummary& s) {
 }
 
 // A manifest names many zones, one per line: ZONE_FILE ORIGIN OUT ('#' starts a comment).
+// A line per zone: room for over half a million zones.
+constexpr std::uint64_t max_manifest_bytes = 64u << 20;
+
 Result<std::vector<std::array<std::string, 3>>> read_manifest(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) return fail(bad_input(fmt::format("cannot read the manifest {}", path)));
+    auto text = read_regular_file(path, "manifest", max_manifest_bytes);
+    if (!text) return fail(text.error());
+    std::istringstream in(*text);
     std::vector<std::array<std::string, 3>> zones;
     std::string line;
     for (std::uint32_t number = 1; std::getline(in, line); ++number) {
