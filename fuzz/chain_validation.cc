@@ -1,0 +1,43 @@
+// The validator (dns/chain_validation.cc) on answers an attacker shapes: the signatures,
+// keys, DS sets and NSEC/NSEC3 proofs of one message, checked the way a live check checks
+// them, at the instant the seed answers were signed for. Input byte 0 chooses: odd, the
+// rest is a trust anchor file; even, the rest is a DNS message whose question names the
+// zone (the question's parent for DS).
+
+#include <string_view>
+
+#include "dns/chain_validation.h"
+#include "dns/message.h"
+#include "fuzz/target.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    using namespace zw;
+    if (size == 0) return 0;
+    // The seeds' signatures are valid from 1699996400 to 1701206000 (fuzz/README.md).
+    const Instant now{Seconds{1700000000}};
+    if (data[0] & 1) {
+        (void)dns::parse_trust_anchor(std::string_view(reinterpret_cast<const char*>(data) + 1, size - 1), "fuzz.ds");
+        return 0;
+    }
+    auto message = dns::parse_message(std::span(data + 1, size - 1));
+    if (!message || message->questions.empty()) return 0;
+    const dns::Question& q = message->questions.front();
+    const dns::Name zone = q.type == dns::rrtype::DS ? q.name.parent() : q.name;
+
+    std::vector<dns::Bytes> keys, ds;
+    for (const auto* section : {&message->answer, &message->authority, &message->additional})
+        for (const auto& rr : *section) {
+            if (rr.type == dns::rrtype::DNSKEY) keys.push_back(rr.rdata);
+            if (rr.type == dns::rrtype::DS) ds.push_back(rr.rdata);
+        }
+    for (const auto& set : dns::group_rrsets(message->answer)) {
+        (void)dns::verify_rrset(set, zone, keys, now);
+        if (set.type == dns::rrtype::DNSKEY) {
+            (void)dns::validate_dnskey_set(set, set.owner, ds, {}, now);
+            (void)dns::validate_dnskey_set(set, set.owner, {}, keys, now);
+        }
+    }
+    (void)dns::prove_nodata(*message, q.name, q.type, zone, keys, now);
+    (void)dns::prove_no_ds(*message, q.name, q.name.parent(), keys, now);
+    return 0;
+}
