@@ -201,7 +201,10 @@ void register_sign_command(CLI::App& app, int& exit_code) {
     CLI::App* cmd = app.add_subcommand("sign", "Sign a zone file once with the keys in a key directory");
     cmd->add_option("--zone-file", o->job.zone_file, "Unsigned zone in RFC 1035 master-file format");
     cmd->add_option("--origin", o->job.origin, "Zone name");
-    cmd->add_option("--key-dir", o->job.key_dir, "Directory with K<zone>+<alg>+<tag>.key/.private files")->required();
+    cmd->add_option("--key-dir", o->job.key_dir,
+                    "Directory with K<zone>+<alg>+<tag>.key/.private files (refused if group or others may write it; "
+                    "a .private must be 0600 or 0640, and a key missing a half is an error)")
+        ->required();
     cmd->add_option("--out", o->job.out, "Signed zone to write (atomically)");
     cmd->add_option("--manifest", o->manifest,
                     "Sign many zones in one process: a file of 'ZONE_FILE ORIGIN OUT' lines; the zones share "
