@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "dns/encoding.h"
+#include "registrar/json_text.h"
 
 namespace zw::registrar {
 
@@ -12,7 +13,7 @@ RegistrarError gandi_error(const HttpResponse& r, std::string_view what) {
     std::string msg;
     auto j = nlohmann::json::parse(r.body, nullptr, false);
     if (j.is_object()) {
-        msg = j.value("message", "");
+        msg = text_of(j, "message", "");
         if (auto c = j.find("cause");
             c != j.end() && c->is_string() && !c->get<std::string>().empty())
             msg += fmt::format(" ({})", c->get<std::string>());
@@ -20,7 +21,7 @@ RegistrarError gandi_error(const HttpResponse& r, std::string_view what) {
             for (const auto& e : *errs)
                 if (e.is_object())
                     msg +=
-                        fmt::format("; {}: {}", e.value("name", "?"), e.value("description", ""));
+                        fmt::format("; {}: {}", text_of(e, "name", "?"), text_of(e, "description", ""));
     }
     if (msg.empty()) msg = r.body.substr(0, 200);
     msg = fmt::format("gandi {}: {}", what, msg);

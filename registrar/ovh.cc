@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "dns/encoding.h"
+#include "registrar/json_text.h"
 
 namespace zw::registrar {
 
@@ -25,9 +26,9 @@ RegistrarError ovh_error(const HttpResponse& r, std::string_view what) {
     std::string code, cls, message;
     auto j = nlohmann::json::parse(r.body, nullptr, false);
     if (j.is_object()) {
-        code = j.value("errorCode", "");
-        cls = j.value("class", "");
-        message = j.value("message", "");
+        code = text_of(j, "errorCode", "");
+        cls = text_of(j, "class", "");
+        message = text_of(j, "message", "");
     }
     if (message.empty()) message = r.body.substr(0, 200);
     auto kind = ErrorKind::transient;
@@ -53,9 +54,9 @@ RegistrarError ovh_error(const HttpResponse& r, std::string_view what) {
 Result<OvhConfig> ovh_credentials(std::string_view json, OvhConfig base) {
     auto j = nlohmann::json::parse(json, nullptr, false);
     if (!j.is_object()) return fail(config_error("ovh credentials: not a JSON object"));
-    base.application_key = j.value("application_key", "");
-    base.application_secret = j.value("application_secret", "");
-    base.consumer_key = j.value("consumer_key", "");
+    base.application_key = text_of(j, "application_key", "");
+    base.application_secret = text_of(j, "application_secret", "");
+    base.consumer_key = text_of(j, "consumer_key", "");
     if (base.application_key.empty() || base.application_secret.empty() ||
         base.consumer_key.empty())
         return fail(config_error(
@@ -143,8 +144,8 @@ class OvhApi final : public Api {
     RResult<TaskStatus> task(const dns::Name& zone, const std::string& ref) override {
         auto t = call("GET", path(zone, "task/" + ref), "");
         if (!t) return std::unexpected(t.error());
-        auto status = t->value("status", "");
-        auto comment = t->value("comment", "");
+        auto status = text_of(*t, "status", "");
+        auto comment = text_of(*t, "comment", "");
         auto detail =
             fmt::format("task {} {}{}{}", ref, status, comment.empty() ? "" : ": ", comment);
         if (status == "done") return TaskStatus{TaskState::done, detail};
