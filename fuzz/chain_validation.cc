@@ -4,6 +4,7 @@
 // rest is a trust anchor file; even, the rest is a DNS message whose question names the
 // zone (the question's parent for DS).
 
+#include <optional>
 #include <string_view>
 
 #include "dns/chain_validation.h"
@@ -31,7 +32,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             if (rr.type == dns::rrtype::DS) ds.push_back(rr.rdata);
         }
     for (const auto& set : dns::group_rrsets(message->answer)) {
-        (void)dns::verify_rrset(set, zone, keys, now);
+        // The zone its first signature claims (RRSIG RDATA: the signer's name at octet 18),
+        // so that a seed's valid signature is checked as valid.
+        const dns::Name* signer_zone = &zone;
+        std::optional<dns::Name> signer;
+        if (!set.rrsigs.empty() && set.rrsigs.front().rdata.size() > 18)
+            if (auto n = dns::Name::from_wire(std::span(set.rrsigs.front().rdata).subspan(18))) {
+                signer = std::move(*n);
+                signer_zone = &*signer;
+            }
+        (void)dns::verify_rrset(set, *signer_zone, keys, now);
         if (set.type == dns::rrtype::DNSKEY) {
             (void)dns::validate_dnskey_set(set, set.owner, ds, {}, now);
             (void)dns::validate_dnskey_set(set, set.owner, {}, keys, now);
