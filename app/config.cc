@@ -5,10 +5,11 @@
 
 #include <filesystem>
 #include <cstdlib>
-#include <fstream>
 #include <functional>
 #include <sstream>
 
+#include "base/regular_file.h"
+#include "dns/name.h"
 #include "rollover/policy_yaml.h"
 
 namespace zw::app {
@@ -103,12 +104,13 @@ Result<void> read_dns(const Reader& r, const YAML::Node& n, Config& c) {
         {"timeout", [](const Reader& r, const YAML::Node& v, Config& c) -> Result<void> {
              auto d = r.duration(v, "dns.timeout");
              if (!d) return fail(d.error());
-             if (*d <= Seconds{0} || *d > Seconds{60}) return fail(r.at(v, "dns.timeout", "must be from 1s to 60s"));
+             if (*d <= Seconds{0} || *d > std::chrono::milliseconds{max_dns_timeout_ms})
+                 return fail(r.at(v, "dns.timeout", fmt::format("must be from 1s to {}s", max_dns_timeout_ms / 1000)));
              c.dns.timeout = *d;
              return {};
          }},
         {"attempts", [](const Reader& r, const YAML::Node& v, Config& c) -> Result<void> {
-             auto i = r.integer(v, "dns.attempts", 1, 10);
+             auto i = r.integer(v, "dns.attempts", 1, max_dns_attempts);
              if (!i) return fail(i.error());
              c.dns.attempts = static_cast<int>(*i);
              return {};
@@ -245,10 +247,18 @@ Result<Config> parse_root(const YAML::Node& root, const std::string& path, std::
 }  // namespace
 
 std::string zone_file_stem(std::string_view zone) {
-    if (zone == "." || zone.empty()) return "root";
-    std::string s(zone);
-    if (s.back() == '.') s.pop_back();
-    return s;
+    auto name = dns::Name::from_text(zone);
+    // Zone names reach here checked (normalize_zone); anything else is written whole as
+    // %XX, so it still cannot name a path.
+    if (!name) {
+        std::string out;
+        for (unsigned char c : zone) out += fmt::format("%{:02X}", c);
+        return out;
+    }
+    if (name->is_root()) return "root";
+    std::string stem = dns::file_name_text(*name);
+    stem.pop_back();
+    return stem;
 }
 
 std::string Config::input_file(std::string_view zone) const {
@@ -279,11 +289,9 @@ Result<Config> parse_config(std::string_view text, const std::string& path) {
 }
 
 Result<Config> load_config(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) return fail(config_error(fmt::format("cannot read the configuration file {}", path)));
-    std::stringstream text;
-    text << in.rdbuf();
-    auto config = parse_config(text.str(), path);
+    auto text = read_regular_file(path, "configuration file", max_config_file_bytes);
+    if (!text) return fail(config_error(text.error().message));
+    auto config = parse_config(*text, path);
     if (!config) return config;
     if (const char* hooks = std::getenv("ZW_TEST_HOOKS"); hooks && *hooks) {
         if (std::string_view(hooks) != "turn-back-midway")

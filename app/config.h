@@ -17,6 +17,10 @@
 
 namespace zw::app {
 
+// Bounds of dns.attempts and dns.timeout, which `probe` holds its options to as well.
+inline constexpr int max_dns_attempts = 10;
+inline constexpr int max_dns_timeout_ms = 60'000;
+
 struct DnsSettings {
     std::string resolver;      // ADDR or ADDR:PORT, for discovery only
     std::string trust_anchor;  // DS or DNSKEY records
@@ -46,14 +50,16 @@ struct Config {
     // purpose, so that a test can see how a stuck zone is reported end to end.
     rollover::TestHooks engine_test_hooks;
 
-    // "alpha.example." -> "<zones-in>/alpha.example.zone"
+    // "alpha.example." -> "<zones-in>/alpha.example.zone"; the zone's part of each path is
+    // zone_file_stem, so no zone name can lead outside these directories.
     [[nodiscard]] std::string input_file(std::string_view zone) const;
     [[nodiscard]] std::string output_file(std::string_view zone) const;
     [[nodiscard]] std::string zone_key_dir(std::string_view zone) const;
     [[nodiscard]] Result<const rollover::Policy*> policy(std::string_view name) const;
 };
 
-// The file name without the trailing dot ("alpha.example"); the root is ".".
+// The zone's name in file and directory names: dns::file_name_text without the final dot
+// ("alpha.example", "0%2F26.2.0.192.in-addr.arpa"); the root is "root".
 [[nodiscard]] std::string zone_file_stem(std::string_view zone);
 
 [[nodiscard]] Result<Config> load_config(const std::string& path);

@@ -1,11 +1,11 @@
 #include "app/key_material.h"
 
 #include <fmt/format.h>
-#include <sys/stat.h>
 
 #include <algorithm>
 #include <filesystem>
 
+#include "base/directories.h"
 #include "signer/key_directory.h"
 
 namespace zw::app {
@@ -22,16 +22,12 @@ signer::KeyRole key_role(rollover::Role role) {
 }
 
 Result<KeyMaterial> KeyMaterial::open(const std::string& dir, const dns::Name& zone) {
-    std::error_code ec;
     // The parent key-dir holds every tenant's keys: it is as private as each zone's.
-    for (const fs::path& d : {fs::path(dir).parent_path(), fs::path(dir)}) {
-        if (fs::exists(d, ec)) continue;
-        fs::create_directories(d, ec);
-        if (ec) return fail(outside_error(fmt::format("cannot create key directory {}: {}", d.string(), ec.message())));
-        if (::chmod(d.c_str(), 0700) != 0)
-            return fail(outside_error(fmt::format("cannot make {} private (0700)", d.string())));
-    }
-    auto keys = signer::read_zone_keys(dir, zone);
+    if (auto made = make_directories(dir, key_directory_mode); !made) return fail(made.error());
+    // A half without the other is a generation that did not finish or a purge that did
+    // not (purge removes the .private first): the state names the keys it needs, and a
+    // key it needs but cannot find is reported by whoever needs it.
+    auto keys = signer::read_zone_keys(dir, zone, signer::LoneHalves::skip);
     if (!keys) return fail(keys.error());
     return KeyMaterial(dir, zone, std::move(*keys));
 }

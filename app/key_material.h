@@ -14,7 +14,8 @@ namespace zw::app {
 
 class KeyMaterial {
   public:
-    // Reads every key of zone in dir (created 0700 when missing).
+    // Reads every key of zone in dir (created 0700, less the umask, when missing, with
+    // any missing directory above it).
     [[nodiscard]] static Result<KeyMaterial> open(const std::string& dir, const dns::Name& zone);
 
     [[nodiscard]] const signer::KeyPair* find(const rollover::KeyRef& key) const;

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
     app.add_option("--config", config_path, "Configuration file (operator commands)")->capture_default_str();
     zw::app::register_operator_commands(app, config_path, exit_code);
     zw::app::register_run_command(app, config_path, exit_code);
+    zw::app::register_init_command(app, config_path, exit_code);
     zw::app::register_keygen_command(app, exit_code);
     zw::app::register_sign_command(app, exit_code);
     zw::app::register_demo_command(app, exit_code);

@@ -122,6 +122,14 @@ int run_onboard(const std::string& config_path, const OnboardOptions& o) {
                 info.name, e.tenant, e.policy, e.registrar)));
         fmt::print("{}: onboarded already; resuming\n", info.name);
     } else {
+        // Keys of this zone already in key-dir, unknown to the state: the state was lost or
+        // the zone was onboarded elsewhere. New keys would not match the DS records that
+        // may name these at the parent: keep them on purpose, or move them away.
+        if (auto key = first_key_file(config->zone_key_dir(info.name)); key && o.adopt_keys.empty())
+            return report_failure(bad_input(fmt::format(
+                "{} is not onboarded, but its key directory holds keys ({}): the parent's DS records may name "
+                "them. Keep them with '--adopt-keys {}', or move them away to start with new keys",
+                info.name, *key, config->zone_key_dir(info.name))));
         auto id = store->add_zone(info, now);
         if (!id) return report_failure(id.error());
         fmt::print("{}: onboarded for tenant {} with policy {} and registrar {}\n", info.name, info.tenant, info.policy,

@@ -73,7 +73,9 @@ int run_status(const std::string& config_path, const StatusOptions& o) {
     if (!config) return report_failure(config.error());
     const Instant now = SystemClock{}.now();
     if (o.zone.empty() && !std::filesystem::exists(config->state)) {
-        // A fresh installation: no zone yet is a status, not an error.
+        // A fresh installation: no zone yet is a status, not an error. A database that was
+        // lost is an error (missing_state_is_fresh).
+        if (auto fresh = missing_state_is_fresh(*config); !fresh) return report_failure(fresh.error());
         std::vector<ZoneStatus> none;
         if (o.json)
             fmt::print("{}\n", status_json(none, now).dump(2));

@@ -20,10 +20,23 @@ class StderrLog final : public LogSink {
     void event(LogLevel level, std::string_view name, std::vector<LogField> fields) override;
 };
 
+// The state database and what may be at its path (docs/operations.md, "The state
+// database"): zonewarden's own database is opened; another program's file, or an empty
+// one, is refused; a missing one is made only on a fresh installation, where key-dir
+// holds no key of any zone (otherwise the database was lost or moved, and starting
+// afresh would forget zones whose DS records name keys in key-dir), or by `init`.
+//
 // The writer lock is held by whoever runs a pass; a command that needs it waits up to
-// `patience` for a pass in progress (the daemon's) to finish.
-[[nodiscard]] Result<store::Store> open_writer(const Config& config, Seconds patience = Seconds{30});
+// `patience` for a pass in progress (the daemon's) to finish. `initialise`: `zonewarden
+// init`, which also makes a database in an empty file.
+[[nodiscard]] Result<store::Store> open_writer(const Config& config, Seconds patience = Seconds{30},
+                                               bool initialise = false);
 [[nodiscard]] Result<store::Store> open_reader(const Config& config);
+// For a state database that is not there: fine on a fresh installation, else the error
+// that says the database is missing and what to do.
+[[nodiscard]] Result<void> missing_state_is_fresh(const Config& config);
+// A file in dir that names a key: K<zone>+AAA+TTTTT.key or .private.
+[[nodiscard]] std::optional<std::string> first_key_file(const std::string& dir);
 
 // Errors (2, 3, 4) outrank "pending" (1), which outranks success.
 [[nodiscard]] int combine_exit_codes(int a, int b);

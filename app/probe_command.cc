@@ -6,16 +6,17 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "app/commands.h"
+#include "app/config.h"
 #include "app/survey_answers.h"
 #include "app/observation.h"
 #include "app/output.h"
 #include "base/clock.h"
+#include "base/regular_file.h"
 #include "dns/dnssec.h"
 #include "live/zone_survey.h"
 #include "dns/rdata.h"
@@ -33,8 +34,9 @@ struct ProbeOptions {
 };
 
 Result<std::vector<std::string>> read_ds_file(const std::string& path, const dns::Name& zone) {
-    std::ifstream f(path);
-    if (!f) return fail(bad_input(fmt::format("cannot read {}", path)));
+    auto text = read_regular_file(path, "DS file", max_small_file_bytes);
+    if (!text) return fail(text.error());
+    std::istringstream f(*text);
     std::vector<std::string> out;
     std::uint64_t n = 0;
     for (std::string line; std::getline(f, line);) {
@@ -86,6 +88,13 @@ std::vector<std::string> names(std::span<const dns::Name> ns) {
 }
 
 int run_probe(const ProbeOptions& o) {
+    // The configuration's bounds (app/config.cc, dns.timeout and dns.attempts): a probe
+    // is one look at every server, not a flood.
+    if (o.attempts < 1 || o.attempts > max_dns_attempts)
+        return report_failure(bad_input(fmt::format("--attempts must be from 1 to {}", max_dns_attempts)));
+    if (o.timeout_ms < 1 || o.timeout_ms > max_dns_timeout_ms)
+        return report_failure(bad_input(fmt::format("--timeout-ms must be from 1 to {}", max_dns_timeout_ms)));
+    if (o.in_flight < 1 || o.in_flight > 1024) return report_failure(bad_input("--in-flight must be from 1 to 1024"));
     auto resolver = o.resolver.empty() ? default_resolver() : live::parse_server(o.resolver);
     if (!resolver) return report_failure(resolver.error());
     auto anchor = live::load_trust_anchor(o.trust_anchor);
@@ -242,9 +251,9 @@ void register_probe_command(CLI::App& app, int& exit_code) {
     cmd->add_flag("--json", opts->json, "Machine-readable output (docs/live-checks.md)");
     cmd->add_option("--expect-ds", opts->expect_ds, "File of the DS records every parent server must serve, exactly");
     cmd->add_option("--min-serial", opts->min_serial, "Every child server must serve at least this serial (RFC 1982)");
-    cmd->add_option("--timeout-ms", opts->timeout_ms, "Per-attempt UDP timeout")->capture_default_str();
-    cmd->add_option("--attempts", opts->attempts, "UDP attempts per query")->capture_default_str();
-    cmd->add_option("--in-flight", opts->in_flight, "Queries outstanding at once")->capture_default_str();
+    cmd->add_option("--timeout-ms", opts->timeout_ms, "Per-attempt UDP timeout (at most 60000)")->capture_default_str();
+    cmd->add_option("--attempts", opts->attempts, "UDP attempts per query (1 to 10)")->capture_default_str();
+    cmd->add_option("--in-flight", opts->in_flight, "Queries outstanding at once (1 to 1024)")->capture_default_str();
     cmd->footer("Exit 0: every address answered, agrees and validates; 1: a check would not pass "
                 "(disagreement, fault, bogus); 2: bad input; 3: discovery failed.");
     cmd->callback([opts, &exit_code] { exit_code = run_probe(*opts); });

@@ -3,13 +3,18 @@
 #include <fmt/format.h>
 #include <openssl/evp.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "app/hooks.h"
+#include "base/directories.h"
+#include "base/regular_file.h"
 #include "dns/encoding.h"
+#include "dns/openssl.h"
 #include "dns/rdata.h"
 #include "dns/rrsig.h"
 #include "signer/sign_zone.h"
@@ -112,19 +117,27 @@ Result<PublicationPlan> plan_publication(const rollover::ZoneState& state, const
 }
 
 Result<std::string> publication_hash(const PublishRequest& r, const std::string& input_file) {
-    std::ifstream in(input_file, std::ios::binary);
-    if (!in) return fail(bad_input(fmt::format("cannot read the zone file {}", input_file)));
-    std::stringstream text;
-    text << in.rdbuf();
-    std::string data = text.str();
-    data += '\0';
-    data += plan_text(r.plan);
-    data += fmt::format(" nsec3={} dnskey_ttl={} validity={} jitter={}", r.config.nsec3, r.policy.dnskey_ttl.count(),
-                        r.policy.signatures.validity.count(), r.policy.signatures.jitter.count());
+    // Streamed: the zone file is hashed as it is read, never held whole.
+    auto file = open_regular_file(input_file, "zone file", zones::max_zone_file_bytes);
+    if (!file) return fail(file.error());
+    dns::EvpMdCtx ctx(EVP_MD_CTX_new());
+    if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) return fail(internal_error("SHA-256 failed"));
+    std::vector<char> block(1 << 20);
+    for (;;) {
+        ssize_t n = ::read(file->fd.get(), block.data(), block.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return fail(bad_input(fmt::format("cannot read the zone file {}: {}", input_file, std::strerror(errno))));
+        if (n == 0) break;
+        EVP_DigestUpdate(ctx.get(), block.data(), static_cast<std::size_t>(n));
+    }
+    std::string choices(1, '\0');
+    choices += plan_text(r.plan);
+    choices += fmt::format(" nsec3={} dnskey_ttl={} validity={} jitter={}", r.config.nsec3, r.policy.dnskey_ttl.count(),
+                           r.policy.signatures.validity.count(), r.policy.signatures.jitter.count());
+    EVP_DigestUpdate(ctx.get(), choices.data(), choices.size());
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
-    if (EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr) != 1)
-        return fail(internal_error("SHA-256 failed"));
+    if (EVP_DigestFinal_ex(ctx.get(), md, &len) != 1) return fail(internal_error("SHA-256 failed"));
     return dns::hex_encode(std::span<const std::uint8_t>(md, len));
 }
 
@@ -214,19 +227,26 @@ Result<std::optional<store::Publication>> publish_zone(const PublishRequest& r) 
     } else {
         out.zone = std::move(zone);
     }
-    std::error_code ec;
-    std::filesystem::create_directories(std::filesystem::path(out_file).parent_path(), ec);
-    if (ec) return fail(outside_error(fmt::format("cannot create {}: {}", r.config.zones_out, ec.message())));
-    if (auto ok = signer::write_signed_zone(out, out_file, r.config.threads); !ok) return fail(ok.error());
+    if (auto made = make_directories(std::filesystem::path(out_file).parent_path(), output_directory_mode); !made)
+        return fail(made.error());
+    // Never readable by more than the tenant's zone file is (a new output; one in place
+    // keeps its mode and group).
+    const mode_t output_mode = zones::mode_no_wider_than(input, 0644);
+    if (auto ok = signer::write_signed_zone(out, out_file, signer::TextOptions{r.config.threads, 512, output_mode}); !ok)
+        return fail(ok.error());
     if (pub.is_signed) {
-        if (auto ok = signer::write_signing_state(out, state_file); !ok && r.warn)
+        if (auto ok = signer::write_signing_state(out, state_file, output_mode); !ok && r.warn)
             r.warn(fmt::format("cannot keep the signing state ({}); the next run signs everything",
                                ok.error().describe()));
     } else {
         signer::remove_signing_state(state_file);  // an unsigned zone has nothing to reuse
     }
     if (!r.config.publish.empty()) {
-        HookRun run{expand_hook(r.config.publish, {{"zone", zone_file_stem(r.zone.name)}, {"file", out_file}}),
+        // The zone as name servers name it (not as files do), without the final dot.
+        const std::string hook_zone = r.zone.name.size() > 1 && r.zone.name.ends_with('.')
+                                          ? r.zone.name.substr(0, r.zone.name.size() - 1)
+                                          : r.zone.name;
+        HookRun run{expand_hook(r.config.publish, {{"zone", hook_zone}, {"file", out_file}}),
                     {{"ZW_ZONE", r.zone.name}, {"ZW_FILE", out_file}, {"ZW_SERIAL", fmt::format("{}", serial)}},
                     "", Seconds{120}};
         if (auto ok = run_hook(run); !ok) return fail(outside_error(fmt::format(

@@ -3,7 +3,6 @@
 #include <array>
 #include <atomic>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <mutex>
 #include <sstream>
@@ -14,6 +13,7 @@
 #include "app/output.h"
 #include "app/sign_job.h"
 #include "base/clock.h"
+#include "base/regular_file.h"
 #include "dns/encoding.h"
 
 namespace zw::app {
@@ -100,9 +100,13 @@ void print_summary(const SignJob& job, const SignSummary& s) {
 }
 
 // A manifest names many zones, one per line: ZONE_FILE ORIGIN OUT ('#' starts a comment).
+// A line per zone: room for over half a million zones.
+constexpr std::uint64_t max_manifest_bytes = 64u << 20;
+
 Result<std::vector<std::array<std::string, 3>>> read_manifest(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) return fail(bad_input(fmt::format("cannot read the manifest {}", path)));
+    auto text = read_regular_file(path, "manifest", max_manifest_bytes);
+    if (!text) return fail(text.error());
+    std::istringstream in(*text);
     std::vector<std::array<std::string, 3>> zones;
     std::string line;
     for (std::uint32_t number = 1; std::getline(in, line); ++number) {
@@ -199,7 +203,10 @@ void register_sign_command(CLI::App& app, int& exit_code) {
     CLI::App* cmd = app.add_subcommand("sign", "Sign a zone file once with the keys in a key directory");
     cmd->add_option("--zone-file", o->job.zone_file, "Unsigned zone in RFC 1035 master-file format");
     cmd->add_option("--origin", o->job.origin, "Zone name");
-    cmd->add_option("--key-dir", o->job.key_dir, "Directory with K<zone>+<alg>+<tag>.key/.private files")->required();
+    cmd->add_option("--key-dir", o->job.key_dir,
+                    "Directory with K<zone>+<alg>+<tag>.key/.private files (refused if group or others may write it; "
+                    "a .private must be 0600 or 0640, and a key missing a half is an error)")
+        ->required();
     cmd->add_option("--out", o->job.out, "Signed zone to write (atomically)");
     cmd->add_option("--manifest", o->manifest,
                     "Sign many zones in one process: a file of 'ZONE_FILE ORIGIN OUT' lines; the zones share "

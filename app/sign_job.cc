@@ -101,6 +101,9 @@ std::expected<SignSummary, int> run_sign_job(const SignJob& job) {
     // undone, the next run is right. With one thread (and so in manifest runs, which sign
     // a zone per thread) everything runs in turn on this one.
     const auto policy = job.params.threads > 1 ? std::launch::async : std::launch::deferred;
+    // Never readable by more than the tenant's zone file is (a new output; one in place
+    // keeps its mode and group).
+    const mode_t output_mode = job.zone_text ? 0644 : zones::mode_no_wider_than(job.zone_file, 0644);
     const signer::SignedZone& to_write = unchecked->zone();
     // The state ends with the index of the text written beside it, which the next run
     // copies unchanged text by: the state's writing waits for it at its end (deferred, the
@@ -114,7 +117,7 @@ std::expected<SignSummary, int> run_sign_job(const SignJob& job) {
             std::promise<void>& promise;
             ~Done() { promise.set_value(); }
         } done{text_done};
-        auto staged = signer::stage_signed_zone(to_write, job.out, signer::TextOptions{job.params.threads},
+        auto staged = signer::stage_signed_zone(to_write, job.out, signer::TextOptions{job.params.threads, 512, output_mode},
                                                 job.incremental ? &written : nullptr);
         if (!staged) written.index = {};
         return staged;
@@ -122,10 +125,13 @@ std::expected<SignSummary, int> run_sign_job(const SignJob& job) {
     std::future<Result<signer::StagedState>> staged_state;
     if (job.incremental) {
         staged_state = std::async(policy, [&] {
-            return signer::stage_signing_state(to_write, state_path, [&] {
-                text_written.wait();
-                return written.index;
-            });
+            return signer::stage_signing_state(
+                to_write, state_path,
+                [&] {
+                    text_written.wait();
+                    return written.index;
+                },
+                output_mode);
         });
     }
     // On failure, a deferred write never runs, and a running one is waited for by its

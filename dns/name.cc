@@ -85,11 +85,14 @@ Result<Name> Name::from_text(std::string_view text, const Name* origin) {
 
 namespace {
 
+// RFC 1035 §5.1 asks for . ; \\ ( ) " @ $ and the unprintable; Knot's zone scanner also
+// refuses most other punctuation bare ("a|b.example."), while every reader takes any
+// character escaped. So only letters, digits, '-', '_', '/' (RFC 2317 names) and '*' go
+// bare: the signed output of a zone such as "a|b.example." loads in BIND, ldns and Knot.
 bool needs_escape(std::uint8_t c) {
-    switch (c) {
-        case '.': case ';': case '\\': case '(': case ')': case '"': case '@': case '$': return true;
-        default: return c <= 0x20 || c >= 0x7f;
-    }
+    const bool bare = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                      c == '_' || c == '/' || c == '*';
+    return !bare;
 }
 
 }  // namespace
@@ -122,6 +125,24 @@ void append_name_text(std::string& out, std::span<const std::uint8_t> wire) {
         out += '.';
         i = i + 1 + wire[i];
     }
+}
+
+std::string file_name_text(const Name& name) {
+    if (name.is_root()) return ".";
+    std::string out;
+    const std::string& wire = name.wire();
+    for (std::size_t i = 0; i < wire.size() && wire[i] != 0; i += 1 + static_cast<std::uint8_t>(wire[i])) {
+        const std::size_t end = i + 1 + static_cast<std::uint8_t>(wire[i]);
+        for (std::size_t j = i + 1; j < end; ++j) {
+            const auto c = static_cast<std::uint8_t>(wire[j]);  // lowercase already
+            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')
+                out += static_cast<char>(c);
+            else
+                out += fmt::format("%{:02X}", c);
+        }
+        out += '.';
+    }
+    return out;
 }
 
 std::string Name::to_text() const {

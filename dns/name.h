@@ -56,7 +56,17 @@ struct CanonicalLess {
 [[nodiscard]] bool lowercase_wire_name(std::span<std::uint8_t> wire);
 // Length of the wire-format name at the start of data, or 0 if it is malformed.
 [[nodiscard]] std::size_t wire_name_length(std::span<const std::uint8_t> data);
-// Appends the presentation form of a wire-format name (escaped per RFC 1035 §5.1).
+// Appends the presentation form of a wire-format name (escaped per RFC 1035 §5.1, and
+// every character other than letters, digits, '-', '_', '/' and '*' escaped, which every
+// zone file reader takes).
 void append_name_text(std::string& out, std::span<const std::uint8_t> wire);
+
+// The one way a name becomes part of a file name (zone files, key files, a zone's key
+// directory): BIND's dns_name_tofilenametext, so BIND's key files are found by the names
+// dnssec-keygen gives them. Lowercase letters, digits, '-' and '_' stay; every other octet
+// of a label is written %XX (uppercase hex); labels are joined by '.' and the name ends
+// with one ("a/b.example." -> "a%2Fb.example."); the root is ".". No name can make '/',
+// a label "." or "..", or a character a shell or a file system treats specially.
+[[nodiscard]] std::string file_name_text(const Name& name);
 
 }  // namespace zw::dns

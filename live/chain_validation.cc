@@ -4,9 +4,9 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
-#include <fstream>
 #include <sstream>
 
+#include "base/regular_file.h"
 #include "dns/dnssec.h"
 #include "dns/encoding.h"
 #include "dns/nsec3.h"
@@ -58,11 +58,9 @@ Result<TrustAnchor> parse_trust_anchor(std::string_view text, const std::string&
 }
 
 Result<TrustAnchor> load_trust_anchor(const std::string& path) {
-    std::ifstream f(path);
-    if (!f) return fail(bad_input(fmt::format("cannot read trust anchor file {}", path)));
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return parse_trust_anchor(ss.str(), path);
+    auto text = read_regular_file(path, "trust anchor file", max_small_file_bytes);
+    if (!text) return fail(text.error());
+    return parse_trust_anchor(*text, path);
 }
 
 bool bitmap_has(std::span<const std::uint8_t> bitmap, std::uint16_t type) {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <openssl/rand.h>
+#include <sys/socket.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -61,6 +62,18 @@ struct Attempt {
 
 auto redirect(error_code& ec) { return asio::redirect_error(asio::use_awaitable, ec); }
 
+// Room for a burst: datagrams that are not the answer (spoofed, stray, late answers to an
+// earlier attempt) must not fill the socket's receive queue, or the kernel drops the real
+// answer behind them. The default queue (net.core.rmem_default, 208 kB) holds under 300
+// small datagrams, as each costs about 700 octets of kernel buffer beside its data. 4 MB
+// where the process may force it (CAP_NET_ADMIN), else as much as net.core.rmem_max grants.
+void make_room_for_bursts(asio::ip::udp::socket& sock) {
+    constexpr int bytes = 4 << 20;
+    const int fd = sock.native_handle();
+    if (::setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof bytes) != 0)
+        (void)::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes);
+}
+
 std::chrono::milliseconds since(Clock::time_point t) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t);
 }
@@ -83,6 +96,7 @@ struct Client::Impl {
         // unreachable as ECONNREFUSED, so a server that is down fails fast.
         if (!ec) sock->connect(to, ec);
         if (ec) co_return Attempt{AttemptEnd::unreachable, {}, 0, ec.message()};
+        make_room_for_bursts(*sock);
         asio::steady_timer timer(ctx);
         timer.expires_after(options.timeout);
         timer.async_wait([sock](error_code e) {
@@ -93,10 +107,18 @@ struct Client::Impl {
         ++stats.udp_sent;
         if (ec) co_return Attempt{AttemptEnd::unreachable, {}, 0, ec.message()};
         std::vector<std::uint8_t> buf(65535);
+        // The last datagram from the server, with our ID, that was still not an answer to
+        // our question: what the attempt ends in if nothing better comes.
+        std::optional<MatchResult> rejected;
         for (;;) {
             asio::ip::udp::endpoint from;
             std::size_t n = co_await sock->async_receive_from(asio::buffer(buf), from, redirect(ec));
-            if (ec == asio::error::operation_aborted) co_return Attempt{AttemptEnd::timeout, {}, 0, "timeout"};
+            if (ec == asio::error::operation_aborted) {
+                if (rejected)
+                    co_return Attempt{AttemptEnd::malformed, {}, 0,
+                                      fmt::format("the only answer with our ID was rejected: {}", name(*rejected))};
+                co_return Attempt{AttemptEnd::timeout, {}, 0, "timeout"};
+            }
             if (ec) {
                 timer.cancel();
                 co_return Attempt{AttemptEnd::unreachable, {}, 0, ec.message()};
@@ -111,6 +133,7 @@ struct Client::Impl {
             // Not ours (or not well formed): keep listening until the timeout, as a
             // resolver must, so a spoofed or stray datagram cannot end the query.
             ++stats.ignored;
+            if (m != MatchResult::wrong_source && m != MatchResult::wrong_id) rejected = m;
         }
     }
 
@@ -174,8 +197,10 @@ struct Client::Impl {
                                       attempt, {}};
                     break;
                 case AttemptEnd::unreachable:
-                case AttemptEnd::malformed:
                     last = QueryError{QueryFailure::unreachable, a.detail, attempt, {}};
+                    break;
+                case AttemptEnd::malformed:
+                    last = QueryError{QueryFailure::malformed, a.detail, attempt, {}};
                     break;
             }
         }

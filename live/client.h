@@ -4,6 +4,9 @@
 // retries and a bounded number of queries in flight, IPv4 and IPv6. Every attempt uses a
 // fresh socket (a fresh random source port from the kernel) and a random ID, and only a
 // datagram from the asked address with our ID and question is taken (RFC 5452 §9.1).
+// Anything else is read past until the attempt's timeout (however many there are); an
+// attempt whose only datagrams with our ID were not an answer (malformed, or for another
+// question) ends as `malformed`, not as a timeout.
 //
 // Callers hand over a batch and get one outcome per request, in order: the fan-out of a
 // live check is one batch, discovery is a few dependent batches.

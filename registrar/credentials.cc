@@ -4,8 +4,8 @@
 #include <sys/stat.h>
 
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
+
+#include "base/regular_file.h"
 
 #include "registrar/tsig.h"
 
@@ -14,18 +14,19 @@ namespace zw::registrar {
 namespace {
 
 Result<std::string> read_private_file(const std::string& path, std::string_view what) {
+    // A regular file only: a FIFO or a device would block the configuration's loading.
+    auto file = open_regular_file(path, "credentials file", max_small_file_bytes);
+    if (!file) return fail(config_error(fmt::format("{}: {}", what, file.error().message)));
     struct stat st {};
-    if (::stat(path.c_str(), &st) != 0)
+    if (::fstat(file->fd.get(), &st) != 0)
         return fail(config_error(fmt::format("{}: cannot read {}", what, path)));
     if ((st.st_mode & 077) != 0)
         return fail(config_error(
             fmt::format("{}: {} is readable by group or others (mode {:o}); chmod 600 it", what,
                         path, st.st_mode & 0777)));
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return fail(config_error(fmt::format("{}: cannot open {}", what, path)));
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
+    auto text = read_regular_file(*file, path, "credentials file", max_small_file_bytes);
+    if (!text) return fail(config_error(fmt::format("{}: {}", what, text.error().message)));
+    return *text;
 }
 
 std::string trim(std::string s) {

@@ -37,7 +37,7 @@ KeyPair::KeyPair(dns::Name zone, dns::Dnskey dnskey, EvpPkey pkey, KeyTiming tim
       timing_(timing) {}
 
 std::string KeyPair::base_name() const {
-    return fmt::format("K{}+{:03}+{:05}", zone_.to_text(), dnskey_.algorithm, tag_);
+    return fmt::format("K{}+{:03}+{:05}", dns::file_name_text(zone_), dnskey_.algorithm, tag_);
 }
 
 Result<dns::Bytes> public_key_field(EVP_PKEY* pkey, std::uint8_t algorithm) {

@@ -40,7 +40,8 @@ public:
     [[nodiscard]] bool is_ksk() const { return dnskey_.is_sep(); }
     [[nodiscard]] const KeyTiming& timing() const { return timing_; }
     [[nodiscard]] EVP_PKEY* pkey() const { return pkey_.get(); }
-    // "Kexample.com.+013+12345", the BIND base name.
+    // "Kexample.com.+013+12345", the BIND base name (the zone as dns::file_name_text
+    // writes it: no zone name can make it a path).
     [[nodiscard]] std::string base_name() const;
 
 private:

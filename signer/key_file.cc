@@ -11,10 +11,11 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <sstream>
 
+#include "base/directories.h"
+#include "base/regular_file.h"
 #include "dns/encoding.h"
 #include "dns/openssl.h"
 #include "zones/atomic_file.h"
@@ -49,16 +50,24 @@ struct PrivateFile {
     }
 };
 
-Result<std::string> read_text(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return fail(bad_input(fmt::format("cannot open {}", path)));
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
+// A private key that others can read is no longer private; one that its group can write
+// could be replaced. Group read is left to the operator (a name server group, say).
+Result<void> check_private_mode(const std::string& path, const RegularFile& file) {
+    struct stat st {};
+    if (::fstat(file.fd.get(), &st) != 0)
+        return fail(bad_input(fmt::format("cannot read the private key file {}: {}", path, std::strerror(errno))));
+    if ((st.st_mode & 0027) == 0) return {};
+    return fail(bad_input(fmt::format("the private key file {} is open to {} (mode {:04o}): a private key must not be; "
+                                      "run 'chmod 600 {}'",
+                                      path, (st.st_mode & 0007) != 0 ? "others" : "writing by its group",
+                                      st.st_mode & 07777, path)));
 }
 
 Result<PrivateFile> parse_private(const std::string& path) {
-    auto text = read_text(path);
+    auto file = open_regular_file(path, "private key file", max_key_file_bytes);
+    if (!file) return fail(file.error());
+    if (auto ok = check_private_mode(path, *file); !ok) return fail(ok.error());
+    auto text = read_regular_file(*file, path, "private key file", max_key_file_bytes);
     if (!text) return fail(text.error());
     PrivateFile pf{path, {}, {}};
     std::istringstream in(*text);
@@ -177,7 +186,7 @@ Result<KeyTiming> parse_timing(const PrivateFile& pf) {
 }
 
 Result<dns::Rr> read_public(const std::string& path) {
-    auto text = read_text(path);
+    auto text = read_regular_file(path, "key file", max_key_file_bytes);
     if (!text) return fail(text.error());
     std::istringstream in(*text);
     std::string line;
@@ -249,23 +258,12 @@ std::string private_text(const KeyPair& key) {
 }
 
 Result<void> prepare_key_dir(const std::string& dir) {
-    std::error_code ec;
-    if (!fs::exists(dir, ec)) {
-        if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
-            return fail(outside_error(fmt::format("cannot create key directory {}: {}", dir, std::strerror(errno))));
-        }
-        return {};
-    }
+    if (auto made = make_directories(dir, key_directory_mode); !made) return fail(made.error());
     struct stat st{};
     if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
         return fail(bad_input(fmt::format("{} is not a directory", dir)));
     }
-    if ((st.st_mode & 077) != 0) {
-        return fail(bad_input(fmt::format("key directory {} is open to group or others (mode {:04o}); "
-                                          "run 'chmod 700 {}' first",
-                                          dir, st.st_mode & 07777, dir)));
-    }
-    return {};
+    return check_key_directory(dir, st);
 }
 
 }  // namespace
@@ -299,7 +297,26 @@ Result<KeyPair> read_key_pair(const std::string& path) {
     return KeyPair(pub_rr->owner, std::move(*dnskey), std::move(*pkey), *timing);
 }
 
+Result<void> check_key_directory(const std::string& dir, const struct ::stat& st) {
+    if ((st.st_mode & 0022) == 0) return {};
+    return fail(bad_input(fmt::format("key directory {} is writable by {} (mode {:04o}): whoever can write there can "
+                                      "add or remove keys; run 'chmod go-w {}' (zonewarden makes it 0700)",
+                                      dir, (st.st_mode & 0002) != 0 ? "others" : "its group", st.st_mode & 07777,
+                                      dir)));
+}
+
+Result<void> key_file_name_fits(const dns::Name& zone) {
+    // "K" + zone + "+AAA+TTTTT.private"
+    constexpr std::size_t max_file_name = 255, around_zone = 1 + 18;
+    const std::size_t zone_length = dns::file_name_text(zone).size();
+    if (zone_length + around_zone <= max_file_name) return {};
+    return fail(bad_input(fmt::format("the zone name {} takes {} characters in a file name, more than the {} its key "
+                                      "files leave room for",
+                                      zone.to_text(), zone_length, max_file_name - around_zone)));
+}
+
 Result<std::string> write_key_pair(const std::string& dir, const KeyPair& key, KeyRole role) {
+    if (auto ok = key_file_name_fits(key.zone()); !ok) return fail(ok.error());
     if (auto ok = prepare_key_dir(dir); !ok) return fail(ok.error());
     std::string base = (fs::path(dir) / key.base_name()).string();
     for (const char* ext : {".key", ".private"}) {
@@ -311,19 +328,23 @@ Result<std::string> write_key_pair(const std::string& dir, const KeyPair& key, K
                                                                                          : "combined signing key";
     std::string pub = fmt::format("; This is a {}, keyid {}, for {}\n{}\n", kind, key.tag(), key.zone().to_text(),
                                   *dnskey_text);
-    // The private half first: a .key without its .private is harmless, the reverse is not.
-    auto wrote = zones::write_file_atomically(base + ".private", 0600, [&](zones::BufferedWriter& w) -> Result<void> {
+    // Both halves whole on disk before either is in place: a full disk or a failed write
+    // leaves nothing. The .key goes last, so a crash between the renames leaves a
+    // .private alone, which readers name as an unfinished generation.
+    auto private_half = zones::StagedFile::write(base + ".private", 0600, [&](zones::BufferedWriter& w) -> Result<void> {
         std::string text = private_text(key);
         w.write(text);
         OPENSSL_cleanse(text.data(), text.size());
         return {};
     });
-    if (!wrote) return fail(wrote.error());
-    wrote = zones::write_file_atomically(base + ".key", 0644, [&](zones::BufferedWriter& w) -> Result<void> {
+    if (!private_half) return fail(private_half.error());
+    auto public_half = zones::StagedFile::write(base + ".key", 0644, [&](zones::BufferedWriter& w) -> Result<void> {
         w.write(pub);
         return {};
     });
-    if (!wrote) return fail(wrote.error());
+    if (!public_half) return fail(public_half.error());
+    if (auto ok = private_half->commit(); !ok) return fail(ok.error());
+    if (auto ok = public_half->commit(); !ok) return fail(ok.error());
     return base;
 }
 

@@ -163,12 +163,15 @@ private:
 // no text index. Pass nothing else: the next run trusts these signatures without verifying
 // them. Against a state read from path (SignedZone::previous_base), only the changes are
 // written while they are small.
-[[nodiscard]] Result<void> write_signing_state(const SignedZone& zone, const std::string& path);
+// A new state file's mode is `mode` less the umask (the output's: it holds the same data);
+// an existing one keeps its own (atomic_file.h).
+[[nodiscard]] Result<void> write_signing_state(const SignedZone& zone, const std::string& path, mode_t mode = 0644);
 // The same, left under a temporary name until commit() (zone_writer.h, stage_signed_zone):
 // commit only once the zone's self-check has passed. text_index() is called once, after
 // the records are written: it may wait for the output it describes to be written.
 [[nodiscard]] Result<StagedState> stage_signing_state(const SignedZone& zone, const std::string& path,
-                                                      const std::function<TextIndex()>& text_index);
+                                                      const std::function<TextIndex()>& text_index,
+                                                      mode_t mode = 0644);
 // Removes the state at path and its delta (a zone no longer signed); missing files are fine.
 void remove_signing_state(const std::string& path);
 

@@ -140,16 +140,16 @@ Result<void> commit(Result<StagedState> staged) {
     return staged->commit();
 }
 
-Result<void> write_signing_state(const SignedZone& zone, const std::string& path) {
-    return commit(stage_signing_state(zone, path, [] { return TextIndex{}; }));
+Result<void> write_signing_state(const SignedZone& zone, const std::string& path, mode_t mode) {
+    return commit(stage_signing_state(zone, path, [] { return TextIndex{}; }, mode));
 }
 
 Result<StagedState> stage_signing_state(const SignedZone& zone, const std::string& path,
-                                        const std::function<TextIndex()>& text_index) {
+                                        const std::function<TextIndex()>& text_index, mode_t mode) {
     const std::string delta_path = delta_path_for(path);
     auto plan = plan_delta(zone);
     const bool as_delta = plan && worth_a_delta(*plan, *zone.previous_base) && base_in_place(path, *zone.previous_base);
-    auto staged = zones::StagedFile::write(as_delta ? delta_path : path, 0644, [&](zones::BufferedWriter& w) -> Result<void> {
+    auto staged = zones::StagedFile::write(as_delta ? delta_path : path, mode, [&](zones::BufferedWriter& w) -> Result<void> {
         auto to_file = [&](std::span<const std::uint8_t> block) {
             w.write({reinterpret_cast<const char*>(block.data()), block.size()});
         };

@@ -22,7 +22,7 @@ namespace zw::signer {
 // The formatting of zone text (zone_writer.cc). A state records the one it was written
 // with, and text from another is never copied: change this whenever the bytes written for
 // the same records change.
-constexpr std::uint32_t text_format_version = 2;  // 2: digests; SVCB and rare types written portably
+constexpr std::uint32_t text_format_version = 2;
 
 struct TextChunk {
     std::uint64_t records = 0;  // stored RRsets in the chunk, in state order

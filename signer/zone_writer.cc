@@ -305,7 +305,11 @@ Result<void> write_signed_zone(const SignedZone& zone, const std::string& path) 
 }
 
 Result<void> write_signed_zone(const SignedZone& zone, const std::string& path, unsigned threads) {
-    return zones::commit(stage_signed_zone(zone, path, TextOptions{threads}));
+    return write_signed_zone(zone, path, TextOptions{threads});
+}
+
+Result<void> write_signed_zone(const SignedZone& zone, const std::string& path, const TextOptions& options) {
+    return zones::commit(stage_signed_zone(zone, path, options));
 }
 
 Result<zones::StagedFile> stage_signed_zone(const SignedZone& zone, const std::string& path, const TextOptions& options,
@@ -315,7 +319,7 @@ Result<zones::StagedFile> stage_signed_zone(const SignedZone& zone, const std::s
     UniqueFd previous(zone.unchanged_from.empty() ? -1 : ::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     struct ::stat sb {};
     if (previous && (::fstat(previous.get(), &sb) != 0 || identity_of(sb) != zone.previous_text.file)) previous.reset();
-    auto staged = zones::StagedFile::write(path, 0644, [&](zones::BufferedWriter& w) -> Result<void> {
+    auto staged = zones::StagedFile::write(path, options.mode, [&](zones::BufferedWriter& w) -> Result<void> {
         FileSink sink{w, previous.get(), {}};
         return emit_zone(zone, options, static_cast<bool>(previous), written, sink);
     });

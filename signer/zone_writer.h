@@ -19,6 +19,8 @@ namespace zw::signer {
 struct TextOptions {
     unsigned threads = 1;           // formatting threads; the bytes written do not depend on it
     std::size_t chunk_nodes = 512;  // nodes per chunk of text (the unit of copying)
+    // A new file's mode, less the umask (an existing one keeps its own; atomic_file.h).
+    mode_t mode = 0644;
 };
 
 // What was written: the index the next run copies by (text_index.h), and how much of the
@@ -32,6 +34,7 @@ struct WrittenText {
 [[nodiscard]] Result<void> write_signed_zone(const SignedZone& zone, const std::string& path);
 // The same, formatting on up to `threads` threads; the bytes written do not depend on it.
 [[nodiscard]] Result<void> write_signed_zone(const SignedZone& zone, const std::string& path, unsigned threads);
+[[nodiscard]] Result<void> write_signed_zone(const SignedZone& zone, const std::string& path, const TextOptions& options);
 
 // Writes the text under a temporary name and leaves it there until commit(): the self-
 // check may still be running (app/sign_job.cc), and only a checked zone is moved in place.

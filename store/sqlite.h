@@ -43,7 +43,8 @@ class Stmt {
 
 class Db {
   public:
-    static Result<Db> open(const std::string& path, bool read_only);
+    // A writer creates the file when missing unless `create` is false.
+    static Result<Db> open(const std::string& path, bool read_only, bool create = true);
     [[nodiscard]] Result<void> exec(std::string_view sql);
     [[nodiscard]] Result<Stmt> prepare(std::string_view sql);
     [[nodiscard]] std::int64_t last_insert_id() const;

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "store/action_codec.h"
+#include "store/identity.h"
 #include "store/schema.h"
 #include "store/sqlite.h"
 #include "store/store_impl.h"
@@ -38,15 +39,39 @@ Store& Store::operator=(Store&&) noexcept = default;
 Store::~Store() = default;
 
 Result<Store> Store::open(const std::string& path, Mode mode, std::optional<int> schema_target) {
-    bool writer = mode == Mode::writer;
+    const bool writer = mode != Mode::reader;
     WriterLock lock;
     if (writer) {
         auto l = WriterLock::take(path);
         if (!l) return fail(l.error());
         lock = std::move(*l);
     }
-    auto db = sql::Db::open(path, !writer);
+    // Judged under the lock: two `init`s cannot both find the file empty.
+    const std::optional<Found> on_disk = found_on_disk(path);
+    if (on_disk == Found::missing && mode != Mode::create && mode != Mode::initialise)
+        return fail(config_error(fmt::format("there is no state database at {}", path)));
+    if (on_disk == Found::empty && mode != Mode::initialise)
+        return fail(config_error(fmt::format(
+            "the state database {} is empty (0 bytes): the state of every zone is gone, and starting afresh "
+            "would make new keys while the parents' DS records still name the old ones. Restore it from a "
+            "backup, or run 'zonewarden init' to start with an empty state on purpose",
+            path)));
+    auto db = sql::Db::open(path, !writer, on_disk == Found::missing);
     if (!db) return fail(db.error());
+    if (!on_disk) {
+        auto found = identify(*db);
+        if (!found) return fail(found.error());
+        if (*found == Found::foreign)
+            return fail(config_error(fmt::format(
+                "{} is not a zonewarden state database (another program's, or not SQLite at all): zonewarden "
+                "neither reads nor overwrites it. Point 'state' at zonewarden's database, or move this file away",
+                path)));
+        if (*found == Found::empty && mode != Mode::initialise)
+            return fail(config_error(fmt::format(
+                "the state database {} holds no tables: the state of every zone is gone. Restore it from a "
+                "backup, or run 'zonewarden init' to start with an empty state on purpose",
+                path)));
+    }
     if (writer) {
         // WAL: readers see the last commit and never block the writer (or each other);
         // synchronous=FULL makes a committed decision survive power loss.
@@ -54,6 +79,7 @@ Result<Store> Store::open(const std::string& path, Mode mode, std::optional<int>
              {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"})
             if (auto r = db->exec(pragma); !r) return fail(r.error());
         if (auto r = migrate(*db, schema_target); !r) return fail(r.error());
+        if (auto r = stamp(*db); !r) return fail(r.error());
     } else {
         auto v = zw::store::schema_version(*db);
         if (!v) return fail(v.error());

@@ -78,10 +78,19 @@ struct CheckRecord {
 
 class Store {
   public:
-    enum class Mode { writer, reader };
+    // What may be at the path. Every mode refuses another program's database (or a file
+    // that is not SQLite); only `initialise` takes an empty one (zero bytes, or SQLite's
+    // header alone): an empty file where the state should be means the state was lost,
+    // and starting afresh there would make new keys for zones the parents know by old ones.
+    enum class Mode {
+        reader,      // an existing zonewarden database at the latest schema, read-only
+        writer,      // an existing zonewarden database, migrated to the latest schema
+        create,      // as writer, or a new database where there is no file
+        initialise,  // as create, or a new database in an empty file (`zonewarden init`)
+    };
 
-    // Creates and migrates the database for a writer; a reader opens it read-only.
-    // `schema_target` exists for migration tests only.
+    // A writer holds the writer lock (mode create and initialise too). `schema_target`
+    // exists for migration tests only.
     [[nodiscard]] static Result<Store> open(const std::string& path, Mode mode,
                                             std::optional<int> schema_target = std::nullopt);
     Store(Store&&) noexcept;

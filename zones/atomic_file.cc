@@ -1,14 +1,26 @@
 #include "zones/atomic_file.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <set>
 #include <utility>
+
+#include "base/c_handle.h"
 
 namespace zw::zones {
 
@@ -28,6 +40,19 @@ std::filesystem::path directory_of(const std::string& path) {
     return target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
 }
 
+// ".<name>.tmp-<pid>-<6 random letters>": the writer's process id lets a later run tell a
+// file left by a killed run from one being written now (remove_stale_temporaries).
+constexpr std::string_view temporary_marker = ".tmp-";
+constexpr std::size_t random_letters = 6;
+
+std::string temporary_name(const std::string& target_name, pid_t pid) {
+    static thread_local std::mt19937_64 random{std::random_device{}() ^ static_cast<std::uint64_t>(pid)};
+    static constexpr char letters[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    std::string name = fmt::format(".{}{}{}-", target_name, temporary_marker, pid);
+    for (std::size_t i = 0; i < random_letters; ++i) name += letters[random() % (sizeof letters - 1)];
+    return name;
+}
+
 // Closes the descriptor and removes the temporary file unless released.
 struct TempFile {
     std::string path;
@@ -39,7 +64,59 @@ struct TempFile {
     }
 };
 
+bool every_char(std::string_view text, int (*is)(int)) {
+    return !text.empty() && std::all_of(text.begin(), text.end(), [&](char c) { return is(static_cast<unsigned char>(c)) != 0; });
+}
+
+// The writer's process id if `name` is one of our temporary names (0 for those made before
+// names carried it: ".<name>.tmp-XXXXXX"), nullopt for any other file.
+std::optional<pid_t> temporary_writer(std::string_view name) {
+    const auto marker = name.rfind(temporary_marker);
+    if (name.size() < 2 || name[0] != '.' || marker == std::string_view::npos || marker == 0) return std::nullopt;
+    std::string_view tail = name.substr(marker + temporary_marker.size());
+    const auto dash = tail.find('-');
+    if (dash == std::string_view::npos) {
+        if (tail.size() == random_letters && every_char(tail, ::isalnum)) return pid_t{0};
+        return std::nullopt;
+    }
+    std::string_view pid = tail.substr(0, dash), letters = tail.substr(dash + 1);
+    if (pid.size() > 9 || !every_char(pid, ::isdigit) || letters.size() != random_letters || !every_char(letters, ::isalnum))
+        return std::nullopt;
+    return static_cast<pid_t>(std::stol(std::string(pid)));
+}
+
+bool running(pid_t pid) { return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM); }
+
+// A pass over many zones scans each output directory once, not once per zone.
+void remove_stale_temporaries_once(const std::string& dir) {
+    static std::mutex lock;
+    static std::set<std::string> done;
+    {
+        std::lock_guard guard(lock);
+        if (!done.insert(dir).second) return;
+    }
+    (void)remove_stale_temporaries(dir);
+}
+
 }  // namespace
+
+std::size_t remove_stale_temporaries(const std::string& dir) {
+    std::unique_ptr<DIR, Free<::closedir>> d(::opendir(dir.c_str()));
+    if (!d) return 0;
+    const auto now = std::chrono::system_clock::now();
+    std::size_t removed = 0;
+    while (const dirent* entry = ::readdir(d.get())) {
+        const auto writer = temporary_writer(entry->d_name);
+        if (!writer) continue;
+        struct ::stat st {};
+        if (::fstatat(::dirfd(d.get()), entry->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) continue;
+        const auto modified = std::chrono::system_clock::time_point{std::chrono::seconds{st.st_mtim.tv_sec}};
+        const bool old = now - modified > stale_temporary_age;
+        if (!old && (*writer == 0 || running(*writer))) continue;
+        if (::unlinkat(::dirfd(d.get()), entry->d_name, 0) == 0) ++removed;
+    }
+    return removed;
+}
 
 void BufferedWriter::write(std::string_view text) {
     // A large block goes to the file as it is, after what is buffered: copying hundreds of
@@ -123,12 +200,33 @@ void BufferedWriter::written(std::uint64_t bytes) {
 
 Result<StagedFile> StagedFile::write(const std::string& path, mode_t mode, const Fill& fill) {
     const std::filesystem::path dir = directory_of(path);
+    const std::string name = std::filesystem::path(path).filename().string();
+    remove_stale_temporaries_once(dir.string());
+    struct ::stat target {};
+    const bool replaces = ::stat(path.c_str(), &target) == 0 && S_ISREG(target.st_mode);
     TempFile tmp;
-    std::string templ = (dir / ("." + std::filesystem::path(path).filename().string() + ".tmp-XXXXXX")).string();
-    tmp.fd = ::mkstemp(templ.data());
-    if (tmp.fd < 0) return fail(io_error("cannot create a temporary file in", dir.string(), errno));
-    tmp.path = templ;
-    if (::fchmod(tmp.fd, mode) != 0) return fail(io_error("cannot set the mode of", tmp.path, errno));
+    // A new file gets `mode` less the umask, as open(2) makes it; one that replaces a file
+    // gets that file's mode, owner and group below, before any byte is in it.
+    for (int attempt = 0; attempt < 16 && tmp.fd < 0; ++attempt) {
+        tmp.path = (dir / temporary_name(name, ::getpid())).string();
+        tmp.fd = ::open(tmp.path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, replaces ? 0600 : mode);
+        if (tmp.fd < 0 && errno != EEXIST) {
+            const int err = errno;
+            tmp.path.clear();
+            return fail(io_error("cannot create a temporary file in", dir.string(), err));
+        }
+    }
+    if (tmp.fd < 0) {
+        tmp.path.clear();
+        return fail(io_error("cannot create a temporary file in", dir.string(), EEXIST));
+    }
+    if (replaces) {
+        // Owner and group as they were (a name server's group that reads the zone); an
+        // unprivileged run keeps at least the group, or says it cannot.
+        if (::fchown(tmp.fd, target.st_uid, target.st_gid) != 0 && ::fchown(tmp.fd, static_cast<uid_t>(-1), target.st_gid) != 0)
+            return fail(io_error(fmt::format("cannot give the group {} of {} to", target.st_gid, path), tmp.path, errno));
+        if (::fchmod(tmp.fd, target.st_mode & 0777) != 0) return fail(io_error("cannot set the mode of", tmp.path, errno));
+    }
 
     BufferedWriter writer(tmp.fd);
     if (auto filled = fill(writer); !filled) return fail(filled.error());
@@ -173,6 +271,12 @@ Result<struct ::stat> StagedFile::status() const {
 Result<void> commit(Result<StagedFile> staged) {
     if (!staged) return fail(staged.error());
     return staged->commit();
+}
+
+mode_t mode_no_wider_than(const std::string& input, mode_t mode) {
+    struct ::stat st {};
+    if (::stat(input.c_str(), &st) != 0) return mode;
+    return mode & st.st_mode & 0777;
 }
 
 Result<void> write_file_atomically(const std::string& path, mode_t mode, const StagedFile::Fill& fill) {

@@ -2,7 +2,17 @@
 // Files that appear whole or not at all: written under a temporary name in the same
 // directory, fsynced, renamed over the target, and the directory fsynced, so a crash or a
 // failed run never leaves a half-written zone where a name server would load it.
+//
+// Modes: a file that replaces another keeps that file's mode, owner and group (an output
+// an operator made 0640 root:nsd stays so); a new one gets the mode asked for less the
+// umask, as open(2) makes it. Callers ask for no more than the file needs and, for what
+// is made from a tenant's zone, no more than its input (mode_no_wider_than).
+//
+// A run that is killed leaves its temporary file (".<name>.tmp-<pid>-XXXXXX"); the next
+// write into the same directory removes those whose writer no longer runs, or that are
+// older than a day whoever wrote them (remove_stale_temporaries).
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <span>
@@ -47,7 +57,8 @@ private:
 class StagedFile {
 public:
     using Fill = std::function<Result<void>(BufferedWriter&)>;
-    // Calls fill(writer) into a new temporary file with `mode` and makes it durable.
+    // Calls fill(writer) into a new temporary file and makes it durable. Its mode is
+    // `mode` less the umask, or the mode, owner and group of the file at path it replaces.
     [[nodiscard]] static Result<StagedFile> write(const std::string& path, mode_t mode, const Fill& fill);
 
     StagedFile(StagedFile&& other) noexcept;
@@ -70,8 +81,21 @@ private:
 // Commits a staged file, or passes on the error that kept it from being staged.
 [[nodiscard]] Result<void> commit(Result<StagedFile> staged);
 
-// Calls fill(writer) and, if it succeeds, moves the result into place with `mode`.
+// Calls fill(writer) and, if it succeeds, moves the result into place (modes as above).
 [[nodiscard]] Result<void> write_file_atomically(const std::string& path, mode_t mode,
                                                  const StagedFile::Fill& fill);
+
+// `mode` without the permissions the file at `input` lacks: what is made from a tenant's
+// zone file is never readable by more than the zone file is. `mode` when input cannot be read.
+[[nodiscard]] mode_t mode_no_wider_than(const std::string& input, mode_t mode);
+
+// A temporary file of a killed run is removed this long after it was last written even if
+// its process id is in use again (or belongs to another PID namespace).
+inline constexpr std::chrono::hours stale_temporary_age{24};
+
+// Removes from dir the temporary files of StagedFile whose writing process no longer runs
+// on this host, or which are older than stale_temporary_age; nothing else is touched.
+// Returns how many were removed. StagedFile::write calls it once per directory and process.
+std::size_t remove_stale_temporaries(const std::string& dir);
 
 }  // namespace zw::zones

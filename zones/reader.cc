@@ -1,10 +1,6 @@
 #include "zones/reader.h"
 
 #include <fmt/format.h>
-// libzscanner's headers lack C++ linkage guards.
-extern "C" {
-#include <libzscanner/scanner.h>
-}
 
 #include <cctype>
 #include <cstring>
@@ -16,6 +12,7 @@ extern "C" {
 #include "dns/rdata.h"
 #include "dns/rdata_check.h"
 #include "zones/generate.h"
+#include "zones/scanner_input.h"
 
 namespace zw::zones {
 
@@ -191,10 +188,12 @@ void include_file(zs_scanner_t* s, ScanContext& ctx, int depth) {
     Scanner inner(new zs_scanner_t{});
     // The scanner gives the include's origin as text in its buffer.
     std::string origin(reinterpret_cast<const char*>(s->buffer));
-    if (zs_init(inner.get(), origin.c_str(), dns::class_in, s->default_ttl) != 0 ||
-        zs_set_input_file(inner.get(), real.c_str()) != 0) {
-        ctx.error(where, fmt::format("cannot $INCLUDE {}: {}", real.string(),
-                                     zs_strerror(inner->error.code)));
+    if (zs_init(inner.get(), origin.c_str(), dns::class_in, s->default_ttl) != 0) {
+        ctx.error(where, fmt::format("cannot $INCLUDE {}: {}", real.string(), zs_strerror(inner->error.code)));
+        return;
+    }
+    if (auto opened = set_scanner_file(inner.get(), real.string(), ctx.options.max_file_bytes); !opened) {
+        ctx.error(where, fmt::format("cannot $INCLUDE: {}", opened.error().message));
         return;
     }
     inner->process.data = &ctx;
@@ -286,15 +285,13 @@ ReadResult scan(const dns::Name& origin, const ReadOptions& options, Diagnostics
     ctx.result.records.reserve(expected_records);
     // The scanner holds 64 KiB buffers: keep it off the stack.
     Scanner s(new zs_scanner_t{});
-    std::string origin_text = origin.to_text();
+    std::string origin_text = scanner_name_text(origin);
     if (zs_init(s.get(), origin_text.c_str(), dns::class_in, options.default_ttl) != 0) {
         diag.errors.push_back(internal_error("cannot initialise the zone scanner"));
         return {};
     }
-    if (set_input(s.get()) != 0) {
-        diag.errors.push_back(
-            bad_input(fmt::format("cannot read zone file: {}", zs_strerror(s->error.code)),
-                      SourceLocation{label, 0}));
+    if (auto ok = set_input(s.get()); !ok) {
+        diag.errors.push_back(ok.error());
         return {};
     }
     scan_records(s.get(), ctx, 0);
@@ -331,9 +328,9 @@ std::optional<std::uint32_t> read_published_serial(const std::string& path,
                                                    const dns::Name& origin) {
     SerialProbe probe{origin, std::nullopt};
     Scanner s(new zs_scanner_t{});
-    std::string origin_text = origin.to_text();
+    std::string origin_text = scanner_name_text(origin);
     if (zs_init(s.get(), origin_text.c_str(), dns::class_in, 3600) != 0) return std::nullopt;
-    if (zs_set_input_file(s.get(), path.c_str()) != 0) return std::nullopt;
+    if (!set_scanner_file(s.get(), path, max_zone_file_bytes)) return std::nullopt;
     zs_set_processing(s.get(), on_probe_record, nullptr, &probe);
     zs_parse_all(s.get());
     return probe.serial;
@@ -350,13 +347,16 @@ ReadResult read_zone_file(const std::string& path, const dns::Name& origin,
     auto size = std::filesystem::file_size(path, ec);
     const std::size_t expected_records = ec ? 0 : static_cast<std::size_t>(size / 24);
     return scan(origin, options, diag, path, include_root, expected_records,
-                [&](zs_scanner_t* s) { return zs_set_input_file(s, path.c_str()); });
+                [&](zs_scanner_t* s) { return set_scanner_file(s, path, options.max_file_bytes); });
 }
 
 ReadResult read_zone_text(const std::string& text, const std::string& label,
                           const dns::Name& origin, const ReadOptions& options, Diagnostics& diag) {
-    return scan(origin, options, diag, label, std::string(), text.size() / 24,
-                [&](zs_scanner_t* s) { return zs_set_input_string(s, text.data(), text.size()); });
+    return scan(origin, options, diag, label, std::string(), text.size() / 24, [&](zs_scanner_t* s) -> Result<void> {
+        if (zs_set_input_string(s, text.data(), text.size()) == 0) return {};
+        return fail(bad_input(fmt::format("cannot read zone data: {}", zs_strerror(s->error.code)),
+                              SourceLocation{label, 0}));
+    });
 }
 
 }  // namespace zw::zones

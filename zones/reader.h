@@ -19,9 +19,16 @@
 
 namespace zw::zones {
 
+// A zone file that is larger holds no zone a hosting provider runs, and would take tens
+// of gigabytes of memory to sign.
+inline constexpr std::uint64_t max_zone_file_bytes = std::uint64_t{2} << 30;
+
 struct ReadOptions {
     std::uint32_t default_ttl = 3600;  // used until the file sets $TTL
     std::size_t max_errors = 20;       // stop reporting after this many
+    // The zone file and each $INCLUDE: regular files of at most this size only (a FIFO
+    // would block the read, a device never end it).
+    std::uint64_t max_file_bytes = max_zone_file_bytes;
 };
 
 struct ReadResult {

@@ -28,6 +28,13 @@ public:
         std::ofstream(file(name)) << content;
         return file(name);
     }
+    // A private key file: mode 0600, as key generators write it (zonewarden refuses one
+    // that others can read).
+    std::string write_private(const std::string& name, const std::string& content) const {
+        write(name, content);
+        std::filesystem::permissions(file(name), std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+        return file(name);
+    }
 
 private:
     std::filesystem::path path_;

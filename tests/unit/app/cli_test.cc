@@ -1,30 +1,16 @@
 // The command line itself: exit codes and messages an operator sees.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
 
+#include "../../testutil/cli_run.h"
 #include "../../testutil/temp_dir.h"
 
 namespace {
 
-struct CliRun {
-    int code;
-    std::string output;
-};
+using zw::testutil::CliRun;
 
-CliRun run(const std::string& args) {
-    std::string cmd = std::string(ZW_BINARY) + " " + args + " 2>&1";
-    CliRun r{-1, {}};
-    FILE* p = ::popen(cmd.c_str(), "r");
-    std::array<char, 4096> buf{};
-    while (std::fgets(buf.data(), buf.size(), p)) r.output += buf.data();
-    int status = ::pclose(p);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
-}
+CliRun run(const std::string& args) { return zw::testutil::run_zonewarden(args); }
 
 TEST(Cli, HelpListsTheCommandsOfTheDesign) {
     CliRun r = run("--help");

@@ -45,5 +45,26 @@ TEST(Name, CanonicalOrderIsRfc4034Section6_1) {
     EXPECT_EQ(shuffled, expected);
 }
 
+// The one mapping of a name into file names (zone files, key files, key directories) is
+// BIND's: nothing a name holds can make a path ('/' in a label, a label "..", a leading
+// '/'), and plain names read as they always did.
+TEST(Name, FileNameTextIsBindsAndNeverAPath) {
+    EXPECT_EQ(file_name_text(n("Example.COM.")), "example.com.");
+    EXPECT_EQ(file_name_text(n("_dmarc.a-b.example.")), "_dmarc.a-b.example.");
+    EXPECT_EQ(file_name_text(Name()), ".");
+    EXPECT_EQ(file_name_text(n("0/26.2.0.192.in-addr.arpa.")), "0%2F26.2.0.192.in-addr.arpa.");
+    EXPECT_EQ(file_name_text(n("/tmp/x/y.test.")), "%2Ftmp%2Fx%2Fy.test.");
+    EXPECT_EQ(file_name_text(n(R"(\\.\..test.)")), "%5C.%2E.test.");
+    EXPECT_EQ(file_name_text(n(R"(a\000\255*.test.)")), "a%00%FF%2A.test.");
+    for (const char* special : {"|", "&", "<", ">", "?", "!", "#", "~", "[", "]", "{", "}", "'", "%", "^", "=", "+",
+                                ",", ":", "`", "$", R"(\032)", R"(\\)"}) {
+        auto name = Name::from_text(std::string("a") + special + "b.test.");
+        ASSERT_TRUE(name) << special;
+        std::string text = file_name_text(*name);
+        EXPECT_EQ(text.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_.%ABCDEF"), std::string::npos) << text;
+        EXPECT_EQ(text.find('/'), std::string::npos);
+    }
+}
+
 }  // namespace
 }  // namespace zw::dns

@@ -166,6 +166,44 @@ TEST(Client, StrayDatagramsAreIgnoredAndTheRealAnswerTaken) {
     EXPECT_EQ(c.stats().ignored, 3u);
 }
 
+// A burst of 300 strays (another ID) ahead of the real answer: more than a socket's
+// default receive queue holds (each small datagram costs a kernel buffer of about 1 kB),
+// so the answer was dropped and the query timed out. The client reads them all and still
+// takes the answer, within one attempt.
+TEST(Client, ThreeHundredStrayDatagramsBeforeTheAnswerDoNotLoseIt) {
+    FakeServer s(false, [](const dns::Bytes& q, std::uint16_t) {
+        std::vector<dns::Bytes> out;
+        for (int i = 0; i < 300; ++i) {
+            dns::Bytes stray = answer_to(q, 1);
+            stray[1] = static_cast<std::uint8_t>(stray[1] ^ (1 + i % 255));
+            out.push_back(std::move(stray));
+        }
+        out.push_back(answer_to(q, 2));
+        return out;
+    });
+    Client c(ClientOptions{2000ms, 1, 1s, 8});
+    Outcome o = c.query(request(s));
+    ASSERT_TRUE(o) << name(o.error().kind) << ": " << o.error().detail;
+    EXPECT_EQ(o->message.answer.size(), 2u);
+    EXPECT_EQ(o->attempts, 1);
+    EXPECT_EQ(c.stats().ignored, 300u);
+}
+
+// Datagrams with our ID that are no answer: after the timeout the failure says so.
+TEST(Client, AMalformedAnswerIsReportedAsMalformedNotAsATimeout) {
+    FakeServer s(false, [](const dns::Bytes& q, std::uint16_t) {
+        dns::Bytes broken(q.begin(), q.begin() + 2);  // our ID
+        broken.insert(broken.end(), {0x84, 0x00, 0x00, 0x01, 0xff, 0xff});
+        return std::vector<dns::Bytes>{broken};
+    });
+    Client c(ClientOptions{150ms, 2, 1s, 8});
+    Outcome o = c.query(request(s));
+    ASSERT_FALSE(o);
+    EXPECT_EQ(o.error().kind, QueryFailure::malformed) << o.error().detail;
+    EXPECT_NE(o.error().detail.find("malformed"), std::string::npos) << o.error().detail;
+    EXPECT_EQ(o.error().attempts, 2);
+}
+
 TEST(Client, OnlyStrayDatagramsMeansTimeout) {
     FakeServer s(false, [](const dns::Bytes& q, std::uint16_t) {
         dns::Bytes wrong_id = answer_to(q);

@@ -15,7 +15,7 @@ namespace {
 // example MX RRset must come out byte for byte.
 TEST(Crypto, Rfc8080Ed25519KnownAnswer) {
     testutil::TempDir dir;
-    dir.write("Kexample.com.+015+03613.private",
+    dir.write_private("Kexample.com.+015+03613.private",
               "Private-key-format: v1.2\nAlgorithm: 15 (ED25519)\nPrivateKey: ODIyNjAzODQ2MjgwODAxMjI2NDUxOTAyMDQxNDIyNjI=\n");
     dir.write("Kexample.com.+015+03613.key", "example.com. 3600 IN DNSKEY 257 3 15 l02Woi0iS8Aa25FQkUd9RMzZHJpBoRQwAQEX1SxZJA4=\n");
     auto key = read_key_pair(dir.file("Kexample.com.+015+03613")).value();

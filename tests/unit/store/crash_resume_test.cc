@@ -38,7 +38,7 @@ struct Executor {
     int executions = 0;
     std::vector<std::uint32_t> purged;  // key material deleted, in order
 
-    void open() { store.emplace(must(Store::open(path, Store::Mode::writer))); }
+    void open() { store.emplace(must(Store::open(path, Store::Mode::create))); }
     // The process dies: the Store (and its lock) goes away; a new process starts.
     void restart() {
         store.reset();

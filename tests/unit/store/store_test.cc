@@ -1,7 +1,9 @@
+#include <fstream>
 #include <thread>
 
 #include "rollover/engine.h"
 #include "store/action_codec.h"
+#include "store/schema.h"
 #include "store/sqlite.h"
 #include "store_fixture.h"
 
@@ -19,7 +21,7 @@ TEST(Schema, MigratesFromEmptyToLatestInWalMode) {
     TempDir dir;
     auto path = dir.file("state.db");
     {
-        auto s = must(Store::open(path, Store::Mode::writer));
+        auto s = must(Store::open(path, Store::Mode::create));
         EXPECT_EQ(must(s.schema_version()), 3);
     }
     sqlite3* raw = nullptr;
@@ -37,7 +39,7 @@ TEST(Schema, MigratesFromEmptyToLatestInWalMode) {
     }
     sqlite3_close(raw);
     // Opening again is a no-op.
-    auto s = must(Store::open(path, Store::Mode::writer));
+    auto s = must(Store::open(path, Store::Mode::create));
     EXPECT_EQ(must(s.schema_version()), 3);
 }
 
@@ -45,7 +47,7 @@ TEST(Schema, MigratesAnOlderDatabaseKeepingItsData) {
     TempDir dir;
     auto path = dir.file("state.db");
     {
-        auto s = must(Store::open(path, Store::Mode::writer, 1));
+        auto s = must(Store::open(path, Store::Mode::create, 1));
         EXPECT_EQ(must(s.schema_version()), 1);
     }
     {
@@ -54,7 +56,7 @@ TEST(Schema, MigratesAnOlderDatabaseKeepingItsData) {
         must(db.exec("INSERT INTO tenants (name) VALUES ('assoc');"
                      "INSERT INTO zones (name, tenant_id, policy) VALUES ('example.org', 1, 'default')"));
     }
-    auto s = must(Store::open(path, Store::Mode::writer));
+    auto s = must(Store::open(path, Store::Mode::create));
     EXPECT_EQ(must(s.schema_version()), 3);
     auto zones = must(s.zones());
     ASSERT_EQ(zones.size(), 1u);
@@ -65,19 +67,113 @@ TEST(Schema, MigratesAnOlderDatabaseKeepingItsData) {
 TEST(Schema, RefusesADatabaseFromANewerZonewarden) {
     TempDir dir;
     auto path = dir.file("state.db");
-    { auto s = must(Store::open(path, Store::Mode::writer)); }
+    { auto s = must(Store::open(path, Store::Mode::create)); }
     sqlite3* raw = nullptr;
     sqlite3_open(path.c_str(), &raw);
     raw_exec(raw, "PRAGMA user_version = 99");
     sqlite3_close(raw);
-    auto s = Store::open(path, Store::Mode::writer);
+    auto s = Store::open(path, Store::Mode::create);
     ASSERT_FALSE(s);
     EXPECT_NE(s.error().message.find("newer"), std::string::npos);
 }
 
+// What may be at the state path. An empty file (the state lost) or another program's
+// database is never taken for a fresh installation: tick would say "no zones" and a new
+// onboarding would make new keys while the parent's DS still names the old ones.
+TEST(Identity, AnEmptyFileIsRefusedUnlessInitialisedOnPurpose) {
+    TempDir dir;
+    auto path = dir.file("state.db");
+    std::ofstream(path).close();  // zero bytes
+    for (auto mode : {Store::Mode::reader, Store::Mode::writer, Store::Mode::create}) {
+        auto s = Store::open(path, mode);
+        ASSERT_FALSE(s);
+        EXPECT_EQ(s.error().kind, ErrorKind::config);
+        EXPECT_NE(s.error().message.find("is empty (0 bytes)"), std::string::npos) << s.error().message;
+        EXPECT_NE(s.error().message.find("zonewarden init"), std::string::npos);
+    }
+    EXPECT_EQ(std::filesystem::file_size(path), 0u);  // nothing was written into it
+    auto s = must(Store::open(path, Store::Mode::initialise));
+    EXPECT_EQ(must(s.schema_version()), latest_schema_version());
+    EXPECT_TRUE(must(s.zones()).empty());
+}
+
+TEST(Identity, SqlitesHeaderAloneIsEmptyToo) {
+    TempDir dir;
+    auto path = dir.file("state.db");
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+    raw_exec(raw, "VACUUM");  // writes the header, no table
+    sqlite3_close(raw);
+    ASSERT_GT(std::filesystem::file_size(path), 0u);
+    auto s = Store::open(path, Store::Mode::create);
+    ASSERT_FALSE(s);
+    EXPECT_NE(s.error().message.find("holds no tables"), std::string::npos) << s.error().message;
+    EXPECT_TRUE(Store::open(path, Store::Mode::initialise));
+}
+
+TEST(Identity, AnotherProgramsDatabaseOrAnyOtherFileIsNeverOpened) {
+    TempDir dir;
+    auto other = dir.file("other.db");
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(other.c_str(), &raw), SQLITE_OK);
+    raw_exec(raw, "CREATE TABLE photos (id INTEGER); INSERT INTO photos VALUES (1)");
+    sqlite3_close(raw);
+    auto text = dir.file("notes.txt");
+    std::ofstream(text) << "not a database at all, but long enough to have a header's worth of bytes in it.\n";
+    for (const auto& path : {other, text}) {
+        for (auto mode : {Store::Mode::reader, Store::Mode::writer, Store::Mode::create, Store::Mode::initialise}) {
+            auto s = Store::open(path, mode);
+            ASSERT_FALSE(s) << path;
+            EXPECT_EQ(s.error().kind, ErrorKind::config);
+            EXPECT_NE(s.error().message.find("not a zonewarden state database"), std::string::npos)
+                << s.error().message;
+        }
+    }
+    // Untouched: still the other program's.
+    ASSERT_EQ(sqlite3_open(other.c_str(), &raw), SQLITE_OK);
+    EXPECT_EQ(raw_exec(raw, "SELECT id FROM photos"), SQLITE_OK);
+    EXPECT_NE(raw_exec(raw, "SELECT name FROM zones"), SQLITE_OK);
+    sqlite3_close(raw);
+}
+
+TEST(Identity, AMissingFileIsMadeOnlyWhenAskedTo) {
+    TempDir dir;
+    auto path = dir.file("state.db");
+    for (auto mode : {Store::Mode::reader, Store::Mode::writer}) {
+        auto s = Store::open(path, mode);
+        ASSERT_FALSE(s);
+        EXPECT_NE(s.error().message.find("there is no state database"), std::string::npos) << s.error().message;
+        EXPECT_FALSE(std::filesystem::exists(path));
+    }
+    { auto s = must(Store::open(path, Store::Mode::create)); }
+    EXPECT_TRUE(Store::open(path, Store::Mode::writer));
+    EXPECT_TRUE(Store::open(path, Store::Mode::reader));
+}
+
+// A database from before the application id (schema set, our tables) is ours, and the
+// first writer marks it.
+TEST(Identity, ADatabaseFromBeforeTheApplicationIdIsOursAndGetsIt) {
+    TempDir dir;
+    auto path = dir.file("state.db");
+    { auto s = must(Store::open(path, Store::Mode::create)); }
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+    raw_exec(raw, "PRAGMA application_id = 0");
+    sqlite3_close(raw);
+    EXPECT_TRUE(Store::open(path, Store::Mode::reader));
+    { auto s = must(Store::open(path, Store::Mode::writer)); }
+    ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(raw, "PRAGMA application_id", -1, &st, nullptr);
+    ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+    EXPECT_EQ(sqlite3_column_int64(st, 0), 0x5A575354);
+    sqlite3_finalize(st);
+    sqlite3_close(raw);
+}
+
 TEST(Store, ZoneStateRoundTripsExactly) {
     TempDir dir;
-    auto s = must(Store::open(dir.file("state.db"), Store::Mode::writer));
+    auto s = must(Store::open(dir.file("state.db"), Store::Mode::create));
     must(s.add_zone("example.org", "assoc", "default", t0));
     Policy p;
     ZoneState z = must(s.load_zone("example.org"));
@@ -101,7 +197,7 @@ TEST(Store, ZoneStateRoundTripsExactly) {
 TEST(Store, StatusReadsTheLastDecisionAndWhatEachKeyWaitsOn) {
     TempDir dir;
     auto path = dir.file("state.db");
-    auto w = must(Store::open(path, Store::Mode::writer));
+    auto w = must(Store::open(path, Store::Mode::create));
     must(w.add_zone("example.org", "assoc", "default", t0));
     auto r = must(Store::open(path, Store::Mode::reader));
     EXPECT_FALSE(must(r.last_decision("example.org")));
@@ -123,7 +219,7 @@ TEST(Store, StatusReadsTheLastDecisionAndWhatEachKeyWaitsOn) {
 
 TEST(Store, UnknownZoneIsBadInput) {
     TempDir dir;
-    auto s = must(Store::open(dir.file("state.db"), Store::Mode::writer));
+    auto s = must(Store::open(dir.file("state.db"), Store::Mode::create));
     auto z = s.load_zone("nope.example");
     ASSERT_FALSE(z);
     EXPECT_EQ(z.error().kind, ErrorKind::bad_input);
@@ -132,7 +228,7 @@ TEST(Store, UnknownZoneIsBadInput) {
 
 TEST(Store, ObservationsRoundTrip) {
     TempDir dir;
-    auto s = must(Store::open(dir.file("state.db"), Store::Mode::writer));
+    auto s = must(Store::open(dir.file("state.db"), Store::Mode::create));
     must(s.add_zone("example.org", "assoc", "default", t0));
     Observation o{3,     Record::ds,   Expect::present, t0 + 10s, Verdict::unreachable,
                   7200s, "ns2 timeout"};
@@ -172,7 +268,7 @@ TEST(ActionCodec, EveryActionRoundTrips) {
 TEST(AuditLog, IsAppendOnly) {
     TempDir dir;
     auto path = dir.file("state.db");
-    auto s = must(Store::open(path, Store::Mode::writer));
+    auto s = must(Store::open(path, Store::Mode::create));
     must(s.add_zone("example.org", "assoc", "default", t0));
     must(s.record_submission("example.org", t0, "parent-we-run", "{1}", "accepted"));
     auto log = must(s.audit("example.org"));
@@ -192,21 +288,21 @@ TEST(Locking, OneWriterAtATime) {
     TempDir dir;
     auto path = dir.file("state.db");
     {
-        auto first = must(Store::open(path, Store::Mode::writer));
-        auto second = Store::open(path, Store::Mode::writer);
+        auto first = must(Store::open(path, Store::Mode::create));
+        auto second = Store::open(path, Store::Mode::create);
         ASSERT_FALSE(second);
         EXPECT_EQ(second.error().kind, ErrorKind::outside);
         EXPECT_NE(second.error().message.find("another zonewarden process"), std::string::npos);
         // A reader is welcome while the writer is there.
         EXPECT_TRUE(Store::open(path, Store::Mode::reader));
     }
-    EXPECT_TRUE(Store::open(path, Store::Mode::writer));
+    EXPECT_TRUE(Store::open(path, Store::Mode::create));
 }
 
 TEST(Locking, ReaderSeesLastCommitWhileAWriteIsInProgress) {
     TempDir dir;
     auto path = dir.file("state.db");
-    auto w = must(Store::open(path, Store::Mode::writer));
+    auto w = must(Store::open(path, Store::Mode::create));
     must(w.add_zone("example.org", "assoc", "default", t0));
     Policy p;
     Decision d = advance(p, must(w.load_zone("example.org")), {}, t0);
@@ -242,7 +338,7 @@ namespace {
 
 TEST(ZoneRecords, PublicationCheckAndNotificationsRoundTrip) {
     TempDir dir;
-    auto s = must(Store::open(dir.file("state.db"), Store::Mode::writer));
+    auto s = must(Store::open(dir.file("state.db"), Store::Mode::create));
     must(s.add_zone(ZoneInfo{"alpha.lab.", "alpha", "default", "parent", "/z/alpha.zone"}, t0));
     auto info = must(s.zone("alpha.lab."));
     ASSERT_TRUE(info);
