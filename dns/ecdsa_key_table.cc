@@ -34,6 +34,8 @@ Bn new_bn() { return Bn(BN_new()); }
 
 }  // namespace
 
+bool openssl_ec_fast_path() { return ZW_OPENSSL_EC_FAST_PATH != 0; }
+
 struct EcdsaKeyTable::State {
     Group curve;  // generator G, with OpenSSL's own table
     Group keyed;  // the same curve with Q as its generator, and a table for it

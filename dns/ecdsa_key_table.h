@@ -16,6 +16,13 @@
 
 namespace zw::dns {
 
+// Whether the fast path on OpenSSL's deprecated EC API is built in (openssl_fast_path.h).
+[[nodiscard]] bool openssl_ec_fast_path();
+
+// Which way OpenSSL signs and verifies ECDSA: on the fast path where it is built (the
+// default), or through EVP alone, which the tests compare it with.
+enum class OpensslEcPath { fast_if_built, evp_only };
+
 // A verifier builds a table for a key after this many P-256 verifications: building it
 // costs about what it saves over 500 of them.
 inline constexpr std::size_t p256_table_after = 1000;

@@ -1,5 +1,6 @@
-// dns::Verifier on OpenSSL: EVP for every algorithm, and for a busy P-256 key a table of
-// multiples of its public key (ecdsa_key_table.h).
+// dns::Verifier on OpenSSL: EVP for every algorithm, for a busy P-256 key a table of
+// multiples of its public key (ecdsa_key_table.h), and Ed25519 in batches
+// (ed25519_batch.h).
 #include <fmt/format.h>
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "dns/ecdsa_key_table.h"
+#include "dns/ed25519_batch.h"
 #include "dns/openssl.h"
 #include "dns/rdata.h"
 #include "dns/verifier_backends.h"
@@ -63,27 +65,43 @@ Result<EvpPkey> public_pkey(const Dnskey& key) {
     }
 }
 
-// EdDSA: one-shot DigestVerify over the message.
+// EdDSA: one-shot DigestVerify over the message. The context is set up with the key once;
+// each message then re-initialises it without the key (EVP_DigestVerifyInit with NULLs),
+// which keeps the provider's key and algorithm instead of fetching them again. Many
+// Ed25519 signatures at once are verified together (ed25519_batch.h), and one by one
+// only when the batch does not verify, so that every refusal is OpenSSL's.
 class EddsaVerifier final : public Verifier::Backend {
 public:
-    explicit EddsaVerifier(EvpPkey pkey) : pkey_(std::move(pkey)), mdctx_(EVP_MD_CTX_new()) {}
-    [[nodiscard]] bool ready() const { return mdctx_ != nullptr; }
+    EddsaVerifier(EvpPkey pkey, const Dnskey& key) : pkey_(std::move(pkey)), mdctx_(EVP_MD_CTX_new()) {
+        ready_ = mdctx_ && EVP_DigestVerifyInit(mdctx_.get(), nullptr, nullptr, nullptr, pkey_.get()) == 1;
+        if (key.algorithm == alg::ed25519) batch_ = Ed25519BatchVerifier::create(key.public_key);
+    }
+    [[nodiscard]] bool ready() const { return ready_; }
     bool verify(std::span<const std::uint8_t> data, std::span<const std::uint8_t> signature) override {
-        return EVP_DigestVerifyInit(mdctx_.get(), nullptr, nullptr, nullptr, pkey_.get()) == 1 &&
+        return EVP_DigestVerifyInit(mdctx_.get(), nullptr, nullptr, nullptr, nullptr) == 1 &&
                EVP_DigestVerify(mdctx_.get(), signature.data(), signature.size(), data.data(), data.size()) == 1;
+    }
+    void verify(std::span<Verifier::Check> checks) override {
+        for (std::size_t at = 0; at < checks.size(); at += Ed25519BatchVerifier::max_batch) {
+            auto part = checks.subspan(at, std::min(Ed25519BatchVerifier::max_batch, checks.size() - at));
+            const bool all = batch_ && part.size() > 1 && batch_->verify_all(part);
+            for (auto& c : part) c.valid = all || verify(c.data, c.signature);
+        }
     }
 
 private:
     EvpPkey pkey_;
     EvpMdCtx mdctx_;
+    bool ready_ = false;
+    std::unique_ptr<Ed25519BatchVerifier> batch_;  // Ed25519 with a key that decodes
 };
 
 // RSA and ECDSA: the digest, then EVP_PKEY_verify on it; P-256 moves to its table once
 // the key has signed enough to pay for it.
 class DigestVerifier final : public Verifier::Backend {
 public:
-    static Result<std::unique_ptr<Verifier::Backend>> create(EvpPkey pkey, const Dnskey& key) {
-        auto v = std::unique_ptr<DigestVerifier>(new DigestVerifier(std::move(pkey), key));
+    static Result<std::unique_ptr<Verifier::Backend>> create(EvpPkey pkey, const Dnskey& key, OpensslEcPath path) {
+        auto v = std::unique_ptr<DigestVerifier>(new DigestVerifier(std::move(pkey), key, path));
         // Fetched once: an implicitly fetched digest is looked up under OpenSSL's global lock
         // on every call, which serialises verifying threads.
         v->md_.reset(EVP_MD_fetch(nullptr, EVP_MD_get0_name(dnssec_digest(key.algorithm)), nullptr));
@@ -112,8 +130,8 @@ public:
     }
 
 private:
-    DigestVerifier(EvpPkey pkey, const Dnskey& key)
-        : pkey_(std::move(pkey)), algorithm_(key.algorithm), public_key_(key.public_key) {}
+    DigestVerifier(EvpPkey pkey, const Dnskey& key, OpensslEcPath path)
+        : pkey_(std::move(pkey)), algorithm_(key.algorithm), public_key_(key.public_key), path_(path) {}
 
     bool digest(std::span<const std::uint8_t> data, std::array<unsigned char, 64>& out, unsigned& length) {
         return EVP_DigestInit_ex(mdctx_.get(), md_.get(), nullptr) == 1 &&
@@ -124,7 +142,7 @@ private:
     // Counts P-256 verifications and builds the table when they pass p256_table_after; true
     // when the table is there.
     bool use_table(std::size_t more) {
-        if (algorithm_ != alg::ecdsap256sha256) return false;
+        if (algorithm_ != alg::ecdsap256sha256 || path_ == OpensslEcPath::evp_only) return false;
         if (!table_ && p256_count_ <= p256_table_after) {
             // Counted up to past the threshold only: a key whose table cannot be built
             // (nullptr, as without OpenSSL's deprecated EC API) is not tried again.
@@ -181,6 +199,7 @@ private:
     EvpPkey pkey_;
     std::uint8_t algorithm_;
     Bytes public_key_;
+    OpensslEcPath path_;
     EvpPkeyCtx pctx_;
     EvpMdCtx mdctx_;
     Md md_;
@@ -190,15 +209,15 @@ private:
 
 }  // namespace
 
-Result<std::unique_ptr<Verifier::Backend>> make_openssl_verifier(const Dnskey& key) {
+Result<std::unique_ptr<Verifier::Backend>> make_openssl_verifier(const Dnskey& key, OpensslEcPath path) {
     auto pkey = public_pkey(key);
     if (!pkey) return fail(pkey.error());
     if (key.algorithm == alg::ed25519 || key.algorithm == alg::ed448) {
-        auto v = std::make_unique<EddsaVerifier>(std::move(*pkey));
-        if (!v->ready()) return fail(internal_error("out of memory"));
+        auto v = std::make_unique<EddsaVerifier>(std::move(*pkey), key);
+        if (!v->ready()) return fail(internal_error(fmt::format("cannot set up verification: {}", openssl_error())));
         return std::unique_ptr<Verifier::Backend>(std::move(v));
     }
-    return DigestVerifier::create(std::move(*pkey), key);
+    return DigestVerifier::create(std::move(*pkey), key, path);
 }
 
 }  // namespace zw::dns

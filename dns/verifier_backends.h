@@ -4,11 +4,13 @@
 
 #include <memory>
 
+#include "dns/ecdsa_key_table.h"
 #include "dns/verifier.h"
 
 namespace zw::dns {
 
-[[nodiscard]] Result<std::unique_ptr<Verifier::Backend>> make_openssl_verifier(const Dnskey& key);
+[[nodiscard]] Result<std::unique_ptr<Verifier::Backend>> make_openssl_verifier(
+    const Dnskey& key, OpensslEcPath path = OpensslEcPath::fast_if_built);
 [[nodiscard]] Result<std::unique_ptr<Verifier::Backend>> make_nettle_verifier(const Dnskey& key);
 
 }  // namespace zw::dns

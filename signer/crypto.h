@@ -13,6 +13,7 @@
 #include <span>
 
 #include "dns/crypto_library.h"
+#include "dns/ecdsa_key_table.h"
 #include "signer/key.h"
 
 namespace zw::signer {
@@ -43,7 +44,8 @@ private:
 };
 
 // The two implementations, for crypto.cc and the tests.
-[[nodiscard]] Result<std::unique_ptr<SigningContext::Backend>> make_openssl_signer(const KeyPair& key);
+[[nodiscard]] Result<std::unique_ptr<SigningContext::Backend>> make_openssl_signer(
+    const KeyPair& key, dns::OpensslEcPath path = dns::OpensslEcPath::fast_if_built);
 [[nodiscard]] Result<std::unique_ptr<SigningContext::Backend>> make_nettle_signer(const KeyPair& key);
 
 }  // namespace zw::signer

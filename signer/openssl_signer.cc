@@ -16,14 +16,18 @@ namespace {
 using EcdsaSig = std::unique_ptr<ECDSA_SIG, dns::OsslFree<ECDSA_SIG_free>>;
 using Md = std::unique_ptr<EVP_MD, dns::OsslFree<EVP_MD_free>>;
 
-// EdDSA: one-shot DigestSign per message (RFC 8032's "pure" schemes hash inside).
+// EdDSA: one-shot DigestSign per message (RFC 8032's "pure" schemes hash inside), on a
+// context set up with the key once and re-initialised without it for each message, which
+// keeps the provider's key and algorithm instead of fetching them again.
 class EddsaSigner final : public SigningContext::Backend {
 public:
-    explicit EddsaSigner(EVP_PKEY* pkey) : pkey_(pkey), mdctx_(EVP_MD_CTX_new()) {}
-    [[nodiscard]] bool ready() const { return mdctx_ != nullptr; }
+    explicit EddsaSigner(EVP_PKEY* pkey) : mdctx_(EVP_MD_CTX_new()) {
+        ready_ = mdctx_ && EVP_DigestSignInit(mdctx_.get(), nullptr, nullptr, nullptr, pkey) == 1;
+    }
+    [[nodiscard]] bool ready() const { return ready_; }
     Result<void> sign(std::span<const std::uint8_t> data, dns::Bytes& out) override {
         std::size_t len = 0;
-        if (EVP_DigestSignInit(mdctx_.get(), nullptr, nullptr, nullptr, pkey_) != 1 ||
+        if (EVP_DigestSignInit(mdctx_.get(), nullptr, nullptr, nullptr, nullptr) != 1 ||
             EVP_DigestSign(mdctx_.get(), nullptr, &len, data.data(), data.size()) != 1) {
             return fail(internal_error(fmt::format("EdDSA signing failed: {}", dns::openssl_error())));
         }
@@ -38,14 +42,14 @@ public:
     }
 
 private:
-    EVP_PKEY* pkey_;  // owned by the KeyPair, which outlives the context
-    dns::EvpMdCtx mdctx_;
+    dns::EvpMdCtx mdctx_;  // holds a reference to the key
+    bool ready_ = false;
 };
 
 // RSA and ECDSA: the digest, then EVP_PKEY_sign on it with a context initialised once.
 class DigestSigner final : public SigningContext::Backend {
 public:
-    static Result<std::unique_ptr<SigningContext::Backend>> create(const KeyPair& key) {
+    static Result<std::unique_ptr<SigningContext::Backend>> create(const KeyPair& key, dns::OpensslEcPath path) {
         auto s = std::unique_ptr<DigestSigner>(new DigestSigner(key.algorithm()));
         const EVP_MD* md = dns::dnssec_digest(key.algorithm());
         s->pctx_.reset(EVP_PKEY_CTX_new(key.pkey(), nullptr));
@@ -57,7 +61,7 @@ public:
             EVP_PKEY_CTX_set_signature_md(s->pctx_.get(), md) != 1) {
             return fail(internal_error(fmt::format("cannot set up signing with key {}: {}", key.tag(), dns::openssl_error())));
         }
-        if (s->ecdsa()) s->batch_ = EcdsaBatchSigner::create(key.pkey());
+        if (s->ecdsa() && path == dns::OpensslEcPath::fast_if_built) s->batch_ = EcdsaBatchSigner::create(key.pkey());
         return std::unique_ptr<SigningContext::Backend>(std::move(s));
     }
 
@@ -113,18 +117,21 @@ private:
 
 }  // namespace
 
-Result<std::unique_ptr<SigningContext::Backend>> make_openssl_signer(const KeyPair& key) {
+Result<std::unique_ptr<SigningContext::Backend>> make_openssl_signer(const KeyPair& key, dns::OpensslEcPath path) {
     switch (key.algorithm()) {
         case dns::alg::ed25519:
         case dns::alg::ed448: {
             auto s = std::make_unique<EddsaSigner>(key.pkey());
-            if (!s->ready()) return fail(internal_error("out of memory"));
+            if (!s->ready()) {
+                return fail(internal_error(fmt::format("cannot set up signing with key {}: {}", key.tag(),
+                                                       dns::openssl_error())));
+            }
             return std::unique_ptr<SigningContext::Backend>(std::move(s));
         }
         case dns::alg::rsasha256:
         case dns::alg::ecdsap256sha256:
         case dns::alg::ecdsap384sha384:
-            return DigestSigner::create(key);
+            return DigestSigner::create(key, path);
         default:
             return fail(bad_input(fmt::format("algorithm {} is not supported", key.algorithm())));
     }

@@ -109,7 +109,7 @@ void expect_openssl_verdicts(EcdsaKeyTable& table, const Signer& signer) {
 
 // The tables exist only with the fast path on OpenSSL's deprecated EC API.
 #define SKIP_WITHOUT_FAST_PATH()                                                        \
-    if (!ZW_OPENSSL_EC_FAST_PATH) GTEST_SKIP() << "built without ZW_OPENSSL_EC_FAST_PATH"
+    if (!openssl_ec_fast_path()) GTEST_SKIP() << "built without ZW_OPENSSL_EC_FAST_PATH"
 
 TEST(EcdsaKeyTable, AgreesWithOpenSslOnValidAndTamperedSignaturesInOneBatch) {
     SKIP_WITHOUT_FAST_PATH();
