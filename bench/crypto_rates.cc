@@ -1,6 +1,9 @@
 // Raw signing and verification rates of OpenSSL and Nettle on one thread, for the five
-// DNSSEC algorithms zonewarden signs with: the measurement behind signer/backend.cc's
-// choice of library per algorithm (bench/README.md, "Library rates").
+// DNSSEC algorithms zonewarden signs with: the measurement behind dns/crypto_library.cc's
+// choice of library per algorithm (bench/README.md, "Library rates"). A third row gives
+// zonewarden's own paths: signer::SigningContext on the chosen library (for ECDSA on
+// OpenSSL with the batched setup) and dns::Verifier on batches of 64 signatures by one
+// key, as the self-check calls it (P-256 key tables, EdDSA batch verification).
 //
 //   zw_crypto_rates [--seconds S] [--rounds R] [--alg NAME]...
 //
@@ -31,6 +34,9 @@
 #include <memory>
 #include <string>
 #include <vector>
+
+#include "dns/verifier.h"
+#include "signer/crypto.h"
 
 namespace {
 
@@ -67,6 +73,7 @@ double rate(double seconds, const std::function<bool()>& op) {
 
 struct Ops {
     std::function<bool()> sign, verify;
+    double verify_batch = 1;  // signatures per verify() call
 };
 
 // --- OpenSSL ------------------------------------------------------------------------------
@@ -261,6 +268,42 @@ Ops nettle_ops(const std::string& alg, const Bytes& message) {
     return nettle_rsa_ops(message);
 }
 
+// zonewarden's paths, on a key made by OpenSSL.
+Ops zonewarden_ops(const std::string& alg, const Bytes& message) {
+    using namespace zw;
+    const std::uint8_t number = alg == "p256"      ? dns::alg::ecdsap256sha256
+                                : alg == "p384"    ? dns::alg::ecdsap384sha384
+                                : alg == "ed25519" ? dns::alg::ed25519
+                                : alg == "ed448"   ? dns::alg::ed448
+                                                   : dns::alg::rsasha256;
+    auto key = std::make_shared<signer::KeyPair>(
+        signer::generate_key(dns::Name::from_text("bench.").value(), number, signer::KeyRole::zsk, 0, {}).value());
+    auto signer = std::make_shared<signer::SigningContext>(signer::SigningContext::create(*key).value());
+    auto verifier = std::make_shared<dns::Verifier>(dns::Verifier::create(key->dnskey()).value());
+    // 64 messages and their signatures, verified as one batch: a rate per signature.
+    auto messages = std::make_shared<std::vector<Bytes>>(64, message);
+    auto signatures = std::make_shared<std::vector<Bytes>>();
+    for (std::size_t i = 0; i < messages->size(); ++i) {
+        (*messages)[i][0] = static_cast<std::uint8_t>(i);
+        Bytes sig;
+        if (!signer->sign((*messages)[i], sig)) std::abort();
+        signatures->push_back(std::move(sig));
+    }
+    Ops ops;
+    ops.sign = [=] {
+        Bytes sig;
+        return static_cast<bool>(signer->sign(message, sig));
+    };
+    ops.verify = [=] {
+        std::vector<dns::Verifier::Check> checks;
+        for (std::size_t i = 0; i < messages->size(); ++i) checks.push_back({(*messages)[i], (*signatures)[i]});
+        verifier->verify(checks);
+        return std::all_of(checks.begin(), checks.end(), [](const auto& c) { return c.valid; });
+    };
+    ops.verify_batch = 64;
+    return ops;
+}
+
 double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());
     return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
@@ -286,20 +329,20 @@ int main(int argc, char** argv) {
     if (algs.empty()) algs = {"p256", "p384", "ed25519", "ed448", "rsa2048"};
     Bytes message(120);
     random_bytes(nullptr, message.size(), message.data());
-    std::printf("%-8s %-8s %12s %12s\n", "alg", "library", "sign/s", "verify/s");
+    std::printf("%-8s %-10s %12s %12s\n", "alg", "library", "sign/s", "verify/s");
     for (const auto& alg : algs) {
-        Ops libs[2] = {openssl_ops(alg, message), nettle_ops(alg, message)};
-        std::vector<double> sign[2], verify[2];
+        Ops libs[3] = {openssl_ops(alg, message), nettle_ops(alg, message), zonewarden_ops(alg, message)};
+        std::vector<double> sign[3], verify[3];
         for (int r = 0; r < rounds; ++r) {
-            for (int l = 0; l < 2; ++l) {
-                const int lib = (l + r) % 2;  // alternate which library goes first
+            for (int l = 0; l < 3; ++l) {
+                const int lib = (l + r) % 3;  // rotate which one goes first
                 sign[lib].push_back(rate(seconds, libs[lib].sign));
-                verify[lib].push_back(rate(seconds, libs[lib].verify));
+                verify[lib].push_back(libs[lib].verify_batch * rate(seconds, libs[lib].verify));
             }
         }
-        for (int lib = 0; lib < 2; ++lib) {
-            std::printf("%-8s %-8s %12.0f %12.0f\n", alg.c_str(), lib == 0 ? "openssl" : "nettle", median(sign[lib]),
-                        median(verify[lib]));
+        for (int lib = 0; lib < 3; ++lib) {
+            std::printf("%-8s %-10s %12.0f %12.0f\n", alg.c_str(), lib == 0 ? "openssl" : lib == 1 ? "nettle" : "zonewarden",
+                        median(sign[lib]), median(verify[lib]));
         }
         std::fflush(stdout);
     }

@@ -70,7 +70,24 @@ inline Fe mul(const Fe& a, const Fe& b) {
     return r;
 }
 
-inline Fe sqr(const Fe& a) { return mul(a, a); }
+// mul(a, a) with the cross products counted once and doubled: 15 products, not 25.
+inline Fe sqr(const Fe& a) {
+    const u64 d0 = 2 * a.v[0], d1 = 2 * a.v[1], d2 = 2 * a.v[2], d3 = 2 * a.v[3];
+    const u64 a3_19 = 19 * a.v[3], a4_19 = 19 * a.v[4];
+    auto m = [](u64 x, u64 y) { return static_cast<u128>(x) * y; };
+    u128 t0 = m(a.v[0], a.v[0]) + m(d1, a4_19) + m(d2, a3_19);
+    u128 t1 = m(d0, a.v[1]) + m(d2, a4_19) + m(a.v[3], a3_19);
+    u128 t2 = m(d0, a.v[2]) + m(a.v[1], a.v[1]) + m(d3, a4_19);
+    u128 t3 = m(d0, a.v[3]) + m(d1, a.v[2]) + m(a.v[4], a4_19);
+    u128 t4 = m(d0, a.v[4]) + m(d1, a.v[3]) + m(a.v[2], a.v[2]);
+    t1 += t0 >> 51;
+    t2 += t1 >> 51;
+    t3 += t2 >> 51;
+    t4 += t3 >> 51;
+    u128 r0 = (t0 & mask51) + static_cast<u128>(19) * (t4 >> 51);
+    return Fe{{static_cast<u64>(r0 & mask51), static_cast<u64>(t1 & mask51) + static_cast<u64>(r0 >> 51),
+               static_cast<u64>(t2 & mask51), static_cast<u64>(t3 & mask51), static_cast<u64>(t4 & mask51)}};
+}
 
 inline Fe sqr_times(Fe a, int n) {
     while (n-- > 0) a = sqr(a);

@@ -1,6 +1,5 @@
 // dns::Verifier on OpenSSL: EVP for every algorithm, for a busy P-256 key a table of
-// multiples of its public key (ecdsa_key_table.h), and Ed25519 in batches
-// (ed25519_batch.h).
+// multiples of its public key (ecdsa_key_table.h), and EdDSA in batches (eddsa_batch.h).
 #include <fmt/format.h>
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
@@ -9,7 +8,7 @@
 #include <vector>
 
 #include "dns/ecdsa_key_table.h"
-#include "dns/ed25519_batch.h"
+#include "dns/eddsa_batch.h"
 #include "dns/openssl.h"
 #include "dns/rdata.h"
 #include "dns/verifier_backends.h"
@@ -68,13 +67,13 @@ Result<EvpPkey> public_pkey(const Dnskey& key) {
 // EdDSA: one-shot DigestVerify over the message. The context is set up with the key once;
 // each message then re-initialises it without the key (EVP_DigestVerifyInit with NULLs),
 // which keeps the provider's key and algorithm instead of fetching them again. Many
-// Ed25519 signatures at once are verified together (ed25519_batch.h), and one by one
-// only when the batch does not verify, so that every refusal is OpenSSL's.
+// signatures at once are verified together (eddsa_batch.h), and one by one only when the
+// batch does not verify, so that every refusal is OpenSSL's.
 class EddsaVerifier final : public Verifier::Backend {
 public:
     EddsaVerifier(EvpPkey pkey, const Dnskey& key) : pkey_(std::move(pkey)), mdctx_(EVP_MD_CTX_new()) {
         ready_ = mdctx_ && EVP_DigestVerifyInit(mdctx_.get(), nullptr, nullptr, nullptr, pkey_.get()) == 1;
-        if (key.algorithm == alg::ed25519) batch_ = Ed25519BatchVerifier::create(key.public_key);
+        batch_ = EddsaBatchVerifier::create(key.algorithm, key.public_key);
     }
     [[nodiscard]] bool ready() const { return ready_; }
     bool verify(std::span<const std::uint8_t> data, std::span<const std::uint8_t> signature) override {
@@ -82,8 +81,8 @@ public:
                EVP_DigestVerify(mdctx_.get(), signature.data(), signature.size(), data.data(), data.size()) == 1;
     }
     void verify(std::span<Verifier::Check> checks) override {
-        for (std::size_t at = 0; at < checks.size(); at += Ed25519BatchVerifier::max_batch) {
-            auto part = checks.subspan(at, std::min(Ed25519BatchVerifier::max_batch, checks.size() - at));
+        for (std::size_t at = 0; at < checks.size(); at += EddsaBatchVerifier::max_batch) {
+            auto part = checks.subspan(at, std::min(EddsaBatchVerifier::max_batch, checks.size() - at));
             const bool all = batch_ && part.size() > 1 && batch_->verify_all(part);
             for (auto& c : part) c.valid = all || verify(c.data, c.signature);
         }
@@ -93,7 +92,7 @@ private:
     EvpPkey pkey_;
     EvpMdCtx mdctx_;
     bool ready_ = false;
-    std::unique_ptr<Ed25519BatchVerifier> batch_;  // Ed25519 with a key that decodes
+    std::unique_ptr<EddsaBatchVerifier> batch_;  // when the key decodes
 };
 
 // RSA and ECDSA: the digest, then EVP_PKEY_verify on it; P-256 moves to its table once

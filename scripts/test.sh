@@ -11,6 +11,9 @@ cd "$(dirname "$zw_self")/.."
 zw_as_root "$@"
 scripts/install-deps.sh
 jobs=$(nproc)
+# The build trees below share ccache entries only if the directory they build in is not
+# part of the hash (it is by default with -g).
+export CCACHE_NOHASHDIR=1
 
 scripts/build.sh build
 (cd build && ctest --output-on-failure -j"$jobs" --timeout 900)
