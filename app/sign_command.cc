@@ -233,9 +233,10 @@ void register_sign_command(CLI::App& app, int& exit_code) {
     cmd->add_option("--self-check", o->self_check,
                     fmt::format("full: verify every new signature by its public key; sampled (default): show every "
                                 "new signature to be, byte for byte, one this run made over the data it covers, and "
-                                "verify the DNSKEY RRset's signatures and about one in {} of the others "
-                                "(docs/signer.md)",
-                                signer::sample_one_in));
+                                "verify the DNSKEY RRset's signatures and about one in {} of the others (one in {} "
+                                "for ECDSAP384SHA384; docs/signer.md)",
+                                signer::sample_one_in(dns::alg::ecdsap256sha256),
+                                signer::sample_one_in(dns::alg::ecdsap384sha384)));
     cmd->footer("Every signature's fields, validity and key, the coverage of every algorithm and the denial "
                 "chain are checked, and signatures verified by their public keys as --self-check says, "
                 "before the output replaces the previous one (it is written under a temporary name "

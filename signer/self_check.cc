@@ -1,5 +1,7 @@
 #include "signer/self_check.h"
 
+#include "dns/dnssec.h"
+
 namespace zw::signer {
 
 std::string_view self_check_name(SelfCheck mode) {
@@ -15,5 +17,7 @@ std::optional<SelfCheck> self_check_from_text(std::string_view text) {
     if (text == "sampled") return SelfCheck::sampled;
     return std::nullopt;
 }
+
+std::uint64_t sample_one_in(std::uint8_t algorithm) { return algorithm == dns::alg::ecdsap384sha384 ? 64 : 16; }
 
 }  // namespace zw::signer

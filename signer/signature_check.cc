@@ -140,7 +140,7 @@ private:
             sampled_key_[c.key] = true;
             return true;
         }
-        return drawn % sample_one_in == 0;
+        return drawn % sample_one_in(c.algorithm) == 0;
     }
 
     // The first key at or after `from` with the candidate's tag and algorithm; keys.size()
