@@ -32,6 +32,7 @@ inline Fe add(const Fe& a, const Fe& b) {
 // Carries every limb into the next, the top one back into the bottom times 19
 // (2^255 ≡ 19): limbs below 2^52 afterwards.
 inline Fe carry(Fe a) {
+#pragma GCC unroll 4
     for (int i = 0; i < 4; ++i) {
         a.v[i + 1] += a.v[i] >> 51;
         a.v[i] &= mask51;
