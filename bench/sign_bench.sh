@@ -10,7 +10,8 @@
 #
 # Defaults: 100000 records, 3 runs, hosting shape, ecdsap256sha256, 2 threads,
 # zonewarden from build/app/zonewarden, NSEC, all four signers. A signer "NAME:T" runs
-# NAME on T threads (zonewarden:1 for the scaling row). --keys reuses a directory holding
+# NAME on T threads (zonewarden:1 for the scaling row); "zonewarden/MODE" (and
+# "zonewarden:T/MODE") runs zonewarden with --self-check MODE (full or sampled). --keys reuses a directory holding
 # one KSK and one ZSK from dnssec-keygen, --zone a zone already generated (origin
 # bench.test.), --ossl the OpenSSL sign/s already measured (1 core, T cores); --results
 # appends one line per signer for bench/sign_suite.sh. Prints a table of medians.
@@ -139,10 +140,13 @@ done
 
 # --- the signers ------------------------------------------------------------------------
 read -r -a signers <<<"$signers_arg"
-declare -A threads_of
+declare -A threads_of mode_of
 for s in "${signers[@]}"; do
-    case ${s%%:*} in
-    zonewarden | dnssec-signzone | kzonesign) threads_of[$s]=${s#*:}; [[ $s == *:* ]] || threads_of[$s]=$threads ;;
+    base=${s%%/*}
+    [[ $s == */* ]] && mode_of[$s]=${s#*/}
+    [[ $s != */* || ${s%%[:/]*} == zonewarden ]] || die "only zonewarden takes a self-check mode ('$s')"
+    case ${base%%:*} in
+    zonewarden | dnssec-signzone | kzonesign) threads_of[$s]=${base#*:}; [[ $base == *:* ]] || threads_of[$s]=$threads ;;
     ldns-signzone) threads_of[$s]=1 ;;
     *) die "unknown signer '$s'" ;;
     esac
@@ -156,12 +160,13 @@ inc=$(date -u -d "@$((now - 3600))" +%Y%m%d%H%M%S)
 
 # command_for SIGNER OUT -> prints nothing, fills the global array cmd
 command_for() {
-    local s=$1 out=$2 t=${threads_of[$1]} n3=()
-    case ${s%%:*} in
+    local s=$1 out=$2 t=${threads_of[$1]} n3=() mode=()
+    case ${s%%[:/]*} in
     zonewarden)
         ((nsec3)) && n3=(--nsec3)
+        [[ -n ${mode_of[$s]:-} ]] && mode=(--self-check "${mode_of[$s]}")
         cmd=("$zw" sign --zone-file "$work/${origin}zone" --origin "$origin" --key-dir "$work/keys"
-            --out "$out" --threads "$t" "${n3[@]}") ;;
+            --out "$out" --threads "$t" "${n3[@]}" "${mode[@]}") ;;
     ldns-signzone)
         ((nsec3)) && n3=(-n -t 0 -s -)
         cmd=(ldns-signzone "${n3[@]}" -o "$origin" -i "$inc" -e "$exp" -f "$out" "$work/${origin}zone"
@@ -178,7 +183,7 @@ command_for() {
 }
 
 output_of() { # SIGNER RUN
-    if [[ $1 == kzonesign* ]]; then echo "$work/knot/out/${origin}zone"; else echo "$work/$1.$2.zone"; fi
+    if [[ $1 == kzonesign* ]]; then echo "$work/knot/out/${origin}zone"; else echo "$work/${1//\//_}.$2.zone"; fi
 }
 
 declare -A wall cpu rss sigs share verified
@@ -186,11 +191,12 @@ for ((run = 1; run <= runs; run++)); do
     # Rotate the order each run so no signer always goes first (cold caches) or last.
     for ((i = 0; i < ${#signers[@]}; i++)); do
         s=${signers[(i + run - 1) % ${#signers[@]}]}
+        f=${s//\//_}  # for file names
         out=$(output_of "$s" "$run")
         rm -f "$out"
         command_for "$s" "$out"
-        if ! /usr/bin/time -v -o "$work/time.txt" "${cmd[@]}" >"$work/$s.log" 2>&1; then
-            die "$s failed (run $run): $(tail -n 5 "$work/$s.log")"
+        if ! /usr/bin/time -v -o "$work/time.txt" "${cmd[@]}" >"$work/$f.log" 2>&1; then
+            die "$s failed (run $run): $(tail -n 5 "$work/$f.log")"
         fi
         [[ -s $out ]] || die "$s wrote no output at $out"
         w=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); t = 0; for (j = 1; j <= n; j++) t = t * 60 + p[j]; print t }' "$work/time.txt")
@@ -200,31 +206,31 @@ for ((run = 1; run <= runs; run++)); do
         if [[ $s == zonewarden* ]]; then
             # The self-check's share of the whole run, from zonewarden's own stage timings.
             share[$s]+="$(awk -v w="$w" '/^stages:/ { for (i = 1; i <= NF; i++) if ($i == "self-check") v = $(i + 1) }
-                END { printf "%.3f", (w > 0 ? v / w : 0) }' "$work/$s.log") "
+                END { printf "%.3f", (w > 0 ? v / w : 0) }' "$work/$f.log") "
         fi
         if ((run == 1)); then
             # ldns-read-zone takes tens of seconds on a 1M-record signed zone: above 300k records
             # the peers are credited with zonewarden's count (all sign the same RRsets; at
             # 100k the counts are compared and agree).
             if [[ $s == zonewarden* ]]; then
-                sigs[$s]=$(sed -n 's/.* \([0-9]*\) signatures in .*/\1/p' "$work/$s.log")
+                sigs[$s]=$(sed -n 's/.* \([0-9]*\) signatures in .*/\1/p' "$work/$f.log")
             elif ((records <= 300000)); then
                 sigs[$s]=$(ldns-read-zone "$out" | awk '$4 == "RRSIG"' | wc -l)
             fi
             if ((verify)) && [[ " $verify_signers " == *" $s "* ]]; then
-                if dnssec-verify -q -o "$origin" "$out" >"$work/$s.verify" 2>&1; then
+                if dnssec-verify -q -o "$origin" "$out" >"$work/$f.verify" 2>&1; then
                     log "$s: dnssec-verify OK"
                     verified[$s]=OK
                 else
-                    log "$s: dnssec-verify FAILED: $(tail -n 3 "$work/$s.verify")"
+                    log "$s: dnssec-verify FAILED: $(tail -n 3 "$work/$f.verify")"
                     verified[$s]=FAILED
                 fi
             fi
         fi
         log "run $run/$runs $s: ${w}s wall, ${c}s cpu, ${m} MiB"
         # zonewarden reports where its time went (signing vs. self-check).
-        [[ $s == zonewarden* ]] && log "  $s: $(grep -m 1 '^stages:' "$work/$s.log" || true)"
-        [[ $s == zonewarden* ]] || rm -f "$out"  # the peers' outputs are not needed again
+        [[ $s == zonewarden* ]] && log "  $s: $(grep '^stages:\|^self-check:' "$work/$f.log" | paste -sd ' ' || true)"
+        ((keep)) || rm -f "$out"  # checked above; a 1M-record output is 400 MB
     done
 done
 

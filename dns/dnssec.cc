@@ -96,6 +96,17 @@ std::uint16_t key_tag(const Bytes& dnskey_rdata) {
     return ldns_calc_keytag_raw(dnskey_rdata.data(), dnskey_rdata.size());
 }
 
+Result<RsaPublicKey> split_rsa_public_key(std::span<const std::uint8_t> field) {
+    if (field.size() < 3) return fail(bad_input("RSA public key too short"));
+    std::size_t at = 1, exponent_length = field[0];
+    if (exponent_length == 0) {  // a two-octet length follows
+        exponent_length = read_u16(field.data() + 1);
+        at = 3;
+    }
+    if (exponent_length == 0 || at + exponent_length >= field.size()) return fail(bad_input("RSA public key too short"));
+    return RsaPublicKey{field.subspan(at, exponent_length), field.subspan(at + exponent_length)};
+}
+
 namespace {
 
 const EVP_MD* ds_digest(std::uint8_t digest_type) {

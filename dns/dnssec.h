@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -47,6 +48,13 @@ struct Dnskey {
 // The size of a DS digest of this type (1 SHA-1, 2 SHA-256, 4 SHA-384); nullopt for the
 // other types, which zonewarden neither makes nor accepts.
 [[nodiscard]] std::optional<std::size_t> ds_digest_size(std::uint8_t digest_type);
+
+// RFC 3110 §2: the exponent and the modulus in an RSA DNSKEY's public key field (views
+// into it); refused when the lengths do not add up or either is empty.
+struct RsaPublicKey {
+    std::span<const std::uint8_t> exponent, modulus;
+};
+[[nodiscard]] Result<RsaPublicKey> split_rsa_public_key(std::span<const std::uint8_t> field);
 
 // DS RDATA for the key at owner with the given digest type.
 [[nodiscard]] Result<Bytes> ds_rdata(const Name& owner, const Bytes& dnskey_rdata, std::uint8_t digest_type);

@@ -1,11 +1,12 @@
 #include "dns/ecdsa_key_table.h"
 
 // EC_GROUP_precompute_mult (the table for a group's generator) and
-// EC_POINT_get_Jprojective_coordinates_GFp are deprecated in OpenSSL 3.0 but present, and
-// nothing else in the 3.0 API does their work. Without the deprecated API, build()
-// returns nullptr and the caller verifies through EVP.
-#include <openssl/opensslconf.h>
-#ifndef OPENSSL_NO_DEPRECATED_3_0
+// EC_POINT_get_Jprojective_coordinates_GFp are deprecated in OpenSSL 3.0 and nothing else
+// in its API does their work: they are used only with ZW_OPENSSL_EC_FAST_PATH (the CMake
+// option of the same name). Without it, build() returns nullptr and the caller verifies
+// through EVP.
+#include "dns/openssl_fast_path.h"
+#if ZW_OPENSSL_EC_FAST_PATH
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 #endif
@@ -31,28 +32,13 @@ constexpr int coordinate = 32;
 
 Bn new_bn() { return Bn(BN_new()); }
 
-// d of key_pair when d·G = q; nullptr otherwise.
-[[maybe_unused]] Bn matching_private_scalar(EVP_PKEY* key_pair, const EC_GROUP* curve, const EC_POINT* q, BN_CTX* ctx) {
-    if (!key_pair || EVP_PKEY_get_base_id(key_pair) != EVP_PKEY_EC) return nullptr;
-    BIGNUM* raw = nullptr;
-    if (EVP_PKEY_get_bn_param(key_pair, OSSL_PKEY_PARAM_PRIV_KEY, &raw) != 1) return nullptr;
-    Bn d(raw);
-    BN_set_flags(d.get(), BN_FLG_CONSTTIME);
-    Point dg(EC_POINT_new(curve));
-    if (!dg || BN_is_zero(d.get()) || BN_cmp(d.get(), EC_GROUP_get0_order(curve)) >= 0 ||
-        EC_POINT_mul(curve, dg.get(), d.get(), nullptr, nullptr, ctx) != 1 || EC_POINT_cmp(curve, dg.get(), q, ctx) != 0) {
-        return nullptr;
-    }
-    return d;
-}
-
 }  // namespace
+
+bool openssl_ec_fast_path() { return ZW_OPENSSL_EC_FAST_PATH != 0; }
 
 struct EcdsaKeyTable::State {
     Group curve;  // generator G, with OpenSSL's own table
-    // The same curve with Q as its generator and a table for it; with the private scalar,
-    // the generator is G' = t⁻¹·G for a random t instead.
-    Group keyed;
+    Group keyed;  // the same curve with Q as its generator, and a table for it
     BnCtx ctx;
     // Arithmetic modulo the group order n and the field prime p is Montgomery's: a plain
     // modular multiplication divides, and seven of those were 6% of a verification.
@@ -60,9 +46,6 @@ struct EcdsaKeyTable::State {
     Point u1g, u2q;
     Bn p;  // the field prime
     Bn order_minus_2, e, u1, u2, x, z, z2, rz2;
-    // With the private scalar: d and t in Montgomery form, and the scratch for the scalar
-    // (e + r·d)·t·w of G'.
-    Bn d_mont, t_mont, scalar;
     // Per check of a batch, kept between calls: r, s (then in Montgomery form), the running
     // product of the s values, and w = s⁻¹ in Montgomery form.
     std::vector<Bn> r, s, product, w;
@@ -85,12 +68,9 @@ struct EcdsaKeyTable::State {
 EcdsaKeyTable::EcdsaKeyTable(std::unique_ptr<State> state) : state_(std::move(state)) {}
 EcdsaKeyTable::~EcdsaKeyTable() = default;
 
-bool EcdsaKeyTable::uses_private_key() const { return state_->d_mont != nullptr; }
-
-std::unique_ptr<EcdsaKeyTable> EcdsaKeyTable::build(std::span<const std::uint8_t> public_key, EVP_PKEY* key_pair) {
-#ifdef OPENSSL_NO_DEPRECATED_3_0
+std::unique_ptr<EcdsaKeyTable> EcdsaKeyTable::build(std::span<const std::uint8_t> public_key) {
+#if !ZW_OPENSSL_EC_FAST_PATH
     (void)public_key;
-    (void)key_pair;
     return nullptr;
 #else
     if (public_key.size() != 2 * coordinate) return nullptr;
@@ -124,23 +104,6 @@ std::unique_ptr<EcdsaKeyTable> EcdsaKeyTable::build(std::span<const std::uint8_t
     if (!q || EC_POINT_oct2point(st->curve.get(), q.get(), encoded.data(), encoded.size(), st->ctx.get()) != 1) {
         return nullptr;
     }
-    if (Bn d = matching_private_scalar(key_pair, st->curve.get(), q.get(), st->ctx.get())) {
-        // u1·G + u2·Q = (u1 + u2·d)·G = ((u1 + u2·d)·t)·G'. Through G' neither the scalar
-        // nor the table is the one the signer's k·G used, so a point computed wrongly in
-        // signing (a carry bug, a fault) is not computed wrongly the same way here.
-        Bn t = secret_bignum(), t_inverse = secret_bignum();
-        for (auto* bn : {&st->d_mont, &st->t_mont, &st->scalar}) *bn = secret_bignum();
-        if (!t || !t_inverse || !st->d_mont || !st->t_mont || !st->scalar) return nullptr;
-        do {
-            if (BN_priv_rand_range(t.get(), n) != 1) return nullptr;
-        } while (BN_is_zero(t.get()));
-        if (!BN_mod_inverse(t_inverse.get(), t.get(), n, st->ctx.get()) ||
-            EC_POINT_mul(st->curve.get(), q.get(), t_inverse.get(), nullptr, nullptr, st->ctx.get()) != 1 ||
-            BN_to_montgomery(st->d_mont.get(), d.get(), st->order_mont.get(), st->ctx.get()) != 1 ||
-            BN_to_montgomery(st->t_mont.get(), t.get(), st->order_mont.get(), st->ctx.get()) != 1) {
-            return nullptr;
-        }
-    }
     if (EC_GROUP_set_generator(st->keyed.get(), q.get(), n, EC_GROUP_get0_cofactor(st->curve.get())) != 1 ||
         EC_GROUP_precompute_mult(st->keyed.get(), st->ctx.get()) != 1) {
         return nullptr;
@@ -151,7 +114,7 @@ std::unique_ptr<EcdsaKeyTable> EcdsaKeyTable::build(std::span<const std::uint8_t
 
 void EcdsaKeyTable::verify(std::span<Check> checks) {
     for (Check& c : checks) c.valid = false;
-#ifndef OPENSSL_NO_DEPRECATED_3_0
+#if ZW_OPENSSL_EC_FAST_PATH
     State& st = *state_;
     BN_CTX* ctx = st.ctx.get();
     const BIGNUM* n = EC_GROUP_get0_order(st.curve.get());
@@ -185,7 +148,7 @@ void EcdsaKeyTable::verify(std::span<Check> checks) {
 }
 
 bool EcdsaKeyTable::State::check(const Check& c, BIGNUM* r_value, const BIGNUM* w_value) {
-#ifdef OPENSSL_NO_DEPRECATED_3_0
+#if !ZW_OPENSSL_EC_FAST_PATH
     (void)c;
     (void)r_value;
     (void)w_value;
@@ -220,18 +183,6 @@ bool EcdsaKeyTable::State::check(const Check& c, BIGNUM* r_value, const BIGNUM* 
 bool EcdsaKeyTable::State::sum_point(BIGNUM* r_value, const BIGNUM* w_value) {
     BN_CTX* bn_ctx = ctx.get();
     BN_MONT_CTX* mod_n = order_mont.get();
-    if (d_mont) {
-        // (u1 + u2·d)·t = (e + r·d)·t·w. Each Montgomery product of a plain number with one
-        // in Montgomery form (x·R) gives the plain product: r·d, then ·t, then ·w.
-        BIGNUM* v = scalar.get();
-        const bool ok = BN_mod_mul_montgomery(v, r_value, d_mont.get(), mod_n, bn_ctx) == 1 &&
-                        BN_mod_add_quick(v, v, e.get(), EC_GROUP_get0_order(curve.get())) == 1 &&
-                        BN_mod_mul_montgomery(v, v, t_mont.get(), mod_n, bn_ctx) == 1 &&
-                        BN_mod_mul_montgomery(v, v, w_value, mod_n, bn_ctx) == 1 &&
-                        EC_POINT_mul(keyed.get(), u1g.get(), v, nullptr, nullptr, bn_ctx) == 1;
-        BN_clear(v);
-        return ok;
-    }
     // Each product runs on its group's table; the sum is a point of the one curve.
     return BN_mod_mul_montgomery(u1.get(), e.get(), w_value, mod_n, bn_ctx) == 1 &&
            BN_mod_mul_montgomery(u2.get(), r_value, w_value, mod_n, bn_ctx) == 1 &&
@@ -242,6 +193,6 @@ bool EcdsaKeyTable::State::sum_point(BIGNUM* r_value, const BIGNUM* w_value) {
 
 }  // namespace zw::dns
 
-#ifndef OPENSSL_NO_DEPRECATED_3_0
+#if ZW_OPENSSL_EC_FAST_PATH
 #pragma GCC diagnostic pop
 #endif

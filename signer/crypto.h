@@ -1,38 +1,51 @@
 #pragma once
-// Making DNSSEC signatures with OpenSSL EVP, in the wire formats of
-// RFC 3110 (RSA), RFC 6605 (ECDSA r|s) and RFC 8080 (EdDSA).
+// Making DNSSEC signatures, in the wire formats of RFC 3110 (RSA), RFC 6605 (ECDSA r|s) and
+// RFC 8080 (EdDSA), on either of the two libraries of dns/crypto_library.h; the one that
+// checks them is dns::Verifier.
 //
-// A SigningContext belongs to one thread: it keeps its OpenSSL contexts between
-// signatures, which is most of the speed difference on small RRsets, and for ECDSA the
-// setup values it made ahead in a batch (ecdsa_batch_signer.h), so it should live as long
-// as its thread has signatures to make.
+// A SigningContext belongs to one thread and one key: it keeps the key in its library's
+// form and its library contexts between signatures, which is most of the speed difference
+// on small RRsets (and for ECDSA on OpenSSL the setup values made ahead in a batch,
+// ecdsa_batch_signer.h), so it should live as long as its thread has signatures to make.
+// Private key material it copies out of the KeyPair is wiped when it goes.
 
 #include <memory>
 #include <span>
 
-#include "signer/ecdsa_batch_signer.h"
+#include "dns/crypto_library.h"
+#include "dns/ecdsa_key_table.h"
 #include "signer/key.h"
-#include "dns/openssl.h"
 
 namespace zw::signer {
 
 class SigningContext {
 public:
+    // On dns::signing_library(key.algorithm()).
     [[nodiscard]] static Result<SigningContext> create(const KeyPair& key);
+    [[nodiscard]] static Result<SigningContext> create(const KeyPair& key, dns::CryptoLibrary library);
+
     // Appends the signature over data to out.
-    [[nodiscard]] Result<void> sign(std::span<const std::uint8_t> data, dns::Bytes& out);
+    [[nodiscard]] Result<void> sign(std::span<const std::uint8_t> data, dns::Bytes& out) {
+        return backend_->sign(data, out);
+    }
+    [[nodiscard]] dns::CryptoLibrary library() const { return library_; }
+
+    class Backend {
+    public:
+        virtual ~Backend() = default;
+        [[nodiscard]] virtual Result<void> sign(std::span<const std::uint8_t> data, dns::Bytes& out) = 0;
+    };
 
 private:
-    SigningContext(EVP_PKEY* pkey, std::uint8_t algorithm) : pkey_(pkey), algorithm_(algorithm) {}
-    EVP_PKEY* pkey_;  // owned by the KeyPair, which outlives the context
-    std::uint8_t algorithm_;
-    dns::EvpPkeyCtx pctx_;  // RSA, ECDSA: initialised once, then used for each digest
-    dns::EvpMdCtx mdctx_;   // EdDSA: one-shot DigestSign per message; RSA, ECDSA: the digest
-    // Fetched once: OpenSSL 3.0 looks an implicitly named digest up under a global lock on
-    // every EVP_Digest call, which made two signing threads slower than one.
-    std::unique_ptr<EVP_MD, dns::OsslFree<EVP_MD_free>> md_;
-    std::size_t coordinate_size_ = 0;
-    std::unique_ptr<EcdsaBatchSigner> ecdsa_batch_;  // ECDSA: the setup values in batches
+    SigningContext(std::unique_ptr<Backend> backend, dns::CryptoLibrary library)
+        : backend_(std::move(backend)), library_(library) {}
+    std::unique_ptr<Backend> backend_;
+    dns::CryptoLibrary library_;
 };
+
+// The two implementations, for crypto.cc and the tests.
+[[nodiscard]] Result<std::unique_ptr<SigningContext::Backend>> make_openssl_signer(
+    const KeyPair& key, dns::OpensslEcPath path = dns::OpensslEcPath::fast_if_built);
+[[nodiscard]] Result<std::unique_ptr<SigningContext::Backend>> make_nettle_signer(const KeyPair& key);
 
 }  // namespace zw::signer

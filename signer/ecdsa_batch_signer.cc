@@ -2,13 +2,14 @@
 
 // EC_KEY, ECDSA_do_sign_ex, EC_POINTs_make_affine and
 // EC_POINT_get_Jprojective_coordinates_GFp are deprecated in OpenSSL 3.0 but present, and
-// the 3.0 provider API has no way to hand a signature its setup values. Without the
-// deprecated API, create() returns nullptr and the caller signs through EVP.
-#include <openssl/opensslconf.h>
-#ifndef OPENSSL_NO_DEPRECATED_3_0
+// the 3.0 provider API has no way to hand a signature its setup values: they are used only
+// with ZW_OPENSSL_EC_FAST_PATH (dns/openssl_fast_path.h). Without it, create() returns
+// nullptr and the caller signs through EVP.
+#include "dns/openssl_fast_path.h"
+#if ZW_OPENSSL_EC_FAST_PATH
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-#endif
+
 #include <openssl/bn.h>
 #include <openssl/crypto.h>
 #include <openssl/ec.h>
@@ -60,10 +61,6 @@ EcdsaBatchSigner::EcdsaBatchSigner(std::unique_ptr<State> state) : state_(std::m
 EcdsaBatchSigner::~EcdsaBatchSigner() = default;
 
 std::unique_ptr<EcdsaBatchSigner> EcdsaBatchSigner::create(EVP_PKEY* key) {
-#ifdef OPENSSL_NO_DEPRECATED_3_0
-    (void)key;
-    return nullptr;
-#else
     if (EVP_PKEY_get_base_id(key) != EVP_PKEY_EC) return nullptr;
     auto st = std::make_unique<State>();
     st->key.reset(EVP_PKEY_get1_EC_KEY(key));
@@ -82,15 +79,9 @@ std::unique_ptr<EcdsaBatchSigner> EcdsaBatchSigner::create(EVP_PKEY* key) {
         return nullptr;
     }
     return std::unique_ptr<EcdsaBatchSigner>(new EcdsaBatchSigner(std::move(st)));
-#endif
 }
 
 bool EcdsaBatchSigner::sign(std::span<const std::uint8_t> digest, dns::Bytes& out) {
-#ifdef OPENSSL_NO_DEPRECATED_3_0
-    (void)digest;
-    (void)out;
-    return false;
-#else
     State& st = *state_;
     // s = 0 happens with probability about 2^-256; OpenSSL then asks for new setup values.
     for (int attempt = 0; attempt < 2; ++attempt) {
@@ -112,10 +103,8 @@ bool EcdsaBatchSigner::sign(std::span<const std::uint8_t> digest, dns::Bytes& ou
         return true;
     }
     return false;
-#endif
 }
 
-#ifndef OPENSSL_NO_DEPRECATED_3_0
 
 bool EcdsaBatchSigner::State::grow(std::size_t count) {
     while (k.size() < count) {
@@ -199,10 +188,20 @@ bool EcdsaBatchSigner::State::refill() {
     return true;
 }
 
-#endif
 
 }  // namespace zw::signer
 
-#ifndef OPENSSL_NO_DEPRECATED_3_0
 #pragma GCC diagnostic pop
+#else  // without the fast path: the caller signs through EVP
+
+namespace zw::signer {
+
+struct EcdsaBatchSigner::State {};
+EcdsaBatchSigner::EcdsaBatchSigner(std::unique_ptr<State> state) : state_(std::move(state)) {}
+EcdsaBatchSigner::~EcdsaBatchSigner() = default;
+std::unique_ptr<EcdsaBatchSigner> EcdsaBatchSigner::create(EVP_PKEY*) { return nullptr; }
+bool EcdsaBatchSigner::sign(std::span<const std::uint8_t>, dns::Bytes&) { return false; }
+
+}  // namespace zw::signer
+
 #endif

@@ -27,8 +27,9 @@ namespace zw::signer {
 
 class EcdsaBatchSigner {
 public:
-    // For an ECDSA key (P-256 or P-384). nullptr when the key is not ECDSA or this
-    // OpenSSL lacks the (deprecated in 3.0) calls it needs; the caller signs through EVP.
+    // For an ECDSA key (P-256 or P-384). nullptr when the key is not ECDSA or the fast path
+    // on OpenSSL's deprecated EC API is not built (dns/openssl_fast_path.h); the caller
+    // then signs through EVP.
     [[nodiscard]] static std::unique_ptr<EcdsaBatchSigner> create(EVP_PKEY* key);
     ~EcdsaBatchSigner();
     EcdsaBatchSigner(const EcdsaBatchSigner&) = delete;

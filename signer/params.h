@@ -8,6 +8,7 @@
 
 #include "base/duration.h"
 #include "dns/rr.h"
+#include "signer/self_check.h"
 
 namespace zw::signer {
 
@@ -30,6 +31,7 @@ struct SigningParams {
     std::vector<std::uint16_t> cds_key_tags;  // publish CDS (SHA-256) and CDNSKEY for these keys
     bool cds_delete = false;                  // RFC 8078 §4 delete form instead
     unsigned threads = 1;
+    SelfCheck self_check = default_self_check;
 };
 
 // Refuses what cannot be signed: a TTL above 2^31-1, a `now` outside the 32-bit RRSIG

@@ -97,10 +97,14 @@ bool is_key_rrset(std::uint16_t type) {
     return type == dns::rrtype::DNSKEY || type == dns::rrtype::CDS || type == dns::rrtype::CDNSKEY;
 }
 
-Result<void> sign_jobs(std::span<const Job> jobs, const dns::Name& origin, const SigningParams& params) {
+// Signs every job; with made, adds each signature and the data it covers to it (the
+// sampled self-check's digest, signature_digest.h).
+Result<void> sign_jobs(std::span<const Job> jobs, const dns::Name& origin, const SigningParams& params,
+                       SignatureDigest* made) {
     const std::uint32_t inception = dns::to_sig_time(params.now - params.inception_offset);
     const std::uint32_t expiration = dns::to_sig_time(params.now + params.validity);
     std::vector<std::optional<Error>> failures(params.threads);
+    std::vector<std::optional<SignatureDigest>> digests(params.threads);
     // Few keys sign a zone: a short list beats a map. A worker keeps its contexts across
     // chunks, and with them the ECDSA setup values made ahead.
     std::vector<std::vector<std::pair<const KeyPair*, SigningContext>>> worker_contexts(params.threads);
@@ -134,15 +138,24 @@ Result<void> sign_jobs(std::span<const Job> jobs, const dns::Name& origin, const
             f.append_to(rrsig);
             data.clear();
             dns::append_signed_data(data, rrsig, owner, set.type, set.rdatas, set.ttl);
+            const std::size_t signature_at = rrsig.size();
             if (auto ok = ctx->second.sign(data, rrsig); !ok) {
                 failures[worker] = ok.error();
                 return;
+            }
+            if (made) {
+                if (!digests[worker]) digests[worker] = made->empty_copy();
+                digests[worker]->add(data, std::span(rrsig).subspan(signature_at));
             }
             job.set->signatures[job.slot] = zones::Signature(rrsig);  // allocated at its exact size
         }
     });
     for (auto& f : failures)
         if (f) return fail(*f);
+    if (made) {
+        for (const auto& d : digests)
+            if (d) made->merge(*d);
+    }
     return {};
 }
 
@@ -236,8 +249,12 @@ Result<SignedZone> sign_zone_incremental(zones::Zone zone, const KeyUse& use, co
 
 Result<void> UncheckedZone::check(SigningStats* stats) {
     Stopwatch stopwatch;
-    auto ok = verify_zone(zone_, now_, threads_, trusted_, key_pairs_);
-    if (stats) stats->verify_seconds += stopwatch.seconds();
+    std::size_t verified = 0;
+    auto ok = verify_zone(zone_, now_, threads_, trusted_, CheckPlan{self_check_, made_ ? &*made_ : nullptr, &verified});
+    if (stats) {
+        stats->verify_seconds += stopwatch.seconds();
+        stats->signatures_verified += verified;
+    }
     if (!ok) return fail(ok.error());
     checked_ = true;
     return {};
@@ -351,7 +368,13 @@ Result<UncheckedZone> sign_zone_unchecked(zones::Zone zone, const KeyUse& use, c
     if (reuse.counts().reused > 0) out.kept_storage = previous->storage();
     const double prepare_seconds = stopwatch.seconds();
 
-    if (auto ok = sign_jobs(jobs, out.zone.origin, params); !ok) return fail(ok.error());
+    std::optional<SignatureDigest> digest;
+    if (params.self_check == SelfCheck::sampled) {
+        auto fresh = SignatureDigest::with_new_key();
+        if (!fresh) return fail(fresh.error());
+        digest = std::move(*fresh);
+    }
+    if (auto ok = sign_jobs(jobs, out.zone.origin, params, digest ? &*digest : nullptr); !ok) return fail(ok.error());
     const double sign_seconds = stopwatch.seconds() - prepare_seconds;
     const std::size_t made = jobs.size();
     jobs = {};  // tens of MB in a large zone, not needed past this point
@@ -374,8 +397,8 @@ Result<UncheckedZone> sign_zone_unchecked(zones::Zone zone, const KeyUse& use, c
     UncheckedZone result;
     result.zone_ = std::move(out);
     result.trusted_ = std::move(trusted);
-    result.key_pairs_ = use.sign_zone;
-    result.key_pairs_.insert(result.key_pairs_.end(), use.sign_dnskey.begin(), use.sign_dnskey.end());
+    result.self_check_ = params.self_check;
+    result.made_ = std::move(digest);
     result.now_ = params.now;
     result.threads_ = params.threads;
     return result;

@@ -54,6 +54,8 @@ public:
     [[nodiscard]] Result<void> check(SigningStats* stats = nullptr);
     // The zone, once check() has passed (a logic error before).
     [[nodiscard]] SignedZone take() &&;
+    // What the run signed, for the sampled check; null in full mode.
+    [[nodiscard]] const SignatureDigest* made() const { return made_ ? &*made_ : nullptr; }
 
 private:
     friend Result<UncheckedZone> sign_zone_unchecked(zones::Zone, const KeyUse&, const SigningParams&,
@@ -61,7 +63,8 @@ private:
     UncheckedZone() = default;
     SignedZone zone_;
     TrustedSignatures trusted_;  // reused signatures: their cryptographic check is skipped
-    std::vector<const KeyPair*> key_pairs_;
+    SelfCheck self_check_ = SelfCheck::full;
+    std::optional<SignatureDigest> made_;  // what the run signed, for the sampled check
     Instant now_{};
     unsigned threads_ = 1;
     bool checked_ = false;

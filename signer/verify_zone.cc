@@ -3,228 +3,19 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <bitset>
-#include <map>
-#include <mutex>
-#include <optional>
+#include <memory>
 #include <set>
-#include <tuple>
 
 #include "dns/dnssec.h"
 #include "dns/encoding.h"
 #include "dns/rdata.h"
-#include "dns/verifier.h"
-#include "signer/denial.h"
-#include "signer/parallel.h"
 #include "dns/rrsig.h"
-#include "zones/serial.h"
+#include "signer/denial.h"
+#include "signer/signature_check.h"
 
 namespace zw::signer {
 
 namespace {
-
-constexpr std::size_t max_reported = 10;
-
-// Keeps the first max_reported problems in zone order, whichever worker finds them first,
-// so that a run reports the same ones every time. `where` is the node's position in
-// for_each_node order (0, the apex, for the zone as a whole); problems at one node keep
-// the order they were found in, by one worker or after the workers.
-class Problems {
-public:
-    void add(std::size_t where, std::string what) {
-        std::lock_guard lock(mutex_);
-        Entry entry{where, total_++, std::move(what)};
-        if (first_.size() < max_reported) {
-            first_.push_back(std::move(entry));
-            return;
-        }
-        auto last = std::max_element(first_.begin(), first_.end(), earlier);
-        if (earlier(entry, *last)) *last = std::move(entry);
-    }
-    [[nodiscard]] std::size_t total() const { return total_; }
-    [[nodiscard]] std::vector<std::string> first() {
-        std::sort(first_.begin(), first_.end(), earlier);
-        std::vector<std::string> out;
-        for (auto& e : first_) out.push_back(std::move(e.what));
-        return out;
-    }
-
-private:
-    struct Entry {
-        std::size_t where, found;
-        std::string what;
-    };
-    static bool earlier(const Entry& a, const Entry& b) { return std::tie(a.where, a.found) < std::tie(b.where, b.found); }
-    std::mutex mutex_;
-    std::vector<Entry> first_;
-    std::size_t total_ = 0;
-};
-
-std::string describe(const dns::Name& owner, const zones::RRset& set) {
-    return fmt::format("{} {}", owner.to_text(), dns::type_to_text(set.type));
-}
-
-struct PublishedKey {
-    dns::Dnskey dnskey;
-    std::uint16_t tag;
-    EVP_PKEY* key_pair = nullptr;  // the signer's own key with this public key, if any
-};
-
-// What every RRset's signatures are checked against.
-struct KeySet {
-    std::vector<PublishedKey> keys;
-    std::set<std::uint8_t> algorithms, sep_algorithms;
-};
-
-// The RRsets of one chunk are checked in three steps, so that the signatures by one key
-// are verified together (dns::Verifier shares work among P-256 checks): the fields of each
-// RRSIG, then the cryptography key by key, then what each RRset needs.
-class ChunkCheck {
-public:
-    ChunkCheck(const KeySet& keys, const dns::Name& origin, std::uint32_t now, std::vector<dns::Verifier>& verifiers,
-               Problems& problems)
-        : keys_(keys), origin_(origin), now_(now), verifiers_(verifiers), problems_(problems) {}
-
-    // Bit i of trusted marks signature i as reused (verify_zone.h); where is the node's
-    // position (Problems).
-    void add(std::size_t where, const dns::Name& owner, const zones::RRset& set, std::uint64_t trusted) {
-        sets_.push_back(Set{&owner, &set, candidates_.size(), where});
-        for (std::size_t index = 0; index < set.signatures.size(); ++index) {
-            const auto& rrsig = set.signatures[index];
-            std::size_t sig_at = 0;
-            auto f = dns::RrsigFields::parse(rrsig, sig_at);
-            if (!f) {
-                problems_.add(where, fmt::format("{}: malformed RRSIG", describe(owner, set)));
-                continue;
-            }
-            if (f->type_covered != set.type || f->labels != dns::rrsig_labels(owner) ||
-                f->original_ttl != set.ttl || f->signer != origin_) {
-                problems_.add(where,
-                              fmt::format("{}: RRSIG by key {} has wrong fields", describe(owner, set), f->key_tag));
-                continue;
-            }
-            using zones::SerialOrder;
-            if (zones::serial_compare(f->inception, now_) == SerialOrder::greater ||
-                zones::serial_compare(f->expiration, now_) != SerialOrder::greater) {
-                problems_.add(where,
-                              fmt::format("{}: RRSIG by key {} is not valid now", describe(owner, set), f->key_tag));
-                continue;
-            }
-            Candidate c{&rrsig, sig_at, 0, 0, 0, f->key_tag, f->algorithm, index < 64 && (trusted >> index & 1) != 0,
-                        false};
-            c.key = next_key(c, 0);
-            if (c.key == keys_.keys.size()) {
-                report_unverified(where, owner, set, c);
-                continue;
-            }
-            if (!c.trusted) {
-                c.data_at = data_.size();
-                dns::append_signed_data(data_, rrsig.bytes().first(sig_at), owner, set.type, set.rdatas,
-                                        f->original_ttl);
-                c.data_len = data_.size() - c.data_at;
-            }
-            candidates_.push_back(c);
-        }
-    }
-
-    void finish() {
-        std::vector<dns::Verifier::Check> checks;
-        for (std::size_t k = 0; k < keys_.keys.size(); ++k) {
-            checks.clear();
-            for (const Candidate& c : candidates_) {
-                if (c.key == k && !c.trusted) checks.push_back({data_of(c), signature_of(c)});
-            }
-            if (checks.empty()) continue;
-            verifiers_[k].verify(checks);
-            std::size_t next = 0;
-            for (Candidate& c : candidates_) {
-                if (c.key == k && !c.trusted) c.valid = checks[next++].valid;
-            }
-        }
-        for (std::size_t s = 0; s < sets_.size(); ++s) {
-            const std::size_t end = s + 1 < sets_.size() ? sets_[s + 1].first_candidate : candidates_.size();
-            const Set& set = sets_[s];
-            finish_set(set.where, *set.owner, *set.set,
-                       std::span(candidates_).subspan(set.first_candidate, end - set.first_candidate));
-        }
-    }
-
-private:
-    struct Candidate {
-        const zones::Signature* rrsig;
-        std::size_t sig_at;  // where the signature field starts in the RRSIG RDATA
-        std::size_t data_at, data_len;  // the signed data in data_; none when trusted
-        std::size_t key;  // the published key it is checked with
-        std::uint16_t tag;
-        std::uint8_t algorithm;
-        bool trusted;
-        bool valid;
-    };
-    struct Set {
-        const dns::Name* owner;
-        const zones::RRset* set;
-        std::size_t first_candidate;
-        std::size_t where;
-    };
-
-    // The first key at or after `from` with the candidate's tag and algorithm; keys.size()
-    // when none. Tags can collide, so a signature that fails is tried with the next one.
-    std::size_t next_key(const Candidate& c, std::size_t from) const {
-        for (std::size_t k = from; k < keys_.keys.size(); ++k) {
-            if (keys_.keys[k].tag == c.tag && keys_.keys[k].dnskey.algorithm == c.algorithm) return k;
-        }
-        return keys_.keys.size();
-    }
-    std::span<const std::uint8_t> data_of(const Candidate& c) const { return std::span(data_).subspan(c.data_at, c.data_len); }
-    static std::span<const std::uint8_t> signature_of(const Candidate& c) { return c.rrsig->bytes().subspan(c.sig_at); }
-
-    void report_unverified(std::size_t where, const dns::Name& owner, const zones::RRset& set, const Candidate& c) {
-        problems_.add(where, fmt::format("{}: RRSIG by key {} (algorithm {}) does not verify against the published "
-                                         "DNSKEY RRset",
-                                         describe(owner, set), c.tag, c.algorithm));
-    }
-
-    void finish_set(std::size_t where, const dns::Name& owner, const zones::RRset& set,
-                    std::span<Candidate> candidates) {
-        std::bitset<256> valid_algs, valid_sep_algs;
-        for (Candidate& c : candidates) {
-            while (!c.trusted && !c.valid) {
-                c.key = next_key(c, c.key + 1);
-                if (c.key == keys_.keys.size()) break;
-                c.valid = verifiers_[c.key].verify(data_of(c), signature_of(c));
-            }
-            if (!c.trusted && !c.valid) {
-                report_unverified(where, owner, set, c);
-                continue;
-            }
-            valid_algs.set(c.algorithm);
-            if (keys_.keys[c.key].dnskey.is_sep()) valid_sep_algs.set(c.algorithm);
-        }
-        for (std::uint8_t a : keys_.algorithms) {
-            if (!valid_algs.test(a)) {
-                problems_.add(where, fmt::format("{}: no valid {} signature (RFC 4035 §2.2)", describe(owner, set),
-                                                 dns::algorithm_mnemonic(a)));
-            }
-        }
-        if (set.type == dns::rrtype::DNSKEY) {
-            for (std::uint8_t a : keys_.sep_algorithms) {
-                if (!valid_sep_algs.test(a)) {
-                    problems_.add(where, fmt::format("{}: not signed by a {} key-signing key", describe(owner, set),
-                                                     dns::algorithm_mnemonic(a)));
-                }
-            }
-        }
-    }
-
-    const KeySet& keys_;
-    const dns::Name& origin_;
-    std::uint32_t now_;
-    std::vector<dns::Verifier>& verifiers_;
-    Problems& problems_;
-    std::vector<Set> sets_;
-    std::vector<Candidate> candidates_;
-    dns::Bytes data_;
-};
 
 void check_nsec_chain(const zones::Zone& zone, Problems& problems) {
     std::vector<std::size_t> chain;  // positions of the nodes with an NSEC
@@ -301,7 +92,7 @@ Result<void> verify_zone(const SignedZone& sz, Instant now, unsigned threads) {
 }
 
 Result<void> verify_zone(const SignedZone& sz, Instant now, unsigned threads, const TrustedSignatures& trusted,
-                         std::span<const KeyPair* const> key_pairs) {
+                         const CheckPlan& plan) {
     const zones::Node& apex = sz.zone.apex();
     const zones::RRset* dnskeys = apex.find(dns::rrtype::DNSKEY);
     if (!dnskeys || dnskeys->rdatas.empty()) return fail(internal_error("self-check: the apex has no DNSKEY RRset"));
@@ -320,76 +111,35 @@ Result<void> verify_zone(const SignedZone& sz, Instant now, unsigned threads, co
         if (!k) return fail(internal_error("self-check: malformed DNSKEY of an unpublished signer"));
         keys.push_back(PublishedKey{*k, dns::key_tag(rdata)});
     }
-    for (PublishedKey& k : keys) {
-        for (const KeyPair* pair : key_pairs) {
-            if (pair->algorithm() == k.dnskey.algorithm && pair->dnskey().public_key == k.dnskey.public_key) {
-                k.key_pair = pair->pkey();
-            }
-        }
-    }
 
-    // Work goes out by node; the RRset ordinals that index `trusted` are counted only when
-    // something is trusted (a per-RRset list would cost tens of MB in a large zone).
-    const std::size_t zone_nodes = sz.zone.nodes.size();
-    const std::size_t total_nodes = zone_nodes + sz.nsec3_nodes.size();
-    auto node_at = [&](std::size_t i) -> const zones::Node& {
-        return i < zone_nodes ? sz.zone.nodes[i] : sz.nsec3_nodes[i - zone_nodes];
-    };
-    std::vector<std::size_t> first_ordinal;
-    if (!trusted.empty()) {
-        first_ordinal.resize(total_nodes);
-        std::size_t ordinal = 0;
-        for (std::size_t i = 0; i < total_nodes; ++i) {
-            first_ordinal[i] = ordinal;
-            ordinal += node_at(i).rrsets.size();
-        }
-    }
-    Problems problems;
     const std::uint32_t now32 = dns::to_sig_time(now);
-    // Each worker keeps its verifiers across chunks: a busy P-256 key gets a table after
-    // enough verifications (dns/ecdsa_key_table.h), worth building once per worker.
-    std::vector<std::optional<std::vector<dns::Verifier>>> verifiers_of(std::max(1u, threads));
-    parallel_chunks(total_nodes, threads, 512, [&](std::size_t begin, std::size_t end, unsigned worker) {
-        auto& verifiers = verifiers_of[worker];
-        if (!verifiers) {
-            verifiers.emplace();
-            for (const auto& k : keys) {
-                auto v = dns::Verifier::create(k.dnskey, k.key_pair);
-                if (!v) {
-                    problems.add(0, fmt::format("DNSKEY {} cannot be used: {}", k.tag, v.error().message));
-                    return;
-                }
-                verifiers->push_back(std::move(*v));
-            }
-        }
-        if (verifiers->size() != keys.size()) return;  // a key could not be used: already reported
-        ChunkCheck check(key_set, sz.zone.origin, now32, *verifiers, problems);
-        for (std::size_t i = begin; i < end; ++i) {
-            const zones::Node& node = node_at(i);
-            for (std::size_t r = 0; r < node.rrsets.size(); ++r) {
-                const zones::RRset& set = node.rrsets[r];
-                if (!is_signed_rrset(node.role, set.type)) {
-                    if (!set.signatures.empty()) {
-                        problems.add(i, fmt::format("{}: signed but not authoritative", describe(node.name, set)));
-                    }
-                    continue;
-                }
-                const std::size_t ordinal = first_ordinal.empty() ? trusted.size() : first_ordinal[i] + r;
-                check.add(i, node.name, set, ordinal < trusted.size() ? trusted[ordinal] : 0);
-            }
-        }
-        check.finish();
-    });
-    if (sz.nsec3) {
-        check_nsec3_chain(sz, threads, problems);
-    } else {
-        check_nsec_chain(sz.zone, problems);
+    auto problems = std::make_unique<Problems>();
+    auto checked = check_signatures(sz, key_set, now32, threads, trusted, {plan.mode, plan.made}, *problems);
+    const bool differs =
+        plan.mode == SelfCheck::sampled && plan.made && !(checked.seen && checked.seen->same_as(*plan.made));
+    if (differs) {
+        // The zone does not hold exactly the signatures made, over exactly the data they
+        // were made over: everything is verified, which names what is wrong.
+        problems = std::make_unique<Problems>();
+        checked = check_signatures(sz, key_set, now32, threads, trusted, {SelfCheck::full, nullptr}, *problems);
     }
-    const std::size_t total = problems.total();
+    if (plan.verified) *plan.verified = checked.verified;
+    if (sz.nsec3) {
+        check_nsec3_chain(sz, threads, *problems);
+    } else {
+        check_nsec_chain(sz.zone, *problems);
+    }
+    if (differs && problems->total() == 0) {
+        // Every signature verifies and the chain is whole, yet some signature made is not
+        // in the zone as made: refused all the same, as what was checked is not what was
+        // signed.
+        problems->add(0, "the zone's signatures are not exactly those this run made over the data they cover");
+    }
+    const std::size_t total = problems->total();
     if (total == 0) return {};
     std::string message =
         fmt::format("self-check failed, nothing was written ({} problem{}):", total, total == 1 ? "" : "s");
-    const std::vector<std::string> listed = problems.first();
+    const std::vector<std::string> listed = problems->first();
     for (const auto& p : listed) message += "\n  " + p;
     if (total > listed.size()) message += fmt::format("\n  ... and {} more", total - listed.size());
     return fail(internal_error(std::move(message)));
