@@ -64,6 +64,7 @@ private:
     std::vector<const KeyPair*> key_pairs_;
     Instant now_{};
     unsigned threads_ = 1;
+    SigningProgress* progress_ = nullptr;
     bool checked_ = false;
 };
 

@@ -301,7 +301,7 @@ Result<void> verify_zone(const SignedZone& sz, Instant now, unsigned threads) {
 }
 
 Result<void> verify_zone(const SignedZone& sz, Instant now, unsigned threads, const TrustedSignatures& trusted,
-                         std::span<const KeyPair* const> key_pairs) {
+                         std::span<const KeyPair* const> key_pairs, SigningProgress* progress) {
     const zones::Node& apex = sz.zone.apex();
     const zones::RRset* dnskeys = apex.find(dns::rrtype::DNSKEY);
     if (!dnskeys || dnskeys->rdatas.empty()) return fail(internal_error("self-check: the apex has no DNSKEY RRset"));
@@ -349,7 +349,9 @@ Result<void> verify_zone(const SignedZone& sz, Instant now, unsigned threads, co
     // Each worker keeps its verifiers across chunks: a busy P-256 key gets a table after
     // enough verifications (dns/ecdsa_key_table.h), worth building once per worker.
     std::vector<std::optional<std::vector<dns::Verifier>>> verifiers_of(std::max(1u, threads));
+    if (progress) progress->start(SigningProgress::Phase::checking, total_nodes);
     parallel_chunks(total_nodes, threads, 512, [&](std::size_t begin, std::size_t end, unsigned worker) {
+        if (progress) progress->add(end - begin);
         auto& verifiers = verifiers_of[worker];
         if (!verifiers) {
             verifiers.emplace();

@@ -26,7 +26,9 @@ namespace zw::signer {
 // them is checked with its private scalar, once that is shown to give the published public
 // key: the same verdict at half the cost (dns/ecdsa_key_table.h).
 using TrustedSignatures = std::vector<std::uint64_t>;
+// progress, when set, counts the nodes checked (params.h).
 [[nodiscard]] Result<void> verify_zone(const SignedZone& signed_zone, Instant now, unsigned threads,
-                                       const TrustedSignatures& trusted, std::span<const KeyPair* const> key_pairs);
+                                       const TrustedSignatures& trusted, std::span<const KeyPair* const> key_pairs,
+                                       SigningProgress* progress = nullptr);
 
 }  // namespace zw::signer

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "store/action_codec.h"
+#include "store/history.h"
 #include "store/schema.h"
 #include "store/sqlite.h"
 #include "store/store_impl.h"
@@ -201,10 +202,7 @@ Result<std::int64_t> Store::commit_decision(std::string_view zone, Instant now, 
         if (auto r = append_audit(db, now, zone, "action", payload); !r) return fail(r.error());
     }
     for (const auto& t : d.transitions)
-        if (auto r = append_audit(db, t.at, zone, "transition",
-                                  fmt::format("key {} {} {} -> {} ({})", t.key, name(t.record),
-                                              name(t.from), name(t.to), name(t.cause)));
-            !r)
+        if (auto r = append_audit(db, t.at, zone, "transition", transition_text(t)); !r)
             return fail(r.error());
     if (d.measured_dreg)
         if (auto r =

@@ -39,6 +39,13 @@ struct AuditEntry {
     std::string detail;
 };
 
+// A key that left the zone's state; its row is kept for the audit trail.
+struct RemovedKey {
+    rollover::KeyRef key;
+    Instant created{};
+    Instant removed{};
+};
+
 // What `status` shows: the last decision, when the zone wakes next, what blocks each key
 // (one line per Wait: "key 3 ds [observation] since ...: why").
 struct DecisionRecord {
@@ -132,6 +139,9 @@ class Store {
                                                  std::string_view ds_set, std::string_view result);
 
     [[nodiscard]] Result<std::vector<AuditEntry>> audit(std::string_view zone);
+    // The rows from `since` on (history.cc), and the keys removed since then.
+    [[nodiscard]] Result<std::vector<AuditEntry>> audit(std::string_view zone, Instant since);
+    [[nodiscard]] Result<std::vector<RemovedKey>> removed_keys(std::string_view zone, Instant since);
 
   private:
     struct Impl;
