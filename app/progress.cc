@@ -40,7 +40,10 @@ std::string progress_text(const ProgressState& s, double seconds) {
     double rate = static_cast<double>(s.done) / seconds;
     out += rate >= 10 ? fmt::format(", {}/s", grouped(static_cast<std::uint64_t>(rate)))
                       : fmt::format(", {:.1f}/s", rate);
-    if (s.total > s.done) out += fmt::format(", about {} left", clock_text(static_cast<double>(s.total - s.done) / rate));
+    if (s.total > s.done) {
+        double left = static_cast<double>(s.total - s.done) / rate;
+        out += left < 1 ? ", under a second left" : fmt::format(", about {} left", clock_text(left));
+    }
     return out;
 }
 

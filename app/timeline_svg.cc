@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <cmath>
 #include <ctime>
 
 #include "app/html_text.h"
@@ -55,16 +56,18 @@ Seconds tick_step(Seconds span) {
     return Seconds{steps.back()};
 }
 
-void axis(std::string& out, const Scale& sc, double height) {
+// Ticks and grid lines; a tick's label gives way to "now" where they would overlap.
+void axis(std::string& out, const Scale& sc, double height, double x_now) {
     Seconds step = tick_step(sc.to - sc.from);
     long first = (sc.from.time_since_epoch().count() + step.count() - 1) / step.count() * step.count();
     for (Instant t{Seconds{first}}; t <= sc.to; t += step) {
         double x = sc.x(t);
         bool midnight = t.time_since_epoch().count() % 86400 == 0;
         std::string label = step.count() >= 86400 || midnight ? utc(t, "%b %d") : utc(t, "%H:%M");
-        out += fmt::format("<line class=\"grid\" x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\"/>"
-                           "<text class=\"tick\" x=\"{0:.1f}\" y=\"{3}\">{4}</text>",
-                           x, axis_height - 6, height, axis_height - 10, label);
+        out += fmt::format("<line class=\"grid\" x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\"/>", x,
+                           axis_height - 6, height);
+        if (std::abs(x - x_now) >= 30)
+            out += fmt::format("<text class=\"tick\" x=\"{:.1f}\" y=\"{}\">{}</text>", x, axis_height - 10, label);
     }
 }
 
@@ -109,7 +112,7 @@ std::string timeline_svg(const ZoneTimeline& tl, const ZoneStatus& status) {
     const double x_now = sc.x(tl.now);
     out += fmt::format("<rect class=\"future\" x=\"{:.1f}\" y=\"{}\" width=\"{:.1f}\" height=\"{:.1f}\"/>", x_now,
                        axis_height - 6, width - right_margin - x_now, height - axis_height + 6);
-    axis(out, sc, height);
+    axis(out, sc, height, x_now);
     if (tl.keys.empty())
         out += fmt::format("<text class=\"empty\" x=\"{}\" y=\"{}\">no keys yet</text>", label_width + 8,
                            axis_height + 16);

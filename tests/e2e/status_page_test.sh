@@ -147,7 +147,8 @@ code() { curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$@"; }
 # More idle connections than it serves at once (64): the rest are closed at once.
 fds=()
 for ((n = 0; n < 100; n++)); do
-    exec {fd}<>"/dev/tcp/${HTTP%:*}/9857" 2>/dev/null && fds+=("$fd")
+    # (the braces keep 2>/dev/null from applying to the shell itself, as exec would)
+    { exec {fd}<>"/dev/tcp/${HTTP%:*}/9857"; } 2>/dev/null && fds+=("$fd")
 done
 for fd in "${fds[@]}"; do exec {fd}>&-; done
 [[ $(code "http://$HTTP/metrics") == 200 ]] || zw_fail "after 100 idle connections /metrics no longer answers"
