@@ -9,6 +9,9 @@ packages=(
     libfmt-dev nlohmann-json3-dev libcli11-dev libknot-dev libgtest-dev libgmock-dev
     nsd knot bind9 bind9-utils unbound ldnsutils bind9-dnsutils knot-dnsutils knot-dnssecutils
     python3 time iproute2 openssl
+    # the operator's tests: the package (lintian, dpkg-shlibdeps), the man page, the
+    # status page in a browser, /metrics through promtool
+    lintian dpkg-dev man-db groff-base chromium prometheus
 )
 
 missing=()
