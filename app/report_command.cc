@@ -22,6 +22,7 @@ struct ReportOptions {
     std::string html;
     std::string span = "14d";
     std::string zone;
+    std::size_t timelines = 500;
 };
 
 int run_report(const std::string& config_path, const ReportOptions& o) {
@@ -44,6 +45,7 @@ int run_report(const std::string& config_path, const ReportOptions& o) {
     PageOptions options;
     options.every_zone = true;
     options.back = options.ahead = *span;
+    options.timelines = o.timelines;
     TimelineSource timeline = [&](const ZoneStatus& z) -> Result<ZoneTimeline> {
         return zone_timeline(*config, *store, z, now, options.back, options.ahead);
     };
@@ -66,6 +68,10 @@ void register_report_command(CLI::App& app, const std::string& config_path, int&
     c->add_option("zone", o->zone, "One zone (default: all)");
     c->add_option("--html", o->html, "The file to write (atomically, mode 0644)")->required();
     c->add_option("--span", o->span, "Timelines from this long before now to this long after (1m to 366d)")
+        ->capture_default_str();
+    c->add_option("--timelines", o->timelines,
+                  "Draw the key timelines of this many zones, those needing attention first; the others list "
+                  "their keys' states")
         ->capture_default_str();
     c->footer("The same page as the daemon's http endpoint (GET /), with every zone in the file and a few lines of "
               "script to filter and page them.");

@@ -132,7 +132,22 @@ std::string wait_item(const ZoneStatus& z, const rollover::Wait& w, Instant now)
     return out + "</li>";
 }
 
-std::string zone_item(const ZoneStatus& z, Instant now, const TimelineSource& timeline) {
+// Without a timeline: each key's records and their states now, in words.
+std::string key_states(const ZoneStatus& z) {
+    std::string out = "<p class=\"keys\">";
+    for (const auto& k : z.state.keys) {
+        TimelineKey tk{k.key, TimelineKeyKind::current, k.goal, {}};
+        out += fmt::format("<b>{}</b>", html_escape(timeline_key_label(tk)));
+        for (auto r : rollover::all_records)
+            if (rollover::applies(k.key.role, r))
+                out += fmt::format(" {} {}{}", timeline_record_label(r), rollover::name(k.at(r).state),
+                                   rollover::pending(k.at(r)) ? " (changing)" : "");
+        out += "; ";
+    }
+    return out + "</p>";
+}
+
+std::string zone_item(const ZoneStatus& z, Instant now, const TimelineSource& timeline, bool draw) {
     std::string out = fmt::format(
         "<li class=\"zone\" id=\"zone-{0}\" data-name=\"{0}\" data-tenant=\"{1}\" data-state=\"{2}\">"
         "<div class=\"head\"><span class=\"name\">{0}</span> <span class=\"badge c-{2}\">{2}</span>"
@@ -159,6 +174,8 @@ std::string zone_item(const ZoneStatus& z, Instant now, const TimelineSource& ti
         for (const auto& w : z.waiting) out += wait_item(z, w, now);
         out += "</ul>";
     }
+    if (!draw)
+        return out + key_states(z) + "<p class=\"note\">timeline: <code>zonewarden report ZONE --html FILE</code></p></li>";
     auto tl = timeline(z);
     if (tl)
         out += timeline_svg(*tl, z);
@@ -202,12 +219,16 @@ svg .nowlabel{fill:#c0392b;font-weight:600;text-anchor:middle}
 .s-hidden{fill:#c3cad4}.s-rumoured{fill:#f0b429}.s-omnipresent{fill:#2e9e5b}.s-unretentive{fill:#e0663a}
 i.s-hidden{background:#c3cad4}i.s-rumoured{background:#f0b429}i.s-omnipresent{background:#2e9e5b}
 i.s-unretentive{background:#e0663a}
-svg .st.projected{opacity:.45}svg .st.pending{stroke:#1d2430;stroke-width:1;stroke-dasharray:3 2}
+svg rect.projected{opacity:.45}svg rect.pending{stroke:#1d2430;stroke-width:1;stroke-dasharray:3 2}
 i.pending{background:#f0b429;outline:1px dashed #1d2430}i.projected{background:#2e9e5b;opacity:.45}
 svg circle.wait{fill:#fff;stroke:#c0392b;stroke-width:2}svg circle.wait.gate-time{stroke:#3a4454}
 .pager{display:flex;flex-wrap:wrap;gap:.3rem;margin:.8rem 0}.pager a,.pager span{padding:.1rem .5rem}
-.pager .cur{font-weight:700}
+.pager .cur{font-weight:700}.keys{margin:.3rem 0;color:#3a4454}.note{color:#6b7585;font-size:13px;margin:.2rem 0}
 )css";
+
+// A report file shows only the page its script chose; without a script, every zone.
+constexpr std::string_view report_style = "ol.zones>li.zone{display:none}ol.zones>li.zone.on{display:block}";
+constexpr std::string_view report_noscript = "<noscript><style>ol.zones>li.zone{display:block}</style></noscript>";
 
 // Filters and pages the zones of a report file, which holds them all.
 constexpr std::string_view script = R"js(
@@ -219,13 +240,13 @@ constexpr std::string_view script = R"js(
     var q = form.elements.q.value.toLowerCase(), s = form.elements.state.value;
     var per = Math.max(1, parseInt(form.elements.per.value, 10) || 25), hit = [];
     zones.forEach(function (z) {
-      z.hidden = true;
+      z.classList.remove('on');
       if ((!s || z.dataset.state === s) && (!q || z.dataset.name.toLowerCase().indexOf(q) >= 0 ||
           z.dataset.tenant.toLowerCase().indexOf(q) >= 0)) hit.push(z);
     });
     var pages = Math.max(1, Math.ceil(hit.length / per));
     page = Math.min(Math.max(1, page), pages);
-    hit.slice((page - 1) * per, page * per).forEach(function (z) { z.hidden = false; });
+    hit.slice((page - 1) * per, page * per).forEach(function (z) { z.classList.add('on'); });
     shown.textContent = hit.length ? 'zones ' + ((page - 1) * per + 1) + '\u2013' + Math.min(hit.length, page * per) +
       ' of ' + hit.length + (hit.length < zones.length ? ' (of ' + zones.length + ')' : '') : 'no zone matches';
     pager.textContent = '';
@@ -305,8 +326,12 @@ std::string status_page(std::span<const ZoneStatus> zones, Instant now, const Pa
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         "<title>zonewarden status</title><style>{0}</style></head><body>"
         "<h1>zonewarden status</h1><p class=\"sub\">{1} zone{2} \u00b7 generated <time datetime=\"{3}\">{3}</time> "
-        "\u00b7 timelines from {4} before to {5} after now</p>",
-        style, zones.size(), zones.size() == 1 ? "" : "s", format_instant(now), rough(o.back), rough(o.ahead));
+        "\u00b7 timelines from {4} before to {5} after now{6}</p>",
+        o.every_zone ? fmt::format("{}{}", style, report_style) : std::string(style), zones.size(),
+        zones.size() == 1 ? "" : "s", format_instant(now), rough(o.back), rough(o.ahead),
+        o.every_zone && zones.size() > o.timelines
+            ? fmt::format(", drawn for the first {} zones (those needing attention first)", o.timelines)
+            : "");
 
     out += "<nav class=\"summary\" aria-label=\"states\">";
     out += fmt::format("<a class=\"chip{}\" data-state=\"\" href=\"{}\">all {}</a>", o.state.empty() ? " on" : "",
@@ -353,7 +378,7 @@ std::string status_page(std::span<const ZoneStatus> zones, Instant now, const Pa
         out += fmt::format("<p id=\"shown\">zones {}\u2013{} of {}{}</p>", first + 1, last, hits.size(),
                            hits.size() < zones.size() ? fmt::format(" (of {})", zones.size()) : "");
     out += "<ol class=\"zones\">";
-    for (std::size_t i = first; i < last; ++i) out += zone_item(*hits[i], now, timeline);
+    for (std::size_t i = first; i < last; ++i) out += zone_item(*hits[i], now, timeline, i - first < o.timelines);
     out += "</ol><nav class=\"pager\" id=\"pager\" aria-label=\"pages\">";
     if (!o.every_zone && pages > 1) {
         for (std::size_t p = 1; p <= pages; ++p) {
@@ -366,7 +391,9 @@ std::string status_page(std::span<const ZoneStatus> zones, Instant now, const Pa
         }
     }
     out += "</nav>";
-    if (o.every_zone) out += fmt::format("<script>{}</script>", script);
+    // The report lays out no zone until the script has chosen a page (ten thousand cards
+    // would be laid out first otherwise); without a script every zone shows.
+    if (o.every_zone) out += fmt::format("{}<script>{}</script>", report_noscript, script);
     out += "</body></html>\n";
     return out;
 }

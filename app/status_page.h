@@ -7,6 +7,7 @@
 // zone and pages with a few lines of script. Self-contained: no external resource.
 
 #include <functional>
+#include <limits>
 #include <span>
 #include <string>
 #include <string_view>
@@ -23,6 +24,9 @@ struct PageOptions {
     Seconds back{14 * 86400}, ahead{14 * 86400};  // the timeline's window around now
     // The report file: every zone in the page, paged and filtered by the script.
     bool every_zone = false;
+    // Timelines drawn, in the order zones are listed (those needing attention first); the
+    // others show their keys' states in words. Keeps a report of ten thousand zones small.
+    std::size_t timelines = std::numeric_limits<std::size_t>::max();
 };
 
 inline constexpr std::size_t max_per_page = 500;

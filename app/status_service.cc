@@ -25,9 +25,12 @@ Result<std::shared_ptr<const StatusService::Snapshot>> StatusService::snapshot()
     std::shared_ptr<const Config> config;
     {
         std::lock_guard lock(mu_);
-        if (snapshot_ && now - snapshot_->at < max_age_ && now >= snapshot_->at) return snapshot_;
+        if (snapshot_ && now >= snapshot_->at &&
+            now - snapshot_->at < std::max<std::chrono::steady_clock::duration>(max_age_, 2 * snapshot_->took))
+            return snapshot_;
         config = config_;
     }
+    const auto started = std::chrono::steady_clock::now();
     auto fresh = std::make_shared<Snapshot>();
     fresh->at = now;
     fresh->config = config;
@@ -39,6 +42,7 @@ Result<std::shared_ptr<const StatusService::Snapshot>> StatusService::snapshot()
         if (!zones) return fail(zones.error());
         fresh->zones = std::move(*zones);
     }
+    fresh->took = std::chrono::steady_clock::now() - started;
     std::lock_guard lock(mu_);
     snapshot_ = fresh;
     return std::shared_ptr<const Snapshot>(fresh);

@@ -4,7 +4,8 @@
 //   /status.json  schema 1, the builder of `status --json`
 //   /metrics      what `status --prometheus` prints, then the daemon's own counters
 // Statuses are computed from the database (a reader, which never waits for the writer)
-// at most every `max_age`, so many scrapes and page views cost one computation.
+// at most every `max_age` (or twice the time the last computation took, if that is
+// longer: ten thousand zones take seconds), so many scrapes and page views cost one.
 
 #include <memory>
 #include <mutex>
@@ -30,6 +31,7 @@ class StatusService {
   private:
     struct Snapshot {
         Instant at{};
+        std::chrono::steady_clock::duration took{};
         std::shared_ptr<const Config> config;
         std::vector<ZoneStatus> zones;
     };

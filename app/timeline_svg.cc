@@ -71,10 +71,19 @@ void axis(std::string& out, const Scale& sc, double height, double x_now) {
     }
 }
 
-std::string stretch_title(const TimelineKey& k, Record r, const TimelineStretch& s) {
-    return fmt::format("{} of {}: {}{}{}, {} to {}", timeline_record_label(r), timeline_key_label(k),
-                       rollover::name(s.state), s.pending ? " (change not yet confirmed at every server)" : "",
-                       s.projected ? " (projected)" : "", format_instant(s.from), format_instant(s.to));
+// "DNSKEY of KSK 12345: hidden from T, rumoured (not yet confirmed) from T, omnipresent
+// from T; projected: unretentive from T, hidden from T"
+std::string band_title(const TimelineKey& k, const TimelineBand& band) {
+    std::string out = fmt::format("{} of {}:", timeline_record_label(band.record), timeline_key_label(k));
+    bool projected = false;
+    for (const auto& s : band.stretches) {
+        if (s.projected && !projected) out += ";  projected:";
+        else if (&s != &band.stretches.front()) out += ",";
+        projected = s.projected;
+        out += fmt::format(" {}{} from {}", rollover::name(s.state), s.pending ? " (not yet confirmed)" : "",
+                           format_instant(s.from));
+    }
+    return out;
 }
 
 }  // namespace
@@ -128,30 +137,29 @@ std::string timeline_svg(const ZoneTimeline& tl, const ZoneStatus& status) {
                            k.goal ? fmt::format(" \u2192 {}", rollover::name(*k.goal)) : "");
         y += key_height;
         for (const auto& band : k.bands) {
-            out += fmt::format("<text class=\"record\" x=\"{}\" y=\"{:.1f}\">{}</text>", label_width - 6,
-                               y + row_height - 2, timeline_record_label(band.record));
+            // One title per row (what a pointer over any of its bars shows): its whole story.
+            out += fmt::format("<g class=\"band\" data-key=\"{}\" data-record=\"{}\"><title>{}</title>"
+                               "<text class=\"record\" x=\"{}\" y=\"{:g}\">{}</text>",
+                               key_ref(k), rollover::name(band.record), html_escape(band_title(k, band)),
+                               label_width - 6, y + row_height - 2, timeline_record_label(band.record));
             for (const auto& s : band.stretches) {
                 double x0 = sc.x(s.from), x1 = sc.x(s.to);
                 bool hidden = s.state == rollover::RecordState::hidden;
-                out += fmt::format(
-                    "<rect class=\"st s-{}{}{}\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{}\" "
-                    "data-key=\"{}\" data-record=\"{}\" data-state=\"{}\" data-from=\"{}\" data-to=\"{}\"{}>"
-                    "<title>{}</title></rect>",
-                    rollover::name(s.state), s.pending ? " pending" : "", s.projected ? " projected" : "", x0,
-                    hidden ? y + row_height / 2 - 1 : y, x1 - x0, hidden ? 2 : row_height, key_ref(k),
-                    rollover::name(band.record), rollover::name(s.state), s.from.time_since_epoch().count(),
-                    s.to.time_since_epoch().count(), s.projected ? " data-projected=\"1\"" : "",
-                    html_escape(stretch_title(k, band.record, s)));
+                out += fmt::format("<rect class=\"s-{}{}{}\" x=\"{:.1f}\" y=\"{:g}\" width=\"{:.1f}\" height=\"{}\" "
+                                   "data-from=\"{}\" data-to=\"{}\"/>",
+                                   rollover::name(s.state), s.pending ? " pending" : "", s.projected ? " projected" : "",
+                                   x0, hidden ? y + row_height / 2 - 1 : y, x1 - x0, hidden ? 2 : row_height,
+                                   s.from.time_since_epoch().count(), s.to.time_since_epoch().count());
             }
             for (const auto& w : status.waiting) {
                 if (k.kind != TimelineKeyKind::current || w.key != k.key.id || w.record != band.record) continue;
                 double x = w.gate == rollover::Gate::time && w.until ? sc.x(*w.until) : x_now;
-                out += fmt::format(
-                    "<circle class=\"wait gate-{}\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"5\" data-key=\"{}\" "
-                    "data-record=\"{}\"><title>{}</title></circle>",
-                    rollover::name(w.gate), x, y + row_height / 2, key_ref(k), rollover::name(band.record),
-                    html_escape(fmt::format("waits ({}): {}", rollover::name(w.gate), w.why)));
+                out += fmt::format("<circle class=\"wait gate-{}\" cx=\"{:.1f}\" cy=\"{:g}\" r=\"5\"><title>{}</title>"
+                                   "</circle>",
+                                   rollover::name(w.gate), x, y + row_height / 2,
+                                   html_escape(fmt::format("waits ({}): {}", rollover::name(w.gate), w.why)));
             }
+            out += "</g>";
             y += row_height + row_gap;
         }
         y += key_gap;

@@ -26,7 +26,7 @@ BUILD=$(cd "$BUILD" 2>/dev/null && pwd) || zw_fail "--build-dir must be a config
 zw_require cpack dpkg dpkg-deb lintian curl promtool setpriv flock man
 exec 8>>/tmp/zonewarden-deb-test.lock
 flock -w 900 8 || zw_fail "another deb_test.sh held the lock for 15 minutes"
-if dpkg-query -W -f='${Status}' zonewarden 2>/dev/null | grep -q installed ||
+if dpkg-query -W -f='${Status}' zonewarden 2>/dev/null | grep installed >/dev/null ||
     [[ -e /etc/zonewarden || -e /var/lib/zonewarden || -e /usr/bin/zonewarden ]]; then
     zw_skip "zonewarden is installed on this machine already; the test does not touch an installation"
 fi
@@ -116,7 +116,7 @@ grep -q '^ExecStart=/usr/bin/zonewarden ' /lib/systemd/system/zonewarden.service
 if compgen -G "/etc/systemd/system/*/zonewarden*" >/dev/null; then
     zw_fail "installing enabled a unit: $(ls /etc/systemd/system/*/zonewarden*)"
 fi
-MANWIDTH=100 man -l /usr/share/man/man8/zonewarden.8.gz 2>"$ZW_TMP/man.err" | grep -q 'EXIT STATUS' ||
+MANWIDTH=100 man -l /usr/share/man/man8/zonewarden.8.gz 2>"$ZW_TMP/man.err" | grep 'EXIT STATUS' >/dev/null ||
     zw_fail "man -l cannot show the installed page: $(cat "$ZW_TMP/man.err")"
 bash -c 'source /usr/share/bash-completion/completions/zonewarden && complete -p zonewarden' >/dev/null ||
     zw_fail "the bash completion does not load"
@@ -163,7 +163,7 @@ done
 ((n < 50)) || zw_fail "the installed daemon does not serve /metrics: $(tail -n 5 "$ZW_TMP/daemon.log")"
 promtool check metrics <"$ZW_TMP/metrics.txt" >"$ZW_TMP/promtool.out" 2>&1 ||
     zw_fail "promtool check metrics: $(cat "$ZW_TMP/promtool.out")"
-curl -sf --max-time 5 "http://$http:9857/" | grep -q '<title>zonewarden status</title>' ||
+curl -sf --max-time 5 "http://$http:9857/" | grep '<title>zonewarden status</title>' >/dev/null ||
     zw_fail "the installed daemon does not serve the status page"
 zw_log "the installed daemon (user zonewarden) serves / and /metrics on $http:9857; promtool check metrics: ok"
 zw_stop daemon
@@ -171,7 +171,7 @@ zw_stop daemon
 # --- purge ------------------------------------------------------------------------------
 dpkg_retry --purge zonewarden || zw_fail "dpkg --purge: $(tail -n 20 "$ZW_TMP/dpkg.log")"
 installed=0
-dpkg-query -W -f='${Status}' zonewarden 2>/dev/null | grep -q installed && zw_fail "still installed after purge"
+dpkg-query -W -f='${Status}' zonewarden 2>/dev/null | grep installed >/dev/null && zw_fail "still installed after purge"
 snapshot >"$ZW_TMP/after.txt"
 # Files another package brought meanwhile (a parallel apt run) are not ours to judge.
 left=""
@@ -184,7 +184,7 @@ done < <(comm -3 "$ZW_TMP/before.txt" "$ZW_TMP/after.txt" | tr -d '\t')
 [[ -z $left ]] || zw_fail "purge left or removed: $left"
 [[ ! -e /var/lib/zonewarden && ! -e /etc/zonewarden ]] || zw_fail "purge left the state or configuration directory"
 # The account stays, as documented in postrm and docs/operations.md.
-getent passwd zonewarden | grep -q ':/usr/sbin/nologin$' || zw_fail "the zonewarden account should stay, without a login"
+getent passwd zonewarden | grep ':/usr/sbin/nologin$' >/dev/null || zw_fail "the zonewarden account should stay, without a login"
 [[ -n $user_before ]] || zw_log "the zonewarden account stays after purge (Debian keeps system accounts)"
 zw_log "purged: the file lists before install and after purge are the same ($(wc -l <"$ZW_TMP/after.txt") paths)"
 zw_log "PASS"

@@ -43,7 +43,7 @@ else
     zw_log "systemd-analyze not installed: units not verified"
 fi
 
-if "$ZONEWARDEN" --help 2>&1 | awk '/^Subcommands:/ { f = 1; next } f { print $1 }' | grep -qx status; then
+if "$ZONEWARDEN" --help 2>&1 | awk '/^Subcommands:/ { f = 1; next } f { print $1 }' | grep -x status >/dev/null; then
     d=$ZW_TMP/etc
     mkdir -p "$d/zones"
     # Every absolute path of the example, moved below the temp dir; the files it names exist.

@@ -21,7 +21,7 @@ class Page(HTMLParser):
         super().__init__()
         self.zone, self.inside, self.depth = zone, False, 0
         self.zone_attrs, self.svg, self.rects, self.waits, self.servers = None, None, [], [], []
-        self.count, self.in_server, self.markers = 0, False, []
+        self.count, self.in_server, self.markers, self.band = 0, False, [], {}
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -35,8 +35,14 @@ class Page(HTMLParser):
             self.depth += 1
         if tag == "svg":
             self.svg = a
-        if tag == "rect" and "st" in a.get("class", "").split():
-            self.rects.append(a)
+        if tag == "g" and "band" in a.get("class", "").split():
+            self.band = a
+        if tag == "rect" and "data-from" in a:
+            classes = a.get("class", "").split()
+            state = [c[2:] for c in classes if c.startswith("s-")]
+            self.rects.append({"data-key": self.band.get("data-key"), "data-record": self.band.get("data-record"),
+                               "data-state": state[0] if state else None, "data-from": a["data-from"],
+                               "data-to": a["data-to"], "projected": "projected" in classes})
         if tag == "circle" and "wait" in a.get("class", "").split():
             self.markers.append(a)
         if tag == "li" and "wait" in a.get("class", "").split():
@@ -77,7 +83,7 @@ def main():
             key = str(k["tag"]) if k["tag"] is not None else "#%d" % k["id"]
             for record, st in k["records"].items():
                 bars = sorted((int(r["data-from"]), int(r["data-to"]), r["data-state"]) for r in page.rects
-                              if r["data-key"] == key and r["data-record"] == record and "data-projected" not in r)
+                              if r["data-key"] == key and r["data-record"] == record and not r["projected"])
                 if not bars:
                     bad.append("%s %s: no bar" % (key, record))
                     continue
@@ -90,7 +96,7 @@ def main():
                 if bars[0][0] < start:
                     bad.append("%s %s: a bar starts before the window" % (key, record))
         moving = z["state"] != "secure" or z["waiting"]
-        projected = [r for r in page.rects if "data-projected" in r]
+        projected = [r for r in page.rects if r["projected"]]
         if moving and not projected:
             bad.append("a moving zone without projected bars")
         if any(int(r["data-from"]) < now for r in projected):
@@ -106,7 +112,7 @@ def main():
     for b in bad:
         print("  " + b)
     print("%s: %d bars, %d projected, %d waits listed, blocking %s: %d problems"
-          % (zone, len(page.rects), sum("data-projected" in r for r in page.rects), len(page.waits),
+          % (zone, len(page.rects), sum(r["projected"] for r in page.rects), len(page.waits),
              page.servers, len(bad)))
     sys.exit(1 if bad else 0)
 

@@ -22,7 +22,7 @@ on_tty() { # LOG COMMAND
     script -q -e -c "$2" "$1" >/dev/null
 }
 has_progress() { # FILE PATTERN: a redrawn progress line (carriage return, text) matching
-    tr '\r' '\n' <"$1" | grep -Eq "^zonewarden: $2"
+    tr '\r' '\n' <"$1" | grep -E "^zonewarden: $2" >/dev/null
 }
 
 # --- sign ----------------------------------------------------------------------------------
@@ -39,7 +39,7 @@ has_progress sign-tty.log 'signing big\.test\.: [0-9,]+/60,006 signatures \([0-9
 has_progress sign-tty.log 'checking big\.test\.: [0-9,]+/30,00[0-9] names' || zw_fail "no self-check progress"
 grep -q 'signed big.test. serial' sign-tty.log || zw_fail "no summary after the progress"
 # The line is cleared before the summary: erase-line, then the summary.
-tr '\r' '\n' <sign-tty.log | grep -q $'^\e\\[Ksigned big.test.' || zw_fail "the progress line was not cleared"
+tr '\r' '\n' <sign-tty.log | grep $'^\e\\[Ksigned big.test.' >/dev/null || zw_fail "the progress line was not cleared"
 zw_log "sign on a terminal: $(tr '\r' '\n' <sign-tty.log | grep -c '^zonewarden: ') progress redraws"
 
 rm -f big.signed
