@@ -5,8 +5,8 @@
 #include <algorithm>
 
 #include "app/commands.h"
-#include "app/live_check.h"
-#include "app/live_observer.h"
+#include "app/survey_answers.h"
+#include "app/observation.h"
 #include "app/operator_context.h"
 #include "app/publisher.h"
 #include "app/output.h"
@@ -35,14 +35,14 @@ int run_check(const std::string& config_path, const std::string& zone_text) {
 
     for (const auto& p : report->parent)
         fmt::print("parent {:<40} {}\n", p.where.label(),
-                   p.fault != dns::ServerFault::none ? fmt::format("{}: {}", name(p.fault), p.fault_detail)
+                   p.fault != live::ServerFault::none ? fmt::format("{}: {}", name(p.fault), p.fault_detail)
                                                      : fmt::format("serial {} DS {} ({})", p.serial.value_or(0),
                                                                    p.ds.rdatas.size(), name(p.ds.validation.state)));
     for (const auto& c : report->child) {
         std::string tags;
         for (const auto& rd : c.dnskey.rdatas) tags += fmt::format("{}{}", tags.empty() ? "" : " ", dns::key_tag(rd));
         fmt::print("child  {:<40} {}\n", c.where.label(),
-                   c.fault != dns::ServerFault::none
+                   c.fault != live::ServerFault::none
                        ? fmt::format("{}: {}", name(c.fault), c.fault_detail)
                        : fmt::format("serial {} DNSKEY [{}] ({})", c.serial.value_or(0), tags,
                                      name(c.dnskey.validation.state)));
@@ -72,7 +72,7 @@ int run_check(const std::string& config_path, const std::string& zone_text) {
         std::vector<std::uint16_t> dnskey = (*pub)->dnskey;
         std::ranges::sort(dnskey);
         for (const auto& c : report->child)
-            if (c.fault == dns::ServerFault::none && sorted_tags(c.dnskey.rdatas, false) != dnskey)
+            if (c.fault == live::ServerFault::none && sorted_tags(c.dnskey.rdatas, false) != dnskey)
                 problems.push_back(fmt::format("{} serves DNSKEY [{}], zonewarden publishes [{}]", c.where.label(),
                                                list(sorted_tags(c.dnskey.rdatas, false)), list(dnskey)));
         auto state = store->load_zone(info->name);
@@ -82,15 +82,15 @@ int run_check(const std::string& config_path, const std::string& zone_text) {
         for (const auto& p : report->parent) {
             auto served = sorted_tags(p.ds.rdatas, true);
             served.erase(std::unique(served.begin(), served.end()), served.end());  // one per digest type
-            if (p.fault == dns::ServerFault::none && served != ds)
+            if (p.fault == live::ServerFault::none && served != ds)
                 problems.push_back(fmt::format("parent {} serves DS [{}], zonewarden wants [{}]", p.where.label(),
                                                list(served), list(ds)));
         }
     }
     for (const auto& p : problems) fmt::print("FAIL: {}\n", p);
     if (problems.empty()) fmt::print("OK: every server answered, agrees, validates and is current\n");
-    bool unreachable = std::ranges::any_of(report->child, [](const auto& c) { return c.fault != dns::ServerFault::none; }) ||
-                       std::ranges::any_of(report->parent, [](const auto& p) { return p.fault != dns::ServerFault::none; });
+    bool unreachable = std::ranges::any_of(report->child, [](const auto& c) { return c.fault != live::ServerFault::none; }) ||
+                       std::ranges::any_of(report->parent, [](const auto& p) { return p.fault != live::ServerFault::none; });
     return problems.empty() ? 0 : unreachable ? 3 : 1;
 }
 

@@ -12,12 +12,12 @@
 #include <sstream>
 
 #include "app/commands.h"
-#include "app/live_check.h"
-#include "app/live_observer.h"
+#include "app/survey_answers.h"
+#include "app/observation.h"
 #include "app/output.h"
 #include "base/clock.h"
 #include "dns/dnssec.h"
-#include "dns/probe.h"
+#include "live/zone_survey.h"
 #include "dns/rdata.h"
 
 namespace zw::app {
@@ -49,7 +49,7 @@ Result<std::vector<std::string>> read_ds_file(const std::string& path, const dns
     return out;
 }
 
-std::string tags(const dns::ServedSet& s, const dns::Name& owner) {
+std::string tags(const live::ServedSet& s, const dns::Name& owner) {
     if (!s.present) return "-";
     std::string out;
     for (const auto& rd : s.rdatas) out += fmt::format("{}{}", out.empty() ? "" : ",", dns::key_tag(rd));
@@ -57,7 +57,7 @@ std::string tags(const dns::ServedSet& s, const dns::Name& owner) {
     return out;
 }
 
-std::string ds_summary(const dns::ServedSet& s) {
+std::string ds_summary(const live::ServedSet& s) {
     if (!s.present) return "-";
     std::string out;
     for (const auto& rd : s.rdatas)
@@ -65,7 +65,7 @@ std::string ds_summary(const dns::ServedSet& s) {
     return out;
 }
 
-nlohmann::json set_json(const dns::ServedSet& s, const dns::Name& owner, std::uint16_t type) {
+nlohmann::json set_json(const live::ServedSet& s, const dns::Name& owner, std::uint16_t type) {
     nlohmann::json j{{"present", s.present},
                      {"records", rdata_texts(owner, type, s.rdatas)},
                      {"state", std::string(name(s.validation.state))},
@@ -88,7 +88,7 @@ std::vector<std::string> names(std::span<const dns::Name> ns) {
 int run_probe(const ProbeOptions& o) {
     auto resolver = o.resolver.empty() ? default_resolver() : parse_server(o.resolver);
     if (!resolver) return report_failure(resolver.error());
-    auto anchor = dns::load_trust_anchor(o.trust_anchor);
+    auto anchor = live::load_trust_anchor(o.trust_anchor);
     if (!anchor) return report_failure(anchor.error());
     std::vector<dns::Name> zones;
     for (const auto& z : o.zones) {
@@ -107,12 +107,12 @@ int run_probe(const ProbeOptions& o) {
 
     const Instant now = SystemClock{}.now();
     Stopwatch watch;
-    dns::Client client(dns::ClientOptions{std::chrono::milliseconds{o.timeout_ms}, o.attempts,
+    live::Client client(live::ClientOptions{std::chrono::milliseconds{o.timeout_ms}, o.attempts,
                                           std::chrono::milliseconds{2 * o.timeout_ms},
                                           static_cast<std::size_t>(std::max(1, o.in_flight))});
-    dns::Discoverer discoverer(client, *resolver);
-    dns::ChainValidator chain(client, discoverer, std::move(*anchor), now);
-    std::vector<dns::Discovery> found;
+    live::Discoverer discoverer(client, *resolver);
+    live::ChainValidator chain(client, discoverer, std::move(*anchor), now);
+    std::vector<live::Discovery> found;
     std::vector<std::string> discovery_errors;
     for (const auto& z : zones) {
         auto d = discoverer.discover(z);
@@ -122,7 +122,7 @@ int run_probe(const ProbeOptions& o) {
             discovery_errors.push_back(fmt::format("{}: {}", z.to_text(), d.error().message));
     }
     const double discovery_s = watch.seconds();
-    auto reports = dns::probe_zones(client, chain, found);
+    auto reports = live::survey_zones(client, chain, found);
     const double total_s = watch.seconds();
 
     int exit_code = discovery_errors.empty() ? 0 : 3;
@@ -185,7 +185,7 @@ int run_probe(const ProbeOptions& o) {
                    r.parent_keys.validation.why.empty() ? "" : ": " + r.parent_keys.validation.why);
         fmt::print("  parent servers:\n");
         for (const auto& p : r.parent) {
-            if (p.fault != dns::ServerFault::none) {
+            if (p.fault != live::ServerFault::none) {
                 fmt::print("    {:<40} {}: {}  {} ms\n", p.where.label(), name(p.fault), p.fault_detail, p.elapsed.count());
                 continue;
             }
@@ -196,7 +196,7 @@ int run_probe(const ProbeOptions& o) {
         }
         fmt::print("  child servers:\n");
         for (const auto& c : r.child) {
-            if (c.fault != dns::ServerFault::none) {
+            if (c.fault != live::ServerFault::none) {
                 fmt::print("    {:<40} {}: {}  {} ms\n", c.where.label(), name(c.fault), c.fault_detail, c.elapsed.count());
                 continue;
             }

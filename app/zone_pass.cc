@@ -7,7 +7,7 @@
 #include "app/daemon_metrics.h"
 #include "app/hooks.h"
 #include "app/key_material.h"
-#include "app/live_observer.h"
+#include "app/observation.h"
 #include "app/publisher.h"
 #include "app/status_report.h"
 #include "registrar/factory.h"

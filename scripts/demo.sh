@@ -9,11 +9,10 @@
 # bundled example zone signed with NSEC and NSEC3, checked by BIND's, ldns's and Knot's
 # verifiers. A few minutes after the build; 127.0.0.0/8 only.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-if [ "$(id -u)" -ne 0 ]; then
-    echo "demo: run as root (sudo $0): it installs packages and adds 127.x addresses to lo" >&2
-    exit 2
-fi
+zw_self=$(realpath "$0")
+cd "$(dirname "$zw_self")/.."
+. scripts/as-root.sh
+zw_as_root "$@"
 scripts/install-deps.sh
 scripts/build.sh build
 

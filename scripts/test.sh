@@ -3,7 +3,10 @@
 # test (unit and integration, with real name servers on 127.0.0.0/8), then build again with
 # AddressSanitizer and UndefinedBehaviorSanitizer and run the unit tests there.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+zw_self=$(realpath "$0")
+cd "$(dirname "$zw_self")/.."
+. scripts/as-root.sh
+zw_as_root "$@"
 scripts/install-deps.sh
 jobs=$(nproc)
 

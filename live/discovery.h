@@ -12,13 +12,13 @@
 #include <string>
 #include <vector>
 
-#include "dns/client.h"
+#include "live/client.h"
 
-namespace zw::dns {
+namespace zw::live {
 
 // One address of one name server: what a check queries and names in its report.
 struct ServerAddress {
-    Name ns;
+    dns::Name ns;
     Server server;
 
     // "ns1.example.net./192.0.2.1"
@@ -27,9 +27,9 @@ struct ServerAddress {
 };
 
 struct ZoneServers {
-    Name zone;
-    std::vector<Name> delegation_ns;  // served by the parent (empty for the anchor's zone)
-    std::vector<Name> apex_ns;        // served by the zone itself
+    dns::Name zone;
+    std::vector<dns::Name> delegation_ns;  // served by the parent (empty for the anchor's zone)
+    std::vector<dns::Name> apex_ns;        // served by the zone itself
     // Every address of every name in delegation_ns ∪ apex_ns, sorted by name then address.
     std::vector<ServerAddress> addresses;
     // What discovery could not settle: a name without addresses, servers that disagree
@@ -38,8 +38,8 @@ struct ZoneServers {
 };
 
 struct Discovery {
-    Name zone;
-    std::optional<Name> parent;  // none for the root
+    dns::Name zone;
+    std::optional<dns::Name> parent;  // none for the root
     ZoneServers parent_servers;  // the parent's own servers (apex NS of the parent)
     ZoneServers servers;         // the zone's servers
 };
@@ -50,25 +50,25 @@ public:
 
     // The zone whose cut lies directly above `zone`: the owner of the SOA the resolver
     // gives for the parent name (RFC 2181 §6: the SOA marks the top of a zone).
-    [[nodiscard]] Result<Name> parent_of(const Name& zone);
+    [[nodiscard]] Result<dns::Name> parent_of(const dns::Name& zone);
     // The zone's apex NS set (through the resolver) and all addresses of those names.
-    [[nodiscard]] Result<ZoneServers> servers_of(const Name& zone);
+    [[nodiscard]] Result<ZoneServers> servers_of(const dns::Name& zone);
     // Everything above for one zone; an outside error when the resolver does not answer
     // or the zone does not exist.
-    [[nodiscard]] Result<Discovery> discover(const Name& zone);
+    [[nodiscard]] Result<Discovery> discover(const dns::Name& zone);
 
     // A and AAAA of every name through the resolver: one entry per name and address.
-    [[nodiscard]] std::vector<ServerAddress> resolve(std::span<const Name> names, std::vector<std::string>& problems);
+    [[nodiscard]] std::vector<ServerAddress> resolve(std::span<const dns::Name> names, std::vector<std::string>& problems);
 
 private:
-    [[nodiscard]] Result<Message> ask_resolver(const Name& qname, std::uint16_t qtype);
+    [[nodiscard]] Result<Message> ask_resolver(const dns::Name& qname, std::uint16_t qtype);
     // The NS set for `zone` as each of `servers` serves it (referral or answer); the union,
     // with a problem noted when they differ or none answers.
-    [[nodiscard]] std::vector<Name> ns_from(const Name& zone, std::span<const ServerAddress> servers,
+    [[nodiscard]] std::vector<dns::Name> ns_from(const dns::Name& zone, std::span<const ServerAddress> servers,
                                             std::string_view whose, std::vector<std::string>& problems);
 
     Client& client_;
     Server resolver_;
 };
 
-}  // namespace zw::dns
+}  // namespace zw::live

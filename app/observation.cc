@@ -1,16 +1,16 @@
-#include "app/live_observer.h"
+#include "app/observation.h"
 
 #include <fmt/format.h>
 
 #include <fstream>
 #include <sstream>
 
-#include "dns/discovery.h"
+#include "live/discovery.h"
 
 namespace zw::app {
 
-Result<dns::Server> parse_server(const std::string& text) {
-    dns::Server s{text, 53};
+Result<live::Server> parse_server(const std::string& text) {
+    live::Server s{text, 53};
     auto port = [&](const std::string& digits) -> Result<std::uint16_t> {
         unsigned long v = 0;
         std::istringstream in(digits);
@@ -38,35 +38,35 @@ Result<dns::Server> parse_server(const std::string& text) {
     return s;
 }
 
-Result<dns::Server> default_resolver() {
+Result<live::Server> default_resolver() {
     std::ifstream f("/etc/resolv.conf");
     for (std::string line; std::getline(f, line);) {
         std::istringstream in(line);
         std::string word, addr;
-        if (in >> word >> addr && word == "nameserver") return dns::Server{addr, 53};
+        if (in >> word >> addr && word == "nameserver") return live::Server{addr, 53};
     }
     return fail(config_error("no resolver configured and no nameserver in /etc/resolv.conf"));
 }
 
-Result<dns::ZoneReport> look_at(const Config& config, const dns::Name& zone, Instant now) {
+Result<live::ZoneReport> look_at(const Config& config, const dns::Name& zone, Instant now) {
     auto resolver = config.dns.resolver.empty() ? default_resolver() : parse_server(config.dns.resolver);
     if (!resolver) return fail(resolver.error());
-    auto anchor = dns::load_trust_anchor(config.dns.trust_anchor);
+    auto anchor = live::load_trust_anchor(config.dns.trust_anchor);
     if (!anchor) return fail(anchor.error());
     auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(config.dns.timeout);
-    dns::Client client(dns::ClientOptions{timeout, config.dns.attempts, 2 * timeout, 64});
-    dns::Discoverer discoverer(client, *resolver);
-    dns::ChainValidator chain(client, discoverer, std::move(*anchor), now);
+    live::Client client(live::ClientOptions{timeout, config.dns.attempts, 2 * timeout, 64});
+    live::Discoverer discoverer(client, *resolver);
+    live::ChainValidator chain(client, discoverer, std::move(*anchor), now);
     auto found = discoverer.discover(zone);
     if (!found)
         return fail(outside_error(fmt::format("{}: cannot find its servers: {}", zone.to_text(), found.error().message)));
-    std::vector<dns::Discovery> zones{std::move(*found)};
-    auto reports = dns::probe_zones(client, chain, zones);
+    std::vector<live::Discovery> zones{std::move(*found)};
+    auto reports = live::survey_zones(client, chain, zones);
     if (reports.size() != 1) return fail(internal_error("probe returned no report"));
     return std::move(reports.front());
 }
 
-rollover::Observation observe(const dns::ZoneReport& report, const rollover::Probe& probe, const dns::Bytes& dnskey,
+rollover::Observation observe(const live::ZoneReport& report, const rollover::Probe& probe, const dns::Bytes& dnskey,
                               std::optional<std::uint32_t> min_serial, Instant at) {
     using rollover::Record;
     Served what = Served::dnskey;

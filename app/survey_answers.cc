@@ -1,4 +1,4 @@
-#include "app/live_check.h"
+#include "app/survey_answers.h"
 
 #include <fmt/format.h>
 
@@ -29,23 +29,23 @@ namespace {
 
 // Secure, or insecure because the parent proves there is no DS: both are what every
 // validating resolver concludes too (RFC 4035 §4.3), so both count as validated.
-bool validated(const dns::Validation& v) {
+bool validated(const live::Validation& v) {
     switch (v.state) {
-        case dns::Security::secure:
-        case dns::Security::insecure: return true;
-        case dns::Security::bogus:
-        case dns::Security::indeterminate: return false;
+        case live::Security::secure:
+        case live::Security::insecure: return true;
+        case live::Security::bogus:
+        case live::Security::indeterminate: return false;
     }
     return false;
 }
 
-rollover::ServerAnswer answer_from(const dns::ServerAddress& where, dns::ServerFault fault, const std::string& detail,
-                                   std::optional<std::uint32_t> serial, const dns::ServedSet& set,
+rollover::ServerAnswer answer_from(const live::ServerAddress& where, live::ServerFault fault, const std::string& detail,
+                                   std::optional<std::uint32_t> serial, const live::ServedSet& set,
                                    const dns::Name& owner, std::uint16_t type, const dns::Bytes& key,
                                    bool by_signature) {
     rollover::ServerAnswer a;
     a.server = where.label();
-    a.answered = fault == dns::ServerFault::none;
+    a.answered = fault == live::ServerFault::none;
     if (!a.answered) {
         a.why = fmt::format("{}: {}", name(fault), detail);
         return a;
@@ -73,7 +73,7 @@ rollover::ServerAnswer answer_from(const dns::ServerAddress& where, dns::ServerF
 
 }  // namespace
 
-std::vector<rollover::ServerAnswer> server_answers(const dns::ZoneReport& r, Served what, const dns::Bytes& key) {
+std::vector<rollover::ServerAnswer> server_answers(const live::ZoneReport& r, Served what, const dns::Bytes& key) {
     std::vector<rollover::ServerAnswer> out;
     const dns::Name& zone = r.discovery.zone;
     switch (what) {
@@ -91,7 +91,7 @@ std::vector<rollover::ServerAnswer> server_answers(const dns::ZoneReport& r, Ser
     }
     const bool by_signature = what == Served::soa || what == Served::dnskey_signature;
     for (const auto& c : r.child) {
-        const dns::ServedSet& set = what == Served::dnskey || what == Served::dnskey_signature ? c.dnskey
+        const live::ServedSet& set = what == Served::dnskey || what == Served::dnskey_signature ? c.dnskey
                                     : what == Served::cds  ? c.cds
                                     : what == Served::cdnskey ? c.cdnskey
                                                               : c.soa;
@@ -104,7 +104,7 @@ std::vector<rollover::ServerAnswer> server_answers(const dns::ZoneReport& r, Ser
     return out;
 }
 
-std::vector<std::string> disagreements(const dns::ZoneReport& r, Instant now) {
+std::vector<std::string> disagreements(const live::ZoneReport& r, Instant now) {
     std::vector<std::string> out = r.discovery.servers.problems;
     auto judged = [&](Served what, std::string_view label, bool compare_sets, bool compare_serial) {
         auto answers = server_answers(r, what);

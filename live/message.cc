@@ -1,4 +1,4 @@
-#include "dns/message.h"
+#include "live/message.h"
 
 #include <fmt/format.h>
 
@@ -9,7 +9,7 @@
 #include "dns/ldns_handles.h"
 #include "dns/rdata.h"
 
-namespace zw::dns {
+namespace zw::live {
 
 namespace {
 
@@ -17,31 +17,31 @@ using LdnsPkt = std::unique_ptr<ldns_pkt, Free<ldns_pkt_free>>;
 
 // ldns re-encodes a decoded record without compression; we read that form into a value
 // and lowercase the names in it, the canonical form of RFC 4034 §6.2.
-std::optional<Rr> rr_from_ldns(const ldns_rr* in) {
+std::optional<dns::Rr> rr_from_ldns(const ldns_rr* in) {
     std::uint8_t* wire = nullptr;
     std::size_t size = 0;
     if (ldns_rr2wire(&wire, in, LDNS_SECTION_ANSWER, &size) != LDNS_STATUS_OK) return std::nullopt;
-    Bytes bytes(wire, wire + size);
+    dns::Bytes bytes(wire, wire + size);
     LDNS_FREE(wire);
-    std::size_t name_len = wire_name_length(bytes);
+    std::size_t name_len = dns::wire_name_length(bytes);
     if (name_len == 0 || bytes.size() < name_len + 10) return std::nullopt;
-    auto owner = Name::from_wire(std::span(bytes).first(name_len));
+    auto owner = dns::Name::from_wire(std::span(bytes).first(name_len));
     if (!owner) return std::nullopt;
     const std::uint8_t* p = bytes.data() + name_len;
-    Rr rr;
+    dns::Rr rr;
     rr.owner = std::move(*owner);
-    rr.type = read_u16(p);
-    if (read_u16(p + 2) != class_in) return std::nullopt;
-    rr.ttl = read_u32(p + 4);
-    std::size_t rdlength = read_u16(p + 8);
+    rr.type = dns::read_u16(p);
+    if (dns::read_u16(p + 2) != dns::class_in) return std::nullopt;
+    rr.ttl = dns::read_u32(p + 4);
+    std::size_t rdlength = dns::read_u16(p + 8);
     if (bytes.size() != name_len + 10 + rdlength) return std::nullopt;
     rr.rdata.assign(p + 10, p + 10 + rdlength);
-    if (!lowercase_rdata_names(rr.type, rr.rdata)) return std::nullopt;
+    if (!dns::lowercase_rdata_names(rr.type, rr.rdata)) return std::nullopt;
     return rr;
 }
 
-Result<std::vector<Rr>> section_from_ldns(const ldns_rr_list* list, std::string_view what) {
-    std::vector<Rr> out;
+Result<std::vector<dns::Rr>> section_from_ldns(const ldns_rr_list* list, std::string_view what) {
+    std::vector<dns::Rr> out;
     if (!list) return out;
     for (std::size_t i = 0; i < ldns_rr_list_rr_count(list); ++i) {
         const ldns_rr* rr = ldns_rr_list_rr(list, i);
@@ -70,10 +70,10 @@ std::string rcode_text(std::uint16_t rc) {
     }
 }
 
-std::vector<RrSet> group_rrsets(std::span<const Rr> section) {
+std::vector<RrSet> group_rrsets(std::span<const dns::Rr> section) {
     // Keyed by (owner, type) in canonical order so the output is deterministic.
     struct Key {
-        Name owner;
+        dns::Name owner;
         std::uint16_t type;
         bool operator<(const Key& o) const {
             int c = canonical_compare(owner, o.owner);
@@ -81,16 +81,16 @@ std::vector<RrSet> group_rrsets(std::span<const Rr> section) {
         }
     };
     std::map<Key, RrSet> sets;
-    auto set_for = [&](const Name& owner, std::uint16_t type, std::uint32_t ttl) -> RrSet& {
+    auto set_for = [&](const dns::Name& owner, std::uint16_t type, std::uint32_t ttl) -> RrSet& {
         auto [it, fresh] = sets.try_emplace(Key{owner, type}, RrSet{owner, type, ttl, {}, {}});
         if (!fresh) it->second.ttl = std::min(it->second.ttl, ttl);
         return it->second;
     };
-    for (const Rr& rr : section) {
-        if (rr.type == rrtype::RRSIG) {
+    for (const dns::Rr& rr : section) {
+        if (rr.type == dns::rrtype::RRSIG) {
             if (rr.rdata.size() < 2) continue;
-            RrSet& s = sets.try_emplace(Key{rr.owner, read_u16(rr.rdata.data())},
-                                        RrSet{rr.owner, read_u16(rr.rdata.data()), rr.ttl, {}, {}})
+            RrSet& s = sets.try_emplace(Key{rr.owner, dns::read_u16(rr.rdata.data())},
+                                        RrSet{rr.owner, dns::read_u16(rr.rdata.data()), rr.ttl, {}, {}})
                            .first->second;
             s.rrsigs.push_back(rr);
         } else {
@@ -100,23 +100,23 @@ std::vector<RrSet> group_rrsets(std::span<const Rr> section) {
     std::vector<RrSet> out;
     out.reserve(sets.size());
     for (auto& [key, s] : sets) {
-        std::sort(s.rdatas.begin(), s.rdatas.end(), rdata_less);
+        std::sort(s.rdatas.begin(), s.rdatas.end(), dns::rdata_less);
         s.rdatas.erase(std::unique(s.rdatas.begin(), s.rdatas.end()), s.rdatas.end());
         // The TTL of an RRset with only signatures is the signatures' TTL.
         if (s.rdatas.empty() && !s.rrsigs.empty()) {
             s.ttl = s.rrsigs.front().ttl;
-            for (const Rr& r : s.rrsigs) s.ttl = std::min(s.ttl, r.ttl);
+            for (const dns::Rr& r : s.rrsigs) s.ttl = std::min(s.ttl, r.ttl);
         }
         out.push_back(std::move(s));
     }
     return out;
 }
 
-std::optional<RrSet> find_rrset(std::span<const Rr> section, const Name& owner, std::uint16_t type) {
-    std::vector<Rr> matching;
-    for (const Rr& rr : section) {
+std::optional<RrSet> find_rrset(std::span<const dns::Rr> section, const dns::Name& owner, std::uint16_t type) {
+    std::vector<dns::Rr> matching;
+    for (const dns::Rr& rr : section) {
         if (!(rr.owner == owner)) continue;
-        if (rr.type == type || (rr.type == rrtype::RRSIG && rr.rdata.size() >= 2 && read_u16(rr.rdata.data()) == type))
+        if (rr.type == type || (rr.type == dns::rrtype::RRSIG && rr.rdata.size() >= 2 && dns::read_u16(rr.rdata.data()) == type))
             matching.push_back(rr);
     }
     auto sets = group_rrsets(matching);
@@ -125,27 +125,27 @@ std::optional<RrSet> find_rrset(std::span<const Rr> section, const Name& owner, 
     return std::nullopt;
 }
 
-Bytes build_query(std::uint16_t id, const Question& q, const QueryOptions& options) {
-    Bytes out;
+dns::Bytes build_query(std::uint16_t id, const Question& q, const QueryOptions& options) {
+    dns::Bytes out;
     out.reserve(12 + q.name.wire().size() + 4 + 11);
-    put_u16(out, id);
+    dns::put_u16(out, id);
     // RFC 1035 §4.1.1: QR=0, OPCODE=QUERY, then RD; RFC 4035 §3.2.2 puts CD in the low byte.
     out.push_back(options.recursion_desired ? 0x01 : 0x00);
     out.push_back(options.checking_disabled ? 0x10 : 0x00);
-    put_u16(out, 1);  // QDCOUNT
-    put_u16(out, 0);  // ANCOUNT
-    put_u16(out, 0);  // NSCOUNT
-    put_u16(out, 1);  // ARCOUNT: the OPT record
+    dns::put_u16(out, 1);  // QDCOUNT
+    dns::put_u16(out, 0);  // ANCOUNT
+    dns::put_u16(out, 0);  // NSCOUNT
+    dns::put_u16(out, 1);  // ARCOUNT: the OPT record
     out.insert(out.end(), q.name.bytes().begin(), q.name.bytes().end());
-    put_u16(out, q.type);
-    put_u16(out, q.klass);
+    dns::put_u16(out, q.type);
+    dns::put_u16(out, q.klass);
     // RFC 6891 §6.1.2: root owner, type OPT (41), CLASS = payload size, TTL = extended
     // RCODE | version | DO (RFC 3225 §3) | Z, no options.
     out.push_back(0);
-    put_u16(out, 41);
-    put_u16(out, options.udp_size);
-    put_u32(out, options.dnssec_ok ? 0x00008000u : 0u);
-    put_u16(out, 0);
+    dns::put_u16(out, 41);
+    dns::put_u16(out, options.udp_size);
+    dns::put_u32(out, options.dnssec_ok ? 0x00008000u : 0u);
+    dns::put_u16(out, 0);
     return out;
 }
 
@@ -171,7 +171,7 @@ Result<Message> parse_message(std::span<const std::uint8_t> wire) {
     for (std::size_t i = 0; qs && i < ldns_rr_list_rr_count(qs); ++i) {
         const ldns_rr* q = ldns_rr_list_rr(qs, i);
         const ldns_rdf* owner = ldns_rr_owner(q);
-        auto name = Name::from_wire(std::span(ldns_rdf_data(owner), ldns_rdf_size(owner)));
+        auto name = dns::Name::from_wire(std::span(ldns_rdf_data(owner), ldns_rdf_size(owner)));
         if (!name) return fail(bad_input("malformed question name"));
         m.questions.push_back(Question{std::move(*name), static_cast<std::uint16_t>(ldns_rr_get_type(q)),
                                        static_cast<std::uint16_t>(ldns_rr_get_class(q))});
@@ -206,7 +206,7 @@ MatchResult match_response(std::span<const std::uint8_t> wire, const std::string
     // Cheapest checks first: a spoofer off-path has to guess the port, the ID and the
     // question (RFC 5452 §4); a datagram from elsewhere is not even decoded.
     if (from != asked || from_port != asked_port) return MatchResult::wrong_source;
-    if (wire.size() >= 2 && read_u16(wire.data()) != id) return MatchResult::wrong_id;
+    if (wire.size() >= 2 && dns::read_u16(wire.data()) != id) return MatchResult::wrong_id;
     auto m = parse_message(wire);
     if (!m) return MatchResult::malformed;
     if (!m->flags.qr) return MatchResult::not_a_response;
@@ -217,4 +217,4 @@ MatchResult match_response(std::span<const std::uint8_t> wire, const std::string
     return MatchResult::accepted;
 }
 
-}  // namespace zw::dns
+}  // namespace zw::live

@@ -1,4 +1,4 @@
-#include "dns/chain_validation.h"
+#include "live/chain_validation.h"
 
 #include <fmt/format.h>
 #include <openssl/evp.h>
@@ -14,7 +14,7 @@
 #include "dns/rrsig.h"
 #include "dns/verifier.h"
 
-namespace zw::dns {
+namespace zw::live {
 
 std::string_view name(Security s) {
     switch (s) {
@@ -38,18 +38,18 @@ Result<TrustAnchor> parse_trust_anchor(std::string_view text, const std::string&
         ++line_no;
         auto first = line.find_first_not_of(" \t\r");
         if (first == std::string::npos || line[first] == ';') continue;
-        auto rr = rr_from_text(line);
+        auto rr = dns::rr_from_text(line);
         if (!rr) return fail(bad_input(rr.error().message, SourceLocation{file, line_no}));
-        if (rr->type != rrtype::DS && rr->type != rrtype::DNSKEY)
+        if (rr->type != dns::rrtype::DS && rr->type != dns::rrtype::DNSKEY)
             return fail(bad_input(fmt::format("a trust anchor is a DS or DNSKEY record, not {}",
-                                              type_to_text(rr->type)),
+                                              dns::type_to_text(rr->type)),
                                   SourceLocation{file, line_no}));
         if (!ta) ta = TrustAnchor{rr->owner, {}, {}};
         if (!(ta->zone == rr->owner))
             return fail(bad_input(fmt::format("anchors for both {} and {}; give one zone's anchors",
                                               ta->zone.to_text(), rr->owner.to_text()),
                                   SourceLocation{file, line_no}));
-        (rr->type == rrtype::DS ? ta->ds : ta->dnskeys).push_back(std::move(rr->rdata));
+        (rr->type == dns::rrtype::DS ? ta->ds : ta->dnskeys).push_back(std::move(rr->rdata));
     }
     if (!ta)
         return fail(
@@ -83,22 +83,22 @@ namespace {
 
 // RFC 4034 §3.1.5: validity times compare in 32-bit serial number arithmetic.
 bool within(std::uint32_t inception, std::uint32_t expiration, Instant now) {
-    std::uint32_t t = to_sig_time(now);
+    std::uint32_t t = dns::to_sig_time(now);
     return static_cast<std::int32_t>(t - inception) >= 0 &&
            static_cast<std::int32_t>(expiration - t) >= 0;
 }
 
-bool key_usable(const Bytes& rdata) {
-    auto k = Dnskey::from_rdata(rdata);
+bool key_usable(const dns::Bytes& rdata) {
+    auto k = dns::Dnskey::from_rdata(rdata);
     // RFC 4034 §2.1.1: only zone keys sign; RFC 5011 §7: a revoked key signs nothing else.
-    return k && (k->flags & dnskey_flag_zone) && !(k->flags & dnskey_flag_revoke);
+    return k && (k->flags & dns::dnskey_flag_zone) && !(k->flags & dns::dnskey_flag_revoke);
 }
 
 // One RRSIG against one key: empty string when it verifies, else why not.
-std::string check_signature(const RrSet& set, const Rr& sig, const Name& zone,
-                            std::span<const Bytes> keys, Instant now) {
+std::string check_signature(const RrSet& set, const dns::Rr& sig, const dns::Name& zone,
+                            std::span<const dns::Bytes> keys, Instant now) {
     std::size_t sig_off = 0;
-    auto f = RrsigFields::parse(sig.rdata, sig_off);
+    auto f = dns::RrsigFields::parse(sig.rdata, sig_off);
     if (!f) return "malformed RRSIG";
     if (!(f->signer == zone))
         return fmt::format("RRSIG signer {} is not {}", f->signer.to_text(), zone.to_text());
@@ -107,23 +107,23 @@ std::string check_signature(const RrSet& set, const Rr& sig, const Name& zone,
         return fmt::format("RRSIG by key {} is outside its validity period", f->key_tag);
     // RFC 4035 §5.3.2: fewer labels than the owner means a wildcard expansion.
     if (f->labels > set.owner.label_count()) return "RRSIG labels exceed the owner's";
-    Name signed_owner = set.owner;
+    dns::Name signed_owner = set.owner;
     if (f->labels < set.owner.label_count()) {
         while (signed_owner.label_count() > f->labels) signed_owner = signed_owner.parent();
         auto w = signed_owner.prepend("*");
         if (!w) return "cannot rebuild the wildcard owner";
         signed_owner = *w;
     }
-    Bytes data;
+    dns::Bytes data;
     append_signed_data(data, std::span(sig.rdata).first(sig_off), signed_owner, set.type,
                        set.rdatas, f->original_ttl);
     auto signature = std::span(sig.rdata).subspan(sig_off);
     bool had_key = false;
-    for (const Bytes& k : keys) {
-        if (k.size() < 4 || k[3] != f->algorithm || key_tag(k) != f->key_tag || !key_usable(k))
+    for (const dns::Bytes& k : keys) {
+        if (k.size() < 4 || k[3] != f->algorithm || dns::key_tag(k) != f->key_tag || !key_usable(k))
             continue;
         had_key = true;
-        auto v = Verifier::create(*Dnskey::from_rdata(k));
+        auto v = dns::Verifier::create(*dns::Dnskey::from_rdata(k));
         if (v && v->verify(data, signature)) return "";
     }
     return had_key ? fmt::format("RRSIG by key {} does not verify", f->key_tag)
@@ -139,44 +139,44 @@ std::string join(const std::vector<std::string>& parts) {
 
 }  // namespace
 
-Validation verify_rrset(const RrSet& set, const Name& zone, std::span<const Bytes> dnskeys,
+Validation verify_rrset(const RrSet& set, const dns::Name& zone, std::span<const dns::Bytes> dnskeys,
                         Instant now) {
     if (set.rrsigs.empty())
         return {Security::bogus,
-                fmt::format("{} {} is not signed", set.owner.to_text(), type_to_text(set.type))};
+                fmt::format("{} {} is not signed", set.owner.to_text(), dns::type_to_text(set.type))};
     std::vector<std::string> why;
-    for (const Rr& sig : set.rrsigs) {
+    for (const dns::Rr& sig : set.rrsigs) {
         std::string w = check_signature(set, sig, zone, dnskeys, now);
         if (w.empty()) return {Security::secure, ""};
         why.push_back(std::move(w));
     }
     return {Security::bogus,
-            fmt::format("{} {}: {}", set.owner.to_text(), type_to_text(set.type), join(why))};
+            fmt::format("{} {}: {}", set.owner.to_text(), dns::type_to_text(set.type), join(why))};
 }
 
-Validation validate_dnskey_set(const RrSet& set, const Name& zone,
-                               std::span<const Bytes> trusted_ds,
-                               std::span<const Bytes> trusted_keys, Instant now) {
+Validation validate_dnskey_set(const RrSet& set, const dns::Name& zone,
+                               std::span<const dns::Bytes> trusted_ds,
+                               std::span<const dns::Bytes> trusted_keys, Instant now) {
     // The keys that the parent's DS set (or the anchor) vouches for.
-    std::vector<Bytes> entry;
+    std::vector<dns::Bytes> entry;
     bool any_supported = !trusted_keys.empty();
-    for (const Bytes& ds : trusted_ds) {
+    for (const dns::Bytes& ds : trusted_ds) {
         if (ds.size() < 4) continue;
-        if (!algorithm_supported(ds[2]) ||
-            (ds[3] != digest::sha1 && ds[3] != digest::sha256 && ds[3] != digest::sha384))
+        if (!dns::algorithm_supported(ds[2]) ||
+            (ds[3] != dns::digest::sha1 && ds[3] != dns::digest::sha256 && ds[3] != dns::digest::sha384))
             continue;
         any_supported = true;
-        for (const Bytes& k : set.rdatas) {
+        for (const dns::Bytes& k : set.rdatas) {
             auto made = ds_rdata(zone, k, ds[3]);
             if (made && *made == ds) entry.push_back(k);
         }
     }
-    for (const Bytes& k : set.rdatas)
+    for (const dns::Bytes& k : set.rdatas)
         if (std::find(trusted_keys.begin(), trusted_keys.end(), k) != trusted_keys.end())
             entry.push_back(k);
     if (!any_supported)
         return {Security::insecure,
-                "no DS of the parent uses an algorithm and digest we implement"};
+                "no DS of the parent uses an algorithm and dns::digest we implement"};
     if (entry.empty())
         return {Security::bogus,
                 fmt::format("no key in the DNSKEY set of {} matches a trusted DS or anchor",
@@ -192,24 +192,24 @@ struct Nsec3Entry {
     const RrSet* set;
     std::string owner_hash;
     std::string next_hash;
-    Nsec3Fields fields;
+    dns::Nsec3Fields fields;
 };
 
-std::vector<Nsec3Entry> nsec3_entries(const std::vector<RrSet>& sets, const Name& parent) {
+std::vector<Nsec3Entry> nsec3_entries(const std::vector<RrSet>& sets, const dns::Name& parent) {
     std::vector<Nsec3Entry> out;
     for (const RrSet& s : sets) {
-        if (s.type != rrtype::NSEC3 || s.owner.parent() != parent || s.rdatas.size() != 1) continue;
-        auto f = parse_nsec3(s.rdatas.front());
+        if (s.type != dns::rrtype::NSEC3 || s.owner.parent() != parent || s.rdatas.size() != 1) continue;
+        auto f = dns::parse_nsec3(s.rdatas.front());
         if (!f || f->hash_algorithm != 1) continue;  // SHA-1 only (RFC 5155 §11)
         const std::string& w = s.owner.wire();
         out.push_back(
-            {&s, w.substr(1, static_cast<std::uint8_t>(w[0])), base32hex_encode(f->next_hash), *f});
+            {&s, w.substr(1, static_cast<std::uint8_t>(w[0])), dns::base32hex_encode(f->next_hash), *f});
     }
     return out;
 }
 
-std::string hash_of(const Name& name, const Nsec3Entry& e) {
-    return base32hex_encode(nsec3_hash(name, e.fields.salt, e.fields.iterations));
+std::string hash_of(const dns::Name& name, const Nsec3Entry& e) {
+    return dns::base32hex_encode(nsec3_hash(name, e.fields.salt, e.fields.iterations));
 }
 
 bool covers(const Nsec3Entry& e, const std::string& h) {
@@ -219,12 +219,12 @@ bool covers(const Nsec3Entry& e, const std::string& h) {
 
 }  // namespace
 
-Validation prove_no_ds(const Message& answer, const Name& child, const Name& parent,
-                       std::span<const Bytes> parent_keys, Instant now) {
+Validation prove_no_ds(const Message& answer, const dns::Name& child, const dns::Name& parent,
+                       std::span<const dns::Bytes> parent_keys, Instant now) {
     std::vector<std::string> why;
     auto shows_delegation_without_ds = [](std::span<const std::uint8_t> bitmap) {
-        return bitmap_has(bitmap, rrtype::NS) && !bitmap_has(bitmap, rrtype::DS) &&
-               !bitmap_has(bitmap, rrtype::SOA);
+        return bitmap_has(bitmap, dns::rrtype::NS) && !bitmap_has(bitmap, dns::rrtype::DS) &&
+               !bitmap_has(bitmap, dns::rrtype::SOA);
     };
     auto signed_by_parent = [&](const RrSet& s) {
         Validation v = verify_rrset(s, parent, parent_keys, now);
@@ -234,8 +234,8 @@ Validation prove_no_ds(const Message& answer, const Name& child, const Name& par
     std::vector<RrSet> sets = group_rrsets(answer.authority);
     // NSEC (RFC 4035 §5.2): the child's own NSEC shows NS without DS.
     for (const RrSet& s : sets) {
-        if (s.type != rrtype::NSEC || s.owner != child || s.rdatas.empty()) continue;
-        std::size_t next = wire_name_length(s.rdatas.front());
+        if (s.type != dns::rrtype::NSEC || s.owner != child || s.rdatas.empty()) continue;
+        std::size_t next = dns::wire_name_length(s.rdatas.front());
         if (next == 0) continue;
         if (!shows_delegation_without_ds(std::span(s.rdatas.front()).subspan(next))) {
             why.push_back(
@@ -259,9 +259,9 @@ Validation prove_no_ds(const Message& answer, const Name& child, const Name& par
     }
     // No match: an opt-out span (RFC 5155 §8.6, §7.2.4): the closest provable encloser
     // matches an NSEC3, and the NSEC3 covering the next closer name has the opt-out flag.
-    for (Name next_closer = child; next_closer != parent && next_closer.is_subdomain_of(parent);
+    for (dns::Name next_closer = child; next_closer != parent && next_closer.is_subdomain_of(parent);
          next_closer = next_closer.parent()) {
-        Name encloser = next_closer.parent();
+        dns::Name encloser = next_closer.parent();
         auto matching = std::find_if(nsec3.begin(), nsec3.end(), [&](const Nsec3Entry& e) {
             return e.owner_hash == hash_of(encloser, e);
         });
@@ -284,18 +284,18 @@ Validation prove_no_ds(const Message& answer, const Name& child, const Name& par
     return {Security::bogus, join(why)};
 }
 
-Validation prove_nodata(const Message& answer, const Name& qname, std::uint16_t qtype,
-                        const Name& zone, std::span<const Bytes> zone_keys, Instant now) {
+Validation prove_nodata(const Message& answer, const dns::Name& qname, std::uint16_t qtype,
+                        const dns::Name& zone, std::span<const dns::Bytes> zone_keys, Instant now) {
     std::vector<std::string> why;
     // RFC 4035 §3.1.3.1 / RFC 5155 §7.2.3: the NSEC or NSEC3 of qname itself, signed by
     // the zone, without the type's bit (nor CNAME, which would answer instead).
     auto denies = [&](std::span<const std::uint8_t> bitmap) {
-        return !bitmap_has(bitmap, qtype) && !bitmap_has(bitmap, rrtype::CNAME);
+        return !bitmap_has(bitmap, qtype) && !bitmap_has(bitmap, dns::rrtype::CNAME);
     };
     std::vector<RrSet> sets = group_rrsets(answer.authority);
     for (const RrSet& s : sets) {
-        if (s.type != rrtype::NSEC || s.owner != qname || s.rdatas.empty()) continue;
-        std::size_t next = wire_name_length(s.rdatas.front());
+        if (s.type != dns::rrtype::NSEC || s.owner != qname || s.rdatas.empty()) continue;
+        std::size_t next = dns::wire_name_length(s.rdatas.front());
         if (next == 0 || !denies(std::span(s.rdatas.front()).subspan(next))) continue;
         Validation v = verify_rrset(s, zone, zone_keys, now);
         if (v.state == Security::secure) return {Security::secure, ""};
@@ -309,12 +309,12 @@ Validation prove_nodata(const Message& answer, const Name& qname, std::uint16_t 
     }
     if (why.empty())
         why.push_back(fmt::format("no NSEC or NSEC3 proves that {} has no {}", qname.to_text(),
-                                  type_to_text(qtype)));
+                                  dns::type_to_text(qtype)));
     return {Security::bogus, join(why)};
 }
 
 std::optional<Message> ChainValidator::ask_any(std::span<const ServerAddress> servers,
-                                               const Name& qname, std::uint16_t qtype) {
+                                               const dns::Name& qname, std::uint16_t qtype) {
     std::vector<Request> reqs;
     for (const auto& s : servers) reqs.push_back(Request{s.server, Question{qname, qtype}, {}});
     auto outcomes = client_.run(reqs);
@@ -324,7 +324,7 @@ std::optional<Message> ChainValidator::ask_any(std::span<const ServerAddress> se
     return std::nullopt;
 }
 
-Validation ChainValidator::check_ds_answer(const Message& answer, const Name& child,
+Validation ChainValidator::check_ds_answer(const Message& answer, const dns::Name& child,
                                            const ZoneKeys& parent) const {
     switch (parent.validation.state) {
         case Security::secure:
@@ -335,26 +335,26 @@ Validation ChainValidator::check_ds_answer(const Message& answer, const Name& ch
             return {parent.validation.state,
                     fmt::format("parent {}: {}", parent.zone.to_text(), parent.validation.why)};
     }
-    if (auto ds = find_rrset(answer.answer, child, rrtype::DS))
+    if (auto ds = find_rrset(answer.answer, child, dns::rrtype::DS))
         return verify_rrset(*ds, parent.zone, parent.dnskeys, now_);
     return prove_no_ds(answer, child, parent.zone, parent.dnskeys, now_);
 }
 
-const ZoneKeys& ChainValidator::keys_of(const Name& zone) {
+const ZoneKeys& ChainValidator::keys_of(const dns::Name& zone) {
     if (auto it = cache_.find(zone); it != cache_.end()) return it->second;
     ZoneKeys k = walk(zone);
     return cache_.insert_or_assign(zone, std::move(k)).first->second;
 }
 
-ZoneKeys ChainValidator::walk(const Name& zone) {
+ZoneKeys ChainValidator::walk(const dns::Name& zone) {
     ZoneKeys out{zone, {Security::indeterminate, ""}, {}};
     if (!zone.is_subdomain_of(anchor_.zone)) {
         out.validation.why = fmt::format("the trust anchor for {} does not cover {}",
                                          anchor_.zone.to_text(), zone.to_text());
         return out;
     }
-    std::vector<Bytes> trusted_ds = anchor_.ds;
-    std::vector<Bytes> trusted_keys = anchor_.dnskeys;
+    std::vector<dns::Bytes> trusted_ds = anchor_.ds;
+    std::vector<dns::Bytes> trusted_keys = anchor_.dnskeys;
     if (!(zone == anchor_.zone)) {
         auto parent = discoverer_.parent_of(zone);
         if (!parent) {
@@ -368,7 +368,7 @@ ZoneKeys ChainValidator::walk(const Name& zone) {
             return out;
         }
         auto pservers = discoverer_.servers_of(*parent);
-        auto ds_answer = pservers ? ask_any(pservers->addresses, zone, rrtype::DS) : std::nullopt;
+        auto ds_answer = pservers ? ask_any(pservers->addresses, zone, dns::rrtype::DS) : std::nullopt;
         if (!ds_answer) {
             out.validation.why = fmt::format("no server of {} answered for the DS of {}",
                                              parent->to_text(), zone.to_text());
@@ -379,12 +379,12 @@ ZoneKeys ChainValidator::walk(const Name& zone) {
             out.validation = dv;
             return out;
         }
-        trusted_ds = find_rrset(ds_answer->answer, zone, rrtype::DS)->rdatas;
+        trusted_ds = find_rrset(ds_answer->answer, zone, dns::rrtype::DS)->rdatas;
         trusted_keys.clear();
     }
     auto servers = discoverer_.servers_of(zone);
-    auto key_answer = servers ? ask_any(servers->addresses, zone, rrtype::DNSKEY) : std::nullopt;
-    auto set = key_answer ? find_rrset(key_answer->answer, zone, rrtype::DNSKEY) : std::nullopt;
+    auto key_answer = servers ? ask_any(servers->addresses, zone, dns::rrtype::DNSKEY) : std::nullopt;
+    auto set = key_answer ? find_rrset(key_answer->answer, zone, dns::rrtype::DNSKEY) : std::nullopt;
     if (!set) {
         out.validation = {Security::bogus,
                           fmt::format("no server of {} served its DNSKEY set", zone.to_text())};
@@ -396,4 +396,4 @@ ZoneKeys ChainValidator::walk(const Name& zone) {
     return out;
 }
 
-}  // namespace zw::dns
+}  // namespace zw::live

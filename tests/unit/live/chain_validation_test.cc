@@ -1,7 +1,7 @@
 // Validation of served RRsets with keys made here (Ed25519, RFC 8080): secure, bogus
 // (tampered, expired, wrong key, no matching DS) and insecure (unknown DS algorithm,
 // NSEC-proven absence of DS) are told apart.
-#include "dns/chain_validation.h"
+#include "live/chain_validation.h"
 
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
@@ -13,49 +13,49 @@
 #include "dns/rdata.h"
 #include "dns/rrsig.h"
 
-namespace zw::dns {
+namespace zw::live {
 namespace {
 
 using namespace std::chrono_literals;
 const Instant now{Seconds{1'800'000'000}};
 
-Name n(std::string_view text) { return Name::from_text(text).value(); }
+dns::Name n(std::string_view text) { return dns::Name::from_text(text).value(); }
 
 struct TestKey {
-    EvpPkey pkey;
-    Bytes rdata;
+    dns::EvpPkey pkey;
+    dns::Bytes rdata;
     std::uint16_t tag = 0;
 
     explicit TestKey(std::uint16_t flags) : pkey(EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519")) {
-        Dnskey k;
+        dns::Dnskey k;
         k.flags = flags;
-        k.algorithm = alg::ed25519;
+        k.algorithm = dns::alg::ed25519;
         k.public_key.resize(32);
         std::size_t len = 32;
         EVP_PKEY_get_raw_public_key(pkey.get(), k.public_key.data(), &len);
         rdata = k.rdata();
-        tag = key_tag(rdata);
+        tag = dns::key_tag(rdata);
     }
 
-    Rr sign(const RrSet& set, const Name& zone, Instant inception, Instant expiration) const {
-        RrsigFields f{set.type,
-                      alg::ed25519,
+    dns::Rr sign(const RrSet& set, const dns::Name& zone, Instant inception, Instant expiration) const {
+        dns::RrsigFields f{set.type,
+                      dns::alg::ed25519,
                       rrsig_labels(set.owner),
                       set.ttl,
-                      to_sig_time(expiration),
-                      to_sig_time(inception),
+                      dns::to_sig_time(expiration),
+                      dns::to_sig_time(inception),
                       tag,
                       zone};
-        Bytes fields;
+        dns::Bytes fields;
         f.append_to(fields);
-        Bytes data;
+        dns::Bytes data;
         append_signed_data(data, fields, set.owner, set.type, set.rdatas, set.ttl);
-        EvpMdCtx ctx{EVP_MD_CTX_new()};
+        dns::EvpMdCtx ctx{EVP_MD_CTX_new()};
         EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, pkey.get());
-        Bytes sig(64);
+        dns::Bytes sig(64);
         std::size_t len = sig.size();
         EVP_DigestSign(ctx.get(), sig.data(), &len, data.data(), data.size());
-        Rr rr{set.owner, rrtype::RRSIG, set.ttl, fields};
+        dns::Rr rr{set.owner, dns::rrtype::RRSIG, set.ttl, fields};
         rr.rdata.insert(rr.rdata.end(), sig.begin(),
                         sig.begin() + static_cast<std::ptrdiff_t>(len));
         return rr;
@@ -64,29 +64,29 @@ struct TestKey {
 
 class Validation_ : public ::testing::Test {
   protected:
-    Name zone = n("tenant.lab.");
+    dns::Name zone = n("tenant.lab.");
     TestKey ksk{257}, zsk{256}, stranger{257};
-    RrSet keys{zone, rrtype::DNSKEY, 3600, {}, {}};
-    Bytes ds = ds_rdata(zone, ksk.rdata, digest::sha256).value();
+    RrSet keys{zone, dns::rrtype::DNSKEY, 3600, {}, {}};
+    dns::Bytes ds = ds_rdata(zone, ksk.rdata, dns::digest::sha256).value();
 
     void SetUp() override {
         keys.rdatas = {ksk.rdata, zsk.rdata};
-        std::sort(keys.rdatas.begin(), keys.rdatas.end(), rdata_less);
+        std::sort(keys.rdatas.begin(), keys.rdatas.end(), dns::rdata_less);
         keys.rrsigs = {ksk.sign(keys, zone, now - 1h, now + 24h)};
     }
 };
 
 TEST_F(Validation_, DnskeySetSignedByTheDsKeyIsSecure) {
-    std::vector<Bytes> trusted{ds};
+    std::vector<dns::Bytes> trusted{ds};
     auto v = validate_dnskey_set(keys, zone, trusted, {}, now);
     EXPECT_EQ(v.state, Security::secure) << v.why;
     // An anchor DNSKEY works as well as a DS.
-    std::vector<Bytes> anchor{ksk.rdata};
+    std::vector<dns::Bytes> anchor{ksk.rdata};
     EXPECT_EQ(validate_dnskey_set(keys, zone, {}, anchor, now).state, Security::secure);
 }
 
 TEST_F(Validation_, TamperedExpiredOrForeignSignaturesAreBogus) {
-    std::vector<Bytes> trusted{ds};
+    std::vector<dns::Bytes> trusted{ds};
     RrSet tampered = keys;
     tampered.rrsigs[0].rdata.back() ^= 0x01;
     auto v = validate_dnskey_set(tampered, zone, trusted, {}, now);
@@ -105,7 +105,7 @@ TEST_F(Validation_, TamperedExpiredOrForeignSignaturesAreBogus) {
     EXPECT_EQ(validate_dnskey_set(zsk_only, zone, trusted, {}, now).state, Security::bogus);
 
     // The parent's DS points at a key the zone does not publish.
-    std::vector<Bytes> other{ds_rdata(zone, stranger.rdata, digest::sha256).value()};
+    std::vector<dns::Bytes> other{ds_rdata(zone, stranger.rdata, dns::digest::sha256).value()};
     v = validate_dnskey_set(keys, zone, other, {}, now);
     EXPECT_EQ(v.state, Security::bogus);
     EXPECT_NE(v.why.find("matches a trusted DS"), std::string::npos) << v.why;
@@ -116,41 +116,41 @@ TEST_F(Validation_, TamperedExpiredOrForeignSignaturesAreBogus) {
 }
 
 TEST_F(Validation_, DsOfAnUnknownAlgorithmMakesTheZoneInsecure) {
-    Bytes odd = ds;
+    dns::Bytes odd = ds;
     odd[2] = 253;  // PRIVATEDNS: RFC 4035 §5.2 treats it as unsigned
-    std::vector<Bytes> trusted{odd};
+    std::vector<dns::Bytes> trusted{odd};
     EXPECT_EQ(validate_dnskey_set(keys, zone, trusted, {}, now).state, Security::insecure);
 }
 
 TEST_F(Validation_, RrsetsVerifyOnlyWithTheZonesKeys) {
-    RrSet cds{zone, rrtype::CDS, 3600, {ds}, {}};
+    RrSet cds{zone, dns::rrtype::CDS, 3600, {ds}, {}};
     cds.rrsigs = {ksk.sign(cds, zone, now - 1h, now + 1h)};
     EXPECT_EQ(verify_rrset(cds, zone, keys.rdatas, now).state, Security::secure);
-    std::vector<Bytes> foreign{stranger.rdata};
+    std::vector<dns::Bytes> foreign{stranger.rdata};
     EXPECT_EQ(verify_rrset(cds, zone, foreign, now).state, Security::bogus);
     // The signer name must be the zone that holds the keys.
     EXPECT_EQ(verify_rrset(cds, n("lab."), keys.rdatas, now).state, Security::bogus);
 }
 
 TEST_F(Validation_, SignedNsecWithoutDsBitProvesAnInsecureDelegation) {
-    Name parent = n("lab.");
+    dns::Name parent = n("lab.");
     TestKey pzsk{256};
-    std::vector<Bytes> parent_keys{pzsk.rdata};
+    std::vector<dns::Bytes> parent_keys{pzsk.rdata};
     // NSEC at the child: next name, then a bitmap of NS RRSIG NSEC (window 0).
-    Name next = n("zzz.lab.");
-    Bytes rd(next.bytes().begin(), next.bytes().end());
-    Bytes bitmap{0, 6, 0x20, 0, 0, 0, 0, 0x03};  // NS(2), RRSIG(46), NSEC(47)
+    dns::Name next = n("zzz.lab.");
+    dns::Bytes rd(next.bytes().begin(), next.bytes().end());
+    dns::Bytes bitmap{0, 6, 0x20, 0, 0, 0, 0, 0x03};  // NS(2), RRSIG(46), NSEC(47)
     rd.insert(rd.end(), bitmap.begin(), bitmap.end());
-    EXPECT_TRUE(bitmap_has(bitmap, rrtype::NS));
-    EXPECT_FALSE(bitmap_has(bitmap, rrtype::DS));
-    RrSet nsec{zone, rrtype::NSEC, 300, {rd}, {}};
-    Rr sig = pzsk.sign(nsec, parent, now - 1h, now + 1h);
+    EXPECT_TRUE(bitmap_has(bitmap, dns::rrtype::NS));
+    EXPECT_FALSE(bitmap_has(bitmap, dns::rrtype::DS));
+    RrSet nsec{zone, dns::rrtype::NSEC, 300, {rd}, {}};
+    dns::Rr sig = pzsk.sign(nsec, parent, now - 1h, now + 1h);
     Message m;
-    m.authority = {Rr{zone, rrtype::NSEC, 300, rd}, sig};
+    m.authority = {dns::Rr{zone, dns::rrtype::NSEC, 300, rd}, sig};
     auto proof = prove_no_ds(m, zone, parent, parent_keys, now);
     EXPECT_EQ(proof.state, Security::insecure) << proof.why;
 
-    m.authority = {Rr{zone, rrtype::NSEC, 300, rd}};  // unsigned: proves nothing
+    m.authority = {dns::Rr{zone, dns::rrtype::NSEC, 300, rd}};  // unsigned: proves nothing
     EXPECT_EQ(prove_no_ds(m, zone, parent, parent_keys, now).state, Security::bogus);
     m.authority.clear();  // a bare NODATA
     EXPECT_EQ(prove_no_ds(m, zone, parent, parent_keys, now).state, Security::bogus);
@@ -159,20 +159,20 @@ TEST_F(Validation_, SignedNsecWithoutDsBitProvesAnInsecureDelegation) {
 // RFC 5155 §8.6: an insecure delegation inside an opt-out span has no NSEC3 of its own;
 // the apex NSEC3 (closest encloser) and the opt-out NSEC3 covering the child prove it.
 TEST_F(Validation_, Nsec3OptOutSpanProvesAnInsecureDelegation) {
-    Name parent = n("lab.");
+    dns::Name parent = n("lab.");
     TestKey pzsk{256};
-    std::vector<Bytes> parent_keys{pzsk.rdata};
+    std::vector<dns::Bytes> parent_keys{pzsk.rdata};
     auto chain = [&](std::uint8_t flags) {
         // Two hashed names, lab. and other.lab.: their two records cover the whole hash
         // space, so one of them covers tenant.lab.
-        Bytes h1 = nsec3_hash(parent, {}, 0), h2 = nsec3_hash(n("other.lab."), {}, 0);
+        dns::Bytes h1 = nsec3_hash(parent, {}, 0), h2 = nsec3_hash(n("other.lab."), {}, 0);
         Message m;
         for (auto [owner_hash, next_hash] : {std::pair{h1, h2}, {h2, h1}}) {
-            Name owner = parent.prepend(base32hex_encode(owner_hash)).value();
-            Bytes rd{1, flags, 0, 0, 0, 20};
+            dns::Name owner = parent.prepend(dns::base32hex_encode(owner_hash)).value();
+            dns::Bytes rd{1, flags, 0, 0, 0, 20};
             rd.insert(rd.end(), next_hash.begin(), next_hash.end());
-            RrSet set{owner, rrtype::NSEC3, 300, {rd}, {}};
-            m.authority.push_back(Rr{owner, rrtype::NSEC3, 300, rd});
+            RrSet set{owner, dns::rrtype::NSEC3, 300, {rd}, {}};
+            m.authority.push_back(dns::Rr{owner, dns::rrtype::NSEC3, 300, rd});
             m.authority.push_back(pzsk.sign(set, parent, now - 1h, now + 1h));
         }
         return m;
@@ -188,25 +188,25 @@ TEST_F(Validation_, Nsec3OptOutSpanProvesAnInsecureDelegation) {
 // "No CDS" counts only with a signed denial: the apex NSEC without the CDS bit.
 TEST_F(Validation_, AbsentCdsNeedsASignedNsecWithoutTheBit) {
     auto apex_nsec = [&](std::initializer_list<std::uint8_t> window0) {
-        Name next = n("www.tenant.lab.");
-        Bytes rd(next.bytes().begin(), next.bytes().end());
+        dns::Name next = n("www.tenant.lab.");
+        dns::Bytes rd(next.bytes().begin(), next.bytes().end());
         rd.push_back(0);
         rd.push_back(static_cast<std::uint8_t>(window0.size()));
         rd.insert(rd.end(), window0.begin(), window0.end());
         return rd;
     };
     // NS SOA | RRSIG NSEC DNSKEY, and the same plus CDS (type 59: octet 7, bit 3).
-    Bytes without_cds = apex_nsec({0x22, 0, 0, 0, 0, 0x03, 0x80});
-    Bytes with_cds = apex_nsec({0x22, 0, 0, 0, 0, 0x03, 0x80, 0x10});
-    std::vector<Bytes> zone_keys{zsk.rdata};
+    dns::Bytes without_cds = apex_nsec({0x22, 0, 0, 0, 0, 0x03, 0x80});
+    dns::Bytes with_cds = apex_nsec({0x22, 0, 0, 0, 0, 0x03, 0x80, 0x10});
+    std::vector<dns::Bytes> zone_keys{zsk.rdata};
     for (auto [rd, signed_, want] : {std::tuple{without_cds, true, Security::secure},
                                      std::tuple{with_cds, true, Security::bogus},
                                      std::tuple{without_cds, false, Security::bogus}}) {
-        RrSet nsec{zone, rrtype::NSEC, 300, {rd}, {}};
+        RrSet nsec{zone, dns::rrtype::NSEC, 300, {rd}, {}};
         Message m;
-        m.authority = {Rr{zone, rrtype::NSEC, 300, rd}};
+        m.authority = {dns::Rr{zone, dns::rrtype::NSEC, 300, rd}};
         if (signed_) m.authority.push_back(zsk.sign(nsec, zone, now - 1h, now + 1h));
-        EXPECT_EQ(prove_nodata(m, zone, rrtype::CDS, zone, zone_keys, now).state, want);
+        EXPECT_EQ(prove_nodata(m, zone, dns::rrtype::CDS, zone, zone_keys, now).state, want);
     }
 }
 
@@ -227,4 +227,4 @@ TEST(TrustAnchor, DsOrDnskeyLinesOfOneZone) {
 }
 
 }  // namespace
-}  // namespace zw::dns
+}  // namespace zw::live

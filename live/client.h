@@ -16,9 +16,9 @@
 #include <string>
 #include <vector>
 
-#include "dns/message.h"
+#include "live/message.h"
 
-namespace zw::dns {
+namespace zw::live {
 
 struct Server {
     std::string address;  // an IP address in text, "127.0.0.1" or "::1"
@@ -87,4 +87,4 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace zw::dns
+}  // namespace zw::live

@@ -1,4 +1,4 @@
-#include "dns/probe.h"
+#include "live/zone_survey.h"
 
 #include <fmt/format.h>
 
@@ -6,7 +6,7 @@
 
 #include "dns/rdata.h"
 
-namespace zw::dns {
+namespace zw::live {
 
 std::string_view name(ServerFault f) {
     switch (f) {
@@ -50,7 +50,7 @@ Classified classify(const Outcome& o, const Question& q) {
         }
     }
     const Message& m = o->message;
-    std::string what = fmt::format("{} {}", q.name.to_text(), type_to_text(q.type));
+    std::string what = fmt::format("{} {}", q.name.to_text(), dns::type_to_text(q.type));
     switch (m.rcode) {
         case rcode::noerror:
             break;
@@ -68,15 +68,15 @@ Classified classify(const Outcome& o, const Question& q) {
     return {};
 }
 
-ServedSet served(const Outcome& o, const Name& owner, std::uint16_t type) {
+ServedSet served(const Outcome& o, const dns::Name& owner, std::uint16_t type) {
     ServedSet s;
     if (!o) return s;
     if (auto set = find_rrset(o->message.answer, owner, type)) {
         s.present = true;
         s.ttl = set->ttl;
         s.rdatas = std::move(set->rdatas);
-        for (const Rr& sig : set->rrsigs)
-            if (sig.rdata.size() >= 18) s.signer_tags.push_back(read_u16(sig.rdata.data() + 16));
+        for (const dns::Rr& sig : set->rrsigs)
+            if (sig.rdata.size() >= 18) s.signer_tags.push_back(dns::read_u16(sig.rdata.data() + 16));
         std::sort(s.signer_tags.begin(), s.signer_tags.end());
         s.signer_tags.erase(std::unique(s.signer_tags.begin(), s.signer_tags.end()),
                             s.signer_tags.end());
@@ -88,19 +88,19 @@ std::chrono::milliseconds elapsed(const Outcome& o) { return o ? o->elapsed : o.
 
 }  // namespace
 
-std::vector<ZoneReport> probe_zones(Client& client, ChainValidator& chain,
+std::vector<ZoneReport> survey_zones(Client& client, ChainValidator& chain,
                                     std::span<const Discovery> zones) {
     // Per zone: parent addresses ask (parent SOA, zone DS); child addresses ask
     // (SOA, DNSKEY, CDS, CDNSKEY) — all of it in one batch.
-    static constexpr std::uint16_t child_types[] = {rrtype::SOA, rrtype::DNSKEY, rrtype::CDS,
-                                                    rrtype::CDNSKEY};
+    static constexpr std::uint16_t child_types[] = {dns::rrtype::SOA, dns::rrtype::DNSKEY, dns::rrtype::CDS,
+                                                    dns::rrtype::CDNSKEY};
     std::vector<Request> reqs;
     std::vector<std::size_t> first;  // index of each zone's first request
     for (const Discovery& d : zones) {
         first.push_back(reqs.size());
         for (const auto& a : d.parent_servers.addresses) {
-            reqs.push_back(Request{a.server, Question{*d.parent, rrtype::SOA}, {}});
-            reqs.push_back(Request{a.server, Question{d.zone, rrtype::DS}, {}});
+            reqs.push_back(Request{a.server, Question{*d.parent, dns::rrtype::SOA}, {}});
+            reqs.push_back(Request{a.server, Question{d.zone, dns::rrtype::DS}, {}});
         }
         for (const auto& a : d.servers.addresses)
             for (std::uint16_t t : child_types)
@@ -125,12 +125,12 @@ std::vector<ZoneReport> probe_zones(Client& client, ChainValidator& chain,
             p.fault = c.fault;
             p.fault_detail = c.detail;
             if (p.fault == ServerFault::none) {
-                if (auto s = find_rrset(soa->message.answer, *d.parent, rrtype::SOA))
-                    if (auto t = soa_timers(s->rdatas.front())) p.serial = t->serial;
-                p.ds = served(ds, d.zone, rrtype::DS);
+                if (auto s = find_rrset(soa->message.answer, *d.parent, dns::rrtype::SOA))
+                    if (auto t = dns::soa_timers(s->rdatas.front())) p.serial = t->serial;
+                p.ds = served(ds, d.zone, dns::rrtype::DS);
                 p.ds.validation = chain.check_ds_answer(ds->message, d.zone, r.parent_keys);
                 if (p.ds.validation.state == Security::secure)
-                    for (const Bytes& b : p.ds.rdatas)
+                    for (const dns::Bytes& b : p.ds.rdatas)
                         if (std::find(r.trusted_ds.begin(), r.trusted_ds.end(), b) ==
                             r.trusted_ds.end())
                             r.trusted_ds.push_back(b);
@@ -153,14 +153,14 @@ std::vector<ZoneReport> probe_zones(Client& client, ChainValidator& chain,
                 ++i;
             }
             if (c.fault == ServerFault::none) {
-                if (auto s = find_rrset(o[0]->value().message.answer, d.zone, rrtype::SOA))
-                    if (auto t = soa_timers(s->rdatas.front())) c.serial = t->serial;
-                c.soa = served(*o[0], d.zone, rrtype::SOA);
+                if (auto s = find_rrset(o[0]->value().message.answer, d.zone, dns::rrtype::SOA))
+                    if (auto t = dns::soa_timers(s->rdatas.front())) c.serial = t->serial;
+                c.soa = served(*o[0], d.zone, dns::rrtype::SOA);
                 c.dnskey_transport = o[1]->value().transport;
-                c.dnskey = served(*o[1], d.zone, rrtype::DNSKEY);
-                c.cds = served(*o[2], d.zone, rrtype::CDS);
-                c.cdnskey = served(*o[3], d.zone, rrtype::CDNSKEY);
-                auto key_set = find_rrset(o[1]->value().message.answer, d.zone, rrtype::DNSKEY);
+                c.dnskey = served(*o[1], d.zone, dns::rrtype::DNSKEY);
+                c.cds = served(*o[2], d.zone, dns::rrtype::CDS);
+                c.cdnskey = served(*o[3], d.zone, dns::rrtype::CDNSKEY);
+                auto key_set = find_rrset(o[1]->value().message.answer, d.zone, dns::rrtype::DNSKEY);
                 // The DNSKEY set is trusted through the DS sets that validated at the
                 // parent; a proven-absent DS makes the zone insecure (RFC 4035 §5.2).
                 // An unsigned zone is fine under a proven-absent DS (offboarded, or not
@@ -180,8 +180,8 @@ std::vector<ZoneReport> probe_zones(Client& client, ChainValidator& chain,
                     c.dnskey.validation = {Security::bogus, "no DS at the parent validated"};
                 }
                 for (auto [set, k, type] :
-                     {std::tuple{&c.soa, 0, rrtype::SOA}, std::tuple{&c.cds, 2, rrtype::CDS},
-                      std::tuple{&c.cdnskey, 3, rrtype::CDNSKEY}}) {
+                     {std::tuple{&c.soa, 0, dns::rrtype::SOA}, std::tuple{&c.cds, 2, dns::rrtype::CDS},
+                      std::tuple{&c.cdnskey, 3, dns::rrtype::CDNSKEY}}) {
                     const Message& m = o[k]->value().message;
                     auto s = find_rrset(m.answer, d.zone, type);
                     if (c.dnskey.validation.state != Security::secure)
@@ -200,4 +200,4 @@ std::vector<ZoneReport> probe_zones(Client& client, ChainValidator& chain,
     return out;
 }
 
-}  // namespace zw::dns
+}  // namespace zw::live

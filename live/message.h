@@ -11,7 +11,7 @@
 
 #include "dns/rr.h"
 
-namespace zw::dns {
+namespace zw::live {
 
 // RCODE values we tell apart (RFC 1035 §4.1.1, RFC 6891 §6.1.3 for the extended ones).
 namespace rcode {
@@ -22,9 +22,9 @@ inline constexpr std::uint16_t noerror = 0, formerr = 1, servfail = 2, nxdomain 
 [[nodiscard]] std::string rcode_text(std::uint16_t rcode);
 
 struct Question {
-    Name name;
+    dns::Name name;
     std::uint16_t type = 0;
-    std::uint16_t klass = class_in;
+    std::uint16_t klass = dns::class_in;
 
     friend bool operator==(const Question&, const Question&) = default;
 };
@@ -42,11 +42,11 @@ struct Edns {
 // One RRset of a section: the records of one owner and type, and the RRSIGs covering it
 // (RFC 4035 §3.1.1 puts them in the same section).
 struct RrSet {
-    Name owner;
+    dns::Name owner;
     std::uint16_t type = 0;
     std::uint32_t ttl = 0;  // the smallest TTL seen (RFC 2181 §5.2)
-    std::vector<Bytes> rdatas;  // canonical: embedded names lowercased, sorted, no duplicates
-    std::vector<Rr> rrsigs;
+    std::vector<dns::Bytes> rdatas;  // canonical: embedded names lowercased, sorted, no duplicates
+    std::vector<dns::Rr> rrsigs;
 };
 
 struct Message {
@@ -55,15 +55,15 @@ struct Message {
     Flags flags;
     std::uint16_t rcode = 0;  // with the EDNS extended bits when an OPT record is present
     std::vector<Question> questions;
-    std::vector<Rr> answer, authority, additional;  // the OPT pseudo-record is in edns
+    std::vector<dns::Rr> answer, authority, additional;  // the OPT pseudo-record is in edns
     std::optional<Edns> edns;
 };
 
 // Groups a section's records into RRsets in canonical form; RRSIGs go to the set they
 // cover (an RRSIG covering a type absent from the section gets an RRset with no rdatas).
-[[nodiscard]] std::vector<RrSet> group_rrsets(std::span<const Rr> section);
+[[nodiscard]] std::vector<RrSet> group_rrsets(std::span<const dns::Rr> section);
 // The RRset of owner/type in a section, if the section has that type at that owner.
-[[nodiscard]] std::optional<RrSet> find_rrset(std::span<const Rr> section, const Name& owner,
+[[nodiscard]] std::optional<RrSet> find_rrset(std::span<const dns::Rr> section, const dns::Name& owner,
                                               std::uint16_t type);
 
 struct QueryOptions {
@@ -74,7 +74,7 @@ struct QueryOptions {
 };
 
 // The wire form of a query with one question and an OPT record (RFC 6891 §6.1.2).
-[[nodiscard]] Bytes build_query(std::uint16_t id, const Question& q, const QueryOptions& options);
+[[nodiscard]] dns::Bytes build_query(std::uint16_t id, const Question& q, const QueryOptions& options);
 
 // Decodes a message; bad_input when the bytes are not a DNS message.
 [[nodiscard]] Result<Message> parse_message(std::span<const std::uint8_t> wire);
@@ -92,4 +92,4 @@ enum class MatchResult { accepted, wrong_source, not_a_response, wrong_id, wrong
                                          std::uint16_t asked_port, std::uint16_t id,
                                          const Question& q, Message& out);
 
-}  // namespace zw::dns
+}  // namespace zw::live

@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "base/duration.h"
-#include "dns/discovery.h"
+#include "live/discovery.h"
 
-namespace zw::dns {
+namespace zw::live {
 
 // RFC 4033 §5: secure, insecure (a proven unsigned delegation above) and bogus are
 // distinct; indeterminate is ours: the data needed to decide could not be fetched.
@@ -26,9 +26,9 @@ struct Validation {
 
 // DS or DNSKEY records for one zone, as in the root anchor file or a `.key` file.
 struct TrustAnchor {
-    Name zone;
-    std::vector<Bytes> ds;
-    std::vector<Bytes> dnskeys;
+    dns::Name zone;
+    std::vector<dns::Bytes> ds;
+    std::vector<dns::Bytes> dnskeys;
 };
 // One record per line in presentation format; ';' comments and blank lines ignored.
 // bad_input with file:line for anything else, or records of more than one owner.
@@ -38,34 +38,34 @@ struct TrustAnchor {
 
 // RFC 4035 §5.3: secure when one RRSIG by `zone` verifies with a key of `dnskeys` (zone
 // flag set, not revoked) inside its validity period.
-[[nodiscard]] Validation verify_rrset(const RrSet& set, const Name& zone,
-                                      std::span<const Bytes> dnskeys, Instant now);
+[[nodiscard]] Validation verify_rrset(const RrSet& set, const dns::Name& zone,
+                                      std::span<const dns::Bytes> dnskeys, Instant now);
 
 // RFC 4035 §5.2: a DNSKEY set is secure when a key in it that matches a trusted DS (or is
 // an anchor key) signs it. Insecure when no trusted DS uses an algorithm and digest we
 // implement (RFC 4035 §5.2, last paragraph).
-[[nodiscard]] Validation validate_dnskey_set(const RrSet& set, const Name& zone,
-                                             std::span<const Bytes> trusted_ds,
-                                             std::span<const Bytes> trusted_keys, Instant now);
+[[nodiscard]] Validation validate_dnskey_set(const RrSet& set, const dns::Name& zone,
+                                             std::span<const dns::Bytes> trusted_ds,
+                                             std::span<const dns::Bytes> trusted_keys, Instant now);
 
 // A parent's NODATA answer to "child DS": insecure only with a signed NSEC (RFC 4035
 // §5.2) or NSEC3 (RFC 5155 §8.5) that matches the child name and shows NS without DS.
 // Secure when a signed NSEC or NSEC3 of qname in zone shows that qname has no qtype (a
 // NODATA answer, e.g. no CDS at the apex); bogus otherwise.
-[[nodiscard]] Validation prove_nodata(const Message& answer, const Name& qname, std::uint16_t qtype,
-                                      const Name& zone, std::span<const Bytes> zone_keys,
+[[nodiscard]] Validation prove_nodata(const Message& answer, const dns::Name& qname, std::uint16_t qtype,
+                                      const dns::Name& zone, std::span<const dns::Bytes> zone_keys,
                                       Instant now);
-[[nodiscard]] Validation prove_no_ds(const Message& answer, const Name& child, const Name& parent,
-                                     std::span<const Bytes> parent_keys, Instant now);
+[[nodiscard]] Validation prove_no_ds(const Message& answer, const dns::Name& child, const dns::Name& parent,
+                                     std::span<const dns::Bytes> parent_keys, Instant now);
 
 // True when a type bitmap (RFC 4034 §4.1.2) has `type`.
 [[nodiscard]] bool bitmap_has(std::span<const std::uint8_t> bitmap, std::uint16_t type);
 
 // A zone's DNSKEY set and how far it can be trusted.
 struct ZoneKeys {
-    Name zone;
+    dns::Name zone;
     Validation validation;
-    std::vector<Bytes> dnskeys;  // the set served by the zone; usable only when secure
+    std::vector<dns::Bytes> dnskeys;  // the set served by the zone; usable only when secure
 };
 
 // Walks from the anchor down to a zone, asking each zone's servers directly, and
@@ -75,10 +75,10 @@ class ChainValidator {
     ChainValidator(Client& client, Discoverer& discoverer, TrustAnchor anchor, Instant now)
         : client_(client), discoverer_(discoverer), anchor_(std::move(anchor)), now_(now) {}
 
-    [[nodiscard]] const ZoneKeys& keys_of(const Name& zone);
+    [[nodiscard]] const ZoneKeys& keys_of(const dns::Name& zone);
     // A parent server's answer to "child DS": secure with the DS set, insecure with a
     // proof of absence, bogus otherwise (given the parent's keys).
-    [[nodiscard]] Validation check_ds_answer(const Message& answer, const Name& child,
+    [[nodiscard]] Validation check_ds_answer(const Message& answer, const dns::Name& child,
                                              const ZoneKeys& parent) const;
     [[nodiscard]] Instant now() const { return now_; }
     [[nodiscard]] const TrustAnchor& anchor() const { return anchor_; }
@@ -86,14 +86,14 @@ class ChainValidator {
   private:
     // The first authoritative NOERROR answer to (qname, qtype) from any of the servers.
     [[nodiscard]] std::optional<Message> ask_any(std::span<const ServerAddress> servers,
-                                                 const Name& qname, std::uint16_t qtype);
-    [[nodiscard]] ZoneKeys walk(const Name& zone);
+                                                 const dns::Name& qname, std::uint16_t qtype);
+    [[nodiscard]] ZoneKeys walk(const dns::Name& zone);
 
     Client& client_;
     Discoverer& discoverer_;
     TrustAnchor anchor_;
     Instant now_;
-    std::map<Name, ZoneKeys, CanonicalLess> cache_;
+    std::map<dns::Name, ZoneKeys, dns::CanonicalLess> cache_;
 };
 
-}  // namespace zw::dns
+}  // namespace zw::live

@@ -1,6 +1,6 @@
 // The query client against a scripted server on loopback (ephemeral ports on 127.0.0.1
 // and ::1 only): matching, retries, timeouts, TCP fallback, concurrency bound.
-#include "dns/client.h"
+#include "live/client.h"
 
 #include <arpa/inet.h>
 #include <fmt/format.h>
@@ -17,29 +17,29 @@
 
 #include "dns/rdata.h"
 
-namespace zw::dns {
+namespace zw::live {
 namespace {
 
 using namespace std::chrono_literals;
 
-Name n(std::string_view text) { return Name::from_text(text).value(); }
+dns::Name n(std::string_view text) { return dns::Name::from_text(text).value(); }
 
 // A response to a query: QR|AA, the question echoed, then `answers` (A records of the qname).
-Bytes answer_to(const Bytes& query, int answers = 1, bool tc = false) {
-    Bytes out(query.begin(), query.begin() + 12);
+dns::Bytes answer_to(const dns::Bytes& query, int answers = 1, bool tc = false) {
+    dns::Bytes out(query.begin(), query.begin() + 12);
     out[2] = static_cast<std::uint8_t>(0x84 | (tc ? 0x02 : 0));
     out[3] = 0;
     out[6] = static_cast<std::uint8_t>(answers >> 8);
     out[7] = static_cast<std::uint8_t>(answers);
     out[10] = out[11] = 0;  // no OPT in the answer
-    std::size_t qlen = wire_name_length(std::span(query).subspan(12)) + 4;
+    std::size_t qlen = dns::wire_name_length(std::span(query).subspan(12)) + 4;
     out.insert(out.end(), query.begin() + 12, query.begin() + 12 + static_cast<std::ptrdiff_t>(qlen));
     for (int i = 0; i < answers; ++i) {
-        Bytes rr{0xc0, 12};
-        put_u16(rr, rrtype::A);
-        put_u16(rr, class_in);
-        put_u32(rr, 60);
-        put_u16(rr, 4);
+        dns::Bytes rr{0xc0, 12};
+        dns::put_u16(rr, dns::rrtype::A);
+        dns::put_u16(rr, dns::class_in);
+        dns::put_u32(rr, 60);
+        dns::put_u16(rr, 4);
         rr.insert(rr.end(), {192, 0, 2, static_cast<std::uint8_t>(i)});
         out.insert(out.end(), rr.begin(), rr.end());
     }
@@ -51,8 +51,8 @@ Bytes answer_to(const Bytes& query, int answers = 1, bool tc = false) {
 // thread polls in 20 ms steps and stops with the object (or after 20 s at most).
 class FakeServer {
 public:
-    using UdpScript = std::function<std::vector<Bytes>(const Bytes& query, std::uint16_t src_port)>;
-    using TcpScript = std::function<Bytes(const Bytes& query)>;
+    using UdpScript = std::function<std::vector<dns::Bytes>(const dns::Bytes& query, std::uint16_t src_port)>;
+    using TcpScript = std::function<dns::Bytes(const dns::Bytes& query)>;
 
     FakeServer(bool v6, UdpScript udp, TcpScript tcp = {}) : udp_(std::move(udp)), tcp_(std::move(tcp)) {
         address_ = v6 ? "::1" : "127.0.0.1";
@@ -103,7 +103,7 @@ private:
             pollfd fds[2] = {{udp_fd_, POLLIN, 0}, {tcp_fd_, POLLIN, 0}};
             if (poll(fds, 2, 20) <= 0) continue;
             if (fds[0].revents & POLLIN) {
-                Bytes buf(65535);
+                dns::Bytes buf(65535);
                 sockaddr_storage from{};
                 socklen_t flen = sizeof from;
                 ssize_t got = recvfrom(udp_fd_, buf.data(), buf.size(), 0, reinterpret_cast<sockaddr*>(&from), &flen);
@@ -112,7 +112,7 @@ private:
                 ++udp_count_;
                 std::uint16_t sport = ntohs(from.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&from)->sin6_port
                                                                        : reinterpret_cast<sockaddr_in*>(&from)->sin_port);
-                for (const Bytes& out : udp_(buf, sport))
+                for (const dns::Bytes& out : udp_(buf, sport))
                     sendto(udp_fd_, out.data(), out.size(), 0, reinterpret_cast<sockaddr*>(&from), flen);
             }
             if (fds[1].revents & POLLIN) serve_tcp();
@@ -124,12 +124,12 @@ private:
         if (c < 0) return;
         std::uint8_t len[2];
         if (recv(c, len, 2, MSG_WAITALL) == 2) {
-            Bytes q(read_u16(len));
+            dns::Bytes q(dns::read_u16(len));
             if (recv(c, q.data(), q.size(), MSG_WAITALL) == static_cast<ssize_t>(q.size()) && tcp_) {
                 ++tcp_count_;
-                Bytes a = tcp_(q);
-                Bytes framed;
-                put_u16(framed, static_cast<std::uint16_t>(a.size()));
+                dns::Bytes a = tcp_(q);
+                dns::Bytes framed;
+                dns::put_u16(framed, static_cast<std::uint16_t>(a.size()));
                 framed.insert(framed.end(), a.begin(), a.end());
                 (void)!send(c, framed.data(), framed.size(), 0);
             }
@@ -148,15 +148,15 @@ private:
 };
 
 Request request(const FakeServer& s, std::string_view qname = "www.example.") {
-    return Request{s.server(), Question{n(qname), rrtype::A}, {}};
+    return Request{s.server(), Question{n(qname), dns::rrtype::A}, {}};
 }
 
 TEST(Client, StrayDatagramsAreIgnoredAndTheRealAnswerTaken) {
-    FakeServer s(false, [](const Bytes& q, std::uint16_t) {
-        Bytes wrong_id = answer_to(q);
+    FakeServer s(false, [](const dns::Bytes& q, std::uint16_t) {
+        dns::Bytes wrong_id = answer_to(q);
         wrong_id[1] ^= 0x5a;
-        Bytes other_q = answer_to(build_query(read_u16(q.data()), Question{n("evil.example."), rrtype::A}, {}));
-        return std::vector<Bytes>{wrong_id, other_q, Bytes{1, 2, 3}, answer_to(q, 2)};
+        dns::Bytes other_q = answer_to(build_query(dns::read_u16(q.data()), Question{n("evil.example."), dns::rrtype::A}, {}));
+        return std::vector<dns::Bytes>{wrong_id, other_q, dns::Bytes{1, 2, 3}, answer_to(q, 2)};
     });
     Client c(ClientOptions{500ms, 1, 1s, 8});
     Outcome o = c.query(request(s));
@@ -167,10 +167,10 @@ TEST(Client, StrayDatagramsAreIgnoredAndTheRealAnswerTaken) {
 }
 
 TEST(Client, OnlyStrayDatagramsMeansTimeout) {
-    FakeServer s(false, [](const Bytes& q, std::uint16_t) {
-        Bytes wrong_id = answer_to(q);
+    FakeServer s(false, [](const dns::Bytes& q, std::uint16_t) {
+        dns::Bytes wrong_id = answer_to(q);
         wrong_id[0] ^= 0x01;
-        return std::vector<Bytes>{wrong_id};
+        return std::vector<dns::Bytes>{wrong_id};
     });
     Client c(ClientOptions{150ms, 2, 1s, 8});
     Outcome o = c.query(request(s));
@@ -183,12 +183,12 @@ TEST(Client, OnlyStrayDatagramsMeansTimeout) {
 TEST(Client, RetriesAreBoundedAndUseFreshIdsAndPorts) {
     std::mutex m;
     std::vector<std::uint16_t> ids, ports;
-    FakeServer s(false, [&](const Bytes& q, std::uint16_t port) {
+    FakeServer s(false, [&](const dns::Bytes& q, std::uint16_t port) {
         std::lock_guard lock(m);
-        ids.push_back(read_u16(q.data()));
+        ids.push_back(dns::read_u16(q.data()));
         ports.push_back(port);
         // Answer only the third attempt.
-        return ids.size() == 3 ? std::vector<Bytes>{answer_to(q)} : std::vector<Bytes>{};
+        return ids.size() == 3 ? std::vector<dns::Bytes>{answer_to(q)} : std::vector<dns::Bytes>{};
     });
     Client c(ClientOptions{150ms, 3, 1s, 8});
     Outcome o = c.query(request(s));
@@ -203,8 +203,8 @@ TEST(Client, RetriesAreBoundedAndUseFreshIdsAndPorts) {
 
 TEST(Client, TruncatedAnswerIsAskedAgainOverTcp) {
     FakeServer s(
-        false, [](const Bytes& q, std::uint16_t) { return std::vector<Bytes>{answer_to(q, 0, true)}; },
-        [](const Bytes& q) { return answer_to(q, 120); });  // 120 A records: ~1.9 kB
+        false, [](const dns::Bytes& q, std::uint16_t) { return std::vector<dns::Bytes>{answer_to(q, 0, true)}; },
+        [](const dns::Bytes& q) { return answer_to(q, 120); });  // 120 A records: ~1.9 kB
     Client c(ClientOptions{500ms, 1, 2s, 8});
     Outcome o = c.query(request(s));
     ASSERT_TRUE(o) << o.error().detail;
@@ -217,11 +217,11 @@ TEST(Client, TruncatedAnswerIsAskedAgainOverTcp) {
 TEST(Client, ClosedPortFailsFastAsUnreachable) {
     std::uint16_t port = 0;
     {
-        FakeServer s(false, [](const Bytes&, std::uint16_t) { return std::vector<Bytes>{}; });
+        FakeServer s(false, [](const dns::Bytes&, std::uint16_t) { return std::vector<dns::Bytes>{}; });
         port = s.server().port;
     }  // closed: the kernel answers ICMP port unreachable
     Client c(ClientOptions{1s, 2, 1s, 8});
-    Outcome o = c.query(Request{Server{"127.0.0.1", port}, Question{n("x."), rrtype::A}, {}});
+    Outcome o = c.query(Request{Server{"127.0.0.1", port}, Question{n("x."), dns::rrtype::A}, {}});
     ASSERT_FALSE(o);
     EXPECT_EQ(o.error().kind, QueryFailure::unreachable);
     EXPECT_LT(o.error().elapsed, 1s);
@@ -229,13 +229,13 @@ TEST(Client, ClosedPortFailsFastAsUnreachable) {
 
 TEST(Client, BadAddressIsReported) {
     Client c;
-    Outcome o = c.query(Request{Server{"ns1.example.", 53}, Question{n("x."), rrtype::A}, {}});
+    Outcome o = c.query(Request{Server{"ns1.example.", 53}, Question{n("x."), dns::rrtype::A}, {}});
     ASSERT_FALSE(o);
     EXPECT_EQ(o.error().kind, QueryFailure::bad_address);
 }
 
 TEST(Client, InFlightQueriesAreBounded) {
-    FakeServer s(false, [](const Bytes&, std::uint16_t) { return std::vector<Bytes>{}; });  // silent
+    FakeServer s(false, [](const dns::Bytes&, std::uint16_t) { return std::vector<dns::Bytes>{}; });  // silent
     std::vector<Request> reqs;
     for (int i = 0; i < 10; ++i) reqs.push_back(request(s, fmt::format("q{}.example.", i)));
     Client c(ClientOptions{400ms, 1, 1s, 4});
@@ -252,11 +252,11 @@ TEST(Client, InFlightQueriesAreBounded) {
 }
 
 TEST(Client, BatchOutcomesKeepRequestOrderOverIpv6Too) {
-    FakeServer v4(false, [](const Bytes& q, std::uint16_t) { return std::vector<Bytes>{answer_to(q, 1)}; });
+    FakeServer v4(false, [](const dns::Bytes& q, std::uint16_t) { return std::vector<dns::Bytes>{answer_to(q, 1)}; });
     std::unique_ptr<FakeServer> v6;
     try {
-        v6 = std::make_unique<FakeServer>(true, [](const Bytes& q, std::uint16_t) {
-            return std::vector<Bytes>{answer_to(q, 3)};
+        v6 = std::make_unique<FakeServer>(true, [](const dns::Bytes& q, std::uint16_t) {
+            return std::vector<dns::Bytes>{answer_to(q, 3)};
         });
     } catch (const std::exception&) {
         GTEST_SKIP() << "no ::1 on this host";
@@ -272,4 +272,4 @@ TEST(Client, BatchOutcomesKeepRequestOrderOverIpv6Too) {
 }
 
 }  // namespace
-}  // namespace zw::dns
+}  // namespace zw::live

@@ -1,4 +1,4 @@
-#include "dns/client.h"
+#include "live/client.h"
 
 #include <fmt/format.h>
 #include <openssl/rand.h>
@@ -17,7 +17,7 @@
 
 #include "dns/rdata.h"
 
-namespace zw::dns {
+namespace zw::live {
 
 namespace asio = boost::asio;
 using asio::awaitable;
@@ -55,7 +55,7 @@ namespace {
 std::uint16_t random_id() {
     std::uint8_t b[2] = {0, 0};
     if (RAND_bytes(b, sizeof b) != 1) throw std::runtime_error("RAND_bytes failed");
-    return read_u16(b);
+    return dns::read_u16(b);
 }
 
 enum class AttemptEnd { answered, timeout, unreachable, malformed };
@@ -82,7 +82,7 @@ struct Client::Impl {
 
     awaitable<Attempt> udp_attempt(const asio::ip::udp::endpoint& to, const Request& r) {
         const std::uint16_t id = random_id();
-        const Bytes query = build_query(id, r.question, r.options);
+        const dns::Bytes query = build_query(id, r.question, r.options);
         // Shared with the timer's handler, which may still run after this frame is gone.
         auto sock = std::make_shared<asio::ip::udp::socket>(ctx);
         error_code ec;
@@ -124,9 +124,9 @@ struct Client::Impl {
 
     awaitable<Attempt> tcp_exchange(const asio::ip::tcp::endpoint& to, const Request& r) {
         const std::uint16_t id = random_id();
-        const Bytes query = build_query(id, r.question, r.options);
-        Bytes framed;  // RFC 1035 §4.2.2: two-octet length prefix
-        put_u16(framed, static_cast<std::uint16_t>(query.size()));
+        const dns::Bytes query = build_query(id, r.question, r.options);
+        dns::Bytes framed;  // RFC 1035 §4.2.2: two-octet length prefix
+        dns::put_u16(framed, static_cast<std::uint16_t>(query.size()));
         framed.insert(framed.end(), query.begin(), query.end());
         auto sock = std::make_shared<asio::ip::tcp::socket>(ctx);
         asio::steady_timer timer(ctx);
@@ -150,7 +150,7 @@ struct Client::Impl {
         std::uint8_t len[2];
         co_await asio::async_read(*sock, asio::buffer(len), redirect(ec));
         if (ec) co_return failed("read");
-        std::vector<std::uint8_t> buf(read_u16(len));
+        std::vector<std::uint8_t> buf(dns::read_u16(len));
         co_await asio::async_read(*sock, asio::buffer(buf), redirect(ec));
         if (ec) co_return failed("read");
         timer.cancel();
@@ -247,4 +247,4 @@ std::vector<Outcome> Client::run(std::span<const Request> requests) {
 
 Outcome Client::query(const Request& request) { return run(std::span(&request, 1)).front(); }
 
-}  // namespace zw::dns
+}  // namespace zw::live

@@ -8,15 +8,15 @@
 #include <string>
 #include <vector>
 
-#include "dns/chain_validation.h"
+#include "live/chain_validation.h"
 
-namespace zw::dns {
+namespace zw::live {
 
 // One RRset as one server served it, and whether it validated.
 struct ServedSet {
     bool present = false;  // NOERROR with the set in the answer (else NODATA)
     std::uint32_t ttl = 0;
-    std::vector<Bytes> rdatas;  // canonical order
+    std::vector<dns::Bytes> rdatas;  // canonical order
     std::vector<std::uint16_t> signer_tags;  // key tags of the RRSIGs over the set
     Validation validation;
 };
@@ -49,12 +49,12 @@ struct ZoneReport {
     ZoneKeys parent_keys;  // the parent's DNSKEY set along the chain
     std::vector<ParentServerReport> parent;
     std::vector<ChildServerReport> child;
-    std::vector<Bytes> trusted_ds;  // every DS that validated at some parent server
+    std::vector<dns::Bytes> trusted_ds;  // every DS that validated at some parent server
 };
 
 // Probes many zones at once: all their queries go out as one batch (bounded in flight by
 // the client). Discovery results come in; one report per discovery comes out.
-[[nodiscard]] std::vector<ZoneReport> probe_zones(Client& client, ChainValidator& chain,
+[[nodiscard]] std::vector<ZoneReport> survey_zones(Client& client, ChainValidator& chain,
                                                   std::span<const Discovery> zones);
 
-}  // namespace zw::dns
+}  // namespace zw::live
