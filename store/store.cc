@@ -321,20 +321,6 @@ Result<void> Store::record_submission(std::string_view zone, Instant at, std::st
     return tx->commit();
 }
 
-Result<std::vector<AuditEntry>> Store::audit(std::string_view zone) {
-    auto st = impl_->db.prepare(
-        "SELECT id, at, zone, event, detail FROM audit_log WHERE zone = ?1 "
-        "ORDER BY id");
-    if (!st) return fail(st.error());
-    st->bind(1, zone);
-    std::vector<AuditEntry> out;
-    for (;;) {
-        auto row = st->step();
-        if (!row) return fail(row.error());
-        if (!*row) return out;
-        out.push_back(AuditEntry{st->i64(0), Instant{Seconds{st->i64(1)}}, st->text(2), st->text(3),
-                                 st->text(4)});
-    }
-}
+Result<std::vector<AuditEntry>> Store::audit(std::string_view zone) { return audit(zone, Instant{}); }
 
 }  // namespace zw::store

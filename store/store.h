@@ -138,8 +138,8 @@ class Store {
                                                  std::string_view registrar,
                                                  std::string_view ds_set, std::string_view result);
 
+    // Every row of the zone, or those from `since` on (history.cc); the keys removed since.
     [[nodiscard]] Result<std::vector<AuditEntry>> audit(std::string_view zone);
-    // The rows from `since` on (history.cc), and the keys removed since then.
     [[nodiscard]] Result<std::vector<AuditEntry>> audit(std::string_view zone, Instant since);
     [[nodiscard]] Result<std::vector<RemovedKey>> removed_keys(std::string_view zone, Instant since);
 
