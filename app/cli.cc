@@ -45,6 +45,7 @@ std::string facts_text(std::string_view title, std::span<const CliFact> facts) {
 
 }  // namespace
 
+std::string_view cli_version() { return ZW_VERSION; }
 std::span<const CliFact> exit_code_facts() { return exit_codes; }
 std::span<const CliFact> file_facts() { return files; }
 std::span<const CliFact> signal_facts() { return signals; }
@@ -57,7 +58,7 @@ std::unique_ptr<CLI::App> make_cli(CliState& state) {
                     cli_summary),
         "zonewarden");
     app->require_subcommand(1);
-    app->set_version_flag("--version", fmt::format("zonewarden {}", cli_version));
+    app->set_version_flag("--version", fmt::format("zonewarden {}", cli_version()));
     app->add_option("--config", state.config_path, "Configuration file (operator commands)")->capture_default_str();
     app->footer(facts_text("Exit codes", exit_codes) + facts_text("Files", files) + facts_text("Signals", signals));
     register_operator_commands(*app, state.config_path, state.exit_code);

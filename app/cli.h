@@ -29,7 +29,8 @@ struct CliFact {
 [[nodiscard]] std::span<const CliFact> file_facts();
 [[nodiscard]] std::span<const CliFact> signal_facts();
 
-inline constexpr std::string_view cli_version = "0.1.0";
+// The project's version (CMakeLists.txt), as --version and the man page show it.
+[[nodiscard]] std::string_view cli_version();
 inline constexpr std::string_view cli_summary = "DNSSEC zone signer and key rollover orchestrator";
 
 // The application with every command registered; `state` must outlive it.

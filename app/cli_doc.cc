@@ -135,7 +135,7 @@ std::string description_text(const CLI::App& app) {
 std::string man_page(const CLI::App& app) {
     std::string out = fmt::format(".\\\" zonewarden(8), written by zonewarden-doc from the command-line definition.\n"
                                   ".TH ZONEWARDEN 8 \"\" \"zonewarden {}\" \"System Administration\"\n",
-                                  cli_version);
+                                  cli_version());
     out += fmt::format(".SH NAME\nzonewarden \\- {}\n", roff(cli_summary));
     out += ".SH SYNOPSIS\n\\fBzonewarden\\fR [\\fB\\-\\-config\\fR \\fIFILE\\fR] \\fICOMMAND\\fR [\\fIOPTIONS\\fR]\n"
            ".br\n\\fBzonewarden\\fR \\fB\\-\\-help\\fR | \\fB\\-\\-version\\fR\n";

@@ -16,13 +16,13 @@ void DaemonMetrics::pass_done(Instant at, double seconds, std::size_t zones, std
     zone_failures_ += failed;
 }
 
-void DaemonMetrics::count_server(const std::string& server, dns::ServerFault fault) {
+void DaemonMetrics::count_server(const std::string& server, live::ServerFault fault) {
     ServerCount& c = servers_[server];
     ++c.checks;
-    if (fault != dns::ServerFault::none) ++c.errors[std::string(name(fault))];
+    if (fault != live::ServerFault::none) ++c.errors[std::string(name(fault))];
 }
 
-void DaemonMetrics::live_check_done(const dns::ZoneReport& report) {
+void DaemonMetrics::live_check_done(const live::ZoneReport& report) {
     std::lock_guard lock(mu_);
     for (const auto& p : report.parent) count_server(p.where.label(), p.fault);
     for (const auto& c : report.child) count_server(c.where.label(), c.fault);

@@ -11,7 +11,7 @@
 #include <string_view>
 
 #include "base/duration.h"
-#include "dns/probe.h"
+#include "live/zone_survey.h"
 
 namespace zw::app {
 
@@ -22,7 +22,7 @@ class DaemonMetrics {
     // One pass over every zone: how long it took, how many zones, how many failed (2/3/4).
     void pass_done(Instant at, double seconds, std::size_t zones, std::size_t failed);
     // One look at a zone: every parent and child server address it asked.
-    void live_check_done(const dns::ZoneReport& report);
+    void live_check_done(const live::ZoneReport& report);
     // A registrar could not be looked at (servers not found): counted against the zone.
     void live_check_failed();
     void registrar_submission(std::string_view registrar, bool error);
@@ -37,7 +37,7 @@ class DaemonMetrics {
     struct RegistrarCount {
         std::uint64_t submissions = 0, errors = 0;
     };
-    void count_server(const std::string& server, dns::ServerFault fault);
+    void count_server(const std::string& server, live::ServerFault fault);
 
     mutable std::mutex mu_;
     Instant started_;
