@@ -17,5 +17,6 @@ void register_run_command(CLI::App& app, const std::string& config_path, int& ex
 void register_onboard_command(CLI::App& app, const std::string& config_path, int& exit_code);
 void register_check_command(CLI::App& app, const std::string& config_path, int& exit_code);
 void register_init_command(CLI::App& app, const std::string& config_path, int& exit_code);
+void register_report_command(CLI::App& app, const std::string& config_path, int& exit_code);
 
 }  // namespace zw::app

@@ -1,5 +1,6 @@
 #include "app/config.h"
 
+#include <arpa/inet.h>
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
@@ -119,6 +120,31 @@ Result<void> read_dns(const Reader& r, const YAML::Node& n, Config& c) {
     return walk(r, n, "dns", fields, c);
 }
 
+Result<void> read_http(const Reader& r, const YAML::Node& n, Config& c) {
+    c.http.emplace();
+    std::map<std::string, Handler, std::less<>> fields{
+        {"listen", [](const Reader& r, const YAML::Node& v, Config& c) -> Result<void> {
+             auto s = r.scalar(v, "http.listen");
+             if (!s) return fail(s.error());
+             unsigned char buf[16];
+             if (::inet_pton(AF_INET, s->c_str(), buf) != 1 && ::inet_pton(AF_INET6, s->c_str(), buf) != 1)
+                 return fail(r.at(v, "http.listen", "expected an IPv4 or IPv6 address, such as 127.0.0.1 or ::1"));
+             c.http->listen = *s;
+             return {};
+         }},
+        {"port", [](const Reader& r, const YAML::Node& v, Config& c) -> Result<void> {
+             auto i = r.integer(v, "http.port", 1, 65535);
+             if (!i) return fail(i.error());
+             c.http->port = static_cast<std::uint16_t>(*i);
+             return {};
+         }},
+    };
+    if (auto ok = walk(r, n, "http", fields, c); !ok) return ok;
+    if (c.http->listen.empty() || c.http->port == 0)
+        return fail(r.at(n, "http", "needs both 'listen' (an address) and 'port'"));
+    return {};
+}
+
 Result<void> read_registrars(const Reader& r, const YAML::Node& n, Config& c) {
     if (!n.IsMap()) return fail(r.at(n, "registrars", "expected a map of registrar names"));
     for (const auto& reg : n) {
@@ -223,6 +249,7 @@ Result<Config> parse_root(const YAML::Node& root, const std::string& path, std::
                   }}};
              return walk(r, v, "daemon", f, c);
          }},
+        {"http", read_http},
         {"policies", [](const Reader&, const YAML::Node&, Config&) -> Result<void> { return {}; }},
         {"registrars", read_registrars},
         {"defaults", [](const Reader&, const YAML::Node&, Config&) -> Result<void> { return {}; }},

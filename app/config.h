@@ -28,6 +28,12 @@ struct DnsSettings {
     int attempts = 3;
 };
 
+// The daemon's HTTP endpoint (status page, /status.json, /metrics); off when absent.
+struct HttpSettings {
+    std::string listen;  // an IPv4 or IPv6 address literal
+    std::uint16_t port = 0;
+};
+
 struct Config {
     std::string file;  // where it was read from, for messages
     std::string state;
@@ -42,6 +48,7 @@ struct Config {
     bool nsec3 = false;
     DnsSettings dns;
     Seconds max_sleep{300};
+    std::optional<HttpSettings> http;
     std::map<std::string, rollover::Policy> policies;
     std::map<std::string, registrar::Settings> registrars;
     std::optional<std::string> default_policy;

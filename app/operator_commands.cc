@@ -11,6 +11,7 @@
 #include "app/commands.h"
 #include "app/operator_context.h"
 #include "app/output.h"
+#include "app/status_collect.h"
 #include "app/status_report.h"
 #include "app/zone_pass.h"
 #include "base/clock.h"
@@ -47,27 +48,6 @@ struct StatusOptions {
     bool json = false, prometheus = false;
 };
 
-Result<std::vector<ZoneStatus>> statuses(const Config& config, store::Store& store, const std::string& only,
-                                         Instant now) {
-    std::vector<store::ZoneInfo> zones;
-    if (only.empty()) {
-        auto all = store.zones();
-        if (!all) return fail(all.error());
-        zones = std::move(*all);
-    } else {
-        auto z = known_zone(store, only);
-        if (!z) return fail(z.error());
-        zones.push_back(std::move(*z));
-    }
-    std::vector<ZoneStatus> out;
-    for (const auto& z : zones) {
-        auto s = zone_status(config, store, z, now);
-        if (!s) return fail(s.error());
-        out.push_back(std::move(*s));
-    }
-    return out;
-}
-
 int run_status(const std::string& config_path, const StatusOptions& o) {
     auto config = load_config(config_path);
     if (!config) return report_failure(config.error());
@@ -87,7 +67,7 @@ int run_status(const std::string& config_path, const StatusOptions& o) {
     }
     auto store = open_reader(*config);
     if (!store) return report_failure(store.error());
-    auto all = statuses(*config, *store, o.zone, now);
+    auto all = collect_statuses(*config, *store, o.zone, now);
     if (!all) return report_failure(all.error());
     if (o.json)
         fmt::print("{}\n", status_json(*all, now).dump(2));
@@ -104,7 +84,7 @@ int run_keys(const std::string& config_path, const std::string& zone) {
     auto store = open_reader(*config);
     if (!store) return report_failure(store.error());
     const Instant now = SystemClock{}.now();
-    auto all = statuses(*config, *store, zone, now);
+    auto all = collect_statuses(*config, *store, zone, now);
     if (!all) return report_failure(all.error());
     auto policy = config->policy(all->front().info.policy);
     if (!policy) return report_failure(policy.error());

@@ -77,14 +77,18 @@ int combine_exit_codes(int a, int b) {
     return std::max(a, b);
 }
 
-void print_pass(const PassResult& r) {
-    for (const auto& line : r.lines) fmt::print("{}: {}\n", r.zone, line);
-    fmt::print("{}: {}{}\n", r.zone,
-               r.exit_code == 0   ? "settled or waiting on time"
-               : r.exit_code == 1 ? "waiting for a live check"
-                                  : "failed",
-               r.wake_at ? fmt::format(", next pass due by {}", format_instant(*r.wake_at)) : "");
+std::string pass_text(const PassResult& r) {
+    std::string out;
+    for (const auto& line : r.lines) out += fmt::format("{}: {}\n", r.zone, line);
+    out += fmt::format("{}: {}{}\n", r.zone,
+                       r.exit_code == 0   ? "settled or waiting on time"
+                       : r.exit_code == 1 ? "waiting for a live check"
+                                          : "failed",
+                       r.wake_at ? fmt::format(", next pass due by {}", format_instant(*r.wake_at)) : "");
+    return out;
 }
+
+void print_pass(const PassResult& r) { fmt::print("{}", pass_text(r)); }
 
 // Runs passes over zones with one store and journal; returns the combined exit code.
 int run_passes(const Config& config, store::Store& store, const std::vector<store::ZoneInfo>& zones) {
@@ -92,7 +96,7 @@ int run_passes(const Config& config, store::Store& store, const std::vector<stor
     if (!journal) return report_failure(journal.error());
     StderrLog log;
     SystemClock clock;
-    PassEnv env{config, store, *journal, log, clock};
+    PassEnv env{config, store, *journal, log, clock, nullptr};
     int code = 0;
     for (const auto& z : zones) {
         PassResult r = guarded_zone_pass(env, z);

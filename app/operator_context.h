@@ -40,7 +40,8 @@ class StderrLog final : public LogSink {
 
 // Errors (2, 3, 4) outrank "pending" (1), which outranks success.
 [[nodiscard]] int combine_exit_codes(int a, int b);
-// Prints what a pass did, one line each, and how it ended.
+// What a pass did, one line each, and how it ended.
+[[nodiscard]] std::string pass_text(const PassResult& r);
 void print_pass(const PassResult& r);
 // Runs one pass per zone with one store and journal; returns the combined exit code.
 [[nodiscard]] int run_passes(const Config& config, store::Store& store, const std::vector<store::ZoneInfo>& zones);

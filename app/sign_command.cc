@@ -11,6 +11,7 @@
 #include "app/bulk_heap.h"
 #include "app/commands.h"
 #include "app/output.h"
+#include "app/progress.h"
 #include "app/sign_job.h"
 #include "base/clock.h"
 #include "base/regular_file.h"
@@ -77,32 +78,33 @@ Result<SignJob> make_job(SignOptions o) {
     return job;
 }
 
-void print_summary(const SignJob& job, const SignSummary& s) {
+std::string summary_text(const SignJob& job, const SignSummary& s) {
     const auto& st = s.stats;
-    fmt::print("signed {} serial {}: {} records, {} keys, {} RRsets, {} signatures in {:.2f} s "
+    std::string out = fmt::format("signed {} serial {}: {} records, {} keys, {} RRsets, {} signatures in {:.2f} s "
                "(signing {:.2f} s, self-check {:.2f} s, {} thread{}) -> {}\n",
                s.origin, s.serial, s.records_in, s.keys, st.rrsets_signed, st.signatures + st.signatures_reused,
                s.total_seconds, st.sign_seconds, st.verify_seconds, job.params.threads,
                job.params.threads == 1 ? "" : "s", job.out);
-    fmt::print("stages: read {:.2f} s, state wait {:.2f} s, prepare {:.2f} s, sign {:.2f} s, self-check {:.2f} s, "
+    out += fmt::format("stages: read {:.2f} s, state wait {:.2f} s, prepare {:.2f} s, sign {:.2f} s, self-check {:.2f} s, "
                "write {:.2f} s\n",
                s.read_seconds, s.state_wait_seconds, st.prepare_seconds, st.sign_seconds, st.verify_seconds,
                s.write_seconds);
     fmt::print("self-check: {}, {} of {} new signatures verified by their public key\n",
                signer::self_check_name(job.params.self_check), st.signatures_verified, st.signatures);
     if (job.incremental) {
-        fmt::print("incremental: {}; {} signatures reused, {} new over {} RRsets ({} renewed inside the refresh "
+        out += fmt::format("incremental: {}; {} signatures reused, {} new over {} RRsets ({} renewed inside the refresh "
                    "point, {} replaced over changed data), {} dropped\n",
                    s.used_state ? "previous state used" : "no usable previous state, signed everything",
                    st.signatures_reused, st.signatures, st.rrsets_resigned, st.signatures_renewed,
                    st.signatures_replaced, st.signatures_dropped);
-        fmt::print("text: {} of {} bytes ({:.1f}%) copied from the previous output, the rest formatted\n",
+        out += fmt::format("text: {} of {} bytes ({:.1f}%) copied from the previous output, the rest formatted\n",
                    s.text_copied_bytes, s.text_bytes,
                    s.text_bytes == 0 ? 0.0 : 100.0 * static_cast<double>(s.text_copied_bytes) / static_cast<double>(s.text_bytes));
-        fmt::print("state: {} bytes, {}\n", s.state_bytes,
+        out += fmt::format("state: {} bytes, {}\n", s.state_bytes,
                    s.state_delta ? "the changes against the base state, which stays in place"
                                  : "written in full");
     }
+    return out;
 }
 
 // A manifest names many zones, one per line: ZONE_FILE ORIGIN OUT ('#' starts a comment).
@@ -143,21 +145,23 @@ int run_manifest(const SignOptions& o) {
     base->key_index = &*key_index;
     const unsigned workers = base->params.threads;
     base->params.threads = 1;
-    std::atomic<std::size_t> next{0};
+    std::atomic<std::size_t> next{0}, finished{0};
     std::atomic<int> worst{0};
-    std::mutex print;
+    ProgressLine progress([&] {
+        return ProgressState{"signing the zones of " + o.manifest, finished.load(), zones->size(), "zones"};
+    });
     auto worker = [&] {
         for (std::size_t i = next++; i < zones->size(); i = next++) {
             SignJob job = *base;
             std::tie(job.zone_file, job.origin, job.out) = std::tie((*zones)[i][0], (*zones)[i][1], (*zones)[i][2]);
             auto summary = run_sign_job(job);
+            ++finished;
             if (!summary) {
                 int code = summary.error();
                 for (int w = worst.load(); code > w && !worst.compare_exchange_weak(w, code);) {}
                 continue;
             }
-            std::lock_guard lock(print);
-            print_summary(job, *summary);
+            progress.print(stdout, summary_text(job, *summary));
         }
     };
     {
@@ -196,9 +200,26 @@ int run_sign(const SignOptions& o) {
         const std::uint64_t prefault = job->incremental && job->params.threads > 1 ? size * 6 : 0;
         if (!ec) prefaulting = prepare_heap_for_bulk_work(size * 40, prefault);
     }
-    auto summary = run_sign_job(*job);
+    signer::SigningProgress counters;
+    job->params.progress = &counters;
+    std::expected<SignSummary, int> summary;
+    {
+        ProgressLine progress([&] {
+            using Phase = signer::SigningProgress::Phase;
+            switch (counters.phase.load()) {
+                case Phase::reading: return ProgressState{"reading " + job->zone_file, 0, 0, ""};
+                case Phase::signing:
+                    return ProgressState{"signing " + job->origin, counters.done, counters.total, "signatures"};
+                case Phase::checking:
+                    return ProgressState{"checking " + job->origin, counters.done, counters.total, "names"};
+                case Phase::writing: return ProgressState{"writing " + job->out, 0, 0, ""};
+            }
+            return ProgressState{};
+        });
+        summary = run_sign_job(*job);
+    }
     if (!summary) return summary.error();
-    print_summary(*job, *summary);
+    fmt::print("{}", summary_text(*job, *summary));
     return 0;
 }
 

@@ -28,6 +28,7 @@ void leave_to_exit(signer::SignedZone zone) {
 
 std::expected<SignSummary, int> run_sign_job(const SignJob& job) {
     Stopwatch stopwatch;
+    if (job.params.progress) job.params.progress->start(signer::SigningProgress::Phase::reading, 0);
     auto origin = dns::Name::from_text(job.origin);
     if (!origin) return std::unexpected(report_failure(origin.error()));
 
@@ -139,6 +140,7 @@ std::expected<SignSummary, int> run_sign_job(const SignJob& job) {
     if (auto checked = unchecked->check(&summary.stats); !checked) return std::unexpected(report_failure(checked.error()));
     // What writing adds to the run: the rest of it, after the check.
     const double before_write = stopwatch.seconds();
+    if (job.params.progress) job.params.progress->start(signer::SigningProgress::Phase::writing, 0);
     auto zone_file = staged_zone.get();
     std::optional<Result<signer::StagedState>> state_file;
     if (staged_state.valid()) state_file.emplace(staged_state.get());

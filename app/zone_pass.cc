@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "app/daemon_metrics.h"
 #include "app/hooks.h"
 #include "app/key_material.h"
 #include "app/observation.h"
@@ -90,6 +91,7 @@ struct Pass {
         auto reg = the_registrar();
         if (!reg) return fail(reg.error());
         auto receipt = (*reg)->apply(want, now);
+        if (env.metrics) env.metrics->registrar_submission(info.registrar, !receipt);
         std::string set_text;
         for (const auto& k : s.keys) set_text += fmt::format("{}{}", set_text.empty() ? "" : ",", k.tag.value_or(0));
         if (!receipt) {
@@ -173,6 +175,12 @@ struct Pass {
     Result<std::vector<Observation>> check(const std::vector<rollover::Probe>& probes) {
         Instant started = env.clock.now();
         auto report = look_at(env.config, origin, started);
+        if (env.metrics) {
+            if (report)
+                env.metrics->live_check_done(*report);
+            else
+                env.metrics->live_check_failed();
+        }
         if (!report) {
             (void)env.store.record_check(info.name, store::CheckRecord{started, false, consecutive_failures() + 1,
                                                                        report.error().message});

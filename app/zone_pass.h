@@ -16,12 +16,15 @@
 
 namespace zw::app {
 
+class DaemonMetrics;
+
 struct PassEnv {
     const Config& config;
     store::Store& store;
     registrar::Journal& journal;
     LogSink& log;
     const Clock& clock;
+    DaemonMetrics* metrics;  // the daemon's counters; null outside `run`
 };
 
 struct PassResult {

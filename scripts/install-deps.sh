@@ -22,8 +22,8 @@ packages=(
     knot-dnssecutils python3 python3-dnspython time iproute2 openssl util-linux
     # DANE and ACME: Let's Encrypt's test CA, an ACME client, a mail server
     pebble certbot postfix
-    # the operator's tools: status page, metrics, packaging
-    chromium prometheus lintian
+    # the operator's tools: status page, metrics, packaging (dpkg-shlibdeps), man page
+    chromium prometheus lintian dpkg-dev man-db groff-base
 )
 
 missing=()

@@ -2,6 +2,7 @@
 // What a signing run is asked to do. Times come from the caller's `now`: the signer never
 // reads a clock.
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -18,6 +19,23 @@ struct Nsec3Params {
     bool opt_out = false;          // RFC 9276 §3.1: only for very large delegation-only zones
 };
 
+// How far a run is, for a display on another thread (app/progress.h): the signer only
+// counts. Signing counts signatures made, checking counts nodes verified; the caller sets
+// the phases around them (reading the zone, writing the output).
+struct SigningProgress {
+    enum class Phase { reading, signing, checking, writing };
+    std::atomic<Phase> phase{Phase::reading};
+    std::atomic<std::uint64_t> done{0};
+    std::atomic<std::uint64_t> total{0};
+
+    void start(Phase p, std::uint64_t units) {
+        total = units;
+        done = 0;
+        phase = p;
+    }
+    void add(std::uint64_t units) { done.fetch_add(units, std::memory_order_relaxed); }
+};
+
 struct SigningParams {
     Instant now{};
     Seconds inception_offset{3600};   // back-dates inception for clocks that run behind
@@ -32,6 +50,7 @@ struct SigningParams {
     bool cds_delete = false;                  // RFC 8078 §4 delete form instead
     unsigned threads = 1;
     SelfCheck self_check = default_self_check;
+    SigningProgress* progress = nullptr;  // counted into when set
 };
 
 // Refuses what cannot be signed: a TTL above 2^31-1, a `now` outside the 32-bit RRSIG

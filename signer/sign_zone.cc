@@ -108,7 +108,9 @@ Result<void> sign_jobs(std::span<const Job> jobs, const dns::Name& origin, const
     // Few keys sign a zone: a short list beats a map. A worker keeps its contexts across
     // chunks, and with them the ECDSA setup values made ahead.
     std::vector<std::vector<std::pair<const KeyPair*, SigningContext>>> worker_contexts(params.threads);
+    if (params.progress) params.progress->start(SigningProgress::Phase::signing, jobs.size());
     parallel_chunks(jobs.size(), params.threads, 256, [&](std::size_t begin, std::size_t end, unsigned worker) {
+        if (params.progress) params.progress->add(end - begin);
         if (failures[worker]) return;
         auto& contexts = worker_contexts[worker];
         dns::Bytes data, rrsig;
@@ -250,7 +252,7 @@ Result<SignedZone> sign_zone_incremental(zones::Zone zone, const KeyUse& use, co
 Result<void> UncheckedZone::check(SigningStats* stats) {
     Stopwatch stopwatch;
     std::size_t verified = 0;
-    auto ok = verify_zone(zone_, now_, threads_, trusted_, CheckPlan{self_check_, made_ ? &*made_ : nullptr, &verified});
+    auto ok = verify_zone(zone_, now_, threads_, trusted_, CheckPlan{self_check_, made_ ? &*made_ : nullptr, &verified, progress_});
     if (stats) {
         stats->verify_seconds += stopwatch.seconds();
         stats->signatures_verified += verified;
@@ -401,6 +403,7 @@ Result<UncheckedZone> sign_zone_unchecked(zones::Zone zone, const KeyUse& use, c
     result.made_ = std::move(digest);
     result.now_ = params.now;
     result.threads_ = params.threads;
+    result.progress_ = params.progress;
     return result;
 }
 

@@ -67,6 +67,7 @@ private:
     std::optional<SignatureDigest> made_;  // what the run signed, for the sampled check
     Instant now_{};
     unsigned threads_ = 1;
+    SigningProgress* progress_ = nullptr;
     bool checked_ = false;
 };
 

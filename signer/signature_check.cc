@@ -230,7 +230,9 @@ SignatureCheckResult check_signatures(const SignedZone& sz, const KeySet& keys, 
         }
     }
     std::vector<Worker> workers(std::max(1u, threads));
+    if (plan.progress) plan.progress->start(SigningProgress::Phase::checking, total_nodes);
     parallel_chunks(total_nodes, threads, 512, [&](std::size_t begin, std::size_t end, unsigned index) {
+        if (plan.progress) plan.progress->add(end - begin);
         Worker& worker = workers[index];
         if (!worker.ready) {
             worker.ready = true;

@@ -11,6 +11,7 @@
 
 #include "dns/dnssec.h"
 #include "signer/check_problems.h"
+#include "signer/params.h"
 #include "signer/self_check.h"
 #include "signer/signature_digest.h"
 #include "signer/signed_zone.h"
@@ -37,6 +38,7 @@ struct SignatureCheckPlan {
     // The key of the signer's digest: the check then adds up the fresh signatures it
     // finds. Needed for sampled mode, which without it verifies everything.
     const SignatureDigest* digest_key = nullptr;
+    SigningProgress* progress = nullptr;  // when set: counts the nodes checked
 };
 
 struct SignatureCheckResult {

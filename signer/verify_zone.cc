@@ -114,14 +114,14 @@ Result<void> verify_zone(const SignedZone& sz, Instant now, unsigned threads, co
 
     const std::uint32_t now32 = dns::to_sig_time(now);
     auto problems = std::make_unique<Problems>();
-    auto checked = check_signatures(sz, key_set, now32, threads, trusted, {plan.mode, plan.made}, *problems);
+    auto checked = check_signatures(sz, key_set, now32, threads, trusted, {plan.mode, plan.made, plan.progress}, *problems);
     const bool differs =
         plan.mode == SelfCheck::sampled && plan.made && !(checked.seen && checked.seen->same_as(*plan.made));
     if (differs) {
         // The zone does not hold exactly the signatures made, over exactly the data they
         // were made over: everything is verified, which names what is wrong.
         problems = std::make_unique<Problems>();
-        checked = check_signatures(sz, key_set, now32, threads, trusted, {SelfCheck::full, nullptr}, *problems);
+        checked = check_signatures(sz, key_set, now32, threads, trusted, {SelfCheck::full, nullptr, plan.progress}, *problems);
     }
     if (plan.verified) *plan.verified = checked.verified;
     if (sz.nsec3) {

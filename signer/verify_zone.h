@@ -25,6 +25,7 @@ struct CheckPlan {
     // verifies everything.
     const SignatureDigest* made = nullptr;
     std::size_t* verified = nullptr;  // when set: how many signatures were verified
+    SigningProgress* progress = nullptr;  // when set: counts the nodes checked (params.h)
 };
 
 // Bit i of trusted[r] marks signature i of the r-th RRset (for_each_node order, each node's

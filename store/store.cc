@@ -7,6 +7,7 @@
 
 #include "store/action_codec.h"
 #include "store/identity.h"
+#include "store/history.h"
 #include "store/schema.h"
 #include "store/sqlite.h"
 #include "store/store_impl.h"
@@ -227,10 +228,7 @@ Result<std::int64_t> Store::commit_decision(std::string_view zone, Instant now, 
         if (auto r = append_audit(db, now, zone, "action", payload); !r) return fail(r.error());
     }
     for (const auto& t : d.transitions)
-        if (auto r = append_audit(db, t.at, zone, "transition",
-                                  fmt::format("key {} {} {} -> {} ({})", t.key, name(t.record),
-                                              name(t.from), name(t.to), name(t.cause)));
-            !r)
+        if (auto r = append_audit(db, t.at, zone, "transition", transition_text(t)); !r)
             return fail(r.error());
     if (d.measured_dreg)
         if (auto r =
@@ -349,20 +347,6 @@ Result<void> Store::record_submission(std::string_view zone, Instant at, std::st
     return tx->commit();
 }
 
-Result<std::vector<AuditEntry>> Store::audit(std::string_view zone) {
-    auto st = impl_->db.prepare(
-        "SELECT id, at, zone, event, detail FROM audit_log WHERE zone = ?1 "
-        "ORDER BY id");
-    if (!st) return fail(st.error());
-    st->bind(1, zone);
-    std::vector<AuditEntry> out;
-    for (;;) {
-        auto row = st->step();
-        if (!row) return fail(row.error());
-        if (!*row) return out;
-        out.push_back(AuditEntry{st->i64(0), Instant{Seconds{st->i64(1)}}, st->text(2), st->text(3),
-                                 st->text(4)});
-    }
-}
+Result<std::vector<AuditEntry>> Store::audit(std::string_view zone) { return audit(zone, Instant{}); }
 
 }  // namespace zw::store

@@ -39,6 +39,13 @@ struct AuditEntry {
     std::string detail;
 };
 
+// A key that left the zone's state; its row is kept for the audit trail.
+struct RemovedKey {
+    rollover::KeyRef key;
+    Instant created{};
+    Instant removed{};
+};
+
 // What `status` shows: the last decision, when the zone wakes next, what blocks each key
 // (one line per Wait: "key 3 ds [observation] since ...: why").
 struct DecisionRecord {
@@ -140,7 +147,10 @@ class Store {
                                                  std::string_view registrar,
                                                  std::string_view ds_set, std::string_view result);
 
+    // Every row of the zone, or those from `since` on (history.cc); the keys removed since.
     [[nodiscard]] Result<std::vector<AuditEntry>> audit(std::string_view zone);
+    [[nodiscard]] Result<std::vector<AuditEntry>> audit(std::string_view zone, Instant since);
+    [[nodiscard]] Result<std::vector<RemovedKey>> removed_keys(std::string_view zone, Instant since);
 
   private:
     struct Impl;

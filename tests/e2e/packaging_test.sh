@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # packaging/: the systemd units pass `systemd-analyze verify` without a single complaint
-# (it exits 0 on unknown values, so any output fails), and the documented configuration
+# (it exits 0 on unknown values, so any output fails) and `systemd-analyze security`
+# rates their hardening at most 2.5 ("OK" or better); the documented configuration
 # example is accepted by `zonewarden status` once its paths point into a temp dir.
+# (deb_test.sh installs the package and runs the example for real.)
 #   packaging_test.sh --zonewarden BIN
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -18,9 +20,12 @@ if command -v systemd-analyze >/dev/null; then
     # ExecStart must exist for verify: point the units at the binary under test.
     mkdir -p "$ZW_TMP/units"
     for f in "$pkg"/*.service "$pkg"/*.timer; do
-        sed "s|/usr/local/bin/zonewarden|$ZONEWARDEN|" "$f" >"$ZW_TMP/units/$(basename "$f")"
+        sed "s|/usr/bin/zonewarden|$ZONEWARDEN|" "$f" >"$ZW_TMP/units/$(basename "$f")"
     done
-    (cd "$ZW_TMP/units" && systemd-analyze verify ./*.service ./*.timer) >"$ZW_TMP/verify.out" 2>&1 ||
+    # Documentation=man:zonewarden(8) is checked with man(1): the page the build wrote.
+    mkdir -p "$ZW_TMP/man/man8"
+    cp "$(dirname "$ZONEWARDEN")/zonewarden.8" "$ZW_TMP/man/man8/" || zw_fail "no zonewarden.8 beside $ZONEWARDEN"
+    (cd "$ZW_TMP/units" && MANPATH=$ZW_TMP/man systemd-analyze verify ./*.service ./*.timer) >"$ZW_TMP/verify.out" 2>&1 ||
         zw_fail "systemd-analyze verify: $(cat "$ZW_TMP/verify.out")"
     [[ -s $ZW_TMP/verify.out ]] && zw_fail "systemd-analyze verify complains: $(cat "$ZW_TMP/verify.out")"
     # shellcheck disable=SC2016 # a literal $MAINPID
@@ -28,12 +33,17 @@ if command -v systemd-analyze >/dev/null; then
     grep -q '^ExecStart=.* tick$' "$pkg/zonewarden.service" || zw_fail "service: not a tick"
     grep -q '^Persistent=true' "$pkg/zonewarden.timer" || zw_fail "timer: not persistent"
     zw_log "systemd-analyze verify: the three units are clean"
+    for unit in zonewarden.service zonewarden-daemon.service; do
+        (cd "$ZW_TMP/units" && systemd-analyze security --offline=true --threshold=25 "./$unit") \
+            >"$ZW_TMP/security.out" 2>&1 || zw_fail "systemd-analyze security $unit: $(tail -n 3 "$ZW_TMP/security.out")"
+        zw_log "systemd-analyze security $unit: $(grep -o 'Overall exposure level.*' "$ZW_TMP/security.out")"
+    done
     checked=$((checked + 1))
 else
     zw_log "systemd-analyze not installed: units not verified"
 fi
 
-if "$ZONEWARDEN" --help 2>&1 | awk '/^Subcommands:/ { f = 1; next } f { print $1 }' | grep -qx status; then
+if "$ZONEWARDEN" --help 2>&1 | awk '/^Subcommands:/ { f = 1; next } f { print $1 }' | grep -x status >/dev/null; then
     d=$ZW_TMP/etc
     mkdir -p "$d/zones"
     # Every absolute path of the example, moved below the temp dir; the files it names exist.
