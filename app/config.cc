@@ -68,20 +68,18 @@ Result<void> read_registrars(const ConfigNode& n, Config& c) {
     return {};
 }
 
+// `defaults` names a policy and a registrar defined above it.
 void read_defaults(Fields& f, Config& c) {
-    std::string name;
-    if (f.text("policy", name)) {
-        if (c.policies.contains(name))
-            c.default_policy = name;
+    auto defined = [&f](std::string_view key, const auto& known, std::optional<std::string>& into) {
+        std::string name;
+        if (!f.text(key, name)) return;
+        if (known.contains(name))
+            into = name;
         else
-            f.refuse("policy", fmt::format("no policy named '{}'", name));
-    }
-    if (f.text("registrar", name)) {
-        if (c.registrars.contains(name))
-            c.default_registrar = name;
-        else
-            f.refuse("registrar", fmt::format("no registrar named '{}'", name));
-    }
+            f.refuse(key, fmt::format("no {} named '{}'", key, name));
+    };
+    defined("policy", c.policies, c.default_policy);
+    defined("registrar", c.registrars, c.default_registrar);
 }
 
 void read_settings(Fields& f, Config& c) {
