@@ -27,12 +27,14 @@ void read_dns(Fields& f, DnsSettings& dns) {
 void read_http(Fields& f, HttpSettings& http) {
     if (f.text("listen", http.listen)) {
         unsigned char buf[16];
-        if (::inet_pton(AF_INET, http.listen.c_str(), buf) != 1 && ::inet_pton(AF_INET6, http.listen.c_str(), buf) != 1)
+        if (::inet_pton(AF_INET, http.listen.c_str(), buf) != 1 &&
+            ::inet_pton(AF_INET6, http.listen.c_str(), buf) != 1)
             f.refuse("listen", "expected an IPv4 or IPv6 address, such as 127.0.0.1 or ::1");
     }
     f.integer("port", http.port, 1, 65535);
     if (f.status() && (http.listen.empty() || http.port == 0))
-        f.keep(config_error("http: needs both 'listen' (an address) and 'port'", f.whole().mark.location()));
+        f.keep(config_error("http: needs both 'listen' (an address) and 'port'",
+                            f.whole().mark.location()));
 }
 
 // Each registrar is built once now, with a journal in memory and nothing sent, so that its
@@ -54,14 +56,17 @@ Result<void> check_registrar(const std::string& name, const ConfigNode& settings
 
 Result<void> read_registrars(const ConfigNode& n, Config& c) {
     if (n.kind != ConfigNode::Kind::map)
-        return fail(config_error("registrars: expected a map of registrar names", n.mark.location()));
+        return fail(
+            config_error("registrars: expected a map of registrar names", n.mark.location()));
     for (const auto& entry : n.entries) {
         const ConfigNode& settings = entry.value;
         if (settings.kind != ConfigNode::Kind::map)
-            return fail(config_error(fmt::format("registrars.{}: expected a map of settings", entry.key),
-                                     settings.mark.location()));
+            return fail(
+                config_error(fmt::format("registrars.{}: expected a map of settings", entry.key),
+                             settings.mark.location()));
         if (!settings.find("type"))
-            return fail(config_error(fmt::format("registrars.{}: missing 'type'", entry.key), settings.mark.location()));
+            return fail(config_error(fmt::format("registrars.{}: missing 'type'", entry.key),
+                                     settings.mark.location()));
         if (auto ok = check_registrar(entry.key, settings); !ok) return ok;
         c.registrars[entry.key] = settings;
     }
@@ -127,16 +132,21 @@ Result<Config> parse_root(const ConfigNode& root, const std::string& path) {
     Fields f(root);
     read_settings(f, c);
     if (auto ok = f.finish(); !ok) return fail(ok.error());
-    for (auto [field, value] : {std::pair{"state", &c.state}, {"key-dir", &c.key_dir}, {"zones-in", &c.zones_in},
+    for (auto [field, value] : {std::pair{"state", &c.state},
+                                {"key-dir", &c.key_dir},
+                                {"zones-in", &c.zones_in},
                                 {"zones-out", &c.zones_out}}) {
         if (value->empty())
-            return fail(config_error(fmt::format("'{}' is required", field), SourceLocation{path, 1}));
+            return fail(
+                config_error(fmt::format("'{}' is required", field), SourceLocation{path, 1}));
     }
     if (c.dns.trust_anchor.empty()) c.dns.trust_anchor = "/usr/share/dns/root.ds";
     if (c.policies.empty())
-        return fail(config_error("no policies: define at least one under 'policies:'", SourceLocation{path, 1}));
+        return fail(config_error("no policies: define at least one under 'policies:'",
+                                 SourceLocation{path, 1}));
     if (!c.default_policy && c.policies.size() == 1) c.default_policy = c.policies.begin()->first;
-    if (!c.default_registrar && c.registrars.size() == 1) c.default_registrar = c.registrars.begin()->first;
+    if (!c.default_registrar && c.registrars.size() == 1)
+        c.default_registrar = c.registrars.begin()->first;
     return c;
 }
 
@@ -189,11 +199,12 @@ Result<Config> load_config(const std::string& path) {
     if (!config) return config;
     if (const char* hooks = std::getenv("ZW_TEST_HOOKS"); hooks && *hooks) {
         if (std::string_view(hooks) != "turn-back-midway")
-            return fail(config_error(fmt::format(
-                "ZW_TEST_HOOKS={}: the only test hook is turn-back-midway", hooks)));
+            return fail(config_error(
+                fmt::format("ZW_TEST_HOOKS={}: the only test hook is turn-back-midway", hooks)));
         config->engine_test_hooks.turn_back_midway = true;
-        fmt::print(stderr, "zonewarden: warning: test hook turn-back-midway is on (ZW_TEST_HOOKS): "
-                           "the rollover engine deadlocks on purpose; tests only\n");
+        fmt::print(stderr,
+                   "zonewarden: warning: test hook turn-back-midway is on (ZW_TEST_HOOKS): "
+                   "the rollover engine deadlocks on purpose; tests only\n");
     }
     return config;
 }

@@ -89,10 +89,13 @@ void read_policy(Fields& f, Policy& p) {
         // RFC 7583's Dreg depends on the registrar and the day; zonewarden measures it
         // (submission → DS seen at every parent server) instead of trusting a guess.
         if (s.node("registration-delay"))
-            s.refuse("registration-delay", "Dreg is measured at each submission, not configured; remove it");
+            s.refuse("registration-delay",
+                     "Dreg is measured at each submission, not configured; remove it");
     });
     if (f.node("denial"))
-        f.refuse("denial", "NSEC or NSEC3 is chosen for every zone by the top-level 'denial:'; remove it here");
+        f.refuse(
+            "denial",
+            "NSEC or NSEC3 is chosen for every zone by the top-level 'denial:'; remove it here");
 }
 
 }  // namespace

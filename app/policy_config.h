@@ -13,6 +13,7 @@
 
 namespace zw::app {
 
-[[nodiscard]] Result<std::map<std::string, rollover::Policy>> read_policies(const ConfigNode& policies);
+[[nodiscard]] Result<std::map<std::string, rollover::Policy>> read_policies(
+    const ConfigNode& policies);
 
 }  // namespace zw::app

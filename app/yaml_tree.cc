@@ -23,7 +23,8 @@ class Converter {
     Result<ConfigNode> convert(const YAML::Node& n, const std::string& place, int depth) {
         ConfigNode out;
         out.mark = mark(n.Mark());
-        if (++count_ > max_nodes) return fail(at(out.mark, place, "too many values (aliases expanding?)"));
+        if (++count_ > max_nodes)
+            return fail(at(out.mark, place, "too many values (aliases expanding?)"));
         if (depth > max_depth) return fail(at(out.mark, place, "nested too deeply"));
         switch (n.Type()) {
             case YAML::NodeType::Undefined:
@@ -51,12 +52,14 @@ class Converter {
     }
 
   private:
-    Result<void> convert_map(const YAML::Node& n, const std::string& place, int depth, ConfigNode& out) {
+    Result<void> convert_map(const YAML::Node& n, const std::string& place, int depth,
+                             ConfigNode& out) {
         std::map<std::string, ConfigMark, std::less<>> seen;
         for (const auto& kv : n) {
             ConfigMark key_mark = mark(kv.first.Mark());
             if (!kv.first.IsScalar())
-                return fail(at(key_mark, place.empty() ? "configuration" : place, "a key must be a single word"));
+                return fail(at(key_mark, place.empty() ? "configuration" : place,
+                               "a key must be a single word"));
             std::string key = kv.first.Scalar();
             std::string inner = place.empty() ? key : fmt::format("{}.{}", place, key);
             if (auto [first, fresh] = seen.emplace(key, key_mark); !fresh)
@@ -75,7 +78,8 @@ class Converter {
         auto from_one = [](int v) { return v >= 0 ? static_cast<std::uint64_t>(v) + 1 : 0; };
         return ConfigMark{source_, from_one(m.line), from_one(m.column)};
     }
-    [[nodiscard]] static Error at(const ConfigMark& m, std::string_view place, std::string_view why) {
+    [[nodiscard]] static Error at(const ConfigMark& m, std::string_view place,
+                                  std::string_view why) {
         return config_error(fmt::format("{}: {}", place, why), m.location());
     }
 
@@ -88,13 +92,15 @@ class Converter {
 Result<ConfigNode> parse_yaml_tree(std::string_view text, const std::string& file) {
     std::error_code ec;
     auto absolute = std::filesystem::absolute(file, ec);
-    auto source = std::make_shared<const ConfigSource>(ConfigSource{file, ec ? std::filesystem::path{} : absolute.parent_path()});
+    auto source = std::make_shared<const ConfigSource>(
+        ConfigSource{file, ec ? std::filesystem::path{} : absolute.parent_path()});
     try {
         YAML::Node root = YAML::Load(std::string(text));
         return Converter(source).convert(root, "", 0);
     } catch (const YAML::Exception& e) {
-        return fail(config_error(e.msg, SourceLocation{file, static_cast<std::uint64_t>(e.mark.line) + 1,
-                                                       static_cast<std::uint64_t>(e.mark.column) + 1}));
+        return fail(
+            config_error(e.msg, SourceLocation{file, static_cast<std::uint64_t>(e.mark.line) + 1,
+                                               static_cast<std::uint64_t>(e.mark.column) + 1}));
     }
 }
 

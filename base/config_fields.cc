@@ -37,8 +37,9 @@ void ConfigNode::set(std::string_view key, std::string value) {
 Fields::Fields(const ConfigNode& map, std::string what, std::string prefix)
     : map_(map), what_(std::move(what)), prefix_(std::move(prefix)) {
     if (map.kind != ConfigNode::Kind::map)
-        keep(config_error(fmt::format("{}{}expected a map", what_, prefix_.empty() ? "" : prefix_ + ": "),
-                          map.mark.location()));
+        keep(config_error(
+            fmt::format("{}{}expected a map", what_, prefix_.empty() ? "" : prefix_ + ": "),
+            map.mark.location()));
 }
 
 std::string Fields::field(std::string_view key) const {
@@ -150,7 +151,8 @@ Result<void> Fields::status() const {
 Result<void> Fields::finish() const {
     if (error_) return fail(*error_);
     for (const auto& e : map_.entries)
-        if (!read_.contains(e.key)) return fail(error_at(e.key_mark, field(e.key), "unknown field"));
+        if (!read_.contains(e.key))
+            return fail(error_at(e.key_mark, field(e.key), "unknown field"));
     return {};
 }
 

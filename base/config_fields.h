@@ -85,7 +85,8 @@ class Fields {
     }
     // One of named choices; the error lists them: "unknown method 'x' (one of a, b)".
     template <typename E>
-    bool choice(std::string_view key, E& into, std::initializer_list<std::pair<std::string_view, E>> choices,
+    bool choice(std::string_view key, E& into,
+                std::initializer_list<std::pair<std::string_view, E>> choices,
                 std::string_view noun) {
         std::string s;
         if (!text(key, s)) return false;
@@ -109,7 +110,8 @@ class Fields {
     // mistake, unless an earlier one is kept already.
     void refuse(std::string_view key, std::string_view why);
     void keep(Error e);
-    [[nodiscard]] Error error_at(const ConfigMark& mark, std::string_view field, std::string_view why) const;
+    [[nodiscard]] Error error_at(const ConfigMark& mark, std::string_view field,
+                                 std::string_view why) const;
     [[nodiscard]] std::string field(std::string_view key) const;
     [[nodiscard]] const ConfigNode& whole() const { return map_; }
 

@@ -19,7 +19,8 @@ namespace {
 // The fields of one registrar's settings; every message starts "registrar NAME: ".
 class Reader : public Fields {
   public:
-    Reader(const std::string& name, const Settings& s) : Fields(s, fmt::format("registrar {}: ", name)) {}
+    Reader(const std::string& name, const Settings& s)
+        : Fields(s, fmt::format("registrar {}: ", name)) {}
     // Absent and empty alike leave the default.
     std::string get(std::string_view key, std::string fallback = "") {
         std::string v;
@@ -31,7 +32,8 @@ class Reader : public Fields {
         if (auto ok = status(); !ok) return fail(ok.error());
         return v;
     }
-    Result<std::int64_t> number(std::string_view key, std::int64_t fallback, std::int64_t lo, std::int64_t hi) {
+    Result<std::int64_t> number(std::string_view key, std::int64_t fallback, std::int64_t lo,
+                                std::int64_t hi) {
         integer(key, fallback, lo, hi);
         if (auto ok = status(); !ok) return fail(ok.error());
         return fallback;
@@ -71,7 +73,8 @@ Result<std::unique_ptr<Api>> rfc2136(Reader& r) {
     if (!port) return fail(port.error());
     auto at = live::parse_server(*server, static_cast<std::uint16_t>(*port));
     if (!at || at->address != *server)
-        return fail(r.wrong("server", "must be an IP address (IPv4 or IPv6); use `port` for the port"));
+        return fail(
+            r.wrong("server", "must be an IP address (IPv4 or IPv6); use `port` for the port"));
     c.server = *at;
     // Like nsupdate's `local` or Knot's `via`: ADDR, or with a port IPV4:PORT / [IPV6]:PORT.
     if (auto source = r.get("source"); !source.empty()) {
@@ -86,8 +89,7 @@ Result<std::unique_ptr<Api>> rfc2136(Reader& r) {
     c.key = *key;
     if (auto p = r.get("parent-zone"); !p.empty()) {
         auto n = dns::Name::from_text(p);
-        if (!n)
-            return fail(r.wrong("parent-zone", n.error().message));
+        if (!n) return fail(r.wrong("parent-zone", n.error().message));
         c.parent_zone = *n;
     }
     auto ttl = r.number("ds-ttl", 3600, 0, 2147483647);
@@ -115,8 +117,7 @@ Result<HttpOptions> http_options(Reader& r) {
 
 Result<std::string> https_url(Reader& r, const std::string& fallback) {
     auto url = r.get("url", fallback);
-    if (!url.starts_with("https://"))
-        return fail(r.wrong("url", "must start with https://"));
+    if (!url.starts_with("https://")) return fail(r.wrong("url", "must start with https://"));
     while (url.ends_with("/")) url.pop_back();
     return url;
 }
@@ -215,12 +216,9 @@ Result<std::unique_ptr<Registrar>> make_registrar(const std::string& name, const
         CommandConfig c;
         auto program = r.require("program");
         if (!program) return fail(program.error());
-        if (!program->starts_with("/"))
-            return fail(
-                r.wrong("program", "must be an absolute path"));
+        if (!program->starts_with("/")) return fail(r.wrong("program", "must be an absolute path"));
         if (::access(program->c_str(), X_OK) != 0)
-            return fail(
-                r.wrong("program", fmt::format("{} is not executable", *program)));
+            return fail(r.wrong("program", fmt::format("{} is not executable", *program)));
         c.program = *program;
         auto t = r.duration("timeout", c.timeout);
         if (!t) return fail(t.error());

@@ -11,7 +11,8 @@ using namespace std::chrono_literals;
 using namespace zw::rollover;
 
 // The `policies:` map of a configuration text, read as the configuration loader reads it.
-Result<std::map<std::string, Policy>> parse_policies_text(std::string_view text, const std::string& file) {
+Result<std::map<std::string, Policy>> parse_policies_text(std::string_view text,
+                                                          const std::string& file) {
     auto root = parse_yaml_tree(text, file);
     if (!root) return fail(root.error());
     const ConfigNode* policies = root->find("policies");
@@ -120,8 +121,10 @@ TEST(PolicyValidate, RefreshMustBeShorterThanValidity) {
 // The reviewer's case: 3d validity, 2d refresh and nearly a day of jitter leave a
 // signature only seconds of life at its refresh, less than any cache may hold it.
 TEST(PolicyValidate, JitterCountsAgainstTheRemainingSignatureLife) {
-    expect_error("policies:\n  p:\n    max-zone-ttl: 12h\n    signatures: { validity: 3d, refresh: 2d, jitter: 23h }\n",
-                 "zw.yaml:2:", "validity - jitter - refresh must exceed max-zone-ttl + propagation-delay");
+    expect_error(
+        "policies:\n  p:\n    max-zone-ttl: 12h\n    signatures: { validity: 3d, refresh: 2d, "
+        "jitter: 23h }\n",
+        "zw.yaml:2:", "validity - jitter - refresh must exceed max-zone-ttl + propagation-delay");
 }
 
 TEST(PolicyValidate, LifetimeShorterThanTheRolloverItNeeds) {
@@ -140,7 +143,8 @@ TEST(PolicyValidate, UnlimitedLifetimeNeverRolls) {
 // NSEC or NSEC3 is one choice for all zones (the top-level `denial:`); a policy that
 // seems to choose it would silently not.
 TEST(PolicyYaml, DenialInAPolicyIsRefused) {
-    expect_error("policies:\n  p:\n    denial: { nsec3: { iterations: 0 } }\n", "zw.yaml:3:", "top-level 'denial:'");
+    expect_error("policies:\n  p:\n    denial: { nsec3: { iterations: 0 } }\n",
+                 "zw.yaml:3:", "top-level 'denial:'");
 }
 
 TEST(PolicyYaml, ErrorsNameTheColumn) {
@@ -148,8 +152,9 @@ TEST(PolicyYaml, ErrorsNameTheColumn) {
 }
 
 TEST(PolicyYaml, DuplicateKeyInAPolicyNamesBothPlaces) {
-    expect_error("policies:\n  p:\n    dnskey-ttl: 1h\n    max-zone-ttl: 1d\n    dnskey-ttl: 2h\n", "zw.yaml:5:5:",
-                 "policies.p.dnskey-ttl: duplicate key; the first is at zw.yaml:3:5");
+    expect_error(
+        "policies:\n  p:\n    dnskey-ttl: 1h\n    max-zone-ttl: 1d\n    dnskey-ttl: 2h\n",
+        "zw.yaml:5:5:", "policies.p.dnskey-ttl: duplicate key; the first is at zw.yaml:3:5");
 }
 
 TEST(PolicyYaml, DuplicateKeyInAPolicysInnerMap) {
@@ -158,8 +163,8 @@ TEST(PolicyYaml, DuplicateKeyInAPolicysInnerMap) {
 }
 
 TEST(PolicyYaml, DuplicatePolicyName) {
-    expect_error("policies:\n  p: { dnskey-ttl: 1h }\n  q: {}\n  p: { dnskey-ttl: 2h }\n", "zw.yaml:4:3:",
-                 "policies.p: duplicate key; the first is at zw.yaml:2:3");
+    expect_error("policies:\n  p: { dnskey-ttl: 1h }\n  q: {}\n  p: { dnskey-ttl: 2h }\n",
+                 "zw.yaml:4:3:", "policies.p: duplicate key; the first is at zw.yaml:2:3");
 }
 
 }  // namespace

@@ -44,7 +44,8 @@ TEST(ConfigFields, TheFirstMistakeIsKept) {
     EXPECT_FALSE(f.duration("timeout", timeout));
     auto done = f.finish();
     ASSERT_FALSE(done);
-    EXPECT_EQ(done.error().message, "http.port: expected a whole number from 1 to 65535, not '70000'");
+    EXPECT_EQ(done.error().message,
+              "http.port: expected a whole number from 1 to 65535, not '70000'");
     EXPECT_EQ(timeout, Seconds{1});
 }
 
@@ -66,7 +67,9 @@ TEST(ConfigFields, ChoicesAndInnerMaps) {
     outer.entries.push_back(ConfigEntry{"ksk", {}, inner});
     Fields f(outer, "policy p: ");
     Method m = Method::a;
-    f.map("ksk", [&](Fields& k) { k.choice("method", m, {{"a", Method::a}, {"b", Method::b}}, "method"); });
+    f.map("ksk", [&](Fields& k) {
+        k.choice("method", m, {{"a", Method::a}, {"b", Method::b}}, "method");
+    });
     auto done = f.finish();
     ASSERT_FALSE(done);
     EXPECT_EQ(done.error().message, "policy p: ksk.method: unknown method 'c' (one of a, b)");
