@@ -2,272 +2,151 @@
 
 #include <arpa/inet.h>
 #include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
 
-#include <filesystem>
 #include <cstdlib>
-#include <functional>
-#include <sstream>
+#include <filesystem>
 
+#include "app/policy_config.h"
+#include "app/yaml_tree.h"
 #include "base/regular_file.h"
 #include "dns/name.h"
-#include "rollover/policy_yaml.h"
 
 namespace zw::app {
 
 namespace {
 
-struct Reader {
-    std::string file;
-    std::filesystem::path base;  // relative paths are relative to the config's directory
-
-    [[nodiscard]] Error at(const YAML::Node& n, std::string_view field, std::string_view why) const {
-        auto m = n.Mark();
-        return config_error(fmt::format("{}: {}", field, why),
-                            SourceLocation{file, m.line >= 0 ? static_cast<std::uint64_t>(m.line) + 1 : 0});
-    }
-    [[nodiscard]] Result<std::string> scalar(const YAML::Node& n, std::string_view field) const {
-        if (!n.IsScalar()) return fail(at(n, field, "expected a single value"));
-        return n.Scalar();
-    }
-    [[nodiscard]] Result<std::string> path(const YAML::Node& n, std::string_view field) const {
-        auto s = scalar(n, field);
-        if (!s) return s;
-        if (s->empty()) return fail(at(n, field, "empty path"));
-        std::filesystem::path p(*s);
-        return (p.is_absolute() ? p : base / p).lexically_normal().string();
-    }
-    [[nodiscard]] Result<Seconds> duration(const YAML::Node& n, std::string_view field) const {
-        auto s = scalar(n, field);
-        if (!s) return fail(s.error());
-        auto d = parse_duration(*s);
-        if (!d) return fail(at(n, field, d.error().message));
-        return *d;
-    }
-    [[nodiscard]] Result<long> integer(const YAML::Node& n, std::string_view field, long lo, long hi) const {
-        auto s = scalar(n, field);
-        if (!s) return fail(s.error());
-        long v = 0;
-        std::istringstream in(*s);
-        if (!(in >> v) || !in.eof() || v < lo || v > hi)
-            return fail(at(n, field, fmt::format("expected a whole number from {} to {}", lo, hi)));
-        return v;
-    }
-};
-
-using Handler = std::function<Result<void>(const Reader&, const YAML::Node&, Config&)>;
-
-Result<void> walk(const Reader& r, const YAML::Node& map, std::string_view prefix,
-                  const std::map<std::string, Handler, std::less<>>& fields, Config& c) {
-    if (!map.IsMap()) return fail(r.at(map, prefix.empty() ? "configuration" : prefix, "expected a map"));
-    for (const auto& kv : map) {
-        std::string key = kv.first.Scalar();
-        std::string full = prefix.empty() ? key : fmt::format("{}.{}", prefix, key);
-        auto f = fields.find(key);
-        if (f == fields.end()) return fail(r.at(kv.first, full, "unknown field"));
-        if (auto ok = f->second(r, kv.second, c); !ok) return ok;
-    }
-    return {};
+void read_dns(Fields& f, DnsSettings& dns) {
+    f.text("resolver", dns.resolver);
+    f.path("trust-anchor", dns.trust_anchor);
+    if (f.duration("timeout", dns.timeout) &&
+        (dns.timeout <= Seconds{0} || dns.timeout > std::chrono::milliseconds{max_dns_timeout_ms}))
+        f.refuse("timeout", fmt::format("must be from 1s to {}s", max_dns_timeout_ms / 1000));
+    f.integer("attempts", dns.attempts, 1, max_dns_attempts);
 }
 
-Handler path_into(std::string Config::*member, std::string_view field) {
-    return [member, field](const Reader& r, const YAML::Node& n, Config& c) -> Result<void> {
-        auto p = r.path(n, field);
-        if (!p) return fail(p.error());
-        c.*member = *p;
-        return {};
-    };
+void read_http(Fields& f, HttpSettings& http) {
+    if (f.text("listen", http.listen)) {
+        unsigned char buf[16];
+        if (::inet_pton(AF_INET, http.listen.c_str(), buf) != 1 &&
+            ::inet_pton(AF_INET6, http.listen.c_str(), buf) != 1)
+            f.refuse("listen", "expected an IPv4 or IPv6 address, such as 127.0.0.1 or ::1");
+    }
+    f.integer("port", http.port, 1, 65535);
+    if (f.status() && (http.listen.empty() || http.port == 0))
+        f.keep(config_error("http: needs both 'listen' (an address) and 'port'",
+                            f.whole().mark.location()));
 }
 
-Handler text_into(std::string Config::*member, std::string_view field) {
-    return [member, field](const Reader& r, const YAML::Node& n, Config& c) -> Result<void> {
-        auto s = r.scalar(n, field);
-        if (!s) return fail(s.error());
-        c.*member = *s;
-        return {};
-    };
+// Each registrar is built once now, with a journal in memory and nothing sent, so that its
+// mistakes (unknown keys, bad values, unreadable credentials) are reported at load time,
+// not days later when a zone first hands it a DS set.
+Result<void> check_registrar(const std::string& name, const ConfigNode& settings) {
+    auto journal = registrar::Journal::open(":memory:");
+    if (!journal) return fail(journal.error());
+    NullLogSink quiet;
+    auto made = registrar::make_registrar(name, settings, *journal, quiet);
+    if (made) return {};
+    Error e = made.error();
+    if (!e.where) {
+        e.message = fmt::format("registrars.{}: {}", name, e.message);
+        e.where = settings.mark.location();
+    }
+    return fail(e);
 }
 
-Result<void> read_dns(const Reader& r, const YAML::Node& n, Config& c) {
-    std::map<std::string, Handler, std::less<>> fields{
-        {"resolver", [](const Reader& r, const YAML::Node& v, Config& c) -> Result<void> {
-             auto s = r.scalar(v, "dns.resolver");
-             if (!s) return fail(s.error());
-             c.dns.resolver = *s;
-             return {};
-         }},
-        {"trust-anchor", [](const Reader& r, const YAML::Node& v, Config& c) -> Result<void> {
-             auto p = r.path(v, "dns.trust-anchor");
-             if (!p) return fail(p.error());
-             c.dns.trust_anchor = *p;
-             return {};
-         }},
-        {"timeout", [](const Reader& r, const YAML::Node& v, Config& c) -> Result<void> {
-             auto d = r.duration(v, "dns.timeout");
-             if (!d) return fail(d.error());
-             if (*d <= Seconds{0} || *d > std::chrono::milliseconds{max_dns_timeout_ms})
-                 return fail(r.at(v, "dns.timeout", fmt::format("must be from 1s to {}s", max_dns_timeout_ms / 1000)));
-             c.dns.timeout = *d;
-             return {};
-         }},
-        {"attempts", [](const Reader& r, const YAML::Node& v, Config& c) -> Result<void> {
-             auto i = r.integer(v, "dns.attempts", 1, max_dns_attempts);
-             if (!i) return fail(i.error());
-             c.dns.attempts = static_cast<int>(*i);
-             return {};
-         }},
-    };
-    return walk(r, n, "dns", fields, c);
-}
-
-Result<void> read_http(const Reader& r, const YAML::Node& n, Config& c) {
-    c.http.emplace();
-    std::map<std::string, Handler, std::less<>> fields{
-        {"listen", [](const Reader& r, const YAML::Node& v, Config& c) -> Result<void> {
-             auto s = r.scalar(v, "http.listen");
-             if (!s) return fail(s.error());
-             unsigned char buf[16];
-             if (::inet_pton(AF_INET, s->c_str(), buf) != 1 && ::inet_pton(AF_INET6, s->c_str(), buf) != 1)
-                 return fail(r.at(v, "http.listen", "expected an IPv4 or IPv6 address, such as 127.0.0.1 or ::1"));
-             c.http->listen = *s;
-             return {};
-         }},
-        {"port", [](const Reader& r, const YAML::Node& v, Config& c) -> Result<void> {
-             auto i = r.integer(v, "http.port", 1, 65535);
-             if (!i) return fail(i.error());
-             c.http->port = static_cast<std::uint16_t>(*i);
-             return {};
-         }},
-    };
-    if (auto ok = walk(r, n, "http", fields, c); !ok) return ok;
-    if (c.http->listen.empty() || c.http->port == 0)
-        return fail(r.at(n, "http", "needs both 'listen' (an address) and 'port'"));
-    return {};
-}
-
-Result<void> read_registrars(const Reader& r, const YAML::Node& n, Config& c) {
-    if (!n.IsMap()) return fail(r.at(n, "registrars", "expected a map of registrar names"));
-    for (const auto& reg : n) {
-        std::string name = reg.first.Scalar();
-        std::string field = "registrars." + name;
-        if (!reg.second.IsMap()) return fail(r.at(reg.second, field, "expected a map of settings"));
-        registrar::Settings settings;
-        for (const auto& kv : reg.second) {
-            auto v = r.scalar(kv.second, field + "." + kv.first.Scalar());
-            if (!v) return fail(v.error());
-            std::string key = kv.first.Scalar();
-            // File settings are paths: relative ones follow the configuration file.
-            if (key.ends_with("-file") && !v->empty() && !std::filesystem::path(*v).is_absolute())
-                *v = (r.base / *v).lexically_normal().string();
-            settings[key] = *v;
-        }
-        if (!settings.contains("type")) return fail(r.at(reg.second, field, "missing 'type'"));
-        // Checked whole now (unknown keys, bad values, unreadable credentials), not days
-        // later when a zone first hands this registrar a DS set. Nothing is sent.
-        auto journal = registrar::Journal::open(":memory:");
-        if (!journal) return fail(journal.error());
-        NullLogSink quiet;
-        if (auto made = registrar::make_registrar(name, settings, *journal, quiet); !made)
-            return fail(r.at(reg.second, field, made.error().message));
-        c.registrars[name] = std::move(settings);
+Result<void> read_registrars(const ConfigNode& n, Config& c) {
+    if (n.kind != ConfigNode::Kind::map)
+        return fail(
+            config_error("registrars: expected a map of registrar names", n.mark.location()));
+    for (const auto& entry : n.entries) {
+        const ConfigNode& settings = entry.value;
+        if (settings.kind != ConfigNode::Kind::map)
+            return fail(
+                config_error(fmt::format("registrars.{}: expected a map of settings", entry.key),
+                             settings.mark.location()));
+        if (!settings.find("type"))
+            return fail(config_error(fmt::format("registrars.{}: missing 'type'", entry.key),
+                                     settings.mark.location()));
+        if (auto ok = check_registrar(entry.key, settings); !ok) return ok;
+        c.registrars[entry.key] = settings;
     }
     return {};
 }
 
-Result<void> read_defaults(const Reader& r, const YAML::Node& n, Config& c) {
-    std::map<std::string, Handler, std::less<>> fields{
-        {"policy", [](const Reader& r, const YAML::Node& v, Config& c) -> Result<void> {
-             auto s = r.scalar(v, "defaults.policy");
-             if (!s) return fail(s.error());
-             if (!c.policies.contains(*s)) return fail(r.at(v, "defaults.policy", fmt::format("no policy named '{}'", *s)));
-             c.default_policy = *s;
-             return {};
-         }},
-        {"registrar", [](const Reader& r, const YAML::Node& v, Config& c) -> Result<void> {
-             auto s = r.scalar(v, "defaults.registrar");
-             if (!s) return fail(s.error());
-             if (!c.registrars.contains(*s))
-                 return fail(r.at(v, "defaults.registrar", fmt::format("no registrar named '{}'", *s)));
-             c.default_registrar = *s;
-             return {};
-         }},
+// `defaults` names a policy and a registrar defined above it.
+void read_defaults(Fields& f, Config& c) {
+    auto defined = [&f](std::string_view key, const auto& known, std::optional<std::string>& into) {
+        std::string name;
+        if (!f.text(key, name)) return;
+        if (known.contains(name))
+            into = name;
+        else
+            f.refuse(key, fmt::format("no {} named '{}'", key, name));
     };
-    return walk(r, n, "defaults", fields, c);
+    defined("policy", c.policies, c.default_policy);
+    defined("registrar", c.registrars, c.default_registrar);
 }
 
-Result<Config> parse_root(const YAML::Node& root, const std::string& path, std::string_view text) {
-    Reader r{path, std::filesystem::absolute(path).parent_path()};
+void read_settings(Fields& f, Config& c) {
+    f.path("state", c.state);
+    f.path("key-dir", c.key_dir);
+    f.path("zones-in", c.zones_in);
+    f.path("zones-out", c.zones_out);
+    f.text("publish", c.publish);
+    f.text("notify", c.notify);
+    f.duration("notify-after", c.notify_after);
+    f.integer("threads", c.threads, 1, 256);
+    std::string text;
+    if (f.text("serial", text)) {
+        if (auto p = zones::serial_policy_from_text(text))
+            c.serial = *p;
+        else
+            f.refuse("serial", p.error().message);
+    }
+    if (f.text("denial", text)) {
+        if (text != "nsec" && text != "nsec3") f.refuse("denial", "expected nsec or nsec3");
+        c.nsec3 = text == "nsec3";
+    }
+    f.map("dns", [&](Fields& d) { read_dns(d, c.dns); });
+    f.map("daemon", [&](Fields& d) {
+        if (d.duration("max-sleep", c.max_sleep) && c.max_sleep < Seconds{1})
+            d.refuse("max-sleep", "must be at least 1s");
+    });
+    f.map("http", [&](Fields& h) { read_http(h, c.http.emplace()); });
+    // Policies and registrars before `defaults`, which names them.
+    if (const ConfigNode* p = f.node("policies")) {
+        if (auto policies = read_policies(*p); policies)
+            c.policies = std::move(*policies);
+        else
+            f.keep(policies.error());
+    }
+    if (const ConfigNode* r = f.node("registrars")) {
+        if (auto ok = read_registrars(*r, c); !ok) f.keep(ok.error());
+    }
+    f.map("defaults", [&](Fields& d) { read_defaults(d, c); });
+}
+
+Result<Config> parse_root(const ConfigNode& root, const std::string& path) {
     Config c;
     c.file = path;
-    // Policies first: `defaults` refers to them. Their loader reports its own file:line.
-    auto policies = rollover::parse_policies_text(text, path);
-    if (!policies) return fail(policies.error());
-    c.policies = std::move(*policies);
-    std::map<std::string, Handler, std::less<>> fields{
-        {"state", path_into(&Config::state, "state")},
-        {"key-dir", path_into(&Config::key_dir, "key-dir")},
-        {"zones-in", path_into(&Config::zones_in, "zones-in")},
-        {"zones-out", path_into(&Config::zones_out, "zones-out")},
-        {"publish", text_into(&Config::publish, "publish")},
-        {"notify", text_into(&Config::notify, "notify")},
-        {"notify-after", [](const Reader& r, const YAML::Node& v, Config& c) -> Result<void> {
-             auto d = r.duration(v, "notify-after");
-             if (!d) return fail(d.error());
-             c.notify_after = *d;
-             return {};
-         }},
-        {"threads", [](const Reader& r, const YAML::Node& v, Config& c) -> Result<void> {
-             auto i = r.integer(v, "threads", 1, 256);
-             if (!i) return fail(i.error());
-             c.threads = static_cast<unsigned>(*i);
-             return {};
-         }},
-        {"serial", [](const Reader& r, const YAML::Node& v, Config& c) -> Result<void> {
-             auto s = r.scalar(v, "serial");
-             if (!s) return fail(s.error());
-             auto p = zones::serial_policy_from_text(*s);
-             if (!p) return fail(r.at(v, "serial", p.error().message));
-             c.serial = *p;
-             return {};
-         }},
-        {"denial", [](const Reader& r, const YAML::Node& v, Config& c) -> Result<void> {
-             auto s = r.scalar(v, "denial");
-             if (!s) return fail(s.error());
-             if (*s != "nsec" && *s != "nsec3") return fail(r.at(v, "denial", "expected nsec or nsec3"));
-             c.nsec3 = *s == "nsec3";
-             return {};
-         }},
-        {"dns", read_dns},
-        {"daemon", [](const Reader& r, const YAML::Node& v, Config& c) -> Result<void> {
-             std::map<std::string, Handler, std::less<>> f{
-                 {"max-sleep", [](const Reader& r, const YAML::Node& v, Config& c) -> Result<void> {
-                      auto d = r.duration(v, "daemon.max-sleep");
-                      if (!d) return fail(d.error());
-                      if (*d < Seconds{1}) return fail(r.at(v, "daemon.max-sleep", "must be at least 1s"));
-                      c.max_sleep = *d;
-                      return {};
-                  }}};
-             return walk(r, v, "daemon", f, c);
-         }},
-        {"http", read_http},
-        {"policies", [](const Reader&, const YAML::Node&, Config&) -> Result<void> { return {}; }},
-        {"registrars", read_registrars},
-        {"defaults", [](const Reader&, const YAML::Node&, Config&) -> Result<void> { return {}; }},
-    };
-    if (auto ok = walk(r, root, "", fields, c); !ok) return fail(ok.error());
-    if (root["defaults"]) {
-        if (auto ok = read_defaults(r, root["defaults"], c); !ok) return fail(ok.error());
-    }
-    for (auto [field, value] : {std::pair{"state", &c.state}, {"key-dir", &c.key_dir}, {"zones-in", &c.zones_in},
+    Fields f(root);
+    read_settings(f, c);
+    if (auto ok = f.finish(); !ok) return fail(ok.error());
+    for (auto [field, value] : {std::pair{"state", &c.state},
+                                {"key-dir", &c.key_dir},
+                                {"zones-in", &c.zones_in},
                                 {"zones-out", &c.zones_out}}) {
         if (value->empty())
-            return fail(config_error(fmt::format("'{}' is required", field), SourceLocation{path, 1}));
+            return fail(
+                config_error(fmt::format("'{}' is required", field), SourceLocation{path, 1}));
     }
     if (c.dns.trust_anchor.empty()) c.dns.trust_anchor = "/usr/share/dns/root.ds";
     if (c.policies.empty())
-        return fail(config_error("no policies: define at least one under 'policies:'", SourceLocation{path, 1}));
+        return fail(config_error("no policies: define at least one under 'policies:'",
+                                 SourceLocation{path, 1}));
     if (!c.default_policy && c.policies.size() == 1) c.default_policy = c.policies.begin()->first;
-    if (!c.default_registrar && c.registrars.size() == 1) c.default_registrar = c.registrars.begin()->first;
+    if (!c.default_registrar && c.registrars.size() == 1)
+        c.default_registrar = c.registrars.begin()->first;
     return c;
 }
 
@@ -306,13 +185,11 @@ Result<const rollover::Policy*> Config::policy(std::string_view name) const {
 }
 
 Result<Config> parse_config(std::string_view text, const std::string& path) {
-    try {
-        YAML::Node root = YAML::Load(std::string(text));
-        if (!root.IsMap()) return fail(config_error("expected a map of settings", SourceLocation{path, 1}));
-        return parse_root(root, path, text);
-    } catch (const YAML::Exception& e) {
-        return fail(config_error(e.msg, SourceLocation{path, static_cast<std::uint64_t>(e.mark.line) + 1}));
-    }
+    auto root = parse_yaml_tree(text, path);
+    if (!root) return fail(root.error());
+    if (root->kind != ConfigNode::Kind::map)
+        return fail(config_error("expected a map of settings", SourceLocation{path, 1}));
+    return parse_root(*root, path);
 }
 
 Result<Config> load_config(const std::string& path) {
@@ -322,11 +199,12 @@ Result<Config> load_config(const std::string& path) {
     if (!config) return config;
     if (const char* hooks = std::getenv("ZW_TEST_HOOKS"); hooks && *hooks) {
         if (std::string_view(hooks) != "turn-back-midway")
-            return fail(config_error(fmt::format(
-                "ZW_TEST_HOOKS={}: the only test hook is turn-back-midway", hooks)));
+            return fail(config_error(
+                fmt::format("ZW_TEST_HOOKS={}: the only test hook is turn-back-midway", hooks)));
         config->engine_test_hooks.turn_back_midway = true;
-        fmt::print(stderr, "zonewarden: warning: test hook turn-back-midway is on (ZW_TEST_HOOKS): "
-                           "the rollover engine deadlocks on purpose; tests only\n");
+        fmt::print(stderr,
+                   "zonewarden: warning: test hook turn-back-midway is on (ZW_TEST_HOOKS): "
+                   "the rollover engine deadlocks on purpose; tests only\n");
     }
     return config;
 }

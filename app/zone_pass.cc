@@ -223,7 +223,8 @@ struct Pass {
         auto reg = zone_registrar(env.config, info);
         if (!reg) return failed(reg.error());
         registrar_settings = *reg;
-        const bool cds = registrar_settings->at("type") == "cds";
+        const ConfigNode* type = registrar_settings->find("type");  // checked when the configuration was read
+        const bool cds = type && type->text == "cds";
         auto material = KeyMaterial::open(env.config.zone_key_dir(info.name), origin);
         if (!material) return failed(material.error());
         keys.emplace(std::move(*material));

@@ -6,6 +6,8 @@ namespace zw {
 
 std::string Error::describe() const {
     if (where && !where->file.empty()) {
+        if (where->line > 0 && where->column > 0)
+            return fmt::format("{}:{}:{}: {}", where->file, where->line, where->column, message);
         if (where->line > 0) return fmt::format("{}:{}: {}", where->file, where->line, message);
         return fmt::format("{}: {}", where->file, message);
     }

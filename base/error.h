@@ -21,6 +21,7 @@ enum class ErrorKind {
 struct SourceLocation {
     std::string file;
     std::uint64_t line = 0;
+    std::uint64_t column = 0;  // 0: the line alone is known
 };
 
 struct Error {
@@ -28,7 +29,7 @@ struct Error {
     std::string message;
     std::optional<SourceLocation> where;
 
-    // "file:line: message" when the error has a place, else the message alone.
+    // "file:line:column: message" (or "file:line: message") when the error has a place, else the message alone.
     [[nodiscard]] std::string describe() const;
 };
 

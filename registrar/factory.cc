@@ -3,11 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include <charconv>
-#include <set>
-
 #include "live/server.h"
-
 #include "registrar/cds.h"
 #include "registrar/command.h"
 #include "registrar/gandi.h"
@@ -20,60 +16,56 @@ namespace zw::registrar {
 
 namespace {
 
-// Reads settings and remembers which were used, so a misspelt key is an error, not ignored.
-class Reader {
+// The fields of one registrar's settings; every message starts "registrar NAME: ".
+class Reader : public Fields {
   public:
-    Reader(const std::string& name, const Settings& s) : name_(name), s_(s) {}
-    std::string get(const std::string& key, std::string fallback = "") {
-        used_.insert(key);
-        auto it = s_.find(key);
-        return it == s_.end() ? fallback : it->second;
+    Reader(const std::string& name, const Settings& s)
+        : Fields(s, fmt::format("registrar {}: ", name)) {}
+    // Absent and empty alike leave the default.
+    std::string get(std::string_view key, std::string fallback = "") {
+        std::string v;
+        return text(key, v) && !v.empty() ? v : fallback;
     }
-    Result<std::string> require(const std::string& key) {
-        auto v = get(key);
-        if (v.empty())
-            return fail(config_error(fmt::format("registrar {}: `{}` is required", name_, key)));
+    Result<std::string> require(std::string_view key) {
+        std::string v;
+        required_text(key, v);
+        if (auto ok = status(); !ok) return fail(ok.error());
         return v;
     }
-    Result<std::int64_t> number(const std::string& key, std::int64_t fallback, std::int64_t lo,
+    Result<std::int64_t> number(std::string_view key, std::int64_t fallback, std::int64_t lo,
                                 std::int64_t hi) {
-        auto v = get(key);
-        if (v.empty()) return fallback;
-        std::int64_t n = 0;
-        auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-        if (ec != std::errc{} || p != v.data() + v.size() || n < lo || n > hi)
-            return fail(config_error(
-                fmt::format("registrar {}: `{}` must be a number in [{}, {}], not \"{}\"", name_,
-                            key, lo, hi, v)));
-        return n;
+        integer(key, fallback, lo, hi);
+        if (auto ok = status(); !ok) return fail(ok.error());
+        return fallback;
     }
-    Result<Seconds> duration(const std::string& key, Seconds fallback) {
-        auto v = get(key);
-        if (v.empty()) return fallback;
-        auto d = parse_duration(v);
-        if (!d)
-            return fail(
-                config_error(fmt::format("registrar {}: `{}`: {}", name_, key, d.error().message)));
-        return *d;
+    Result<Seconds> duration(std::string_view key, Seconds fallback) {
+        Fields::duration(key, fallback);
+        if (auto ok = status(); !ok) return fail(ok.error());
+        return fallback;
     }
-    SecretSource secret(const std::string& prefix) {
-        return SecretSource{get(prefix + "-file"), get(prefix + "-env")};
+    Result<std::string> require_file(std::string_view key) {
+        auto v = require(key);
+        if (!v) return v;
+        return file(key);
     }
-    Result<void> no_unknown_keys() {
-        for (const auto& [k, v] : s_)
-            if (!used_.contains(k))
-                return fail(
-                    config_error(fmt::format("registrar {}: unknown setting `{}`", name_, k)));
-        return {};
+    std::string file(std::string_view key) {
+        std::string v;
+        path(key, v);
+        return v;
     }
-
-  private:
-    const std::string& name_;
-    const Settings& s_;
-    std::set<std::string> used_;
+    Result<SecretSource> secret(const std::string& prefix) {
+        SecretSource source{file(prefix + "-file"), get(prefix + "-env")};
+        if (auto ok = status(); !ok) return fail(ok.error());
+        return source;
+    }
+    // A mistake of a value read already, with its file:line:column.
+    Error wrong(std::string_view key, std::string_view why) const {
+        const ConfigNode* at = whole().find(key);
+        return error_at(at ? at->mark : whole().mark, key, why);
+    }
 };
 
-Result<std::unique_ptr<Api>> rfc2136(const std::string& name, Reader& r) {
+Result<std::unique_ptr<Api>> rfc2136(Reader& r) {
     Rfc2136Config c;
     auto server = r.require("server");
     if (!server) return fail(server.error());
@@ -81,26 +73,23 @@ Result<std::unique_ptr<Api>> rfc2136(const std::string& name, Reader& r) {
     if (!port) return fail(port.error());
     auto at = live::parse_server(*server, static_cast<std::uint16_t>(*port));
     if (!at || at->address != *server)
-        return fail(config_error(fmt::format("registrar {}: `server` must be an IP address (IPv4 or IPv6); use "
-                                             "`port` for the port",
-                                             name)));
+        return fail(
+            r.wrong("server", "must be an IP address (IPv4 or IPv6); use `port` for the port"));
     c.server = *at;
     // Like nsupdate's `local` or Knot's `via`: ADDR, or with a port IPV4:PORT / [IPV6]:PORT.
     if (auto source = r.get("source"); !source.empty()) {
         auto from = live::parse_server(source, 0);
-        if (!from) return fail(config_error(fmt::format("registrar {}: `source`: {}", name, from.error().message)));
+        if (!from) return fail(r.wrong("source", from.error().message));
         c.source = *from;
     }
-    auto keyfile = r.require("tsig-key-file");
+    auto keyfile = r.require_file("tsig-key-file");
     if (!keyfile) return fail(keyfile.error());
     auto key = read_tsig_key_file(*keyfile);
     if (!key) return fail(key.error());
     c.key = *key;
     if (auto p = r.get("parent-zone"); !p.empty()) {
         auto n = dns::Name::from_text(p);
-        if (!n)
-            return fail(config_error(
-                fmt::format("registrar {}: parent-zone: {}", name, n.error().message)));
+        if (!n) return fail(r.wrong("parent-zone", n.error().message));
         c.parent_zone = *n;
     }
     auto ttl = r.number("ds-ttl", 3600, 0, 2147483647);
@@ -114,7 +103,7 @@ Result<std::unique_ptr<Api>> rfc2136(const std::string& name, Reader& r) {
 
 Result<HttpOptions> http_options(Reader& r) {
     HttpOptions h;
-    h.ca_file = r.get("ca-file");
+    h.ca_file = r.file("ca-file");
     auto ct = r.duration("connect-timeout", h.connect_timeout);
     if (!ct) return fail(ct.error());
     auto t = r.duration("timeout", h.timeout);
@@ -126,20 +115,21 @@ Result<HttpOptions> http_options(Reader& r) {
     return h;
 }
 
-Result<std::string> https_url(const std::string& name, Reader& r, const std::string& fallback) {
+Result<std::string> https_url(Reader& r, const std::string& fallback) {
     auto url = r.get("url", fallback);
-    if (!url.starts_with("https://"))
-        return fail(config_error(fmt::format("registrar {}: url must start with https://", name)));
+    if (!url.starts_with("https://")) return fail(r.wrong("url", "must start with https://"));
     while (url.ends_with("/")) url.pop_back();
     return url;
 }
 
 Result<std::unique_ptr<Api>> gandi(const std::string& name, Reader& r, LogSink& log) {
     GandiConfig c;
-    auto url = https_url(name, r, c.url);
+    auto url = https_url(r, c.url);
     if (!url) return fail(url.error());
     c.url = *url;
-    auto token = read_secret(r.secret("token"), fmt::format("registrar {} token", name));
+    auto source = r.secret("token");
+    if (!source) return fail(source.error());
+    auto token = read_secret(*source, fmt::format("registrar {} token", name));
     if (!token) return fail(token.error());
     c.token = *token;
     auto http = http_options(r);
@@ -153,11 +143,12 @@ Result<std::unique_ptr<Api>> gandi(const std::string& name, Reader& r, LogSink& 
 
 Result<std::unique_ptr<Api>> ovh(const std::string& name, Reader& r, LogSink& log) {
     OvhConfig c;
-    auto url = https_url(name, r, c.url);
+    auto url = https_url(r, c.url);
     if (!url) return fail(url.error());
     c.url = *url;
-    auto creds =
-        read_secret(r.secret("credentials"), fmt::format("registrar {} credentials", name));
+    auto source = r.secret("credentials");
+    if (!source) return fail(source.error());
+    auto creds = read_secret(*source, fmt::format("registrar {} credentials", name));
     if (!creds) return fail(creds.error());
     auto http = http_options(r);
     if (!http) return fail(http.error());
@@ -173,7 +164,7 @@ Result<std::unique_ptr<Api>> ovh(const std::string& name, Reader& r, LogSink& lo
 
 Result<std::unique_ptr<Api>> listing_api(const std::string& name, const std::string& type,
                                          Reader& r, LogSink& log) {
-    if (type == "rfc2136") return rfc2136(name, r);
+    if (type == "rfc2136") return rfc2136(r);
     if (type == "gandi") return gandi(name, r, log);
     if (type == "ovh") return ovh(name, r, log);
     return fail(config_error(
@@ -202,7 +193,7 @@ Result<std::unique_ptr<Api>> make_api(const std::string& name, const Settings& s
     if (auto o = reconcile_options(r); !o) return fail(o.error());
     auto api = listing_api(name, *type, r, log);
     if (!api) return fail(api.error());
-    if (auto u = r.no_unknown_keys(); !u) return fail(u.error());
+    if (auto u = r.finish(); !u) return fail(u.error());
     return api;
 }
 
@@ -225,12 +216,9 @@ Result<std::unique_ptr<Registrar>> make_registrar(const std::string& name, const
         CommandConfig c;
         auto program = r.require("program");
         if (!program) return fail(program.error());
-        if (!program->starts_with("/"))
-            return fail(
-                config_error(fmt::format("registrar {}: program must be an absolute path", name)));
+        if (!program->starts_with("/")) return fail(r.wrong("program", "must be an absolute path"));
         if (::access(program->c_str(), X_OK) != 0)
-            return fail(
-                config_error(fmt::format("registrar {}: {} is not executable", name, *program)));
+            return fail(r.wrong("program", fmt::format("{} is not executable", *program)));
         c.program = *program;
         auto t = r.duration("timeout", c.timeout);
         if (!t) return fail(t.error());
@@ -241,7 +229,7 @@ Result<std::unique_ptr<Registrar>> make_registrar(const std::string& name, const
         if (!api) return fail(api.error());
         made = std::make_unique<ApiRegistrar>(name, std::move(*api), journal, log, *options);
     }
-    if (auto u = r.no_unknown_keys(); !u) return fail(u.error());
+    if (auto u = r.finish(); !u) return fail(u.error());
     return made;
 }
 

@@ -1,13 +1,14 @@
 #pragma once
-// Builds a configured registrar from its settings, a flat key → value map as the
-// configuration file gives it (app/ turns the YAML block under `registrars: NAME:` into it).
-// Keys by type are listed in docs/registrars.md. Secrets are never values here: only the
+// Builds a configured registrar from its settings: the map under `registrars: NAME:` in
+// the configuration file, read with the configuration's field loader (base/config_fields.h),
+// so a mistake names its file:line:column, or a map built in code. Keys by type are
+// listed in docs/registrars.md. Secrets are never values here: only the
 // file or environment variable that holds them.
 
-#include <map>
 #include <memory>
 #include <string>
 
+#include "base/config_fields.h"
 #include "base/error.h"
 #include "base/log.h"
 #include "registrar/api.h"
@@ -16,7 +17,7 @@
 
 namespace zw::registrar {
 
-using Settings = std::map<std::string, std::string>;
+using Settings = ConfigNode;
 
 // The journal and log sink must outlive the registrar.
 [[nodiscard]] Result<std::unique_ptr<Registrar>> make_registrar(const std::string& name,

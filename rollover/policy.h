@@ -1,6 +1,7 @@
 #pragma once
 // A DNSSEC policy: which keys a zone has, how long they live, and every delay of
-// RFC 7583 §2 that the rollover timeline depends on. Loaded from YAML (policy_yaml.h).
+// RFC 7583 §2 that the rollover timeline depends on. Read from the configuration by
+// app/policy_config.h; the engine sees only the values.
 
 #include <cstdint>
 #include <optional>

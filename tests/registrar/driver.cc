@@ -117,7 +117,7 @@ int main(int argc, char** argv) {
             auto kv = next();
             auto eq = kv.find('=');
             if (eq == std::string::npos) return usage("--set wants key=value");
-            settings[kv.substr(0, eq)] = kv.substr(eq + 1);
+            settings.set(kv.substr(0, eq), kv.substr(eq + 1));
         } else if (a == "--journal")
             journal_path = next();
         else if (a == "--zone")

@@ -62,7 +62,9 @@ TEST(Config, ReadsEveryFieldAndResolvesRelativePaths) {
     EXPECT_EQ(c->dns.timeout, Seconds{3});
     EXPECT_EQ(c->max_sleep, Seconds{60});
     EXPECT_EQ(c->policies.at("fast").dnskey_ttl, Seconds{5});
-    EXPECT_EQ(c->registrars.at("parent").at("tsig-key-file"), root + "/etc/zw/tsig.key");
+    std::string tsig_key_file;  // the registrar reads it itself, relative to the configuration
+    EXPECT_TRUE(Fields(c->registrars.at("parent")).path("tsig-key-file", tsig_key_file));
+    EXPECT_EQ(tsig_key_file, root + "/etc/zw/tsig.key");
     EXPECT_EQ(c->default_registrar, "scanning");
     EXPECT_EQ(c->input_file("alpha.example."), root + "/etc/zw/zones/alpha.example.zone");
     EXPECT_EQ(c->output_file("alpha.example."), root + "/etc/zw/signed/alpha.example.zone");
@@ -100,6 +102,38 @@ TEST(Config, MistakesNameTheLineAndTheField) {
         EXPECT_NE(r.error().message.find(c.says), std::string::npos) << r.error().describe();
         EXPECT_EQ(r.error().kind, ErrorKind::config);
     }
+}
+
+// yaml-cpp keeps one of two equal keys silently; the loader refuses them, naming both.
+TEST(Config, DuplicateKeysAreErrorsNamingBothPlaces) {
+    const std::string head = "state: s.db\nkey-dir: k\nzones-in: in\nzones-out: out\npolicies: { p: {} }\n";
+    const BadCase cases[] = {
+        {"state: other.db\n", 6, "state: duplicate key; the first is at zw.yaml:1:1"},
+        {"dns:\n  attempts: 2\n  attempts: 3\n", 8, "dns.attempts: duplicate key; the first is at zw.yaml:7:3"},
+        {"registrars:\n  r:\n    type: cds\n    ttl: 60\n    ttl: 600\n", 10,
+         "registrars.r.ttl: duplicate key; the first is at zw.yaml:9:5"},
+        {"registrars:\n  r: { type: cds }\n  r: { type: manual }\n", 8,
+         "registrars.r: duplicate key; the first is at zw.yaml:7:3"},
+        {"policies: { q: {} }\n", 6, "policies: duplicate key; the first is at zw.yaml:5:1"},
+    };
+    for (const auto& c : cases) {
+        auto r = parse_config(head + c.text, "zw.yaml");
+        ASSERT_FALSE(r) << c.text;
+        ASSERT_TRUE(r.error().where) << c.text;
+        EXPECT_EQ(r.error().where->line, c.line) << c.text << " -> " << r.error().describe();
+        EXPECT_NE(r.error().message.find(c.says), std::string::npos) << r.error().describe();
+        EXPECT_EQ(r.error().kind, ErrorKind::config);
+    }
+}
+
+// A registrar's settings are read by the same field loader: its mistakes name the place.
+TEST(Config, RegistrarMistakesNameLineAndColumn) {
+    auto r = parse_config("state: s\nkey-dir: k\nzones-in: i\nzones-out: o\npolicies: { p: {} }\n"
+                          "registrars:\n  r:\n    type: cds\n    ttl: sixty\n",
+                          "zw.yaml");
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().describe().find("zw.yaml:9:10: registrar r: ttl: expected a whole number"), std::string::npos)
+        << r.error().describe();
 }
 
 TEST(Config, RequiredPathsAndPolicies) {

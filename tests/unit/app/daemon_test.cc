@@ -77,7 +77,7 @@ TEST(Daemon, OneInstanceReloadOnHupStopOnTerm) {
     dir.write("zw.yaml", std::string(config_text) + "unknown-field: 1\n");
     kill(daemon, SIGHUP);
     EXPECT_TRUE(wait_for(log, "keeping the previous configuration")) << slurp(log);
-    EXPECT_NE(slurp(log).find("zw.yaml:8: unknown-field: unknown field"), std::string::npos) << slurp(log);
+    EXPECT_NE(slurp(log).find("zw.yaml:8:1: unknown-field: unknown field"), std::string::npos) << slurp(log);
 
     dir.write("zw.yaml", config_text);
     kill(daemon, SIGHUP);
