@@ -64,9 +64,11 @@ struct Fixture {
 
 TEST(ZonePassStore, AnUnclearedNotificationFailsThePassNamingTheZone) {
     Fixture f;
+    ASSERT_TRUE(f.store.first_notification(f.info.name, "failed", "zone file", t0).value());
     forget_notifications(f.pass, "failed");
     EXPECT_EQ(f.result.exit_code, 0);  // the store works: nothing to report
 
+    ASSERT_TRUE(f.store.first_notification(f.info.name, "failed", "zone file", t0).value());
     f.refuse("DELETE", "notifications");
     forget_notifications(f.pass, "failed");
     EXPECT_EQ(f.result.exit_code, 3);
