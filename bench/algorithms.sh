@@ -63,7 +63,8 @@ for n in $sizes; do
         verify="zonewarden zonewarden/full"
         ((n <= 300000)) || verify=none
         log "$alg, $n records: $signers, $runs run(s), load $(load)"
-        before=$(wc -l <"$results" 2>/dev/null || echo 0)
+        before=0
+        [[ -f $results ]] && before=$(wc -l <"$results")
         "$here/sign_bench.sh" --zonewarden "$zw" --alg "$alg" --records "$n" --shape hosting --runs "$runs" \
             --threads "$threads" --zone "$work/hosting.$n.zone" --signers "$signers" --verify-signers "$verify" \
             --results "$results" >>"$work/tables.txt" 2>>"$work/bench.log" ||
