@@ -24,13 +24,16 @@ using rollover::Verdict;
 constexpr int max_rounds = 12;
 
 // The key material the decision makes or deletes; `generated` says new tags were stored.
-Result<void> execute_key_actions(PassContext& pass, const rollover::Decision& d, Instant now, bool& generated) {
+Result<void> execute_key_actions(PassContext& pass, const rollover::Decision& d, Instant now,
+                                 bool& generated) {
     for (const Action& a : d.actions) {
         if (const auto* g = std::get_if<rollover::GenerateKey>(&a)) {
             auto tag = pass.keys->generate(g->key, now);
             if (!tag) return fail(tag.error());
-            if (auto ok = pass.env.store.set_key_tag(pass.info.name, g->key.id, *tag, now); !ok) return ok;
-            pass.note(fmt::format("generated {} {} key {} (tag {})", rollover::algorithm_mnemonic(g->key.algorithm),
+            if (auto ok = pass.env.store.set_key_tag(pass.info.name, g->key.id, *tag, now); !ok)
+                return ok;
+            pass.note(fmt::format("generated {} {} key {} (tag {})",
+                                  rollover::algorithm_mnemonic(g->key.algorithm),
                                   rollover::name(g->key.role), g->key.id, *tag));
             generated = true;
         } else if (const auto* p = std::get_if<rollover::PurgeKey>(&a)) {
@@ -49,8 +52,9 @@ Result<void> publish(PassContext& pass, const rollover::Decision& d, bool cds, I
     if (!plan) return fail(plan.error());
     auto previous = pass.env.store.last_publication(pass.info.name);
     if (!previous) return fail(previous.error());
-    auto pub = publish_zone(PublishRequest{pass.env.config, pass.info, *pass.policy, *plan, *previous, now, false,
-                                           [&pass](std::string w) { pass.note("warning: " + std::move(w)); }});
+    auto pub = publish_zone(
+        PublishRequest{pass.env.config, pass.info, *pass.policy, *plan, *previous, now, false,
+                       [&pass](std::string w) { pass.note("warning: " + std::move(w)); }});
     if (!pub) return fail(pub.error());
     if (!*pub) return {};
     if (auto ok = pass.env.store.record_publication(pass.info.name, **pub); !ok) return ok;
@@ -60,8 +64,9 @@ Result<void> publish(PassContext& pass, const rollover::Decision& d, bool cds, I
         return s;
     };
     pass.note((*pub)->is_signed
-                  ? fmt::format("published serial {}: DNSKEY [{}]{}", (*pub)->serial, list((*pub)->dnskey),
-                                (*pub)->cds.empty() ? "" : fmt::format(", CDS [{}]", list((*pub)->cds)))
+                  ? fmt::format(
+                        "published serial {}: DNSKEY [{}]{}", (*pub)->serial, list((*pub)->dnskey),
+                        (*pub)->cds.empty() ? "" : fmt::format(", CDS [{}]", list((*pub)->cds)))
                   : fmt::format("published serial {} unsigned", (*pub)->serial));
     return {};
 }
@@ -98,7 +103,8 @@ struct Pass {
         auto pending = ctx.env.store.pending_actions(ctx.info.name);
         if (!pending) return ctx.failed(pending.error());
         for (const auto& p : *pending)
-            if (const auto* purge = p.action ? std::get_if<rollover::PurgeKey>(&*p.action) : nullptr)
+            if (const auto* purge =
+                    p.action ? std::get_if<rollover::PurgeKey>(&*p.action) : nullptr)
                 if (auto ok = ctx.keys->purge(purge->key); !ok) return ctx.failed(ok.error());
         if (auto ok = mark_pending_done(ctx, "resumed"); !ok) return ctx.failed(ok.error());
 
@@ -108,23 +114,27 @@ struct Pass {
             const Instant now = ctx.env.clock.now();
             auto state = ctx.env.store.load_zone(ctx.info.name);
             if (!state) return ctx.failed(state.error());
-            d = rollover::advance(*ctx.policy, *state, observations, now, ctx.env.config.engine_test_hooks);
+            d = rollover::advance(*ctx.policy, *state, observations, now,
+                                  ctx.env.config.engine_test_hooks);
             if (d.measured_dreg)
                 ctx.note(fmt::format("measured the parent's registration delay: {}",
                                      format_duration(*d.measured_dreg)));
             for (const auto& t : d.transitions)
                 ctx.note(fmt::format("key {} {}: {} -> {} ({})", t.key, rollover::name(t.record),
-                                     rollover::name(t.from), rollover::name(t.to), rollover::name(t.cause)));
+                                     rollover::name(t.from), rollover::name(t.to),
+                                     rollover::name(t.cause)));
             auto decision_id = ctx.env.store.commit_decision(ctx.info.name, now, d);
             if (!decision_id) return ctx.failed(decision_id.error());
 
             bool generated = false;
-            if (auto ok = execute_key_actions(ctx, d, now, generated); !ok) return ctx.failed(ok.error());
+            if (auto ok = execute_key_actions(ctx, d, now, generated); !ok)
+                return ctx.failed(ok.error());
             if (!generated) {
                 if (auto ok = publish(ctx, d, cds, now); !ok) return ctx.failed(ok.error());
                 for (const Action& a : d.actions)
                     if (const auto* s = std::get_if<rollover::SubmitDsSet>(&a))
-                        if (auto ok = submission.submit(*s, d.next.going_insecure, now); !ok) ctx.failed(ok.error());
+                        if (auto ok = submission.submit(*s, d.next.going_insecure, now); !ok)
+                            ctx.failed(ok.error());
             }
             if (auto ok = mark_pending_done(ctx, "executed"); !ok) return ctx.failed(ok.error());
             if (generated) {
@@ -141,8 +151,8 @@ struct Pass {
                 ctx.failed(seen.error());
                 break;
             }
-            bool moved =
-                std::ranges::any_of(*seen, [](const Observation& o) { return o.verdict == Verdict::confirmed; });
+            bool moved = std::ranges::any_of(
+                *seen, [](const Observation& o) { return o.verdict == Verdict::confirmed; });
             if (!moved) break;
             observations = std::move(*seen);
         }
@@ -160,13 +170,16 @@ struct Pass {
 
 }  // namespace
 
-Result<const registrar::Settings*> zone_registrar(const Config& config, const store::ZoneInfo& zone) {
+Result<const registrar::Settings*> zone_registrar(const Config& config,
+                                                  const store::ZoneInfo& zone) {
     if (zone.registrar.empty())
-        return fail(config_error(fmt::format("{} has no registrar; onboard it with --registrar", zone.name)));
+        return fail(config_error(
+            fmt::format("{} has no registrar; onboard it with --registrar", zone.name)));
     auto it = config.registrars.find(zone.registrar);
     if (it == config.registrars.end())
-        return fail(config_error(fmt::format("{}: {} uses registrar '{}', which the configuration does not define",
-                                             config.file, zone.name, zone.registrar)));
+        return fail(config_error(
+            fmt::format("{}: {} uses registrar '{}', which the configuration does not define",
+                        config.file, zone.name, zone.registrar)));
     return &it->second;
 }
 

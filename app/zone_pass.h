@@ -39,6 +39,7 @@ struct PassResult {
 [[nodiscard]] PassResult run_zone_pass(PassEnv& env, const store::ZoneInfo& zone);
 
 // The registrar settings a zone uses, or a config error naming what is missing.
-[[nodiscard]] Result<const registrar::Settings*> zone_registrar(const Config& config, const store::ZoneInfo& zone);
+[[nodiscard]] Result<const registrar::Settings*> zone_registrar(const Config& config,
+                                                                const store::ZoneInfo& zone);
 
 }  // namespace zw::app

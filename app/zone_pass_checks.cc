@@ -31,13 +31,14 @@ Result<void> record_check(PassContext& pass, Instant at, bool ok, std::string de
         if (!before) return fail(before.error());
         failures = *before + 1;
     }
-    return pass.env.store.record_check(pass.info.name, store::CheckRecord{at, ok, failures, std::move(detail)});
+    return pass.env.store.record_check(pass.info.name,
+                                       store::CheckRecord{at, ok, failures, std::move(detail)});
 }
 
 }  // namespace
 
-Result<std::vector<rollover::Observation>> run_live_checks(PassContext& pass,
-                                                           const std::vector<rollover::Probe>& probes) {
+Result<std::vector<rollover::Observation>> run_live_checks(
+    PassContext& pass, const std::vector<rollover::Probe>& probes) {
     Instant started = pass.env.clock.now();
     auto report = look_at(pass.env.config, pass.origin, started);
     if (pass.env.metrics) {
@@ -48,7 +49,8 @@ Result<std::vector<rollover::Observation>> run_live_checks(PassContext& pass,
     }
     if (!report) {
         // The check's own failure is the pass's error; one the store adds is reported too.
-        if (auto ok = record_check(pass, started, false, report.error().message); !ok) pass.failed(ok.error());
+        if (auto ok = record_check(pass, started, false, report.error().message); !ok)
+            pass.failed(ok.error());
         return fail(report.error());
     }
     Instant at = pass.env.clock.now();
@@ -61,15 +63,18 @@ Result<std::vector<rollover::Observation>> run_live_checks(PassContext& pass,
         const signer::KeyPair* k = pass.keys->find(p.key);
         if (!k) continue;  // purged in this pass: nothing left to look for
         rollover::Observation o = observe(*report, p, k->dnskey_rdata(), *serial, at);
-        if (auto ok = pass.env.store.record_observation(pass.info.name, o); !ok) return fail(ok.error());
+        if (auto ok = pass.env.store.record_observation(pass.info.name, o); !ok)
+            return fail(ok.error());
         if (o.verdict != rollover::Verdict::confirmed) {
             all = false;
-            detail += fmt::format("{}{} {} {}: {}", detail.empty() ? "" : "; ", rollover::name(p.record), k->tag(),
-                                  p.expect == rollover::Expect::present ? "present" : "absent", o.detail);
+            detail += fmt::format(
+                "{}{} {} {}: {}", detail.empty() ? "" : "; ", rollover::name(p.record), k->tag(),
+                p.expect == rollover::Expect::present ? "present" : "absent", o.detail);
         }
         out.push_back(std::move(o));
     }
-    if (auto ok = record_check(pass, at, all, all ? "every server confirms" : detail); !ok) return fail(ok.error());
+    if (auto ok = record_check(pass, at, all, all ? "every server confirms" : detail); !ok)
+        return fail(ok.error());
     return out;
 }
 

@@ -11,7 +11,7 @@
 
 namespace zw::app {
 
-[[nodiscard]] Result<std::vector<rollover::Observation>> run_live_checks(PassContext& pass,
-                                                                         const std::vector<rollover::Probe>& probes);
+[[nodiscard]] Result<std::vector<rollover::Observation>> run_live_checks(
+    PassContext& pass, const std::vector<rollover::Probe>& probes);
 
 }  // namespace zw::app

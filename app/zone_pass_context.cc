@@ -17,7 +17,8 @@ void PassContext::failed(const Error& e) {
     note(fmt::format("error: {}", e.describe()));
     result.exit_code = std::max(result.exit_code, exit_code_for(e.kind));
     if ((e.kind == ErrorKind::bad_input || e.kind == ErrorKind::config) && !notifying)
-        notify(*this, "failed", e.describe(), fmt::format("{}: {}", info.name, e.describe()), env.clock.now());
+        notify(*this, "failed", e.describe(), fmt::format("{}: {}", info.name, e.describe()),
+               env.clock.now());
 }
 
 void PassContext::wake_no_later(Instant t) {

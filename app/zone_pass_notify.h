@@ -11,8 +11,8 @@
 namespace zw::app {
 
 // Runs the notify hook unless this (event, subject) already went out or no hook is set.
-void notify(PassContext& pass, std::string_view event, std::string_view subject, std::string_view message,
-            Instant now);
+void notify(PassContext& pass, std::string_view event, std::string_view subject,
+            std::string_view message, Instant now);
 
 // The situation `event` is over: its next occurrence notifies again.
 void forget_notifications(PassContext& pass, std::string_view event);

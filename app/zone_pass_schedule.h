@@ -8,6 +8,7 @@
 
 namespace zw::app {
 
-[[nodiscard]] Result<void> schedule_next_pass(PassContext& pass, const rollover::Decision& d, Instant now);
+[[nodiscard]] Result<void> schedule_next_pass(PassContext& pass, const rollover::Decision& d,
+                                              Instant now);
 
 }  // namespace zw::app

@@ -13,11 +13,13 @@ namespace zw::app {
 
 class DsSubmission {
   public:
-    DsSubmission(PassContext& pass, const registrar::Settings& settings) : pass_(pass), settings_(settings) {}
+    DsSubmission(PassContext& pass, const registrar::Settings& settings)
+        : pass_(pass), settings_(settings) {}
 
     // An empty set goes to the parent only when the zone goes insecure: never empty the
     // parent's DS set by accident.
-    [[nodiscard]] Result<void> submit(const rollover::SubmitDsSet& set, bool going_insecure, Instant now);
+    [[nodiscard]] Result<void> submit(const rollover::SubmitDsSet& set, bool going_insecure,
+                                      Instant now);
 
   private:
     Result<registrar::Registrar*> the_registrar();  // made on first use, kept for the pass

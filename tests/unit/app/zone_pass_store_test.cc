@@ -23,10 +23,13 @@ const Instant t0{Seconds{1764000000}};
 
 struct RecordingLog final : LogSink {
     std::vector<std::vector<LogField>> events;
-    void event(LogLevel, std::string_view, std::vector<LogField> fields) override { events.push_back(fields); }
+    void event(LogLevel, std::string_view, std::vector<LogField> fields) override {
+        events.push_back(fields);
+    }
     [[nodiscard]] bool names_zone_with(const std::string& zone, const std::string& text) const {
         return std::ranges::any_of(events, [&](const std::vector<LogField>& e) {
-            bool zone_ok = std::ranges::any_of(e, [&](const LogField& f) { return f.key == "zone" && f.value == zone; });
+            bool zone_ok = std::ranges::any_of(
+                e, [&](const LogField& f) { return f.key == "zone" && f.value == zone; });
             bool text_ok = std::ranges::any_of(
                 e, [&](const LogField& f) { return f.value.find(text) != std::string::npos; });
             return zone_ok && text_ok;
@@ -48,16 +51,18 @@ struct Fixture {
     PassContext pass{env, info, result};
 
     Fixture() {
-        if (!store.add_zone(info.name, info.tenant, info.policy, t0)) throw std::runtime_error("add_zone");
+        if (!store.add_zone(info.name, info.tenant, info.policy, t0))
+            throw std::runtime_error("add_zone");
         pass.origin = dns::Name::from_text(info.name).value();
     }
     // Every later statement of this kind on this table fails with "disk full".
     void refuse(const char* op, const char* table) const {
         sqlite3* raw = nullptr;
         ASSERT_EQ(sqlite3_open(db.c_str(), &raw), SQLITE_OK);
-        std::string sql = std::string("CREATE TRIGGER refuse_") + op + "_" + table + " BEFORE " + op + " ON " +
-                          table + " BEGIN SELECT RAISE(ABORT, 'disk full'); END;";
-        EXPECT_EQ(sqlite3_exec(raw, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(raw);
+        std::string sql = std::string("CREATE TRIGGER refuse_") + op + "_" + table + " BEFORE " +
+                          op + " ON " + table + " BEGIN SELECT RAISE(ABORT, 'disk full'); END;";
+        EXPECT_EQ(sqlite3_exec(raw, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
+            << sqlite3_errmsg(raw);
         sqlite3_close(raw);
     }
 };
