@@ -23,7 +23,7 @@ inline constexpr bool bulk_heap_applies = true;
 // A 1M-record zone is millions of small allocations made once and freed at exit. With
 // glibc's defaults each 4 KiB page of them costs a page fault (expensive under a
 // hypervisor) and large vectors are mmapped and unmapped as they grow, which together
-// were half of an incremental run. This reserves address space for about `expected_bytes`
+// would be about half of an incremental run. This reserves address space for about `expected_bytes`
 // of heap backed by transparent huge pages (where the kernel offers them on request) and
 // keeps freed memory in the process. Only for one-shot runs: the memory is never given
 // back to the system before exit.

@@ -1,4 +1,4 @@
-// The operator's commands of DESIGN.md: tick, status, keys, rollover, offboard (onboard,
+// The operator's commands tick, status, keys, rollover and offboard (onboard,
 // check and run have their own files). Each loads the configuration, opens the state, and
 // leaves the work to the zone pass, the status report or the store.
 

@@ -131,15 +131,15 @@ Result<std::vector<std::array<std::string, 3>>> read_manifest(const std::string&
     return zones;
 }
 
-// Many small zones in one process: the per-process cost (loading the program and its
-// libraries, about 9 ms of CPU) is paid once, and zones go to the threads one each.
+// Many small zones in one process: the cost of starting a process (loading the program and
+// its libraries) is paid once, and zones go to the threads one each.
 int run_manifest(const SignOptions& o) {
     auto zones = read_manifest(o.manifest);
     if (!zones) return report_failure(zones.error());
     auto base = make_job(o);
     if (!base) return report_failure(base.error());
-    // One scan of the key directory for all the zones: scanning it per zone was most of a
-    // small zone's cost once the directory held the keys of thousands of zones.
+    // One scan of the key directory for all the zones: with the keys of thousands of zones
+    // in it, a scan per zone would cost more than signing a small zone.
     auto key_index = signer::KeyDirectory::scan(base->key_dir);
     if (!key_index) return report_failure(key_index.error());
     base->key_index = &*key_index;
@@ -193,10 +193,9 @@ int run_sign(const SignOptions& o) {
         // zone, its signatures, the state); address space is free until used, so reserve
         // more. A bad path is reported by the read itself.
         //
-        // An incremental run is mostly one thread; the other core faults in heap ahead of
-        // it. Such a run uses about 7 bytes of heap per byte of zone text, so 6 stay within
-        // what it touches anyway: at 1M records the median went from 1.42 to 1.26 s over
-        // eight alternating pairs, and the peak grew by 2 MB (9 bytes added 55 MB).
+        // An incremental run is mostly one thread, so the other core faults heap in ahead
+        // of it. Such a run touches about 7 bytes of heap per byte of zone text; faulting in
+        // 6 stays within that, so the peak does not grow (bench/README.md, "Heap").
         const std::uint64_t prefault = job->incremental && job->params.threads > 1 ? size * 6 : 0;
         if (!ec) prefaulting = prepare_heap_for_bulk_work(size * 40, prefault);
     }

@@ -52,7 +52,8 @@ using Result = std::expected<T, Error>;
 }
 [[nodiscard]] inline std::unexpected<Error> fail(Error e) { return std::unexpected(std::move(e)); }
 
-// Process exit codes of DESIGN.md, plus 4 for an internal failure such as a self-check.
+// The process exit code of an error (docs/operations.md, "Commands"): 2 bad input or
+// configuration, 3 an outside failure, 4 an internal one such as a failed self-check.
 [[nodiscard]] int exit_code_for(ErrorKind kind);
 
 }  // namespace zw

@@ -1,8 +1,8 @@
 #pragma once
 // A vector that holds its first element in itself and goes to the heap from the second on.
 // Most RRsets of a zone have one record and one signature per key; as std::vectors each
-// of those lists was an allocation of its own, three million at 1M records, and every page
-// they filled was first faulted in and zeroed. It is no larger than a std::vector when T
+// of those lists would be an allocation of its own, three million at 1M records, and every
+// page they fill first faulted in and zeroed. It is no larger than a std::vector when T
 // is at most a pointer pair, and costs one branch per data() call.
 //
 // Only what the zone model uses is here; iterators are pointers, so std::sort, std::unique

@@ -41,7 +41,7 @@ struct EcdsaKeyTable::State {
     Group keyed;  // the same curve with Q as its generator, and a table for it
     BnCtx ctx;
     // Arithmetic modulo the group order n and the field prime p is Montgomery's: a plain
-    // modular multiplication divides, and seven of those were 6% of a verification.
+    // modular multiplication divides, and the seven a verification needs would be 6% of it.
     MontCtx order_mont, field_mont;
     Point u1g, u2q;
     Bn p;  // the field prime

@@ -88,8 +88,8 @@ void append_generic(std::string& out, Span rdata) {
 }
 
 // YYYYMMDDHHmmSS (RFC 4034 §3.2). Written digit by digit: a signed zone has two per
-// RRSIG, and formatting them through fmt's chrono support (gmtime underneath) was a tenth
-// of writing a large zone.
+// RRSIG, and formatting them through fmt's chrono support (gmtime underneath) would be a
+// tenth of writing a large zone.
 void append_sig_time(std::string& out, std::uint32_t t) {
     using namespace std::chrono;
     const sys_seconds tp{seconds{t}};
@@ -237,7 +237,7 @@ bool append_txt(std::string& out, Span r) {
 }
 
 // Types without names in their RDATA whose text ldns prints so that Knot's scanner, BIND
-// and ldns all read back the same octets (tests/unit/dns/presentation_roundtrip_test.cc
+// and ldns all read back the same octets (tests/unit/zones/presentation_roundtrip_test.cc
 // holds each of them to that). Every other type is written in the RFC 3597 generic form.
 bool ldns_prints_portably(std::uint16_t type) {
     switch (type) {

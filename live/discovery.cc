@@ -165,7 +165,8 @@ Result<Discovery> Discoverer::discover(const dns::Name& zone) {
     }
     auto delegated = resolve(zs.delegation_ns, zs.problems);
     zs.apex_ns = ns_from(zone, delegated, "child", zs.problems);
-    // DESIGN.md: the server set is the union of the delegation and the apex NS sets.
+    // The server set is the union of the delegation and the apex NS sets: resolvers follow
+    // either set, so a server only one of them names is still asked and must serve the change.
     std::set<dns::Name, dns::CanonicalLess> all(zs.delegation_ns.begin(), zs.delegation_ns.end());
     for (const dns::Name& n : zs.apex_ns) {
         if (!std::binary_search(zs.delegation_ns.begin(), zs.delegation_ns.end(), n, dns::CanonicalLess{}))

@@ -1,5 +1,5 @@
 #pragma once
-// Who serves a zone (DESIGN.md, live checks): the zone cut above it and the parent zone,
+// Who serves a zone (docs/live-checks.md, "Discovery"): the zone cut above it and the parent zone,
 // the parent's servers, the delegation NS set the parent serves, the zone's own apex NS
 // set, and every A and AAAA address of every one of those names.
 //

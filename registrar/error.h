@@ -36,7 +36,7 @@ struct RegistrarError {
     bool maybe_committed = false;
 
     [[nodiscard]] std::string describe() const;
-    // For exit codes (DESIGN.md): transient, in_progress and bad_answer are outside failures;
+    // For exit codes (base/error.h): transient, in_progress and bad_answer are outside failures;
     // the others need the operator to change configuration or input.
     [[nodiscard]] Error to_error() const;
 };

@@ -4,7 +4,7 @@
 // receipt is polled: call it again with the same desired set until the receipt says done (or
 // needs_operator / publish_cds, which the executor handles). Even "done" only means the
 // registrar holds the set: the live DS check at every parent server decides when the change
-// is real (DESIGN.md, "registrar result is never the truth").
+// is real: a registrar's answer is never the truth.
 
 #include <optional>
 #include <string>

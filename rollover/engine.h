@@ -28,7 +28,7 @@ namespace zw::rollover {
 
 enum class Expect { present, absent };
 // Only `confirmed` moves a record: a server that did not answer or answered otherwise
-// never counts as a pass (DESIGN.md, live checks).
+// never counts as a pass (docs/live-checks.md, "Check semantics").
 enum class Verdict { confirmed, refuted, unreachable };
 
 struct Observation {

@@ -51,7 +51,7 @@ Observation judge(const Expectation& e, std::span<const ServerAnswer> answers, I
     };
     for (const auto& a : answers) {
         if (!a.answered) {
-            // An unreachable server never counts as a pass (DESIGN.md, live checks).
+            // An unreachable server never counts as a pass: it may serve the old data.
             silent = true;
             note(a, a.why.empty() ? std::string("no answer") : fmt::format("no answer ({})", a.why));
             continue;

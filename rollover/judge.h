@@ -1,7 +1,7 @@
 #pragma once
-// The pure half of a live check (DESIGN.md): given what every authoritative server
+// The pure half of a live check (docs/live-checks.md): given what every authoritative server
 // answered, decide the Observation the engine gets. The IO half (fan-out queries with
-// bounded timeouts, validation from the trust anchor) lives with dns/ and app/.
+// bounded timeouts, validation from the trust anchor) lives in live/ and app/.
 
 #include <cstdint>
 #include <optional>

@@ -1,5 +1,5 @@
 #pragma once
-// Loading policies from the configuration's `policies:` map (DESIGN.md's sketch).
+// Loading policies from the configuration's `policies:` map (docs/rollover.md, "Policy YAML").
 // Every error names file:line and the field, e.g.
 //   zonewarden.yaml:12: policy default: zsk.lifetime: invalid duration '9x': ...
 // Unknown fields are errors: a misspelt `dnskey-tll` must not silently become the default.

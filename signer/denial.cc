@@ -80,8 +80,8 @@ void add_nsec_chain(zones::Zone& zone, std::uint32_t ttl) {
         // The NSEC must be in place before the bitmap is computed: it lists itself.
         auto pos = std::find_if(node.rrsets.begin(), node.rrsets.end(),
                                 [](const zones::RRset& s) { return s.type > dns::rrtype::NSEC; });
-        // Grown by one, not doubled: doubling left RRset slots empty in every node, tens
-        // of MB at 1M records.
+        // Grown by one, not doubled: doubling would leave RRset slots empty in every node,
+        // tens of MB at 1M records.
         const auto at = pos - node.rrsets.begin();
         node.rrsets.reserve(node.rrsets.size() + 1);
         auto it = node.rrsets.insert(node.rrsets.begin() + at, zones::RRset{dns::rrtype::NSEC, ttl, {}, {}, {}});

@@ -354,7 +354,7 @@ Result<UncheckedZone> sign_zone_unchecked(zones::Zone zone, const KeyUse& use, c
                 set.signatures.emplace_back();
             }
             // An RRset whose signatures were all kept is finished here; listing it for
-            // later was 36 MB at 1M records in an incremental run.
+            // later would take 36 MB at 1M records in an incremental run.
             if (kept == set.signatures.size()) {
                 sort_and_trust(set, this_ordinal, kept);
             } else {

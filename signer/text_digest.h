@@ -6,7 +6,7 @@
 // It detects changes, it does not authenticate: whoever can edit the output can edit the
 // state beside it too. Two multiply-xorshift lanes over 16 octets a step run at several
 // GB/s, so checking the 400 MB of a 1M-record zone's text costs a fraction of a second
-// where SHA-256 took a quarter of an incremental run.
+// where SHA-256 would take a quarter of an incremental run.
 
 #include <bit>
 #include <cstdint>

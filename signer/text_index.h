@@ -1,7 +1,7 @@
 #pragma once
 // Where the text of a written zone lies, chunk by chunk, so that the next incremental run
 // can copy the text of nodes that did not change instead of formatting it again: at 1M
-// records the text is 400 MB, and formatting it was most of an incremental run's CPU.
+// records the text is 400 MB, and formatting it would be most of an incremental run's CPU.
 //
 // A chunk is named by the stored RRsets (SigningState records) it holds, not by names:
 // a chunk may be copied only where the new zone's nodes are, one for one, the stored

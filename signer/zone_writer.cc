@@ -119,7 +119,7 @@ std::vector<Piece> plan_pieces(const SignedZone& sz, std::size_t total, NodeAt n
 // Formatting is most of the writer's time. Pieces are formatted on `threads` workers into
 // a ring of slots while the calling thread hands finished pieces to the sink in node
 // order: writing overlaps formatting instead of alternating with it (in batches, the cores
-// idled while a batch was written and while its slowest chunk finished). The ring bounds
+// would idle while a batch is written and while its slowest chunk finishes). The ring bounds
 // the text held in memory. Pieces whose text is in the previous output go to the sink as
 // a copy (copy_previous is false when that file is not the one the index describes).
 template <typename Sink>

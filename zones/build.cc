@@ -19,7 +19,7 @@ namespace {
 // §6.1): labels from the right, each ended by 0x00, with 0x00 and 0x01 inside a label
 // escaped as 0x01 0x01 and 0x01 0x02 so that a label still sorts before its extensions.
 // Sorting a million records by these keys is several times faster than comparing names
-// label by label, which was half of the time spent reading a large zone.
+// label by label, which would be half of the time spent reading a large zone.
 void append_sort_key(std::string& key, const dns::Name& owner, std::uint16_t type) {
     const std::string& w = owner.wire();
     std::array<std::uint8_t, 128> starts{};
@@ -46,8 +46,8 @@ void append_sort_key(std::string& key, const dns::Name& owner, std::uint16_t typ
 // threads): a million keys are two allocations, not a million. The entry also holds the
 // first sixteen bytes after the prefix that all keys share (the origin's labels),
 // big-endian: most comparisons end there, without a cache miss into the buffer, and only
-// equal heads compare the keys themselves. Eight bytes were too few for hosting names
-// ("zephyr-9" begins thousands of them): sorting took twice as long.
+// equal heads compare the keys themselves. Eight bytes are too few for hosting names
+// ("zephyr-9" begins thousands of them): sorting would take twice as long.
 struct SortEntry {
     std::uint64_t head = 0, head2 = 0;
     std::size_t offset = 0;
@@ -133,7 +133,7 @@ void group(Zone& zone, std::vector<SourcedRr>& records, std::span<const std::uin
             zone.nodes.push_back(Node{std::move(rec.rr.owner), NodeRole::authoritative, {}});
             const dns::Name& name = zone.nodes.back().name;
             // The node's RRsets are counted ahead and allocated once: growing the vector
-            // one type at a time left a trail of smaller copies, tens of MB at 1M records.
+            // one type at a time would leave a trail of smaller copies, tens of MB at 1M records.
             std::size_t types = 1;
             for (std::size_t next = at + 1; next < order.size(); ++next) {
                 const dns::Rr& rr = records[order[next]].rr;

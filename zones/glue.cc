@@ -115,7 +115,7 @@ void check_target(const Node& node, const RRset& ns, const dns::Name& target, co
 
 // The targets are collected first and the nodes are looked up against them: a hosting zone
 // has a handful of targets and a million names, and hashing every addressed name into a
-// set was a third of reading such a zone. Only targets without an address of their own
+// set would be a third of reading such a zone. Only targets without an address of their own
 // are then placed by lookups in the sorted nodes.
 void check_ns_targets(const Zone& zone, Checker& check) {
     auto for_each_target = [&](auto fn) {

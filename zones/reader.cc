@@ -89,7 +89,7 @@ void on_record(zs_scanner_t* s) {
     // RDATA that BIND, Knot or ldns would refuse to load is refused here, with its place,
     // rather than signed and published. The types with names in their RDATA are checked
     // field by field as the names are lowercased, which is the same layout: a second walk
-    // over them was most of what the check added to reading a hosting zone.
+    // over them would be most of what the check adds to reading a hosting zone.
     const std::span<const std::uint8_t> data(s->r_data, s->r_data_length);
     const bool has_names = dns::has_rdata_names(s->r_type);
     if (!has_names) {

@@ -1,7 +1,7 @@
 #pragma once
 // The RDATA of one RRSIG: either made by this run and owned, or kept from the previous
 // run's signing state and read where it lies. An incremental run of a 1M-record zone
-// keeps about 1.5 million signatures; copying each out of the state was 1.5 million
+// keeps about 1.5 million signatures; copying each out of the state would be 1.5 million
 // allocations and 165 MB of fresh memory. A borrowed signature is only as valid as the
 // storage it points into: whoever borrows keeps that storage alive as long as the
 // signature (signer::SignedZone::kept_storage).

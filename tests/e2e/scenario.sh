@@ -28,7 +28,7 @@
 #                  daemon must come back for the OVH task when the registrar says (its
 #                  poll-interval, 1 s), not only after max-sleep
 #   securing       requests while the zones are being secured (first DS rumoured at the
-#                  parent, issue 22): alpha (RFC 2136) a KSK rollover, beta (OVH) an
+#                  parent): alpha (RFC 2136) a KSK rollover, beta (OVH) an
 #                  emergency KSK rollover; each must finish within its bound
 #   mid-ksk        requests in the middle of a KSK rollover: alpha (double-DS, RFC 2136) a
 #                  ZSK rollover once the new DS is at the parent, beta (double-KSK, OVH)

@@ -1,4 +1,4 @@
-// Bad input and faults from the command line (issue 23): zone names that are paths or hold
+// Bad input and faults from the command line: zone names that are paths or hold
 // characters special to files and shells, files that are not files, a state database that
 // is empty, foreign or lost, key files that lost a half or are open to others, and the
 // modes of what zonewarden makes. Each case runs the real binary.
@@ -79,9 +79,9 @@ TEST(Faults, AZoneNameWithSlashesNeverLeavesItsDirectories) {
     EXPECT_TRUE(fs::exists(dir.file("out/" + stem + ".zone"))) << r.output;
 }
 
-// Names with characters a zone scanner, a shell or a file system treat specially used to
-// fail with exit 4 "cannot initialise the zone scanner" in sign, while keygen accepted
-// them. They are valid names: keygen, sign and onboard now agree on them.
+// Names with characters a zone scanner, a shell or a file system treat specially are valid
+// names: keygen, sign and onboard agree on them, and sign does not fail on them with exit 4
+// ("cannot initialise the zone scanner").
 TEST(Faults, NamesWithSpecialCharactersWorkInKeygenAndSignAlike) {
     {
         TempDir dir;

@@ -1,5 +1,5 @@
 // Requests at unfriendly moments, to the second: a KSK rollover asked for while the zone is
-// being secured (issue 22), offboarding in the middle of a ZSK rollover, onboarding again
+// being secured, offboarding in the middle of a ZSK rollover, onboarding again
 // in the middle of offboarding, a successor rolled again before it is in use; and the
 // engine saying "stuck", with the cycle of waits, when it is made to deadlock.
 #include "engine_test_util.h"
@@ -99,7 +99,7 @@ TEST(WhileSecuring, TurningBackMidwayDeadlocksAndTheEngineNamesTheCycle) {
     d.hooks.turn_back_midway = true;
     ask_rollover(d, s.ksk1);
     d.run_for(Seconds{3 * 86400});
-    // Issue 22: nothing moves, and nothing ever will.
+    // The deadlock of turning back (docs/rollover.md): nothing moves, and nothing ever will.
     EXPECT_EQ(d.key(s.ksk1)->at(Record::ds).state, S::rumoured);
     ASSERT_TRUE(d.last.stuck);
     for (const auto& w : d.last.waiting_on)

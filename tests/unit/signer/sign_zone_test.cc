@@ -340,7 +340,7 @@ TEST(SignZone, BadParametersAreRefused) {
 }
 
 // A TTL above 2^31-1 (RFC 2181 §8) and times outside what RRSIG fields hold are refused
-// with a reason, not cast into something else (issue 23).
+// with a reason, not cast into something else.
 TEST(SignZone, OutOfRangeTtlAndTimeAreRefused) {
     auto keys = ksk_zsk();
     auto refused = [&](const SigningParams& p, const std::string& why) {

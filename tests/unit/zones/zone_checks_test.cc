@@ -1,4 +1,4 @@
-// The checks of issue 23: singletons, wildcards, DNAME occlusion, RRset size, glue that a
+// The zone checks: singletons, wildcards, DNAME occlusion, RRset size, glue that a
 // wildcard or a sibling delegation provides, and the warnings for deprecated DS.
 #include <gtest/gtest.h>
 
