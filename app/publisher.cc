@@ -29,11 +29,11 @@ namespace {
 
 using rollover::Record;
 
-Result<const signer::KeyPair*> material(const KeyMaterial& keys, const rollover::KeyState& k) {
-    const signer::KeyPair* p = keys.find(k.key);
+Result<const signer::KeyPair*> material(const KeyMaterial& keys, const rollover::KeyRef& k) {
+    const signer::KeyPair* p = keys.find(k);
     if (!p)
         return fail(outside_error(fmt::format("the key material of key {} (tag {}) is missing from the key directory",
-                                              k.key.id, k.key.tag ? fmt::format("{}", *k.key.tag) : "unknown")));
+                                              k.id, k.tag ? fmt::format("{}", *k.tag) : "unknown")));
     return p;
 }
 
@@ -79,25 +79,24 @@ std::string input_file_of(const Config& config, const store::ZoneInfo& zone) {
 
 std::vector<std::uint16_t> wanted_ds_tags(const rollover::ZoneState& state) {
     std::vector<std::uint16_t> out;
-    for (const auto& k : state.keys)
-        if (k.key.tag && rollover::applies(k.key.role, Record::ds) && k.at(Record::ds).published)
-            out.push_back(*k.key.tag);
+    for (const auto& k : rollover::published_keys(state, Record::ds))
+        if (k.tag) out.push_back(*k.tag);
     return out;
 }
 
 Result<PublicationPlan> plan_publication(const rollover::ZoneState& state, const KeyMaterial& keys, bool cds) {
     PublicationPlan plan;
-    for (const auto& k : state.keys) {
-        bool any = std::ranges::any_of(k.records, [](const rollover::RecordStatus& r) { return r.published; });
-        if (!any) continue;
-        auto p = material(keys, k);
-        if (!p) return fail(p.error());
-        if (k.at(Record::dnskey).published) plan.dnskey.push_back(*p);
-        if (rollover::applies(k.key.role, Record::krrsig) && k.at(Record::krrsig).published)
-            plan.sign_dnskey.push_back(*p);
-        if (rollover::applies(k.key.role, Record::zrrsig) && k.at(Record::zrrsig).published)
-            plan.sign_zone.push_back(*p);
-    }
+    for (auto [record, into] : {std::pair{Record::dnskey, &plan.dnskey}, std::pair{Record::krrsig, &plan.sign_dnskey},
+                                std::pair{Record::zrrsig, &plan.sign_zone}})
+        for (const auto& k : rollover::published_keys(state, record)) {
+            auto p = material(keys, k);
+            if (!p) return fail(p.error());
+            into->push_back(*p);
+        }
+    // The parent's DS is computed from the material too: a key whose DS alone is wanted
+    // must have it as well.
+    for (const auto& k : rollover::published_keys(state, Record::ds))
+        if (auto p = material(keys, k); !p) return fail(p.error());
     plan.ds = wanted_ds_tags(state);
     // Going insecure, the DNSKEYs go before the last zone signatures; with no DNSKEY left
     // (the engine withdraws them only once no cached DS can point at them) signatures

@@ -1,8 +1,9 @@
 #pragma once
 // One pass over one zone: ask the engine, commit its decision, execute the actions (key
-// material, signing and publishing, the DS set at the parent), run the live checks it asks
-// for, feed them back, and repeat while they move something. `tick` runs one pass per
-// zone; `run` runs passes on timers; `onboard` ends with one.
+// material, the DS set at the parent), publish the zone its next states describe, run the
+// live checks it asks for, feed them back, and repeat while they move something. `tick`
+// runs one pass per zone; `run` runs passes on timers; `onboard` ends with one. The jobs
+// of a pass live in zone_pass_*.h: live checks, DS submission, notifications, scheduling.
 
 #include <optional>
 #include <string>
@@ -38,6 +39,7 @@ struct PassResult {
 [[nodiscard]] PassResult run_zone_pass(PassEnv& env, const store::ZoneInfo& zone);
 
 // The registrar settings a zone uses, or a config error naming what is missing.
-[[nodiscard]] Result<const registrar::Settings*> zone_registrar(const Config& config, const store::ZoneInfo& zone);
+[[nodiscard]] Result<const registrar::Settings*> zone_registrar(const Config& config,
+                                                                const store::ZoneInfo& zone);
 
 }  // namespace zw::app

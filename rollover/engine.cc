@@ -191,26 +191,15 @@ struct Pass {
     }
 };
 
-std::vector<KeyRef> published(const ZoneState& z, Record r) {
-    std::vector<KeyRef> out;
-    for (const auto& k : z.keys)
-        if (k.at(r).published) out.push_back(k.key);
-    return out;
-}
-
-bool changed_or_pending(const ZoneState& before, const ZoneState& after,
-                        std::initializer_list<Record> records) {
+// Whether record r of some key changed its publication or waits on a live check.
+bool changed_or_pending(const ZoneState& before, const ZoneState& after, Record r) {
     for (const auto& k : after.keys) {
         const KeyState* old = find_key(before, k.key.id);
-        for (Record r : records) {
-            if (pending(k.at(r))) return true;
-            if ((old ? old->at(r).published : false) != k.at(r).published) return true;
-        }
+        if (pending(k.at(r))) return true;
+        if ((old ? old->at(r).published : false) != k.at(r).published) return true;
     }
     for (const auto& k : before.keys)
-        if (!find_key(after, k.key.id))
-            for (Record r : records)
-                if (k.at(r).published) return true;
+        if (!find_key(after, k.key.id) && k.at(r).published) return true;
     return false;
 }
 
@@ -249,17 +238,10 @@ Decision advance(const Policy& policy, const ZoneState& state,
         }
     }
 
-    // Actions: the desired sets whenever they changed or are not yet confirmed, so a
-    // crash before execution heals on the next pass; probes for every pending record.
-    if (changed_or_pending(state, z, {Record::dnskey, Record::krrsig, Record::zrrsig})) {
-        d.actions.push_back(PublishDnskeySet{published(z, Record::dnskey)});
-        d.actions.push_back(SignWith{published(z, Record::krrsig), published(z, Record::zrrsig)});
-    }
-    if (changed_or_pending(state, z, {Record::ds})) {
-        auto ds = published(z, Record::ds);
-        d.actions.push_back(PublishCdsSet{ds, z.going_insecure && ds.empty()});
-        d.actions.push_back(SubmitDsSet{ds});
-    }
+    // Actions: the DS set whenever it changed or is not yet confirmed, so a crash before
+    // the submission heals on the next pass; probes for every pending record.
+    if (changed_or_pending(state, z, Record::ds))
+        d.actions.push_back(SubmitDsSet{published_keys(z, Record::ds)});
     for (const auto& k : z.keys) {
         if (!k.key.tag) {
             bool queued = std::ranges::any_of(d.actions, [&](const Action& a) {

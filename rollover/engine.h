@@ -3,6 +3,10 @@
 // observations, now) to a Decision — the next states, the actions app/ must execute, what
 // each key waits on, and when to call again. No clock, socket, file or database here.
 //
+// What the zone publishes (its DNSKEY RRset, who signs what, its CDS) is no action: it is
+// the `published` flags of the next states, which app/ turns into a signed zone on every
+// pass (published_keys in key_state.h), so a lost publication heals by itself.
+//
 // Gates, asked in order for every record of every key (BIND keymgr's order, plus the
 // live check): policy (the rollover method), DNSSEC safety (safety.h), observation (the
 // live checks confirmed every server), time (TTL + propagation delay since confirmation).
@@ -38,22 +42,13 @@ struct Observation {
 };
 
 // ---- actions (for the executor in app/) ----
-// Set-valued actions carry the whole desired set, so executing one twice is harmless.
+// What the next states cannot say by themselves: material to make or delete, a request to
+// the registrar, a live check. SubmitDsSet carries the whole desired set, so executing it
+// twice is harmless.
 
 struct GenerateKey {
     KeyRef key;  // tag empty: the executor generates material and records the tag
     std::optional<std::uint32_t> predecessor;
-};
-struct PublishDnskeySet {
-    std::vector<KeyRef> keys;
-};
-struct SignWith {
-    std::vector<KeyRef> dnskey_signers;  // sign the DNSKEY RRset (KRRSIG)
-    std::vector<KeyRef> zone_signers;    // sign every other RRset (ZRRSIG); empty = unsigned
-};
-struct PublishCdsSet {
-    std::vector<KeyRef> keys;  // CDS/CDNSKEY for these keys (RFC 7344)
-    bool delete_all = false;   // publish the RFC 8078 "delete" CDS when going insecure
 };
 struct SubmitDsSet {
     std::vector<KeyRef> keys;  // the complete DS set wanted at the parent
@@ -66,8 +61,7 @@ struct Probe {
 struct PurgeKey {
     KeyRef key;  // every record hidden: delete the key material
 };
-using Action = std::variant<GenerateKey, PublishDnskeySet, SignWith, PublishCdsSet, SubmitDsSet,
-                            Probe, PurgeKey>;
+using Action = std::variant<GenerateKey, SubmitDsSet, Probe, PurgeKey>;
 
 [[nodiscard]] std::string describe(const Action& a);
 

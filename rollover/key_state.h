@@ -58,6 +58,16 @@ struct ZoneState {
     return nullptr;
 }
 
+// The keys whose record `r` is published now (DNSKEY: in the DNSKEY RRset; KRRSIG/ZRRSIG:
+// signing the DNSKEY RRset / the rest of the zone; DS: in the set wanted at the parent),
+// in key order.
+[[nodiscard]] inline std::vector<KeyRef> published_keys(const ZoneState& z, Record r) {
+    std::vector<KeyRef> out;
+    for (const auto& k : z.keys)
+        if (k.at(r).published) out.push_back(k.key);
+    return out;
+}
+
 // The state a record has from a resolver's point of view once the current publication
 // reaches the servers: a record we publish but that is not yet confirmed everywhere may
 // already be in some caches (rumoured); one we withdrew may still be (unretentive).

@@ -131,15 +131,6 @@ std::string describe(const Action& a) {
             return fmt::format("generate-key id={} role={} alg={}", g.key.id, name(g.key.role),
                                g.key.algorithm);
         }
-        std::string operator()(const PublishDnskeySet& p) const {
-            return "publish-dnskey " + keys(p.keys);
-        }
-        std::string operator()(const SignWith& s) const {
-            return "sign-with dnskey=" + keys(s.dnskey_signers) + " zone=" + keys(s.zone_signers);
-        }
-        std::string operator()(const PublishCdsSet& c) const {
-            return "publish-cds " + keys(c.keys) + (c.delete_all ? " delete" : "");
-        }
         std::string operator()(const SubmitDsSet& s) const { return "submit-ds " + keys(s.keys); }
         std::string operator()(const Probe& p) const {
             return fmt::format("probe key={} {} {}", p.key.id, name(p.record),

@@ -3,10 +3,12 @@
 // executed after a restart. Keys are "id:algorithm:role:tag" (tag "-" before generation);
 // key lists are comma-separated ("-" when empty).
 //   generate-key 7:13:ksk:- 3
-//   publish-dnskey 3:13:ksk:4711,4:13:zsk:8812
-//   sign-with <keys> <keys>      publish-cds <keys> 0|1      submit-ds <keys>
+//   submit-ds 3:13:ksk:4711,9:13:ksk:8812
 //   probe <key> dnskey|krrsig|zrrsig|ds present|absent          purge-key <key>
+// Older versions also journaled publish-dnskey, sign-with and publish-cds; they decode as
+// nothing to execute (the zone's publication follows the key states).
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -16,6 +18,7 @@
 namespace zw::store {
 
 [[nodiscard]] std::string encode(const rollover::Action& a);
-[[nodiscard]] Result<rollover::Action> decode(std::string_view line);
+// nullopt: a retired kind. An unknown or malformed line is an internal error.
+[[nodiscard]] Result<std::optional<rollover::Action>> decode(std::string_view line);
 
 }  // namespace zw::store

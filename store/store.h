@@ -28,7 +28,9 @@ class Db;
 struct PendingAction {
     std::int64_t id = 0;
     std::int64_t decision_id = 0;
-    rollover::Action action;
+    // nullopt: a kind an older version journaled and nothing executes any more; marking
+    // it done is all there is to do.
+    std::optional<rollover::Action> action;
 };
 
 struct AuditEntry {

@@ -25,6 +25,8 @@ Seconds World::uniform(Seconds max) {
 }
 
 void World::publish(Instant t, const ChildVersion& v) {
+    // The world starts unsigned: an unsigned first version is no news.
+    if (child_.entries.empty() && v == ChildVersion{}) return;
     if (!child_.entries.empty() && child_.entries.back().v == v) return;
     History<ChildVersion>::Entry e{v, {}};
     for (std::size_t s = 0; s < p_.child_servers; ++s) {

@@ -68,7 +68,6 @@ void SimZone::pass(Instant t) {
                 tr.at, fmt::format("engine: key {} {} {} -> {} ({})", tr.key, name(tr.record),
                                    name(tr.from), name(tr.to), name(tr.cause)));
         bool acted = false;
-        std::optional<ChildVersion> child;
         std::optional<ParentVersion> parent;
         for (const auto& a : last.actions) {
             if (auto* g = std::get_if<GenerateKey>(&a)) {
@@ -77,18 +76,15 @@ void SimZone::pass(Instant t) {
                         k.key.tag = static_cast<std::uint16_t>(k.key.id);
                         acted = true;
                     }
-            } else if (auto* p = std::get_if<PublishDnskeySet>(&a)) {
-                if (!child) child.emplace();
-                child->dnskeys = ids_of(p->keys);
-            } else if (auto* s = std::get_if<SignWith>(&a)) {
-                if (!child) child.emplace();
-                child->krrsig = ids_of(s->dnskey_signers);
-                child->zrrsig = ids_of(s->zone_signers);
             } else if (auto* d = std::get_if<SubmitDsSet>(&a)) {
                 parent = ParentVersion{ids_of(d->keys)};
             }
         }
-        if (child) world->publish(t, *child);
+        // Like app/, the signer publishes what the key states say on every pass; the
+        // world takes an unchanged version as no news.
+        world->publish(t, ChildVersion{ids_of(published_keys(zone, Record::dnskey)),
+                                       ids_of(published_keys(zone, Record::krrsig)),
+                                       ids_of(published_keys(zone, Record::zrrsig))});
         if (parent) world->submit(t, *parent);
         for (const auto& a : last.actions) {
             auto* p = std::get_if<Probe>(&a);

@@ -32,28 +32,24 @@ TEST(FirstSigning, KeysThenSignaturesThenDs) {
     EXPECT_EQ(d.zone.observed_dreg, 0s);
 }
 
-TEST(FirstSigning, ExecutorReceivesTheSetsToPublish) {
+// What the zone publishes is the next states' `published` flags, which app/ turns into the
+// signed zone; no action repeats it.
+TEST(FirstSigning, TheNextStatesNameWhatToPublishAndWhoSigns) {
     Driver d;
     d.policy = test_policy();
     d.pass();
     ASSERT_EQ(d.zone.keys.size(), 2u);
-    const PublishDnskeySet* pub = nullptr;
-    const SignWith* sign = nullptr;
-    for (const auto& a : d.last.actions) {
-        if (auto* p = std::get_if<PublishDnskeySet>(&a)) pub = p;
-        if (auto* s = std::get_if<SignWith>(&a)) sign = s;
-    }
-    // The last pass of the instant confirms; the first decision carried the sets.
-    for (const auto& a : d.actions) {
-        if (auto* p = std::get_if<PublishDnskeySet>(&a)) pub = p;
-        if (auto* s = std::get_if<SignWith>(&a)) sign = s;
-    }
-    ASSERT_TRUE(pub && sign);
-    EXPECT_EQ(pub->keys.size(), 2u);
-    ASSERT_EQ(sign->dnskey_signers.size(), 1u);
-    EXPECT_EQ(sign->dnskey_signers[0].role, Role::ksk);
-    ASSERT_EQ(sign->zone_signers.size(), 1u);
-    EXPECT_EQ(sign->zone_signers[0].role, Role::zsk);
+    EXPECT_EQ(published_keys(d.zone, Record::dnskey).size(), 2u);
+    auto krrsig = published_keys(d.zone, Record::krrsig);
+    ASSERT_EQ(krrsig.size(), 1u);
+    EXPECT_EQ(krrsig[0].role, Role::ksk);
+    auto zrrsig = published_keys(d.zone, Record::zrrsig);
+    ASSERT_EQ(zrrsig.size(), 1u);
+    EXPECT_EQ(zrrsig[0].role, Role::zsk);
+    // The DS waits for every cache to hold the signed zone (FirstSigning above).
+    EXPECT_TRUE(published_keys(d.zone, Record::ds).empty());
+    EXPECT_TRUE(std::ranges::none_of(
+        d.actions, [](const Action& a) { return std::holds_alternative<SubmitDsSet>(a); }));
 }
 
 TEST(ZskRollover, PrePublication_RFC7583_3_2_1) {
