@@ -52,7 +52,8 @@ bool stderr_is_terminal() {
     return ::isatty(STDERR_FILENO) == 1 && !(term && std::string_view(term) == "dumb");
 }
 
-ProgressLine::ProgressLine(Source source, bool enabled) : source_(std::move(source)), enabled_(enabled) {
+ProgressLine::ProgressLine(Source source, bool enabled)
+    : source_(std::move(source)), enabled_(enabled), last_draw_(std::chrono::steady_clock::now()) {
     if (enabled_) ticker_ = std::thread([this] { run(); });
 }
 
@@ -79,10 +80,14 @@ void ProgressLine::run() {
 void ProgressLine::draw() {
     ProgressState s = source_();
     auto now = std::chrono::steady_clock::now();
+    // A job's step began at some point since the previous redraw (the first one, since the
+    // line was made): counting from there, the first redraw of a step already has a rate,
+    // which a short job needs, since it may be drawn only once or twice.
     if (s.what != last_what_) {
         last_what_ = s.what;
-        what_since_ = now;
+        what_since_ = last_draw_;
     }
+    last_draw_ = now;
     std::string line = progress_text(s, std::chrono::duration<double>(now - what_since_).count());
     // Carriage return, the text, erase to the end of the line: redrawn in place.
     fmt::print(stderr, "\r{}\x1b[K", line);

@@ -56,6 +56,7 @@ class ProgressLine {
     bool shown_ = false;
     std::string last_what_;
     std::chrono::steady_clock::time_point what_since_;
+    std::chrono::steady_clock::time_point last_draw_;
     std::thread ticker_;
 };
 

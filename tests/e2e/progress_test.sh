@@ -31,12 +31,12 @@ has_progress() { # FILE PATTERN: a redrawn progress line (carriage return, text)
 # shellcheck disable=SC2016 # $TTL is zone file syntax
 python3 -c '
 print("$TTL 300\n@ SOA ns1 host 1 7200 3600 1209600 300\n@ NS ns1\nns1 A 192.0.2.1")
-for i in range(30000): print("h%d A 192.0.2.%d" % (i, i % 250 + 1))' >big.zone
+for i in range(50000): print("h%d A 192.0.2.%d" % (i, i % 250 + 1))' >big.zone
 sign="$ZONEWARDEN sign --zone-file big.zone --origin big.test. --key-dir keys --out big.signed --threads 2"
 on_tty sign-tty.log "$sign" || zw_fail "sign on a terminal failed: $(tail -n 3 sign-tty.log)"
-has_progress sign-tty.log 'signing big\.test\.: [0-9,]+/60,006 signatures \([0-9]+%\), [0-9,.]+/s, (about [0-9hms]+|under a second) left' ||
+has_progress sign-tty.log 'signing big\.test\.: [0-9,]+/100,006 signatures \([0-9]+%\), [0-9,.]+/s, (about [0-9hms]+|under a second) left' ||
     zw_fail "no signing progress with rate and time left on the terminal: $(tr '\r' '\n' <sign-tty.log | head -n 5)"
-has_progress sign-tty.log 'checking big\.test\.: [0-9,]+/30,00[0-9] names' || zw_fail "no self-check progress"
+has_progress sign-tty.log 'checking big\.test\.: [0-9,]+/50,00[0-9] names' || zw_fail "no self-check progress"
 grep -q 'signed big.test. serial' sign-tty.log || zw_fail "no summary after the progress"
 # The line is cleared before the summary: erase-line, then the first summary line (the
 # self-check's, or the signing summary).
