@@ -18,7 +18,8 @@ constexpr std::uint64_t huge_page = 2u << 20;
 
 }  // namespace
 
-std::jthread prepare_heap_for_bulk_work(std::uint64_t expected_bytes, std::uint64_t prefault_bytes) {
+std::jthread prepare_heap_for_bulk_work(std::uint64_t expected_bytes,
+                                        std::uint64_t prefault_bytes) {
 #if defined(__GLIBC__)
     if (!bulk_heap_applies) return {};
     // Everything from the brk heap, nothing handed back: large vectors grow in place of
@@ -27,8 +28,10 @@ std::jthread prepare_heap_for_bulk_work(std::uint64_t expected_bytes, std::uint6
     mallopt(M_TRIM_THRESHOLD, INT_MAX);
     mallopt(M_TOP_PAD, 64 << 20);
     // The reservation must stay below the trim threshold, or freeing it gives it back.
-    const std::uint64_t ram = std::uint64_t(sysconf(_SC_PHYS_PAGES)) * std::uint64_t(sysconf(_SC_PAGESIZE));
-    const std::uint64_t reserve = std::min({expected_bytes, ram / 4, std::uint64_t(INT_MAX) / 8 * 7});
+    const std::uint64_t ram =
+        std::uint64_t(sysconf(_SC_PHYS_PAGES)) * std::uint64_t(sysconf(_SC_PAGESIZE));
+    const std::uint64_t reserve =
+        std::min({expected_bytes, ram / 4, std::uint64_t(INT_MAX) / 8 * 7});
     if (reserve < 16 * huge_page) return {};
     void* block = std::malloc(reserve);
     if (block == nullptr) return {};

@@ -32,6 +32,7 @@ inline constexpr bool bulk_heap_applies = true;
 // where allocations are carved in order, while the caller works on its other core: the
 // returned thread stops when it is destroyed. Faulting fresh memory in is the largest
 // cost of a mostly single-threaded run under a hypervisor (docs/signer.md).
-[[nodiscard]] std::jthread prepare_heap_for_bulk_work(std::uint64_t expected_bytes, std::uint64_t prefault_bytes = 0);
+[[nodiscard]] std::jthread prepare_heap_for_bulk_work(std::uint64_t expected_bytes,
+                                                      std::uint64_t prefault_bytes = 0);
 
 }  // namespace zw::app

@@ -13,18 +13,26 @@ namespace {
 
 constexpr std::array exit_codes{
     CliFact{"0", "done: every zone settled or waiting on time"},
-    CliFact{"1", "pending: a step waits for a live check (tick, onboard), or a server disagrees (check)"},
+    CliFact{
+        "1",
+        "pending: a step waits for a live check (tick, onboard), or a server disagrees (check)"},
     CliFact{"2", "bad input or configuration; the message names file:line where there is one"},
     CliFact{"3", "an outside failure after retries: file system, name server, registrar"},
-    CliFact{"4", "an internal failure, such as a signed zone that failed its self-check (nothing is written)"},
+    CliFact{"4",
+            "an internal failure, such as a signed zone that failed its self-check (nothing is "
+            "written)"},
 };
 
 constexpr std::array files{
-    CliFact{"/etc/zonewarden/zonewarden.yaml", "the configuration (--config); example in /usr/share/doc/zonewarden/examples"},
+    CliFact{"/etc/zonewarden/zonewarden.yaml",
+            "the configuration (--config); example in /usr/share/doc/zonewarden/examples"},
     CliFact{"/etc/zonewarden/zones/ZONE.zone", "unsigned zones (zones-in)"},
-    CliFact{"/var/lib/zonewarden/state.db", "the state: zones, keys, record states, the audit log (state)"},
-    CliFact{"/var/lib/zonewarden/keys/ZONE/", "private keys, 0700 directories, 0600 files (key-dir)"},
-    CliFact{"/var/lib/zonewarden/signed/ZONE.zone", "signed zones for the name servers (zones-out)"},
+    CliFact{"/var/lib/zonewarden/state.db",
+            "the state: zones, keys, record states, the audit log (state)"},
+    CliFact{"/var/lib/zonewarden/keys/ZONE/",
+            "private keys, 0700 directories, 0600 files (key-dir)"},
+    CliFact{"/var/lib/zonewarden/signed/ZONE.zone",
+            "signed zones for the name servers (zones-out)"},
 };
 
 constexpr std::array signals{
@@ -52,15 +60,19 @@ std::span<const CliFact> signal_facts() { return signals; }
 
 std::unique_ptr<CLI::App> make_cli(CliState& state) {
     auto app = std::make_unique<CLI::App>(
-        fmt::format("zonewarden: {}. Keeps tenant zones signed, rolls their keys with RFC 7583 timing and\n"
-                    "moves the DS at the parent, confirming every step against every authoritative server first.\n"
-                    "Manual: zonewarden(8).",
-                    cli_summary),
+        fmt::format(
+            "zonewarden: {}. Keeps tenant zones signed, rolls their keys with RFC 7583 timing and\n"
+            "moves the DS at the parent, confirming every step against every authoritative server "
+            "first.\n"
+            "Manual: zonewarden(8).",
+            cli_summary),
         "zonewarden");
     app->require_subcommand(1);
     app->set_version_flag("--version", fmt::format("zonewarden {}", cli_version()));
-    app->add_option("--config", state.config_path, "Configuration file (operator commands)")->capture_default_str();
-    app->footer(facts_text("Exit codes", exit_codes) + facts_text("Files", files) + facts_text("Signals", signals));
+    app->add_option("--config", state.config_path, "Configuration file (operator commands)")
+        ->capture_default_str();
+    app->footer(facts_text("Exit codes", exit_codes) + facts_text("Files", files) +
+                facts_text("Signals", signals));
     register_operator_commands(*app, state.config_path, state.exit_code);
     register_run_command(*app, state.config_path, state.exit_code);
     register_report_command(*app, state.config_path, state.exit_code);

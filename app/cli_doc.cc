@@ -34,14 +34,18 @@ std::string roff_name(std::string_view name) {
     return out;
 }
 
-bool documented(const CLI::Option* o) { return o->get_description().size() > 0 || o->get_positional(); }
+bool documented(const CLI::Option* o) {
+    return o->get_description().size() > 0 || o->get_positional();
+}
 
 std::vector<const CLI::Option*> positionals(const CLI::App& app) {
-    return app.get_options([](const CLI::Option* o) { return o->get_positional() && !o->nonpositional(); });
+    return app.get_options(
+        [](const CLI::Option* o) { return o->get_positional() && !o->nonpositional(); });
 }
 
 std::vector<const CLI::Option*> named_options(const CLI::App& app) {
-    return app.get_options([](const CLI::Option* o) { return o->nonpositional() && documented(o); });
+    return app.get_options(
+        [](const CLI::Option* o) { return o->nonpositional() && documented(o); });
 }
 
 std::vector<const CLI::App*> commands(const CLI::App& app) {
@@ -49,13 +53,17 @@ std::vector<const CLI::App*> commands(const CLI::App& app) {
     return {subs.begin(), subs.end()};
 }
 
-bool takes_value(const CLI::Option* o) { return o->get_items_expected_max() > 0 && o->get_type_size() != 0; }
+bool takes_value(const CLI::Option* o) {
+    return o->get_items_expected_max() > 0 && o->get_type_size() != 0;
+}
 
 // "--policy" or "-h, --help"
 std::string option_names(const CLI::Option* o) {
     std::string out;
-    for (const auto& s : o->get_snames()) out += fmt::format("{}\\fB\\-{}\\fR", out.empty() ? "" : ", ", s);
-    for (const auto& l : o->get_lnames()) out += fmt::format("{}\\fB{}\\fR", out.empty() ? "" : ", ", roff_name("--" + l));
+    for (const auto& s : o->get_snames())
+        out += fmt::format("{}\\fB\\-{}\\fR", out.empty() ? "" : ", ", s);
+    for (const auto& l : o->get_lnames())
+        out += fmt::format("{}\\fB{}\\fR", out.empty() ? "" : ", ", roff_name("--" + l));
     return out;
 }
 
@@ -67,14 +75,16 @@ std::string value_name(const CLI::Option* o) {
 
 std::string positional_name(const CLI::Option* o) {
     std::string n = o->get_name(true);
-    std::transform(n.begin(), n.end(), n.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    std::transform(n.begin(), n.end(), n.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
     bool many = o->get_items_expected_max() > 1;
     return many ? n + "..." : n;
 }
 
 std::string synopsis(const CLI::App& cmd) {
-    std::string out = fmt::format("\\fBzonewarden\\fR [\\fB\\-\\-config\\fR \\fIFILE\\fR] \\fB{}\\fR",
-                                  roff_name(cmd.get_name()));
+    std::string out =
+        fmt::format("\\fBzonewarden\\fR [\\fB\\-\\-config\\fR \\fIFILE\\fR] \\fB{}\\fR",
+                    roff_name(cmd.get_name()));
     for (const auto* o : named_options(cmd)) {
         if (o->get_lnames().size() == 1 && o->get_lnames()[0] == "help") continue;
         std::string item = option_names(o);
@@ -90,13 +100,15 @@ std::string synopsis(const CLI::App& cmd) {
 
 void options_list(std::string& out, const CLI::App& app) {
     for (const auto* o : positionals(app))
-        out += fmt::format(".TP\n\\fI{}\\fR\n{}{}\n", positional_name(o), roff(o->get_description()),
-                           o->get_required() ? " (required)" : "");
+        out += fmt::format(".TP\n\\fI{}\\fR\n{}{}\n", positional_name(o),
+                           roff(o->get_description()), o->get_required() ? " (required)" : "");
     for (const auto* o : named_options(app)) {
-        out += fmt::format(".TP\n{}{}\n{}", option_names(o), takes_value(o) ? fmt::format(" \\fI{}\\fR", value_name(o)) : "",
+        out += fmt::format(".TP\n{}{}\n{}", option_names(o),
+                           takes_value(o) ? fmt::format(" \\fI{}\\fR", value_name(o)) : "",
                            roff(o->get_description()));
         if (o->get_required()) out += " (required)";
-        if (!o->get_default_str().empty()) out += fmt::format(" (default: {})", roff(o->get_default_str()));
+        if (!o->get_default_str().empty())
+            out += fmt::format(" (default: {})", roff(o->get_default_str()));
         out += "\n";
     }
 }
@@ -118,7 +130,8 @@ void paragraphs(std::string& out, std::string_view text) {
 
 void facts(std::string& out, std::string_view section, std::span<const CliFact> list) {
     out += fmt::format(".SH {}\n", section);
-    for (const auto& f : list) out += fmt::format(".TP\n\\fB{}\\fR\n{}\n", roff_name(f.term), roff(f.meaning));
+    for (const auto& f : list)
+        out += fmt::format(".TP\n\\fB{}\\fR\n{}\n", roff_name(f.term), roff(f.meaning));
 }
 
 // The first line of the application's description, after "zonewarden: ".
@@ -133,35 +146,42 @@ std::string description_text(const CLI::App& app) {
 }  // namespace
 
 std::string man_page(const CLI::App& app) {
-    std::string out = fmt::format(".\\\" zonewarden(8), written by zonewarden-doc from the command-line definition.\n"
-                                  ".TH ZONEWARDEN 8 \"\" \"zonewarden {}\" \"System Administration\"\n",
-                                  cli_version());
+    std::string out = fmt::format(
+        ".\\\" zonewarden(8), written by zonewarden-doc from the command-line definition.\n"
+        ".TH ZONEWARDEN 8 \"\" \"zonewarden {}\" \"System Administration\"\n",
+        cli_version());
     out += fmt::format(".SH NAME\nzonewarden \\- {}\n", roff(cli_summary));
-    out += ".SH SYNOPSIS\n\\fBzonewarden\\fR [\\fB\\-\\-config\\fR \\fIFILE\\fR] \\fICOMMAND\\fR [\\fIOPTIONS\\fR]\n"
-           ".br\n\\fBzonewarden\\fR \\fB\\-\\-help\\fR | \\fB\\-\\-version\\fR\n";
+    out +=
+        ".SH SYNOPSIS\n\\fBzonewarden\\fR [\\fB\\-\\-config\\fR \\fIFILE\\fR] \\fICOMMAND\\fR "
+        "[\\fIOPTIONS\\fR]\n"
+        ".br\n\\fBzonewarden\\fR \\fB\\-\\-help\\fR | \\fB\\-\\-version\\fR\n";
     out += ".SH DESCRIPTION\n";
     paragraphs(out, description_text(app));
-    out += ".PP\nEach command below is also described by \\fBzonewarden\\fR \\fICOMMAND\\fR \\fB\\-\\-help\\fR.\n";
+    out +=
+        ".PP\nEach command below is also described by \\fBzonewarden\\fR \\fICOMMAND\\fR "
+        "\\fB\\-\\-help\\fR.\n";
     out += ".SH OPTIONS\n";
     options_list(out, app);
     out += ".SH COMMANDS\n";
     for (const CLI::App* cmd : commands(app)) {
-        out += fmt::format(".SS {}\n{}\n.PP\n{}\n", roff_name(cmd->get_name()), roff(cmd->get_description()),
-                           synopsis(*cmd));
+        out += fmt::format(".SS {}\n{}\n.PP\n{}\n", roff_name(cmd->get_name()),
+                           roff(cmd->get_description()), synopsis(*cmd));
         if (!named_options(*cmd).empty() || !positionals(*cmd).empty()) options_list(out, *cmd);
         paragraphs(out, cmd->get_footer());
     }
     facts(out, "EXIT STATUS", exit_code_facts());
     facts(out, "FILES", file_facts());
     facts(out, "SIGNALS", signal_facts());
-    out += ".SH SEE ALSO\n"
-           "The reference of the configuration file, the hooks, the HTTP endpoint and the status schema:\n"
-           "/usr/share/doc/zonewarden/operations.md.\n"
-           ".PP\n"
-           ".BR systemctl (1),\n"
-           ".BR nsd\\-control (8),\n"
-           ".BR knotc (8),\n"
-           ".BR rndc (8)\n";
+    out +=
+        ".SH SEE ALSO\n"
+        "The reference of the configuration file, the hooks, the HTTP endpoint and the status "
+        "schema:\n"
+        "/usr/share/doc/zonewarden/operations.md.\n"
+        ".PP\n"
+        ".BR systemctl (1),\n"
+        ".BR nsd\\-control (8),\n"
+        ".BR knotc (8),\n"
+        ".BR rndc (8)\n";
     return out;
 }
 
@@ -170,13 +190,16 @@ std::string bash_completion(const CLI::App& app) {
         std::string out;
         for (const auto* o : named_options(a)) {
             if (takes_value(o) != values) continue;
-            for (const auto& l : o->get_lnames()) out += fmt::format("{}--{}", out.empty() ? "" : " ", l);
+            for (const auto& l : o->get_lnames())
+                out += fmt::format("{}--{}", out.empty() ? "" : " ", l);
         }
         return out;
     };
     std::string names;
-    for (const CLI::App* cmd : commands(app)) names += fmt::format("{}{}", names.empty() ? "" : " ", cmd->get_name());
-    std::string out = fmt::format(R"(# bash completion for zonewarden(8), written by zonewarden-doc from the
+    for (const CLI::App* cmd : commands(app))
+        names += fmt::format("{}{}", names.empty() ? "" : " ", cmd->get_name());
+    std::string out =
+        fmt::format(R"(# bash completion for zonewarden(8), written by zonewarden-doc from the
 # command-line definition. Options that take a value complete file names.
 _zonewarden() {{
     local cur prev words cword
@@ -196,10 +219,10 @@ _zonewarden() {{
     case $cmd in
         "") values="{}" flags="{} {}" ;;
 )",
-                                  words(app, true), words(app, false), names);
+                    words(app, true), words(app, false), names);
     for (const CLI::App* cmd : commands(app))
-        out += fmt::format("        {}) values=\"{}\" flags=\"{}\" ;;\n", cmd->get_name(), words(*cmd, true),
-                           words(*cmd, false));
+        out += fmt::format("        {}) values=\"{}\" flags=\"{}\" ;;\n", cmd->get_name(),
+                           words(*cmd, true), words(*cmd, false));
     out += R"(        *) values="" flags="" ;;
     esac
     if [[ " $values " == *" $prev "* ]]; then

@@ -38,7 +38,8 @@ Result<int> take_daemon_lock(const Config& config) {
     if (fd < 0) return fail(outside_error(fmt::format("cannot open {}", path)));
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
         ::close(fd);
-        return fail(outside_error(fmt::format("another 'zonewarden run' is active for {} (lock {})", config.state, path)));
+        return fail(outside_error(fmt::format("another 'zonewarden run' is active for {} (lock {})",
+                                              config.state, path)));
     }
     return fd;
 }
@@ -46,8 +47,11 @@ Result<int> take_daemon_lock(const Config& config) {
 class Daemon {
   public:
     Daemon(std::string config_path, Config config)
-        : config_path_(std::move(config_path)), config_(std::make_shared<const Config>(std::move(config))),
-          timer_(io_), signals_(io_, SIGTERM, SIGINT, SIGHUP), metrics_(SystemClock{}.now()) {}
+        : config_path_(std::move(config_path)),
+          config_(std::make_shared<const Config>(std::move(config))),
+          timer_(io_),
+          signals_(io_, SIGTERM, SIGINT, SIGHUP),
+          metrics_(SystemClock{}.now()) {}
 
     // The HTTP endpoint, if configured; the daemon does not start without it.
     Result<void> start_http() {
@@ -55,12 +59,16 @@ class Daemon {
         service_ = std::make_unique<StatusService>(config_, &metrics_, clock_);
         auto server = HttpServer::start(
             config_->http->listen, config_->http->port,
-            [this](std::string_view path, std::string_view query) { return service_->handle(path, query); }, log_);
+            [this](std::string_view path, std::string_view query) {
+                return service_->handle(path, query);
+            },
+            log_);
         if (!server) return fail(server.error());
         http_ = std::move(*server);
         fmt::print("zonewarden: http on {}:{} (/, /status.json, /metrics)\n",
-                   config_->http->listen.find(':') == std::string::npos ? config_->http->listen
-                                                                        : "[" + config_->http->listen + "]",
+                   config_->http->listen.find(':') == std::string::npos
+                       ? config_->http->listen
+                       : "[" + config_->http->listen + "]",
                    http_->port());
         return {};
     }
@@ -99,14 +107,19 @@ class Daemon {
             return;
         }
         if (fresh->state != config_->state) {
-            fmt::print(stderr, "zonewarden: 'state' cannot change while running; keeping {}\n", config_->state);
+            fmt::print(stderr, "zonewarden: 'state' cannot change while running; keeping {}\n",
+                       config_->state);
             fresh->state = config_->state;
         }
-        auto same_http = [](const std::optional<HttpSettings>& a, const std::optional<HttpSettings>& b) {
-            return a.has_value() == b.has_value() && (!a || (a->listen == b->listen && a->port == b->port));
+        auto same_http = [](const std::optional<HttpSettings>& a,
+                            const std::optional<HttpSettings>& b) {
+            return a.has_value() == b.has_value() &&
+                   (!a || (a->listen == b->listen && a->port == b->port));
         };
         if (!same_http(fresh->http, config_->http)) {
-            fmt::print(stderr, "zonewarden: 'http' takes effect at the next start; keeping the current endpoint\n");
+            fmt::print(stderr,
+                       "zonewarden: 'http' takes effect at the next start; keeping the current "
+                       "endpoint\n");
             fresh->http = config_->http;
         }
         config_ = std::make_shared<const Config>(std::move(*fresh));
@@ -155,7 +168,8 @@ class Daemon {
             PassResult r = guarded_zone_pass(env, z);
             ++done;
             if (r.exit_code >= 2) ++failed;
-            for (const auto& line : r.lines) fmt::print("{} {}: {}\n", format_instant(clock.now()), r.zone, line);
+            for (const auto& line : r.lines)
+                fmt::print("{} {}: {}\n", format_instant(clock.now()), r.zone, line);
             if (r.wake_at) next = std::min(next, *r.wake_at);
         }
         metrics_.pass_done(clock.now(), took.seconds(), done, failed);
@@ -200,13 +214,17 @@ int run_daemon(const std::string& config_path) {
 
 void register_run_command(CLI::App& app, const std::string& config_path, int& exit_code) {
     const std::string* cfg = &config_path;
-    CLI::App* c = app.add_subcommand("run", "Run the passes as a daemon until SIGTERM; SIGHUP reloads the configuration");
-    c->footer("Wakes at the earliest time a zone asks for, at least every daemon.max-sleep. "
-              "A second instance for the same state database refuses to start (exit 3). "
-              "With an 'http:' section in the configuration (listen, port) it serves GET / (the status page, "
-              "as 'report' writes it), /status.json (as 'status --json') and /metrics (Prometheus: as "
-              "'status --prometheus', plus pass durations, live-check answers and errors per server, registrar "
-              "submissions and errors); it does not start if it cannot listen there.");
+    CLI::App* c = app.add_subcommand(
+        "run", "Run the passes as a daemon until SIGTERM; SIGHUP reloads the configuration");
+    c->footer(
+        "Wakes at the earliest time a zone asks for, at least every daemon.max-sleep. "
+        "A second instance for the same state database refuses to start (exit 3). "
+        "With an 'http:' section in the configuration (listen, port) it serves GET / (the status "
+        "page, "
+        "as 'report' writes it), /status.json (as 'status --json') and /metrics (Prometheus: as "
+        "'status --prometheus', plus pass durations, live-check answers and errors per server, "
+        "registrar "
+        "submissions and errors); it does not start if it cannot listen there.");
     c->callback([cfg, &exit_code] { exit_code = run_daemon(*cfg); });
 }
 

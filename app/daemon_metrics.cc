@@ -36,7 +36,8 @@ void DaemonMetrics::live_check_failed() {
 void DaemonMetrics::registrar_submission(std::string_view registrar, bool error) {
     std::lock_guard lock(mu_);
     auto it = registrars_.find(registrar);
-    if (it == registrars_.end()) it = registrars_.emplace(std::string(registrar), RegistrarCount{}).first;
+    if (it == registrars_.end())
+        it = registrars_.emplace(std::string(registrar), RegistrarCount{}).first;
     ++it->second.submissions;
     if (error) ++it->second.errors;
 }
@@ -47,14 +48,19 @@ std::string DaemonMetrics::prometheus() const {
     auto header = [&](std::string_view name, std::string_view type, std::string_view help) {
         out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
     };
-    header("zonewarden_start_time_seconds", "gauge", "When this zonewarden run started (Unix time).");
+    header("zonewarden_start_time_seconds", "gauge",
+           "When this zonewarden run started (Unix time).");
     out += fmt::format("zonewarden_start_time_seconds {}\n", started_.time_since_epoch().count());
-    header("zonewarden_pass_duration_seconds", "summary", "Wall time of the daemon's passes over every zone.");
-    out += fmt::format("zonewarden_pass_duration_seconds_sum {:.6f}\nzonewarden_pass_duration_seconds_count {}\n",
-                       pass_seconds_sum_, passes_);
-    header("zonewarden_last_pass_duration_seconds", "gauge", "Wall time of the last pass over every zone.");
+    header("zonewarden_pass_duration_seconds", "summary",
+           "Wall time of the daemon's passes over every zone.");
+    out += fmt::format(
+        "zonewarden_pass_duration_seconds_sum {:.6f}\nzonewarden_pass_duration_seconds_count {}\n",
+        pass_seconds_sum_, passes_);
+    header("zonewarden_last_pass_duration_seconds", "gauge",
+           "Wall time of the last pass over every zone.");
     out += fmt::format("zonewarden_last_pass_duration_seconds {:.6f}\n", last_pass_seconds_);
-    header("zonewarden_last_pass_timestamp_seconds", "gauge", "When the last pass ended (Unix time; 0: none yet).");
+    header("zonewarden_last_pass_timestamp_seconds", "gauge",
+           "When the last pass ended (Unix time; 0: none yet).");
     out += fmt::format("zonewarden_last_pass_timestamp_seconds {}\n",
                        last_pass_at_ ? last_pass_at_->time_since_epoch().count() : 0);
     header("zonewarden_last_pass_zones", "gauge", "Zones the last pass went over.");
@@ -65,25 +71,28 @@ std::string DaemonMetrics::prometheus() const {
     header("zonewarden_live_check_server_checks_total", "counter",
            "Live checks that asked this server address (parent or child of a zone).");
     for (const auto& [server, c] : servers_)
-        out += fmt::format("zonewarden_live_check_server_checks_total{{server=\"{}\"}} {}\n", prometheus_label(server),
-                           c.checks);
+        out += fmt::format("zonewarden_live_check_server_checks_total{{server=\"{}\"}} {}\n",
+                           prometheus_label(server), c.checks);
     header("zonewarden_live_check_server_errors_total", "counter",
            "Live checks in which this server address gave no usable answer, by fault.");
     for (const auto& [server, c] : servers_)
         for (const auto& [fault, n] : c.errors)
-            out += fmt::format("zonewarden_live_check_server_errors_total{{server=\"{}\",fault=\"{}\"}} {}\n",
-                               prometheus_label(server), prometheus_label(fault), n);
+            out += fmt::format(
+                "zonewarden_live_check_server_errors_total{{server=\"{}\",fault=\"{}\"}} {}\n",
+                prometheus_label(server), prometheus_label(fault), n);
     header("zonewarden_live_check_discovery_failures_total", "counter",
            "Live checks that could not even find a zone's servers.");
     out += fmt::format("zonewarden_live_check_discovery_failures_total {}\n", failed_looks_);
-    header("zonewarden_registrar_submissions_total", "counter", "DS sets handed to this registrar.");
+    header("zonewarden_registrar_submissions_total", "counter",
+           "DS sets handed to this registrar.");
     for (const auto& [name, c] : registrars_)
-        out += fmt::format("zonewarden_registrar_submissions_total{{registrar=\"{}\"}} {}\n", prometheus_label(name),
-                           c.submissions);
-    header("zonewarden_registrar_errors_total", "counter", "DS set submissions this registrar failed.");
+        out += fmt::format("zonewarden_registrar_submissions_total{{registrar=\"{}\"}} {}\n",
+                           prometheus_label(name), c.submissions);
+    header("zonewarden_registrar_errors_total", "counter",
+           "DS set submissions this registrar failed.");
     for (const auto& [name, c] : registrars_)
-        out += fmt::format("zonewarden_registrar_errors_total{{registrar=\"{}\"}} {}\n", prometheus_label(name),
-                           c.errors);
+        out += fmt::format("zonewarden_registrar_errors_total{{registrar=\"{}\"}} {}\n",
+                           prometheus_label(name), c.errors);
     return out;
 }
 

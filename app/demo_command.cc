@@ -17,7 +17,9 @@ namespace {
 int run_demo(const std::string& dir) {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
-    if (ec) return report_failure(outside_error(fmt::format("cannot create {}: {}", dir, ec.message())));
+    if (ec)
+        return report_failure(
+            outside_error(fmt::format("cannot create {}: {}", dir, ec.message())));
     auto origin = *dns::Name::from_text(example_zone_origin);
     std::string key_dir = dir + "/keys";
     Instant now = SystemClock{}.now();
@@ -49,9 +51,10 @@ int run_demo(const std::string& dir) {
         if (nsec3) job.params.nsec3 = signer::Nsec3Params{};
         auto summary = run_sign_job(job);
         if (!summary) return summary.error();
-        fmt::print("signed {} with {}: {} records in, {} signatures, serial {}, self-check passed -> {}\n",
-                   summary->origin, nsec3 ? "NSEC3" : "NSEC", summary->records_in, summary->stats.signatures,
-                   summary->serial, job.out);
+        fmt::print(
+            "signed {} with {}: {} records in, {} signatures, serial {}, self-check passed -> {}\n",
+            summary->origin, nsec3 ? "NSEC3" : "NSEC", summary->records_in,
+            summary->stats.signatures, summary->serial, job.out);
     }
     return 0;
 }
@@ -60,9 +63,12 @@ int run_demo(const std::string& dir) {
 
 void register_demo_command(CLI::App& app, int& exit_code) {
     auto dir = std::make_shared<std::string>("demo-out");
-    CLI::App* cmd = app.add_subcommand("demo", "Generate keys for the bundled example.test zone and sign it "
-                                                "(NSEC and NSEC3)");
-    cmd->add_option("--dir", *dir, "Where to put the zone, keys and signed output (default demo-out)");
+    CLI::App* cmd =
+        app.add_subcommand("demo",
+                           "Generate keys for the bundled example.test zone and sign it "
+                           "(NSEC and NSEC3)");
+    cmd->add_option("--dir", *dir,
+                    "Where to put the zone, keys and signed output (default demo-out)");
     cmd->callback([dir, &exit_code] { exit_code = run_demo(*dir); });
 }
 

@@ -1,7 +1,7 @@
 #include "app/hooks.h"
 
-#include <fmt/format.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -9,8 +9,8 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <thread>
 #include <cstring>
+#include <thread>
 #include <vector>
 
 extern char** environ;
@@ -33,7 +33,8 @@ std::string expand_hook(std::string_view command, const std::map<std::string, st
     for (const auto& [name, value] : vars) {
         std::string token = "{" + name + "}";
         std::string quoted = shell_quote(value);
-        for (auto pos = out.find(token); pos != std::string::npos; pos = out.find(token, pos + quoted.size()))
+        for (auto pos = out.find(token); pos != std::string::npos;
+             pos = out.find(token, pos + quoted.size()))
             out.replace(pos, token.size(), quoted);
     }
     return out;
@@ -49,7 +50,8 @@ Result<void> run_hook(const HookRun& run) {
     for (char** e = environ; *e; ++e) {
         std::string_view kv(*e);
         auto eq = kv.find('=');
-        if (eq != std::string_view::npos && run.env.contains(std::string(kv.substr(0, eq)))) continue;
+        if (eq != std::string_view::npos && run.env.contains(std::string(kv.substr(0, eq))))
+            continue;
         env_strings.emplace_back(kv);
     }
     for (const auto& [k, v] : run.env) env_strings.push_back(k + "=" + v);
@@ -71,12 +73,14 @@ Result<void> run_hook(const HookRun& run) {
     ::close(in[0]);
     if (rc != 0) {
         ::close(in[1]);
-        return fail(outside_error(fmt::format("hook: cannot start /bin/sh: {}", std::strerror(rc))));
+        return fail(
+            outside_error(fmt::format("hook: cannot start /bin/sh: {}", std::strerror(rc))));
     }
     // A hook that does not read its stdin must not block us: the pipe is non-blocking, a
     // closed reader (EPIPE) ends the writing, and the time limit covers it.
     auto deadline = std::chrono::steady_clock::now() + run.limit;
-    struct sigaction ignore {}, old{};
+    struct sigaction ignore {
+    }, old{};
     ignore.sa_handler = SIG_IGN;
     ::sigaction(SIGPIPE, &ignore, &old);
     ::fcntl(in[1], F_SETFL, O_NONBLOCK);
@@ -101,19 +105,22 @@ Result<void> run_hook(const HookRun& run) {
     for (;;) {
         pid_t done = ::waitpid(pid, &status, WNOHANG);
         if (done == pid) break;
-        if (done < 0 && errno != EINTR) return fail(outside_error("hook: lost track of the process"));
+        if (done < 0 && errno != EINTR)
+            return fail(outside_error("hook: lost track of the process"));
         if (std::chrono::steady_clock::now() >= deadline) {
             ::kill(-pid, SIGKILL);
             ::waitpid(pid, &status, 0);
-            return fail(outside_error(fmt::format("hook '{}' ran longer than {} and was killed", run.command,
-                                                  format_duration(run.limit))));
+            return fail(outside_error(fmt::format("hook '{}' ran longer than {} and was killed",
+                                                  run.command, format_duration(run.limit))));
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return {};
     if (WIFEXITED(status))
-        return fail(outside_error(fmt::format("hook '{}' exited with status {}", run.command, WEXITSTATUS(status))));
-    return fail(outside_error(fmt::format("hook '{}' was killed by signal {}", run.command, WTERMSIG(status))));
+        return fail(outside_error(
+            fmt::format("hook '{}' exited with status {}", run.command, WEXITSTATUS(status))));
+    return fail(outside_error(
+        fmt::format("hook '{}' was killed by signal {}", run.command, WTERMSIG(status))));
 }
 
 }  // namespace zw::app

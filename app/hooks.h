@@ -17,7 +17,8 @@ namespace zw::app {
 [[nodiscard]] std::string shell_quote(std::string_view s);
 
 // Replaces {name} by shell_quote(value) for each entry of vars; other braces stay.
-[[nodiscard]] std::string expand_hook(std::string_view command, const std::map<std::string, std::string>& vars);
+[[nodiscard]] std::string expand_hook(std::string_view command,
+                                      const std::map<std::string, std::string>& vars);
 
 struct HookRun {
     std::string command;                     // already expanded

@@ -31,7 +31,8 @@ struct HttpServer::Impl {
     Impl(HttpHandler h, LogSink& l, HttpLimits lim) : handler(std::move(h)), log(l), limits(lim) {}
 
     void note(std::string_view what, std::string detail) {
-        log.event(LogLevel::warning, "http", {{"what", std::string(what)}, {"detail", std::move(detail)}});
+        log.event(LogLevel::warning, "http",
+                  {{"what", std::string(what)}, {"detail", std::move(detail)}});
     }
     void accept();
     HttpReply answer(std::string_view target);
@@ -41,7 +42,8 @@ namespace {
 
 class Session : public std::enable_shared_from_this<Session> {
   public:
-    Session(tcp::socket socket, HttpServer::Impl& server) : stream_(std::move(socket)), server_(server) {
+    Session(tcp::socket socket, HttpServer::Impl& server)
+        : stream_(std::move(socket)), server_(server) {
         ++server_.open;
     }
     ~Session() { --server_.open; }
@@ -53,14 +55,16 @@ class Session : public std::enable_shared_from_this<Session> {
         parser_->header_limit(static_cast<std::uint32_t>(server_.limits.header_bytes));
         parser_->body_limit(server_.limits.body_bytes);
         stream_.expires_after(server_.limits.read_timeout);
-        http::async_read(stream_, buffer_, *parser_,
-                         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+        http::async_read(
+            stream_, buffer_, *parser_,
+            [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
     }
 
   private:
     void on_read(beast::error_code ec) {
-        if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted ||
-            ec == asio::error::connection_reset || ec == asio::error::eof)
+        if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+            ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
+            ec == asio::error::eof)
             return close();
         if (ec == http::error::header_limit) return refuse(431, "request header too large\n");
         if (ec == http::error::body_limit) return refuse(413, "GET and HEAD take no body\n");
@@ -90,7 +94,8 @@ class Session : public std::enable_shared_from_this<Session> {
         res.set("X-Content-Type-Options", "nosniff");
         // The page is self-contained: no request may leave for anywhere else.
         res.set("Content-Security-Policy",
-                "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; "
+                "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
+                "img-src data:; "
                 "form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
         if (allow) res.set(http::field::allow, "GET, HEAD");
         res.keep_alive(keep);
@@ -114,10 +119,12 @@ class Session : public std::enable_shared_from_this<Session> {
 
     template <class Message>
     void write(std::shared_ptr<Message> res, bool keep) {
-        http::async_write(stream_, *res, [self = shared_from_this(), res, keep](beast::error_code ec, std::size_t) {
-            if (ec || !keep) return self->close();
-            self->read();
-        });
+        http::async_write(
+            stream_, *res,
+            [self = shared_from_this(), res, keep](beast::error_code ec, std::size_t) {
+                if (ec || !keep) return self->close();
+                self->read();
+            });
     }
 
     void close() {
@@ -136,10 +143,12 @@ class Session : public std::enable_shared_from_this<Session> {
 }  // namespace
 
 HttpReply HttpServer::Impl::answer(std::string_view target) {
-    if (target.empty() || target.front() != '/') return {400, "text/plain; charset=utf-8", "bad request target\n"};
+    if (target.empty() || target.front() != '/')
+        return {400, "text/plain; charset=utf-8", "bad request target\n"};
     auto q = target.find('?');
     std::string_view path = target.substr(0, q);
-    std::string_view query = q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
+    std::string_view query =
+        q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
     try {
         return handler(path, query);
     } catch (const std::exception& e) {
@@ -174,12 +183,14 @@ void HttpServer::Impl::accept() {
 
 HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-Result<std::unique_ptr<HttpServer>> HttpServer::start(const std::string& address, std::uint16_t port,
-                                                      HttpHandler handler, LogSink& log, HttpLimits limits) {
+Result<std::unique_ptr<HttpServer>> HttpServer::start(const std::string& address,
+                                                      std::uint16_t port, HttpHandler handler,
+                                                      LogSink& log, HttpLimits limits) {
     auto impl = std::make_unique<Impl>(std::move(handler), log, limits);
     beast::error_code ec;
     auto ip = asio::ip::make_address(address, ec);
-    if (ec) return fail(config_error(fmt::format("http.listen: '{}' is not an IP address", address)));
+    if (ec)
+        return fail(config_error(fmt::format("http.listen: '{}' is not an IP address", address)));
     tcp::endpoint where{ip, port};
     auto& a = impl->acceptor;
     a.open(where.protocol(), ec);

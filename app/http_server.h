@@ -26,7 +26,7 @@ struct HttpReply {
 struct HttpLimits {
     std::size_t header_bytes = 8 * 1024;
     std::size_t body_bytes = 1024;  // GET and HEAD carry none; a little slack for odd clients
-    std::chrono::seconds read_timeout{10};   // also the keep-alive idle time
+    std::chrono::seconds read_timeout{10};  // also the keep-alive idle time
     std::chrono::seconds write_timeout{30};
     std::size_t connections = 64;
     unsigned requests_per_connection = 100;
@@ -38,8 +38,10 @@ using HttpHandler = std::function<HttpReply(std::string_view path, std::string_v
 class HttpServer {
   public:
     // Listens on address:port (port 0: any free port, see port()) and serves until destroyed.
-    [[nodiscard]] static Result<std::unique_ptr<HttpServer>> start(const std::string& address, std::uint16_t port,
-                                                                   HttpHandler handler, LogSink& log,
+    [[nodiscard]] static Result<std::unique_ptr<HttpServer>> start(const std::string& address,
+                                                                   std::uint16_t port,
+                                                                   HttpHandler handler,
+                                                                   LogSink& log,
                                                                    HttpLimits limits = {});
     ~HttpServer();
     HttpServer(const HttpServer&) = delete;

@@ -31,8 +31,8 @@ int run_init(const std::string& config_path) {
         fmt::print("{}: {} state database, no zones\n", config->state,
                    was_empty ? "was an empty file; now an empty" : "an empty");
     else
-        fmt::print("{}: a state database with {} zone{} already; nothing to do\n", config->state, zones->size(),
-                   zones->size() == 1 ? "" : "s");
+        fmt::print("{}: a state database with {} zone{} already; nothing to do\n", config->state,
+                   zones->size(), zones->size() == 1 ? "" : "s");
     return 0;
 }
 
@@ -40,11 +40,16 @@ int run_init(const std::string& config_path) {
 
 void register_init_command(CLI::App& app, const std::string& config_path, int& exit_code) {
     const std::string* cfg = &config_path;
-    CLI::App* c = app.add_subcommand("init", "Make the state database on purpose (also in an empty file)");
-    c->footer("Other commands refuse an empty or foreign file at 'state', and make a missing database only "
-              "while key-dir holds no keys (a fresh installation). init makes one in a missing or empty file; "
-              "it never touches another program's file, and leaves zonewarden's own database as it is.\n"
-              "Exit 0: the database is there; 2: the file is not zonewarden's or the configuration is wrong.");
+    CLI::App* c =
+        app.add_subcommand("init", "Make the state database on purpose (also in an empty file)");
+    c->footer(
+        "Other commands refuse an empty or foreign file at 'state', and make a missing database "
+        "only "
+        "while key-dir holds no keys (a fresh installation). init makes one in a missing or empty "
+        "file; "
+        "it never touches another program's file, and leaves zonewarden's own database as it is.\n"
+        "Exit 0: the database is there; 2: the file is not zonewarden's or the configuration is "
+        "wrong.");
     c->callback([cfg, &exit_code] { exit_code = run_init(*cfg); });
 }
 

@@ -14,9 +14,12 @@ namespace fs = std::filesystem;
 
 signer::KeyRole key_role(rollover::Role role) {
     switch (role) {
-        case rollover::Role::ksk: return signer::KeyRole::ksk;
-        case rollover::Role::zsk: return signer::KeyRole::zsk;
-        case rollover::Role::csk: return signer::KeyRole::csk;
+        case rollover::Role::ksk:
+            return signer::KeyRole::ksk;
+        case rollover::Role::zsk:
+            return signer::KeyRole::zsk;
+        case rollover::Role::csk:
+            return signer::KeyRole::csk;
     }
     return signer::KeyRole::zsk;
 }
@@ -54,15 +57,17 @@ Result<std::uint16_t> KeyMaterial::generate(const rollover::KeyRef& key, Instant
         keys_.push_back(std::move(*made));
         return tag;
     }
-    return fail(internal_error(fmt::format("no free key tag for {} after 16 keys", zone_.to_text())));
+    return fail(
+        internal_error(fmt::format("no free key tag for {} after 16 keys", zone_.to_text())));
 }
 
 Result<std::vector<const signer::KeyPair*>> KeyMaterial::adopt(const std::string& from) {
     auto found = signer::read_zone_keys(from, zone_);
     if (!found) return fail(found.error());
     if (found->empty())
-        return fail(bad_input(fmt::format("no keys for {} in {} (expected K{}+AAA+TTTTT.key/.private)",
-                                          zone_.to_text(), from, zone_.to_text())));
+        return fail(
+            bad_input(fmt::format("no keys for {} in {} (expected K{}+AAA+TTTTT.key/.private)",
+                                  zone_.to_text(), from, zone_.to_text())));
     std::vector<std::uint16_t> adopted;
     for (auto& k : *found) {
         if (find(rollover::KeyRef{0, k.algorithm(), rollover::Role::zsk, k.tag()})) {
@@ -89,7 +94,9 @@ Result<void> KeyMaterial::purge(const rollover::KeyRef& key) {
     // The public half last, mirroring write_key_pair: a lone .key is harmless.
     for (const char* ext : {".private", ".key"}) {
         fs::remove(base + ext, ec);
-        if (ec) return fail(outside_error(fmt::format("cannot delete {}{}: {}", base, ext, ec.message())));
+        if (ec)
+            return fail(
+                outside_error(fmt::format("cannot delete {}{}: {}", base, ext, ec.message())));
     }
     std::erase_if(keys_, [&](const signer::KeyPair& p) { return &p == k; });
     return {};

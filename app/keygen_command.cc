@@ -56,11 +56,15 @@ void register_keygen_command(CLI::App& app, int& exit_code) {
     auto opts = std::make_shared<KeygenOptions>();
     CLI::App* cmd = app.add_subcommand("keygen", "Generate a key pair in BIND key-file format");
     cmd->add_option("--zone", opts->zone, "Zone the key is for")->required();
-    cmd->add_option("--algorithm", opts->algorithm,
-                    "rsasha256 (8), ecdsap256sha256 (13), ecdsap384sha384 (14), ed25519 (15), ed448 (16)")
+    cmd->add_option(
+           "--algorithm", opts->algorithm,
+           "rsasha256 (8), ecdsap256sha256 (13), ecdsap384sha384 (14), ed25519 (15), ed448 (16)")
         ->required();
-    cmd->add_option("--role", opts->role, "ksk, zsk or csk (ksk and csk carry the SEP flag, 257)")->required();
-    cmd->add_option("--key-dir", opts->key_dir, "Directory for the key files (created 0700; private files 0600; refused if group or others may write it)")
+    cmd->add_option("--role", opts->role, "ksk, zsk or csk (ksk and csk carry the SEP flag, 257)")
+        ->required();
+    cmd->add_option("--key-dir", opts->key_dir,
+                    "Directory for the key files (created 0700; private files 0600; refused if "
+                    "group or others may write it)")
         ->required();
     cmd->add_option("--bits", opts->bits, "RSA modulus size (default 2048)");
     cmd->footer("Prints the key's base name, K<zone>+<alg>+<tag>, on success.");

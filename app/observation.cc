@@ -20,7 +20,8 @@ Result<live::Server> default_resolver() {
 }
 
 Result<live::ZoneReport> look_at(const Config& config, const dns::Name& zone, Instant now) {
-    auto resolver = config.dns.resolver.empty() ? default_resolver() : live::parse_server(config.dns.resolver);
+    auto resolver =
+        config.dns.resolver.empty() ? default_resolver() : live::parse_server(config.dns.resolver);
     if (!resolver) return fail(resolver.error());
     auto anchor = live::load_trust_anchor(config.dns.trust_anchor);
     if (!anchor) return fail(anchor.error());
@@ -30,22 +31,32 @@ Result<live::ZoneReport> look_at(const Config& config, const dns::Name& zone, In
     live::ChainValidator chain(client, discoverer, std::move(*anchor), now);
     auto found = discoverer.discover(zone);
     if (!found)
-        return fail(outside_error(fmt::format("{}: cannot find its servers: {}", zone.to_text(), found.error().message)));
+        return fail(outside_error(
+            fmt::format("{}: cannot find its servers: {}", zone.to_text(), found.error().message)));
     std::vector<live::Discovery> zones{std::move(*found)};
     auto reports = live::survey_zones(client, chain, zones);
     if (reports.size() != 1) return fail(internal_error("probe returned no report"));
     return std::move(reports.front());
 }
 
-rollover::Observation observe(const live::ZoneReport& report, const rollover::Probe& probe, const dns::Bytes& dnskey,
-                              std::optional<std::uint32_t> min_serial, Instant at) {
+rollover::Observation observe(const live::ZoneReport& report, const rollover::Probe& probe,
+                              const dns::Bytes& dnskey, std::optional<std::uint32_t> min_serial,
+                              Instant at) {
     using rollover::Record;
     Served what = Served::dnskey;
     switch (probe.record) {
-        case Record::dnskey: what = Served::dnskey; break;
-        case Record::krrsig: what = Served::dnskey_signature; break;
-        case Record::zrrsig: what = Served::soa; break;
-        case Record::ds: what = Served::ds; break;
+        case Record::dnskey:
+            what = Served::dnskey;
+            break;
+        case Record::krrsig:
+            what = Served::dnskey_signature;
+            break;
+        case Record::zrrsig:
+            what = Served::soa;
+            break;
+        case Record::ds:
+            what = Served::ds;
+            break;
     }
     rollover::Expectation e;
     e.key = probe.key.id;

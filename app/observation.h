@@ -16,13 +16,14 @@ namespace zw::app {
 
 // One discovery and probe of zone, validated from the configured trust anchor. Fails
 // (outside) when the zone's servers cannot be found at all.
-[[nodiscard]] Result<live::ZoneReport> look_at(const Config& config, const dns::Name& zone, Instant now);
+[[nodiscard]] Result<live::ZoneReport> look_at(const Config& config, const dns::Name& zone,
+                                               Instant now);
 
 // The observation a probe makes of the report. `dnskey` is the probed key's DNSKEY RDATA;
 // child probes need every server at min_serial or later (the publication that carries
 // the change).
-[[nodiscard]] rollover::Observation observe(const live::ZoneReport& report, const rollover::Probe& probe,
-                                            const dns::Bytes& dnskey, std::optional<std::uint32_t> min_serial,
-                                            Instant at);
+[[nodiscard]] rollover::Observation observe(const live::ZoneReport& report,
+                                            const rollover::Probe& probe, const dns::Bytes& dnskey,
+                                            std::optional<std::uint32_t> min_serial, Instant at);
 
 }  // namespace zw::app

@@ -26,7 +26,6 @@ namespace {
 
 using rollover::Record;
 
-
 struct OnboardOptions {
     std::vector<std::string> zones;
     std::string tenant, policy, registrar, zone_file, adopt_keys, zones_from;
@@ -40,7 +39,9 @@ struct Tenancy {
 struct Say {
     ProgressLine& line;
     void out(const std::string& text) { line.print(stdout, text); }
-    void warning(const Error& e) { line.print(stderr, fmt::format("zonewarden: warning: {}\n", e.describe())); }
+    void warning(const Error& e) {
+        line.print(stderr, fmt::format("zonewarden: warning: {}\n", e.describe()));
+    }
     int failure(const Error& e) {
         line.print(stderr, fmt::format("zonewarden: error: {}\n", e.describe()));
         return exit_code_for(e.kind);
@@ -75,7 +76,8 @@ Result<std::vector<Tenancy>> read_zone_list(const std::string& path, const std::
 Result<void> check_zone_file(const std::string& path, const std::string& zone, Say& say) {
     auto origin = dns::Name::from_text(zone);
     if (!origin) return fail(origin.error());
-    if (!std::filesystem::exists(path)) return fail(bad_input(fmt::format("no zone file at {}", path)));
+    if (!std::filesystem::exists(path))
+        return fail(bad_input(fmt::format("no zone file at {}", path)));
     zones::Diagnostics diag;
     zones::ReadResult read = zones::read_zone_file(path, *origin, {}, diag);
     if (diag.errors.empty()) (void)zones::build_zone(*origin, std::move(read), diag);
@@ -87,8 +89,8 @@ Result<void> check_zone_file(const std::string& path, const std::string& zone, S
 
 // Keys that already sign the zone elsewhere keep doing so: they enter the state as
 // published, and the live checks confirm them like any record we introduced ourselves.
-Result<void> adopt_keys(const Config& config, store::Store& store, const store::ZoneInfo& info, const std::string& from,
-                        Instant now, Say& say) {
+Result<void> adopt_keys(const Config& config, store::Store& store, const store::ZoneInfo& info,
+                        const std::string& from, Instant now, Say& say) {
     auto origin = dns::Name::from_text(info.name);
     if (!origin) return fail(origin.error());
     auto material = KeyMaterial::open(config.zone_key_dir(info.name), *origin);
@@ -104,7 +106,9 @@ Result<void> adopt_keys(const Config& config, store::Store& store, const store::
         bool has_zsk = std::ranges::any_of(*adopted, [&](const signer::KeyPair* o) {
             return !o->is_ksk() && o->algorithm() == k->algorithm();
         });
-        rollover::Role role = !k->is_ksk() ? rollover::Role::zsk : has_zsk ? rollover::Role::ksk : rollover::Role::csk;
+        rollover::Role role = !k->is_ksk() ? rollover::Role::zsk
+                              : has_zsk    ? rollover::Role::ksk
+                                           : rollover::Role::csk;
         rollover::KeyState ks;
         ks.key = rollover::KeyRef{d.next.next_key_id++, k->algorithm(), role, k->tag()};
         ks.goal = rollover::Goal::omnipresent;
@@ -115,8 +119,8 @@ Result<void> adopt_keys(const Config& config, store::Store& store, const store::
             ks.at(r) = rollover::RecordStatus{rollover::RecordState::hidden, now, true, now};
         }
         d.next.keys.push_back(ks);
-        say.out(fmt::format("{}: adopted {} key {} ({})\n", info.name, rollover::name(role), k->tag(),
-                            rollover::algorithm_mnemonic(k->algorithm())));
+        say.out(fmt::format("{}: adopted {} key {} ({})\n", info.name, rollover::name(role),
+                            k->tag(), rollover::algorithm_mnemonic(k->algorithm())));
     }
     auto id = store.commit_decision(info.name, now, d);
     if (!id) return fail(id.error());
@@ -125,7 +129,8 @@ Result<void> adopt_keys(const Config& config, store::Store& store, const store::
 
 // Onboarding a zone that is being (or was) offboarded brings it back: the engine takes up
 // the keys that are still there, or signs with new ones once they are all gone.
-Result<void> stop_offboarding(store::Store& store, const store::ZoneInfo& info, Instant now, Say& say) {
+Result<void> stop_offboarding(store::Store& store, const store::ZoneInfo& info, Instant now,
+                              Say& say) {
     auto state = store.load_zone(info.name);
     if (!state) return fail(state.error());
     if (!state->going_insecure) return {};
@@ -168,10 +173,13 @@ int onboard_one(Session& session, const OnboardOptions& o, const Tenancy& t, Say
     const Config& config = session.config;
     auto zone = normalize_zone(t.zone);
     if (!zone) return say.failure(zone.error());
-    store::ZoneInfo info{*zone, t.tenant, o.policy.empty() ? config.default_policy.value_or("") : o.policy,
-                         o.registrar.empty() ? config.default_registrar.value_or("") : o.registrar, ""};
-    if (!o.zone_file.empty()) info.zone_file = std::filesystem::absolute(o.zone_file).lexically_normal().string();
-    if (auto ok = check_zone_file(input_file_of(config, info), info.name, say); !ok) return say.failure(ok.error());
+    store::ZoneInfo info{
+        *zone, t.tenant, o.policy.empty() ? config.default_policy.value_or("") : o.policy,
+        o.registrar.empty() ? config.default_registrar.value_or("") : o.registrar, ""};
+    if (!o.zone_file.empty())
+        info.zone_file = std::filesystem::absolute(o.zone_file).lexically_normal().string();
+    if (auto ok = check_zone_file(input_file_of(config, info), info.name, say); !ok)
+        return say.failure(ok.error());
     if (auto ok = session.open(); !ok) return say.failure(ok.error());
     store::Store& store = *session.store;
 
@@ -182,9 +190,9 @@ int onboard_one(Session& session, const OnboardOptions& o, const Tenancy& t, Say
         const auto& e = **existing;
         if (e.tenant != info.tenant || e.policy != info.policy || e.registrar != info.registrar ||
             e.zone_file != info.zone_file)
-            return say.failure(bad_input(fmt::format(
-                "{} is onboarded already, with tenant {}, policy {} and registrar {}",
-                info.name, e.tenant, e.policy, e.registrar)));
+            return say.failure(bad_input(
+                fmt::format("{} is onboarded already, with tenant {}, policy {} and registrar {}",
+                            info.name, e.tenant, e.policy, e.registrar)));
         say.out(fmt::format("{}: onboarded already; resuming\n", info.name));
     } else {
         // Keys of this zone already in key-dir, unknown to the state: the state was lost or
@@ -192,16 +200,18 @@ int onboard_one(Session& session, const OnboardOptions& o, const Tenancy& t, Say
         // may name these at the parent: keep them on purpose, or move them away.
         if (auto key = first_key_file(config.zone_key_dir(info.name)); key && o.adopt_keys.empty())
             return say.failure(bad_input(fmt::format(
-                "{} is not onboarded, but its key directory holds keys ({}): the parent's DS records may name "
+                "{} is not onboarded, but its key directory holds keys ({}): the parent's DS "
+                "records may name "
                 "them. Keep them with '--adopt-keys {}', or move them away to start with new keys",
                 info.name, *key, config.zone_key_dir(info.name))));
         auto id = store.add_zone(info, now);
         if (!id) return say.failure(id.error());
-        say.out(fmt::format("{}: onboarded for tenant {} with policy {} and registrar {}\n", info.name, info.tenant,
-                            info.policy, info.registrar));
+        say.out(fmt::format("{}: onboarded for tenant {} with policy {} and registrar {}\n",
+                            info.name, info.tenant, info.policy, info.registrar));
     }
     if (!o.adopt_keys.empty())
-        if (auto ok = adopt_keys(config, store, info, o.adopt_keys, now, say); !ok) return say.failure(ok.error());
+        if (auto ok = adopt_keys(config, store, info, o.adopt_keys, now, say); !ok)
+            return say.failure(ok.error());
     if (auto ok = stop_offboarding(store, info, now, say); !ok) return say.failure(ok.error());
     PassResult r = guarded_zone_pass(*session.env, info);
     say.out(pass_text(r));
@@ -213,7 +223,8 @@ int run_onboard(const std::string& config_path, const OnboardOptions& o) {
     if (!config) return report_failure(config.error());
     std::vector<Tenancy> zones;
     for (const auto& z : o.zones) {
-        if (o.tenant.empty()) return report_failure(bad_input(fmt::format("{}: give its --tenant", z)));
+        if (o.tenant.empty())
+            return report_failure(bad_input(fmt::format("{}: give its --tenant", z)));
         zones.push_back(Tenancy{z, o.tenant});
     }
     if (!o.zones_from.empty()) {
@@ -221,23 +232,31 @@ int run_onboard(const std::string& config_path, const OnboardOptions& o) {
         if (!listed) return report_failure(listed.error());
         zones.insert(zones.end(), listed->begin(), listed->end());
     }
-    if (zones.empty()) return report_failure(bad_input("name the zones to onboard (ZONE... or --zones-from FILE)"));
+    if (zones.empty())
+        return report_failure(
+            bad_input("name the zones to onboard (ZONE... or --zones-from FILE)"));
     if (zones.size() > 1 && (!o.zone_file.empty() || !o.adopt_keys.empty()))
         return report_failure(bad_input("--zone-file and --adopt-keys are for one zone at a time"));
     // The settings every zone shares are checked once, before any zone is touched.
-    store::ZoneInfo shared{"", "", o.policy.empty() ? config->default_policy.value_or("") : o.policy,
-                           o.registrar.empty() ? config->default_registrar.value_or("") : o.registrar, ""};
-    if (shared.policy.empty()) return report_failure(config_error("no --policy given and no defaults.policy configured"));
+    store::ZoneInfo shared{
+        "", "", o.policy.empty() ? config->default_policy.value_or("") : o.policy,
+        o.registrar.empty() ? config->default_registrar.value_or("") : o.registrar, ""};
+    if (shared.policy.empty())
+        return report_failure(config_error("no --policy given and no defaults.policy configured"));
     if (auto p = config->policy(shared.policy); !p) return report_failure(p.error());
     if (shared.registrar.empty())
-        return report_failure(config_error("no --registrar given and no defaults.registrar configured"));
+        return report_failure(
+            config_error("no --registrar given and no defaults.registrar configured"));
     if (auto r = zone_registrar(*config, shared); !r) return report_failure(r.error());
 
     Session session{*config, {}, {}, {}, {}, {}};
     std::atomic<std::size_t> done{0};
     std::string what = zones.size() == 1 ? "onboarding " + zones.front().zone : "onboarding zones";
-    ProgressLine progress([&] { return ProgressState{what, done.load(), zones.size(), "zones"}; },
-                          zones.size() > 1 && stderr_is_terminal());
+    ProgressLine progress(
+        [&] {
+            return ProgressState{what, done.load(), zones.size(), "zones"};
+        },
+        zones.size() > 1 && stderr_is_terminal());
     Say say{progress};
     int code = 0;
     for (const auto& t : zones) {
@@ -252,19 +271,27 @@ int run_onboard(const std::string& config_path, const OnboardOptions& o) {
 void register_onboard_command(CLI::App& app, const std::string& config_path, int& exit_code) {
     const std::string* cfg = &config_path;
     auto onboard = std::make_shared<OnboardOptions>();
-    CLI::App* c = app.add_subcommand("onboard", "Check a tenant zone, generate keys, sign, publish, start securing it");
+    CLI::App* c = app.add_subcommand(
+        "onboard", "Check a tenant zone, generate keys, sign, publish, start securing it");
     c->add_option("zones", onboard->zones, "The zones (the same tenant, policy and registrar)");
     c->add_option("--tenant", onboard->tenant, "The tenant they belong to");
     c->add_option("--zones-from", onboard->zones_from,
-                  "A file of zones to onboard, one 'ZONE [TENANT]' a line ('#' comments; no tenant: --tenant)");
+                  "A file of zones to onboard, one 'ZONE [TENANT]' a line ('#' comments; no "
+                  "tenant: --tenant)");
     c->add_option("--policy", onboard->policy, "Policy name (default: defaults.policy)");
-    c->add_option("--registrar", onboard->registrar, "Registrar name (default: defaults.registrar)");
-    c->add_option("--zone-file", onboard->zone_file, "Unsigned input (default: <zones-in>/<zone>.zone)");
-    c->add_option("--adopt-keys", onboard->adopt_keys,
-                  "Import the BIND-format keys that sign the zone elsewhere, so it moves without a rollover");
-    c->footer("Exit 0: settled or waiting on time; 1: waiting for a live check; 2: bad input or configuration; "
-              "3: a server or registrar failed (the worst over all zones). Many zones show their progress on a "
-              "terminal (stderr).");
+    c->add_option("--registrar", onboard->registrar,
+                  "Registrar name (default: defaults.registrar)");
+    c->add_option("--zone-file", onboard->zone_file,
+                  "Unsigned input (default: <zones-in>/<zone>.zone)");
+    c->add_option(
+        "--adopt-keys", onboard->adopt_keys,
+        "Import the BIND-format keys that sign the zone elsewhere, so it moves without a rollover");
+    c->footer(
+        "Exit 0: settled or waiting on time; 1: waiting for a live check; 2: bad input or "
+        "configuration; "
+        "3: a server or registrar failed (the worst over all zones). Many zones show their "
+        "progress on a "
+        "terminal (stderr).");
     c->callback([onboard, cfg, &exit_code] { exit_code = run_onboard(*cfg, *onboard); });
 }
 

@@ -55,7 +55,8 @@ int run_status(const std::string& config_path, const StatusOptions& o) {
     if (o.zone.empty() && !std::filesystem::exists(config->state)) {
         // A fresh installation: no zone yet is a status, not an error. A database that was
         // lost is an error (missing_state_is_fresh).
-        if (auto fresh = missing_state_is_fresh(*config); !fresh) return report_failure(fresh.error());
+        if (auto fresh = missing_state_is_fresh(*config); !fresh)
+            return report_failure(fresh.error());
         std::vector<ZoneStatus> none;
         if (o.json)
             fmt::print("{}\n", status_json(none, now).dump(2));
@@ -110,22 +111,27 @@ int run_rollover(const std::string& config_path, const RolloverOptions& o) {
     auto state = store->load_zone(info->name);
     if (!state) return report_failure(state.error());
     const Instant now = SystemClock{}.now();
-    auto request = o.emergency ? rollover::RolloverRequest::emergency : rollover::RolloverRequest::scheduled;
+    auto request =
+        o.emergency ? rollover::RolloverRequest::emergency : rollover::RolloverRequest::scheduled;
     int asked = 0;
     for (const auto& k : state->keys) {
         bool role = o.ksk ? k.key.role != rollover::Role::zsk : k.key.role != rollover::Role::ksk;
         if (!role || k.goal != rollover::Goal::omnipresent || k.successor) continue;
-        if (auto ok = store->request_rollover(info->name, k.key.id, request, now); !ok) return report_failure(ok.error());
+        if (auto ok = store->request_rollover(info->name, k.key.id, request, now); !ok)
+            return report_failure(ok.error());
         fmt::print("{}: {} rollover of key {} requested; the next pass starts it\n", info->name,
-                   o.emergency ? "emergency" : "scheduled", k.key.tag ? fmt::format("{}", *k.key.tag) : "?");
+                   o.emergency ? "emergency" : "scheduled",
+                   k.key.tag ? fmt::format("{}", *k.key.tag) : "?");
         ++asked;
     }
     if (asked == 0 && state->going_insecure)
         return report_failure(bad_input(fmt::format(
-            "{} is being offboarded: every key is leaving; onboard it again to roll keys", info->name)));
+            "{} is being offboarded: every key is leaving; onboard it again to roll keys",
+            info->name)));
     if (asked == 0)
-        return report_failure(bad_input(fmt::format("{} has no settled {} to roll (one may be rolling already)",
-                                                    info->name, o.ksk ? "KSK" : "ZSK")));
+        return report_failure(
+            bad_input(fmt::format("{} has no settled {} to roll (one may be rolling already)",
+                                  info->name, o.ksk ? "KSK" : "ZSK")));
     return 0;
 }
 
@@ -136,8 +142,11 @@ int run_offboard(const std::string& config_path, const std::string& zone) {
     if (!store) return report_failure(store.error());
     auto info = known_zone(*store, zone);
     if (!info) return report_failure(info.error());
-    if (auto ok = store->set_going_insecure(info->name, SystemClock{}.now()); !ok) return report_failure(ok.error());
-    fmt::print("{}: going insecure: the DS goes first, then the zone is unsigned; passes do the rest\n", info->name);
+    if (auto ok = store->set_going_insecure(info->name, SystemClock{}.now()); !ok)
+        return report_failure(ok.error());
+    fmt::print(
+        "{}: going insecure: the DS goes first, then the zone is unsigned; passes do the rest\n",
+        info->name);
     return 0;
 }
 
@@ -148,14 +157,18 @@ void register_operator_commands(CLI::App& app, const std::string& config_path, i
     const std::string* cfg = &config_path;
 
     auto tick_zones = std::make_shared<std::vector<std::string>>();
-    CLI::App* c = app.add_subcommand("tick", "One scheduled pass: move each zone as far as the live checks allow, then exit");
+    CLI::App* c = app.add_subcommand(
+        "tick", "One scheduled pass: move each zone as far as the live checks allow, then exit");
     c->add_option("zones", *tick_zones, "Zones (default: all onboarded)");
-    c->footer("Exit 0: every zone settled or waiting on time; 1: a step waits for a live check; 2/3/4: errors "
-              "(4 also when a zone is stuck: no record can move again without an outside change).");
+    c->footer(
+        "Exit 0: every zone settled or waiting on time; 1: a step waits for a live check; 2/3/4: "
+        "errors "
+        "(4 also when a zone is stuck: no record can move again without an outside change).");
     c->callback([tick_zones, cfg, &exit_code] { exit_code = run_tick(*cfg, *tick_zones); });
 
     auto status = std::make_shared<StatusOptions>();
-    c = app.add_subcommand("status", "Per zone: state, keys, what it waits for and since when, next event");
+    c = app.add_subcommand("status",
+                           "Per zone: state, keys, what it waits for and since when, next event");
     c->add_option("zone", status->zone, "One zone (default: all)");
     auto* json = c->add_flag("--json", status->json, "JSON, schema 1 (docs/operations.md)");
     c->add_flag("--prometheus", status->prometheus, "Prometheus text exposition")->excludes(json);

@@ -44,7 +44,8 @@ class StderrLog final : public LogSink {
 [[nodiscard]] std::string pass_text(const PassResult& r);
 void print_pass(const PassResult& r);
 // Runs one pass per zone with one store and journal; returns the combined exit code.
-[[nodiscard]] int run_passes(const Config& config, store::Store& store, const std::vector<store::ZoneInfo>& zones);
+[[nodiscard]] int run_passes(const Config& config, store::Store& store,
+                             const std::vector<store::ZoneInfo>& zones);
 // An onboarded zone by the name an operator typed, or bad input.
 [[nodiscard]] Result<store::ZoneInfo> known_zone(store::Store& store, const std::string& text);
 

@@ -14,6 +14,7 @@ void print_error(const Error& error);
 // Prints the error and returns its exit code.
 [[nodiscard]] int report_failure(const Error& error);
 // Prints every warning; then, if there are errors, all of them, and returns the exit code.
-[[nodiscard]] int report_diagnostics(const std::vector<Error>& errors, const std::vector<Error>& warnings);
+[[nodiscard]] int report_diagnostics(const std::vector<Error>& errors,
+                                     const std::vector<Error>& warnings);
 
 }  // namespace zw::app

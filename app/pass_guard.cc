@@ -13,16 +13,19 @@ PassResult failed_pass(std::string_view zone, LogSink& log, std::string_view wha
     PassResult r;
     r.zone = std::string(zone);
     r.exit_code = exit_code_for(ErrorKind::internal);
-    r.lines.push_back(fmt::format("error: internal error: the pass stopped on an exception ({}); the other zones go "
-                                  "on, and the next pass starts afresh from the state database",
-                                  what));
-    log.event(LogLevel::error, "zone-pass.exception", {{"zone", std::string(zone)}, {"what", std::string(what)}});
+    r.lines.push_back(fmt::format(
+        "error: internal error: the pass stopped on an exception ({}); the other zones go "
+        "on, and the next pass starts afresh from the state database",
+        what));
+    log.event(LogLevel::error, "zone-pass.exception",
+              {{"zone", std::string(zone)}, {"what", std::string(what)}});
     return r;
 }
 
 }  // namespace
 
-PassResult guard_pass(std::string_view zone, LogSink& log, const std::function<PassResult()>& pass) {
+PassResult guard_pass(std::string_view zone, LogSink& log,
+                      const std::function<PassResult()>& pass) {
     try {
         return pass();
     } catch (const std::exception& e) {
@@ -37,7 +40,8 @@ PassResult guard_pass(std::string_view zone, LogSink& log, const std::function<P
 // daemon retried at once, in a tight loop.
 Seconds guard_wake(const std::function<Seconds()>& wake, Seconds retry) {
     auto failed = [retry](std::string_view what) {
-        fmt::print(stderr, "zonewarden: error: internal error in a pass: {}; retrying in {}s\n", what, retry.count());
+        fmt::print(stderr, "zonewarden: error: internal error in a pass: {}; retrying in {}s\n",
+                   what, retry.count());
         return retry;
     };
     try {

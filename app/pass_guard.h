@@ -16,7 +16,8 @@ namespace zw::app {
 [[nodiscard]] PassResult guarded_zone_pass(PassEnv& env, const store::ZoneInfo& zone);
 
 // The guard itself, around any pass.
-[[nodiscard]] PassResult guard_pass(std::string_view zone, LogSink& log, const std::function<PassResult()>& pass);
+[[nodiscard]] PassResult guard_pass(std::string_view zone, LogSink& log,
+                                    const std::function<PassResult()>& pass);
 
 // The guard around one wake of the daemon, for what lies outside the zones' own passes
 // (opening the state, listing the zones): `wake` returns how long to sleep; if it throws,

@@ -33,7 +33,8 @@ std::string progress_text(const ProgressState& s, double seconds) {
     if (s.total == 0 && s.done == 0) return fmt::format("{} ({})", out, clock_text(seconds));
     out += fmt::format(": {}", grouped(s.done));
     if (s.total > 0)
-        out += fmt::format("/{} {} ({}%)", grouped(s.total), s.unit, s.done * 100 / std::max<std::uint64_t>(s.total, 1));
+        out += fmt::format("/{} {} ({}%)", grouped(s.total), s.unit,
+                           s.done * 100 / std::max<std::uint64_t>(s.total, 1));
     else
         out += fmt::format(" {}", s.unit);
     if (seconds < 0.1 || s.done == 0) return out + ", starting";
@@ -42,7 +43,8 @@ std::string progress_text(const ProgressState& s, double seconds) {
                       : fmt::format(", {:.1f}/s", rate);
     if (s.total > s.done) {
         double left = static_cast<double>(s.total - s.done) / rate;
-        out += left < 1 ? ", under a second left" : fmt::format(", about {} left", clock_text(left));
+        out +=
+            left < 1 ? ", under a second left" : fmt::format(", about {} left", clock_text(left));
     }
     return out;
 }

@@ -32,8 +32,9 @@ using rollover::Record;
 Result<const signer::KeyPair*> material(const KeyMaterial& keys, const rollover::KeyRef& k) {
     const signer::KeyPair* p = keys.find(k);
     if (!p)
-        return fail(outside_error(fmt::format("the key material of key {} (tag {}) is missing from the key directory",
-                                              k.id, k.tag ? fmt::format("{}", *k.tag) : "unknown")));
+        return fail(outside_error(
+            fmt::format("the key material of key {} (tag {}) is missing from the key directory",
+                        k.id, k.tag ? fmt::format("{}", *k.tag) : "unknown")));
     return p;
 }
 
@@ -49,8 +50,9 @@ std::string plan_text(const PublicationPlan& p) {
         for (auto t : v) s += fmt::format("{},", t);
         return s;
     };
-    return fmt::format("dnskey={} ksig={} zsig={} cds={} delete={}", list(tags(p.dnskey)), list(tags(p.sign_dnskey)),
-                       list(tags(p.sign_zone)), list(p.cds), p.cds_delete);
+    return fmt::format("dnskey={} ksig={} zsig={} cds={} delete={}", list(tags(p.dnskey)),
+                       list(tags(p.sign_dnskey)), list(tags(p.sign_zone)), list(p.cds),
+                       p.cds_delete);
 }
 
 // The earliest RRSIG expiration in the zone: kept signatures are older than fresh ones.
@@ -84,10 +86,12 @@ std::vector<std::uint16_t> wanted_ds_tags(const rollover::ZoneState& state) {
     return out;
 }
 
-Result<PublicationPlan> plan_publication(const rollover::ZoneState& state, const KeyMaterial& keys, bool cds) {
+Result<PublicationPlan> plan_publication(const rollover::ZoneState& state, const KeyMaterial& keys,
+                                         bool cds) {
     PublicationPlan plan;
-    for (auto [record, into] : {std::pair{Record::dnskey, &plan.dnskey}, std::pair{Record::krrsig, &plan.sign_dnskey},
-                                std::pair{Record::zrrsig, &plan.sign_zone}})
+    for (auto [record, into] :
+         {std::pair{Record::dnskey, &plan.dnskey}, std::pair{Record::krrsig, &plan.sign_dnskey},
+          std::pair{Record::zrrsig, &plan.sign_zone}})
         for (const auto& k : rollover::published_keys(state, record)) {
             auto p = material(keys, k);
             if (!p) return fail(p.error());
@@ -108,7 +112,8 @@ Result<PublicationPlan> plan_publication(const rollover::ZoneState& state, const
     if (cds && plan.is_signed()) {
         // CDS only names keys that are in the DNSKEY RRset (RFC 7344 §4.1).
         for (auto t : plan.ds)
-            if (std::ranges::any_of(plan.dnskey, [&](const signer::KeyPair* k) { return k->tag() == t; }))
+            if (std::ranges::any_of(plan.dnskey,
+                                    [&](const signer::KeyPair* k) { return k->tag() == t; }))
                 plan.cds.push_back(t);
         plan.cds_delete = state.going_insecure && plan.ds.empty();
     }
@@ -120,19 +125,23 @@ Result<std::string> publication_hash(const PublishRequest& r, const std::string&
     auto file = open_regular_file(input_file, "zone file", zones::max_zone_file_bytes);
     if (!file) return fail(file.error());
     dns::EvpMdCtx ctx(EVP_MD_CTX_new());
-    if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) return fail(internal_error("SHA-256 failed"));
+    if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1)
+        return fail(internal_error("SHA-256 failed"));
     std::vector<char> block(1 << 20);
     for (;;) {
         ssize_t n = ::read(file->fd.get(), block.data(), block.size());
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return fail(bad_input(fmt::format("cannot read the zone file {}: {}", input_file, std::strerror(errno))));
+        if (n < 0)
+            return fail(bad_input(
+                fmt::format("cannot read the zone file {}: {}", input_file, std::strerror(errno))));
         if (n == 0) break;
         EVP_DigestUpdate(ctx.get(), block.data(), static_cast<std::size_t>(n));
     }
     std::string choices(1, '\0');
     choices += plan_text(r.plan);
-    choices += fmt::format(" nsec3={} dnskey_ttl={} validity={} jitter={}", r.config.nsec3, r.policy.dnskey_ttl.count(),
-                           r.policy.signatures.validity.count(), r.policy.signatures.jitter.count());
+    choices += fmt::format(" nsec3={} dnskey_ttl={} validity={} jitter={}", r.config.nsec3,
+                           r.policy.dnskey_ttl.count(), r.policy.signatures.validity.count(),
+                           r.policy.signatures.jitter.count());
     EVP_DigestUpdate(ctx.get(), choices.data(), choices.size());
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
@@ -145,7 +154,8 @@ Result<std::optional<store::Publication>> publish_zone(const PublishRequest& r) 
     auto hash = publication_hash(r, input);
     if (!hash) return fail(hash.error());
     const std::string out_file = r.config.output_file(r.zone.name);
-    if (!r.force && r.previous && r.previous->input_hash == *hash && std::filesystem::exists(out_file) &&
+    if (!r.force && r.previous && r.previous->input_hash == *hash &&
+        std::filesystem::exists(out_file) &&
         (!r.previous->refresh_at || r.now < *r.previous->refresh_at))
         return std::optional<store::Publication>{};
 
@@ -156,7 +166,8 @@ Result<std::optional<store::Publication>> publish_zone(const PublishRequest& r) 
     zones::Zone zone;
     if (diag.errors.empty()) zone = zones::build_zone(*origin, std::move(read), diag);
     if (!diag.errors.empty()) {
-        std::string message = fmt::format("{} cannot be published: the zone file has errors", r.zone.name);
+        std::string message =
+            fmt::format("{} cannot be published: the zone file has errors", r.zone.name);
         for (const auto& e : diag.errors) message += "\n  " + e.describe();
         return fail(bad_input(std::move(message)));
     }
@@ -165,13 +176,15 @@ Result<std::optional<store::Publication>> publish_zone(const PublishRequest& r) 
     // (TTLsig, RFC 7583 §3.2); a longer TTL would make a rollover step early.
     for (const auto& node : zone.nodes)
         for (const auto& set : node.rrsets)
-            if (r.plan.is_signed() && set.ttl > static_cast<std::uint64_t>(r.policy.max_zone_ttl.count()) &&
+            if (r.plan.is_signed() &&
+                set.ttl > static_cast<std::uint64_t>(r.policy.max_zone_ttl.count()) &&
                 node.role != zones::NodeRole::occluded)
-                return fail(bad_input(fmt::format(
-                    "{}: {} {} has TTL {}, above the policy's max-zone-ttl {}; raise max-zone-ttl in policy '{}' "
-                    "or lower the TTL",
-                    input, node.name.to_text(), dns::type_to_text(set.type), set.ttl,
-                    format_duration(r.policy.max_zone_ttl), r.policy.name)));
+                return fail(bad_input(
+                    fmt::format("{}: {} {} has TTL {}, above the policy's max-zone-ttl {}; raise "
+                                "max-zone-ttl in policy '{}' "
+                                "or lower the TTL",
+                                input, node.name.to_text(), dns::type_to_text(set.type), set.ttl,
+                                format_duration(r.policy.max_zone_ttl), r.policy.name)));
 
     zones::RRset* soa = zone.apex().find(dns::rrtype::SOA);
     std::uint32_t input_serial = dns::soa_timers(soa->rdatas.front())->serial;
@@ -181,10 +194,12 @@ Result<std::optional<store::Publication>> publish_zone(const PublishRequest& r) 
         published = r.previous->serial;
     // Every publication must reach the servers as a new serial, even under `keep`: the live
     // checks wait for the serial that carries the change.
-    zones::SerialPolicy serial_policy =
-        r.config.serial == zones::SerialPolicy::keep ? zones::SerialPolicy::increment : r.config.serial;
+    zones::SerialPolicy serial_policy = r.config.serial == zones::SerialPolicy::keep
+                                            ? zones::SerialPolicy::increment
+                                            : r.config.serial;
     std::uint32_t serial = zones::next_serial(serial_policy, input_serial, published, r.now);
-    if (!dns::set_soa_serial(soa->rdatas.front(), serial)) return fail(internal_error("cannot set the SOA serial"));
+    if (!dns::set_soa_serial(soa->rdatas.front(), serial))
+        return fail(internal_error("cannot set the SOA serial"));
 
     store::Publication pub;
     pub.at = r.now;
@@ -215,23 +230,30 @@ Result<std::optional<store::Publication>> publish_zone(const PublishRequest& r) 
         // O(change) re-signing from the last run's signatures (docs/signer.md); a state
         // that cannot be used only costs a full signing.
         auto previous_state = signer::SigningState::read(state_file, *origin);
-        if (!previous_state && r.warn) r.warn(fmt::format("{}; signing everything", previous_state.error().describe()));
-        auto signed_zone = previous_state && *previous_state
-                               ? signer::sign_zone_incremental(std::move(zone), use, params, **previous_state)
-                               : signer::sign_zone(std::move(zone), use, params);
+        if (!previous_state && r.warn)
+            r.warn(fmt::format("{}; signing everything", previous_state.error().describe()));
+        auto signed_zone =
+            previous_state && *previous_state
+                ? signer::sign_zone_incremental(std::move(zone), use, params, **previous_state)
+                : signer::sign_zone(std::move(zone), use, params);
         if (!signed_zone) return fail(signed_zone.error());
         out = std::move(*signed_zone);
         pub.earliest_expiry = earliest_expiration(out, r.now);
-        if (pub.earliest_expiry) pub.refresh_at = *pub.earliest_expiry - r.policy.signatures.refresh;
+        if (pub.earliest_expiry)
+            pub.refresh_at = *pub.earliest_expiry - r.policy.signatures.refresh;
     } else {
         out.zone = std::move(zone);
     }
-    if (auto made = make_directories(std::filesystem::path(out_file).parent_path(), output_directory_mode); !made)
+    if (auto made =
+            make_directories(std::filesystem::path(out_file).parent_path(), output_directory_mode);
+        !made)
         return fail(made.error());
     // Never readable by more than the tenant's zone file is (a new output; one in place
     // keeps its mode and group).
     const mode_t output_mode = zones::mode_no_wider_than(input, 0644);
-    if (auto ok = signer::write_signed_zone(out, out_file, signer::TextOptions{r.config.threads, 512, output_mode}); !ok)
+    if (auto ok = signer::write_signed_zone(
+            out, out_file, signer::TextOptions{r.config.threads, 512, output_mode});
+        !ok)
         return fail(ok.error());
     if (pub.is_signed) {
         if (auto ok = signer::write_signing_state(out, state_file, output_mode); !ok && r.warn)
@@ -246,11 +268,15 @@ Result<std::optional<store::Publication>> publish_zone(const PublishRequest& r) 
                                           ? r.zone.name.substr(0, r.zone.name.size() - 1)
                                           : r.zone.name;
         HookRun run{expand_hook(r.config.publish, {{"zone", hook_zone}, {"file", out_file}}),
-                    {{"ZW_ZONE", r.zone.name}, {"ZW_FILE", out_file}, {"ZW_SERIAL", fmt::format("{}", serial)}},
-                    "", Seconds{120}};
-        if (auto ok = run_hook(run); !ok) return fail(outside_error(fmt::format(
-                                              "{}: signed zone written to {}, but the publish hook failed: {}",
-                                              r.zone.name, out_file, ok.error().message)));
+                    {{"ZW_ZONE", r.zone.name},
+                     {"ZW_FILE", out_file},
+                     {"ZW_SERIAL", fmt::format("{}", serial)}},
+                    "",
+                    Seconds{120}};
+        if (auto ok = run_hook(run); !ok)
+            return fail(outside_error(
+                fmt::format("{}: signed zone written to {}, but the publish hook failed: {}",
+                            r.zone.name, out_file, ok.error().message)));
     }
     return std::optional<store::Publication>{std::move(pub)};
 }

@@ -32,8 +32,8 @@ struct PublicationPlan {
 [[nodiscard]] std::vector<std::uint16_t> wanted_ds_tags(const rollover::ZoneState& state);
 
 // `cds` is whether the zone's registrar reads CDS/CDNSKEY (type cds).
-[[nodiscard]] Result<PublicationPlan> plan_publication(const rollover::ZoneState& state, const KeyMaterial& keys,
-                                                       bool cds);
+[[nodiscard]] Result<PublicationPlan> plan_publication(const rollover::ZoneState& state,
+                                                       const KeyMaterial& keys, bool cds);
 
 struct PublishRequest {
     const Config& config;
@@ -51,7 +51,8 @@ struct PublishRequest {
 [[nodiscard]] Result<std::optional<store::Publication>> publish_zone(const PublishRequest& request);
 
 // The hash publish_zone compares: the unsigned input and every publication choice.
-[[nodiscard]] Result<std::string> publication_hash(const PublishRequest& request, const std::string& input_file);
+[[nodiscard]] Result<std::string> publication_hash(const PublishRequest& request,
+                                                   const std::string& input_file);
 
 [[nodiscard]] std::string input_file_of(const Config& config, const store::ZoneInfo& zone);
 

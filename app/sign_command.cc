@@ -26,7 +26,8 @@ struct SignOptions {
     bool nsec3 = false, opt_out = false, cds_delete = false;
     int iterations = 0;
     std::string salt = "-";
-    std::string validity = "14d", inception_offset = "1h", jitter = "12h", refresh = "5d", dnskey_ttl = "1h";
+    std::string validity = "14d", inception_offset = "1h", jitter = "12h", refresh = "5d",
+                dnskey_ttl = "1h";
     std::string serial = "keep";
     std::string self_check{signer::self_check_name(signer::default_self_check)};
     std::vector<std::uint16_t> cds;
@@ -41,8 +42,10 @@ Result<SignJob> make_job(SignOptions o) {
     auto serial = zones::serial_policy_from_text(o.serial);
     if (!serial) return fail(serial.error());
     job.serial = *serial;
-    for (auto [text, slot] : {std::pair{&o.validity, &p.validity}, {&o.inception_offset, &p.inception_offset},
-                              {&o.jitter, &p.jitter}, {&o.refresh, &p.refresh}}) {
+    for (auto [text, slot] : {std::pair{&o.validity, &p.validity},
+                              {&o.inception_offset, &p.inception_offset},
+                              {&o.jitter, &p.jitter},
+                              {&o.refresh, &p.refresh}}) {
         auto d = parse_duration(*text);
         if (!d) return fail(d.error());
         *slot = *d;
@@ -55,21 +58,26 @@ Result<SignJob> make_job(SignOptions o) {
     }
     if (o.nsec3) {
         signer::Nsec3Params n;
-        if (o.iterations < 0 || o.iterations > 65535) return fail(bad_input("--iterations must be 0..65535"));
+        if (o.iterations < 0 || o.iterations > 65535)
+            return fail(bad_input("--iterations must be 0..65535"));
         n.iterations = static_cast<std::uint16_t>(o.iterations);
         n.opt_out = o.opt_out;
         if (o.salt != "-" && !o.salt.empty()) {
             auto salt = dns::hex_decode(o.salt);
-            if (!salt) return fail(bad_input(fmt::format("--salt '{}' is not hexadecimal (use - for none)", o.salt)));
+            if (!salt)
+                return fail(bad_input(
+                    fmt::format("--salt '{}' is not hexadecimal (use - for none)", o.salt)));
             n.salt = std::move(*salt);
         }
         p.nsec3 = n;
     }
     p.cds_key_tags = o.cds;
     p.cds_delete = o.cds_delete;
-    if (p.cds_delete && !p.cds_key_tags.empty()) return fail(bad_input("--cds and --cds-delete exclude each other"));
+    if (p.cds_delete && !p.cds_key_tags.empty())
+        return fail(bad_input("--cds and --cds-delete exclude each other"));
     auto mode = signer::self_check_from_text(o.self_check);
-    if (!mode) return fail(bad_input(fmt::format("--self-check '{}': use full or sampled", o.self_check)));
+    if (!mode)
+        return fail(bad_input(fmt::format("--self-check '{}': use full or sampled", o.self_check)));
     p.self_check = *mode;
     p.threads = o.threads != 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
     p.now = o.now ? Instant{Seconds{*o.now}} : SystemClock{}.now();
@@ -80,29 +88,39 @@ Result<SignJob> make_job(SignOptions o) {
 
 std::string summary_text(const SignJob& job, const SignSummary& s) {
     const auto& st = s.stats;
-    std::string out = fmt::format("signed {} serial {}: {} records, {} keys, {} RRsets, {} signatures in {:.2f} s "
-               "(signing {:.2f} s, self-check {:.2f} s, {} thread{}) -> {}\n",
-               s.origin, s.serial, s.records_in, s.keys, st.rrsets_signed, st.signatures + st.signatures_reused,
-               s.total_seconds, st.sign_seconds, st.verify_seconds, job.params.threads,
-               job.params.threads == 1 ? "" : "s", job.out);
-    out += fmt::format("stages: read {:.2f} s, state wait {:.2f} s, prepare {:.2f} s, sign {:.2f} s, self-check {:.2f} s, "
-               "write {:.2f} s\n",
-               s.read_seconds, s.state_wait_seconds, st.prepare_seconds, st.sign_seconds, st.verify_seconds,
-               s.write_seconds);
+    std::string out = fmt::format(
+        "signed {} serial {}: {} records, {} keys, {} RRsets, {} signatures in {:.2f} s "
+        "(signing {:.2f} s, self-check {:.2f} s, {} thread{}) -> {}\n",
+        s.origin, s.serial, s.records_in, s.keys, st.rrsets_signed,
+        st.signatures + st.signatures_reused, s.total_seconds, st.sign_seconds, st.verify_seconds,
+        job.params.threads, job.params.threads == 1 ? "" : "s", job.out);
+    out += fmt::format(
+        "stages: read {:.2f} s, state wait {:.2f} s, prepare {:.2f} s, sign {:.2f} s, self-check "
+        "{:.2f} s, "
+        "write {:.2f} s\n",
+        s.read_seconds, s.state_wait_seconds, st.prepare_seconds, st.sign_seconds,
+        st.verify_seconds, s.write_seconds);
     fmt::print("self-check: {}, {} of {} new signatures verified by their public key\n",
-               signer::self_check_name(job.params.self_check), st.signatures_verified, st.signatures);
+               signer::self_check_name(job.params.self_check), st.signatures_verified,
+               st.signatures);
     if (job.incremental) {
-        out += fmt::format("incremental: {}; {} signatures reused, {} new over {} RRsets ({} renewed inside the refresh "
-                   "point, {} replaced over changed data), {} dropped\n",
-                   s.used_state ? "previous state used" : "no usable previous state, signed everything",
-                   st.signatures_reused, st.signatures, st.rrsets_resigned, st.signatures_renewed,
-                   st.signatures_replaced, st.signatures_dropped);
-        out += fmt::format("text: {} of {} bytes ({:.1f}%) copied from the previous output, the rest formatted\n",
-                   s.text_copied_bytes, s.text_bytes,
-                   s.text_bytes == 0 ? 0.0 : 100.0 * static_cast<double>(s.text_copied_bytes) / static_cast<double>(s.text_bytes));
-        out += fmt::format("state: {} bytes, {}\n", s.state_bytes,
-                   s.state_delta ? "the changes against the base state, which stays in place"
-                                 : "written in full");
+        out += fmt::format(
+            "incremental: {}; {} signatures reused, {} new over {} RRsets ({} renewed inside the "
+            "refresh "
+            "point, {} replaced over changed data), {} dropped\n",
+            s.used_state ? "previous state used" : "no usable previous state, signed everything",
+            st.signatures_reused, st.signatures, st.rrsets_resigned, st.signatures_renewed,
+            st.signatures_replaced, st.signatures_dropped);
+        out += fmt::format(
+            "text: {} of {} bytes ({:.1f}%) copied from the previous output, the rest formatted\n",
+            s.text_copied_bytes, s.text_bytes,
+            s.text_bytes == 0 ? 0.0
+                              : 100.0 * static_cast<double>(s.text_copied_bytes) /
+                                    static_cast<double>(s.text_bytes));
+        out +=
+            fmt::format("state: {} bytes, {}\n", s.state_bytes,
+                        s.state_delta ? "the changes against the base state, which stays in place"
+                                      : "written in full");
     }
     return out;
 }
@@ -148,17 +166,20 @@ int run_manifest(const SignOptions& o) {
     std::atomic<std::size_t> next{0}, finished{0};
     std::atomic<int> worst{0};
     ProgressLine progress([&] {
-        return ProgressState{"signing the zones of " + o.manifest, finished.load(), zones->size(), "zones"};
+        return ProgressState{"signing the zones of " + o.manifest, finished.load(), zones->size(),
+                             "zones"};
     });
     auto worker = [&] {
         for (std::size_t i = next++; i < zones->size(); i = next++) {
             SignJob job = *base;
-            std::tie(job.zone_file, job.origin, job.out) = std::tie((*zones)[i][0], (*zones)[i][1], (*zones)[i][2]);
+            std::tie(job.zone_file, job.origin, job.out) =
+                std::tie((*zones)[i][0], (*zones)[i][1], (*zones)[i][2]);
             auto summary = run_sign_job(job);
             ++finished;
             if (!summary) {
                 int code = summary.error();
-                for (int w = worst.load(); code > w && !worst.compare_exchange_weak(w, code);) {}
+                for (int w = worst.load(); code > w && !worst.compare_exchange_weak(w, code);) {
+                }
                 continue;
             }
             progress.print(stdout, summary_text(job, *summary));
@@ -175,7 +196,8 @@ int run_manifest(const SignOptions& o) {
 int run_sign(const SignOptions& o) {
     if (!o.manifest.empty()) {
         if (!o.job.zone_file.empty() || !o.job.origin.empty() || !o.job.out.empty()) {
-            return report_failure(bad_input("--manifest names the zones; leave out --zone-file, --origin and --out"));
+            return report_failure(
+                bad_input("--manifest names the zones; leave out --zone-file, --origin and --out"));
         }
         return run_manifest(o);
     }
@@ -206,12 +228,16 @@ int run_sign(const SignOptions& o) {
         ProgressLine progress([&] {
             using Phase = signer::SigningProgress::Phase;
             switch (counters.phase.load()) {
-                case Phase::reading: return ProgressState{"reading " + job->zone_file, 0, 0, ""};
+                case Phase::reading:
+                    return ProgressState{"reading " + job->zone_file, 0, 0, ""};
                 case Phase::signing:
-                    return ProgressState{"signing " + job->origin, counters.done, counters.total, "signatures"};
+                    return ProgressState{"signing " + job->origin, counters.done, counters.total,
+                                         "signatures"};
                 case Phase::checking:
-                    return ProgressState{"checking " + job->origin, counters.done, counters.total, "names"};
-                case Phase::writing: return ProgressState{"writing " + job->out, 0, 0, ""};
+                    return ProgressState{"checking " + job->origin, counters.done, counters.total,
+                                         "names"};
+                case Phase::writing:
+                    return ProgressState{"writing " + job->out, 0, 0, ""};
             }
             return ProgressState{};
         });
@@ -226,53 +252,76 @@ int run_sign(const SignOptions& o) {
 
 void register_sign_command(CLI::App& app, int& exit_code) {
     auto o = std::make_shared<SignOptions>();
-    CLI::App* cmd = app.add_subcommand("sign", "Sign a zone file once with the keys in a key directory");
-    cmd->add_option("--zone-file", o->job.zone_file, "Unsigned zone in RFC 1035 master-file format");
+    CLI::App* cmd =
+        app.add_subcommand("sign", "Sign a zone file once with the keys in a key directory");
+    cmd->add_option("--zone-file", o->job.zone_file,
+                    "Unsigned zone in RFC 1035 master-file format");
     cmd->add_option("--origin", o->job.origin, "Zone name");
     cmd->add_option("--key-dir", o->job.key_dir,
-                    "Directory with K<zone>+<alg>+<tag>.key/.private files (refused if group or others may write it; "
+                    "Directory with K<zone>+<alg>+<tag>.key/.private files (refused if group or "
+                    "others may write it; "
                     "a .private must be 0600 or 0640, and a key missing a half is an error)")
         ->required();
     cmd->add_option("--out", o->job.out, "Signed zone to write (atomically)");
-    cmd->add_option("--manifest", o->manifest,
-                    "Sign many zones in one process: a file of 'ZONE_FILE ORIGIN OUT' lines; the zones share "
-                    "--key-dir and the other options and are signed --threads at a time");
+    cmd->add_option(
+        "--manifest", o->manifest,
+        "Sign many zones in one process: a file of 'ZONE_FILE ORIGIN OUT' lines; the zones share "
+        "--key-dir and the other options and are signed --threads at a time");
     auto* nsec3 = cmd->add_flag("--nsec3", o->nsec3, "Use NSEC3 instead of NSEC (RFC 5155)");
-    cmd->add_option("--iterations", o->iterations, "NSEC3 extra iterations (default 0, RFC 9276)")->needs(nsec3);
-    cmd->add_option("--salt", o->salt, "NSEC3 salt in hex, or - for none (default, RFC 9276)")->needs(nsec3);
-    cmd->add_flag("--opt-out", o->opt_out, "NSEC3 opt-out: insecure delegations get no NSEC3 record")->needs(nsec3);
+    cmd->add_option("--iterations", o->iterations, "NSEC3 extra iterations (default 0, RFC 9276)")
+        ->needs(nsec3);
+    cmd->add_option("--salt", o->salt, "NSEC3 salt in hex, or - for none (default, RFC 9276)")
+        ->needs(nsec3);
+    cmd->add_flag("--opt-out", o->opt_out,
+                  "NSEC3 opt-out: insecure delegations get no NSEC3 record")
+        ->needs(nsec3);
     cmd->add_option("--threads", o->threads, "Signing threads (default: all cores)");
     cmd->add_option("--validity", o->validity, "Signature validity (default 14d)");
-    cmd->add_option("--inception-offset", o->inception_offset, "Back-date signature inception by (default 1h)");
-    cmd->add_option("--jitter", o->jitter, "Spread expirations over this much before the validity end (default 12h)");
-    cmd->add_flag("--incremental", o->job.incremental,
-                  "Keep signatures from the previous run's state (OUT.zwstate) where the RRset, its key and the "
-                  "refresh point allow, copy the text of unchanged nodes from OUT if it is still the file that "
-                  "state was written with and that text still has the digest it was written with, and write "
-                  "the new state there (only its changes, in OUT.zwstate.delta, while they are small)");
+    cmd->add_option("--inception-offset", o->inception_offset,
+                    "Back-date signature inception by (default 1h)");
+    cmd->add_option("--jitter", o->jitter,
+                    "Spread expirations over this much before the validity end (default 12h)");
+    cmd->add_flag(
+        "--incremental", o->job.incremental,
+        "Keep signatures from the previous run's state (OUT.zwstate) where the RRset, its key and "
+        "the "
+        "refresh point allow, copy the text of unchanged nodes from OUT if it is still the file "
+        "that "
+        "state was written with and that text still has the digest it was written with, and write "
+        "the new state there (only its changes, in OUT.zwstate.delta, while they are small)");
     cmd->add_option("--refresh", o->refresh,
                     "With --incremental, re-sign what expires within this (default 5d)");
-    cmd->add_option("--serial", o->serial,
-                    "keep, increment, unixtime or date (YYYYMMDDnn); default keep. New serials also exceed "
-                    "the serial of an existing --out file");
-    cmd->add_option("--dnskey-ttl", o->dnskey_ttl, "TTL of DNSKEY, CDS and CDNSKEY (default 1h, at most 2^31-1 s)");
-    cmd->add_option("--cds", o->cds, "Publish CDS (SHA-256) and CDNSKEY for these key tags")->delimiter(',');
-    cmd->add_flag("--cds-delete", o->cds_delete, "Publish the RFC 8078 delete CDS/CDNSKEY (remove the DS)");
-    cmd->add_option("--now", o->now,
-                    "Sign as if the time were this Unix time, 0 to 4294967295 (reproducible output)");
-    cmd->add_option("--self-check", o->self_check,
-                    fmt::format("full: verify every new signature by its public key; sampled (default): show every "
-                                "new signature to be, byte for byte, one this run made over the data it covers, and "
-                                "verify the DNSKEY RRset's signatures and about one in {} of the others (one in {} "
-                                "for ECDSAP384SHA384; docs/signer.md)",
-                                signer::sample_one_in(dns::alg::ecdsap256sha256),
-                                signer::sample_one_in(dns::alg::ecdsap384sha384)));
-    cmd->footer("Every signature's fields, validity and key, the coverage of every algorithm and the denial "
-                "chain are checked, and signatures verified by their public keys as --self-check says, "
-                "before the output replaces the previous one (it is written under a temporary name "
-                "while the check runs), and the text written is read back and compared with the signed records."
-                "\nExit codes: 0 signed, 2 bad input, 3 I/O failure, "
-                "4 self-check failed.");
+    cmd->add_option(
+        "--serial", o->serial,
+        "keep, increment, unixtime or date (YYYYMMDDnn); default keep. New serials also exceed "
+        "the serial of an existing --out file");
+    cmd->add_option("--dnskey-ttl", o->dnskey_ttl,
+                    "TTL of DNSKEY, CDS and CDNSKEY (default 1h, at most 2^31-1 s)");
+    cmd->add_option("--cds", o->cds, "Publish CDS (SHA-256) and CDNSKEY for these key tags")
+        ->delimiter(',');
+    cmd->add_flag("--cds-delete", o->cds_delete,
+                  "Publish the RFC 8078 delete CDS/CDNSKEY (remove the DS)");
+    cmd->add_option(
+        "--now", o->now,
+        "Sign as if the time were this Unix time, 0 to 4294967295 (reproducible output)");
+    cmd->add_option(
+        "--self-check", o->self_check,
+        fmt::format(
+            "full: verify every new signature by its public key; sampled (default): show every "
+            "new signature to be, byte for byte, one this run made over the data it covers, and "
+            "verify the DNSKEY RRset's signatures and about one in {} of the others (one in {} "
+            "for ECDSAP384SHA384; docs/signer.md)",
+            signer::sample_one_in(dns::alg::ecdsap256sha256),
+            signer::sample_one_in(dns::alg::ecdsap384sha384)));
+    cmd->footer(
+        "Every signature's fields, validity and key, the coverage of every algorithm and the "
+        "denial "
+        "chain are checked, and signatures verified by their public keys as --self-check says, "
+        "before the output replaces the previous one (it is written under a temporary name "
+        "while the check runs), and the text written is read back and compared with the signed "
+        "records."
+        "\nExit codes: 0 signed, 2 bad input, 3 I/O failure, "
+        "4 self-check failed.");
     cmd->callback([o, &exit_code] { exit_code = run_sign(*o); });
 }
 

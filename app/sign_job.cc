@@ -42,12 +42,13 @@ std::expected<SignSummary, int> run_sign_job(const SignJob& job) {
     }
 
     zones::Diagnostics diag;
-    zones::ReadResult read = job.zone_text
-                                 ? zones::read_zone_text(*job.zone_text, job.zone_file, *origin, {}, diag)
-                                 : zones::read_zone_file(job.zone_file, *origin, {}, diag);
+    zones::ReadResult read =
+        job.zone_text ? zones::read_zone_text(*job.zone_text, job.zone_file, *origin, {}, diag)
+                      : zones::read_zone_file(job.zone_file, *origin, {}, diag);
     zones::Zone zone;
     if (diag.errors.empty()) zone = zones::build_zone(*origin, std::move(read), diag);
-    if (int code = report_diagnostics(diag.errors, diag.warnings); code != 0) return std::unexpected(code);
+    if (int code = report_diagnostics(diag.errors, diag.warnings); code != 0)
+        return std::unexpected(code);
 
     SignSummary summary;
     summary.read_seconds = stopwatch.seconds();
@@ -63,7 +64,8 @@ std::expected<SignSummary, int> run_sign_job(const SignJob& job) {
         return std::unexpected(report_failure(internal_error("cannot set the SOA serial")));
     }
 
-    auto keys = job.key_index ? job.key_index->read_zone_keys(*origin) : signer::read_zone_keys(job.key_dir, *origin);
+    auto keys = job.key_index ? job.key_index->read_zone_keys(*origin)
+                              : signer::read_zone_keys(job.key_dir, *origin);
     if (!keys) return std::unexpected(report_failure(keys.error()));
     if (keys->empty()) {
         return std::unexpected(report_failure(bad_input(fmt::format(
@@ -88,8 +90,8 @@ std::expected<SignSummary, int> run_sign_job(const SignJob& job) {
         summary.used_state = previous.has_value();
         summary.state_wait_seconds = stopwatch.seconds() - before;
     }
-    auto unchecked = signer::sign_zone_unchecked(std::move(zone), *use, job.params, previous ? &*previous : nullptr,
-                                                 &summary.stats);
+    auto unchecked = signer::sign_zone_unchecked(std::move(zone), *use, job.params,
+                                                 previous ? &*previous : nullptr, &summary.stats);
     // The zone holds on to the previous state's mapping where it kept signatures from it.
     previous.reset();
     if (!unchecked) return std::unexpected(report_failure(unchecked.error()));
@@ -104,7 +106,8 @@ std::expected<SignSummary, int> run_sign_job(const SignJob& job) {
     const auto policy = job.params.threads > 1 ? std::launch::async : std::launch::deferred;
     // Never readable by more than the tenant's zone file is (a new output; one in place
     // keeps its mode and group).
-    const mode_t output_mode = job.zone_text ? 0644 : zones::mode_no_wider_than(job.zone_file, 0644);
+    const mode_t output_mode =
+        job.zone_text ? 0644 : zones::mode_no_wider_than(job.zone_file, 0644);
     const signer::SignedZone& to_write = unchecked->zone();
     // The state ends with the index of the text written beside it, which the next run
     // copies unchanged text by: the state's writing waits for it at its end (deferred, the
@@ -118,8 +121,9 @@ std::expected<SignSummary, int> run_sign_job(const SignJob& job) {
             std::promise<void>& promise;
             ~Done() { promise.set_value(); }
         } done{text_done};
-        auto staged = signer::stage_signed_zone(to_write, job.out, signer::TextOptions{job.params.threads, 512, output_mode},
-                                                job.incremental ? &written : nullptr);
+        auto staged = signer::stage_signed_zone(
+            to_write, job.out, signer::TextOptions{job.params.threads, 512, output_mode},
+            job.incremental ? &written : nullptr);
         if (!staged) written.index = {};
         return staged;
     });
@@ -137,7 +141,8 @@ std::expected<SignSummary, int> run_sign_job(const SignJob& job) {
     }
     // On failure, a deferred write never runs, and a running one is waited for by its
     // future and its file removed.
-    if (auto checked = unchecked->check(&summary.stats); !checked) return std::unexpected(report_failure(checked.error()));
+    if (auto checked = unchecked->check(&summary.stats); !checked)
+        return std::unexpected(report_failure(checked.error()));
     // What writing adds to the run: the rest of it, after the check.
     const double before_write = stopwatch.seconds();
     if (job.params.progress) job.params.progress->start(signer::SigningProgress::Phase::writing, 0);
@@ -151,7 +156,8 @@ std::expected<SignSummary, int> run_sign_job(const SignJob& job) {
     if (state_file) {
         summary.state_delta = (*state_file)->is_delta();
         summary.state_bytes = (*state_file)->bytes();
-        if (auto ok = signer::commit(std::move(*state_file)); !ok) return std::unexpected(report_failure(ok.error()));
+        if (auto ok = signer::commit(std::move(*state_file)); !ok)
+            return std::unexpected(report_failure(ok.error()));
     }
     summary.write_seconds = stopwatch.seconds() - before_write;
     summary.text_bytes = written.bytes;

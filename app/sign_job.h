@@ -13,7 +13,7 @@
 namespace zw::app {
 
 struct SignJob {
-    std::string zone_file;          // read from here unless zone_text is set
+    std::string zone_file;  // read from here unless zone_text is set
     std::optional<std::string> zone_text;
     std::string origin;
     std::string key_dir;
@@ -36,10 +36,10 @@ struct SignSummary {
     std::size_t records_in = 0;
     std::size_t keys = 0;
     signer::SigningStats stats;
-    bool used_state = false;  // a previous state was read and matched this zone
-    double read_seconds = 0;  // reading and checking the unsigned zone
+    bool used_state = false;        // a previous state was read and matched this zone
+    double read_seconds = 0;        // reading and checking the unsigned zone
     double state_wait_seconds = 0;  // waiting for the previous state, read beside the zone
-    double write_seconds = 0;  // the signed zone, and with incremental the state too
+    double write_seconds = 0;       // the signed zone, and with incremental the state too
     // With incremental: the text written, and how much of it was copied from the previous
     // output instead of formatted.
     std::uint64_t text_bytes = 0;

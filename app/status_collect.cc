@@ -4,8 +4,8 @@
 
 namespace zw::app {
 
-Result<std::vector<ZoneStatus>> collect_statuses(const Config& config, store::Store& store, const std::string& only,
-                                                 Instant now) {
+Result<std::vector<ZoneStatus>> collect_statuses(const Config& config, store::Store& store,
+                                                 const std::string& only, Instant now) {
     std::vector<store::ZoneInfo> zones;
     if (only.empty()) {
         auto all = store.zones();

@@ -9,7 +9,9 @@
 
 namespace zw::app {
 
-[[nodiscard]] Result<std::vector<ZoneStatus>> collect_statuses(const Config& config, store::Store& store,
-                                                               const std::string& only, Instant now);
+[[nodiscard]] Result<std::vector<ZoneStatus>> collect_statuses(const Config& config,
+                                                               store::Store& store,
+                                                               const std::string& only,
+                                                               Instant now);
 
 }  // namespace zw::app

@@ -16,7 +16,8 @@ namespace {
 
 std::string lower(std::string_view s) {
     std::string out(s);
-    std::ranges::transform(out, out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::ranges::transform(out, out.begin(),
+                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return out;
 }
 
@@ -32,7 +33,8 @@ std::string percent_decode(std::string_view s) {
     for (std::size_t i = 0; i < s.size(); ++i) {
         if (s[i] == '+') {
             out += ' ';
-        } else if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
+        } else if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 &&
+                   hex_value(s[i + 2]) >= 0) {
             out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
             i += 2;
         } else {
@@ -77,16 +79,21 @@ std::string relative(Instant t, Instant now) {
 }
 
 std::string when(const std::optional<Instant>& t, Instant now) {
-    return t ? fmt::format("<time datetime=\"{0}\">{0}</time> ({1})", format_instant(*t), relative(*t, now)) : "-";
+    return t ? fmt::format("<time datetime=\"{0}\">{0}</time> ({1})", format_instant(*t),
+                           relative(*t, now))
+             : "-";
 }
 
 // Zones that need a human come first: errors, then waits on servers, then moves.
 int attention(const ZoneStatus& z) {
     if (!z.error.empty()) return 0;
     if (z.condition == "stuck") return 1;
-    if (std::ranges::any_of(z.waiting, [](const rollover::Wait& w) { return w.gate == rollover::Gate::observation; }))
+    if (std::ranges::any_of(z.waiting, [](const rollover::Wait& w) {
+            return w.gate == rollover::Gate::observation;
+        }))
         return 2;
-    if (z.condition == "securing" || z.condition == "rolling" || z.condition == "offboarding") return 3;
+    if (z.condition == "securing" || z.condition == "rolling" || z.condition == "offboarding")
+        return 3;
     if (z.condition == "unsigned") return 4;
     return 5;
 }
@@ -94,7 +101,8 @@ int attention(const ZoneStatus& z) {
 bool matches(const ZoneStatus& z, const PageOptions& o, const std::string& filter) {
     if (!o.state.empty() && z.condition != o.state) return false;
     if (filter.empty()) return true;
-    return lower(z.info.name).find(filter) != std::string::npos || lower(z.info.tenant).find(filter) != std::string::npos;
+    return lower(z.info.name).find(filter) != std::string::npos ||
+           lower(z.info.tenant).find(filter) != std::string::npos;
 }
 
 std::string key_name(const ZoneStatus& z, std::uint32_t id) {
@@ -107,26 +115,35 @@ std::string key_name(const ZoneStatus& z, std::uint32_t id) {
 }
 
 std::string wait_item(const ZoneStatus& z, const rollover::Wait& w, Instant now) {
-    std::string what = w.record ? fmt::format("{} of {}", timeline_record_label(*w.record), key_name(z, w.key))
-                                : key_name(z, w.key);
+    std::string what =
+        w.record ? fmt::format("{} of {}", timeline_record_label(*w.record), key_name(z, w.key))
+                 : key_name(z, w.key);
     std::string gate;
     switch (w.gate) {
-        case rollover::Gate::observation: gate = "waits for every server to confirm"; break;
+        case rollover::Gate::observation:
+            gate = "waits for every server to confirm";
+            break;
         case rollover::Gate::time:
             gate = w.until ? fmt::format("waits until {}", when(w.until, now)) : "waits for time";
             break;
-        case rollover::Gate::policy: gate = "waits (policy)"; break;
-        case rollover::Gate::safety: gate = "waits (DNSSEC safety)"; break;
+        case rollover::Gate::policy:
+            gate = "waits (policy)";
+            break;
+        case rollover::Gate::safety:
+            gate = "waits (DNSSEC safety)";
+            break;
     }
     std::string out = fmt::format(
-        "<li class=\"wait gate-{}\" data-key=\"{}\" data-record=\"{}\"><b>{}</b> {}, since {} ({}): {}",
-        rollover::name(w.gate), w.key, w.record ? rollover::name(*w.record) : "", html_escape(what), gate,
-        format_instant(w.since), rough(now - w.since), html_escape(w.why));
+        "<li class=\"wait gate-{}\" data-key=\"{}\" data-record=\"{}\"><b>{}</b> {}, since {} "
+        "({}): {}",
+        rollover::name(w.gate), w.key, w.record ? rollover::name(*w.record) : "", html_escape(what),
+        gate, format_instant(w.since), rough(now - w.since), html_escape(w.why));
     if (w.gate == rollover::Gate::observation) {
         auto servers = blocking_servers(w.why);
         if (!servers.empty()) {
             out += " <span class=\"blocking\">blocking:";
-            for (const auto& s : servers) out += fmt::format(" <code class=\"server\">{}</code>", html_escape(s));
+            for (const auto& s : servers)
+                out += fmt::format(" <code class=\"server\">{}</code>", html_escape(s));
             out += "</span>";
         }
     }
@@ -141,8 +158,9 @@ std::string key_states(const ZoneStatus& z) {
         out += fmt::format("<b>{}</b>", html_escape(timeline_key_label(tk)));
         for (auto r : rollover::all_records)
             if (rollover::applies(k.key.role, r))
-                out += fmt::format(" {} {}{}", timeline_record_label(r), rollover::name(k.at(r).state),
-                                   rollover::pending(k.at(r)) ? " (changing)" : "");
+                out +=
+                    fmt::format(" {} {}{}", timeline_record_label(r), rollover::name(k.at(r).state),
+                                rollover::pending(k.at(r)) ? " (changing)" : "");
         out += "; ";
     }
     return out + "</p>";
@@ -150,22 +168,25 @@ std::string key_states(const ZoneStatus& z) {
 
 std::string zone_item(const ZoneStatus& z, Instant now, const TimelineSource& timeline, bool draw) {
     std::string out = fmt::format(
-        "<li class=\"zone\" id=\"zone-{0}\" data-name=\"{0}\" data-tenant=\"{1}\" data-state=\"{2}\">"
+        "<li class=\"zone\" id=\"zone-{0}\" data-name=\"{0}\" data-tenant=\"{1}\" "
+        "data-state=\"{2}\">"
         "<div class=\"head\"><span class=\"name\">{0}</span> <span class=\"badge c-{2}\">{2}</span>"
         "<span class=\"meta\">tenant {1} \u00b7 policy {3} \u00b7 registrar {4}</span></div>",
-        html_escape(z.info.name), html_escape(z.info.tenant), html_escape(z.condition), html_escape(z.info.policy),
-        html_escape(z.info.registrar.empty() ? "-" : z.info.registrar));
+        html_escape(z.info.name), html_escape(z.info.tenant), html_escape(z.condition),
+        html_escape(z.info.policy), html_escape(z.info.registrar.empty() ? "-" : z.info.registrar));
     if (!z.error.empty()) out += fmt::format("<p class=\"error\">{}</p>", html_escape(z.error));
     out += "<p class=\"facts\">";
     if (z.publication)
-        out += fmt::format("serial {} published {} \u00b7 ", z.publication->serial, when(z.publication->at, now));
+        out += fmt::format("serial {} published {} \u00b7 ", z.publication->serial,
+                           when(z.publication->at, now));
     out += fmt::format("next event {} \u00b7 earliest signature expiry {}", when(z.next_event, now),
                        when(z.publication ? z.publication->earliest_expiry : std::nullopt, now));
     if (z.last_check)
-        out += fmt::format(" \u00b7 last check {} <span class=\"{}\">{}</span>", when(z.last_check->at, now),
-                           z.last_check->ok ? "ok" : "failed",
+        out += fmt::format(" \u00b7 last check {} <span class=\"{}\">{}</span>",
+                           when(z.last_check->at, now), z.last_check->ok ? "ok" : "failed",
                            z.last_check->ok ? std::string("ok")
-                                            : html_escape(fmt::format("failed ({}\u00d7): {}", z.last_check->failures,
+                                            : html_escape(fmt::format("failed ({}\u00d7): {}",
+                                                                      z.last_check->failures,
                                                                       z.last_check->detail)));
     out += "</p>";
     if (z.waiting.empty()) {
@@ -176,12 +197,15 @@ std::string zone_item(const ZoneStatus& z, Instant now, const TimelineSource& ti
         out += "</ul>";
     }
     if (!draw)
-        return out + key_states(z) + "<p class=\"note\">timeline: <code>zonewarden report ZONE --html FILE</code></p></li>";
+        return out + key_states(z) +
+               "<p class=\"note\">timeline: <code>zonewarden report ZONE --html "
+               "FILE</code></p></li>";
     auto tl = timeline(z);
     if (tl)
         out += timeline_svg(*tl, z);
     else
-        out += fmt::format("<p class=\"error\">no timeline: {}</p>", html_escape(tl.error().message));
+        out +=
+            fmt::format("<p class=\"error\">no timeline: {}</p>", html_escape(tl.error().message));
     return out + "</li>";
 }
 
@@ -192,8 +216,6 @@ std::string query_of(const PageOptions& o, std::size_t page, std::string_view st
     if (o.back != Seconds{14 * 86400}) q += "&span=" + format_duration(o.back);
     return html_escape(q);
 }
-
-
 
 }  // namespace
 
@@ -207,10 +229,14 @@ PageOptions page_options(std::string_view query) {
         std::string key = percent_decode(item.substr(0, eq));
         std::string value = eq == std::string_view::npos ? "" : percent_decode(item.substr(eq + 1));
         if (value.size() > 256) continue;
-        if (key == "q") o.filter = value;
-        else if (key == "state") o.state = value;
-        else if (key == "page") o.page = number(value, 1, 1, 1'000'000);
-        else if (key == "per") o.per_page = number(value, 25, 1, max_per_page);
+        if (key == "q")
+            o.filter = value;
+        else if (key == "state")
+            o.state = value;
+        else if (key == "page")
+            o.page = number(value, 1, 1, 1'000'000);
+        else if (key == "per")
+            o.per_page = number(value, 25, 1, max_per_page);
         else if (key == "span") {
             if (auto d = parse_duration(value)) {
                 Seconds span = std::clamp(*d, Seconds{60}, Seconds{366 * 86400});
@@ -254,43 +280,54 @@ std::string status_page(std::span<const ZoneStatus> zones, Instant now, const Pa
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         "<title>zonewarden status</title><style>{0}</style></head><body>"
-        "<h1>zonewarden status</h1><p class=\"sub\">{1} zone{2} \u00b7 generated <time datetime=\"{3}\">{3}</time> "
+        "<h1>zonewarden status</h1><p class=\"sub\">{1} zone{2} \u00b7 generated <time "
+        "datetime=\"{3}\">{3}</time> "
         "\u00b7 timelines from {4} before to {5} after now{6}</p>",
         o.every_zone ? fmt::format("{}{}", page_assets::page_style, page_assets::report_style)
                      : std::string(page_assets::page_style),
-        zones.size(),
-        zones.size() == 1 ? "" : "s", format_instant(now), rough(o.back), rough(o.ahead),
+        zones.size(), zones.size() == 1 ? "" : "s", format_instant(now), rough(o.back),
+        rough(o.ahead),
         o.every_zone && zones.size() > o.timelines
-            ? fmt::format(", drawn for the first {} zones (those needing attention first)", o.timelines)
+            ? fmt::format(", drawn for the first {} zones (those needing attention first)",
+                          o.timelines)
             : "");
 
     out += "<nav class=\"summary\" aria-label=\"states\">";
-    out += fmt::format("<a class=\"chip{}\" data-state=\"\" href=\"{}\">all {}</a>", o.state.empty() ? " on" : "",
-                       query_of(o, 1, ""), zones.size());
+    out += fmt::format("<a class=\"chip{}\" data-state=\"\" href=\"{}\">all {}</a>",
+                       o.state.empty() ? " on" : "", query_of(o, 1, ""), zones.size());
     for (const auto& [state, n] : counts)
         out += fmt::format("<a class=\"chip{}\" data-state=\"{}\" href=\"{}\">{} {}</a>",
                            o.state == state ? " on" : "", html_escape(state), query_of(o, 1, state),
                            html_escape(state), n);
     out += "</nav>";
 
-    out += fmt::format("<form id=\"filter\" method=\"get\" action=\"\"><label>zone or tenant "
-                       "<input name=\"q\" value=\"{}\" placeholder=\"part of a name\"></label>"
-                       "<label>state <select name=\"state\"><option value=\"\">every state</option>",
-                       html_escape(o.filter));
+    out += fmt::format(
+        "<form id=\"filter\" method=\"get\" action=\"\"><label>zone or tenant "
+        "<input name=\"q\" value=\"{}\" placeholder=\"part of a name\"></label>"
+        "<label>state <select name=\"state\"><option value=\"\">every state</option>",
+        html_escape(o.filter));
     for (const auto& [state, n] : counts)
-        out += fmt::format("<option value=\"{0}\"{1}>{0}</option>", html_escape(state), o.state == state ? " selected" : "");
-    out += fmt::format("</select></label><label>per page <input name=\"per\" type=\"number\" min=\"1\" max=\"{}\" "
-                       "value=\"{}\" size=\"4\"></label>",
-                       max_per_page, o.per_page);
+        out += fmt::format("<option value=\"{0}\"{1}>{0}</option>", html_escape(state),
+                           o.state == state ? " selected" : "");
+    out += fmt::format(
+        "</select></label><label>per page <input name=\"per\" type=\"number\" min=\"1\" max=\"{}\" "
+        "value=\"{}\" size=\"4\"></label>",
+        max_per_page, o.per_page);
     if (o.back != Seconds{14 * 86400})
-        out += fmt::format("<input type=\"hidden\" name=\"span\" value=\"{}\">", format_duration(o.back));
+        out += fmt::format("<input type=\"hidden\" name=\"span\" value=\"{}\">",
+                           format_duration(o.back));
     out += "<button>show</button></form>";
 
-    out += "<div class=\"legend\"><span><i class=\"s-hidden\"></i>hidden</span><span><i class=\"s-rumoured\"></i>"
-           "rumoured</span><span><i class=\"s-omnipresent\"></i>omnipresent</span><span><i class=\"s-unretentive\">"
-           "</i>unretentive</span><span><i class=\"pending\"></i>changed, not yet confirmed at every server</span>"
-           "<span><i class=\"projected\"></i>projected: the engine's schedule if every check passes</span>"
-           "<span>\u25cb waits here</span></div>";
+    out +=
+        "<div class=\"legend\"><span><i class=\"s-hidden\"></i>hidden</span><span><i "
+        "class=\"s-rumoured\"></i>"
+        "rumoured</span><span><i class=\"s-omnipresent\"></i>omnipresent</span><span><i "
+        "class=\"s-unretentive\">"
+        "</i>unretentive</span><span><i class=\"pending\"></i>changed, not yet confirmed at every "
+        "server</span>"
+        "<span><i class=\"projected\"></i>projected: the engine's schedule if every check "
+        "passes</span>"
+        "<span>\u25cb waits here</span></div>";
 
     const std::string filter = lower(o.filter);
     std::vector<const ZoneStatus*> hits;
@@ -302,14 +339,17 @@ std::string status_page(std::span<const ZoneStatus> zones, Instant now, const Pa
     std::size_t last = o.every_zone ? hits.size() : std::min(hits.size(), first + o.per_page);
 
     if (hits.empty())
-        out += zones.empty() ? "<p id=\"shown\">no zones yet; onboard one with <code>zonewarden onboard ZONE "
-                               "--tenant T</code></p>"
-                             : "<p id=\"shown\">no zone matches</p>";
+        out += zones.empty()
+                   ? "<p id=\"shown\">no zones yet; onboard one with <code>zonewarden onboard ZONE "
+                     "--tenant T</code></p>"
+                   : "<p id=\"shown\">no zone matches</p>";
     else
-        out += fmt::format("<p id=\"shown\">zones {}\u2013{} of {}{}</p>", first + 1, last, hits.size(),
+        out += fmt::format("<p id=\"shown\">zones {}\u2013{} of {}{}</p>", first + 1, last,
+                           hits.size(),
                            hits.size() < zones.size() ? fmt::format(" (of {})", zones.size()) : "");
     out += "<ol class=\"zones\">";
-    for (std::size_t i = first; i < last; ++i) out += zone_item(*hits[i], now, timeline, i - first < o.timelines);
+    for (std::size_t i = first; i < last; ++i)
+        out += zone_item(*hits[i], now, timeline, i - first < o.timelines);
     out += "</ol><nav class=\"pager\" id=\"pager\" aria-label=\"pages\">";
     if (!o.every_zone && pages > 1) {
         for (std::size_t p = 1; p <= pages; ++p) {
@@ -325,7 +365,8 @@ std::string status_page(std::span<const ZoneStatus> zones, Instant now, const Pa
     // The report lays out no zone until the script has chosen a page (ten thousand cards
     // would be laid out first otherwise); without a script every zone shows.
     if (o.every_zone)
-        out += fmt::format("{}<script>{}</script>", page_assets::report_noscript, page_assets::report_script);
+        out += fmt::format("{}<script>{}</script>", page_assets::report_noscript,
+                           page_assets::report_script);
     out += "</body></html>\n";
     return out;
 }

@@ -40,7 +40,7 @@ inline constexpr std::size_t max_per_page = 500;
 
 using TimelineSource = std::function<Result<ZoneTimeline>(const ZoneStatus&)>;
 
-[[nodiscard]] std::string status_page(std::span<const ZoneStatus> zones, Instant now, const PageOptions& options,
-                                      const TimelineSource& timeline);
+[[nodiscard]] std::string status_page(std::span<const ZoneStatus> zones, Instant now,
+                                      const PageOptions& options, const TimelineSource& timeline);
 
 }  // namespace zw::app

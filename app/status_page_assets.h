@@ -41,8 +41,10 @@ svg circle.wait{fill:#fff;stroke:#c0392b;stroke-width:2}svg circle.wait.gate-tim
 )css";
 
 // A report file shows only the page its script chose; without a script, every zone.
-inline constexpr std::string_view report_style = "ol.zones>li.zone{display:none}ol.zones>li.zone.on{display:block}";
-inline constexpr std::string_view report_noscript = "<noscript><style>ol.zones>li.zone{display:block}</style></noscript>";
+inline constexpr std::string_view report_style =
+    "ol.zones>li.zone{display:none}ol.zones>li.zone.on{display:block}";
+inline constexpr std::string_view report_noscript =
+    "<noscript><style>ol.zones>li.zone{display:block}</style></noscript>";
 
 // Filters and pages the zones of a report file, which holds them all.
 inline constexpr std::string_view report_script = R"js(

@@ -28,24 +28,29 @@ struct ZoneStatus {
     std::string error;  // when the zone's status could not be computed (bad policy name, ...)
 };
 
-[[nodiscard]] Result<ZoneStatus> zone_status(const Config& config, store::Store& store, const store::ZoneInfo& zone,
-                                             Instant now);
+[[nodiscard]] Result<ZoneStatus> zone_status(const Config& config, store::Store& store,
+                                             const store::ZoneInfo& zone, Instant now);
 
 // An observation wait says which servers are behind: appends the last check's per-server
 // detail to each such wait's `why`.
-void explain_waits(store::Store& store, const std::string& zone, std::vector<rollover::Wait>& waits);
+void explain_waits(store::Store& store, const std::string& zone,
+                   std::vector<rollover::Wait>& waits);
 
 // A stuck zone's waits as an operator names them: "DS 24802 at parent -> DS 60657 at
 // parent -> DS 24802 at parent" (the cycle closes on its first record; a chain without a
 // cycle ends on a record that stays where it is).
-[[nodiscard]] std::string stuck_path(const rollover::ZoneState& state, const rollover::Stuck& stuck);
+[[nodiscard]] std::string stuck_path(const rollover::ZoneState& state,
+                                     const rollover::Stuck& stuck);
 // The same, one line per wait with its gate and reason.
-[[nodiscard]] std::vector<std::string> stuck_lines(const rollover::ZoneState& state, const rollover::Stuck& stuck);
+[[nodiscard]] std::vector<std::string> stuck_lines(const rollover::ZoneState& state,
+                                                   const rollover::Stuck& stuck);
 
-[[nodiscard]] std::string condition_of(const rollover::ZoneState& state, const std::optional<store::Publication>& pub);
+[[nodiscard]] std::string condition_of(const rollover::ZoneState& state,
+                                       const std::optional<store::Publication>& pub);
 
 [[nodiscard]] std::string status_text(const std::vector<ZoneStatus>& zones, Instant now);
-[[nodiscard]] std::string keys_text(const ZoneStatus& zone, const rollover::Policy& policy, Instant now);
+[[nodiscard]] std::string keys_text(const ZoneStatus& zone, const rollover::Policy& policy,
+                                    Instant now);
 [[nodiscard]] nlohmann::json status_json(const std::vector<ZoneStatus>& zones, Instant now);
 [[nodiscard]] std::string status_prometheus(const std::vector<ZoneStatus>& zones, Instant now);
 

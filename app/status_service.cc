@@ -10,8 +10,8 @@
 
 namespace zw::app {
 
-StatusService::StatusService(std::shared_ptr<const Config> config, const DaemonMetrics* metrics, const Clock& clock,
-                             Seconds max_age)
+StatusService::StatusService(std::shared_ptr<const Config> config, const DaemonMetrics* metrics,
+                             const Clock& clock, Seconds max_age)
     : config_(std::move(config)), metrics_(metrics), clock_(clock), max_age_(max_age) {}
 
 void StatusService::set_config(std::shared_ptr<const Config> config) {
@@ -26,7 +26,8 @@ Result<std::shared_ptr<const StatusService::Snapshot>> StatusService::snapshot()
     {
         std::lock_guard lock(mu_);
         if (snapshot_ && now >= snapshot_->at &&
-            now - snapshot_->at < std::max<std::chrono::steady_clock::duration>(max_age_, 2 * snapshot_->took))
+            now - snapshot_->at <
+                std::max<std::chrono::steady_clock::duration>(max_age_, 2 * snapshot_->took))
             return snapshot_;
         config = config_;
     }
@@ -53,7 +54,8 @@ HttpReply StatusService::handle(std::string_view path, std::string_view query) {
         return {404, "text/plain; charset=utf-8", "not found; try /, /status.json or /metrics\n"};
     auto snap = snapshot();
     if (!snap)
-        return {503, "text/plain; charset=utf-8", fmt::format("status unavailable: {}\n", snap.error().describe())};
+        return {503, "text/plain; charset=utf-8",
+                fmt::format("status unavailable: {}\n", snap.error().describe())};
     const Snapshot& s = **snap;
     if (path == "/status.json")
         return {200, "application/json", status_json(s.zones, s.at).dump(2) + "\n"};

@@ -20,8 +20,8 @@ namespace zw::app {
 
 class StatusService {
   public:
-    StatusService(std::shared_ptr<const Config> config, const DaemonMetrics* metrics, const Clock& clock,
-                  Seconds max_age = Seconds{5});
+    StatusService(std::shared_ptr<const Config> config, const DaemonMetrics* metrics,
+                  const Clock& clock, Seconds max_age = Seconds{5});
 
     // After SIGHUP: the next snapshot is taken with the new configuration.
     void set_config(std::shared_ptr<const Config> config);

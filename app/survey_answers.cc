@@ -15,11 +15,13 @@ std::string rdata_text(const dns::Name& owner, std::uint16_t type, const dns::By
     dns::append_rr_text(line, owner, 0, type, rdata);
     // owner TAB ttl TAB class TAB type TAB rdata: keep what follows the fourth tab.
     std::size_t pos = 0;
-    for (int i = 0; i < 4 && pos != std::string::npos; ++i) pos = line.find('\t', pos == 0 ? 0 : pos + 1);
+    for (int i = 0; i < 4 && pos != std::string::npos; ++i)
+        pos = line.find('\t', pos == 0 ? 0 : pos + 1);
     return pos == std::string::npos ? line : line.substr(pos + 1);
 }
 
-std::vector<std::string> rdata_texts(const dns::Name& owner, std::uint16_t type, const std::vector<dns::Bytes>& rdatas) {
+std::vector<std::string> rdata_texts(const dns::Name& owner, std::uint16_t type,
+                                     const std::vector<dns::Bytes>& rdatas) {
     std::vector<std::string> out;
     for (const auto& rd : rdatas) out.push_back(rdata_text(owner, type, rd));
     return out;
@@ -32,17 +34,19 @@ namespace {
 bool validated(const live::Validation& v) {
     switch (v.state) {
         case live::Security::secure:
-        case live::Security::insecure: return true;
+        case live::Security::insecure:
+            return true;
         case live::Security::bogus:
-        case live::Security::indeterminate: return false;
+        case live::Security::indeterminate:
+            return false;
     }
     return false;
 }
 
-rollover::ServerAnswer answer_from(const live::ServerAddress& where, live::ServerFault fault, const std::string& detail,
-                                   std::optional<std::uint32_t> serial, const live::ServedSet& set,
-                                   const dns::Name& owner, std::uint16_t type, const dns::Bytes& key,
-                                   bool by_signature) {
+rollover::ServerAnswer answer_from(const live::ServerAddress& where, live::ServerFault fault,
+                                   const std::string& detail, std::optional<std::uint32_t> serial,
+                                   const live::ServedSet& set, const dns::Name& owner,
+                                   std::uint16_t type, const dns::Bytes& key, bool by_signature) {
     rollover::ServerAnswer a;
     a.server = where.label();
     a.answered = fault == live::ServerFault::none;
@@ -57,7 +61,8 @@ rollover::ServerAnswer answer_from(const live::ServerAddress& where, live::Serve
     a.rrset = rdata_texts(owner, type, set.rdatas);
     if (by_signature) {
         // A signature by `key`: its tag among the set's signers (SOA: ZRRSIG, DNSKEY: KRRSIG).
-        a.serves = key.size() >= 4 && std::binary_search(set.signer_tags.begin(), set.signer_tags.end(), dns::key_tag(key));
+        a.serves = key.size() >= 4 && std::binary_search(set.signer_tags.begin(),
+                                                         set.signer_tags.end(), dns::key_tag(key));
     } else if (type == dns::rrtype::DS) {
         a.serves = false;
         for (const auto& rd : set.rdatas)
@@ -73,14 +78,15 @@ rollover::ServerAnswer answer_from(const live::ServerAddress& where, live::Serve
 
 }  // namespace
 
-std::vector<rollover::ServerAnswer> server_answers(const live::ZoneReport& r, Served what, const dns::Bytes& key) {
+std::vector<rollover::ServerAnswer> server_answers(const live::ZoneReport& r, Served what,
+                                                   const dns::Bytes& key) {
     std::vector<rollover::ServerAnswer> out;
     const dns::Name& zone = r.discovery.zone;
     switch (what) {
         case Served::ds:
             for (const auto& p : r.parent)
-                out.push_back(
-                    answer_from(p.where, p.fault, p.fault_detail, p.serial, p.ds, zone, dns::rrtype::DS, key, false));
+                out.push_back(answer_from(p.where, p.fault, p.fault_detail, p.serial, p.ds, zone,
+                                          dns::rrtype::DS, key, false));
             return out;
         case Served::dnskey:
         case Served::dnskey_signature:
@@ -91,15 +97,18 @@ std::vector<rollover::ServerAnswer> server_answers(const live::ZoneReport& r, Se
     }
     const bool by_signature = what == Served::soa || what == Served::dnskey_signature;
     for (const auto& c : r.child) {
-        const live::ServedSet& set = what == Served::dnskey || what == Served::dnskey_signature ? c.dnskey
-                                    : what == Served::cds  ? c.cds
-                                    : what == Served::cdnskey ? c.cdnskey
-                                                              : c.soa;
-        std::uint16_t type = what == Served::dnskey || what == Served::dnskey_signature ? dns::rrtype::DNSKEY
-                             : what == Served::cds  ? dns::rrtype::CDS
+        const live::ServedSet& set = what == Served::dnskey || what == Served::dnskey_signature
+                                         ? c.dnskey
+                                     : what == Served::cds     ? c.cds
+                                     : what == Served::cdnskey ? c.cdnskey
+                                                               : c.soa;
+        std::uint16_t type = what == Served::dnskey || what == Served::dnskey_signature
+                                 ? dns::rrtype::DNSKEY
+                             : what == Served::cds     ? dns::rrtype::CDS
                              : what == Served::cdnskey ? dns::rrtype::CDNSKEY
                                                        : dns::rrtype::SOA;
-        out.push_back(answer_from(c.where, c.fault, c.fault_detail, c.serial, set, zone, type, key, by_signature));
+        out.push_back(answer_from(c.where, c.fault, c.fault_detail, c.serial, set, zone, type, key,
+                                  by_signature));
     }
     return out;
 }
@@ -116,13 +125,15 @@ std::vector<std::string> disagreements(const live::ZoneReport& r, Instant now) {
             if (compare_sets && !e.equals) e.equals = a.rrset;
             // The newest serial in RFC 1982 order: across the wrap, 5 is newer than 4294967290.
             if (compare_serial && a.serial &&
-                (!e.min_serial || zones::serial_compare(*a.serial, *e.min_serial) == zones::SerialOrder::greater)) {
+                (!e.min_serial ||
+                 zones::serial_compare(*a.serial, *e.min_serial) == zones::SerialOrder::greater)) {
                 e.min_serial = a.serial;
             }
         }
         if (!compare_sets) e.expect = rollover::Expect::absent;  // serves is false for an empty key
         rollover::Observation o = rollover::judge(e, answers, now);
-        if (o.verdict != rollover::Verdict::confirmed) out.push_back(fmt::format("{}: {}", label, o.detail));
+        if (o.verdict != rollover::Verdict::confirmed)
+            out.push_back(fmt::format("{}: {}", label, o.detail));
     };
     judged(Served::ds, "DS at the parent", true, false);
     judged(Served::soa, "child serial", false, true);
@@ -132,7 +143,8 @@ std::vector<std::string> disagreements(const live::ZoneReport& r, Instant now) {
     // Each line names the same unreachable server; keep the first mention of each.
     std::vector<std::string> unique;
     for (auto& line : out)
-        if (std::find(unique.begin(), unique.end(), line) == unique.end()) unique.push_back(std::move(line));
+        if (std::find(unique.begin(), unique.end(), line) == unique.end())
+            unique.push_back(std::move(line));
     return unique;
 }
 

@@ -12,7 +12,8 @@
 namespace zw::app {
 
 // The RDATA of a record in presentation format ("12345 13 2 ABCD..."), as set members.
-[[nodiscard]] std::string rdata_text(const dns::Name& owner, std::uint16_t type, const dns::Bytes& rdata);
+[[nodiscard]] std::string rdata_text(const dns::Name& owner, std::uint16_t type,
+                                     const dns::Bytes& rdata);
 [[nodiscard]] std::vector<std::string> rdata_texts(const dns::Name& owner, std::uint16_t type,
                                                    const std::vector<dns::Bytes>& rdatas);
 
@@ -22,8 +23,10 @@ enum class Served { ds, dnskey, dnskey_signature, cds, cdnskey, soa };
 // One answer per parent address (ds) or child address (the others): answered = the
 // address answered with authority; validated = the set is secure (or insecure because
 // the parent proves no DS); serves = `key` (DNSKEY RDATA) is in the set, or for soa the
-// key signs the SOA (a ZRRSIG), for dnskey_signature it signs the DNSKEY RRset (KRRSIG); rrset = the set as text; serial and TTL as served.
-[[nodiscard]] std::vector<rollover::ServerAnswer> server_answers(const live::ZoneReport& report, Served what,
+// key signs the SOA (a ZRRSIG), for dnskey_signature it signs the DNSKEY RRset (KRRSIG); rrset =
+// the set as text; serial and TTL as served.
+[[nodiscard]] std::vector<rollover::ServerAnswer> server_answers(const live::ZoneReport& report,
+                                                                 Served what,
                                                                  const dns::Bytes& key = {});
 
 // Whether the servers agree with each other: the parent servers on the DS set, the child

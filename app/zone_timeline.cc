@@ -29,8 +29,8 @@ struct Walk {
 
     void until(Instant t) {
         if (t <= at) return;
-        if (!out.empty() && out.back().to == at && out.back().state == state && out.back().pending == pending &&
-            out.back().projected == projected)
+        if (!out.empty() && out.back().to == at && out.back().state == state &&
+            out.back().pending == pending && out.back().projected == projected)
             out.back().to = t;
         else
             out.push_back(TimelineStretch{at, t, state, pending, projected});
@@ -65,7 +65,8 @@ std::vector<Transition> of_record(const std::vector<Transition>* ts, Record r) {
 
 // The state a record was in at the start of its history: before its first confirmed or
 // waited move, or (none in the window) the state it has now.
-std::pair<RecordState, bool> initial(const std::vector<Transition>& ts, RecordState now_state, bool now_pending) {
+std::pair<RecordState, bool> initial(const std::vector<Transition>& ts, RecordState now_state,
+                                     bool now_pending) {
     bool decided_first = false;
     for (const auto& t : ts) {
         if (t.cause == Cause::decided) {
@@ -80,20 +81,23 @@ std::pair<RecordState, bool> initial(const std::vector<Transition>& ts, RecordSt
 
 struct Projection {
     std::vector<Transition> transitions;
-    std::vector<rollover::KeyState> new_keys;      // created by the planner after now
-    std::map<std::uint32_t, Instant> gone;         // keys that left the state, and when
-    std::map<std::uint32_t, rollover::Goal> goals; // at the end of the projection
+    std::vector<rollover::KeyState> new_keys;       // created by the planner after now
+    std::map<std::uint32_t, Instant> gone;          // keys that left the state, and when
+    std::map<std::uint32_t, rollover::Goal> goals;  // at the end of the projection
 };
 
 // The engine from `now` to `to`, every probe confirmed the moment it is asked for and
 // every key generated at once (app/'s pass loop with a perfect world).
-Projection project(const rollover::Policy& policy, rollover::ZoneState state, Instant now, Instant to) {
+Projection project(const rollover::Policy& policy, rollover::ZoneState state, Instant now,
+                   Instant to) {
     Projection p;
     std::vector<rollover::Observation> seen;
     Instant t = now;
-    const std::optional<Seconds> ds_ttl = policy.parent.ds_ttl ? policy.parent.ds_ttl : state.observed_ds_ttl;
+    const std::optional<Seconds> ds_ttl =
+        policy.parent.ds_ttl ? policy.parent.ds_ttl : state.observed_ds_ttl;
     auto known = [&](std::uint32_t id) {
-        return std::ranges::any_of(state.keys, [&](const rollover::KeyState& k) { return k.key.id == id; });
+        return std::ranges::any_of(state.keys,
+                                   [&](const rollover::KeyState& k) { return k.key.id == id; });
     };
     for (int instant = 0; instant < max_instants; ++instant) {
         rollover::Decision d;
@@ -101,10 +105,13 @@ Projection project(const rollover::Policy& policy, rollover::ZoneState state, In
             d = rollover::advance(policy, state, seen, t);
             p.transitions.insert(p.transitions.end(), d.transitions.begin(), d.transitions.end());
             for (const auto& k : state.keys)
-                if (std::ranges::none_of(d.next.keys, [&](const auto& n) { return n.key.id == k.key.id; }))
+                if (std::ranges::none_of(d.next.keys,
+                                         [&](const auto& n) { return n.key.id == k.key.id; }))
                     p.gone.emplace(k.key.id, t);
             for (const auto& k : d.next.keys)
-                if (!known(k.key.id) && !std::ranges::any_of(p.new_keys, [&](const auto& n) { return n.key.id == k.key.id; }))
+                if (!known(k.key.id) && !std::ranges::any_of(p.new_keys, [&](const auto& n) {
+                        return n.key.id == k.key.id;
+                    }))
                     p.new_keys.push_back(k);
             state = d.next;
             bool acted = false;
@@ -118,13 +125,13 @@ Projection project(const rollover::Policy& policy, rollover::ZoneState state, In
                         }
                 } else if (const auto* pr = std::get_if<rollover::Probe>(&a)) {
                     bool already = std::ranges::any_of(seen, [&](const rollover::Observation& o) {
-                        return o.key == pr->key.id && o.record == pr->record && o.expect == pr->expect && o.at == t;
+                        return o.key == pr->key.id && o.record == pr->record &&
+                               o.expect == pr->expect && o.at == t;
                     });
                     if (already) continue;
-                    seen.push_back(rollover::Observation{pr->key.id, pr->record, pr->expect, t,
-                                                         rollover::Verdict::confirmed,
-                                                         pr->record == Record::ds ? ds_ttl : std::nullopt,
-                                                         "projected"});
+                    seen.push_back(rollover::Observation{
+                        pr->key.id, pr->record, pr->expect, t, rollover::Verdict::confirmed,
+                        pr->record == Record::ds ? ds_ttl : std::nullopt, "projected"});
                     acted = true;
                 }
             }
@@ -139,9 +146,12 @@ Projection project(const rollover::Policy& policy, rollover::ZoneState state, In
 
 int role_order(rollover::Role r) {
     switch (r) {
-        case rollover::Role::ksk: return 0;
-        case rollover::Role::csk: return 1;
-        case rollover::Role::zsk: return 2;
+        case rollover::Role::ksk:
+            return 0;
+        case rollover::Role::csk:
+            return 1;
+        case rollover::Role::zsk:
+            return 2;
     }
     return 3;
 }
@@ -156,21 +166,25 @@ ZoneTimeline build_timeline(const TimelineInput& in) {
 
     std::vector<Transition> past;
     for (const auto& e : in.audit)
-        if (auto t = store::transition_of(e); t && t->at >= tl.from && t->at <= in.now) past.push_back(*t);
+        if (auto t = store::transition_of(e); t && t->at >= tl.from && t->at <= in.now)
+            past.push_back(*t);
     auto past_by_key = by_key(past);
 
     std::optional<Projection> projection;
-    if (in.policy && in.ahead > Seconds{0}) projection = project(*in.policy, in.status.state, in.now, tl.to);
+    if (in.policy && in.ahead > Seconds{0})
+        projection = project(*in.policy, in.status.state, in.now, tl.to);
     std::map<std::uint32_t, std::vector<Transition>> future_by_key;
     if (projection) future_by_key = by_key(projection->transitions);
 
-    auto future_of = [&](TimelineKey& key, std::uint32_t id, Instant start, std::vector<std::pair<RecordState, bool>> at_start) {
+    auto future_of = [&](TimelineKey& key, std::uint32_t id, Instant start,
+                         std::vector<std::pair<RecordState, bool>> at_start) {
         if (!projection) return;
         auto it = future_by_key.find(id);
         Instant end = tl.to;
         if (auto g = projection->gone.find(id); g != projection->gone.end()) end = g->second;
         for (std::size_t i = 0; i < key.bands.size(); ++i) {
-            auto ts = of_record(it == future_by_key.end() ? nullptr : &it->second, key.bands[i].record);
+            auto ts =
+                of_record(it == future_by_key.end() ? nullptr : &it->second, key.bands[i].record);
             Walk w{at_start[i].first, at_start[i].second, start, true, key.bands[i].stretches};
             for (const auto& t : ts) w.apply(t);
             w.until(end);
@@ -195,7 +209,8 @@ ZoneTimeline build_timeline(const TimelineInput& in) {
             key.bands.push_back(std::move(band));
         }
         if (projection)
-            if (auto g = projection->goals.find(k.key.id); g != projection->goals.end()) key.goal = g->second;
+            if (auto g = projection->goals.find(k.key.id); g != projection->goals.end())
+                key.goal = g->second;
         future_of(key, k.key.id, in.now, now_states);
         tl.keys.push_back(std::move(key));
     }
@@ -218,7 +233,8 @@ ZoneTimeline build_timeline(const TimelineInput& in) {
     if (projection) {
         for (const auto& k : projection->new_keys) {
             TimelineKey key{k.key, TimelineKeyKind::projected, k.goal, {}};
-            if (auto g = projection->goals.find(k.key.id); g != projection->goals.end()) key.goal = g->second;
+            if (auto g = projection->goals.find(k.key.id); g != projection->goals.end())
+                key.goal = g->second;
             key.key.tag.reset();
             std::vector<std::pair<RecordState, bool>> start;
             for (Record r : rollover::all_records) {
@@ -231,19 +247,22 @@ ZoneTimeline build_timeline(const TimelineInput& in) {
         }
     }
     std::ranges::stable_sort(tl.keys, [](const TimelineKey& a, const TimelineKey& b) {
-        return std::pair{role_order(a.key.role), a.key.id} < std::pair{role_order(b.key.role), b.key.id};
+        return std::pair{role_order(a.key.role), a.key.id} <
+               std::pair{role_order(b.key.role), b.key.id};
     });
     return tl;
 }
 
-Result<ZoneTimeline> zone_timeline(const Config& config, store::Store& store, const ZoneStatus& status, Instant now,
-                                   Seconds back, Seconds ahead) {
+Result<ZoneTimeline> zone_timeline(const Config& config, store::Store& store,
+                                   const ZoneStatus& status, Instant now, Seconds back,
+                                   Seconds ahead) {
     auto audit = store.audit(status.info.name, now - back);
     if (!audit) return fail(audit.error());
     auto removed = store.removed_keys(status.info.name, now - back);
     if (!removed) return fail(removed.error());
     auto policy = config.policy(status.info.policy);
-    return build_timeline(TimelineInput{status, *audit, *removed, policy ? *policy : nullptr, now, back, ahead});
+    return build_timeline(
+        TimelineInput{status, *audit, *removed, policy ? *policy : nullptr, now, back, ahead});
 }
 
 }  // namespace zw::app

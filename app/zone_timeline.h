@@ -56,7 +56,8 @@ struct TimelineInput {
 [[nodiscard]] ZoneTimeline build_timeline(const TimelineInput& in);
 
 // Reads the audit rows and removed keys build_timeline needs.
-[[nodiscard]] Result<ZoneTimeline> zone_timeline(const Config& config, store::Store& store, const ZoneStatus& status,
-                                                 Instant now, Seconds back, Seconds ahead);
+[[nodiscard]] Result<ZoneTimeline> zone_timeline(const Config& config, store::Store& store,
+                                                 const ZoneStatus& status, Instant now,
+                                                 Seconds back, Seconds ahead);
 
 }  // namespace zw::app

@@ -7,13 +7,13 @@
 namespace zw {
 
 class Clock {
-public:
+  public:
     virtual ~Clock() = default;
     [[nodiscard]] virtual Instant now() const = 0;
 };
 
 class SystemClock final : public Clock {
-public:
+  public:
     [[nodiscard]] Instant now() const override {
         return std::chrono::time_point_cast<Seconds>(std::chrono::system_clock::now());
     }
@@ -21,25 +21,25 @@ public:
 
 // Elapsed wall time for statistics (never for decisions).
 class Stopwatch {
-public:
+  public:
     Stopwatch() : start_(std::chrono::steady_clock::now()) {}
     [[nodiscard]] double seconds() const {
         return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     }
 
-private:
+  private:
     std::chrono::steady_clock::time_point start_;
 };
 
 // For tests: time moves only when told to.
 class FakeClock final : public Clock {
-public:
+  public:
     explicit FakeClock(Instant start) : now_(start) {}
     [[nodiscard]] Instant now() const override { return now_; }
     void advance(Seconds d) { now_ += d; }
     void set(Instant t) { now_ = t; }
 
-private:
+  private:
     Instant now_;
 };
 

@@ -17,10 +17,12 @@ Result<void> make_directories(const std::string& path, mode_t mode) {
         if (part.empty() || part == "/" || part == ".") continue;
         if (::mkdir(made.c_str(), wanted) == 0) continue;
         if (errno != EEXIST)
-            return fail(outside_error(fmt::format("cannot create the directory {}: {}", made.string(), std::strerror(errno))));
+            return fail(outside_error(fmt::format("cannot create the directory {}: {}",
+                                                  made.string(), std::strerror(errno))));
         struct stat st {};
         if (::stat(made.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
-            return fail(outside_error(fmt::format("{} is in the way of {}: it is not a directory", made.string(), path)));
+            return fail(outside_error(
+                fmt::format("{} is in the way of {}: it is not a directory", made.string(), path)));
     }
     return {};
 }

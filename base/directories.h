@@ -5,8 +5,8 @@
 // writable by others. (std::filesystem::create_directories makes every one 0777 less
 // the umask: under umask 000, world-writable.) Existing directories are left alone.
 
-#include <string>
 #include <sys/types.h>
+#include <string>
 
 #include "base/error.h"
 

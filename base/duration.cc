@@ -12,12 +12,18 @@ namespace {
 // Seconds per unit suffix; 0 for an unknown suffix.
 std::int64_t unit_seconds(char c) {
     switch (c) {
-        case 's': return 1;
-        case 'm': return 60;
-        case 'h': return 3600;
-        case 'd': return 86400;
-        case 'w': return 7 * 86400;
-        default: return 0;
+        case 's':
+            return 1;
+        case 'm':
+            return 60;
+        case 'h':
+            return 3600;
+        case 'd':
+            return 86400;
+        case 'w':
+            return 7 * 86400;
+        default:
+            return 0;
     }
 }
 
@@ -25,9 +31,10 @@ std::int64_t unit_seconds(char c) {
 
 Result<Seconds> parse_duration(std::string_view text) {
     auto invalid = [&](std::string_view why) {
-        return fail(bad_input(fmt::format("invalid duration '{}': {} (use a number with s, m, h, "
-                                          "d or w, e.g. 90d or 1h30m)",
-                                          text, why)));
+        return fail(
+            bad_input(fmt::format("invalid duration '{}': {} (use a number with s, m, h, "
+                                  "d or w, e.g. 90d or 1h30m)",
+                                  text, why)));
     };
     if (text.empty()) return invalid("empty");
     constexpr std::int64_t limit = std::numeric_limits<std::int32_t>::max() * 16LL;

@@ -29,7 +29,8 @@ struct Error {
     std::string message;
     std::optional<SourceLocation> where;
 
-    // "file:line:column: message" (or "file:line: message") when the error has a place, else the message alone.
+    // "file:line:column: message" (or "file:line: message") when the error has a place, else the
+    // message alone.
     [[nodiscard]] std::string describe() const;
 };
 

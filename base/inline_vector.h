@@ -21,7 +21,7 @@ namespace zw {
 
 template <typename T>
 class InlineVector {
-public:
+  public:
     using value_type = T;
     using iterator = T*;
     using const_iterator = const T*;
@@ -63,7 +63,9 @@ public:
     [[nodiscard]] const_iterator end() const noexcept { return data() + size_; }
     [[nodiscard]] T& operator[](size_type i) noexcept { return data()[i]; }
     [[nodiscard]] const T& operator[](size_type i) const noexcept { return data()[i]; }
-    [[nodiscard]] T& at(size_type i) { return i < size_ ? data()[i] : throw std::out_of_range("InlineVector::at"); }
+    [[nodiscard]] T& at(size_type i) {
+        return i < size_ ? data()[i] : throw std::out_of_range("InlineVector::at");
+    }
     [[nodiscard]] const T& at(size_type i) const {
         return i < size_ ? data()[i] : throw std::out_of_range("InlineVector::at");
     }
@@ -71,7 +73,9 @@ public:
     [[nodiscard]] const T& front() const noexcept { return data()[0]; }
     [[nodiscard]] T& back() noexcept { return data()[size_ - 1]; }
     [[nodiscard]] const T& back() const noexcept { return data()[size_ - 1]; }
-    operator std::span<const T>() const noexcept { return {data(), size_}; }  // NOLINT: a view, as a vector's
+    operator std::span<const T>() const noexcept {
+        return {data(), size_};
+    }  // NOLINT: a view, as a vector's
 
     void reserve(size_type n) {
         if (n > capacity_) grow(n);
@@ -80,7 +84,8 @@ public:
     void push_back(T&& value) { emplace_back(std::move(value)); }
     template <typename... Args>
     T& emplace_back(Args&&... args) {
-        if (size_ < capacity_) return *std::construct_at(data() + size_++, std::forward<Args>(args)...);
+        if (size_ < capacity_)
+            return *std::construct_at(data() + size_++, std::forward<Args>(args)...);
         // The arguments may refer to an element of this vector: made before the move.
         T made(std::forward<Args>(args)...);
         grow(2 * capacity_);
@@ -104,7 +109,7 @@ public:
         return std::equal(a.begin(), a.end(), b.begin(), b.end());
     }
 
-private:
+  private:
     void grow(size_type n) {
         T* fresh = std::allocator<T>().allocate(n);
         std::uninitialized_move(begin(), end(), fresh);

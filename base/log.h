@@ -17,14 +17,14 @@ struct LogField {
 };
 
 class LogSink {
-public:
+  public:
     virtual ~LogSink() = default;
     virtual void event(LogLevel level, std::string_view name, std::vector<LogField> fields) = 0;
 };
 
 // Discards everything; for callers that do not care.
 class NullLogSink final : public LogSink {
-public:
+  public:
     void event(LogLevel, std::string_view, std::vector<LogField>) override {}
 };
 

@@ -22,14 +22,14 @@
 #include <nettle/sha2.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
-#include <openssl/rsa.h>
 #include <openssl/rand.h>
+#include <openssl/rsa.h>
 
 #include <algorithm>
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <functional>
 #include <memory>
 #include <string>
@@ -93,11 +93,16 @@ struct EvpFree {
 Ops openssl_ops(const std::string& alg, const Bytes& message) {
     EVP_PKEY* raw = nullptr;
     const EVP_MD* md = nullptr;
-    if (alg == "p256") raw = EVP_EC_gen("P-256"), md = EVP_sha256();
-    else if (alg == "p384") raw = EVP_EC_gen("P-384"), md = EVP_sha384();
-    else if (alg == "ed25519") raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
-    else if (alg == "ed448") raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED448");
-    else if (alg == "rsa2048") raw = EVP_RSA_gen(2048), md = EVP_sha256();
+    if (alg == "p256")
+        raw = EVP_EC_gen("P-256"), md = EVP_sha256();
+    else if (alg == "p384")
+        raw = EVP_EC_gen("P-384"), md = EVP_sha384();
+    else if (alg == "ed25519")
+        raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
+    else if (alg == "ed448")
+        raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED448");
+    else if (alg == "rsa2048")
+        raw = EVP_RSA_gen(2048), md = EVP_sha256();
     auto key = std::shared_ptr<EVP_PKEY>(raw, EvpFree{});
     auto sig = std::make_shared<Bytes>(1024);
     auto siglen = std::make_shared<std::size_t>(0);
@@ -111,23 +116,27 @@ Ops openssl_ops(const std::string& alg, const Bytes& message) {
         }
         ops.sign = [=] {
             std::size_t len = sig->size();
-            bool ok = EVP_DigestSignInit(sctx.get(), nullptr, nullptr, nullptr, nullptr) == 1 &&
-                      EVP_DigestSign(sctx.get(), sig->data(), &len, message.data(), message.size()) == 1;
+            bool ok =
+                EVP_DigestSignInit(sctx.get(), nullptr, nullptr, nullptr, nullptr) == 1 &&
+                EVP_DigestSign(sctx.get(), sig->data(), &len, message.data(), message.size()) == 1;
             *siglen = len;
             return ok;
         };
         ops.verify = [=] {
             return EVP_DigestVerifyInit(vctx.get(), nullptr, nullptr, nullptr, nullptr) == 1 &&
-                   EVP_DigestVerify(vctx.get(), sig->data(), *siglen, message.data(), message.size()) == 1;
+                   EVP_DigestVerify(vctx.get(), sig->data(), *siglen, message.data(),
+                                    message.size()) == 1;
         };
         return ops;
     }
     auto sctx = std::shared_ptr<EVP_PKEY_CTX>(EVP_PKEY_CTX_new(key.get(), nullptr), EvpFree{});
     auto vctx = std::shared_ptr<EVP_PKEY_CTX>(EVP_PKEY_CTX_new(key.get(), nullptr), EvpFree{});
     auto mdctx = std::shared_ptr<EVP_MD_CTX>(EVP_MD_CTX_new(), EvpFree{});
-    auto fetched = std::shared_ptr<EVP_MD>(EVP_MD_fetch(nullptr, EVP_MD_get0_name(md), nullptr), EvpFree{});
+    auto fetched =
+        std::shared_ptr<EVP_MD>(EVP_MD_fetch(nullptr, EVP_MD_get0_name(md), nullptr), EvpFree{});
     if (EVP_PKEY_sign_init(sctx.get()) != 1 || EVP_PKEY_CTX_set_signature_md(sctx.get(), md) != 1 ||
-        EVP_PKEY_verify_init(vctx.get()) != 1 || EVP_PKEY_CTX_set_signature_md(vctx.get(), md) != 1) {
+        EVP_PKEY_verify_init(vctx.get()) != 1 ||
+        EVP_PKEY_CTX_set_signature_md(vctx.get(), md) != 1) {
         std::abort();
     }
     auto digest = [=](unsigned char* out, unsigned int* len) {
@@ -206,17 +215,22 @@ Ops nettle_eddsa_ops(bool ed25519, const Bytes& message) {
     };
     auto k = std::make_shared<Key>();
     random_bytes(nullptr, ed25519 ? 32 : 57, k->priv);
-    if (ed25519) ed25519_sha512_public_key(k->pub, k->priv);
-    else ed448_shake256_public_key(k->pub, k->priv);
+    if (ed25519)
+        ed25519_sha512_public_key(k->pub, k->priv);
+    else
+        ed448_shake256_public_key(k->pub, k->priv);
     Ops ops;
     ops.sign = [=] {
-        if (ed25519) ed25519_sha512_sign(k->pub, k->priv, message.size(), message.data(), k->sig);
-        else ed448_shake256_sign(k->pub, k->priv, message.size(), message.data(), k->sig);
+        if (ed25519)
+            ed25519_sha512_sign(k->pub, k->priv, message.size(), message.data(), k->sig);
+        else
+            ed448_shake256_sign(k->pub, k->priv, message.size(), message.data(), k->sig);
         return true;
     };
     ops.verify = [=] {
-        return (ed25519 ? ed25519_sha512_verify(k->pub, message.size(), message.data(), k->sig)
-                        : ed448_shake256_verify(k->pub, message.size(), message.data(), k->sig)) == 1;
+        return (ed25519
+                    ? ed25519_sha512_verify(k->pub, message.size(), message.data(), k->sig)
+                    : ed448_shake256_verify(k->pub, message.size(), message.data(), k->sig)) == 1;
     };
     return ops;
 }
@@ -239,7 +253,9 @@ Ops nettle_rsa_ops(const Bytes& message) {
     };
     auto k = std::make_shared<Key>();
     mpz_set_ui(k->pub.e, 65537);
-    if (rsa_generate_keypair(&k->pub, &k->priv, nullptr, random_bytes, nullptr, nullptr, 2048, 0) != 1) std::abort();
+    if (rsa_generate_keypair(&k->pub, &k->priv, nullptr, random_bytes, nullptr, nullptr, 2048, 0) !=
+        1)
+        std::abort();
     auto digest = [message](std::uint8_t* out) {
         sha256_ctx c;
         sha256_init(&c);
@@ -277,8 +293,11 @@ Ops zonewarden_ops(const std::string& alg, const Bytes& message) {
                                 : alg == "ed448"   ? dns::alg::ed448
                                                    : dns::alg::rsasha256;
     auto key = std::make_shared<signer::KeyPair>(
-        signer::generate_key(dns::Name::from_text("bench.").value(), number, signer::KeyRole::zsk, 0, {}).value());
-    auto signer = std::make_shared<signer::SigningContext>(signer::SigningContext::create(*key).value());
+        signer::generate_key(dns::Name::from_text("bench.").value(), number, signer::KeyRole::zsk,
+                             0, {})
+            .value());
+    auto signer =
+        std::make_shared<signer::SigningContext>(signer::SigningContext::create(*key).value());
     auto verifier = std::make_shared<dns::Verifier>(dns::Verifier::create(key->dnskey()).value());
     // 64 messages and their signatures, verified as one batch: a rate per signature.
     auto messages = std::make_shared<std::vector<Bytes>>(64, message);
@@ -296,7 +315,8 @@ Ops zonewarden_ops(const std::string& alg, const Bytes& message) {
     };
     ops.verify = [=] {
         std::vector<dns::Verifier::Check> checks;
-        for (std::size_t i = 0; i < messages->size(); ++i) checks.push_back({(*messages)[i], (*signatures)[i]});
+        for (std::size_t i = 0; i < messages->size(); ++i)
+            checks.push_back({(*messages)[i], (*signatures)[i]});
         verifier->verify(checks);
         return std::all_of(checks.begin(), checks.end(), [](const auto& c) { return c.valid; });
     };
@@ -317,12 +337,17 @@ int main(int argc, char** argv) {
     std::vector<std::string> algs;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
-        if (a == "--seconds" && i + 1 < argc) seconds = std::atof(argv[++i]);
-        else if (a == "--rounds" && i + 1 < argc) rounds = std::atoi(argv[++i]);
-        else if (a == "--alg" && i + 1 < argc) algs.push_back(argv[++i]);
+        if (a == "--seconds" && i + 1 < argc)
+            seconds = std::atof(argv[++i]);
+        else if (a == "--rounds" && i + 1 < argc)
+            rounds = std::atoi(argv[++i]);
+        else if (a == "--alg" && i + 1 < argc)
+            algs.push_back(argv[++i]);
         else {
-            std::fprintf(stderr, "usage: %s [--seconds S] [--rounds R] [--alg p256|p384|ed25519|ed448|rsa2048]...\n",
-                         argv[0]);
+            std::fprintf(
+                stderr,
+                "usage: %s [--seconds S] [--rounds R] [--alg p256|p384|ed25519|ed448|rsa2048]...\n",
+                argv[0]);
             return 2;
         }
     }
@@ -331,7 +356,8 @@ int main(int argc, char** argv) {
     random_bytes(nullptr, message.size(), message.data());
     std::printf("%-8s %-10s %12s %12s\n", "alg", "library", "sign/s", "verify/s");
     for (const auto& alg : algs) {
-        Ops libs[3] = {openssl_ops(alg, message), nettle_ops(alg, message), zonewarden_ops(alg, message)};
+        Ops libs[3] = {openssl_ops(alg, message), nettle_ops(alg, message),
+                       zonewarden_ops(alg, message)};
         std::vector<double> sign[3], verify[3];
         for (int r = 0; r < rounds; ++r) {
             for (int l = 0; l < 3; ++l) {
@@ -341,7 +367,10 @@ int main(int argc, char** argv) {
             }
         }
         for (int lib = 0; lib < 3; ++lib) {
-            std::printf("%-8s %-10s %12.0f %12.0f\n", alg.c_str(), lib == 0 ? "openssl" : lib == 1 ? "nettle" : "zonewarden",
+            std::printf("%-8s %-10s %12.0f %12.0f\n", alg.c_str(),
+                        lib == 0   ? "openssl"
+                        : lib == 1 ? "nettle"
+                                   : "zonewarden",
                         median(sign[lib]), median(verify[lib]));
         }
         std::fflush(stdout);

@@ -6,8 +6,10 @@ namespace zw::dns {
 
 std::string_view library_name(CryptoLibrary library) {
     switch (library) {
-        case CryptoLibrary::openssl: return "openssl";
-        case CryptoLibrary::nettle: return "nettle";
+        case CryptoLibrary::openssl:
+            return "openssl";
+        case CryptoLibrary::nettle:
+            return "nettle";
     }
     return "unknown";
 }

@@ -26,7 +26,8 @@ struct Fe {
 inline Fe from_small(u64 x) { return Fe{{x, 0, 0, 0, 0}}; }
 
 inline Fe add(const Fe& a, const Fe& b) {
-    return Fe{{a.v[0] + b.v[0], a.v[1] + b.v[1], a.v[2] + b.v[2], a.v[3] + b.v[3], a.v[4] + b.v[4]}};
+    return Fe{
+        {a.v[0] + b.v[0], a.v[1] + b.v[1], a.v[2] + b.v[2], a.v[3] + b.v[3], a.v[4] + b.v[4]}};
 }
 
 // Carries every limb into the next, the top one back into the bottom times 19
@@ -47,8 +48,8 @@ inline Fe carry(Fe a) {
 // a - b + 8p, carried: 8p's limbs exceed any b below 2^54.
 inline Fe sub(const Fe& a, const Fe& b) {
     constexpr u64 p0 = 8 * ((u64{1} << 51) - 19), pi = 8 * mask51;
-    return carry(Fe{{a.v[0] + p0 - b.v[0], a.v[1] + pi - b.v[1], a.v[2] + pi - b.v[2], a.v[3] + pi - b.v[3],
-                     a.v[4] + pi - b.v[4]}});
+    return carry(Fe{{a.v[0] + p0 - b.v[0], a.v[1] + pi - b.v[1], a.v[2] + pi - b.v[2],
+                     a.v[3] + pi - b.v[3], a.v[4] + pi - b.v[4]}});
 }
 
 inline Fe neg(const Fe& a) { return sub(Fe{{0, 0, 0, 0, 0}}, a); }
@@ -58,16 +59,20 @@ inline Fe mul(const Fe& a, const Fe& b) {
     auto m = [](u64 x, u64 y) { return static_cast<u128>(x) * y; };
     u128 t0 = m(a.v[0], b.v[0]) + m(a.v[1], b4) + m(a.v[2], b3) + m(a.v[3], b2) + m(a.v[4], b1);
     u128 t1 = m(a.v[0], b.v[1]) + m(a.v[1], b.v[0]) + m(a.v[2], b4) + m(a.v[3], b3) + m(a.v[4], b2);
-    u128 t2 = m(a.v[0], b.v[2]) + m(a.v[1], b.v[1]) + m(a.v[2], b.v[0]) + m(a.v[3], b4) + m(a.v[4], b3);
-    u128 t3 = m(a.v[0], b.v[3]) + m(a.v[1], b.v[2]) + m(a.v[2], b.v[1]) + m(a.v[3], b.v[0]) + m(a.v[4], b4);
-    u128 t4 = m(a.v[0], b.v[4]) + m(a.v[1], b.v[3]) + m(a.v[2], b.v[2]) + m(a.v[3], b.v[1]) + m(a.v[4], b.v[0]);
+    u128 t2 =
+        m(a.v[0], b.v[2]) + m(a.v[1], b.v[1]) + m(a.v[2], b.v[0]) + m(a.v[3], b4) + m(a.v[4], b3);
+    u128 t3 = m(a.v[0], b.v[3]) + m(a.v[1], b.v[2]) + m(a.v[2], b.v[1]) + m(a.v[3], b.v[0]) +
+              m(a.v[4], b4);
+    u128 t4 = m(a.v[0], b.v[4]) + m(a.v[1], b.v[3]) + m(a.v[2], b.v[2]) + m(a.v[3], b.v[1]) +
+              m(a.v[4], b.v[0]);
     t1 += t0 >> 51;
     t2 += t1 >> 51;
     t3 += t2 >> 51;
     t4 += t3 >> 51;
     u128 r0 = (t0 & mask51) + static_cast<u128>(19) * (t4 >> 51);
     Fe r{{static_cast<u64>(r0 & mask51), static_cast<u64>(t1 & mask51) + static_cast<u64>(r0 >> 51),
-          static_cast<u64>(t2 & mask51), static_cast<u64>(t3 & mask51), static_cast<u64>(t4 & mask51)}};
+          static_cast<u64>(t2 & mask51), static_cast<u64>(t3 & mask51),
+          static_cast<u64>(t4 & mask51)}};
     return r;
 }
 
@@ -86,8 +91,10 @@ inline Fe sqr(const Fe& a) {
     t3 += t2 >> 51;
     t4 += t3 >> 51;
     u128 r0 = (t0 & mask51) + static_cast<u128>(19) * (t4 >> 51);
-    return Fe{{static_cast<u64>(r0 & mask51), static_cast<u64>(t1 & mask51) + static_cast<u64>(r0 >> 51),
-               static_cast<u64>(t2 & mask51), static_cast<u64>(t3 & mask51), static_cast<u64>(t4 & mask51)}};
+    return Fe{{static_cast<u64>(r0 & mask51),
+               static_cast<u64>(t1 & mask51) + static_cast<u64>(r0 >> 51),
+               static_cast<u64>(t2 & mask51), static_cast<u64>(t3 & mask51),
+               static_cast<u64>(t4 & mask51)}};
 }
 
 inline Fe sqr_times(Fe a, int n) {
@@ -137,10 +144,11 @@ inline Fe from_bytes(std::span<const std::uint8_t, 32> s) {
 // The canonical value as 32 little-endian octets (the top bit clear).
 inline std::array<std::uint8_t, 32> to_bytes(const Fe& a) {
     const Fe c = canonical(a);
-    const u64 w[4] = {c.v[0] | c.v[1] << 51, c.v[1] >> 13 | c.v[2] << 38, c.v[2] >> 26 | c.v[3] << 25,
-                      c.v[3] >> 39 | c.v[4] << 12};
+    const u64 w[4] = {c.v[0] | c.v[1] << 51, c.v[1] >> 13 | c.v[2] << 38,
+                      c.v[2] >> 26 | c.v[3] << 25, c.v[3] >> 39 | c.v[4] << 12};
     std::array<std::uint8_t, 32> out{};
-    for (int i = 0; i < 32; ++i) out[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(w[i / 8] >> (8 * (i % 8)));
+    for (int i = 0; i < 32; ++i)
+        out[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(w[i / 8] >> (8 * (i % 8)));
     return out;
 }
 
@@ -157,7 +165,7 @@ inline Fe pow_p58(const Fe& z) {
     const Fe z_100 = mul(sqr_times(z_50, 50), z_50);
     const Fe z_200 = mul(sqr_times(z_100, 100), z_100);
     const Fe z_250 = mul(sqr_times(z_200, 50), z_50);  // z^(2^250 - 1)
-    return mul(sqr_times(z_250, 2), z);                 // z^(2^252 - 4 + 1)
+    return mul(sqr_times(z_250, 2), z);                // z^(2^252 - 4 + 1)
 }
 
 // a^(p - 2) = a^-1 for a != 0: (a^(2^250 - 1))^(2^5) · a^11.

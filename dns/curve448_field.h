@@ -129,7 +129,8 @@ inline Fe canonical(const Fe& a) {
     std::int64_t borrow = 0;
     for (int i = 0; i < 8; ++i) {
         const u64 p_limb = i == 4 ? mask56 - 1 : mask56;
-        const std::int64_t d = static_cast<std::int64_t>(r.v[i]) - static_cast<std::int64_t>(p_limb) - borrow;
+        const std::int64_t d =
+            static_cast<std::int64_t>(r.v[i]) - static_cast<std::int64_t>(p_limb) - borrow;
         borrow = d < 0;
         less.v[i] = static_cast<u64>(d + (borrow ? std::int64_t{1} << 56 : 0));
     }
@@ -161,7 +162,8 @@ inline std::array<std::uint8_t, 56> to_bytes(const Fe& a) {
     const Fe c = canonical(a);
     std::array<std::uint8_t, 56> out{};
     for (int i = 0; i < 8; ++i)
-        for (int j = 0; j < 7; ++j) out[static_cast<std::size_t>(7 * i + j)] = static_cast<std::uint8_t>(c.v[i] >> (8 * j));
+        for (int j = 0; j < 7; ++j)
+            out[static_cast<std::size_t>(7 * i + j)] = static_cast<std::uint8_t>(c.v[i] >> (8 * j));
     return out;
 }
 

@@ -29,32 +29,42 @@ constexpr std::array<AlgorithmName, 5> supported_algorithms{{
 
 // Known but not signed with: named in messages so an operator sees what was refused.
 constexpr std::array<AlgorithmName, 7> other_algorithms{{
-    {1, "RSAMD5"}, {3, "DSA"}, {5, "RSASHA1"}, {6, "DSA-NSEC3-SHA1"}, {7, "RSASHA1-NSEC3-SHA1"},
-    {10, "RSASHA512"}, {12, "ECC-GOST"},
+    {1, "RSAMD5"},
+    {3, "DSA"},
+    {5, "RSASHA1"},
+    {6, "DSA-NSEC3-SHA1"},
+    {7, "RSASHA1-NSEC3-SHA1"},
+    {10, "RSASHA512"},
+    {12, "ECC-GOST"},
 }};
 
 std::string upper(std::string_view s) {
     std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::toupper(c); });
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return std::toupper(c); });
     return out;
 }
 
 }  // namespace
 
 bool algorithm_supported(std::uint8_t algorithm) {
-    return std::ranges::any_of(supported_algorithms, [&](const auto& a) { return a.number == algorithm; });
+    return std::ranges::any_of(supported_algorithms,
+                               [&](const auto& a) { return a.number == algorithm; });
 }
 
 std::string algorithm_mnemonic(std::uint8_t algorithm) {
-    for (const auto& a : supported_algorithms) if (a.number == algorithm) return std::string(a.mnemonic);
-    for (const auto& a : other_algorithms) if (a.number == algorithm) return std::string(a.mnemonic);
+    for (const auto& a : supported_algorithms)
+        if (a.number == algorithm) return std::string(a.mnemonic);
+    for (const auto& a : other_algorithms)
+        if (a.number == algorithm) return std::string(a.mnemonic);
     return fmt::format("ALG{}", algorithm);
 }
 
 Result<std::uint8_t> algorithm_from_text(std::string_view text) {
     std::string u = upper(text);
     std::optional<std::uint8_t> number;
-    if (!u.empty() && std::all_of(u.begin(), u.end(), [](unsigned char c) { return std::isdigit(c); }) &&
+    if (!u.empty() &&
+        std::all_of(u.begin(), u.end(), [](unsigned char c) { return std::isdigit(c); }) &&
         u.size() <= 3 && std::stoi(u) <= 255) {
         number = static_cast<std::uint8_t>(std::stoi(u));
     }
@@ -62,11 +72,13 @@ Result<std::uint8_t> algorithm_from_text(std::string_view text) {
         if (u == a.mnemonic || number == a.number) return a.number;
     }
     std::string names;
-    for (const auto& a : supported_algorithms) names += fmt::format("{}{} ({})", names.empty() ? "" : ", ", a.mnemonic, a.number);
+    for (const auto& a : supported_algorithms)
+        names += fmt::format("{}{} ({})", names.empty() ? "" : ", ", a.mnemonic, a.number);
     for (const auto& a : other_algorithms) {
         if (u == a.mnemonic || number == a.number) {
-            return fail(bad_input(fmt::format("algorithm {} ({}) is not supported for signing; use one of: {}",
-                                              a.mnemonic, a.number, names)));
+            return fail(bad_input(
+                fmt::format("algorithm {} ({}) is not supported for signing; use one of: {}",
+                            a.mnemonic, a.number, names)));
         }
     }
     return fail(bad_input(fmt::format("unknown algorithm '{}'; use one of: {}", text, names)));
@@ -103,7 +115,8 @@ Result<RsaPublicKey> split_rsa_public_key(std::span<const std::uint8_t> field) {
         exponent_length = read_u16(field.data() + 1);
         at = 3;
     }
-    if (exponent_length == 0 || at + exponent_length >= field.size()) return fail(bad_input("RSA public key too short"));
+    if (exponent_length == 0 || at + exponent_length >= field.size())
+        return fail(bad_input("RSA public key too short"));
     return RsaPublicKey{field.subspan(at, exponent_length), field.subspan(at + exponent_length)};
 }
 
@@ -111,10 +124,14 @@ namespace {
 
 const EVP_MD* ds_digest(std::uint8_t digest_type) {
     switch (digest_type) {
-        case digest::sha1: return EVP_sha1();
-        case digest::sha256: return EVP_sha256();
-        case digest::sha384: return EVP_sha384();
-        default: return nullptr;
+        case digest::sha1:
+            return EVP_sha1();
+        case digest::sha256:
+            return EVP_sha256();
+        case digest::sha384:
+            return EVP_sha384();
+        default:
+            return nullptr;
     }
 }
 

@@ -57,7 +57,8 @@ struct RsaPublicKey {
 [[nodiscard]] Result<RsaPublicKey> split_rsa_public_key(std::span<const std::uint8_t> field);
 
 // DS RDATA for the key at owner with the given digest type.
-[[nodiscard]] Result<Bytes> ds_rdata(const Name& owner, const Bytes& dnskey_rdata, std::uint8_t digest_type);
+[[nodiscard]] Result<Bytes> ds_rdata(const Name& owner, const Bytes& dnskey_rdata,
+                                     std::uint8_t digest_type);
 
 // RFC 8078 §4: the CDS and CDNSKEY RDATA that ask the parent to remove all DS records.
 [[nodiscard]] Bytes cds_delete_rdata();

@@ -83,7 +83,8 @@ std::unique_ptr<EcdsaKeyTable> EcdsaKeyTable::build(std::span<const std::uint8_t
     st->u2q.reset(EC_POINT_new(st->curve.get()));
     st->order_mont.reset(BN_MONT_CTX_new());
     st->field_mont.reset(BN_MONT_CTX_new());
-    for (auto* bn : {&st->p, &st->order_minus_2, &st->e, &st->u1, &st->u2, &st->x, &st->z, &st->z2, &st->rz2}) {
+    for (auto* bn : {&st->p, &st->order_minus_2, &st->e, &st->u1, &st->u2, &st->x, &st->z, &st->z2,
+                     &st->rz2}) {
         *bn = new_bn();
         if (!*bn) return nullptr;
     }
@@ -91,8 +92,8 @@ std::unique_ptr<EcdsaKeyTable> EcdsaKeyTable::build(std::span<const std::uint8_t
     if (!st->u1g || !st->u2q || !st->order_mont || !st->field_mont ||
         EC_GROUP_get_curve(st->curve.get(), st->p.get(), nullptr, nullptr, st->ctx.get()) != 1 ||
         BN_MONT_CTX_set(st->field_mont.get(), st->p.get(), st->ctx.get()) != 1 ||
-        BN_MONT_CTX_set(st->order_mont.get(), n, st->ctx.get()) != 1 || !BN_copy(st->order_minus_2.get(), n) ||
-        BN_sub_word(st->order_minus_2.get(), 2) != 1) {
+        BN_MONT_CTX_set(st->order_mont.get(), n, st->ctx.get()) != 1 ||
+        !BN_copy(st->order_minus_2.get(), n) || BN_sub_word(st->order_minus_2.get(), 2) != 1) {
         return nullptr;
     }
 
@@ -101,10 +102,12 @@ std::unique_ptr<EcdsaKeyTable> EcdsaKeyTable::build(std::span<const std::uint8_t
     Point q(EC_POINT_new(st->curve.get()));
     // oct2point refuses a point that is not on the curve; the point at infinity has no
     // uncompressed encoding, so Q is a proper point of prime order n.
-    if (!q || EC_POINT_oct2point(st->curve.get(), q.get(), encoded.data(), encoded.size(), st->ctx.get()) != 1) {
+    if (!q || EC_POINT_oct2point(st->curve.get(), q.get(), encoded.data(), encoded.size(),
+                                 st->ctx.get()) != 1) {
         return nullptr;
     }
-    if (EC_GROUP_set_generator(st->keyed.get(), q.get(), n, EC_GROUP_get0_cofactor(st->curve.get())) != 1 ||
+    if (EC_GROUP_set_generator(st->keyed.get(), q.get(), n,
+                               EC_GROUP_get0_cofactor(st->curve.get())) != 1 ||
         EC_GROUP_precompute_mult(st->keyed.get(), st->ctx.get()) != 1) {
         return nullptr;
     }
@@ -128,8 +131,8 @@ void EcdsaKeyTable::verify(std::span<Check> checks) {
             !BN_bin2bn(sig.data() + coordinate, coordinate, st.s[i].get())) {
             continue;
         }
-        if (BN_is_zero(st.r[i].get()) || BN_is_zero(st.s[i].get()) || BN_cmp(st.r[i].get(), n) >= 0 ||
-            BN_cmp(st.s[i].get(), n) >= 0) {
+        if (BN_is_zero(st.r[i].get()) || BN_is_zero(st.s[i].get()) ||
+            BN_cmp(st.r[i].get(), n) >= 0 || BN_cmp(st.s[i].get(), n) >= 0) {
             continue;
         }
         in_range.push_back(i);
@@ -142,8 +145,11 @@ void EcdsaKeyTable::verify(std::span<Check> checks) {
         products.push_back(st.product[i].get());
     }
     // n is prime and every s is in [1, n-1], so each has an inverse.
-    if (!mont_batch_inverse(values, inverses, products, n, st.order_minus_2.get(), st.order_mont.get(), ctx)) return;
-    for (std::size_t i : in_range) checks[i].valid = st.check(checks[i], st.r[i].get(), st.w[i].get());
+    if (!mont_batch_inverse(values, inverses, products, n, st.order_minus_2.get(),
+                            st.order_mont.get(), ctx))
+        return;
+    for (std::size_t i : in_range)
+        checks[i].valid = st.check(checks[i], st.r[i].get(), st.w[i].get());
 #endif
 }
 
@@ -160,23 +166,27 @@ bool EcdsaKeyTable::State::check(const Check& c, BIGNUM* r_value, const BIGNUM* 
     // A SHA-256 digest is exactly as long as n, so it is used whole (no truncation); it is
     // below 2n, so one subtraction reduces it. With w in Montgomery form (w·R), one
     // Montgomery product gives u = e·w·R·R⁻¹ = e·w itself.
-    if (!BN_bin2bn(c.digest.data(), coordinate, e.get()) || (BN_cmp(e.get(), n) >= 0 && !BN_sub(e.get(), e.get(), n)) ||
-        !sum_point(r_value, w_value) || EC_POINT_is_at_infinity(curve.get(), u1g.get())) {
+    if (!BN_bin2bn(c.digest.data(), coordinate, e.get()) ||
+        (BN_cmp(e.get(), n) >= 0 && !BN_sub(e.get(), e.get(), n)) || !sum_point(r_value, w_value) ||
+        EC_POINT_is_at_infinity(curve.get(), u1g.get())) {
         return false;
     }
     // x = X/Z² in Jacobian coordinates: comparing X with r·Z² saves the field inversion of
     // an affine conversion. Montgomery products carry a factor R⁻¹ each, so both sides are
     // compared with R⁻² on them: X·R⁻² against (Z·Z·R⁻¹)·r·R⁻¹.
-    if (EC_POINT_get_Jprojective_coordinates_GFp(curve.get(), u1g.get(), x.get(), nullptr, z.get(), bn_ctx) != 1 ||
+    if (EC_POINT_get_Jprojective_coordinates_GFp(curve.get(), u1g.get(), x.get(), nullptr, z.get(),
+                                                 bn_ctx) != 1 ||
         BN_mod_mul_montgomery(z2.get(), z.get(), z.get(), mod_p, bn_ctx) != 1 ||
-        BN_from_montgomery(x.get(), x.get(), mod_p, bn_ctx) != 1 || BN_from_montgomery(x.get(), x.get(), mod_p, bn_ctx) != 1 ||
+        BN_from_montgomery(x.get(), x.get(), mod_p, bn_ctx) != 1 ||
+        BN_from_montgomery(x.get(), x.get(), mod_p, bn_ctx) != 1 ||
         BN_mod_mul_montgomery(rz2.get(), z2.get(), r_value, mod_p, bn_ctx) != 1) {
         return false;
     }
     if (BN_cmp(x.get(), rz2.get()) == 0) return true;
     // x in [n, p) was reduced mod n to give r (SEC 1 §4.1.4 step 7): x = r + n.
     if (!BN_add(r_value, r_value, n) || BN_cmp(r_value, p.get()) >= 0) return false;
-    return BN_mod_mul_montgomery(rz2.get(), z2.get(), r_value, mod_p, bn_ctx) == 1 && BN_cmp(x.get(), rz2.get()) == 0;
+    return BN_mod_mul_montgomery(rz2.get(), z2.get(), r_value, mod_p, bn_ctx) == 1 &&
+           BN_cmp(x.get(), rz2.get()) == 0;
 #endif
 }
 

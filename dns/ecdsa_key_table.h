@@ -28,11 +28,12 @@ enum class OpensslEcPath { fast_if_built, evp_only };
 inline constexpr std::size_t p256_table_after = 1000;
 
 class EcdsaKeyTable {
-public:
+  public:
     // From the RFC 6605 public key field (x | y, 64 octets). nullptr when the point is not
     // on the curve or OpenSSL cannot build the table (without its deprecated EC API); the
     // caller then verifies through EVP.
-    [[nodiscard]] static std::unique_ptr<EcdsaKeyTable> build(std::span<const std::uint8_t> public_key);
+    [[nodiscard]] static std::unique_ptr<EcdsaKeyTable> build(
+        std::span<const std::uint8_t> public_key);
     ~EcdsaKeyTable();
     EcdsaKeyTable(const EcdsaKeyTable&) = delete;
     EcdsaKeyTable& operator=(const EcdsaKeyTable&) = delete;
@@ -47,7 +48,7 @@ public:
     // trick): the inversion of s costs more than a third of a lone verification.
     void verify(std::span<Check> checks);
 
-private:
+  private:
     struct State;
     explicit EcdsaKeyTable(std::unique_ptr<State> state);
     std::unique_ptr<State> state_;

@@ -25,13 +25,15 @@ struct Cached {
 };
 
 struct Curve {
-    Fe d, d2, sqrt_m1;  // sqrt_m1 = 2^((p-1)/4), a square root of -1
+    Fe d, d2, sqrt_m1;           // sqrt_m1 = 2^((p-1)/4), a square root of -1
     std::array<Cached, 8> base;  // B, 3B, ..., 15B
 
     static const Curve& get();
 };
 
-inline Point identity() { return Point{from_small(0), from_small(1), from_small(1), from_small(0)}; }
+inline Point identity() {
+    return Point{from_small(0), from_small(1), from_small(1), from_small(0)};
+}
 
 // "dbl-2008-hwcd", a = -1: A = X², B = Y², C = 2Z², D = -A, E = (X+Y)² - A - B, G = D + B,
 // F = G - C, H = D - B.
@@ -66,8 +68,10 @@ inline std::optional<Point> decode(std::span<const std::uint8_t> s, const Curve&
     for (int i = 31; i >= 0 && !below; --i) {
         const std::uint8_t octet = i == 31 ? s[31] & 0x7f : s[static_cast<std::size_t>(i)];
         const std::uint8_t p_octet = i == 31 ? 0x7f : i == 0 ? 0xed : 0xff;
-        if (octet < p_octet) below = true;
-        else if (octet > p_octet) return std::nullopt;
+        if (octet < p_octet)
+            below = true;
+        else if (octet > p_octet)
+            return std::nullopt;
     }
     if (!below) return std::nullopt;
     const bool sign = (s[31] & 0x80) != 0;

@@ -31,7 +31,9 @@ struct Curve {
     static const Curve& get();
 };
 
-inline Point identity() { return Point{from_small(0), from_small(1), from_small(1), from_small(0)}; }
+inline Point identity() {
+    return Point{from_small(0), from_small(1), from_small(1), from_small(0)};
+}
 
 // "dbl-2008-hwcd", a = 1: A = X², B = Y², C = 2Z², D = A, E = (X+Y)² - A - B, G = D + B,
 // F = G - C, H = D - B.
@@ -45,13 +47,18 @@ inline Point dbl(const Point& p) {
 // E = (X1+Y1)(X2+Y2) - A - B, F = D - C, G = D + C, H = B - A.
 inline Point add(const Point& p, const Cached& q) {
     const Fe a = mul(p.X, q.X), b = mul(p.Y, q.Y), c = mul(p.T, q.Td), d = mul(p.Z, q.Z);
-    const Fe e = sub(mul(add(p.X, p.Y), q.XpY), add(a, b)), f = sub(d, c), g = add(d, c), h = sub(b, a);
+    const Fe e = sub(mul(add(p.X, p.Y), q.XpY), add(a, b)), f = sub(d, c), g = add(d, c),
+             h = sub(b, a);
     return Point{mul(e, f), mul(g, h), mul(f, g), mul(e, h)};
 }
 
-inline Cached negate(const Cached& q) { return Cached{neg(q.X), q.Y, sub(q.Y, q.X), neg(q.Td), q.Z}; }
+inline Cached negate(const Cached& q) {
+    return Cached{neg(q.X), q.Y, sub(q.Y, q.X), neg(q.Td), q.Z};
+}
 
-inline Cached cached(const Point& p, const Curve& c) { return Cached{p.X, p.Y, add(p.X, p.Y), mul(p.T, c.d), p.Z}; }
+inline Cached cached(const Point& p, const Curve& c) {
+    return Cached{p.X, p.Y, add(p.X, p.Y), mul(p.T, c.d), p.Z};
+}
 
 inline bool is_identity(const Point& p) { return is_zero(p.X) && equal(p.Y, p.Z); }
 
@@ -62,8 +69,10 @@ inline std::optional<Point> decode(std::span<const std::uint8_t> s, const Curve&
     bool below = false;  // y < p: p's octets are ff x 28, fe, ff x 27 (little-endian)
     for (int i = 55; i >= 0 && !below; --i) {
         const std::uint8_t p_octet = i == 28 ? 0xfe : 0xff;
-        if (s[static_cast<std::size_t>(i)] < p_octet) below = true;
-        else if (s[static_cast<std::size_t>(i)] > p_octet) return std::nullopt;
+        if (s[static_cast<std::size_t>(i)] < p_octet)
+            below = true;
+        else if (s[static_cast<std::size_t>(i)] > p_octet)
+            return std::nullopt;
     }
     if (!below) return std::nullopt;
     const bool sign = (s[56] & 0x80) != 0;
@@ -84,7 +93,8 @@ inline const Curve& Curve::get() {
         c.d = neg(from_small(39081));
         // RFC 8032 §5.2's Y(B), encoded; X(B) is even.
         const auto b = hex_decode(
-                           "14fa30f25b790898adc8d74e2c13bdfdc4397ce61cffd33ad7c2a0051e9c78874098a36c7373ea4b62c7c9563720"
+                           "14fa30f25b790898adc8d74e2c13bdfdc4397ce61cffd33ad7c2a0051e9c78874098a36"
+                           "c7373ea4b62c7c9563720"
                            "768824bcb66e71463f6900")
                            .value();
         const Point base = *decode(b, c);

@@ -30,11 +30,11 @@
 namespace zw::dns {
 
 class EddsaBatchVerifier {
-public:
+  public:
     // For an Ed25519 or Ed448 DNSKEY's public key; nullptr for other algorithms and when the
     // key is not the canonical encoding of a curve point (the caller verifies one by one).
-    [[nodiscard]] static std::unique_ptr<EddsaBatchVerifier> create(std::uint8_t algorithm,
-                                                                   std::span<const std::uint8_t> public_key);
+    [[nodiscard]] static std::unique_ptr<EddsaBatchVerifier> create(
+        std::uint8_t algorithm, std::span<const std::uint8_t> public_key);
     virtual ~EddsaBatchVerifier() = default;
 
     // True when every signature of the batch verifies (see above); does not set valid.

@@ -17,7 +17,8 @@ void append_base64(std::string& out, std::span<const std::uint8_t> data) {
     const std::size_t at = out.size();
     // EVP_EncodeBlock writes a terminating NUL after the 4*ceil(n/3) characters.
     out.resize(at + 4 * ((data.size() + 2) / 3) + 1);
-    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data() + at), data.data(), static_cast<int>(data.size()));
+    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data() + at), data.data(),
+                            static_cast<int>(data.size()));
     out.resize(at + static_cast<std::size_t>(n));
 }
 
@@ -29,7 +30,8 @@ std::optional<Bytes> base64_decode(std::string_view text) {
     }
     if (clean.size() % 4 != 0) return std::nullopt;
     Bytes out(clean.size() / 4 * 3);
-    int n = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(clean.data()), static_cast<int>(clean.size()));
+    int n = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(clean.data()),
+                            static_cast<int>(clean.size()));
     if (n < 0) return std::nullopt;
     // EVP_DecodeBlock counts padding as zero octets; drop them.
     std::size_t pad = 0;

@@ -16,8 +16,9 @@ namespace zw::dns {
 // hold distinct numbers. The one inversion is Fermat's (a^(m-2)), by OpenSSL's
 // constant-time exponentiation, so secret values may pass; m_minus_2 is m - 2. False when
 // OpenSSL fails, and then the inverses are unspecified.
-[[nodiscard]] bool mont_batch_inverse(std::span<BIGNUM* const> values, std::span<BIGNUM* const> inverses,
-                                      std::span<BIGNUM* const> products, const BIGNUM* m, const BIGNUM* m_minus_2,
-                                      BN_MONT_CTX* mont, BN_CTX* ctx);
+[[nodiscard]] bool mont_batch_inverse(std::span<BIGNUM* const> values,
+                                      std::span<BIGNUM* const> inverses,
+                                      std::span<BIGNUM* const> products, const BIGNUM* m,
+                                      const BIGNUM* m_minus_2, BN_MONT_CTX* mont, BN_CTX* ctx);
 
 }  // namespace zw::dns

@@ -79,7 +79,8 @@ Result<Name> Name::from_text(std::string_view text, const Name* origin) {
     if (absolute || origin == nullptr || name->is_root()) return name;
     // ldns makes every name absolute; a relative one gets the origin instead of the root.
     std::string w = name->wire_.substr(0, name->wire_.size() - 1) + origin->wire_;
-    if (w.size() > max_name_length) return fail(bad_input(fmt::format("domain name too long: '{}'", text)));
+    if (w.size() > max_name_length)
+        return fail(bad_input(fmt::format("domain name too long: '{}'", text)));
     return Name(std::move(w));
 }
 
@@ -90,8 +91,8 @@ namespace {
 // character escaped. So only letters, digits, '-', '_', '/' (RFC 2317 names) and '*' go
 // bare: the signed output of a zone such as "a|b.example." loads in BIND, ldns and Knot.
 bool needs_escape(std::uint8_t c) {
-    const bool bare = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-                      c == '_' || c == '/' || c == '*';
+    const bool bare = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '-' || c == '_' || c == '/' || c == '*';
     return !bare;
 }
 
@@ -131,7 +132,8 @@ std::string file_name_text(const Name& name) {
     if (name.is_root()) return ".";
     std::string out;
     const std::string& wire = name.wire();
-    for (std::size_t i = 0; i < wire.size() && wire[i] != 0; i += 1 + static_cast<std::uint8_t>(wire[i])) {
+    for (std::size_t i = 0; i < wire.size() && wire[i] != 0;
+         i += 1 + static_cast<std::uint8_t>(wire[i])) {
         const std::size_t end = i + 1 + static_cast<std::uint8_t>(wire[i]);
         for (std::size_t j = i + 1; j < end; ++j) {
             const auto c = static_cast<std::uint8_t>(wire[j]);  // lowercase already
@@ -153,14 +155,17 @@ std::string Name::to_text() const {
 
 int Name::label_count() const {
     int n = 0;
-    for (std::size_t i = 0; i < wire_.size() && wire_[i] != 0; i += 1 + static_cast<std::uint8_t>(wire_[i])) ++n;
+    for (std::size_t i = 0; i < wire_.size() && wire_[i] != 0;
+         i += 1 + static_cast<std::uint8_t>(wire_[i]))
+        ++n;
     return n;
 }
 
 bool Name::is_subdomain_of(const Name& other) const {
     if (other.wire_.size() > wire_.size()) return false;
     std::size_t start = wire_.size() - other.wire_.size();
-    if (std::memcmp(wire_.data() + start, other.wire_.data(), other.wire_.size()) != 0) return false;
+    if (std::memcmp(wire_.data() + start, other.wire_.data(), other.wire_.size()) != 0)
+        return false;
     // The suffix must begin on a label boundary, not inside a label.
     for (std::size_t i = 0; i <= start; i += 1 + static_cast<std::uint8_t>(wire_[i])) {
         if (i == start) return true;
@@ -176,7 +181,8 @@ Name Name::parent() const {
 
 Result<Name> Name::prepend(std::string_view label) const {
     if (label.empty() || label.size() > 63) return fail(bad_input("label must be 1 to 63 octets"));
-    if (wire_.size() + label.size() + 1 > max_name_length) return fail(bad_input("domain name too long"));
+    if (wire_.size() + label.size() + 1 > max_name_length)
+        return fail(bad_input("domain name too long"));
     std::string w;
     w.reserve(wire_.size() + label.size() + 1);
     w += static_cast<char>(label.size());

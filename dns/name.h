@@ -13,11 +13,12 @@
 namespace zw::dns {
 
 class Name {
-public:
+  public:
     Name();  // the root
 
     // Presentation format with RFC 1035 escapes; relative names are completed with origin.
-    [[nodiscard]] static Result<Name> from_text(std::string_view text, const Name* origin = nullptr);
+    [[nodiscard]] static Result<Name> from_text(std::string_view text,
+                                                const Name* origin = nullptr);
     // Wire format as read from a packet or a zone scanner; lowercased on the way in.
     [[nodiscard]] static Result<Name> from_wire(std::span<const std::uint8_t> wire);
 
@@ -30,7 +31,9 @@ public:
     // Number of labels, the root not counted ("a.b." has 2).
     [[nodiscard]] int label_count() const;
     [[nodiscard]] bool is_root() const { return wire_.size() == 1; }
-    [[nodiscard]] bool is_wildcard() const { return wire_.size() >= 2 && wire_[0] == 1 && wire_[1] == '*'; }
+    [[nodiscard]] bool is_wildcard() const {
+        return wire_.size() >= 2 && wire_[0] == 1 && wire_[1] == '*';
+    }
     // True when this name equals other or lies below it.
     [[nodiscard]] bool is_subdomain_of(const Name& other) const;
     // The name with its leftmost label removed; the root stays the root.
@@ -40,7 +43,7 @@ public:
 
     friend bool operator==(const Name&, const Name&) = default;
 
-private:
+  private:
     explicit Name(std::string wire) : wire_(std::move(wire)) {}
     std::string wire_;
 };

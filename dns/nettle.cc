@@ -12,9 +12,12 @@ namespace zw::dns {
 
 const ecc_curve* nettle_curve(std::uint8_t algorithm) {
     switch (algorithm) {
-        case alg::ecdsap256sha256: return nettle_get_secp_256r1();
-        case alg::ecdsap384sha384: return nettle_get_secp_384r1();
-        default: return nullptr;
+        case alg::ecdsap256sha256:
+            return nettle_get_secp_256r1();
+        case alg::ecdsap384sha384:
+            return nettle_get_secp_384r1();
+        default:
+            return nullptr;
     }
 }
 
@@ -31,7 +34,9 @@ void octets_from_limbs(std::span<const mp_limb_t> limbs, std::span<std::uint8_t>
     std::size_t bit = 0;
     for (std::size_t i = octets.size(); i-- > 0; bit += 8) {
         const std::size_t limb = bit / GMP_NUMB_BITS;
-        octets[i] = limb < limbs.size() ? static_cast<std::uint8_t>(limbs[limb] >> (bit % GMP_NUMB_BITS)) : 0;
+        octets[i] = limb < limbs.size()
+                        ? static_cast<std::uint8_t>(limbs[limb] >> (bit % GMP_NUMB_BITS))
+                        : 0;
     }
 }
 

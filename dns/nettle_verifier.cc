@@ -17,7 +17,8 @@ namespace zw::dns {
 namespace {
 
 // SHA-256 or SHA-384 of data into out; the digest's length.
-std::size_t nettle_digest(std::uint8_t algorithm, std::span<const std::uint8_t> data, std::array<std::uint8_t, 48>& out) {
+std::size_t nettle_digest(std::uint8_t algorithm, std::span<const std::uint8_t> data,
+                          std::array<std::uint8_t, 48>& out) {
     if (algorithm == alg::ecdsap384sha384) {
         sha384_ctx c;
         sha384_init(&c);
@@ -37,7 +38,7 @@ void mpz_from_octets(mpz_t out, std::span<const std::uint8_t> octets) {
 }
 
 class RsaVerifier final : public Verifier::Backend {
-public:
+  public:
     RsaVerifier() {
         rsa_public_key_init(&key_);
         mpz_init(signature_);
@@ -54,11 +55,13 @@ public:
         if (!parts) return fail(parts.error());
         mpz_from_octets(key_.e, parts->exponent);
         mpz_from_octets(key_.n, parts->modulus);
-        if (rsa_public_key_prepare(&key_) != 1) return fail(bad_input("invalid RSA public key in DNSKEY"));
+        if (rsa_public_key_prepare(&key_) != 1)
+            return fail(bad_input("invalid RSA public key in DNSKEY"));
         return {};
     }
 
-    bool verify(std::span<const std::uint8_t> data, std::span<const std::uint8_t> signature) override {
+    bool verify(std::span<const std::uint8_t> data,
+                std::span<const std::uint8_t> signature) override {
         // RFC 3110 §3 and RFC 8017 §8.2.2: the signature is exactly as long as the modulus.
         if (signature.size() != key_.size) return false;
         std::array<std::uint8_t, 48> digest{};
@@ -67,15 +70,17 @@ public:
         return rsa_sha256_verify_digest(&key_, digest.data(), signature_) == 1;
     }
 
-private:
+  private:
     rsa_public_key key_;
     mpz_t signature_;
 };
 
 class EcdsaVerifier final : public Verifier::Backend {
-public:
+  public:
     explicit EcdsaVerifier(std::uint8_t algorithm)
-        : algorithm_(algorithm), curve_(nettle_curve(algorithm)), size_(static_cast<std::size_t>(ecc_size(curve_))) {
+        : algorithm_(algorithm),
+          curve_(nettle_curve(algorithm)),
+          size_(static_cast<std::size_t>(ecc_size(curve_))) {
         ecc_point_init(&point_, curve_);
         r_.resize(size_);
         s_.resize(size_);
@@ -100,7 +105,8 @@ public:
         return {};
     }
 
-    bool verify(std::span<const std::uint8_t> data, std::span<const std::uint8_t> signature) override {
+    bool verify(std::span<const std::uint8_t> data,
+                std::span<const std::uint8_t> signature) override {
         const std::size_t w = width();
         if (signature.size() != 2 * w) return false;
         std::array<std::uint8_t, 48> digest{};
@@ -108,10 +114,11 @@ public:
         limbs_from_octets(signature.first(w), r_);
         limbs_from_octets(signature.subspan(w), s_);
         // ecc_ecdsa_verify refuses r and s outside [1, n-1] itself.
-        return ecc_ecdsa_verify(curve_, point_.p, length, digest.data(), r_.data(), s_.data(), scratch_.data()) == 1;
+        return ecc_ecdsa_verify(curve_, point_.p, length, digest.data(), r_.data(), s_.data(),
+                                scratch_.data()) == 1;
     }
 
-private:
+  private:
     std::size_t width() const { return algorithm_ == alg::ecdsap256sha256 ? 32 : 48; }
     std::uint8_t algorithm_;
     const ecc_curve* curve_;
@@ -121,16 +128,20 @@ private:
 };
 
 class EddsaVerifier final : public Verifier::Backend {
-public:
+  public:
     EddsaVerifier(std::uint8_t algorithm, const Bytes& public_key)
         : ed25519_(algorithm == alg::ed25519), public_key_(public_key) {}
-    bool verify(std::span<const std::uint8_t> data, std::span<const std::uint8_t> signature) override {
-        if (signature.size() != (ed25519_ ? ED25519_SIGNATURE_SIZE : ED448_SIGNATURE_SIZE)) return false;
-        return (ed25519_ ? ed25519_sha512_verify(public_key_.data(), data.size(), data.data(), signature.data())
-                         : ed448_shake256_verify(public_key_.data(), data.size(), data.data(), signature.data())) == 1;
+    bool verify(std::span<const std::uint8_t> data,
+                std::span<const std::uint8_t> signature) override {
+        if (signature.size() != (ed25519_ ? ED25519_SIGNATURE_SIZE : ED448_SIGNATURE_SIZE))
+            return false;
+        return (ed25519_ ? ed25519_sha512_verify(public_key_.data(), data.size(), data.data(),
+                                                 signature.data())
+                         : ed448_shake256_verify(public_key_.data(), data.size(), data.data(),
+                                                 signature.data())) == 1;
     }
 
-private:
+  private:
     bool ed25519_;
     Bytes public_key_;
 };
@@ -152,9 +163,11 @@ Result<std::unique_ptr<Verifier::Backend>> make_nettle_verifier(const Dnskey& ke
         }
         case alg::ed25519:
         case alg::ed448: {
-            const std::size_t size = key.algorithm == alg::ed25519 ? ED25519_KEY_SIZE : ED448_KEY_SIZE;
+            const std::size_t size =
+                key.algorithm == alg::ed25519 ? ED25519_KEY_SIZE : ED448_KEY_SIZE;
             if (key.public_key.size() != size) return fail(bad_input("invalid EdDSA public key"));
-            return std::unique_ptr<Verifier::Backend>(std::make_unique<EddsaVerifier>(key.algorithm, key.public_key));
+            return std::unique_ptr<Verifier::Backend>(
+                std::make_unique<EddsaVerifier>(key.algorithm, key.public_key));
         }
         default:
             return fail(bad_input(fmt::format("algorithm {} is not supported", key.algorithm)));

@@ -10,7 +10,8 @@
 namespace zw::dns {
 
 // RFC 5155 §5: IH(salt, x, k), iterated SHA-1 of the canonical name and the salt.
-[[nodiscard]] Bytes nsec3_hash(const Name& name, std::span<const std::uint8_t> salt, std::uint16_t iterations);
+[[nodiscard]] Bytes nsec3_hash(const Name& name, std::span<const std::uint8_t> salt,
+                               std::uint16_t iterations);
 
 // The fields of NSEC3 RDATA (RFC 5155 §3.2) that proofs need; nullopt if malformed.
 struct Nsec3Fields {

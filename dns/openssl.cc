@@ -49,7 +49,9 @@ EvpPkey pkey_from_params(const char* type, ParamBld& bld, int selection) {
     return EvpPkey(raw);
 }
 
-std::optional<Bytes> bn_param(EVP_PKEY* pkey, const char* name) { return bn_param_padded(pkey, name, 0); }
+std::optional<Bytes> bn_param(EVP_PKEY* pkey, const char* name) {
+    return bn_param_padded(pkey, name, 0);
+}
 
 Bignum secret_bignum() {
     Bignum bn(BN_new());

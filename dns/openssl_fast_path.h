@@ -14,5 +14,6 @@
 #error "ZW_OPENSSL_EC_FAST_PATH comes from CMake (option ZW_OPENSSL_EC_FAST_PATH)"
 #endif
 #if ZW_OPENSSL_EC_FAST_PATH && defined(OPENSSL_NO_DEPRECATED_3_0)
-#error "ZW_OPENSSL_EC_FAST_PATH needs OpenSSL's deprecated 3.0 API; configure with -DZW_OPENSSL_EC_FAST_PATH=OFF"
+#error \
+    "ZW_OPENSSL_EC_FAST_PATH needs OpenSSL's deprecated 3.0 API; configure with -DZW_OPENSSL_EC_FAST_PATH=OFF"
 #endif

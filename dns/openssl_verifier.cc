@@ -32,8 +32,10 @@ Result<EvpPkey> public_pkey(const Dnskey& key) {
         case alg::rsasha256: {
             auto parts = split_rsa_public_key(pk);
             if (!parts) return fail(parts.error());
-            Bignum e(BN_bin2bn(parts->exponent.data(), static_cast<int>(parts->exponent.size()), nullptr));
-            Bignum n(BN_bin2bn(parts->modulus.data(), static_cast<int>(parts->modulus.size()), nullptr));
+            Bignum e(BN_bin2bn(parts->exponent.data(), static_cast<int>(parts->exponent.size()),
+                               nullptr));
+            Bignum n(
+                BN_bin2bn(parts->modulus.data(), static_cast<int>(parts->modulus.size()), nullptr));
             ParamBld bld(OSSL_PARAM_BLD_new());
             if (!e || !n || !bld) return fail(internal_error("out of memory"));
             OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, n.get());
@@ -43,19 +45,23 @@ Result<EvpPkey> public_pkey(const Dnskey& key) {
         case alg::ecdsap256sha256:
         case alg::ecdsap384sha384: {
             bool p256 = key.algorithm == alg::ecdsap256sha256;
-            if (pk.size() != (p256 ? 64u : 96u)) return fail(bad_input("ECDSA public key has the wrong length"));
+            if (pk.size() != (p256 ? 64u : 96u))
+                return fail(bad_input("ECDSA public key has the wrong length"));
             Bytes point{0x04};
             point.insert(point.end(), pk.begin(), pk.end());
             ParamBld bld(OSSL_PARAM_BLD_new());
             if (!bld) return fail(internal_error("out of memory"));
-            OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, p256 ? "prime256v1" : "secp384r1", 0);
-            OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size());
+            OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME,
+                                            p256 ? "prime256v1" : "secp384r1", 0);
+            OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(),
+                                             point.size());
             return public_from_params("EC", bld);
         }
         case alg::ed25519:
         case alg::ed448: {
             bool ed25519 = key.algorithm == alg::ed25519;
-            EvpPkey p(EVP_PKEY_new_raw_public_key(ed25519 ? EVP_PKEY_ED25519 : EVP_PKEY_ED448, nullptr, pk.data(), pk.size()));
+            EvpPkey p(EVP_PKEY_new_raw_public_key(ed25519 ? EVP_PKEY_ED25519 : EVP_PKEY_ED448,
+                                                  nullptr, pk.data(), pk.size()));
             if (!p) return fail(bad_input("invalid EdDSA public key"));
             return p;
         }
@@ -70,25 +76,30 @@ Result<EvpPkey> public_pkey(const Dnskey& key) {
 // signatures at once are verified together (eddsa_batch.h), and one by one only when the
 // batch does not verify, so that every refusal is OpenSSL's.
 class EddsaVerifier final : public Verifier::Backend {
-public:
-    EddsaVerifier(EvpPkey pkey, const Dnskey& key) : pkey_(std::move(pkey)), mdctx_(EVP_MD_CTX_new()) {
-        ready_ = mdctx_ && EVP_DigestVerifyInit(mdctx_.get(), nullptr, nullptr, nullptr, pkey_.get()) == 1;
+  public:
+    EddsaVerifier(EvpPkey pkey, const Dnskey& key)
+        : pkey_(std::move(pkey)), mdctx_(EVP_MD_CTX_new()) {
+        ready_ = mdctx_ &&
+                 EVP_DigestVerifyInit(mdctx_.get(), nullptr, nullptr, nullptr, pkey_.get()) == 1;
         batch_ = EddsaBatchVerifier::create(key.algorithm, key.public_key);
     }
     [[nodiscard]] bool ready() const { return ready_; }
-    bool verify(std::span<const std::uint8_t> data, std::span<const std::uint8_t> signature) override {
+    bool verify(std::span<const std::uint8_t> data,
+                std::span<const std::uint8_t> signature) override {
         return EVP_DigestVerifyInit(mdctx_.get(), nullptr, nullptr, nullptr, nullptr) == 1 &&
-               EVP_DigestVerify(mdctx_.get(), signature.data(), signature.size(), data.data(), data.size()) == 1;
+               EVP_DigestVerify(mdctx_.get(), signature.data(), signature.size(), data.data(),
+                                data.size()) == 1;
     }
     void verify(std::span<Verifier::Check> checks) override {
         for (std::size_t at = 0; at < checks.size(); at += EddsaBatchVerifier::max_batch) {
-            auto part = checks.subspan(at, std::min(EddsaBatchVerifier::max_batch, checks.size() - at));
+            auto part =
+                checks.subspan(at, std::min(EddsaBatchVerifier::max_batch, checks.size() - at));
             const bool all = batch_ && part.size() > 1 && batch_->verify_all(part);
             for (auto& c : part) c.valid = all || verify(c.data, c.signature);
         }
     }
 
-private:
+  private:
     EvpPkey pkey_;
     EvpMdCtx mdctx_;
     bool ready_ = false;
@@ -98,12 +109,14 @@ private:
 // RSA and ECDSA: the digest, then EVP_PKEY_verify on it; P-256 moves to its table once
 // the key has signed enough to pay for it.
 class DigestVerifier final : public Verifier::Backend {
-public:
-    static Result<std::unique_ptr<Verifier::Backend>> create(EvpPkey pkey, const Dnskey& key, OpensslEcPath path) {
+  public:
+    static Result<std::unique_ptr<Verifier::Backend>> create(EvpPkey pkey, const Dnskey& key,
+                                                             OpensslEcPath path) {
         auto v = std::unique_ptr<DigestVerifier>(new DigestVerifier(std::move(pkey), key, path));
         // Fetched once: an implicitly fetched digest is looked up under OpenSSL's global lock
         // on every call, which serialises verifying threads.
-        v->md_.reset(EVP_MD_fetch(nullptr, EVP_MD_get0_name(dnssec_digest(key.algorithm)), nullptr));
+        v->md_.reset(
+            EVP_MD_fetch(nullptr, EVP_MD_get0_name(dnssec_digest(key.algorithm)), nullptr));
         v->mdctx_.reset(EVP_MD_CTX_new());
         v->pctx_.reset(EVP_PKEY_CTX_new(v->pkey_.get(), nullptr));
         if (!v->md_ || !v->mdctx_ || !v->pctx_ || EVP_PKEY_verify_init(v->pctx_.get()) != 1 ||
@@ -113,7 +126,8 @@ public:
         return std::unique_ptr<Verifier::Backend>(std::move(v));
     }
 
-    bool verify(std::span<const std::uint8_t> data, std::span<const std::uint8_t> signature) override {
+    bool verify(std::span<const std::uint8_t> data,
+                std::span<const std::uint8_t> signature) override {
         if (!use_table(1)) return verify_evp(data, signature);
         Verifier::Check check{data, signature};
         verify_with_table(std::span(&check, 1));
@@ -128,11 +142,15 @@ public:
         verify_with_table(checks);
     }
 
-private:
+  private:
     DigestVerifier(EvpPkey pkey, const Dnskey& key, OpensslEcPath path)
-        : pkey_(std::move(pkey)), algorithm_(key.algorithm), public_key_(key.public_key), path_(path) {}
+        : pkey_(std::move(pkey)),
+          algorithm_(key.algorithm),
+          public_key_(key.public_key),
+          path_(path) {}
 
-    bool digest(std::span<const std::uint8_t> data, std::array<unsigned char, 64>& out, unsigned& length) {
+    bool digest(std::span<const std::uint8_t> data, std::array<unsigned char, 64>& out,
+                unsigned& length) {
         return EVP_DigestInit_ex(mdctx_.get(), md_.get(), nullptr) == 1 &&
                EVP_DigestUpdate(mdctx_.get(), data.data(), data.size()) == 1 &&
                EVP_DigestFinal_ex(mdctx_.get(), out.data(), &length) == 1;
@@ -156,8 +174,10 @@ private:
         for (std::size_t i = 0; i < checks.size(); ++i) {
             std::array<unsigned char, 64> hash{};
             unsigned int length = 0;
-            if (!digest(checks[i].data, hash, length)) batch[i].signature = {};  // fails the length check
-            else batch[i].signature = checks[i].signature;
+            if (!digest(checks[i].data, hash, length))
+                batch[i].signature = {};  // fails the length check
+            else
+                batch[i].signature = checks[i].signature;
             std::copy_n(hash.begin(), batch[i].digest.size(), batch[i].digest.begin());
         }
         table_->verify(batch);
@@ -169,13 +189,15 @@ private:
         unsigned int length = 0;
         if (!digest(data, hash, length)) return false;
         if (algorithm_ == alg::rsasha256) {
-            return EVP_PKEY_verify(pctx_.get(), signature.data(), signature.size(), hash.data(), length) == 1;
+            return EVP_PKEY_verify(pctx_.get(), signature.data(), signature.size(), hash.data(),
+                                   length) == 1;
         }
         return verify_ecdsa(std::span(hash).first(length), signature);
     }
 
     // RFC 6605 §4 r|s, as the DER OpenSSL verifies.
-    bool verify_ecdsa(std::span<const std::uint8_t> digest, std::span<const std::uint8_t> signature) {
+    bool verify_ecdsa(std::span<const std::uint8_t> digest,
+                      std::span<const std::uint8_t> signature) {
         const std::size_t w = algorithm_ == alg::ecdsap256sha256 ? 32 : 48;
         if (signature.size() != 2 * w) return false;
         EcdsaSig es(ECDSA_SIG_new());
@@ -189,8 +211,8 @@ private:
         unsigned char* der = nullptr;
         const int der_len = i2d_ECDSA_SIG(es.get(), &der);
         if (der_len <= 0) return false;
-        const bool ok =
-            EVP_PKEY_verify(pctx_.get(), der, static_cast<std::size_t>(der_len), digest.data(), digest.size()) == 1;
+        const bool ok = EVP_PKEY_verify(pctx_.get(), der, static_cast<std::size_t>(der_len),
+                                        digest.data(), digest.size()) == 1;
         OPENSSL_free(der);
         return ok;
     }
@@ -208,12 +230,15 @@ private:
 
 }  // namespace
 
-Result<std::unique_ptr<Verifier::Backend>> make_openssl_verifier(const Dnskey& key, OpensslEcPath path) {
+Result<std::unique_ptr<Verifier::Backend>> make_openssl_verifier(const Dnskey& key,
+                                                                 OpensslEcPath path) {
     auto pkey = public_pkey(key);
     if (!pkey) return fail(pkey.error());
     if (key.algorithm == alg::ed25519 || key.algorithm == alg::ed448) {
         auto v = std::make_unique<EddsaVerifier>(std::move(*pkey), key);
-        if (!v->ready()) return fail(internal_error(fmt::format("cannot set up verification: {}", openssl_error())));
+        if (!v->ready())
+            return fail(
+                internal_error(fmt::format("cannot set up verification: {}", openssl_error())));
         return std::unique_ptr<Verifier::Backend>(std::move(v));
     }
     return DigestVerifier::create(std::move(*pkey), key, path);

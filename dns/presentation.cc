@@ -36,7 +36,8 @@ bool scanner_reads_text(std::uint16_t type) {
 // reads. BIND knows every mnemonic that both of them know.
 std::string portable_type_name(std::uint16_t type) {
     std::string ldns_name = type_to_text(type);
-    if (scanner_reads_text(type) && ldns_name == knot_get_rdata_descriptor(type)->type_name) return ldns_name;
+    if (scanner_reads_text(type) && ldns_name == knot_get_rdata_descriptor(type)->type_name)
+        return ldns_name;
     return fmt::format("TYPE{}", type);
 }
 
@@ -45,7 +46,8 @@ std::string portable_type_name(std::uint16_t type) {
 void append_type(std::string& out, std::uint16_t type) {
     static const std::array<std::string, 512> names = [] {
         std::array<std::string, 512> t;
-        for (std::size_t i = 0; i < t.size(); ++i) t[i] = portable_type_name(static_cast<std::uint16_t>(i));
+        for (std::size_t i = 0; i < t.size(); ++i)
+            t[i] = portable_type_name(static_cast<std::uint16_t>(i));
         return t;
     }();
     if (type < names.size()) {
@@ -98,7 +100,8 @@ void append_sig_time(std::string& out, std::uint32_t t) {
     const hh_mm_ss clock{tp - day};
     std::array<char, 14> text{};
     auto put = [&](std::size_t at, std::size_t width, unsigned value) {
-        for (std::size_t i = at + width; i-- > at; value /= 10) text[i] = static_cast<char>('0' + value % 10);
+        for (std::size_t i = at + width; i-- > at; value /= 10)
+            text[i] = static_cast<char>('0' + value % 10);
     };
     put(0, 4, static_cast<unsigned>(static_cast<int>(date.year())));  // 1970-2106: four digits
     put(4, 2, static_cast<unsigned>(date.month()));
@@ -120,7 +123,8 @@ bool append_bitmap(std::string& out, Span bitmap) {
             for (int bit = 0; bit < 8; ++bit) {
                 if (bitmap[i + 2 + b] & (0x80 >> bit)) {
                     out += ' ';
-                    append_type(out, static_cast<std::uint16_t>(window * 256 + b * 8 + static_cast<std::size_t>(bit)));
+                    append_type(out, static_cast<std::uint16_t>(window * 256 + b * 8 +
+                                                                static_cast<std::size_t>(bit)));
                 }
             }
         }
@@ -136,10 +140,18 @@ bool append_layout(std::string& out, std::uint16_t type, Span rdata) {
         if (!first) text += ' ';
         first = false;
         switch (f) {
-            case RdataField::u16: fmt::format_to(std::back_inserter(text), "{}", read_u16(field.data())); break;
-            case RdataField::u32: fmt::format_to(std::back_inserter(text), "{}", read_u32(field.data())); break;
-            case RdataField::name: append_name_text(text, field); break;
-            case RdataField::charstring: append_charstring(text, field.subspan(1)); break;
+            case RdataField::u16:
+                fmt::format_to(std::back_inserter(text), "{}", read_u16(field.data()));
+                break;
+            case RdataField::u32:
+                fmt::format_to(std::back_inserter(text), "{}", read_u32(field.data()));
+                break;
+            case RdataField::name:
+                append_name_text(text, field);
+                break;
+            case RdataField::charstring:
+                append_charstring(text, field.subspan(1));
+                break;
         }
     });
     if (ok) out += text;
@@ -153,14 +165,16 @@ bool append_dnssec(std::string& out, std::uint16_t type, Span r) {
         case rrtype::CDS: {
             if (r.size() < 5) return false;
             std::string digest = hex_encode(r.subspan(4));
-            for (char& c : digest) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+            for (char& c : digest)
+                c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
             fmt::format_to(b, "{} {} {} {}", read_u16(r.data()), r[2], r[3], digest);
             return true;
         }
         case rrtype::DNSKEY:
         case rrtype::CDNSKEY:
             if (r.size() < 5) return false;
-            fmt::format_to(b, "{} {} {} {}", read_u16(r.data()), r[2], r[3], base64_encode(r.subspan(4)));
+            fmt::format_to(b, "{} {} {} {}", read_u16(r.data()), r[2], r[3],
+                           base64_encode(r.subspan(4)));
             return true;
         case rrtype::RRSIG: {
             if (r.size() < 19) return false;
@@ -168,7 +182,8 @@ bool append_dnssec(std::string& out, std::uint16_t type, Span r) {
             if (name_len == 0 || 18 + name_len >= r.size()) return false;
             // Most of a signed zone's text: numbers and base64 are appended directly.
             append_type(out, read_u16(r.data()));
-            for (std::uint32_t field : {std::uint32_t{r[2]}, std::uint32_t{r[3]}, read_u32(r.data() + 4)}) {
+            for (std::uint32_t field :
+                 {std::uint32_t{r[2]}, std::uint32_t{r[3]}, read_u32(r.data() + 4)}) {
                 out += ' ';
                 append_uint(out, field);
             }
@@ -218,7 +233,8 @@ bool append_address(std::string& out, std::uint16_t type, Span r) {
         }
         return true;
     }
-    if (type == rrtype::AAAA && r.size() == 16) return inet_ntop(AF_INET6, r.data(), buf.data(), buf.size()) && (out += buf.data(), true);
+    if (type == rrtype::AAAA && r.size() == 16)
+        return inet_ntop(AF_INET6, r.data(), buf.data(), buf.size()) && (out += buf.data(), true);
     return false;
 }
 
@@ -271,20 +287,24 @@ bool append_with_ldns(std::string& out, const Name& owner, std::uint16_t type, S
     append_rr_wire(wire, Rr{owner, type, 0, Bytes(rdata.begin(), rdata.end())});
     ldns_rr* raw = nullptr;
     std::size_t pos = 0;
-    if (ldns_wire2rr(&raw, wire.data(), wire.size(), &pos, LDNS_SECTION_ANSWER) != LDNS_STATUS_OK) return false;
+    if (ldns_wire2rr(&raw, wire.data(), wire.size(), &pos, LDNS_SECTION_ANSWER) != LDNS_STATUS_OK)
+        return false;
     LdnsRr rr{raw};
     LdnsBuffer buf{ldns_buffer_new(256)};
     for (std::size_t i = 0; i < ldns_rr_rd_count(rr.get()); ++i) {
         if (i > 0) ldns_buffer_printf(buf.get(), " ");
-        if (ldns_rdf2buffer_str(buf.get(), ldns_rr_rdf(rr.get(), i)) != LDNS_STATUS_OK) return false;
+        if (ldns_rdf2buffer_str(buf.get(), ldns_rr_rdf(rr.get(), i)) != LDNS_STATUS_OK)
+            return false;
     }
-    out.append(reinterpret_cast<const char*>(ldns_buffer_begin(buf.get())), ldns_buffer_position(buf.get()));
+    out.append(reinterpret_cast<const char*>(ldns_buffer_begin(buf.get())),
+               ldns_buffer_position(buf.get()));
     return true;
 }
 
 }  // namespace
 
-void append_rr_text(std::string& out, const Name& owner, std::uint32_t ttl, std::uint16_t type, Span rdata) {
+void append_rr_text(std::string& out, const Name& owner, std::uint32_t ttl, std::uint16_t type,
+                    Span rdata) {
     append_rr_prefix(out, owner, ttl);
     append_rr_data_text(out, owner, type, rdata);
 }
@@ -295,7 +315,6 @@ void append_rr_prefix(std::string& out, const Name& owner, std::uint32_t ttl) {
     append_uint(out, ttl);
     out += "\tIN\t";
 }
-
 
 void append_rr_data_text(std::string& out, const Name& owner, std::uint16_t type, Span rdata) {
     append_type(out, type);
@@ -308,16 +327,21 @@ void append_rr_data_text(std::string& out, const Name& owner, std::uint16_t type
     }
     switch (type) {
         case rrtype::A:
-        case rrtype::AAAA: ok = append_address(out, type, rdata); break;
+        case rrtype::AAAA:
+            ok = append_address(out, type, rdata);
+            break;
         case rrtype::TXT:
         case 99:  // SPF
             ok = append_txt(out, rdata);
             break;
         case svcb_type:
-        case https_type: ok = append_svcb_text(out, rdata); break;
+        case https_type:
+            ok = append_svcb_text(out, rdata);
+            break;
         default:
-            ok = has_rdata_names(type) ? append_layout(out, type, rdata)
-                                       : append_dnssec(out, type, rdata) || append_with_ldns(out, owner, type, rdata);
+            ok = has_rdata_names(type)
+                     ? append_layout(out, type, rdata)
+                     : append_dnssec(out, type, rdata) || append_with_ldns(out, owner, type, rdata);
     }
     if (!ok) {
         out.resize(mark);

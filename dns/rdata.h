@@ -17,8 +17,9 @@ enum class RdataField : std::uint8_t { u16, u32, name, charstring };
 [[nodiscard]] bool has_rdata_names(std::uint16_t type);
 // Calls fn for each field in order; false when the type has no layout here or the RDATA
 // does not match it.
-[[nodiscard]] bool visit_rdata_fields(std::uint16_t type, std::span<const std::uint8_t> rdata,
-                                      const std::function<void(RdataField, std::span<const std::uint8_t>)>& fn);
+[[nodiscard]] bool visit_rdata_fields(
+    std::uint16_t type, std::span<const std::uint8_t> rdata,
+    const std::function<void(RdataField, std::span<const std::uint8_t>)>& fn);
 
 // Lowercases the names inside RDATA for the types of RFC 4034 §6.2. False when the RDATA
 // of such a type is malformed (a name running past the end).

@@ -20,6 +20,7 @@ namespace zw::dns {
 
 // Why the RDATA is not acceptable for the type ("an A record holds 4 octets, this one 3"),
 // or nullopt when it is. Types without a layout in ldns are opaque: any RDATA will do.
-[[nodiscard]] std::optional<std::string> rdata_problem(std::uint16_t type, std::span<const std::uint8_t> rdata);
+[[nodiscard]] std::optional<std::string> rdata_problem(std::uint16_t type,
+                                                       std::span<const std::uint8_t> rdata);
 
 }  // namespace zw::dns

@@ -68,16 +68,19 @@ Result<std::string> rr_to_text(const Rr& rr) {
 Result<Rr> rr_from_text(std::string_view text, const Name* origin) {
     std::string s(text);
     Rdf origin_rdf;
-    if (origin) origin_rdf.reset(ldns_dname_new_frm_data(origin->wire().size(), origin->wire().data()));
+    if (origin)
+        origin_rdf.reset(ldns_dname_new_frm_data(origin->wire().size(), origin->wire().data()));
     ldns_rr* raw = nullptr;
     ldns_status st = ldns_rr_new_frm_str(&raw, s.c_str(), 3600, origin_rdf.get(), nullptr);
     if (st != LDNS_STATUS_OK) {
         // The text is not quoted back: it may come from a file that is not what it claims
         // to be (`--trust-anchor /etc/shadow`); callers add the file and line.
-        return fail(bad_input(fmt::format("cannot parse the record: {}", ldns_get_errorstr_by_id(st))));
+        return fail(
+            bad_input(fmt::format("cannot parse the record: {}", ldns_get_errorstr_by_id(st))));
     }
     LdnsRr owned{raw};
-    if (ldns_rr_get_class(owned.get()) != LDNS_RR_CLASS_IN) return fail(bad_input("only class IN is supported"));
+    if (ldns_rr_get_class(owned.get()) != LDNS_RR_CLASS_IN)
+        return fail(bad_input("only class IN is supported"));
     std::uint8_t* wire = nullptr;
     std::size_t size = 0;
     if (ldns_rr2wire(&wire, owned.get(), LDNS_SECTION_ANSWER, &size) != LDNS_STATUS_OK) {

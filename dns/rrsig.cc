@@ -16,7 +16,8 @@ void RrsigFields::append_to(Bytes& out) const {
     out.insert(out.end(), s.begin(), s.end());
 }
 
-Result<RrsigFields> RrsigFields::parse(std::span<const std::uint8_t> rdata, std::size_t& signature_offset) {
+Result<RrsigFields> RrsigFields::parse(std::span<const std::uint8_t> rdata,
+                                       std::size_t& signature_offset) {
     if (rdata.size() < 19) return fail(bad_input("RRSIG RDATA too short"));
     RrsigFields f;
     const std::uint8_t* p = rdata.data();
@@ -44,7 +45,8 @@ std::uint8_t rrsig_labels(const Name& owner) {
 }
 
 void append_signed_data(Bytes& out, std::span<const std::uint8_t> rrsig_fields, const Name& owner,
-                        std::uint16_t type, std::span<const Bytes> rdatas, std::uint32_t original_ttl) {
+                        std::uint16_t type, std::span<const Bytes> rdatas,
+                        std::uint32_t original_ttl) {
     out.insert(out.end(), rrsig_fields.begin(), rrsig_fields.end());
     const std::string& o = owner.wire();
     for (const auto& rdata : rdatas) {

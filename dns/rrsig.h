@@ -23,7 +23,8 @@ struct RrsigFields {
 
     void append_to(Bytes& out) const;
     // Parses the fields of an RRSIG RDATA; sets signature_offset to where the signature starts.
-    [[nodiscard]] static Result<RrsigFields> parse(std::span<const std::uint8_t> rdata, std::size_t& signature_offset);
+    [[nodiscard]] static Result<RrsigFields> parse(std::span<const std::uint8_t> rdata,
+                                                   std::size_t& signature_offset);
 };
 
 // RFC 4034 §3.1.3: labels of the owner, root and a leading wildcard not counted.
@@ -32,7 +33,8 @@ struct RrsigFields {
 // RFC 4034 §3.1.8.1: RRSIG fields | each RR in canonical form and order. The RDATA must
 // already be canonical: names lowercased, sorted (§6.3), no duplicates.
 void append_signed_data(Bytes& out, std::span<const std::uint8_t> rrsig_fields, const Name& owner,
-                        std::uint16_t type, std::span<const Bytes> rdatas, std::uint32_t original_ttl);
+                        std::uint16_t type, std::span<const Bytes> rdatas,
+                        std::uint32_t original_ttl);
 
 // Signature times are 32-bit serial numbers of seconds (RFC 4034 §3.1.5).
 [[nodiscard]] inline std::uint32_t to_sig_time(Instant t) {

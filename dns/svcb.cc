@@ -19,15 +19,15 @@ using Span = std::span<const std::uint8_t>;
 
 // RFC 9460 §14.3.2 and RFC 9461, RFC 9540: the registered SvcParamKeys.
 namespace key {
-inline constexpr std::uint16_t mandatory = 0, alpn = 1, no_default_alpn = 2, port = 3, ipv4hint = 4, ech = 5,
-                               ipv6hint = 6, dohpath = 7, ohttp = 8;
+inline constexpr std::uint16_t mandatory = 0, alpn = 1, no_default_alpn = 2, port = 3, ipv4hint = 4,
+                               ech = 5, ipv6hint = 6, dohpath = 7, ohttp = 8;
 }  // namespace key
 
 // Keys 0-6 by name; later ones as keyNNNNN, which every parser reads (Knot 3.2's scanner
 // knows no name past ipv6hint).
 std::string key_text(std::uint16_t k) {
-    static constexpr std::array<std::string_view, 7> names{"mandatory", "alpn",  "no-default-alpn", "port",
-                                                           "ipv4hint",  "ech",   "ipv6hint"};
+    static constexpr std::array<std::string_view, 7> names{
+        "mandatory", "alpn", "no-default-alpn", "port", "ipv4hint", "ech", "ipv6hint"};
     if (k < names.size()) return std::string(names[k]);
     return fmt::format("key{}", k);
 }
@@ -38,7 +38,8 @@ struct Param {
 };
 
 // The parameters after priority and target; false when their framing is broken.
-bool split_params(Span rdata, std::size_t& target_len, std::vector<Param>& params, std::string& why) {
+bool split_params(Span rdata, std::size_t& target_len, std::vector<Param>& params,
+                  std::string& why) {
     if (rdata.size() < 3) {
         why = "shorter than a priority and a target name";
         return false;
@@ -55,7 +56,8 @@ bool split_params(Span rdata, std::size_t& target_len, std::vector<Param>& param
         }
         const std::uint16_t k = read_u16(rdata.data() + at), len = read_u16(rdata.data() + at + 2);
         if (at + 4 + len > rdata.size()) {
-            why = fmt::format("parameter {}: its value runs past the end of the record", key_text(k));
+            why =
+                fmt::format("parameter {}: its value runs past the end of the record", key_text(k));
             return false;
         }
         params.push_back(Param{k, rdata.subspan(at + 4, len)});
@@ -69,17 +71,20 @@ bool valid_dohpath(Span v) {
     std::string_view path(reinterpret_cast<const char*>(v.data()), v.size());
     if (path.empty() || path.front() != '/') return false;
     bool dns = false;
-    for (std::size_t open = path.find('{'); open != std::string_view::npos; open = path.find('{', open + 1)) {
+    for (std::size_t open = path.find('{'); open != std::string_view::npos;
+         open = path.find('{', open + 1)) {
         const std::size_t close = path.find('}', open);
         if (close == std::string_view::npos) return false;
         std::string_view names = path.substr(open + 1, close - open - 1);
-        if (!names.empty() && std::string_view("+#./;?&").find(names.front()) != std::string_view::npos) {
+        if (!names.empty() &&
+            std::string_view("+#./;?&").find(names.front()) != std::string_view::npos) {
             names.remove_prefix(1);
         }
         while (!names.empty()) {
             const std::size_t comma = names.find(',');
             std::string_view name = names.substr(0, comma);
-            if (const std::size_t mod = name.find_first_of("*:"); mod != std::string_view::npos) name = name.substr(0, mod);
+            if (const std::size_t mod = name.find_first_of("*:"); mod != std::string_view::npos)
+                name = name.substr(0, mod);
             if (name.empty()) return false;
             dns = dns || name == "dns";
             names = comma == std::string_view::npos ? std::string_view{} : names.substr(comma + 1);
@@ -94,7 +99,8 @@ std::string value_problem(std::uint16_t k, Span v) {
         case key::mandatory:
             if (v.empty() || v.size() % 2 != 0) return "a list of 2-octet keys, not empty";
             for (std::size_t i = 0; i < v.size(); i += 2) {
-                if (read_u16(v.data() + i) == key::mandatory) return "lists mandatory itself (RFC 9460 §8)";
+                if (read_u16(v.data() + i) == key::mandatory)
+                    return "lists mandatory itself (RFC 9460 §8)";
                 if (i > 0 && read_u16(v.data() + i) <= read_u16(v.data() + i - 2)) {
                     return "keys not in increasing order or repeated";
                 }
@@ -117,9 +123,12 @@ std::string value_problem(std::uint16_t k, Span v) {
         case key::ech:
             return v.empty() ? "an empty ECHConfigList" : std::string{};
         case key::ipv6hint:
-            return !v.empty() && v.size() % 16 == 0 ? std::string{} : "not a list of IPv6 addresses";
+            return !v.empty() && v.size() % 16 == 0 ? std::string{}
+                                                    : "not a list of IPv6 addresses";
         case key::dohpath:
-            return valid_dohpath(v) ? std::string{} : "not a relative URI template with a {dns} variable (RFC 9461 §5)";
+            return valid_dohpath(v)
+                       ? std::string{}
+                       : "not a relative URI template with a {dns} variable (RFC 9461 §5)";
         default:
             return {};
     }
@@ -158,7 +167,9 @@ void append_value(std::string& out, std::uint16_t k, Span v) {
             append_escaped(out, list);
             return;
         }
-        case key::port: out += std::to_string(read_u16(v.data())); return;
+        case key::port:
+            out += std::to_string(read_u16(v.data()));
+            return;
         case key::ipv4hint:
         case key::ipv6hint: {
             const bool v4 = k == key::ipv4hint;
@@ -170,8 +181,13 @@ void append_value(std::string& out, std::uint16_t k, Span v) {
             }
             return;
         }
-        case key::ech: out += base64_encode(v); return;
-        default: append_escaped(out, std::string_view(reinterpret_cast<const char*>(v.data()), v.size())); return;
+        case key::ech:
+            out += base64_encode(v);
+            return;
+        default:
+            append_escaped(out,
+                           std::string_view(reinterpret_cast<const char*>(v.data()), v.size()));
+            return;
     }
 }
 
@@ -222,7 +238,9 @@ std::optional<std::string> svcb_problem(Span rdata) {
             const std::uint16_t k = read_u16(mandatory.data() + i);
             bool present = false;
             for (const Param& p : params) present = present || p.key == k;
-            if (!present) return fmt::format("parameter mandatory lists {}, which is not there (RFC 9460 §8)", key_text(k));
+            if (!present)
+                return fmt::format("parameter mandatory lists {}, which is not there (RFC 9460 §8)",
+                                   key_text(k));
         }
     }
     return std::nullopt;

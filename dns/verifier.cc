@@ -4,10 +4,13 @@
 
 namespace zw::dns {
 
-Result<Verifier> Verifier::create(const Dnskey& key) { return create(key, verifying_library(key.algorithm)); }
+Result<Verifier> Verifier::create(const Dnskey& key) {
+    return create(key, verifying_library(key.algorithm));
+}
 
 Result<Verifier> Verifier::create(const Dnskey& key, CryptoLibrary library) {
-    auto backend = library == CryptoLibrary::openssl ? make_openssl_verifier(key) : make_nettle_verifier(key);
+    auto backend =
+        library == CryptoLibrary::openssl ? make_openssl_verifier(key) : make_nettle_verifier(key);
     if (!backend) return fail(backend.error());
     return Verifier(std::move(*backend), library);
 }

@@ -13,12 +13,13 @@ namespace zw::dns {
 // A public key from a DNSKEY, ready to check many signatures, on one of the two libraries
 // (crypto_library.h). One Verifier belongs to one thread.
 class Verifier {
-public:
+  public:
     // On verifying_library(key.algorithm).
     [[nodiscard]] static Result<Verifier> create(const Dnskey& key);
     [[nodiscard]] static Result<Verifier> create(const Dnskey& key, CryptoLibrary library);
 
-    [[nodiscard]] bool verify(std::span<const std::uint8_t> data, std::span<const std::uint8_t> signature);
+    [[nodiscard]] bool verify(std::span<const std::uint8_t> data,
+                              std::span<const std::uint8_t> signature);
 
     struct Check {
         std::span<const std::uint8_t> data, signature;
@@ -30,7 +31,7 @@ public:
     [[nodiscard]] CryptoLibrary library() const { return library_; }
 
     class Backend {
-    public:
+      public:
         virtual ~Backend() = default;
         [[nodiscard]] virtual bool verify(std::span<const std::uint8_t> data,
                                           std::span<const std::uint8_t> signature) = 0;
@@ -39,7 +40,7 @@ public:
         }
     };
 
-private:
+  private:
     Verifier(std::unique_ptr<Backend> backend, CryptoLibrary library)
         : backend_(std::move(backend)), library_(library) {}
     std::unique_ptr<Backend> backend_;

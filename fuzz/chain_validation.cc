@@ -7,9 +7,9 @@
 #include <optional>
 #include <string_view>
 
+#include "fuzz/target.h"
 #include "live/chain_validation.h"
 #include "live/message.h"
-#include "fuzz/target.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace zw;
@@ -17,7 +17,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // The seeds' signatures are valid from 1699996400 to 1701206000 (fuzz/README.md).
     const Instant now{Seconds{1700000000}};
     if (data[0] & 1) {
-        (void)live::parse_trust_anchor(std::string_view(reinterpret_cast<const char*>(data) + 1, size - 1), "fuzz.ds");
+        (void)live::parse_trust_anchor(
+            std::string_view(reinterpret_cast<const char*>(data) + 1, size - 1), "fuzz.ds");
         return 0;
     }
     auto message = live::parse_message(std::span(data + 1, size - 1));

@@ -4,10 +4,10 @@
 
 #include <string>
 
-#include "live/message.h"
 #include "dns/presentation.h"
 #include "dns/rdata.h"
 #include "fuzz/target.h"
+#include "live/message.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace zw;
@@ -27,9 +27,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // The client's acceptance test, with the message's own question and ID when it has one.
     if (!message->questions.empty()) {
         live::Message out;
-        (void)live::match_response(wire, "127.0.0.1", 53, "127.0.0.1", 53, message->id, message->questions.front(),
-                                  out);
-        (void)live::find_rrset(message->answer, message->questions.front().name, message->questions.front().type);
+        (void)live::match_response(wire, "127.0.0.1", 53, "127.0.0.1", 53, message->id,
+                                   message->questions.front(), out);
+        (void)live::find_rrset(message->answer, message->questions.front().name,
+                               message->questions.front().type);
     }
     return 0;
 }

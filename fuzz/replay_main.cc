@@ -18,7 +18,8 @@ extern "C" __attribute__((weak)) int LLVMFuzzerInitialize(int* argc, char*** arg
 
 int main(int argc, char** argv) {
     if (argc < 2) {
-        fmt::print(stderr, "usage: {} DIR...  (every file of each directory is one input)\n", argv[0]);
+        fmt::print(stderr, "usage: {} DIR...  (every file of each directory is one input)\n",
+                   argv[0]);
         return 2;
     }
     if (LLVMFuzzerInitialize) LLVMFuzzerInitialize(&argc, &argv);
@@ -35,7 +36,8 @@ int main(int argc, char** argv) {
         std::sort(files.begin(), files.end());
         for (const auto& file : files) {
             std::ifstream in(file, std::ios::binary);
-            std::vector<std::uint8_t> data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            std::vector<std::uint8_t> data((std::istreambuf_iterator<char>(in)),
+                                           std::istreambuf_iterator<char>());
             LLVMFuzzerTestOneInput(data.data(), data.size());
             ++inputs;
         }

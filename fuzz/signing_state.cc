@@ -27,8 +27,10 @@ void write_closed(const std::string& path, std::span<const std::uint8_t> body) {
     sha.update(body);
     const auto digest = sha.final();
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(body.data()), static_cast<std::streamsize>(body.size()));
-    out.write(reinterpret_cast<const char*>(digest.data()), static_cast<std::streamsize>(digest.size()));
+    out.write(reinterpret_cast<const char*>(body.data()),
+              static_cast<std::streamsize>(body.size()));
+    out.write(reinterpret_cast<const char*>(digest.data()),
+              static_cast<std::streamsize>(digest.size()));
 }
 
 }  // namespace
@@ -59,7 +61,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             sf::Sha256 sha;
             sha.update(base);
             const auto digest = sha.final();
-            std::copy(digest.begin(), digest.end(), delta.begin() + static_cast<std::ptrdiff_t>(sf::delta_magic.size()));
+            std::copy(digest.begin(), digest.end(),
+                      delta.begin() + static_cast<std::ptrdiff_t>(sf::delta_magic.size()));
         }
         write_closed(delta_file, delta);
     } else {
@@ -73,11 +76,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::size_t bytes = 0;
     for (auto c = (*state)->cursor(); !c.done(); c.next()) {
         const auto& r = c.get();
-        signer::StoredRRset::for_each_item(r.rdatas, r.rdata_count, [&](auto item) { bytes += item.size(); });
-        signer::StoredRRset::for_each_item(r.signatures, r.signature_count, [&](auto item) { bytes += item.size(); });
+        signer::StoredRRset::for_each_item(r.rdatas, r.rdata_count,
+                                           [&](auto item) { bytes += item.size(); });
+        signer::StoredRRset::for_each_item(r.signatures, r.signature_count,
+                                           [&](auto item) { bytes += item.size(); });
         bytes += r.owner.size();
     }
-    for (const auto& chunk : (*state)->text().chunks) bytes += static_cast<std::size_t>(chunk.records);
+    for (const auto& chunk : (*state)->text().chunks)
+        bytes += static_cast<std::size_t>(chunk.records);
     // Used, so that the walk is not optimised away.
     return bytes == static_cast<std::size_t>(-1) ? -1 : 0;
 }

@@ -137,11 +137,11 @@ std::string join(const std::vector<std::string>& parts) {
 
 }  // namespace
 
-Validation verify_rrset(const RrSet& set, const dns::Name& zone, std::span<const dns::Bytes> dnskeys,
-                        Instant now) {
+Validation verify_rrset(const RrSet& set, const dns::Name& zone,
+                        std::span<const dns::Bytes> dnskeys, Instant now) {
     if (set.rrsigs.empty())
-        return {Security::bogus,
-                fmt::format("{} {} is not signed", set.owner.to_text(), dns::type_to_text(set.type))};
+        return {Security::bogus, fmt::format("{} {} is not signed", set.owner.to_text(),
+                                             dns::type_to_text(set.type))};
     std::vector<std::string> why;
     for (const dns::Rr& sig : set.rrsigs) {
         std::string w = check_signature(set, sig, zone, dnskeys, now);
@@ -161,7 +161,8 @@ Validation validate_dnskey_set(const RrSet& set, const dns::Name& zone,
     for (const dns::Bytes& ds : trusted_ds) {
         if (ds.size() < 4) continue;
         if (!dns::algorithm_supported(ds[2]) ||
-            (ds[3] != dns::digest::sha1 && ds[3] != dns::digest::sha256 && ds[3] != dns::digest::sha384))
+            (ds[3] != dns::digest::sha1 && ds[3] != dns::digest::sha256 &&
+             ds[3] != dns::digest::sha384))
             continue;
         any_supported = true;
         for (const dns::Bytes& k : set.rdatas) {
@@ -196,12 +197,13 @@ struct Nsec3Entry {
 std::vector<Nsec3Entry> nsec3_entries(const std::vector<RrSet>& sets, const dns::Name& parent) {
     std::vector<Nsec3Entry> out;
     for (const RrSet& s : sets) {
-        if (s.type != dns::rrtype::NSEC3 || s.owner.parent() != parent || s.rdatas.size() != 1) continue;
+        if (s.type != dns::rrtype::NSEC3 || s.owner.parent() != parent || s.rdatas.size() != 1)
+            continue;
         auto f = dns::parse_nsec3(s.rdatas.front());
         if (!f || f->hash_algorithm != 1) continue;  // SHA-1 only (RFC 5155 §11)
         const std::string& w = s.owner.wire();
-        out.push_back(
-            {&s, w.substr(1, static_cast<std::uint8_t>(w[0])), dns::base32hex_encode(f->next_hash), *f});
+        out.push_back({&s, w.substr(1, static_cast<std::uint8_t>(w[0])),
+                       dns::base32hex_encode(f->next_hash), *f});
     }
     return out;
 }
@@ -257,7 +259,8 @@ Validation prove_no_ds(const Message& answer, const dns::Name& child, const dns:
     }
     // No match: an opt-out span (RFC 5155 §8.6, §7.2.4): the closest provable encloser
     // matches an NSEC3, and the NSEC3 covering the next closer name has the opt-out flag.
-    for (dns::Name next_closer = child; next_closer != parent && next_closer.is_subdomain_of(parent);
+    for (dns::Name next_closer = child;
+         next_closer != parent && next_closer.is_subdomain_of(parent);
          next_closer = next_closer.parent()) {
         dns::Name encloser = next_closer.parent();
         auto matching = std::find_if(nsec3.begin(), nsec3.end(), [&](const Nsec3Entry& e) {
@@ -366,7 +369,8 @@ ZoneKeys ChainValidator::walk(const dns::Name& zone) {
             return out;
         }
         auto pservers = discoverer_.servers_of(*parent);
-        auto ds_answer = pservers ? ask_any(pservers->addresses, zone, dns::rrtype::DS) : std::nullopt;
+        auto ds_answer =
+            pservers ? ask_any(pservers->addresses, zone, dns::rrtype::DS) : std::nullopt;
         if (!ds_answer) {
             out.validation.why = fmt::format("no server of {} answered for the DS of {}",
                                              parent->to_text(), zone.to_text());
@@ -381,8 +385,10 @@ ZoneKeys ChainValidator::walk(const dns::Name& zone) {
         trusted_keys.clear();
     }
     auto servers = discoverer_.servers_of(zone);
-    auto key_answer = servers ? ask_any(servers->addresses, zone, dns::rrtype::DNSKEY) : std::nullopt;
-    auto set = key_answer ? find_rrset(key_answer->answer, zone, dns::rrtype::DNSKEY) : std::nullopt;
+    auto key_answer =
+        servers ? ask_any(servers->addresses, zone, dns::rrtype::DNSKEY) : std::nullopt;
+    auto set =
+        key_answer ? find_rrset(key_answer->answer, zone, dns::rrtype::DNSKEY) : std::nullopt;
     if (!set) {
         out.validation = {Security::bogus,
                           fmt::format("no server of {} served its DNSKEY set", zone.to_text())};

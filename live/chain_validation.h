@@ -52,10 +52,11 @@ struct TrustAnchor {
 // §5.2) or NSEC3 (RFC 5155 §8.5) that matches the child name and shows NS without DS.
 // Secure when a signed NSEC or NSEC3 of qname in zone shows that qname has no qtype (a
 // NODATA answer, e.g. no CDS at the apex); bogus otherwise.
-[[nodiscard]] Validation prove_nodata(const Message& answer, const dns::Name& qname, std::uint16_t qtype,
-                                      const dns::Name& zone, std::span<const dns::Bytes> zone_keys,
-                                      Instant now);
-[[nodiscard]] Validation prove_no_ds(const Message& answer, const dns::Name& child, const dns::Name& parent,
+[[nodiscard]] Validation prove_nodata(const Message& answer, const dns::Name& qname,
+                                      std::uint16_t qtype, const dns::Name& zone,
+                                      std::span<const dns::Bytes> zone_keys, Instant now);
+[[nodiscard]] Validation prove_no_ds(const Message& answer, const dns::Name& child,
+                                     const dns::Name& parent,
                                      std::span<const dns::Bytes> parent_keys, Instant now);
 
 // True when a type bitmap (RFC 4034 §4.1.2) has `type`.

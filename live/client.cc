@@ -25,18 +25,24 @@ using Clock = std::chrono::steady_clock;
 
 std::string_view name(Transport t) {
     switch (t) {
-        case Transport::udp: return "udp";
-        case Transport::tcp: return "tcp";
+        case Transport::udp:
+            return "udp";
+        case Transport::tcp:
+            return "tcp";
     }
     return "?";
 }
 
 std::string_view name(QueryFailure f) {
     switch (f) {
-        case QueryFailure::timeout: return "timeout";
-        case QueryFailure::unreachable: return "unreachable";
-        case QueryFailure::bad_address: return "bad address";
-        case QueryFailure::malformed: return "malformed answer";
+        case QueryFailure::timeout:
+            return "timeout";
+        case QueryFailure::unreachable:
+            return "unreachable";
+        case QueryFailure::bad_address:
+            return "bad address";
+        case QueryFailure::malformed:
+            return "malformed answer";
     }
     return "?";
 }
@@ -112,11 +118,15 @@ struct Client::Impl {
         std::optional<MatchResult> rejected;
         for (;;) {
             asio::ip::udp::endpoint from;
-            std::size_t n = co_await sock->async_receive_from(asio::buffer(buf), from, redirect(ec));
+            std::size_t n =
+                co_await sock->async_receive_from(asio::buffer(buf), from, redirect(ec));
             if (ec == asio::error::operation_aborted) {
                 if (rejected)
-                    co_return Attempt{AttemptEnd::malformed, {}, 0,
-                                      fmt::format("the only answer with our ID was rejected: {}", name(*rejected))};
+                    co_return Attempt{AttemptEnd::malformed,
+                                      {},
+                                      0,
+                                      fmt::format("the only answer with our ID was rejected: {}",
+                                                  name(*rejected))};
                 co_return Attempt{AttemptEnd::timeout, {}, 0, "timeout"};
             }
             if (ec) {
@@ -124,8 +134,9 @@ struct Client::Impl {
                 co_return Attempt{AttemptEnd::unreachable, {}, 0, ec.message()};
             }
             Attempt a{AttemptEnd::answered, {}, n, ""};
-            MatchResult m = match_response(std::span(buf.data(), n), from.address().to_string(), from.port(),
-                                           to.address().to_string(), to.port(), id, r.question, a.message);
+            MatchResult m =
+                match_response(std::span(buf.data(), n), from.address().to_string(), from.port(),
+                               to.address().to_string(), to.port(), id, r.question, a.message);
             if (m == MatchResult::accepted) {
                 timer.cancel();
                 co_return a;
@@ -139,20 +150,24 @@ struct Client::Impl {
 
     awaitable<Attempt> tcp_exchange(const Request& r) {
         const std::uint16_t id = random_id();
-        auto got = co_await exchange_over_tcp(r.server, std::nullopt, build_query(id, r.question, r.options),
-                                              options.tcp_timeout);
+        auto got = co_await exchange_over_tcp(
+            r.server, std::nullopt, build_query(id, r.question, r.options), options.tcp_timeout);
         if (got || got.error().step != TcpStep::connect) ++stats.tcp_sent;
         if (!got) {
             bool timed_out = got.error().kind == TcpFailure::timeout;
-            co_return Attempt{timed_out ? AttemptEnd::timeout : AttemptEnd::unreachable, {}, 0, got.error().detail};
+            co_return Attempt{timed_out ? AttemptEnd::timeout : AttemptEnd::unreachable,
+                              {},
+                              0,
+                              got.error().detail};
         }
         Attempt a{AttemptEnd::answered, {}, got->size(), ""};
         // One query per connection, so anything but our answer is an error (RFC 7766 §7).
-        MatchResult m = match_response(*got, r.server.address, r.server.port, r.server.address, r.server.port, id,
-                                       r.question, a.message);
+        MatchResult m = match_response(*got, r.server.address, r.server.port, r.server.address,
+                                       r.server.port, id, r.question, a.message);
         if (m != MatchResult::accepted) {
             ++stats.ignored;
-            co_return Attempt{AttemptEnd::malformed, {}, 0, fmt::format("TCP answer rejected: {}", name(m))};
+            co_return Attempt{
+                AttemptEnd::malformed, {}, 0, fmt::format("TCP answer rejected: {}", name(m))};
         }
         co_return a;
     }
@@ -163,7 +178,8 @@ struct Client::Impl {
         auto address = asio::ip::make_address(r.server.address, ec);
         if (ec) {
             co_return std::unexpected(
-                QueryError{QueryFailure::bad_address, fmt::format("'{}' is not an IP address", r.server.address), 0,
+                QueryError{QueryFailure::bad_address,
+                           fmt::format("'{}' is not an IP address", r.server.address), 0,
                            std::chrono::milliseconds{0}});
         }
         asio::ip::udp::endpoint to(address, r.server.port);
@@ -173,28 +189,32 @@ struct Client::Impl {
             switch (a.end) {
                 case AttemptEnd::answered: {
                     if (!a.message.flags.tc)
-                        co_return Response{std::move(a.message), Transport::udp, since(start), attempt, a.size};
+                        co_return Response{std::move(a.message), Transport::udp, since(start),
+                                           attempt, a.size};
                     // RFC 7766 §5: a truncated answer is asked again over TCP.
                     Attempt t = co_await tcp_exchange(r);
                     switch (t.end) {
                         case AttemptEnd::answered:
-                            co_return Response{std::move(t.message), Transport::tcp, since(start), attempt, t.size};
+                            co_return Response{std::move(t.message), Transport::tcp, since(start),
+                                               attempt, t.size};
                         case AttemptEnd::timeout:
                         case AttemptEnd::unreachable:
                         case AttemptEnd::malformed:
-                            co_return std::unexpected(
-                                QueryError{t.end == AttemptEnd::timeout       ? QueryFailure::timeout
-                                           : t.end == AttemptEnd::malformed ? QueryFailure::malformed
-                                                                              : QueryFailure::unreachable,
-                                           "truncated over UDP; " + t.detail, attempt, since(start)});
+                            co_return std::unexpected(QueryError{
+                                t.end == AttemptEnd::timeout     ? QueryFailure::timeout
+                                : t.end == AttemptEnd::malformed ? QueryFailure::malformed
+                                                                 : QueryFailure::unreachable,
+                                "truncated over UDP; " + t.detail, attempt, since(start)});
                     }
                     break;
                 }
                 case AttemptEnd::timeout:
                     ++stats.timeouts;
-                    last = QueryError{QueryFailure::timeout, fmt::format("no answer in {} attempts of {} ms",
-                                                                         attempt, options.timeout.count()),
-                                      attempt, {}};
+                    last = QueryError{QueryFailure::timeout,
+                                      fmt::format("no answer in {} attempts of {} ms", attempt,
+                                                  options.timeout.count()),
+                                      attempt,
+                                      {}};
                     break;
                 case AttemptEnd::unreachable:
                     last = QueryError{QueryFailure::unreachable, a.detail, attempt, {}};
@@ -209,7 +229,9 @@ struct Client::Impl {
     }
 };
 
-Client::Client(ClientOptions options) : impl_(std::make_unique<Impl>()) { impl_->options = options; }
+Client::Client(ClientOptions options) : impl_(std::make_unique<Impl>()) {
+    impl_->options = options;
+}
 Client::~Client() = default;
 
 const ClientStats& Client::stats() const { return impl_->stats; }
@@ -224,7 +246,8 @@ std::vector<Outcome> Client::run(std::span<const Request> requests) {
             results[i] = co_await impl_->exchange(requests[i]);
         }
     };
-    std::size_t workers = std::min(requests.size(), std::max<std::size_t>(1, impl_->options.max_in_flight));
+    std::size_t workers =
+        std::min(requests.size(), std::max<std::size_t>(1, impl_->options.max_in_flight));
     for (std::size_t k = 0; k < workers; ++k) asio::co_spawn(impl_->ctx, worker(), asio::detached);
     impl_->ctx.restart();
     impl_->ctx.run();
@@ -234,7 +257,8 @@ std::vector<Outcome> Client::run(std::span<const Request> requests) {
         if (r)
             out.push_back(std::move(*r));
         else
-            out.push_back(std::unexpected(QueryError{QueryFailure::unreachable, "query aborted", 0, {}}));
+            out.push_back(
+                std::unexpected(QueryError{QueryFailure::unreachable, "query aborted", 0, {}}));
     }
     return out;
 }

@@ -65,7 +65,7 @@ struct ClientStats {
 };
 
 class Client {
-public:
+  public:
     explicit Client(ClientOptions options = {});
     ~Client();
     Client(const Client&) = delete;
@@ -77,7 +77,7 @@ public:
 
     [[nodiscard]] const ClientStats& stats() const;
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

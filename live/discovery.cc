@@ -10,7 +10,9 @@
 
 namespace zw::live {
 
-std::string ServerAddress::label() const { return fmt::format("{}/{}", ns.to_text(), server.label()); }
+std::string ServerAddress::label() const {
+    return fmt::format("{}/{}", ns.to_text(), server.label());
+}
 
 namespace {
 
@@ -29,7 +31,8 @@ std::string names_text(std::span<const dns::Name> names) {
 }
 
 std::string address_text(std::uint16_t type, const dns::Bytes& rd) {
-    if (type == dns::rrtype::A && rd.size() == 4) return fmt::format("{}.{}.{}.{}", rd[0], rd[1], rd[2], rd[3]);
+    if (type == dns::rrtype::A && rd.size() == 4)
+        return fmt::format("{}.{}.{}.{}", rd[0], rd[1], rd[2], rd[3]);
     if (type == dns::rrtype::AAAA && rd.size() == 16) {
         // RFC 5952 text through the socket library's formatter, as Asio prints it.
         char buf[INET6_ADDRSTRLEN];
@@ -46,13 +49,14 @@ Result<Message> Discoverer::ask_resolver(const dns::Name& qname, std::uint16_t q
     opt.checking_disabled = true;
     Outcome o = client_.query(Request{resolver_, Question{qname, qtype}, opt});
     if (!o)
-        return fail(outside_error(fmt::format("resolver {} did not answer {} {}: {} ({})", resolver_.label(),
-                                              qname.to_text(), dns::type_to_text(qtype), name(o.error().kind),
-                                              o.error().detail)));
+        return fail(outside_error(fmt::format(
+            "resolver {} did not answer {} {}: {} ({})", resolver_.label(), qname.to_text(),
+            dns::type_to_text(qtype), name(o.error().kind), o.error().detail)));
     const Message& m = o->message;
     if (m.rcode != rcode::noerror && m.rcode != rcode::nxdomain)
-        return fail(outside_error(fmt::format("resolver {} answered {} {} with {}", resolver_.label(),
-                                              qname.to_text(), dns::type_to_text(qtype), rcode_text(m.rcode))));
+        return fail(outside_error(fmt::format("resolver {} answered {} {} with {}",
+                                              resolver_.label(), qname.to_text(),
+                                              dns::type_to_text(qtype), rcode_text(m.rcode))));
     return m;
 }
 
@@ -66,11 +70,13 @@ Result<dns::Name> Discoverer::parent_of(const dns::Name& zone) {
     for (const auto* section : {&m->answer, &m->authority})
         for (const dns::Rr& rr : *section)
             if (rr.type == dns::rrtype::SOA && above.is_subdomain_of(rr.owner)) return rr.owner;
-    return fail(outside_error(fmt::format("resolver {} gave no SOA for {}; cannot find the zone cut above {}",
-                                          resolver_.label(), above.to_text(), zone.to_text())));
+    return fail(outside_error(
+        fmt::format("resolver {} gave no SOA for {}; cannot find the zone cut above {}",
+                    resolver_.label(), above.to_text(), zone.to_text())));
 }
 
-std::vector<ServerAddress> Discoverer::resolve(std::span<const dns::Name> names, std::vector<std::string>& problems) {
+std::vector<ServerAddress> Discoverer::resolve(std::span<const dns::Name> names,
+                                               std::vector<std::string>& problems) {
     QueryOptions opt;
     opt.recursion_desired = true;
     opt.checking_disabled = true;
@@ -87,8 +93,9 @@ std::vector<ServerAddress> Discoverer::resolve(std::span<const dns::Name> names,
             const Outcome& o = outcomes[2 * i + k];
             std::uint16_t type = k == 0 ? dns::rrtype::A : dns::rrtype::AAAA;
             if (!o) {
-                problems.push_back(fmt::format("{} {}: resolver gave no answer ({})", names[i].to_text(),
-                                               dns::type_to_text(type), o.error().detail));
+                problems.push_back(fmt::format("{} {}: resolver gave no answer ({})",
+                                               names[i].to_text(), dns::type_to_text(type),
+                                               o.error().detail));
                 continue;
             }
             // Follow no CNAME: RFC 2181 §10.3 forbids NS targets that are aliases.
@@ -100,7 +107,8 @@ std::vector<ServerAddress> Discoverer::resolve(std::span<const dns::Name> names,
                 ++found;
             }
         }
-        if (found == 0) problems.push_back(fmt::format("{} has no A or AAAA address", names[i].to_text()));
+        if (found == 0)
+            problems.push_back(fmt::format("{} has no A or AAAA address", names[i].to_text()));
     }
     auto less = [](const ServerAddress& a, const ServerAddress& b) {
         int c = canonical_compare(a.ns, b.ns);
@@ -115,19 +123,25 @@ Result<ZoneServers> Discoverer::servers_of(const dns::Name& zone) {
     auto m = ask_resolver(zone, dns::rrtype::NS);
     if (!m) return fail(m.error());
     auto set = find_rrset(m->answer, zone, dns::rrtype::NS);
-    if (!set) return fail(outside_error(fmt::format("resolver {} knows no NS set for {} ({})", resolver_.label(),
-                                                    zone.to_text(), rcode_text(m->rcode))));
+    if (!set)
+        return fail(
+            outside_error(fmt::format("resolver {} knows no NS set for {} ({})", resolver_.label(),
+                                      zone.to_text(), rcode_text(m->rcode))));
     ZoneServers zs{zone, {}, ns_names(*set), {}, {}};
     zs.addresses = resolve(zs.apex_ns, zs.problems);
     if (zs.addresses.empty())
-        return fail(outside_error(fmt::format("no address for any name server of {}", zone.to_text())));
+        return fail(
+            outside_error(fmt::format("no address for any name server of {}", zone.to_text())));
     return zs;
 }
 
-std::vector<dns::Name> Discoverer::ns_from(const dns::Name& zone, std::span<const ServerAddress> servers, std::string_view whose,
-                                      std::vector<std::string>& problems) {
+std::vector<dns::Name> Discoverer::ns_from(const dns::Name& zone,
+                                           std::span<const ServerAddress> servers,
+                                           std::string_view whose,
+                                           std::vector<std::string>& problems) {
     std::vector<Request> reqs;
-    for (const auto& s : servers) reqs.push_back(Request{s.server, Question{zone, dns::rrtype::NS}, {}});
+    for (const auto& s : servers)
+        reqs.push_back(Request{s.server, Question{zone, dns::rrtype::NS}, {}});
     auto outcomes = client_.run(reqs);
     std::optional<std::vector<dns::Name>> first;
     std::set<dns::Name, dns::CanonicalLess> all;
@@ -141,13 +155,16 @@ std::vector<dns::Name> Discoverer::ns_from(const dns::Name& zone, std::span<cons
         if (!set) continue;
         auto names = ns_names(*set);
         if (first && *first != names)
-            problems.push_back(fmt::format("{} servers disagree on the NS set of {}: {} says {}, {} says {}", whose,
-                                           zone.to_text(), servers[0].label(), names_text(*first),
-                                           servers[i].label(), names_text(names)));
+            problems.push_back(
+                fmt::format("{} servers disagree on the NS set of {}: {} says {}, {} says {}",
+                            whose, zone.to_text(), servers[0].label(), names_text(*first),
+                            servers[i].label(), names_text(names)));
         if (!first) first = names;
         all.insert(names.begin(), names.end());
     }
-    if (!first) problems.push_back(fmt::format("no {} server returned an NS set for {}", whose, zone.to_text()));
+    if (!first)
+        problems.push_back(
+            fmt::format("no {} server returned an NS set for {}", whose, zone.to_text()));
     return {all.begin(), all.end()};
 }
 
@@ -160,8 +177,8 @@ Result<Discovery> Discoverer::discover(const dns::Name& zone) {
     ZoneServers& zs = d.servers;
     zs.delegation_ns = ns_from(zone, d.parent_servers.addresses, "parent", zs.problems);
     if (zs.delegation_ns.empty()) {
-        return fail(outside_error(fmt::format("the parent {} serves no delegation for {}", parent->to_text(),
-                                              zone.to_text())));
+        return fail(outside_error(fmt::format("the parent {} serves no delegation for {}",
+                                              parent->to_text(), zone.to_text())));
     }
     auto delegated = resolve(zs.delegation_ns, zs.problems);
     zs.apex_ns = ns_from(zone, delegated, "child", zs.problems);
@@ -169,13 +186,17 @@ Result<Discovery> Discoverer::discover(const dns::Name& zone) {
     // either set, so a server only one of them names is still asked and must serve the change.
     std::set<dns::Name, dns::CanonicalLess> all(zs.delegation_ns.begin(), zs.delegation_ns.end());
     for (const dns::Name& n : zs.apex_ns) {
-        if (!std::binary_search(zs.delegation_ns.begin(), zs.delegation_ns.end(), n, dns::CanonicalLess{}))
-            zs.problems.push_back(fmt::format("{} is in the apex NS set but not in the delegation", n.to_text()));
+        if (!std::binary_search(zs.delegation_ns.begin(), zs.delegation_ns.end(), n,
+                                dns::CanonicalLess{}))
+            zs.problems.push_back(
+                fmt::format("{} is in the apex NS set but not in the delegation", n.to_text()));
         all.insert(n);
     }
     for (const dns::Name& n : zs.delegation_ns)
-        if (!zs.apex_ns.empty() && !std::binary_search(zs.apex_ns.begin(), zs.apex_ns.end(), n, dns::CanonicalLess{}))
-            zs.problems.push_back(fmt::format("{} is in the delegation but not in the apex NS set", n.to_text()));
+        if (!zs.apex_ns.empty() &&
+            !std::binary_search(zs.apex_ns.begin(), zs.apex_ns.end(), n, dns::CanonicalLess{}))
+            zs.problems.push_back(
+                fmt::format("{} is in the delegation but not in the apex NS set", n.to_text()));
     std::vector<dns::Name> names(all.begin(), all.end());
     zs.addresses = resolve(names, zs.problems);
     return d;

@@ -40,12 +40,12 @@ struct ZoneServers {
 struct Discovery {
     dns::Name zone;
     std::optional<dns::Name> parent;  // none for the root
-    ZoneServers parent_servers;  // the parent's own servers (apex NS of the parent)
-    ZoneServers servers;         // the zone's servers
+    ZoneServers parent_servers;       // the parent's own servers (apex NS of the parent)
+    ZoneServers servers;              // the zone's servers
 };
 
 class Discoverer {
-public:
+  public:
     Discoverer(Client& client, Server resolver) : client_(client), resolver_(std::move(resolver)) {}
 
     // The zone whose cut lies directly above `zone`: the owner of the SOA the resolver
@@ -58,14 +58,17 @@ public:
     [[nodiscard]] Result<Discovery> discover(const dns::Name& zone);
 
     // A and AAAA of every name through the resolver: one entry per name and address.
-    [[nodiscard]] std::vector<ServerAddress> resolve(std::span<const dns::Name> names, std::vector<std::string>& problems);
+    [[nodiscard]] std::vector<ServerAddress> resolve(std::span<const dns::Name> names,
+                                                     std::vector<std::string>& problems);
 
-private:
+  private:
     [[nodiscard]] Result<Message> ask_resolver(const dns::Name& qname, std::uint16_t qtype);
     // The NS set for `zone` as each of `servers` serves it (referral or answer); the union,
     // with a problem noted when they differ or none answers.
-    [[nodiscard]] std::vector<dns::Name> ns_from(const dns::Name& zone, std::span<const ServerAddress> servers,
-                                            std::string_view whose, std::vector<std::string>& problems);
+    [[nodiscard]] std::vector<dns::Name> ns_from(const dns::Name& zone,
+                                                 std::span<const ServerAddress> servers,
+                                                 std::string_view whose,
+                                                 std::vector<std::string>& problems);
 
     Client& client_;
     Server resolver_;

@@ -58,15 +58,24 @@ Result<std::vector<dns::Rr>> section_from_ldns(const ldns_rr_list* list, std::st
 
 std::string rcode_text(std::uint16_t rc) {
     switch (rc) {
-        case rcode::noerror: return "NOERROR";
-        case rcode::formerr: return "FORMERR";
-        case rcode::servfail: return "SERVFAIL";
-        case rcode::nxdomain: return "NXDOMAIN";
-        case rcode::notimp: return "NOTIMP";
-        case rcode::refused: return "REFUSED";
-        case rcode::notauth: return "NOTAUTH";
-        case rcode::badvers: return "BADVERS";
-        default: return fmt::format("RCODE{}", rc);
+        case rcode::noerror:
+            return "NOERROR";
+        case rcode::formerr:
+            return "FORMERR";
+        case rcode::servfail:
+            return "SERVFAIL";
+        case rcode::nxdomain:
+            return "NXDOMAIN";
+        case rcode::notimp:
+            return "NOTIMP";
+        case rcode::refused:
+            return "REFUSED";
+        case rcode::notauth:
+            return "NOTAUTH";
+        case rcode::badvers:
+            return "BADVERS";
+        default:
+            return fmt::format("RCODE{}", rc);
     }
 }
 
@@ -89,9 +98,10 @@ std::vector<RrSet> group_rrsets(std::span<const dns::Rr> section) {
     for (const dns::Rr& rr : section) {
         if (rr.type == dns::rrtype::RRSIG) {
             if (rr.rdata.size() < 2) continue;
-            RrSet& s = sets.try_emplace(Key{rr.owner, dns::read_u16(rr.rdata.data())},
-                                        RrSet{rr.owner, dns::read_u16(rr.rdata.data()), rr.ttl, {}, {}})
-                           .first->second;
+            RrSet& s =
+                sets.try_emplace(Key{rr.owner, dns::read_u16(rr.rdata.data())},
+                                 RrSet{rr.owner, dns::read_u16(rr.rdata.data()), rr.ttl, {}, {}})
+                    .first->second;
             s.rrsigs.push_back(rr);
         } else {
             set_for(rr.owner, rr.type, rr.ttl).rdatas.push_back(rr.rdata);
@@ -112,11 +122,13 @@ std::vector<RrSet> group_rrsets(std::span<const dns::Rr> section) {
     return out;
 }
 
-std::optional<RrSet> find_rrset(std::span<const dns::Rr> section, const dns::Name& owner, std::uint16_t type) {
+std::optional<RrSet> find_rrset(std::span<const dns::Rr> section, const dns::Name& owner,
+                                std::uint16_t type) {
     std::vector<dns::Rr> matching;
     for (const dns::Rr& rr : section) {
         if (!(rr.owner == owner)) continue;
-        if (rr.type == type || (rr.type == dns::rrtype::RRSIG && rr.rdata.size() >= 2 && dns::read_u16(rr.rdata.data()) == type))
+        if (rr.type == type || (rr.type == dns::rrtype::RRSIG && rr.rdata.size() >= 2 &&
+                                dns::read_u16(rr.rdata.data()) == type))
             matching.push_back(rr);
     }
     auto sets = group_rrsets(matching);
@@ -150,22 +162,27 @@ dns::Bytes build_query(std::uint16_t id, const Question& q, const QueryOptions& 
 }
 
 Result<Message> parse_message(std::span<const std::uint8_t> wire) {
-    if (wire.size() < 12) return fail(bad_input(fmt::format("a DNS message of {} bytes is too short", wire.size())));
+    if (wire.size() < 12)
+        return fail(bad_input(fmt::format("a DNS message of {} bytes is too short", wire.size())));
     ldns_pkt* raw = nullptr;
     ldns_status st = ldns_wire2pkt(&raw, wire.data(), wire.size());
-    if (st != LDNS_STATUS_OK) return fail(bad_input(fmt::format("malformed DNS message: {}", ldns_get_errorstr_by_id(st))));
+    if (st != LDNS_STATUS_OK)
+        return fail(
+            bad_input(fmt::format("malformed DNS message: {}", ldns_get_errorstr_by_id(st))));
     LdnsPkt pkt{raw};
     Message m;
     m.id = ldns_pkt_id(pkt.get());
     m.opcode = static_cast<std::uint8_t>(ldns_pkt_get_opcode(pkt.get()));
-    m.flags = Flags{ldns_pkt_qr(pkt.get()), ldns_pkt_aa(pkt.get()), ldns_pkt_tc(pkt.get()), ldns_pkt_rd(pkt.get()),
-                    ldns_pkt_ra(pkt.get()), ldns_pkt_ad(pkt.get()), ldns_pkt_cd(pkt.get())};
+    m.flags = Flags{ldns_pkt_qr(pkt.get()), ldns_pkt_aa(pkt.get()), ldns_pkt_tc(pkt.get()),
+                    ldns_pkt_rd(pkt.get()), ldns_pkt_ra(pkt.get()), ldns_pkt_ad(pkt.get()),
+                    ldns_pkt_cd(pkt.get())};
     m.rcode = static_cast<std::uint16_t>(ldns_pkt_get_rcode(pkt.get()));
     // ldns keeps the OPT record's fields instead of the record; a UDP size of 0 means none.
     if (ldns_pkt_edns_udp_size(pkt.get()) != 0) {
         m.edns = Edns{ldns_pkt_edns_udp_size(pkt.get()), ldns_pkt_edns_version(pkt.get()),
                       ldns_pkt_edns_do(pkt.get())};
-        m.rcode = static_cast<std::uint16_t>(m.rcode | ldns_pkt_edns_extended_rcode(pkt.get()) << 4);
+        m.rcode =
+            static_cast<std::uint16_t>(m.rcode | ldns_pkt_edns_extended_rcode(pkt.get()) << 4);
     }
     const ldns_rr_list* qs = ldns_pkt_question(pkt.get());
     for (std::size_t i = 0; qs && i < ldns_rr_list_rr_count(qs); ++i) {
@@ -173,7 +190,8 @@ Result<Message> parse_message(std::span<const std::uint8_t> wire) {
         const ldns_rdf* owner = ldns_rr_owner(q);
         auto name = dns::Name::from_wire(std::span(ldns_rdf_data(owner), ldns_rdf_size(owner)));
         if (!name) return fail(bad_input("malformed question name"));
-        m.questions.push_back(Question{std::move(*name), static_cast<std::uint16_t>(ldns_rr_get_type(q)),
+        m.questions.push_back(Question{std::move(*name),
+                                       static_cast<std::uint16_t>(ldns_rr_get_type(q)),
                                        static_cast<std::uint16_t>(ldns_rr_get_class(q))});
     }
     auto answer = section_from_ldns(ldns_pkt_answer(pkt.get()), "answer");
@@ -190,18 +208,25 @@ Result<Message> parse_message(std::span<const std::uint8_t> wire) {
 
 std::string_view name(MatchResult r) {
     switch (r) {
-        case MatchResult::accepted: return "accepted";
-        case MatchResult::wrong_source: return "wrong source address";
-        case MatchResult::not_a_response: return "not a response";
-        case MatchResult::wrong_id: return "wrong message ID";
-        case MatchResult::wrong_question: return "wrong question";
-        case MatchResult::malformed: return "malformed";
+        case MatchResult::accepted:
+            return "accepted";
+        case MatchResult::wrong_source:
+            return "wrong source address";
+        case MatchResult::not_a_response:
+            return "not a response";
+        case MatchResult::wrong_id:
+            return "wrong message ID";
+        case MatchResult::wrong_question:
+            return "wrong question";
+        case MatchResult::malformed:
+            return "malformed";
     }
     return "?";
 }
 
-MatchResult match_response(std::span<const std::uint8_t> wire, const std::string& from, std::uint16_t from_port,
-                           const std::string& asked, std::uint16_t asked_port, std::uint16_t id, const Question& q,
+MatchResult match_response(std::span<const std::uint8_t> wire, const std::string& from,
+                           std::uint16_t from_port, const std::string& asked,
+                           std::uint16_t asked_port, std::uint16_t id, const Question& q,
                            Message& out) {
     // Cheapest checks first: a spoofer off-path has to guess the port, the ID and the
     // question (RFC 5452 §4); a datagram from elsewhere is not even decoded.
@@ -212,7 +237,8 @@ MatchResult match_response(std::span<const std::uint8_t> wire, const std::string
     if (!m->flags.qr) return MatchResult::not_a_response;
     if (m->id != id) return MatchResult::wrong_id;
     // Names are lowercased on decoding, so this compares them case-insensitively.
-    if (m->questions.size() != 1 || !(m->questions.front() == q)) return MatchResult::wrong_question;
+    if (m->questions.size() != 1 || !(m->questions.front() == q))
+        return MatchResult::wrong_question;
     out = std::move(*m);
     return MatchResult::accepted;
 }

@@ -44,7 +44,7 @@ struct Edns {
 struct RrSet {
     dns::Name owner;
     std::uint16_t type = 0;
-    std::uint32_t ttl = 0;  // the smallest TTL seen (RFC 2181 §5.2)
+    std::uint32_t ttl = 0;           // the smallest TTL seen (RFC 2181 §5.2)
     std::vector<dns::Bytes> rdatas;  // canonical: embedded names lowercased, sorted, no duplicates
     std::vector<dns::Rr> rrsigs;
 };
@@ -63,8 +63,8 @@ struct Message {
 // cover (an RRSIG covering a type absent from the section gets an RRset with no rdatas).
 [[nodiscard]] std::vector<RrSet> group_rrsets(std::span<const dns::Rr> section);
 // The RRset of owner/type in a section, if the section has that type at that owner.
-[[nodiscard]] std::optional<RrSet> find_rrset(std::span<const dns::Rr> section, const dns::Name& owner,
-                                              std::uint16_t type);
+[[nodiscard]] std::optional<RrSet> find_rrset(std::span<const dns::Rr> section,
+                                              const dns::Name& owner, std::uint16_t type);
 
 struct QueryOptions {
     bool recursion_desired = false;  // authoritative checks never ask for recursion
@@ -74,22 +74,30 @@ struct QueryOptions {
 };
 
 // The wire form of a query with one question and an OPT record (RFC 6891 §6.1.2).
-[[nodiscard]] dns::Bytes build_query(std::uint16_t id, const Question& q, const QueryOptions& options);
+[[nodiscard]] dns::Bytes build_query(std::uint16_t id, const Question& q,
+                                     const QueryOptions& options);
 
 // Decodes a message; bad_input when the bytes are not a DNS message.
 [[nodiscard]] Result<Message> parse_message(std::span<const std::uint8_t> wire);
 
 // Why a datagram is, or is not, the answer to our query. RFC 5452 §9.1: accept only a
 // response from the address we asked, with our ID and our question.
-enum class MatchResult { accepted, wrong_source, not_a_response, wrong_id, wrong_question, malformed };
+enum class MatchResult {
+    accepted,
+    wrong_source,
+    not_a_response,
+    wrong_id,
+    wrong_question,
+    malformed
+};
 [[nodiscard]] std::string_view name(MatchResult r);
 
 // Decides whether wire, received from `from`, answers the query (id, q) sent to `asked`.
 // Addresses are compared as text in the normalised form of an IP address ("127.0.0.1",
 // "::1"); ports are compared too. On `accepted`, out holds the parsed message.
-[[nodiscard]] MatchResult match_response(std::span<const std::uint8_t> wire, const std::string& from,
-                                         std::uint16_t from_port, const std::string& asked,
-                                         std::uint16_t asked_port, std::uint16_t id,
-                                         const Question& q, Message& out);
+[[nodiscard]] MatchResult match_response(std::span<const std::uint8_t> wire,
+                                         const std::string& from, std::uint16_t from_port,
+                                         const std::string& asked, std::uint16_t asked_port,
+                                         std::uint16_t id, const Question& q, Message& out);
 
 }  // namespace zw::live

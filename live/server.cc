@@ -34,7 +34,8 @@ Result<Server> parse_server(std::string_view text, std::uint16_t default_port) {
         if (close == std::string_view::npos) return bad("no closing ]");
         s.address = std::string(text.substr(1, close - 1));
         auto rest = text.substr(close + 1);
-        if (!rest.empty() && (!rest.starts_with(':') || rest.size() == 1)) return bad("expected :PORT after ]");
+        if (!rest.empty() && (!rest.starts_with(':') || rest.size() == 1))
+            return bad("expected :PORT after ]");
         if (!rest.empty()) port = rest.substr(1);
         v6 = true;
     } else if (auto colon = text.find(':'); colon != std::string_view::npos) {

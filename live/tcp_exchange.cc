@@ -23,25 +23,31 @@ namespace {
 
 std::string_view step_name(TcpStep s) {
     switch (s) {
-        case TcpStep::connect: return "connect to";
-        case TcpStep::send: return "send to";
-        case TcpStep::receive: return "answer from";
+        case TcpStep::connect:
+            return "connect to";
+        case TcpStep::send:
+            return "send to";
+        case TcpStep::receive:
+            return "answer from";
     }
     return "?";
 }
 
 }  // namespace
 
-asio::awaitable<TcpOutcome> exchange_over_tcp(Server to, std::optional<Server> from, dns::Bytes message,
+asio::awaitable<TcpOutcome> exchange_over_tcp(Server to, std::optional<Server> from,
+                                              dns::Bytes message,
                                               std::chrono::milliseconds timeout) {
     auto fail = [&](TcpFailure kind, TcpStep step, std::string_view why) {
-        return std::unexpected(TcpError{kind, step, fmt::format("TCP {} {}: {}", step_name(step), to.label(), why)});
+        return std::unexpected(
+            TcpError{kind, step, fmt::format("TCP {} {}: {}", step_name(step), to.label(), why)});
     };
     error_code ec;
     const auto address = asio::ip::make_address(to.address, ec);
     if (ec) co_return fail(TcpFailure::bad_address, TcpStep::connect, "not an IP address");
     const asio::ip::tcp::endpoint endpoint(address, to.port);
-    if (message.size() > 65535) co_return fail(TcpFailure::too_large, TcpStep::send, "message over 65535 octets");
+    if (message.size() > 65535)
+        co_return fail(TcpFailure::too_large, TcpStep::send, "message over 65535 octets");
 
     auto executor = co_await asio::this_coro::executor;
     // Shared with the timer's handler, which may still run after this frame is gone.
@@ -51,13 +57,15 @@ asio::awaitable<TcpOutcome> exchange_over_tcp(Server to, std::optional<Server> f
     if (from) {
         auto source = asio::ip::make_address(from->address, ec);
         if (ec || source.is_v4() != address.is_v4())
-            co_return fail(TcpFailure::bad_source, TcpStep::connect,
-                           fmt::format("source {} is not an address of the same family", from->label()));
+            co_return fail(
+                TcpFailure::bad_source, TcpStep::connect,
+                fmt::format("source {} is not an address of the same family", from->label()));
         sock->set_option(asio::socket_base::reuse_address(true), ec);
         sock->bind(asio::ip::tcp::endpoint(source, from->port), ec);
         if (ec)
             co_return fail(TcpFailure::bad_source, TcpStep::connect,
-                           fmt::format("cannot send from {} port {}: {}", from->address, from->port, ec.message()));
+                           fmt::format("cannot send from {} port {}: {}", from->address, from->port,
+                                       ec.message()));
     }
     asio::steady_timer timer(executor);
     timer.expires_after(timeout);
@@ -69,8 +77,9 @@ asio::awaitable<TcpOutcome> exchange_over_tcp(Server to, std::optional<Server> f
     auto failed = [&](TcpStep step) {
         timer.cancel();
         bool timed_out = ec == asio::error::operation_aborted || ec == asio::error::bad_descriptor;
-        return fail(timed_out ? TcpFailure::timeout : TcpFailure::unreachable, step,
-                    timed_out ? fmt::format("timed out after {} ms", timeout.count()) : ec.message());
+        return fail(
+            timed_out ? TcpFailure::timeout : TcpFailure::unreachable, step,
+            timed_out ? fmt::format("timed out after {} ms", timeout.count()) : ec.message());
     };
 
     co_await sock->async_connect(endpoint, redirect);
@@ -91,18 +100,22 @@ asio::awaitable<TcpOutcome> exchange_over_tcp(Server to, std::optional<Server> f
 }
 
 TcpOutcome exchange_over_tcp_now(const Server& to, const std::optional<Server>& from,
-                                 std::span<const std::uint8_t> message, std::chrono::milliseconds timeout) {
+                                 std::span<const std::uint8_t> message,
+                                 std::chrono::milliseconds timeout) {
     asio::io_context ctx{1};
     std::optional<TcpOutcome> out;
     std::exception_ptr thrown;
-    asio::co_spawn(ctx, exchange_over_tcp(to, from, dns::Bytes(message.begin(), message.end()), timeout),
+    asio::co_spawn(ctx,
+                   exchange_over_tcp(to, from, dns::Bytes(message.begin(), message.end()), timeout),
                    [&](std::exception_ptr e, TcpOutcome r) {
                        thrown = e;
                        if (!e) out = std::move(r);
                    });
     ctx.run();
     if (thrown) std::rethrow_exception(thrown);
-    if (!out) return std::unexpected(TcpError{TcpFailure::unreachable, TcpStep::connect, "TCP exchange not run"});
+    if (!out)
+        return std::unexpected(
+            TcpError{TcpFailure::unreachable, TcpStep::connect, "TCP exchange not run"});
     return std::move(*out);
 }
 

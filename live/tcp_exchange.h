@@ -36,9 +36,8 @@ struct TcpError {
 using TcpOutcome = std::expected<dns::Bytes, TcpError>;
 
 // Within an Asio event loop (the query client's). `message` is unframed; so is the answer.
-[[nodiscard]] boost::asio::awaitable<TcpOutcome> exchange_over_tcp(Server to, std::optional<Server> from,
-                                                                   dns::Bytes message,
-                                                                   std::chrono::milliseconds timeout);
+[[nodiscard]] boost::asio::awaitable<TcpOutcome> exchange_over_tcp(
+    Server to, std::optional<Server> from, dns::Bytes message, std::chrono::milliseconds timeout);
 
 // The same for a caller outside an event loop: runs one of its own until done.
 [[nodiscard]] TcpOutcome exchange_over_tcp_now(const Server& to, const std::optional<Server>& from,

@@ -76,7 +76,8 @@ ServedSet served(const Outcome& o, const dns::Name& owner, std::uint16_t type) {
         s.ttl = set->ttl;
         s.rdatas = std::move(set->rdatas);
         for (const dns::Rr& sig : set->rrsigs)
-            if (sig.rdata.size() >= 18) s.signer_tags.push_back(dns::read_u16(sig.rdata.data() + 16));
+            if (sig.rdata.size() >= 18)
+                s.signer_tags.push_back(dns::read_u16(sig.rdata.data() + 16));
         std::sort(s.signer_tags.begin(), s.signer_tags.end());
         s.signer_tags.erase(std::unique(s.signer_tags.begin(), s.signer_tags.end()),
                             s.signer_tags.end());
@@ -89,11 +90,11 @@ std::chrono::milliseconds elapsed(const Outcome& o) { return o ? o->elapsed : o.
 }  // namespace
 
 std::vector<ZoneReport> survey_zones(Client& client, ChainValidator& chain,
-                                    std::span<const Discovery> zones) {
+                                     std::span<const Discovery> zones) {
     // Per zone: parent addresses ask (parent SOA, zone DS); child addresses ask
     // (SOA, DNSKEY, CDS, CDNSKEY) — all of it in one batch.
-    static constexpr std::uint16_t child_types[] = {dns::rrtype::SOA, dns::rrtype::DNSKEY, dns::rrtype::CDS,
-                                                    dns::rrtype::CDNSKEY};
+    static constexpr std::uint16_t child_types[] = {dns::rrtype::SOA, dns::rrtype::DNSKEY,
+                                                    dns::rrtype::CDS, dns::rrtype::CDNSKEY};
     std::vector<Request> reqs;
     std::vector<std::size_t> first;  // index of each zone's first request
     for (const Discovery& d : zones) {
@@ -160,7 +161,8 @@ std::vector<ZoneReport> survey_zones(Client& client, ChainValidator& chain,
                 c.dnskey = served(*o[1], d.zone, dns::rrtype::DNSKEY);
                 c.cds = served(*o[2], d.zone, dns::rrtype::CDS);
                 c.cdnskey = served(*o[3], d.zone, dns::rrtype::CDNSKEY);
-                auto key_set = find_rrset(o[1]->value().message.answer, d.zone, dns::rrtype::DNSKEY);
+                auto key_set =
+                    find_rrset(o[1]->value().message.answer, d.zone, dns::rrtype::DNSKEY);
                 // The DNSKEY set is trusted through the DS sets that validated at the
                 // parent; a proven-absent DS makes the zone insecure (RFC 4035 §5.2).
                 // An unsigned zone is fine under a proven-absent DS (offboarded, or not
@@ -168,7 +170,9 @@ std::vector<ZoneReport> survey_zones(Client& client, ChainValidator& chain,
                 if (!key_set && (!r.trusted_ds.empty() || !any_insecure)) {
                     c.dnskey.validation = {Security::bogus, "no DNSKEY set served"};
                 } else if (!key_set) {
-                    c.dnskey.validation = {Security::insecure, "the parent proves there is no DS; the zone is unsigned"};
+                    c.dnskey.validation = {
+                        Security::insecure,
+                        "the parent proves there is no DS; the zone is unsigned"};
                 } else if (!r.trusted_ds.empty()) {
                     c.dnskey.validation =
                         validate_dnskey_set(*key_set, d.zone, r.trusted_ds, {}, now);
@@ -179,9 +183,9 @@ std::vector<ZoneReport> survey_zones(Client& client, ChainValidator& chain,
                 } else {
                     c.dnskey.validation = {Security::bogus, "no DS at the parent validated"};
                 }
-                for (auto [set, k, type] :
-                     {std::tuple{&c.soa, 0, dns::rrtype::SOA}, std::tuple{&c.cds, 2, dns::rrtype::CDS},
-                      std::tuple{&c.cdnskey, 3, dns::rrtype::CDNSKEY}}) {
+                for (auto [set, k, type] : {std::tuple{&c.soa, 0, dns::rrtype::SOA},
+                                            std::tuple{&c.cds, 2, dns::rrtype::CDS},
+                                            std::tuple{&c.cdnskey, 3, dns::rrtype::CDNSKEY}}) {
                     const Message& m = o[k]->value().message;
                     auto s = find_rrset(m.answer, d.zone, type);
                     if (c.dnskey.validation.state != Security::secure)

@@ -16,7 +16,7 @@ namespace zw::live {
 struct ServedSet {
     bool present = false;  // NOERROR with the set in the answer (else NODATA)
     std::uint32_t ttl = 0;
-    std::vector<dns::Bytes> rdatas;  // canonical order
+    std::vector<dns::Bytes> rdatas;          // canonical order
     std::vector<std::uint16_t> signer_tags;  // key tags of the RRSIGs over the set
     Validation validation;
 };
@@ -55,6 +55,6 @@ struct ZoneReport {
 // Probes many zones at once: all their queries go out as one batch (bounded in flight by
 // the client). Discovery results come in; one report per discovery comes out.
 [[nodiscard]] std::vector<ZoneReport> survey_zones(Client& client, ChainValidator& chain,
-                                                  std::span<const Discovery> zones);
+                                                   std::span<const Discovery> zones);
 
 }  // namespace zw::live

@@ -52,7 +52,9 @@ std::string text_member(const nlohmann::json& j, std::string_view key) {
     return it != j.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
-std::string path_index(std::string_view path, std::size_t i) { return fmt::format("{}[{}]", path, i); }
+std::string path_index(std::string_view path, std::size_t i) {
+    return fmt::format("{}[{}]", path, i);
+}
 
 std::string path_key(std::string_view path, std::string_view key) {
     return path.empty() ? std::string(key) : fmt::format("{}.{}", path, key);
@@ -65,44 +67,52 @@ RegistrarError AnswerReader::fail(std::string_view path, std::string_view proble
 RResult<nlohmann::json> AnswerReader::body() const {
     auto j = nlohmann::json::parse(ex_->response.body, nullptr, false);
     if (j.is_discarded())
-        return std::unexpected(fail("(body)", fmt::format("not JSON ({} bytes; truncated or not an API answer)",
-                                                          ex_->response.body.size())));
+        return std::unexpected(
+            fail("(body)", fmt::format("not JSON ({} bytes; truncated or not an API answer)",
+                                       ex_->response.body.size())));
     return j;
 }
 
-RResult<std::int64_t> AnswerReader::integer(const nlohmann::json& v, std::string_view path, std::int64_t lo,
-                                            std::int64_t hi) const {
+RResult<std::int64_t> AnswerReader::integer(const nlohmann::json& v, std::string_view path,
+                                            std::int64_t lo, std::int64_t hi) const {
     std::int64_t n = 0;
     if (v.is_number_unsigned()) {
         auto u = v.get<std::uint64_t>();
         if (u > static_cast<std::uint64_t>(hi))
-            return std::unexpected(fail(path, fmt::format("{} is out of range [{}, {}]", u, lo, hi)));
+            return std::unexpected(
+                fail(path, fmt::format("{} is out of range [{}, {}]", u, lo, hi)));
         n = static_cast<std::int64_t>(u);
     } else if (v.is_number_integer()) {
         n = v.get<std::int64_t>();
     } else {
-        return std::unexpected(fail(path, fmt::format("expected an integer, got {}", type_name(v))));
+        return std::unexpected(
+            fail(path, fmt::format("expected an integer, got {}", type_name(v))));
     }
-    if (n < lo || n > hi) return std::unexpected(fail(path, fmt::format("{} is out of range [{}, {}]", n, lo, hi)));
+    if (n < lo || n > hi)
+        return std::unexpected(fail(path, fmt::format("{} is out of range [{}, {}]", n, lo, hi)));
     return n;
 }
 
 RResult<std::string> AnswerReader::string(const nlohmann::json& v, std::string_view path) const {
-    if (!v.is_string()) return std::unexpected(fail(path, fmt::format("expected a string, got {}", type_name(v))));
+    if (!v.is_string())
+        return std::unexpected(fail(path, fmt::format("expected a string, got {}", type_name(v))));
     return v.get_ref<const std::string&>();
 }
 
 RResult<void> AnswerReader::object(const nlohmann::json& v, std::string_view path) const {
-    if (!v.is_object()) return std::unexpected(fail(path, fmt::format("expected an object, got {}", type_name(v))));
+    if (!v.is_object())
+        return std::unexpected(fail(path, fmt::format("expected an object, got {}", type_name(v))));
     return {};
 }
 
 RResult<void> AnswerReader::array(const nlohmann::json& v, std::string_view path) const {
-    if (!v.is_array()) return std::unexpected(fail(path, fmt::format("expected an array, got {}", type_name(v))));
+    if (!v.is_array())
+        return std::unexpected(fail(path, fmt::format("expected an array, got {}", type_name(v))));
     return {};
 }
 
-RResult<const nlohmann::json*> AnswerReader::member(const nlohmann::json& obj, std::string_view path,
+RResult<const nlohmann::json*> AnswerReader::member(const nlohmann::json& obj,
+                                                    std::string_view path,
                                                     std::string_view key) const {
     if (auto ok = object(obj, path); !ok) return std::unexpected(ok.error());
     auto it = obj.find(key);
@@ -110,8 +120,9 @@ RResult<const nlohmann::json*> AnswerReader::member(const nlohmann::json& obj, s
     return &*it;
 }
 
-RResult<std::int64_t> AnswerReader::integer(const nlohmann::json& obj, std::string_view path, std::string_view key,
-                                            std::int64_t lo, std::int64_t hi) const {
+RResult<std::int64_t> AnswerReader::integer(const nlohmann::json& obj, std::string_view path,
+                                            std::string_view key, std::int64_t lo,
+                                            std::int64_t hi) const {
     auto m = member(obj, path, key);
     if (!m) return std::unexpected(m.error());
     return integer(**m, path_key(path, key), lo, hi);
@@ -124,7 +135,8 @@ RResult<std::string> AnswerReader::string(const nlohmann::json& obj, std::string
     return string(**m, path_key(path, key));
 }
 
-RResult<std::optional<std::string>> AnswerReader::nullable_string(const nlohmann::json& obj, std::string_view path,
+RResult<std::optional<std::string>> AnswerReader::nullable_string(const nlohmann::json& obj,
+                                                                  std::string_view path,
                                                                   std::string_view key) const {
     if (auto ok = object(obj, path); !ok) return std::unexpected(ok.error());
     auto it = obj.find(key);

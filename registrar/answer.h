@@ -26,22 +26,23 @@ struct Exchange {
 };
 
 // A bad_answer error: "<registrar> <exchange>: field `path`: problem".
-[[nodiscard]] RegistrarError bad_answer(std::string_view registrar, const Exchange& ex, std::string_view path,
-                                        std::string_view problem);
+[[nodiscard]] RegistrarError bad_answer(std::string_view registrar, const Exchange& ex,
+                                        std::string_view path, std::string_view problem);
 
 // Typed reads of one answer's JSON. `path` names the value being read for messages; the
 // reads of a member append ".key" to it.
 class AnswerReader {
   public:
-    AnswerReader(std::string_view registrar, const Exchange& ex) : registrar_(registrar), ex_(&ex) {}
+    AnswerReader(std::string_view registrar, const Exchange& ex)
+        : registrar_(registrar), ex_(&ex) {}
 
     // The whole body. A body that is not JSON (truncated, an HTML error page) is a
     // bad_answer naming the body.
     [[nodiscard]] RResult<nlohmann::json> body() const;
 
     // Values.
-    [[nodiscard]] RResult<std::int64_t> integer(const nlohmann::json& v, std::string_view path, std::int64_t lo,
-                                                std::int64_t hi) const;
+    [[nodiscard]] RResult<std::int64_t> integer(const nlohmann::json& v, std::string_view path,
+                                                std::int64_t lo, std::int64_t hi) const;
     [[nodiscard]] RResult<std::string> string(const nlohmann::json& v, std::string_view path) const;
     [[nodiscard]] RResult<void> object(const nlohmann::json& v, std::string_view path) const;
     [[nodiscard]] RResult<void> array(const nlohmann::json& v, std::string_view path) const;
@@ -49,13 +50,15 @@ class AnswerReader {
     // Members of an object (checked to be one). Required members must be present and not
     // null; a nullable or optional member may be null or absent.
     [[nodiscard]] RResult<std::int64_t> integer(const nlohmann::json& obj, std::string_view path,
-                                                std::string_view key, std::int64_t lo, std::int64_t hi) const;
+                                                std::string_view key, std::int64_t lo,
+                                                std::int64_t hi) const;
     [[nodiscard]] RResult<std::string> string(const nlohmann::json& obj, std::string_view path,
                                               std::string_view key) const;
     [[nodiscard]] RResult<std::optional<std::string>> nullable_string(const nlohmann::json& obj,
                                                                       std::string_view path,
                                                                       std::string_view key) const;
-    [[nodiscard]] RResult<const nlohmann::json*> member(const nlohmann::json& obj, std::string_view path,
+    [[nodiscard]] RResult<const nlohmann::json*> member(const nlohmann::json& obj,
+                                                        std::string_view path,
                                                         std::string_view key) const;
 
     [[nodiscard]] RegistrarError fail(std::string_view path, std::string_view problem) const;

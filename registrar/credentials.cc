@@ -92,12 +92,14 @@ Result<TsigKey> read_tsig_key_file(const std::string& path) {
     if (key.name.back() != '.') key.name += '.';
     // RFC 8945 §6: HMAC-SHA256 is mandatory, SHA-384/512 optional; MD5 and SHA-1 are not
     // accepted.
-    for (auto& c : key.algorithm) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (auto& c : key.algorithm)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (!key.algorithm.empty() && key.algorithm.back() == '.') key.algorithm.pop_back();
     if (!tsig_algorithm_supported(key.algorithm))
-        return fail(config_error(fmt::format("{}: TSIG algorithm {} is not supported (use hmac-sha256, hmac-sha384 or "
-                                             "hmac-sha512)",
-                                             path, key.algorithm)));
+        return fail(config_error(
+            fmt::format("{}: TSIG algorithm {} is not supported (use hmac-sha256, hmac-sha384 or "
+                        "hmac-sha512)",
+                        path, key.algorithm)));
     return key;
 }
 

@@ -22,7 +22,15 @@
 
 namespace zw::registrar {
 
-enum class ErrorKind { transient, in_progress, invalid, authentication, not_found, unsupported, bad_answer };
+enum class ErrorKind {
+    transient,
+    in_progress,
+    invalid,
+    authentication,
+    not_found,
+    unsupported,
+    bad_answer
+};
 
 [[nodiscard]] std::string_view to_text(ErrorKind k);
 

@@ -23,7 +23,8 @@ std::string error_text(const HttpResponse& r) {
             for (const auto& e : *errs) {
                 if (!e.is_object()) continue;
                 auto name = text_member(e, "name");
-                msg += fmt::format("; {}: {}", name.empty() ? "?" : name, text_member(e, "description"));
+                msg += fmt::format("; {}: {}", name.empty() ? "?" : name,
+                                   text_member(e, "description"));
             }
     if (msg.empty()) msg = r.body.substr(0, 200);
     return msg;
@@ -38,11 +39,11 @@ RResult<Entry> parse_key(const AnswerReader& r, const nlohmann::json& o, const s
     if (!type) return std::unexpected(type.error());
     auto flags = gandi_type_flags(*type);
     if (!flags)
-        return std::unexpected(r.fail(
-            path_key(path, "type"),
-            fmt::format("key {} has type \"{}\": its DNSKEY flags (KSK or ZSK) cannot be known and are not guessed; "
-                        "fix or delete the key at Gandi",
-                        e.id, *type)));
+        return std::unexpected(r.fail(path_key(path, "type"),
+                                      fmt::format("key {} has type \"{}\": its DNSKEY flags (KSK "
+                                                  "or ZSK) cannot be known and are not guessed; "
+                                                  "fix or delete the key at Gandi",
+                                                  e.id, *type)));
     e.flags = *flags;
     auto tag = r.integer(o, path, "keytag", 0, 65535);
     if (!tag) return std::unexpected(tag.error());
@@ -63,7 +64,8 @@ RResult<Entry> parse_key(const AnswerReader& r, const nlohmann::json& o, const s
     if (!public_key) return std::unexpected(public_key.error());
     if (*public_key) {
         auto key = dns::base64_decode(**public_key);
-        if (!key || key->empty()) return std::unexpected(r.fail(path_key(path, "public_key"), "not base64"));
+        if (!key || key->empty())
+            return std::unexpected(r.fail(path_key(path, "public_key"), "not base64"));
         e.public_key = std::move(*key);
     }
     return e;
@@ -143,8 +145,8 @@ class GandiApi final : public Api {
         caps.accepts = EntryView::dnskey;
         caps.granularity = Granularity::per_record;
         caps.async = true;
-        caps.algorithms = {dns::alg::rsasha256, dns::alg::ecdsap256sha256, dns::alg::ecdsap384sha384,
-                           dns::alg::ed25519, dns::alg::ed448};
+        caps.algorithms = {dns::alg::rsasha256, dns::alg::ecdsap256sha256,
+                           dns::alg::ecdsap384sha384, dns::alg::ed25519, dns::alg::ed448};
         return caps;
     }
 
@@ -163,9 +165,11 @@ class GandiApi final : public Api {
             if (!next)
                 return std::unexpected(bad_answer(
                     registrar_name, *ex, "Link",
-                    fmt::format("rel=\"next\" points outside {} ({}); the token is not sent there", c_.url, *p->next)));
+                    fmt::format("rel=\"next\" points outside {} ({}); the token is not sent there",
+                                c_.url, *p->next)));
             if (*next == url)
-                return std::unexpected(bad_answer(registrar_name, *ex, "Link", "rel=\"next\" points to this page"));
+                return std::unexpected(
+                    bad_answer(registrar_name, *ex, "Link", "rel=\"next\" points to this page"));
             url = std::move(*next);
         }
         return reg_fail(ErrorKind::bad_answer, "gandi list dnskeys: more than 100 pages of keys");
@@ -174,17 +178,20 @@ class GandiApi final : public Api {
     RResult<Submitted> add(const dns::Name& zone, const Entry& e) override {
         auto type = gandi_flags_type(e.flags.value_or(257));
         if (!type)
-            return reg_fail(ErrorKind::invalid,
-                            fmt::format("gandi takes KSKs (flags 257) and ZSKs (256), not flags {}", *e.flags));
-        nlohmann::json body{
-            {"algorithm", e.algorithm}, {"type", *type}, {"public_key", dns::base64_encode(e.public_key)}};
+            return reg_fail(
+                ErrorKind::invalid,
+                fmt::format("gandi takes KSKs (flags 257) and ZSKs (256), not flags {}", *e.flags));
+        nlohmann::json body{{"algorithm", e.algorithm},
+                            {"type", *type},
+                            {"public_key", dns::base64_encode(e.public_key)}};
         auto ex = call("POST", base(zone), body.dump());
         if (!ex) return std::unexpected(ex.error());
         return gandi_parse_add(*ex);
     }
 
     RResult<Submitted> remove(const dns::Name& zone, const Entry& held) override {
-        if (held.id.empty()) return reg_fail(ErrorKind::invalid, "gandi dnskey without an id cannot be deleted");
+        if (held.id.empty())
+            return reg_fail(ErrorKind::invalid, "gandi dnskey without an id cannot be deleted");
         auto ex = call("DELETE", fmt::format("{}/{}", base(zone), held.id), "");
         if (!ex) return std::unexpected(ex.error());
         return gandi_parse_remove(*ex);

@@ -31,7 +31,8 @@ struct GandiConfig {
     int page_size = 100;
 };
 
-[[nodiscard]] std::unique_ptr<Api> make_gandi_api(GandiConfig config, LogSink& log, std::string name);
+[[nodiscard]] std::unique_ptr<Api> make_gandi_api(GandiConfig config, LogSink& log,
+                                                  std::string name);
 
 // The answer parsers, callable on (method, url, status, headers, body) without a network.
 

@@ -92,20 +92,24 @@ std::optional<std::string> link_next(std::string_view header) {
         if (close == std::string_view::npos) return std::nullopt;
         auto end = header.find(',', close);
         std::string_view target = header.substr(open + 1, close - open - 1);
-        std::string_view params = header.substr(close + 1, end == std::string_view::npos ? std::string_view::npos
-                                                                                          : end - close - 1);
+        std::string_view params = header.substr(
+            close + 1, end == std::string_view::npos ? std::string_view::npos : end - close - 1);
         // rel="next" or rel=next; rel may hold several space-separated relation types.
         for (auto p = params.find(';'); p != std::string_view::npos; p = params.find(';', p + 1)) {
             auto param = params.substr(p + 1);
             param = param.substr(0, param.find(';'));
-            while (!param.empty() && (param.front() == ' ' || param.front() == '\t')) param.remove_prefix(1);
+            while (!param.empty() && (param.front() == ' ' || param.front() == '\t'))
+                param.remove_prefix(1);
             if (param.size() < 4 || ::strncasecmp(param.data(), "rel=", 4) != 0) continue;
             param.remove_prefix(4);
-            while (!param.empty() && (param.back() == ' ' || param.back() == '\t')) param.remove_suffix(1);
-            if (param.size() >= 2 && param.front() == '"' && param.back() == '"') param = param.substr(1, param.size() - 2);
+            while (!param.empty() && (param.back() == ' ' || param.back() == '\t'))
+                param.remove_suffix(1);
+            if (param.size() >= 2 && param.front() == '"' && param.back() == '"')
+                param = param.substr(1, param.size() - 2);
             for (std::size_t i = 0; i < param.size();) {
                 auto sp = param.find(' ', i);
-                auto word = param.substr(i, sp == std::string_view::npos ? std::string_view::npos : sp - i);
+                auto word =
+                    param.substr(i, sp == std::string_view::npos ? std::string_view::npos : sp - i);
                 if (iequals(word, "next")) return std::string(target);
                 if (sp == std::string_view::npos) break;
                 i = sp + 1;

@@ -10,7 +10,8 @@
 namespace zw::registrar {
 
 // The string member `key` of j, or `fallback`.
-[[nodiscard]] inline std::string text_of(const nlohmann::json& j, const char* key, const char* fallback) {
+[[nodiscard]] inline std::string text_of(const nlohmann::json& j, const char* key,
+                                         const char* fallback) {
     if (!j.is_object()) return fallback;
     auto it = j.find(key);
     return it != j.end() && it->is_string() ? it->get<std::string>() : std::string(fallback);

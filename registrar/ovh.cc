@@ -10,8 +10,8 @@
 
 namespace zw::registrar {
 
-std::string ovh_signature(std::string_view as, std::string_view ck, std::string_view method, std::string_view url,
-                          std::string_view body, std::int64_t ts) {
+std::string ovh_signature(std::string_view as, std::string_view ck, std::string_view method,
+                          std::string_view url, std::string_view body, std::int64_t ts) {
     auto text = fmt::format("{}+{}+{}+{}+{}+{}", as, ck, method, url, body, ts);
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
@@ -27,8 +27,10 @@ Result<OvhConfig> ovh_credentials(std::string_view json, OvhConfig base) {
     base.application_key = text_member(j, "application_key");
     base.application_secret = text_member(j, "application_secret");
     base.consumer_key = text_member(j, "consumer_key");
-    if (base.application_key.empty() || base.application_secret.empty() || base.consumer_key.empty())
-        return fail(config_error("ovh credentials need application_key, application_secret and consumer_key (strings)"));
+    if (base.application_key.empty() || base.application_secret.empty() ||
+        base.consumer_key.empty())
+        return fail(config_error(
+            "ovh credentials need application_key, application_secret and consumer_key (strings)"));
     return base;
 }
 
@@ -36,7 +38,8 @@ namespace {
 
 class OvhApi final : public Api {
   public:
-    OvhApi(OvhConfig c, LogSink& log, std::string name) : c_(std::move(c)), http_(c_.http, log, std::move(name)) {}
+    OvhApi(OvhConfig c, LogSink& log, std::string name)
+        : c_(std::move(c)), http_(c_.http, log, std::move(name)) {}
 
     Capabilities capabilities() const override {
         Capabilities caps;
@@ -45,8 +48,8 @@ class OvhApi final : public Api {
         caps.async = true;
         caps.max_entries = c_.max_entries;
         // dnssec.KeyAlgorithmEnum lists 5, 7, 8, 10, 13, 14 and 15 (no Ed448).
-        caps.algorithms = {dns::alg::rsasha256, dns::alg::ecdsap256sha256, dns::alg::ecdsap384sha384,
-                           dns::alg::ed25519};
+        caps.algorithms = {dns::alg::rsasha256, dns::alg::ecdsap256sha256,
+                           dns::alg::ecdsap384sha384, dns::alg::ed25519};
         return caps;
     }
 
@@ -55,10 +58,12 @@ class OvhApi final : public Api {
         // record that vanished in between means "list again", a few times at most.
         for (int attempt = 0; attempt < 3; ++attempt) {
             auto r = list_once(zone);
-            if (r || r.error().kind != ErrorKind::not_found || r.error().message.find("dsRecord/") == std::string::npos)
+            if (r || r.error().kind != ErrorKind::not_found ||
+                r.error().message.find("dsRecord/") == std::string::npos)
                 return r;
         }
-        return reg_fail(ErrorKind::transient, "ovh dsRecord: the set kept changing while it was listed");
+        return reg_fail(ErrorKind::transient,
+                        "ovh dsRecord: the set kept changing while it was listed");
     }
 
     RResult<Submitted> replace(const dns::Name& zone, const std::vector<Entry>& desired,
@@ -88,7 +93,10 @@ class OvhApi final : public Api {
         // The unfinished DS update of the domain, by the published filters: function (like)
         // and status (=), once for each status that is not final.
         for (std::string_view status : {"todo", "doing"}) {
-            auto ex = call("GET", path(zone, fmt::format("task?function={}&status={}", ovh_ds_task_function, status)), "");
+            auto ex = call(
+                "GET",
+                path(zone, fmt::format("task?function={}&status={}", ovh_ds_task_function, status)),
+                "");
             if (!ex) return std::unexpected(ex.error());
             auto ids = ovh_parse_ids(*ex);
             if (!ids) return std::unexpected(ids.error());
@@ -103,7 +111,8 @@ class OvhApi final : public Api {
         if (!ex) return std::unexpected(ex.error());
         auto ids = ovh_parse_ids(*ex);
         if (!ids) return std::unexpected(ids.error());
-        if (ids->size() > 64) return reg_fail(ErrorKind::bad_answer, "ovh dsRecord: implausibly many entries");
+        if (ids->size() > 64)
+            return reg_fail(ErrorKind::bad_answer, "ovh dsRecord: implausibly many entries");
         std::vector<Entry> out;
         for (auto id : *ids) {
             auto record = call("GET", path(zone, fmt::format("dsRecord/{}", id)), "");
@@ -122,7 +131,8 @@ class OvhApi final : public Api {
     }
 
     static std::int64_t local_now() {
-        return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        return std::chrono::duration_cast<std::chrono::seconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
             .count();
     }
 
@@ -140,19 +150,22 @@ class OvhApi final : public Api {
     }
 
     // A signed call; a 200 answer comes back as the exchange, anything else as a typed error.
-    RResult<Exchange> call(const std::string& method, const std::string& url, const std::string& body) {
+    RResult<Exchange> call(const std::string& method, const std::string& url,
+                           const std::string& body) {
         for (int attempt = 0; attempt < 2; ++attempt) {
             auto delta = server_delta(attempt > 0);
             if (!delta) return std::unexpected(delta.error());
             auto ts = local_now() + *delta;
-            HttpRequest req{method,
-                            url,
-                            {{"X-Ovh-Application", c_.application_key},
-                             {"X-Ovh-Consumer", c_.consumer_key},
-                             {"X-Ovh-Timestamp", std::to_string(ts)},
-                             {"X-Ovh-Signature", ovh_signature(c_.application_secret, c_.consumer_key, method, url, body, ts)},
-                             {"Accept", "application/json"}},
-                            body};
+            HttpRequest req{
+                method,
+                url,
+                {{"X-Ovh-Application", c_.application_key},
+                 {"X-Ovh-Consumer", c_.consumer_key},
+                 {"X-Ovh-Timestamp", std::to_string(ts)},
+                 {"X-Ovh-Signature",
+                  ovh_signature(c_.application_secret, c_.consumer_key, method, url, body, ts)},
+                 {"Accept", "application/json"}},
+                body};
             if (!body.empty()) req.headers.emplace_back("Content-Type", "application/json");
             auto r = http_.send(req);
             if (!r) return std::unexpected(r.error());

@@ -2,10 +2,11 @@
 // OVHcloud's API, DS records of a domain. The facts relied on, each with its source, are
 // listed in docs/registrars.md ("ovh"):
 //   GET  /domain/{name}/dsRecord           long[] (ids)
-//   GET  /domain/{name}/dsRecord/{id}      domain.DnssecKey {id, algorithm, flags, publicKey, tag, status}
-//   POST /domain/{name}/dsRecord {"keys": dnssec.Key[]}   replaces the WHOLE set → domain.Task
-//   GET  /domain/{name}/task?function=&status=            long[] (function: like, status: =)
-//   GET  /domain/{name}/task/{id}          domain.Task {id, function, status, comment (nullable),
+//   GET  /domain/{name}/dsRecord/{id}      domain.DnssecKey {id, algorithm, flags, publicKey, tag,
+//   status} POST /domain/{name}/dsRecord {"keys": dnssec.Key[]}   replaces the WHOLE set →
+//   domain.Task GET  /domain/{name}/task?function=&status=            long[] (function: like,
+//   status: =) GET  /domain/{name}/task/{id}          domain.Task {id, function, status, comment
+//   (nullable),
 //        domain (nullable), doneDate (nullable), …}; status one of todo, doing, done, error,
 //        cancelled (and, in the 2024 schema, problem)
 // Every call is signed: X-Ovh-Application, X-Ovh-Consumer, X-Ovh-Timestamp and
@@ -40,8 +41,9 @@ struct OvhConfig {
 // The function name of the task a dsRecord POST creates (OVHcloud's "Tasks Management" guide).
 inline constexpr std::string_view ovh_ds_task_function = "DomainDsUpdate";
 
-[[nodiscard]] std::string ovh_signature(std::string_view application_secret, std::string_view consumer_key,
-                                        std::string_view method, std::string_view url, std::string_view body,
+[[nodiscard]] std::string ovh_signature(std::string_view application_secret,
+                                        std::string_view consumer_key, std::string_view method,
+                                        std::string_view url, std::string_view body,
                                         std::int64_t timestamp);
 
 // The answer parsers, callable on (method, url, status, headers, body) without a network.

@@ -21,12 +21,13 @@ RResult<nlohmann::json> ok_body(const Exchange& ex, const AnswerReader& r) {
 
 RegistrarError ovh_error(const HttpResponse& r, std::string_view what) {
     auto j = nlohmann::json::parse(r.body, nullptr, false);
-    std::string code = text_member(j, "errorCode"), cls = text_member(j, "class"), message = text_member(j, "message");
+    std::string code = text_member(j, "errorCode"), cls = text_member(j, "class"),
+                message = text_member(j, "message");
     if (message.empty()) message = r.body.substr(0, 200);
     auto kind = ErrorKind::bad_answer;  // a status the API does not answer with
     if (code == "INVALID_SIGNATURE" || code == "INVALID_CREDENTIAL" || code == "NOT_CREDENTIAL" ||
-        code == "NOT_GRANTED_CALL" || code == "INVALID_KEY" || code == "FORBIDDEN" || r.status == 401 ||
-        r.status == 403)
+        code == "NOT_GRANTED_CALL" || code == "INVALID_KEY" || code == "FORBIDDEN" ||
+        r.status == 401 || r.status == 403)
         kind = ErrorKind::authentication;
     else if (code == "QUERY_TIME_OUT")
         kind = ErrorKind::transient;  // clock drift: the caller re-reads /auth/time
@@ -61,7 +62,9 @@ RResult<std::vector<std::int64_t>> ovh_parse_ids(const Exchange& ex) {
     auto j = ok_body(ex, r);
     if (!j) return std::unexpected(j.error());
     if (auto ok = r.array(*j, "(body)"); !ok) return std::unexpected(ok.error());
-    if (j->size() > 1024) return std::unexpected(r.fail("(body)", fmt::format("{} ids: implausibly many", j->size())));
+    if (j->size() > 1024)
+        return std::unexpected(
+            r.fail("(body)", fmt::format("{} ids: implausibly many", j->size())));
     std::vector<std::int64_t> ids;
     for (std::size_t i = 0; i < j->size(); ++i) {
         auto id = r.integer((*j)[i], path_index("", i), 0, INT64_MAX);
@@ -117,11 +120,12 @@ RResult<OvhTask> ovh_parse_task(const Exchange& ex) {
 }
 
 TaskStatus ovh_task_status(const OvhTask& t) {
-    auto detail = fmt::format("task {} ({}) {}{}{}", t.id, t.function, t.status, t.comment ? ": " : "",
-                              t.comment.value_or(""));
+    auto detail = fmt::format("task {} ({}) {}{}{}", t.id, t.function, t.status,
+                              t.comment ? ": " : "", t.comment.value_or(""));
     if (t.status == "todo" || t.status == "doing") return TaskStatus{TaskState::pending, detail};
     if (t.status == "done") return TaskStatus{TaskState::done, detail};
-    if (t.status == "error" || t.status == "cancelled") return TaskStatus{TaskState::failed, detail};
+    if (t.status == "error" || t.status == "cancelled")
+        return TaskStatus{TaskState::failed, detail};
     return TaskStatus{TaskState::unknown, detail};
 }
 

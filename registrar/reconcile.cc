@@ -117,12 +117,16 @@ RResult<ApiRegistrar::Settle> ApiRegistrar::settle(const dns::Name& zone,
                             break;  // the registrar says wait
                         case TaskState::unknown:
                             if (young) break;  // wait, but only within the settle window
-                            if (auto r = journal_->answered(rec.id, JournalState::failed, ref, t->detail, now); !r)
+                            if (auto r = journal_->answered(rec.id, JournalState::failed, ref,
+                                                            t->detail, now);
+                                !r)
                                 return journal_fail(r.error());
-                            return reg_fail(ErrorKind::invalid,
-                                            fmt::format("registrar task {} is still in a state I do not know after "
-                                                        "the settle window ({}): {}; see to it at the registrar",
-                                                        ref, format_duration(options_.settle_window), t->detail));
+                            return reg_fail(
+                                ErrorKind::invalid,
+                                fmt::format(
+                                    "registrar task {} is still in a state I do not know after "
+                                    "the settle window ({}): {}; see to it at the registrar",
+                                    ref, format_duration(options_.settle_window), t->detail));
                         case TaskState::done:
                             outcome = JournalState::done, why = t->detail;
                             break;

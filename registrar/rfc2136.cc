@@ -69,7 +69,8 @@ class Rfc2136Api final : public Api {
     RResult<std::vector<Entry>> list(const dns::Name& zone) override {
         Rdf qname(ldns_dname_new_frm_str(zone.to_text().c_str()));
         if (!qname) return reg_fail(ErrorKind::invalid, "not a domain name: " + zone.to_text());
-        Pkt query(ldns_pkt_query_new(ldns_rdf_clone(qname.get()), LDNS_RR_TYPE_DS, LDNS_RR_CLASS_IN, 0));
+        Pkt query(
+            ldns_pkt_query_new(ldns_rdf_clone(qname.get()), LDNS_RR_TYPE_DS, LDNS_RR_CLASS_IN, 0));
         if (!query) return reg_fail(ErrorKind::invalid, "cannot build the DS query");
         ldns_pkt_set_random_id(query.get());
         auto wire = to_wire(query.get());
@@ -84,8 +85,8 @@ class Rfc2136Api final : public Api {
                             fmt::format("{} does not exist in the parent zone", zone.to_text()));
         if (rc == LDNS_RCODE_REFUSED || rc == LDNS_RCODE_NOTAUTH || !ldns_pkt_aa(answer->get()))
             return reg_fail(ErrorKind::not_found,
-                            fmt::format("{} is not authoritative for the parent of {}", c_.server.label(),
-                                        zone.to_text()));
+                            fmt::format("{} is not authoritative for the parent of {}",
+                                        c_.server.label(), zone.to_text()));
         if (rc != LDNS_RCODE_NOERROR) return rcode_error(rc);
         std::vector<Entry> out;
         ldns_rr_list* an = ldns_pkt_answer(answer->get());
@@ -160,8 +161,9 @@ class Rfc2136Api final : public Api {
             auto rc = ldns_pkt_get_rcode(answer->get());
             auto e = ok.error();
             e.message = fmt::format("UPDATE to {}: {}{}", c_.server.label(), e.message,
-                                    rc == LDNS_RCODE_REFUSED ? " (REFUSED: the update policy, or the source address)"
-                                                             : "");
+                                    rc == LDNS_RCODE_REFUSED
+                                        ? " (REFUSED: the update policy, or the source address)"
+                                        : "");
             return std::unexpected(e);
         }
         auto rc = ldns_pkt_get_rcode(answer->get());

@@ -12,15 +12,15 @@
 #include <optional>
 #include <string>
 
+#include "live/server.h"
 #include "registrar/api.h"
 #include "registrar/credentials.h"
-#include "live/server.h"
 
 namespace zw::registrar {
 
 struct Rfc2136Config {
-    live::Server server;                 // an IPv4 or IPv6 literal and a port
-    std::optional<live::Server> source;  // where queries and updates leave from (port 0: any)
+    live::Server server;                   // an IPv4 or IPv6 literal and a port
+    std::optional<live::Server> source;    // where queries and updates leave from (port 0: any)
     std::optional<dns::Name> parent_zone;  // default: the child's parent name
     TsigKey key;
     std::uint32_t ds_ttl = 3600;

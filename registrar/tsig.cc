@@ -57,13 +57,16 @@ Wire variables(const Wire& key_name, const Wire& algorithm, std::int64_t time, s
 
 RResult<Wire> hmac(const TsigKey& key, const Wire& data) {
     const EVP_MD* md = digest_for(key.algorithm);
-    if (md == nullptr) return reg_fail(ErrorKind::unsupported, "TSIG algorithm " + key.algorithm + " is not supported");
+    if (md == nullptr)
+        return reg_fail(ErrorKind::unsupported,
+                        "TSIG algorithm " + key.algorithm + " is not supported");
     auto secret = dns::base64_decode(key.secret);
-    if (!secret || secret->empty()) return reg_fail(ErrorKind::authentication, "TSIG secret is not base64");
+    if (!secret || secret->empty())
+        return reg_fail(ErrorKind::authentication, "TSIG secret is not base64");
     Wire mac(EVP_MAX_MD_SIZE);
     unsigned int len = 0;
-    if (HMAC(md, secret->data(), static_cast<int>(secret->size()), data.data(), data.size(), mac.data(), &len) ==
-        nullptr)
+    if (HMAC(md, secret->data(), static_cast<int>(secret->size()), data.data(), data.size(),
+             mac.data(), &len) == nullptr)
         return reg_fail(ErrorKind::authentication, "HMAC failed");
     mac.resize(len);
     return mac;
@@ -116,11 +119,14 @@ class Reader {
 
 bool tsig_algorithm_supported(std::string_view name) { return digest_for(name) != nullptr; }
 
-RResult<SignedMessage> tsig_sign(const Wire& message, const TsigKey& key, std::int64_t now, std::uint16_t fudge) {
-    if (message.size() < 12) return reg_fail(ErrorKind::invalid, "DNS message shorter than its header");
+RResult<SignedMessage> tsig_sign(const Wire& message, const TsigKey& key, std::int64_t now,
+                                 std::uint16_t fudge) {
+    if (message.size() < 12)
+        return reg_fail(ErrorKind::invalid, "DNS message shorter than its header");
     auto key_name = name_wire(key.name);
     auto algorithm = name_wire(key.algorithm);
-    if (!key_name || !algorithm) return reg_fail(ErrorKind::invalid, "TSIG key name is not a domain name");
+    if (!key_name || !algorithm)
+        return reg_fail(ErrorKind::invalid, "TSIG key name is not a domain name");
     Wire data = message;
     auto vars = variables(*key_name, *algorithm, now, fudge, 0, {});
     data.insert(data.end(), vars.begin(), vars.end());
@@ -149,22 +155,26 @@ RResult<SignedMessage> tsig_sign(const Wire& message, const TsigKey& key, std::i
     return out;
 }
 
-RResult<void> tsig_verify(const Wire& answer, const TsigKey& key, const Wire& request_mac, std::int64_t now) {
+RResult<void> tsig_verify(const Wire& answer, const TsigKey& key, const Wire& request_mac,
+                          std::int64_t now) {
     Reader r(answer);
     auto counts = [&](std::size_t at) { return r.u16(at).value_or(0); };
-    if (answer.size() < 12) return reg_fail(ErrorKind::transient, "answer shorter than a DNS header");
+    if (answer.size() < 12)
+        return reg_fail(ErrorKind::transient, "answer shorter than a DNS header");
     const auto rcode = answer[3] & 0x0F;
     const std::uint32_t qd = counts(4), an = counts(6), ns = counts(8), ar = counts(10);
     auto unsigned_answer = [&] {
-        return reg_fail(ErrorKind::authentication,
-                        fmt::format("the answer (rcode {}) carries no TSIG record: not accepted for a signed "
-                                    "request (RFC 8945 §5.3)",
-                                    rcode));
+        return reg_fail(
+            ErrorKind::authentication,
+            fmt::format("the answer (rcode {}) carries no TSIG record: not accepted for a signed "
+                        "request (RFC 8945 §5.3)",
+                        rcode));
     };
     if (ar == 0) return unsigned_answer();
     std::size_t at = 12;
     for (std::uint32_t i = 0; i < qd; ++i)
-        if (!r.skip_name(at) || (at += 4) > answer.size()) return reg_fail(ErrorKind::transient, "malformed answer");
+        if (!r.skip_name(at) || (at += 4) > answer.size())
+            return reg_fail(ErrorKind::transient, "malformed answer");
     std::size_t tsig_at = 0;
     for (std::uint32_t i = 0; i < an + ns + ar; ++i) {
         tsig_at = at;
@@ -173,7 +183,8 @@ RResult<void> tsig_verify(const Wire& answer, const TsigKey& key, const Wire& re
         if (!rdlength || (at += 10 + *rdlength) > answer.size())
             return reg_fail(ErrorKind::transient, "malformed answer");
     }
-    if (at != answer.size()) return reg_fail(ErrorKind::transient, "malformed answer (bytes after its last record)");
+    if (at != answer.size())
+        return reg_fail(ErrorKind::transient, "malformed answer (bytes after its last record)");
     std::size_t rd = tsig_at;
     r.skip_name(rd);
     if (r.u16(rd) != type_tsig) return unsigned_answer();
@@ -186,7 +197,8 @@ RResult<void> tsig_verify(const Wire& answer, const TsigKey& key, const Wire& re
         return reg_fail(ErrorKind::authentication, "the answer is signed with another key");
     rd += 10;
     auto alg = r.read_name(rd);
-    if (!alg || *alg != *algorithm) return reg_fail(ErrorKind::authentication, "the answer is signed with another algorithm");
+    if (!alg || *alg != *algorithm)
+        return reg_fail(ErrorKind::authentication, "the answer is signed with another algorithm");
     r.skip_name(rd);
     if (rd + 10 > answer.size()) return reg_fail(ErrorKind::transient, "malformed TSIG record");
     std::int64_t time = 0;
@@ -194,18 +206,25 @@ RResult<void> tsig_verify(const Wire& answer, const TsigKey& key, const Wire& re
     const std::uint16_t fudge = static_cast<std::uint16_t>(*r.u16(rd + 6));
     const std::uint32_t mac_size = *r.u16(rd + 8);
     std::size_t p = rd + 10;
-    if (p + mac_size + 6 > answer.size()) return reg_fail(ErrorKind::transient, "malformed TSIG record");
-    Wire mac(answer.begin() + static_cast<std::ptrdiff_t>(p), answer.begin() + static_cast<std::ptrdiff_t>(p + mac_size));
+    if (p + mac_size + 6 > answer.size())
+        return reg_fail(ErrorKind::transient, "malformed TSIG record");
+    Wire mac(answer.begin() + static_cast<std::ptrdiff_t>(p),
+             answer.begin() + static_cast<std::ptrdiff_t>(p + mac_size));
     p += mac_size;
     const std::uint8_t original_id[2] = {answer[p], answer[p + 1]};
     const std::uint32_t error = *r.u16(p + 2), other_len = *r.u16(p + 4);
     p += 6;
-    if (p + other_len > answer.size()) return reg_fail(ErrorKind::transient, "malformed TSIG record");
-    Wire other(answer.begin() + static_cast<std::ptrdiff_t>(p), answer.begin() + static_cast<std::ptrdiff_t>(p + other_len));
+    if (p + other_len > answer.size())
+        return reg_fail(ErrorKind::transient, "malformed TSIG record");
+    Wire other(answer.begin() + static_cast<std::ptrdiff_t>(p),
+               answer.begin() + static_cast<std::ptrdiff_t>(p + other_len));
     if (error != 0)  // 16 BADSIG, 17 BADKEY, 18 BADTIME, 22 BADTRUNC (RFC 8945 §3)
         return reg_fail(ErrorKind::authentication,
                         fmt::format("the server refused our TSIG (error {}: {})", error,
-                                    error == 16 ? "BADSIG" : error == 17 ? "BADKEY" : error == 18 ? "BADTIME" : "other"));
+                                    error == 16   ? "BADSIG"
+                                    : error == 17 ? "BADKEY"
+                                    : error == 18 ? "BADTIME"
+                                                  : "other"));
     Wire data;
     put16(data, static_cast<std::uint32_t>(request_mac.size()));
     data.insert(data.end(), request_mac.begin(), request_mac.end());
@@ -215,14 +234,18 @@ RResult<void> tsig_verify(const Wire& answer, const TsigKey& key, const Wire& re
     stripped[10] = static_cast<std::uint8_t>((ar - 1) >> 8);
     stripped[11] = static_cast<std::uint8_t>(ar - 1);
     data.insert(data.end(), stripped.begin(), stripped.end());
-    auto vars = variables(*key_name, *algorithm, time, fudge, static_cast<std::uint16_t>(error), other);
+    auto vars =
+        variables(*key_name, *algorithm, time, fudge, static_cast<std::uint16_t>(error), other);
     data.insert(data.end(), vars.begin(), vars.end());
     auto expected = hmac(key, data);
     if (!expected) return std::unexpected(expected.error());
-    if (mac.size() != expected->size() || CRYPTO_memcmp(mac.data(), expected->data(), mac.size()) != 0)
-        return reg_fail(ErrorKind::authentication, "the answer's TSIG does not verify (wrong key?)");
+    if (mac.size() != expected->size() ||
+        CRYPTO_memcmp(mac.data(), expected->data(), mac.size()) != 0)
+        return reg_fail(ErrorKind::authentication,
+                        "the answer's TSIG does not verify (wrong key?)");
     if (std::abs(now - time) > fudge)
-        return reg_fail(ErrorKind::authentication, "the answer's TSIG time is outside its fudge (clock skew?)");
+        return reg_fail(ErrorKind::authentication,
+                        "the answer's TSIG time is outside its fudge (clock skew?)");
     return {};
 }
 

@@ -25,13 +25,13 @@ struct SignedMessage {
 };
 
 // Appends a TSIG record signing `message` (§4.3.1, §5.1).
-[[nodiscard]] RResult<SignedMessage> tsig_sign(const Wire& message, const TsigKey& key, std::int64_t now,
-                                               std::uint16_t fudge = 300);
+[[nodiscard]] RResult<SignedMessage> tsig_sign(const Wire& message, const TsigKey& key,
+                                               std::int64_t now, std::uint16_t fudge = 300);
 
 // Checks the TSIG record of an answer to a request signed with `request_mac` (§5.3): the
 // same key and algorithm, a MAC over request MAC + answer + TSIG variables, and a time within
 // the fudge. An answer without TSIG is an authentication error naming its RCODE.
-[[nodiscard]] RResult<void> tsig_verify(const Wire& answer, const TsigKey& key, const Wire& request_mac,
-                                        std::int64_t now);
+[[nodiscard]] RResult<void> tsig_verify(const Wire& answer, const TsigKey& key,
+                                        const Wire& request_mac, std::int64_t now);
 
 }  // namespace zw::registrar

@@ -24,14 +24,17 @@ std::string list(const std::set<std::string>& items) {
 }
 
 // "missing {..}, unexpected {..}" or empty when the sets are equal.
-std::string set_difference_text(const std::vector<std::string>& want, const std::vector<std::string>& got) {
+std::string set_difference_text(const std::vector<std::string>& want,
+                                const std::vector<std::string>& got) {
     std::set<std::string> w(want.begin(), want.end()), g(got.begin(), got.end());
     std::set<std::string> missing, extra;
-    std::set_difference(w.begin(), w.end(), g.begin(), g.end(), std::inserter(missing, missing.end()));
+    std::set_difference(w.begin(), w.end(), g.begin(), g.end(),
+                        std::inserter(missing, missing.end()));
     std::set_difference(g.begin(), g.end(), w.begin(), w.end(), std::inserter(extra, extra.end()));
     std::string out;
     if (!missing.empty()) out += fmt::format("missing {{{}}}", list(missing));
-    if (!extra.empty()) out += fmt::format("{}unexpected {{{}}}", out.empty() ? "" : ", ", list(extra));
+    if (!extra.empty())
+        out += fmt::format("{}unexpected {{{}}}", out.empty() ? "" : ", ", list(extra));
     return out;
 }
 
@@ -53,7 +56,8 @@ Observation judge(const Expectation& e, std::span<const ServerAnswer> answers, I
         if (!a.answered) {
             // An unreachable server never counts as a pass: it may serve the old data.
             silent = true;
-            note(a, a.why.empty() ? std::string("no answer") : fmt::format("no answer ({})", a.why));
+            note(a,
+                 a.why.empty() ? std::string("no answer") : fmt::format("no answer ({})", a.why));
             continue;
         }
         if (!a.validated) {

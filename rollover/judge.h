@@ -40,8 +40,9 @@ struct Expectation {
 };
 
 // Confirmed only if every server answered, validated, is at least at min_serial and
-// agrees with the expectation (serves / does not serve the key; serves exactly `equals`). Any server that did not answer makes it `unreachable`;
-// no servers at all is `refuted`. The detail names every server that disagreed.
+// agrees with the expectation (serves / does not serve the key; serves exactly `equals`). Any
+// server that did not answer makes it `unreachable`; no servers at all is `refuted`. The detail
+// names every server that disagreed.
 [[nodiscard]] Observation judge(const Expectation& e, std::span<const ServerAnswer> answers,
                                 Instant at);
 

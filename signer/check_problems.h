@@ -18,7 +18,7 @@ inline constexpr std::size_t max_reported = 10;
 // whole); problems at one node keep the order they were found in, by one worker or after
 // the workers.
 class Problems {
-public:
+  public:
     void add(std::size_t where, std::string what) {
         std::lock_guard lock(mutex_);
         Entry entry{where, total_++, std::move(what)};
@@ -37,12 +37,14 @@ public:
         return out;
     }
 
-private:
+  private:
     struct Entry {
         std::size_t where, found;
         std::string what;
     };
-    static bool earlier(const Entry& a, const Entry& b) { return std::tie(a.where, a.found) < std::tie(b.where, b.found); }
+    static bool earlier(const Entry& a, const Entry& b) {
+        return std::tie(a.where, a.found) < std::tie(b.where, b.found);
+    }
     std::mutex mutex_;
     std::vector<Entry> first_;
     std::size_t total_ = 0;

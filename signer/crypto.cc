@@ -7,7 +7,8 @@ Result<SigningContext> SigningContext::create(const KeyPair& key) {
 }
 
 Result<SigningContext> SigningContext::create(const KeyPair& key, dns::CryptoLibrary library) {
-    auto backend = library == dns::CryptoLibrary::openssl ? make_openssl_signer(key) : make_nettle_signer(key);
+    auto backend =
+        library == dns::CryptoLibrary::openssl ? make_openssl_signer(key) : make_nettle_signer(key);
     if (!backend) return fail(backend.error());
     return SigningContext(std::move(*backend), library);
 }

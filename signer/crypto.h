@@ -19,10 +19,11 @@
 namespace zw::signer {
 
 class SigningContext {
-public:
+  public:
     // On dns::signing_library(key.algorithm()).
     [[nodiscard]] static Result<SigningContext> create(const KeyPair& key);
-    [[nodiscard]] static Result<SigningContext> create(const KeyPair& key, dns::CryptoLibrary library);
+    [[nodiscard]] static Result<SigningContext> create(const KeyPair& key,
+                                                       dns::CryptoLibrary library);
 
     // Appends the signature over data to out.
     [[nodiscard]] Result<void> sign(std::span<const std::uint8_t> data, dns::Bytes& out) {
@@ -31,12 +32,13 @@ public:
     [[nodiscard]] dns::CryptoLibrary library() const { return library_; }
 
     class Backend {
-    public:
+      public:
         virtual ~Backend() = default;
-        [[nodiscard]] virtual Result<void> sign(std::span<const std::uint8_t> data, dns::Bytes& out) = 0;
+        [[nodiscard]] virtual Result<void> sign(std::span<const std::uint8_t> data,
+                                                dns::Bytes& out) = 0;
     };
 
-private:
+  private:
     SigningContext(std::unique_ptr<Backend> backend, dns::CryptoLibrary library)
         : backend_(std::move(backend)), library_(library) {}
     std::unique_ptr<Backend> backend_;
@@ -46,6 +48,7 @@ private:
 // The two implementations, for crypto.cc and the tests.
 [[nodiscard]] Result<std::unique_ptr<SigningContext::Backend>> make_openssl_signer(
     const KeyPair& key, dns::OpensslEcPath path = dns::OpensslEcPath::fast_if_built);
-[[nodiscard]] Result<std::unique_ptr<SigningContext::Backend>> make_nettle_signer(const KeyPair& key);
+[[nodiscard]] Result<std::unique_ptr<SigningContext::Backend>> make_nettle_signer(
+    const KeyPair& key);
 
 }  // namespace zw::signer

@@ -53,8 +53,8 @@ void denial_bitmap(const zones::Node& node, std::vector<std::uint16_t>& types, d
     for (const auto& set : node.rrsets) {
         // RFC 4035 §2.3: at a delegation only NS, DS, NSEC and RRSIG are ours to list;
         // glue or other data at the cut belongs to the child.
-        if (node.role == zones::NodeRole::delegation && set.type != dns::rrtype::NS && set.type != dns::rrtype::DS &&
-            set.type != dns::rrtype::NSEC) {
+        if (node.role == zones::NodeRole::delegation && set.type != dns::rrtype::NS &&
+            set.type != dns::rrtype::DS && set.type != dns::rrtype::NSEC) {
             continue;
         }
         types.push_back(set.type);
@@ -84,7 +84,8 @@ void add_nsec_chain(zones::Zone& zone, std::uint32_t ttl) {
         // tens of MB at 1M records.
         const auto at = pos - node.rrsets.begin();
         node.rrsets.reserve(node.rrsets.size() + 1);
-        auto it = node.rrsets.insert(node.rrsets.begin() + at, zones::RRset{dns::rrtype::NSEC, ttl, {}, {}, {}});
+        auto it = node.rrsets.insert(node.rrsets.begin() + at,
+                                     zones::RRset{dns::rrtype::NSEC, ttl, {}, {}, {}});
         denial_bitmap(node, types, bitmap);
         dns::Bytes rdata;
         rdata.reserve(next.bytes().size() + bitmap.size());
@@ -109,7 +110,8 @@ Nsec3Originals nsec3_original_names(const zones::Zone& zone, bool opt_out) {
     std::vector<dns::Name> above;
     for (const auto& node : zone.nodes) {
         if (node.role == zones::NodeRole::occluded) continue;
-        if (opt_out && node.role == zones::NodeRole::delegation && !node.find(dns::rrtype::DS)) continue;
+        if (opt_out && node.role == zones::NodeRole::delegation && !node.find(dns::rrtype::DS))
+            continue;
         // The node and every empty non-terminal between it and the apex (RFC 5155 §7.1).
         above.clear();
         if (node.name != zone.origin) {
@@ -119,7 +121,8 @@ Nsec3Originals nsec3_original_names(const zones::Zone& zone, bool opt_out) {
                 if (n == zone.origin) break;
             }
         }
-        names.insert(names.end(), std::make_move_iterator(above.rbegin()), std::make_move_iterator(above.rend()));
+        names.insert(names.end(), std::make_move_iterator(above.rbegin()),
+                     std::make_move_iterator(above.rend()));
         out.nodes.insert(out.nodes.end(), above.size(), nullptr);
         names.push_back(node.name);
         out.nodes.push_back(&node);
@@ -135,7 +138,8 @@ dns::Bytes nsec3param_rdata(const Nsec3Params& params) {
     return out;
 }
 
-std::vector<dns::Bytes> nsec3_hashes(std::span<const dns::Name> names, const Nsec3Params& params, unsigned threads) {
+std::vector<dns::Bytes> nsec3_hashes(std::span<const dns::Name> names, const Nsec3Params& params,
+                                     unsigned threads) {
     std::vector<dns::Bytes> out(names.size());
     parallel_chunks(names.size(), threads, 4096, [&](std::size_t begin, std::size_t end, unsigned) {
         for (std::size_t i = begin; i < end; ++i) out[i] = nsec3_hash(names[i], params);
@@ -143,8 +147,9 @@ std::vector<dns::Bytes> nsec3_hashes(std::span<const dns::Name> names, const Nse
     return out;
 }
 
-Result<std::vector<zones::Node>> build_nsec3_chain(const zones::Zone& zone, const Nsec3Params& params,
-                                                   std::uint32_t ttl, unsigned threads) {
+Result<std::vector<zones::Node>> build_nsec3_chain(const zones::Zone& zone,
+                                                   const Nsec3Params& params, std::uint32_t ttl,
+                                                   unsigned threads) {
     auto [originals, node_of] = nsec3_original_names(zone, params.opt_out);
     struct Entry {
         dns::Bytes hash;
@@ -154,12 +159,14 @@ Result<std::vector<zones::Node>> build_nsec3_chain(const zones::Zone& zone, cons
     std::vector<Entry> entries;
     entries.reserve(originals.size());
     for (std::size_t i = 0; i < originals.size(); ++i) entries.push_back({std::move(hashes[i]), i});
-    std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.hash < b.hash; });
+    std::sort(entries.begin(), entries.end(),
+              [](const Entry& a, const Entry& b) { return a.hash < b.hash; });
     for (std::size_t i = 1; i < entries.size(); ++i) {
         if (entries[i].hash == entries[i - 1].hash) {
-            return fail(bad_input(fmt::format("NSEC3 hash collision between {} and {}; choose another salt",
-                                              originals[entries[i - 1].original].to_text(),
-                                              originals[entries[i].original].to_text())));
+            return fail(
+                bad_input(fmt::format("NSEC3 hash collision between {} and {}; choose another salt",
+                                      originals[entries[i - 1].original].to_text(),
+                                      originals[entries[i].original].to_text())));
         }
     }
     std::vector<zones::Node> out;

@@ -39,12 +39,14 @@ struct Nsec3Originals {
 
 // The NSEC3 records, one node each, in hash order. Fails on a hash collision. Hashes on up
 // to `threads` threads.
-[[nodiscard]] Result<std::vector<zones::Node>> build_nsec3_chain(const zones::Zone& zone, const Nsec3Params& params,
-                                                                 std::uint32_t ttl, unsigned threads = 1);
+[[nodiscard]] Result<std::vector<zones::Node>> build_nsec3_chain(const zones::Zone& zone,
+                                                                 const Nsec3Params& params,
+                                                                 std::uint32_t ttl,
+                                                                 unsigned threads = 1);
 
 // nsec3_hash of every name, on up to `threads` threads.
-[[nodiscard]] std::vector<dns::Bytes> nsec3_hashes(std::span<const dns::Name> names, const Nsec3Params& params,
-                                                   unsigned threads);
+[[nodiscard]] std::vector<dns::Bytes> nsec3_hashes(std::span<const dns::Name> names,
+                                                   const Nsec3Params& params, unsigned threads);
 
 [[nodiscard]] dns::Bytes nsec3param_rdata(const Nsec3Params& params);
 

@@ -74,8 +74,10 @@ std::unique_ptr<EcdsaBatchSigner> EcdsaBatchSigner::create(EVP_PKEY* key) {
         *bn = dns::secret_bignum();
         if (!*bn) return nullptr;
     }
-    if (!st->ctx || !st->order_mont || BN_MONT_CTX_set(st->order_mont.get(), st->order, st->ctx.get()) != 1 ||
-        !BN_copy(st->order_minus_2.get(), st->order) || BN_sub_word(st->order_minus_2.get(), 2) != 1) {
+    if (!st->ctx || !st->order_mont ||
+        BN_MONT_CTX_set(st->order_mont.get(), st->order, st->ctx.get()) != 1 ||
+        !BN_copy(st->order_minus_2.get(), st->order) ||
+        BN_sub_word(st->order_minus_2.get(), 2) != 1) {
         return nullptr;
     }
     return std::unique_ptr<EcdsaBatchSigner>(new EcdsaBatchSigner(std::move(st)));
@@ -96,7 +98,8 @@ bool EcdsaBatchSigner::sign(std::span<const std::uint8_t> digest, dns::Bytes& ou
         const std::size_t at = out.size();
         out.resize(at + 2 * static_cast<std::size_t>(st.width));
         if (BN_bn2binpad(ECDSA_SIG_get0_r(sig.get()), out.data() + at, st.width) != st.width ||
-            BN_bn2binpad(ECDSA_SIG_get0_s(sig.get()), out.data() + at + st.width, st.width) != st.width) {
+            BN_bn2binpad(ECDSA_SIG_get0_s(sig.get()), out.data() + at + st.width, st.width) !=
+                st.width) {
             out.resize(at);
             return false;
         }
@@ -105,7 +108,6 @@ bool EcdsaBatchSigner::sign(std::span<const std::uint8_t> digest, dns::Bytes& ou
     return false;
 }
 
-
 bool EcdsaBatchSigner::State::grow(std::size_t count) {
     while (k.size() < count) {
         k.push_back(dns::secret_bignum());
@@ -113,7 +115,8 @@ bool EcdsaBatchSigner::State::grow(std::size_t count) {
         product.push_back(dns::secret_bignum());
         r.push_back(Bn(BN_new()));
         points.push_back(Point(EC_POINT_new(group)));
-        if (!k.back() || !k_mont.back() || !product.back() || !r.back() || !points.back()) return false;
+        if (!k.back() || !k_mont.back() || !product.back() || !r.back() || !points.back())
+            return false;
         point_ptrs.push_back(points.back().get());
     }
     return true;
@@ -150,22 +153,27 @@ bool EcdsaBatchSigner::State::refill() {
     BN_MONT_CTX* mont = order_mont.get();
     if (!grow(count) || !draw_nonces(count)) return false;
     for (std::size_t i = 0; i < count; ++i) {
-        if (EC_POINT_mul(group, points[i].get(), k[i].get(), nullptr, nullptr, c) != 1) return false;
+        if (EC_POINT_mul(group, points[i].get(), k[i].get(), nullptr, nullptr, c) != 1)
+            return false;
     }
     // One field inversion for the whole batch; the points then have Z = 1, so X is x.
     if (EC_POINTs_make_affine(group, count, point_ptrs.data(), c) != 1) return false;
     std::vector<std::size_t> usable;
     usable.reserve(count);
     for (std::size_t i = 0; i < count; ++i) {
-        if (EC_POINT_get_Jprojective_coordinates_GFp(group, points[i].get(), x.get(), nullptr, z.get(), c) != 1) {
+        if (EC_POINT_get_Jprojective_coordinates_GFp(group, points[i].get(), x.get(), nullptr,
+                                                     z.get(), c) != 1) {
             return false;
         }
-        if (!BN_is_one(z.get()) && EC_POINT_get_affine_coordinates(group, points[i].get(), x.get(), nullptr, c) != 1) {
+        if (!BN_is_one(z.get()) &&
+            EC_POINT_get_affine_coordinates(group, points[i].get(), x.get(), nullptr, c) != 1) {
             return false;
         }
         if (!BN_nnmod(r[i].get(), x.get(), order, c)) return false;
-        if (!BN_is_zero(r[i].get())) usable.push_back(i);
-        else BN_clear(k[i].get());  // r = 0: that nonce is dropped
+        if (!BN_is_zero(r[i].get()))
+            usable.push_back(i);
+        else
+            BN_clear(k[i].get());  // r = 0: that nonce is dropped
     }
     if (usable.empty()) return true;
     // The inverses of the batch replace k itself, which is not needed past this point.
@@ -176,7 +184,8 @@ bool EcdsaBatchSigner::State::refill() {
         inverses.push_back(k[i].get());
         products.push_back(product[i].get());
     }
-    if (!dns::mont_batch_inverse(values, inverses, products, order, order_minus_2.get(), mont, c)) return false;
+    if (!dns::mont_batch_inverse(values, inverses, products, order, order_minus_2.get(), mont, c))
+        return false;
     for (std::size_t i : usable) {
         if (BN_from_montgomery(k[i].get(), k[i].get(), mont, c) != 1) return false;
     }
@@ -187,7 +196,6 @@ bool EcdsaBatchSigner::State::refill() {
     ready.assign(usable.rbegin(), usable.rend());
     return true;
 }
-
 
 }  // namespace zw::signer
 

@@ -26,7 +26,7 @@
 namespace zw::signer {
 
 class EcdsaBatchSigner {
-public:
+  public:
     // For an ECDSA key (P-256 or P-384). nullptr when the key is not ECDSA or the fast path
     // on OpenSSL's deprecated EC API is not built (dns/openssl_fast_path.h); the caller
     // then signs through EVP.
@@ -41,7 +41,7 @@ public:
 
     static constexpr std::size_t max_batch = 64;
 
-private:
+  private:
     struct State;
     explicit EcdsaBatchSigner(std::unique_ptr<State> state);
     std::unique_ptr<State> state_;

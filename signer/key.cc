@@ -5,8 +5,8 @@
 #include <openssl/ec.h>
 #include <openssl/rsa.h>
 
-#include "dns/rdata.h"
 #include "dns/openssl.h"
+#include "dns/rdata.h"
 
 namespace zw::signer {
 
@@ -62,12 +62,16 @@ Result<dns::Bytes> public_key_field(EVP_PKEY* pkey, std::uint8_t algorithm) {
         case dns::alg::ecdsap384sha384: {
             // RFC 6605 §4: the uncompressed point without its 0x04 prefix.
             std::size_t len = 0;
-            if (EVP_PKEY_get_octet_string_param(pkey, OSSL_PKEY_PARAM_PUB_KEY, nullptr, 0, &len) != 1 || len < 1) {
+            if (EVP_PKEY_get_octet_string_param(pkey, OSSL_PKEY_PARAM_PUB_KEY, nullptr, 0, &len) !=
+                    1 ||
+                len < 1) {
                 return fail(internal_error("cannot read the ECDSA public key"));
             }
             dns::Bytes point(len);
-            EVP_PKEY_get_octet_string_param(pkey, OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size(), &len);
-            if (point[0] != 0x04) return fail(internal_error("ECDSA public key is not an uncompressed point"));
+            EVP_PKEY_get_octet_string_param(pkey, OSSL_PKEY_PARAM_PUB_KEY, point.data(),
+                                            point.size(), &len);
+            if (point[0] != 0x04)
+                return fail(internal_error("ECDSA public key is not an uncompressed point"));
             return dns::Bytes(point.begin() + 1, point.end());
         }
         case dns::alg::ed25519:
@@ -85,14 +89,16 @@ Result<dns::Bytes> public_key_field(EVP_PKEY* pkey, std::uint8_t algorithm) {
     }
 }
 
-Result<KeyPair> generate_key(const dns::Name& zone, std::uint8_t algorithm, KeyRole role, int bits, Instant now) {
+Result<KeyPair> generate_key(const dns::Name& zone, std::uint8_t algorithm, KeyRole role, int bits,
+                             Instant now) {
     EvpPkey pkey;
     switch (algorithm) {
         case dns::alg::rsasha256: {
             int size = bits == 0 ? 2048 : bits;
             // RFC 5702 §2: 512 to 4096 bits for RSASHA256; below 2048 is not worth using.
             if (size < 1024 || size > 4096) {
-                return fail(bad_input(fmt::format("RSA key size {} is outside 1024..4096 bits", size)));
+                return fail(
+                    bad_input(fmt::format("RSA key size {} is outside 1024..4096 bits", size)));
             }
             pkey.reset(EVP_RSA_gen(static_cast<unsigned>(size)));
             break;
@@ -112,7 +118,8 @@ Result<KeyPair> generate_key(const dns::Name& zone, std::uint8_t algorithm, KeyR
         default:
             return fail(bad_input(fmt::format("cannot generate keys for algorithm {}", algorithm)));
     }
-    if (!pkey) return fail(internal_error(fmt::format("key generation failed: {}", dns::openssl_error())));
+    if (!pkey)
+        return fail(internal_error(fmt::format("key generation failed: {}", dns::openssl_error())));
     if (bits != 0 && algorithm != dns::alg::rsasha256) {
         return fail(bad_input("a key size applies to RSA keys only"));
     }

@@ -29,7 +29,7 @@ struct KeyTiming {
 };
 
 class KeyPair {
-public:
+  public:
     KeyPair(dns::Name zone, dns::Dnskey dnskey, EvpPkey pkey, KeyTiming timing);
 
     [[nodiscard]] const dns::Name& zone() const { return zone_; }
@@ -44,7 +44,7 @@ public:
     // writes it: no zone name can make it a path).
     [[nodiscard]] std::string base_name() const;
 
-private:
+  private:
     dns::Name zone_;
     dns::Dnskey dnskey_;
     dns::Bytes rdata_;
@@ -57,7 +57,7 @@ private:
 [[nodiscard]] Result<dns::Bytes> public_key_field(EVP_PKEY* pkey, std::uint8_t algorithm);
 
 // A new key pair. bits applies to RSA only (0 = 2048).
-[[nodiscard]] Result<KeyPair> generate_key(const dns::Name& zone, std::uint8_t algorithm, KeyRole role,
-                                           int bits, Instant now);
+[[nodiscard]] Result<KeyPair> generate_key(const dns::Name& zone, std::uint8_t algorithm,
+                                           KeyRole role, int bits, Instant now);
 
 }  // namespace zw::signer

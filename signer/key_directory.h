@@ -22,23 +22,24 @@ enum class LoneHalves {
 };
 
 // Every key pair in dir whose file name is for zone, in file-name order.
-[[nodiscard]] Result<std::vector<KeyPair>> read_zone_keys(const std::string& dir, const dns::Name& zone,
+[[nodiscard]] Result<std::vector<KeyPair>> read_zone_keys(const std::string& dir,
+                                                          const dns::Name& zone,
                                                           LoneHalves lone = LoneHalves::refuse);
 
 // The key files of a directory by zone, from one scan: a run over many zones (`sign
 // --manifest`) looks each zone up instead of reading a directory of tens of thousands of
 // files once per zone. Files added to the directory after the scan are not seen.
 class KeyDirectory {
-public:
+  public:
     [[nodiscard]] static Result<KeyDirectory> scan(const std::string& dir);
     // What read_zone_keys(dir, zone) gives, from the scan.
-    [[nodiscard]] Result<std::vector<KeyPair>> read_zone_keys(const dns::Name& zone,
-                                                              LoneHalves lone = LoneHalves::refuse) const;
+    [[nodiscard]] Result<std::vector<KeyPair>> read_zone_keys(
+        const dns::Name& zone, LoneHalves lone = LoneHalves::refuse) const;
 
     // Base path (dir/K<zone>+AAA+TTTTT) -> the halves found (bit 1: .private, bit 2: .key).
     using Bases = std::map<std::string, unsigned>;
 
-private:
+  private:
     // Lowercase file-name text of the zone (with the final dot) -> its key files.
     std::unordered_map<std::string, Bases> zones_;
 };

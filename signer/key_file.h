@@ -24,7 +24,8 @@ namespace zw::signer {
 // whole, the .key last: a full disk leaves neither, and a crash between the renames a
 // .private alone, which readers report (key_directory.h). An existing file of the same
 // name is never overwritten.
-[[nodiscard]] Result<std::string> write_key_pair(const std::string& dir, const KeyPair& key, KeyRole role);
+[[nodiscard]] Result<std::string> write_key_pair(const std::string& dir, const KeyPair& key,
+                                                 KeyRole role);
 
 // The one rule for key directories, for reading and writing alike: a directory that
 // group or others may write is refused (anyone who can write there can plant a key that

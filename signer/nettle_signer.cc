@@ -39,7 +39,8 @@ Result<dns::Bytes> secret_param(EVP_PKEY* pkey, const char* name, int width) {
     }
     dns::Bignum value(raw);  // cleared when freed
     dns::Bytes out(static_cast<std::size_t>(width > 0 ? width : BN_num_bytes(value.get())));
-    if (BN_bn2binpad(value.get(), out.data(), static_cast<int>(out.size())) != static_cast<int>(out.size())) {
+    if (BN_bn2binpad(value.get(), out.data(), static_cast<int>(out.size())) !=
+        static_cast<int>(out.size())) {
         dns::wipe(out.data(), out.size());
         return fail(internal_error(fmt::format("the private key's {} does not fit", name)));
     }
@@ -62,11 +63,13 @@ void blinding_random(void*, std::size_t length, std::uint8_t* out) {
 }
 
 class EcdsaSigner final : public SigningContext::Backend {
-public:
+  public:
     static Result<std::unique_ptr<SigningContext::Backend>> create(const KeyPair& key) {
         auto s = std::unique_ptr<EcdsaSigner>(new EcdsaSigner(key.algorithm()));
-        dns::EcGroup group(EC_GROUP_new_by_curve_name(s->p256_ ? NID_X9_62_prime256v1 : NID_secp384r1));
-        if (!group || BN_bn2binpad(EC_GROUP_get0_order(group.get()), s->order_.data(), s->width()) != s->width()) {
+        dns::EcGroup group(
+            EC_GROUP_new_by_curve_name(s->p256_ ? NID_X9_62_prime256v1 : NID_secp384r1));
+        if (!group || BN_bn2binpad(EC_GROUP_get0_order(group.get()), s->order_.data(),
+                                   s->width()) != s->width()) {
             return fail(internal_error("cannot read the curve's order"));
         }
         auto d = secret_param(key.pkey(), OSSL_PKEY_PARAM_PRIV_KEY, s->width());
@@ -74,7 +77,9 @@ public:
         const bool in_range = s->in_range(*d);
         dns::limbs_from_octets(*d, s->d_);
         dns::wipe(d->data(), d->size());
-        if (!in_range) return fail(bad_input(fmt::format("the private key of key {} is out of range", key.tag())));
+        if (!in_range)
+            return fail(
+                bad_input(fmt::format("the private key of key {} is out of range", key.tag())));
         return std::unique_ptr<SigningContext::Backend>(std::move(s));
     }
     ~EcdsaSigner() override {
@@ -102,7 +107,8 @@ public:
         // r or s = 0 happens with probability about 2^-256: a new nonce then.
         for (int attempt = 0; attempt < 4; ++attempt) {
             if (!draw_nonce()) return fail(internal_error("no random numbers for an ECDSA nonce"));
-            ecc_ecdsa_sign(curve_, d_.data(), k_.data(), length, digest.data(), r_.data(), s_.data(), scratch_.data());
+            ecc_ecdsa_sign(curve_, d_.data(), k_.data(), length, digest.data(), r_.data(),
+                           s_.data(), scratch_.data());
             dns::wipe(k_);
             dns::wipe(scratch_);
             if (zero(r_) || zero(s_)) continue;
@@ -116,7 +122,7 @@ public:
         return fail(internal_error("ECDSA signing gave r or s = 0 four times"));
     }
 
-private:
+  private:
     explicit EcdsaSigner(std::uint8_t algorithm)
         : p256_(algorithm == dns::alg::ecdsap256sha256), curve_(dns::nettle_curve(algorithm)) {
         const auto size = static_cast<std::size_t>(ecc_size(curve_));
@@ -131,7 +137,8 @@ private:
     // numeric one).
     [[nodiscard]] bool in_range(std::span<const std::uint8_t> value) const {
         const auto w = static_cast<std::size_t>(width());
-        const bool nonzero = std::any_of(value.begin(), value.end(), [](std::uint8_t b) { return b != 0; });
+        const bool nonzero =
+            std::any_of(value.begin(), value.end(), [](std::uint8_t b) { return b != 0; });
         return value.size() == w && nonzero && std::memcmp(value.data(), order_.data(), w) < 0;
     }
     // The nonce k, uniform in [1, n-1] by rejection (as FIPS 186-4 B.5.2 and OpenSSL's own
@@ -153,24 +160,30 @@ private:
     bool p256_;
     const ecc_curve* curve_;
     std::array<std::uint8_t, 48> order_{};  // n, big-endian, width() octets
-    Limbs d_, k_, r_, s_, scratch_;        // d, k and scratch are secret
+    Limbs d_, k_, r_, s_, scratch_;         // d, k and scratch are secret
 };
 
 class EddsaSigner final : public SigningContext::Backend {
-public:
+  public:
     static Result<std::unique_ptr<SigningContext::Backend>> create(const KeyPair& key) {
-        auto s = std::unique_ptr<EddsaSigner>(new EddsaSigner(key.algorithm() == dns::alg::ed25519));
+        auto s =
+            std::unique_ptr<EddsaSigner>(new EddsaSigner(key.algorithm() == dns::alg::ed25519));
         const std::size_t size = s->ed25519_ ? ED25519_KEY_SIZE : ED448_KEY_SIZE;
         std::size_t len = s->seed_.size();
         if (EVP_PKEY_get_raw_private_key(key.pkey(), s->seed_.data(), &len) != 1 || len != size) {
-            return fail(internal_error(fmt::format("cannot read the private key of key {}", key.tag())));
+            return fail(
+                internal_error(fmt::format("cannot read the private key of key {}", key.tag())));
         }
-        if (s->ed25519_) ed25519_sha512_public_key(s->public_.data(), s->seed_.data());
-        else ed448_shake256_public_key(s->public_.data(), s->seed_.data());
+        if (s->ed25519_)
+            ed25519_sha512_public_key(s->public_.data(), s->seed_.data());
+        else
+            ed448_shake256_public_key(s->public_.data(), s->seed_.data());
         // Nettle signs with the public key it is handed: it must be the one derived here.
         const auto& published = key.dnskey().public_key;
-        if (published.size() != size || !std::equal(published.begin(), published.end(), s->public_.begin())) {
-            return fail(bad_input(fmt::format("the private key of key {} does not belong to its DNSKEY", key.tag())));
+        if (published.size() != size ||
+            !std::equal(published.begin(), published.end(), s->public_.begin())) {
+            return fail(bad_input(
+                fmt::format("the private key of key {} does not belong to its DNSKEY", key.tag())));
         }
         return std::unique_ptr<SigningContext::Backend>(std::move(s));
     }
@@ -182,15 +195,17 @@ public:
         const std::size_t at = out.size();
         if (ed25519_) {
             out.resize(at + ED25519_SIGNATURE_SIZE);
-            ed25519_sha512_sign(public_.data(), seed_.data(), data.size(), data.data(), out.data() + at);
+            ed25519_sha512_sign(public_.data(), seed_.data(), data.size(), data.data(),
+                                out.data() + at);
         } else {
             out.resize(at + ED448_SIGNATURE_SIZE);
-            ed448_shake256_sign(public_.data(), seed_.data(), data.size(), data.data(), out.data() + at);
+            ed448_shake256_sign(public_.data(), seed_.data(), data.size(), data.data(),
+                                out.data() + at);
         }
         return {};
     }
 
-private:
+  private:
     explicit EddsaSigner(bool ed25519) : ed25519_(ed25519) {}
     bool ed25519_;
     std::array<std::uint8_t, ED448_KEY_SIZE> seed_{};  // the RFC 8032 private key
@@ -198,7 +213,7 @@ private:
 };
 
 class RsaSigner final : public SigningContext::Backend {
-public:
+  public:
     static Result<std::unique_ptr<SigningContext::Backend>> create(const KeyPair& key) {
         dns::wipe_gmp_memory_on_free();
         auto s = std::unique_ptr<RsaSigner>(new RsaSigner());
@@ -207,10 +222,14 @@ public:
             mpz_ptr into;
         };
         const Part parts[] = {
-            {OSSL_PKEY_PARAM_RSA_N, s->public_.n},          {OSSL_PKEY_PARAM_RSA_E, s->public_.e},
-            {OSSL_PKEY_PARAM_RSA_D, s->private_.d},         {OSSL_PKEY_PARAM_RSA_FACTOR1, s->private_.p},
-            {OSSL_PKEY_PARAM_RSA_FACTOR2, s->private_.q},   {OSSL_PKEY_PARAM_RSA_EXPONENT1, s->private_.a},
-            {OSSL_PKEY_PARAM_RSA_EXPONENT2, s->private_.b}, {OSSL_PKEY_PARAM_RSA_COEFFICIENT1, s->private_.c},
+            {OSSL_PKEY_PARAM_RSA_N, s->public_.n},
+            {OSSL_PKEY_PARAM_RSA_E, s->public_.e},
+            {OSSL_PKEY_PARAM_RSA_D, s->private_.d},
+            {OSSL_PKEY_PARAM_RSA_FACTOR1, s->private_.p},
+            {OSSL_PKEY_PARAM_RSA_FACTOR2, s->private_.q},
+            {OSSL_PKEY_PARAM_RSA_EXPONENT1, s->private_.a},
+            {OSSL_PKEY_PARAM_RSA_EXPONENT2, s->private_.b},
+            {OSSL_PKEY_PARAM_RSA_COEFFICIENT1, s->private_.c},
         };
         for (const Part& part : parts) {
             auto octets = secret_param(key.pkey(), part.name, 0);
@@ -218,13 +237,15 @@ public:
             mpz_import(part.into, octets->size(), 1, 1, 1, 0, octets->data());
             dns::wipe(octets->data(), octets->size());
         }
-        if (rsa_public_key_prepare(&s->public_) != 1 || rsa_private_key_prepare(&s->private_) != 1) {
+        if (rsa_public_key_prepare(&s->public_) != 1 ||
+            rsa_private_key_prepare(&s->private_) != 1) {
             return fail(bad_input(fmt::format("the RSA key {} is not usable", key.tag())));
         }
         return std::unique_ptr<SigningContext::Backend>(std::move(s));
     }
     ~RsaSigner() override {
-        for (mpz_ptr z : {private_.d, private_.p, private_.q, private_.a, private_.b, private_.c}) dns::wipe(z);
+        for (mpz_ptr z : {private_.d, private_.p, private_.q, private_.a, private_.b, private_.c})
+            dns::wipe(z);
         rsa_private_key_clear(&private_);
         rsa_public_key_clear(&public_);
         mpz_clear(signature_);
@@ -240,7 +261,8 @@ public:
         sha256_digest(&c, digest.size(), digest.data());
         // The _tr form blinds the exponentiation and checks the result against the public
         // key, so a fault in the CRT computation gives no signature rather than the key.
-        if (rsa_sha256_sign_digest_tr(&public_, &private_, nullptr, blinding_random, digest.data(), signature_) != 1) {
+        if (rsa_sha256_sign_digest_tr(&public_, &private_, nullptr, blinding_random, digest.data(),
+                                      signature_) != 1) {
             return fail(internal_error("RSA signing failed"));
         }
         // RFC 3110 §3: the signature is exactly as long as the modulus.
@@ -253,7 +275,7 @@ public:
         return {};
     }
 
-private:
+  private:
     RsaSigner() {
         rsa_public_key_init(&public_);
         rsa_private_key_init(&private_);

@@ -20,7 +20,7 @@ using Md = std::unique_ptr<EVP_MD, dns::OsslFree<EVP_MD_free>>;
 // context set up with the key once and re-initialised without it for each message, which
 // keeps the provider's key and algorithm instead of fetching them again.
 class EddsaSigner final : public SigningContext::Backend {
-public:
+  public:
     explicit EddsaSigner(EVP_PKEY* pkey) : mdctx_(EVP_MD_CTX_new()) {
         ready_ = mdctx_ && EVP_DigestSignInit(mdctx_.get(), nullptr, nullptr, nullptr, pkey) == 1;
     }
@@ -29,27 +29,30 @@ public:
         std::size_t len = 0;
         if (EVP_DigestSignInit(mdctx_.get(), nullptr, nullptr, nullptr, nullptr) != 1 ||
             EVP_DigestSign(mdctx_.get(), nullptr, &len, data.data(), data.size()) != 1) {
-            return fail(internal_error(fmt::format("EdDSA signing failed: {}", dns::openssl_error())));
+            return fail(
+                internal_error(fmt::format("EdDSA signing failed: {}", dns::openssl_error())));
         }
         const std::size_t at = out.size();
         out.resize(at + len);
         if (EVP_DigestSign(mdctx_.get(), out.data() + at, &len, data.data(), data.size()) != 1) {
             out.resize(at);
-            return fail(internal_error(fmt::format("EdDSA signing failed: {}", dns::openssl_error())));
+            return fail(
+                internal_error(fmt::format("EdDSA signing failed: {}", dns::openssl_error())));
         }
         out.resize(at + len);
         return {};
     }
 
-private:
+  private:
     dns::EvpMdCtx mdctx_;  // holds a reference to the key
     bool ready_ = false;
 };
 
 // RSA and ECDSA: the digest, then EVP_PKEY_sign on it with a context initialised once.
 class DigestSigner final : public SigningContext::Backend {
-public:
-    static Result<std::unique_ptr<SigningContext::Backend>> create(const KeyPair& key, dns::OpensslEcPath path) {
+  public:
+    static Result<std::unique_ptr<SigningContext::Backend>> create(const KeyPair& key,
+                                                                   dns::OpensslEcPath path) {
         auto s = std::unique_ptr<DigestSigner>(new DigestSigner(key.algorithm()));
         const EVP_MD* md = dns::dnssec_digest(key.algorithm());
         s->pctx_.reset(EVP_PKEY_CTX_new(key.pkey(), nullptr));
@@ -59,9 +62,11 @@ public:
         s->md_.reset(EVP_MD_fetch(nullptr, EVP_MD_get0_name(md), nullptr));
         if (!s->pctx_ || !s->mdctx_ || !s->md_ || EVP_PKEY_sign_init(s->pctx_.get()) != 1 ||
             EVP_PKEY_CTX_set_signature_md(s->pctx_.get(), md) != 1) {
-            return fail(internal_error(fmt::format("cannot set up signing with key {}: {}", key.tag(), dns::openssl_error())));
+            return fail(internal_error(fmt::format("cannot set up signing with key {}: {}",
+                                                   key.tag(), dns::openssl_error())));
         }
-        if (s->ecdsa() && path == dns::OpensslEcPath::fast_if_built) s->batch_ = EcdsaBatchSigner::create(key.pkey());
+        if (s->ecdsa() && path == dns::OpensslEcPath::fast_if_built)
+            s->batch_ = EcdsaBatchSigner::create(key.pkey());
         return std::unique_ptr<SigningContext::Backend>(std::move(s));
     }
 
@@ -75,7 +80,8 @@ public:
         }
         if (batch_) {
             if (!batch_->sign(std::span(digest).first(dlen), out)) {
-                return fail(internal_error(fmt::format("signing failed: {}", dns::openssl_error())));
+                return fail(
+                    internal_error(fmt::format("signing failed: {}", dns::openssl_error())));
             }
             return {};
         }
@@ -103,7 +109,7 @@ public:
         return {};
     }
 
-private:
+  private:
     explicit DigestSigner(std::uint8_t algorithm) : algorithm_(algorithm) {}
     [[nodiscard]] bool ecdsa() const {
         return algorithm_ == dns::alg::ecdsap256sha256 || algorithm_ == dns::alg::ecdsap384sha384;
@@ -117,14 +123,15 @@ private:
 
 }  // namespace
 
-Result<std::unique_ptr<SigningContext::Backend>> make_openssl_signer(const KeyPair& key, dns::OpensslEcPath path) {
+Result<std::unique_ptr<SigningContext::Backend>> make_openssl_signer(const KeyPair& key,
+                                                                     dns::OpensslEcPath path) {
     switch (key.algorithm()) {
         case dns::alg::ed25519:
         case dns::alg::ed448: {
             auto s = std::make_unique<EddsaSigner>(key.pkey());
             if (!s->ready()) {
-                return fail(internal_error(fmt::format("cannot set up signing with key {}: {}", key.tag(),
-                                                       dns::openssl_error())));
+                return fail(internal_error(fmt::format("cannot set up signing with key {}: {}",
+                                                       key.tag(), dns::openssl_error())));
             }
             return std::unique_ptr<SigningContext::Backend>(std::move(s));
         }

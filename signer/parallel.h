@@ -12,7 +12,9 @@ namespace zw::signer {
 
 template <typename Fn>
 void parallel_chunks(std::size_t n, unsigned threads, std::size_t chunk, Fn fn) {
-    threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>((n + chunk - 1) / std::max<std::size_t>(chunk, 1))));
+    threads = std::max(
+        1u, std::min<unsigned>(
+                threads, static_cast<unsigned>((n + chunk - 1) / std::max<std::size_t>(chunk, 1))));
     std::atomic<std::size_t> next{0};
     auto worker = [&](unsigned index) {
         for (;;) {

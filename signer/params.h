@@ -38,14 +38,14 @@ struct SigningProgress {
 
 struct SigningParams {
     Instant now{};
-    Seconds inception_offset{3600};   // back-dates inception for clocks that run behind
+    Seconds inception_offset{3600};  // back-dates inception for clocks that run behind
     Seconds validity{14 * 86400};
-    Seconds jitter{12 * 3600};        // expirations spread over [validity - jitter, validity]
+    Seconds jitter{12 * 3600};  // expirations spread over [validity - jitter, validity]
     // Incremental signing keeps a previous signature only while more than this is left of
     // it. At or above validity - jitter nothing is ever kept (every run re-signs all).
     Seconds refresh{5 * 86400};
-    std::optional<Nsec3Params> nsec3; // NSEC when absent
-    Seconds dnskey_ttl{3600};  // also CDS and CDNSKEY; at most 2^31-1 (RFC 2181 §8)
+    std::optional<Nsec3Params> nsec3;         // NSEC when absent
+    Seconds dnskey_ttl{3600};                 // also CDS and CDNSKEY; at most 2^31-1 (RFC 2181 §8)
     std::vector<std::uint16_t> cds_key_tags;  // publish CDS (SHA-256) and CDNSKEY for these keys
     bool cds_delete = false;                  // RFC 8078 §4 delete form instead
     unsigned threads = 1;

@@ -13,8 +13,9 @@ namespace {
 int compare(const StoredRRset& s, bool nsec3_section, const dns::Name& owner, std::uint16_t type) {
     if (s.nsec3_section != nsec3_section) return s.nsec3_section ? 1 : -1;
     const std::string& w = owner.wire();
-    bool same_owner = std::equal(s.owner.begin(), s.owner.end(), w.begin(), w.end(),
-                                 [](std::uint8_t a, char b) { return a == static_cast<std::uint8_t>(b); });
+    bool same_owner =
+        std::equal(s.owner.begin(), s.owner.end(), w.begin(), w.end(),
+                   [](std::uint8_t a, char b) { return a == static_cast<std::uint8_t>(b); });
     if (!same_owner) {
         // Rare (only where names were added or removed): build the Name for the canonical order.
         auto stored = dns::Name::from_wire(s.owner);
@@ -28,7 +29,8 @@ std::int64_t ahead(std::uint32_t a, std::uint32_t b) { return static_cast<std::i
 
 }  // namespace
 
-SignatureReuse::SignatureReuse(const SigningState* previous, const dns::Name& origin, const SigningParams& params)
+SignatureReuse::SignatureReuse(const SigningState* previous, const dns::Name& origin,
+                               const SigningParams& params)
     : previous_(previous),
       origin_(origin),
       now_(dns::to_sig_time(params.now)),
@@ -44,13 +46,15 @@ SignatureReuse::SignatureReuse(const SigningState* previous, const dns::Name& or
         StoredKey k{rdata[3], dns::key_tag(rdata), &rdata};
         for (auto& other : keys_) {
             // Two stored keys with one tag: a signature cannot be told apart, so neither is kept.
-            if (other.algorithm == k.algorithm && other.tag == k.tag) other.rdata = k.rdata = nullptr;
+            if (other.algorithm == k.algorithm && other.tag == k.tag)
+                other.rdata = k.rdata = nullptr;
         }
         keys_.push_back(k);
     }
 }
 
-const StoredRRset* SignatureReuse::find(bool nsec3_section, const dns::Name& owner, std::uint16_t type) {
+const StoredRRset* SignatureReuse::find(bool nsec3_section, const dns::Name& owner,
+                                        std::uint16_t type) {
     while (!cursor_->done()) {
         const StoredRRset& s = cursor_->get();
         int c = compare(s, nsec3_section, owner, type);
@@ -62,8 +66,10 @@ const StoredRRset* SignatureReuse::find(bool nsec3_section, const dns::Name& own
     return nullptr;
 }
 
-std::optional<std::uint64_t> SignatureReuse::reuse(bool nsec3_section, const dns::Name& owner, zones::RRset& set,
-                                                   std::span<const KeyPair* const> signers, std::vector<bool>& covered) {
+std::optional<std::uint64_t> SignatureReuse::reuse(bool nsec3_section, const dns::Name& owner,
+                                                   zones::RRset& set,
+                                                   std::span<const KeyPair* const> signers,
+                                                   std::vector<bool>& covered) {
     covered.assign(signers.size(), false);
     if (!previous_) return std::nullopt;
     const StoredRRset* stored = find(nsec3_section, owner, set.type);
@@ -77,39 +83,48 @@ std::optional<std::uint64_t> SignatureReuse::reuse(bool nsec3_section, const dns
     const std::size_t before = set.signatures.size();
     const std::uint8_t labels = dns::rrsig_labels(owner);
     const std::string& signer_name = origin_.wire();
-    StoredRRset::for_each_item(stored->signatures, stored->signature_count, [&](std::span<const std::uint8_t> sig) {
-        // RRSIG RDATA: type(2) alg(1) labels(1) ttl(4) expiration(4) inception(4) tag(2) signer ...
-        if (sig.size() <= 18 + signer_name.size()) return;
-        std::uint8_t alg = sig[2];
-        std::uint16_t tag = dns::read_u16(sig.data() + 16);
-        auto key = std::find_if(keys_.begin(), keys_.end(),
-                                [&](const StoredKey& k) { return k.algorithm == alg && k.tag == tag; });
-        std::size_t slot = signers.size();
-        if (key != keys_.end() && key->rdata) {
-            for (std::size_t i = 0; i < signers.size(); ++i) {
-                if (!covered[i] && signers[i]->algorithm() == alg && signers[i]->dnskey_rdata() == *key->rdata) slot = i;
+    StoredRRset::for_each_item(
+        stored->signatures, stored->signature_count, [&](std::span<const std::uint8_t> sig) {
+            // RRSIG RDATA: type(2) alg(1) labels(1) ttl(4) expiration(4) inception(4) tag(2) signer
+            // ...
+            if (sig.size() <= 18 + signer_name.size()) return;
+            std::uint8_t alg = sig[2];
+            std::uint16_t tag = dns::read_u16(sig.data() + 16);
+            auto key = std::find_if(keys_.begin(), keys_.end(), [&](const StoredKey& k) {
+                return k.algorithm == alg && k.tag == tag;
+            });
+            std::size_t slot = signers.size();
+            if (key != keys_.end() && key->rdata) {
+                for (std::size_t i = 0; i < signers.size(); ++i) {
+                    if (!covered[i] && signers[i]->algorithm() == alg &&
+                        signers[i]->dnskey_rdata() == *key->rdata)
+                        slot = i;
+                }
             }
-        }
-        if (slot == signers.size()) {
-            ++counts_.dropped;
-            return;
-        }
-        bool fields_match = dns::read_u16(sig.data()) == set.type && sig[3] == labels &&
-                            dns::read_u32(sig.data() + 4) == set.ttl &&
-                            std::equal(signer_name.begin(), signer_name.end(), sig.begin() + 18,
-                                       [](char a, std::uint8_t b) { return static_cast<std::uint8_t>(a) == b; });
-        std::uint32_t expiration = dns::read_u32(sig.data() + 8), inception = dns::read_u32(sig.data() + 12);
-        // One that outlives a fresh signature was made under a longer validity than the
-        // policy's now: renewing it keeps the lifetimes the rollover timing assumes.
-        if (!fields_match || ahead(inception, now_) < 0 || ahead(now_, expiration) <= refresh_ ||
-            ahead(now_, expiration) > validity_) {
-            ++counts_.renewed;
-            return;
-        }
-        set.signatures.push_back(zones::Signature::borrowed(sig));  // the SignedZone keeps the state alive
-        covered[slot] = true;
-        ++counts_.reused;
-    });
+            if (slot == signers.size()) {
+                ++counts_.dropped;
+                return;
+            }
+            bool fields_match = dns::read_u16(sig.data()) == set.type && sig[3] == labels &&
+                                dns::read_u32(sig.data() + 4) == set.ttl &&
+                                std::equal(signer_name.begin(), signer_name.end(), sig.begin() + 18,
+                                           [](char a, std::uint8_t b) {
+                                               return static_cast<std::uint8_t>(a) == b;
+                                           });
+            std::uint32_t expiration = dns::read_u32(sig.data() + 8),
+                          inception = dns::read_u32(sig.data() + 12);
+            // One that outlives a fresh signature was made under a longer validity than the
+            // policy's now: renewing it keeps the lifetimes the rollover timing assumes.
+            if (!fields_match || ahead(inception, now_) < 0 ||
+                ahead(now_, expiration) <= refresh_ || ahead(now_, expiration) > validity_) {
+                ++counts_.renewed;
+                return;
+            }
+            set.signatures.push_back(
+                zones::Signature::borrowed(sig));  // the SignedZone keeps the state alive
+            covered[slot] = true;
+            ++counts_.reused;
+        });
     const bool all_kept = set.signatures.size() - before == stored->signature_count;
     cursor_->next();
     return all_kept ? std::optional(ordinal) : std::nullopt;

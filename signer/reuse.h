@@ -27,34 +27,37 @@ struct ReuseCounts {
     std::size_t reused = 0;
     std::size_t renewed = 0;   // inside the refresh point (or not yet valid): signed again
     std::size_t replaced = 0;  // over RRset data that changed
-    std::size_t dropped = 0;  // by a key that no longer signs this RRset
+    std::size_t dropped = 0;   // by a key that no longer signs this RRset
 };
 
 class SignatureReuse {
-public:
+  public:
     // previous may be null (nothing to reuse).
-    SignatureReuse(const SigningState* previous, const dns::Name& origin, const SigningParams& params);
+    SignatureReuse(const SigningState* previous, const dns::Name& origin,
+                   const SigningParams& params);
 
     // Appends the kept signatures to set.signatures (owned by `owner`) and sets covered[i]
     // for each signers[i] that needs no new signature. Calls must come in for_each_node
     // order, for every RRset: an unsigned one has no signers. Returns the stored record's
     // ordinal when the RRset is the stored one with all its signatures kept: if no
     // signature is added, it is unchanged.
-    std::optional<std::uint64_t> reuse(bool nsec3_section, const dns::Name& owner, zones::RRset& set,
-                                       std::span<const KeyPair* const> signers, std::vector<bool>& covered);
+    std::optional<std::uint64_t> reuse(bool nsec3_section, const dns::Name& owner,
+                                       zones::RRset& set, std::span<const KeyPair* const> signers,
+                                       std::vector<bool>& covered);
 
     // Counts what is left of the stored state as dropped; call after the last reuse().
     void finish();
 
     [[nodiscard]] const ReuseCounts& counts() const { return counts_; }
 
-private:
+  private:
     struct StoredKey {
         std::uint8_t algorithm;
         std::uint16_t tag;
         const dns::Bytes* rdata;  // null when another stored key has the same algorithm and tag
     };
-    [[nodiscard]] const StoredRRset* find(bool nsec3_section, const dns::Name& owner, std::uint16_t type);
+    [[nodiscard]] const StoredRRset* find(bool nsec3_section, const dns::Name& owner,
+                                          std::uint16_t type);
 
     const SigningState* previous_;
     std::optional<SigningState::Cursor> cursor_;

@@ -6,8 +6,10 @@ namespace zw::signer {
 
 std::string_view self_check_name(SelfCheck mode) {
     switch (mode) {
-        case SelfCheck::full: return "full";
-        case SelfCheck::sampled: return "sampled";
+        case SelfCheck::full:
+            return "full";
+        case SelfCheck::sampled:
+            return "sampled";
     }
     return "unknown";
 }
@@ -18,6 +20,8 @@ std::optional<SelfCheck> self_check_from_text(std::string_view text) {
     return std::nullopt;
 }
 
-std::uint64_t sample_one_in(std::uint8_t algorithm) { return algorithm == dns::alg::ecdsap384sha384 ? 64 : 16; }
+std::uint64_t sample_one_in(std::uint8_t algorithm) {
+    return algorithm == dns::alg::ecdsap384sha384 ? 64 : 16;
+}
 
 }  // namespace zw::signer

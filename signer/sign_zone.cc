@@ -8,10 +8,10 @@
 
 #include "base/clock.h"
 #include "dns/rdata.h"
+#include "dns/rrsig.h"
 #include "signer/crypto.h"
 #include "signer/denial.h"
 #include "signer/parallel.h"
-#include "dns/rrsig.h"
 #include "signer/reuse.h"
 #include "signer/verify_zone.h"
 
@@ -48,7 +48,9 @@ Result<void> add_apex_records(zones::Zone& zone, const KeyUse& use, const Signin
     zones::Node& apex = zone.apex();
     // validate() keeps the TTL within 2^31-1.
     const auto ttl = static_cast<std::uint32_t>(params.dnskey_ttl.count());
-    auto rrset = [&](std::uint16_t type, std::uint32_t set_ttl) { return zones::RRset{type, set_ttl, {}, {}, {}}; };
+    auto rrset = [&](std::uint16_t type, std::uint32_t set_ttl) {
+        return zones::RRset{type, set_ttl, {}, {}, {}};
+    };
     zones::RRset dnskeys = rrset(dns::rrtype::DNSKEY, ttl);
     for (const KeyPair* k : use.published) dnskeys.rdatas.push_back(k->dnskey_rdata());
     put_rrset(apex, std::move(dnskeys));
@@ -64,7 +66,8 @@ Result<void> add_apex_records(zones::Zone& zone, const KeyUse& use, const Signin
             auto it = std::find_if(use.published.begin(), use.published.end(),
                                    [&](const KeyPair* k) { return k->tag() == tag; });
             if (it == use.published.end()) {
-                return fail(bad_input(fmt::format("CDS requested for key {}, which is not published", tag)));
+                return fail(bad_input(
+                    fmt::format("CDS requested for key {}, which is not published", tag)));
             }
             auto ds = dns::ds_rdata(zone.origin, (*it)->dnskey_rdata(), dns::digest::sha256);
             if (!ds) return fail(ds.error());
@@ -99,59 +102,63 @@ bool is_key_rrset(std::uint16_t type) {
 
 // Signs every job; with made, adds each signature and the data it covers to it (the
 // sampled self-check's digest, signature_digest.h).
-Result<void> sign_jobs(std::span<const Job> jobs, const dns::Name& origin, const SigningParams& params,
-                       SignatureDigest* made) {
+Result<void> sign_jobs(std::span<const Job> jobs, const dns::Name& origin,
+                       const SigningParams& params, SignatureDigest* made) {
     const std::uint32_t inception = dns::to_sig_time(params.now - params.inception_offset);
     const std::uint32_t expiration = dns::to_sig_time(params.now + params.validity);
     std::vector<std::optional<Error>> failures(params.threads);
     std::vector<std::optional<SignatureDigest>> digests(params.threads);
     // Few keys sign a zone: a short list beats a map. A worker keeps its contexts across
     // chunks, and with them the ECDSA setup values made ahead.
-    std::vector<std::vector<std::pair<const KeyPair*, SigningContext>>> worker_contexts(params.threads);
+    std::vector<std::vector<std::pair<const KeyPair*, SigningContext>>> worker_contexts(
+        params.threads);
     if (params.progress) params.progress->start(SigningProgress::Phase::signing, jobs.size());
-    parallel_chunks(jobs.size(), params.threads, 256, [&](std::size_t begin, std::size_t end, unsigned worker) {
-        if (params.progress) params.progress->add(end - begin);
-        if (failures[worker]) return;
-        auto& contexts = worker_contexts[worker];
-        dns::Bytes data, rrsig;
-        for (std::size_t i = begin; i < end; ++i) {
-            const Job& job = jobs[i];
-            auto ctx = std::find_if(contexts.begin(), contexts.end(), [&](const auto& c) { return c.first == job.key; });
-            if (ctx == contexts.end()) {
-                auto made = SigningContext::create(*job.key);
-                if (!made) {
-                    failures[worker] = made.error();
+    parallel_chunks(
+        jobs.size(), params.threads, 256, [&](std::size_t begin, std::size_t end, unsigned worker) {
+            if (params.progress) params.progress->add(end - begin);
+            if (failures[worker]) return;
+            auto& contexts = worker_contexts[worker];
+            dns::Bytes data, rrsig;
+            for (std::size_t i = begin; i < end; ++i) {
+                const Job& job = jobs[i];
+                auto ctx = std::find_if(contexts.begin(), contexts.end(),
+                                        [&](const auto& c) { return c.first == job.key; });
+                if (ctx == contexts.end()) {
+                    auto made = SigningContext::create(*job.key);
+                    if (!made) {
+                        failures[worker] = made.error();
+                        return;
+                    }
+                    contexts.emplace_back(job.key, std::move(*made));
+                    ctx = contexts.end() - 1;
+                }
+                const zones::RRset& set = *job.set;
+                const dns::Name& owner = *job.owner;
+                dns::RrsigFields f{set.type,
+                                   job.key->algorithm(),
+                                   dns::rrsig_labels(owner),
+                                   set.ttl,
+                                   expiration - jitter_for(owner, set.type, params.jitter),
+                                   inception,
+                                   job.key->tag(),
+                                   origin};
+                rrsig.clear();
+                f.append_to(rrsig);
+                data.clear();
+                dns::append_signed_data(data, rrsig, owner, set.type, set.rdatas, set.ttl);
+                const std::size_t signature_at = rrsig.size();
+                if (auto ok = ctx->second.sign(data, rrsig); !ok) {
+                    failures[worker] = ok.error();
                     return;
                 }
-                contexts.emplace_back(job.key, std::move(*made));
-                ctx = contexts.end() - 1;
+                if (made) {
+                    if (!digests[worker]) digests[worker] = made->empty_copy();
+                    digests[worker]->add(data, std::span(rrsig).subspan(signature_at));
+                }
+                job.set->signatures[job.slot] =
+                    zones::Signature(rrsig);  // allocated at its exact size
             }
-            const zones::RRset& set = *job.set;
-            const dns::Name& owner = *job.owner;
-            dns::RrsigFields f{set.type,
-                               job.key->algorithm(),
-                               dns::rrsig_labels(owner),
-                               set.ttl,
-                               expiration - jitter_for(owner, set.type, params.jitter),
-                               inception,
-                               job.key->tag(),
-                               origin};
-            rrsig.clear();
-            f.append_to(rrsig);
-            data.clear();
-            dns::append_signed_data(data, rrsig, owner, set.type, set.rdatas, set.ttl);
-            const std::size_t signature_at = rrsig.size();
-            if (auto ok = ctx->second.sign(data, rrsig); !ok) {
-                failures[worker] = ok.error();
-                return;
-            }
-            if (made) {
-                if (!digests[worker]) digests[worker] = made->empty_copy();
-                digests[worker]->add(data, std::span(rrsig).subspan(signature_at));
-            }
-            job.set->signatures[job.slot] = zones::Signature(rrsig);  // allocated at its exact size
-        }
-    });
+        });
     for (auto& f : failures)
         if (f) return fail(*f);
     if (made) {
@@ -188,7 +195,8 @@ std::uint64_t sort_signatures(zones::RRset& set, std::size_t kept) {
 }  // namespace
 
 Result<void> validate(const SigningParams& p) {
-    if (p.validity <= p.jitter) return fail(bad_input("the jitter must be shorter than the signature validity"));
+    if (p.validity <= p.jitter)
+        return fail(bad_input("the jitter must be shorter than the signature validity"));
     if (p.validity.count() <= 0 || p.validity > Seconds{0x7fffffff}) {
         return fail(bad_input("the signature validity must be positive and below 68 years"));
     }
@@ -202,25 +210,30 @@ Result<void> validate(const SigningParams& p) {
     // bounds above, now - offset and now + validity cannot overflow either.
     const std::int64_t now = p.now.time_since_epoch().count();
     if (now < 0 || now > 0xffffffffLL) {
-        return fail(bad_input(fmt::format("the signing time {} is outside what RRSIG times can hold "
-                                          "(Unix times 0 to 4294967295, 1970 to 2106)",
-                                          now)));
+        return fail(
+            bad_input(fmt::format("the signing time {} is outside what RRSIG times can hold "
+                                  "(Unix times 0 to 4294967295, 1970 to 2106)",
+                                  now)));
     }
     if (p.dnskey_ttl.count() < 0 || p.dnskey_ttl > Seconds{0x7fffffff}) {
-        return fail(bad_input(fmt::format("the DNSKEY TTL {} s is outside 0 to 2147483647 (2^31-1, RFC 2181 §8)",
-                                          p.dnskey_ttl.count())));
+        return fail(bad_input(
+            fmt::format("the DNSKEY TTL {} s is outside 0 to 2147483647 (2^31-1, RFC 2181 §8)",
+                        p.dnskey_ttl.count())));
     }
-    if (p.threads == 0 || p.threads > 256) return fail(bad_input("threads must be between 1 and 256"));
-    if (p.nsec3 && p.nsec3->salt.size() > 255) return fail(bad_input("the NSEC3 salt is longer than 255 octets"));
+    if (p.threads == 0 || p.threads > 256)
+        return fail(bad_input("threads must be between 1 and 256"));
+    if (p.nsec3 && p.nsec3->salt.size() > 255)
+        return fail(bad_input("the NSEC3 salt is longer than 255 octets"));
     if (p.nsec3 && p.nsec3->iterations > 100) {
-        return fail(bad_input("NSEC3 iterations above 100 make validators treat the zone as insecure or bogus "
-                              "(RFC 9276 §3.2); use 0"));
+        return fail(bad_input(
+            "NSEC3 iterations above 100 make validators treat the zone as insecure or bogus "
+            "(RFC 9276 §3.2); use 0"));
     }
     return {};
 }
 
-Result<SignedZone> sign_zone(zones::Zone zone, std::span<const KeyPair> keys, const SigningParams& params,
-                             SigningStats* stats) {
+Result<SignedZone> sign_zone(zones::Zone zone, std::span<const KeyPair> keys,
+                             const SigningParams& params, SigningStats* stats) {
     if (auto ok = validate(params); !ok) return fail(ok.error());
     auto use = select_keys(keys, params.now);
     if (!use) return fail(use.error());
@@ -229,8 +242,9 @@ Result<SignedZone> sign_zone(zones::Zone zone, std::span<const KeyPair> keys, co
 
 namespace {
 
-Result<SignedZone> signed_and_checked(zones::Zone zone, const KeyUse& use, const SigningParams& params,
-                                      const SigningState* previous, SigningStats* stats) {
+Result<SignedZone> signed_and_checked(zones::Zone zone, const KeyUse& use,
+                                      const SigningParams& params, const SigningState* previous,
+                                      SigningStats* stats) {
     auto unchecked = sign_zone_unchecked(std::move(zone), use, params, previous, stats);
     if (!unchecked) return fail(unchecked.error());
     if (auto ok = unchecked->check(stats); !ok) return fail(ok.error());
@@ -244,15 +258,17 @@ Result<SignedZone> sign_zone(zones::Zone zone, const KeyUse& use, const SigningP
     return signed_and_checked(std::move(zone), use, params, nullptr, stats);
 }
 
-Result<SignedZone> sign_zone_incremental(zones::Zone zone, const KeyUse& use, const SigningParams& params,
-                                         const SigningState& previous, SigningStats* stats) {
+Result<SignedZone> sign_zone_incremental(zones::Zone zone, const KeyUse& use,
+                                         const SigningParams& params, const SigningState& previous,
+                                         SigningStats* stats) {
     return signed_and_checked(std::move(zone), use, params, &previous, stats);
 }
 
 Result<void> UncheckedZone::check(SigningStats* stats) {
     Stopwatch stopwatch;
     std::size_t verified = 0;
-    auto ok = verify_zone(zone_, now_, threads_, trusted_, CheckPlan{self_check_, made_ ? &*made_ : nullptr, &verified, progress_});
+    auto ok = verify_zone(zone_, now_, threads_, trusted_,
+                          CheckPlan{self_check_, made_ ? &*made_ : nullptr, &verified, progress_});
     if (stats) {
         stats->verify_seconds += stopwatch.seconds();
         stats->signatures_verified += verified;
@@ -267,12 +283,14 @@ SignedZone UncheckedZone::take() && {
     return std::move(zone_);
 }
 
-Result<UncheckedZone> sign_zone_unchecked(zones::Zone zone, const KeyUse& use, const SigningParams& params,
-                                          const SigningState* previous, SigningStats* stats) {
+Result<UncheckedZone> sign_zone_unchecked(zones::Zone zone, const KeyUse& use,
+                                          const SigningParams& params, const SigningState* previous,
+                                          SigningStats* stats) {
     if (auto ok = validate(params); !ok) return fail(ok.error());
     if (use.published.empty()) return fail(bad_input("no key is published; nothing to sign with"));
     if (use.sign_dnskey.empty() || use.sign_zone.empty()) {
-        return fail(bad_input("a signed zone needs at least one key for the DNSKEY RRset and one for the zone data"));
+        return fail(bad_input(
+            "a signed zone needs at least one key for the DNSKEY RRset and one for the zone data"));
     }
     Stopwatch stopwatch;
     if (auto ok = add_apex_records(zone, use, params); !ok) return fail(ok.error());
@@ -341,7 +359,9 @@ Result<UncheckedZone> sign_zone_unchecked(zones::Zone zone, const KeyUse& use, c
             set.signatures.clear();
             const bool is_signed = is_signed_rrset(node.role, set.type);
             rrsets_signed += is_signed;
-            const auto& signers = !is_signed ? no_signers : is_key_rrset(set.type) ? use.sign_dnskey : use.sign_zone;
+            const auto& signers = !is_signed               ? no_signers
+                                  : is_key_rrset(set.type) ? use.sign_dnskey
+                                                           : use.sign_zone;
             const auto stored_at = reuse.reuse(nsec3_section, node.name, set, signers, covered);
             const auto index = static_cast<std::uint64_t>(&set - node.rrsets.data());
             if (index == 0) node_from = stored_at;
@@ -376,7 +396,8 @@ Result<UncheckedZone> sign_zone_unchecked(zones::Zone zone, const KeyUse& use, c
         if (!fresh) return fail(fresh.error());
         digest = std::move(*fresh);
     }
-    if (auto ok = sign_jobs(jobs, out.zone.origin, params, digest ? &*digest : nullptr); !ok) return fail(ok.error());
+    if (auto ok = sign_jobs(jobs, out.zone.origin, params, digest ? &*digest : nullptr); !ok)
+        return fail(ok.error());
     const double sign_seconds = stopwatch.seconds() - prepare_seconds;
     const std::size_t made = jobs.size();
     jobs = {};  // tens of MB in a large zone, not needed past this point

@@ -26,9 +26,11 @@ struct KeyUse {
 [[nodiscard]] Result<KeyUse> select_keys(std::span<const KeyPair> keys, Instant now);
 
 [[nodiscard]] Result<SignedZone> sign_zone(zones::Zone zone, std::span<const KeyPair> keys,
-                                           const SigningParams& params, SigningStats* stats = nullptr);
+                                           const SigningParams& params,
+                                           SigningStats* stats = nullptr);
 // With the key use decided by the caller (the rollover executor), not by key timing.
-[[nodiscard]] Result<SignedZone> sign_zone(zones::Zone zone, const KeyUse& use, const SigningParams& params,
+[[nodiscard]] Result<SignedZone> sign_zone(zones::Zone zone, const KeyUse& use,
+                                           const SigningParams& params,
                                            SigningStats* stats = nullptr);
 
 class SigningState;
@@ -40,14 +42,15 @@ class SigningState;
 // cryptographic verification (docs/signer.md). Save the result's state with
 // write_signing_state() (or SigningState::of) for the next run.
 [[nodiscard]] Result<SignedZone> sign_zone_incremental(zones::Zone zone, const KeyUse& use,
-                                                       const SigningParams& params, const SigningState& previous,
+                                                       const SigningParams& params,
+                                                       const SigningState& previous,
                                                        SigningStats* stats = nullptr);
 
 // A zone signed but not yet through its self-check: the check is what makes it a
 // SignedZone. Until then it may be read, to write it under a temporary name while the
 // check runs (zones::StagedFile), but nothing made from it may be published.
 class UncheckedZone {
-public:
+  public:
     [[nodiscard]] const SignedZone& zone() const { return zone_; }
     // Runs the self-check (verify_zone.h), adding its time to stats. It only reads the
     // zone, so zone() may be read beside it.
@@ -57,9 +60,10 @@ public:
     // What the run signed, for the sampled check; null in full mode.
     [[nodiscard]] const SignatureDigest* made() const { return made_ ? &*made_ : nullptr; }
 
-private:
-    friend Result<UncheckedZone> sign_zone_unchecked(zones::Zone, const KeyUse&, const SigningParams&,
-                                                     const SigningState*, SigningStats*);
+  private:
+    friend Result<UncheckedZone> sign_zone_unchecked(zones::Zone, const KeyUse&,
+                                                     const SigningParams&, const SigningState*,
+                                                     SigningStats*);
     UncheckedZone() = default;
     SignedZone zone_;
     TrustedSignatures trusted_;  // reused signatures: their cryptographic check is skipped
@@ -74,7 +78,8 @@ private:
 // sign_zone and sign_zone_incremental (previous non-null) without the self-check, which
 // the caller must run before using the zone.
 [[nodiscard]] Result<UncheckedZone> sign_zone_unchecked(zones::Zone zone, const KeyUse& use,
-                                                        const SigningParams& params, const SigningState* previous,
+                                                        const SigningParams& params,
+                                                        const SigningState* previous,
                                                         SigningStats* stats = nullptr);
 
 }  // namespace zw::signer

@@ -37,15 +37,21 @@ struct Worker {
 // are verified together (a verifier may share work among them): the fields of each RRSIG,
 // then the cryptography key by key, then what each RRset needs.
 class ChunkCheck {
-public:
-    ChunkCheck(const KeySet& keys, const dns::Name& origin, std::uint32_t now, bool sampling, Worker& worker,
-               Problems& problems)
-        : keys_(keys), origin_(origin), now_(now), sampling_(sampling), worker_(worker), problems_(problems),
+  public:
+    ChunkCheck(const KeySet& keys, const dns::Name& origin, std::uint32_t now, bool sampling,
+               Worker& worker, Problems& problems)
+        : keys_(keys),
+          origin_(origin),
+          now_(now),
+          sampling_(sampling),
+          worker_(worker),
+          problems_(problems),
           sampled_key_(keys.keys.size(), false) {}
 
     // Bit i of trusted marks signature i as reused (verify_zone.h); where is the node's
     // position (Problems).
-    void add(std::size_t where, const dns::Name& owner, const zones::RRset& set, std::uint64_t trusted) {
+    void add(std::size_t where, const dns::Name& owner, const zones::RRset& set,
+             std::uint64_t trusted) {
         sets_.push_back(Set{&owner, &set, candidates_.size(), where});
         for (std::size_t index = 0; index < set.signatures.size(); ++index) {
             const auto& rrsig = set.signatures[index];
@@ -57,18 +63,25 @@ public:
             }
             if (f->type_covered != set.type || f->labels != dns::rrsig_labels(owner) ||
                 f->original_ttl != set.ttl || f->signer != origin_) {
-                problems_.add(where,
-                              fmt::format("{}: RRSIG by key {} has wrong fields", describe(owner, set), f->key_tag));
+                problems_.add(where, fmt::format("{}: RRSIG by key {} has wrong fields",
+                                                 describe(owner, set), f->key_tag));
                 continue;
             }
             using zones::SerialOrder;
             if (zones::serial_compare(f->inception, now_) == SerialOrder::greater ||
                 zones::serial_compare(f->expiration, now_) != SerialOrder::greater) {
-                problems_.add(where,
-                              fmt::format("{}: RRSIG by key {} is not valid now", describe(owner, set), f->key_tag));
+                problems_.add(where, fmt::format("{}: RRSIG by key {} is not valid now",
+                                                 describe(owner, set), f->key_tag));
                 continue;
             }
-            Candidate c{&rrsig, sig_at, 0, 0, 0, f->key_tag, f->algorithm, index < 64 && (trusted >> index & 1) != 0};
+            Candidate c{&rrsig,
+                        sig_at,
+                        0,
+                        0,
+                        0,
+                        f->key_tag,
+                        f->algorithm,
+                        index < 64 && (trusted >> index & 1) != 0};
             c.key = next_key(c, 0);
             if (c.key == keys_.keys.size()) {
                 report_unverified(where, owner, set, c);
@@ -76,8 +89,8 @@ public:
             }
             if (!c.trusted) {
                 c.data_at = data_.size();
-                dns::append_signed_data(data_, rrsig.bytes().first(sig_at), owner, set.type, set.rdatas,
-                                        f->original_ttl);
+                dns::append_signed_data(data_, rrsig.bytes().first(sig_at), owner, set.type,
+                                        set.rdatas, f->original_ttl);
                 c.data_len = data_.size() - c.data_at;
                 std::uint64_t drawn = 0;
                 if (worker_.seen) drawn = worker_.seen->add(data_of(c), signature_of(c));
@@ -103,14 +116,16 @@ public:
             }
         }
         for (std::size_t s = 0; s < sets_.size(); ++s) {
-            const std::size_t end = s + 1 < sets_.size() ? sets_[s + 1].first_candidate : candidates_.size();
+            const std::size_t end =
+                s + 1 < sets_.size() ? sets_[s + 1].first_candidate : candidates_.size();
             const Set& set = sets_[s];
-            finish_set(set.where, *set.owner, *set.set,
-                       std::span(candidates_).subspan(set.first_candidate, end - set.first_candidate));
+            finish_set(
+                set.where, *set.owner, *set.set,
+                std::span(candidates_).subspan(set.first_candidate, end - set.first_candidate));
         }
     }
 
-private:
+  private:
     struct Candidate {
         const zones::Signature* rrsig;
         std::size_t sig_at;             // where the signature field starts in the RRSIG RDATA
@@ -147,19 +162,25 @@ private:
     // when none. Tags can collide, so a signature that fails is tried with the next one.
     std::size_t next_key(const Candidate& c, std::size_t from) const {
         for (std::size_t k = from; k < keys_.keys.size(); ++k) {
-            if (keys_.keys[k].tag == c.tag && keys_.keys[k].dnskey.algorithm == c.algorithm) return k;
+            if (keys_.keys[k].tag == c.tag && keys_.keys[k].dnskey.algorithm == c.algorithm)
+                return k;
         }
         return keys_.keys.size();
     }
     std::span<const std::uint8_t> data_of(const Candidate& c) const {
         return std::span(data_).subspan(c.data_at, c.data_len);
     }
-    static std::span<const std::uint8_t> signature_of(const Candidate& c) { return c.rrsig->bytes().subspan(c.sig_at); }
+    static std::span<const std::uint8_t> signature_of(const Candidate& c) {
+        return c.rrsig->bytes().subspan(c.sig_at);
+    }
 
-    void report_unverified(std::size_t where, const dns::Name& owner, const zones::RRset& set, const Candidate& c) {
-        problems_.add(where, fmt::format("{}: RRSIG by key {} (algorithm {}) does not verify against the published "
-                                         "DNSKEY RRset",
-                                         describe(owner, set), c.tag, c.algorithm));
+    void report_unverified(std::size_t where, const dns::Name& owner, const zones::RRset& set,
+                           const Candidate& c) {
+        problems_.add(
+            where,
+            fmt::format("{}: RRSIG by key {} (algorithm {}) does not verify against the published "
+                        "DNSKEY RRset",
+                        describe(owner, set), c.tag, c.algorithm));
     }
 
     void finish_set(std::size_t where, const dns::Name& owner, const zones::RRset& set,
@@ -181,15 +202,16 @@ private:
         }
         for (std::uint8_t a : keys_.algorithms) {
             if (!valid_algs.test(a)) {
-                problems_.add(where, fmt::format("{}: no valid {} signature (RFC 4035 §2.2)", describe(owner, set),
-                                                 dns::algorithm_mnemonic(a)));
+                problems_.add(where, fmt::format("{}: no valid {} signature (RFC 4035 §2.2)",
+                                                 describe(owner, set), dns::algorithm_mnemonic(a)));
             }
         }
         if (set.type == dns::rrtype::DNSKEY) {
             for (std::uint8_t a : keys_.sep_algorithms) {
                 if (!valid_sep_algs.test(a)) {
-                    problems_.add(where, fmt::format("{}: not signed by a {} key-signing key", describe(owner, set),
-                                                     dns::algorithm_mnemonic(a)));
+                    problems_.add(where,
+                                  fmt::format("{}: not signed by a {} key-signing key",
+                                              describe(owner, set), dns::algorithm_mnemonic(a)));
                 }
             }
         }
@@ -209,9 +231,9 @@ private:
 
 }  // namespace
 
-SignatureCheckResult check_signatures(const SignedZone& sz, const KeySet& keys, std::uint32_t now, unsigned threads,
-                                      const TrustedSignatures& trusted, const SignatureCheckPlan& plan,
-                                      Problems& problems) {
+SignatureCheckResult check_signatures(const SignedZone& sz, const KeySet& keys, std::uint32_t now,
+                                      unsigned threads, const TrustedSignatures& trusted,
+                                      const SignatureCheckPlan& plan, Problems& problems) {
     const bool sampling = plan.mode == SelfCheck::sampled && plan.digest_key != nullptr;
     // Work goes out by node; the RRset ordinals that index `trusted` are counted only when
     // something is trusted (a per-RRset list would cost tens of MB in a large zone).
@@ -231,39 +253,44 @@ SignatureCheckResult check_signatures(const SignedZone& sz, const KeySet& keys, 
     }
     std::vector<Worker> workers(std::max(1u, threads));
     if (plan.progress) plan.progress->start(SigningProgress::Phase::checking, total_nodes);
-    parallel_chunks(total_nodes, threads, 512, [&](std::size_t begin, std::size_t end, unsigned index) {
-        if (plan.progress) plan.progress->add(end - begin);
-        Worker& worker = workers[index];
-        if (!worker.ready) {
-            worker.ready = true;
-            if (plan.digest_key) worker.seen = plan.digest_key->empty_copy();
-            for (const auto& k : keys.keys) {
-                auto v = dns::Verifier::create(k.dnskey);
-                if (!v) {
-                    problems.add(0, fmt::format("DNSKEY {} cannot be used: {}", k.tag, v.error().message));
-                    return;
-                }
-                worker.verifiers.push_back(std::move(*v));
-            }
-        }
-        if (worker.verifiers.size() != keys.keys.size()) return;  // a key could not be used: already reported
-        ChunkCheck check(keys, sz.zone.origin, now, sampling, worker, problems);
-        for (std::size_t i = begin; i < end; ++i) {
-            const zones::Node& node = node_at(i);
-            for (std::size_t r = 0; r < node.rrsets.size(); ++r) {
-                const zones::RRset& set = node.rrsets[r];
-                if (!is_signed_rrset(node.role, set.type)) {
-                    if (!set.signatures.empty()) {
-                        problems.add(i, fmt::format("{}: signed but not authoritative", describe(node.name, set)));
+    parallel_chunks(
+        total_nodes, threads, 512, [&](std::size_t begin, std::size_t end, unsigned index) {
+            if (plan.progress) plan.progress->add(end - begin);
+            Worker& worker = workers[index];
+            if (!worker.ready) {
+                worker.ready = true;
+                if (plan.digest_key) worker.seen = plan.digest_key->empty_copy();
+                for (const auto& k : keys.keys) {
+                    auto v = dns::Verifier::create(k.dnskey);
+                    if (!v) {
+                        problems.add(0, fmt::format("DNSKEY {} cannot be used: {}", k.tag,
+                                                    v.error().message));
+                        return;
                     }
-                    continue;
+                    worker.verifiers.push_back(std::move(*v));
                 }
-                const std::size_t ordinal = first_ordinal.empty() ? trusted.size() : first_ordinal[i] + r;
-                check.add(i, node.name, set, ordinal < trusted.size() ? trusted[ordinal] : 0);
             }
-        }
-        check.finish();
-    });
+            if (worker.verifiers.size() != keys.keys.size())
+                return;  // a key could not be used: already reported
+            ChunkCheck check(keys, sz.zone.origin, now, sampling, worker, problems);
+            for (std::size_t i = begin; i < end; ++i) {
+                const zones::Node& node = node_at(i);
+                for (std::size_t r = 0; r < node.rrsets.size(); ++r) {
+                    const zones::RRset& set = node.rrsets[r];
+                    if (!is_signed_rrset(node.role, set.type)) {
+                        if (!set.signatures.empty()) {
+                            problems.add(i, fmt::format("{}: signed but not authoritative",
+                                                        describe(node.name, set)));
+                        }
+                        continue;
+                    }
+                    const std::size_t ordinal =
+                        first_ordinal.empty() ? trusted.size() : first_ordinal[i] + r;
+                    check.add(i, node.name, set, ordinal < trusted.size() ? trusted[ordinal] : 0);
+                }
+            }
+            check.finish();
+        });
     SignatureCheckResult result;
     if (plan.digest_key) result.seen = plan.digest_key->empty_copy();
     for (const Worker& w : workers) {

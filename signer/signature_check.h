@@ -46,8 +46,10 @@ struct SignatureCheckResult {
     std::size_t verified = 0;             // signatures verified by the public key
 };
 
-[[nodiscard]] SignatureCheckResult check_signatures(const SignedZone& sz, const KeySet& keys, std::uint32_t now,
-                                                    unsigned threads, const TrustedSignatures& trusted,
-                                                    const SignatureCheckPlan& plan, Problems& problems);
+[[nodiscard]] SignatureCheckResult check_signatures(const SignedZone& sz, const KeySet& keys,
+                                                    std::uint32_t now, unsigned threads,
+                                                    const TrustedSignatures& trusted,
+                                                    const SignatureCheckPlan& plan,
+                                                    Problems& problems);
 
 }  // namespace zw::signer

@@ -12,7 +12,8 @@ namespace zw::signer {
 struct SignatureDigest::Hasher {
     dns::EvpMdCtx ctx{EVP_MD_CTX_new()};
     // Fetched once: an implicitly fetched digest is looked up under OpenSSL's global lock.
-    std::unique_ptr<EVP_MD, dns::OsslFree<EVP_MD_free>> md{EVP_MD_fetch(nullptr, "SHA256", nullptr)};
+    std::unique_ptr<EVP_MD, dns::OsslFree<EVP_MD_free>> md{
+        EVP_MD_fetch(nullptr, "SHA256", nullptr)};
 };
 
 SignatureDigest::SignatureDigest() = default;
@@ -34,13 +35,15 @@ SignatureDigest SignatureDigest::empty_copy() const {
     return d;
 }
 
-std::uint64_t SignatureDigest::add(std::span<const std::uint8_t> data, std::span<const std::uint8_t> signature) {
+std::uint64_t SignatureDigest::add(std::span<const std::uint8_t> data,
+                                   std::span<const std::uint8_t> signature) {
     if (!hasher_) hasher_ = std::make_unique<Hasher>();
     std::array<std::uint8_t, 32> h{};
     unsigned int length = 0;
     // The data's length goes in too, so that no octet can move between data and signature.
     const std::uint64_t data_length = data.size();
-    const bool ok = hasher_->ctx && hasher_->md && EVP_DigestInit_ex(hasher_->ctx.get(), hasher_->md.get(), nullptr) == 1 &&
+    const bool ok = hasher_->ctx && hasher_->md &&
+                    EVP_DigestInit_ex(hasher_->ctx.get(), hasher_->md.get(), nullptr) == 1 &&
                     EVP_DigestUpdate(hasher_->ctx.get(), key_.data(), key_.size()) == 1 &&
                     EVP_DigestUpdate(hasher_->ctx.get(), &data_length, sizeof data_length) == 1 &&
                     EVP_DigestUpdate(hasher_->ctx.get(), data.data(), data.size()) == 1 &&

@@ -21,7 +21,7 @@
 namespace zw::signer {
 
 class SignatureDigest {
-public:
+  public:
     // An empty digest with a new random key; nullopt-like failure when OpenSSL has no
     // random numbers or no SHA-256.
     [[nodiscard]] static Result<SignatureDigest> with_new_key();
@@ -41,7 +41,7 @@ public:
     // Same key, same sum, same count.
     [[nodiscard]] bool same_as(const SignatureDigest& other) const;
 
-private:
+  private:
     SignatureDigest();
     struct Hasher;
     std::array<std::uint8_t, 16> key_{};

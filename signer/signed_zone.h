@@ -46,7 +46,7 @@ struct SigningStats {
     std::size_t signatures = 0;     // made in this run
     std::size_t rrsets_signed = 0;  // RRsets that carry signatures in the output
     double sign_seconds = 0;
-    double verify_seconds = 0;      // the self-check
+    double verify_seconds = 0;            // the self-check
     std::size_t signatures_verified = 0;  // by the public key, in the self-check
     // Time before signing: apex records, the denial chain, matching the previous state.
     double prepare_seconds = 0;

@@ -91,8 +91,10 @@ struct FullState {
 };
 
 Result<void> check_magic(std::span<const std::uint8_t> data) {
-    if (starts_with(data, sf::old_state_magic)) return fail(bad_input("written by an older zonewarden (state version 1)"));
-    if (!starts_with(data, sf::state_magic) || data.size() < sf::state_magic.size() + sf::digest_size) {
+    if (starts_with(data, sf::old_state_magic))
+        return fail(bad_input("written by an older zonewarden (state version 1)"));
+    if (!starts_with(data, sf::state_magic) ||
+        data.size() < sf::state_magic.size() + sf::digest_size) {
         return fail(bad_input("not a zonewarden signing state (version 2)"));
     }
     return {};
@@ -139,7 +141,8 @@ struct DeltaState {
     TextIndex text;
 };
 
-Result<DeltaState> check_delta(std::span<const std::uint8_t> body, const dns::Name& origin, std::uint64_t base_records) {
+Result<DeltaState> check_delta(std::span<const std::uint8_t> body, const dns::Name& origin,
+                               std::uint64_t base_records) {
     sf::Reader r{body, sf::delta_magic.size() + sf::digest_size};
     auto header = sf::read_header(r, origin);
     if (!header) return fail(header.error());
@@ -154,7 +157,8 @@ Result<DeltaState> check_delta(std::span<const std::uint8_t> body, const dns::Na
         if (item.from_base) {
             item.base_at = r.u64();
             // Base runs go forward through the base and stay inside it, as both are in order.
-            if (item.base_at < base_end || item.count > base_records || item.base_at > base_records - item.count) {
+            if (item.base_at < base_end || item.count > base_records ||
+                item.base_at > base_records - item.count) {
                 r.ok = false;
             }
             base_end = item.base_at + item.count;
@@ -191,16 +195,18 @@ Result<std::optional<Mapping>> map_file(const std::string& path) {
     }
     struct stat sb {};
     void* map = MAP_FAILED;
-    if (::fstat(fd.get(), &sb) != 0) return fail(outside_error(fmt::format("cannot read {}: {}", path, std::strerror(errno))));
+    if (::fstat(fd.get(), &sb) != 0)
+        return fail(outside_error(fmt::format("cannot read {}: {}", path, std::strerror(errno))));
     Mapping m;
     m.size = static_cast<std::size_t>(sb.st_size);
     m.file = identity_of(sb);
     if (m.size == 0) return std::optional<Mapping>(std::move(m));
     map = ::mmap(nullptr, m.size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd.get(), 0);
-    if (map == MAP_FAILED) return fail(outside_error(fmt::format("cannot read {}: {}", path, std::strerror(errno))));
-    m.bytes = std::shared_ptr<const std::uint8_t>(static_cast<const std::uint8_t*>(map), [size = m.size](const std::uint8_t* p) {
-        ::munmap(const_cast<std::uint8_t*>(p), size);
-    });
+    if (map == MAP_FAILED)
+        return fail(outside_error(fmt::format("cannot read {}: {}", path, std::strerror(errno))));
+    m.bytes = std::shared_ptr<const std::uint8_t>(
+        static_cast<const std::uint8_t*>(map),
+        [size = m.size](const std::uint8_t* p) { ::munmap(const_cast<std::uint8_t*>(p), size); });
     return std::optional<Mapping>(std::move(m));
 }
 
@@ -208,7 +214,8 @@ std::span<const std::uint8_t> bytes_of(const Mapping& m) { return {m.bytes.get()
 
 }  // namespace
 
-Result<std::optional<SigningState>> SigningState::read(const std::string& path, const dns::Name& origin) {
+Result<std::optional<SigningState>> SigningState::read(const std::string& path,
+                                                       const dns::Name& origin) {
     auto base = map_file(path);
     if (!base) return fail(base.error());
     if (!*base) return std::optional<SigningState>{};
@@ -218,7 +225,8 @@ Result<std::optional<SigningState>> SigningState::read(const std::string& path, 
     };
     if (auto ok = check_magic(base_bytes); !ok) return broken(path, ok.error());
     const auto base_digest = sf::closing_digest(base_bytes);
-    if (!base_digest) return broken(path, bad_input("the checksum does not match (damaged or edited)"));
+    if (!base_digest)
+        return broken(path, bad_input("the checksum does not match (damaged or edited)"));
 
     sf::Reader header_reader{base_bytes, sf::state_magic.size()};
     auto base_header = sf::read_header(header_reader, origin);
@@ -231,12 +239,15 @@ Result<std::optional<SigningState>> SigningState::read(const std::string& path, 
     std::optional<DeltaState> delta;
     if (*delta_map) {
         const auto bytes = bytes_of(**delta_map);
-        if (!starts_with(bytes, sf::delta_magic)) return broken(delta_file, bad_input("not a zonewarden state delta"));
-        if (!sf::closing_digest(bytes)) return broken(delta_file, bad_input("the checksum does not match (damaged or edited)"));
+        if (!starts_with(bytes, sf::delta_magic))
+            return broken(delta_file, bad_input("not a zonewarden state delta"));
+        if (!sf::closing_digest(bytes))
+            return broken(delta_file, bad_input("the checksum does not match (damaged or edited)"));
         const auto names = bytes.subspan(sf::delta_magic.size(), sf::digest_size);
         // Another base's delta: left over from a run that replaced the base.
         if (std::equal(names.begin(), names.end(), base_digest->begin())) {
-            auto d = check_delta(bytes.first(bytes.size() - sf::digest_size), origin, base_header->records);
+            auto d = check_delta(bytes.first(bytes.size() - sf::digest_size), origin,
+                                 base_header->records);
             if (!d) return broken(delta_file, d.error());
             delta = std::move(*d);
         }
@@ -263,7 +274,8 @@ Result<std::optional<SigningState>> SigningState::read(const std::string& path, 
     for (const auto& item : items) {
         if (item.count == 0) continue;
         if (item.from_base) {
-            st.runs_.push_back(RecordRun{full->records.subspan(full->wanted_at[next_wanted++]), item.count});
+            st.runs_.push_back(
+                RecordRun{full->records.subspan(full->wanted_at[next_wanted++]), item.count});
             link.runs.push_back(StateBase::Run{at, item.count, item.base_at});
         } else {
             st.runs_.push_back(RecordRun{own.data.subspan(own.at), item.count});
@@ -277,7 +289,8 @@ Result<std::optional<SigningState>> SigningState::read(const std::string& path, 
     st.rrset_count_ = header.records;
     st.text_ = std::move(delta ? delta->text : full->text);
     // Kept signatures may point into either file.
-    st.owner_ = delta ? std::make_shared<std::pair<Mapping, Mapping>>(std::move(**base), std::move(**delta_map))
+    st.owner_ = delta ? std::make_shared<std::pair<Mapping, Mapping>>(std::move(**base),
+                                                                      std::move(**delta_map))
                       : std::shared_ptr<const void>((*base)->bytes);
     st.origin_ = origin;
     st.base_ = std::move(link);
@@ -287,7 +300,10 @@ Result<std::optional<SigningState>> SigningState::read(const std::string& path, 
 SigningState SigningState::of(const SignedZone& zone) {
     auto data = std::make_shared<std::vector<std::uint8_t>>();
     sf::write_full_state(
-        zone, [&](std::span<const std::uint8_t> block) { data->insert(data->end(), block.begin(), block.end()); },
+        zone,
+        [&](std::span<const std::uint8_t> block) {
+            data->insert(data->end(), block.begin(), block.end());
+        },
         [] { return TextIndex{}; });
     auto full = check_full(*data, zone.zone.origin, {});
     // What was just written reads back; failing here is a bug in this file.

@@ -17,9 +17,9 @@
 //
 // It never needs the output file: each RRset is stored with the exact data its signatures
 // cover, so a state stays usable whatever happened to the output since; text is copied
-// from the output only if it is still the very file the index names (text_index.h). Why its signatures
-// may be reused without verifying them again is argued in docs/signer.md ("Trusting reused
-// signatures"); in short, a state is only ever made from a SignedZone that passed the
+// from the output only if it is still the very file the index names (text_index.h). Why its
+// signatures may be reused without verifying them again is argued in docs/signer.md ("Trusting
+// reused signatures"); in short, a state is only ever made from a SignedZone that passed the
 // self-check, and a signature is reused only over byte-identical RRset data, by a byte-
 // identical key that still signs.
 
@@ -58,7 +58,8 @@ struct StoredRRset {
             at += 2 + len;
         }
     }
-    [[nodiscard]] bool same_data(std::uint32_t other_ttl, std::span<const dns::Bytes> other_rdatas) const;
+    [[nodiscard]] bool same_data(std::uint32_t other_ttl,
+                                 std::span<const dns::Bytes> other_rdatas) const;
 };
 
 // Whether an RRset is kept in the state: all are, unless one is too large for its format
@@ -66,13 +67,14 @@ struct StoredRRset {
 [[nodiscard]] bool stored_in_state(const zones::RRset& set);
 
 class SigningState {
-public:
+  public:
     // nullopt when there is no file at path (a first run). An error when the file, or the
     // delta beside it, cannot be used: unreadable, truncated, a checksum or format
     // mismatch, or another origin; the caller warns and signs everything. A delta that
     // names another base is left over from a run that wrote the base again and stopped
     // before removing it: the base alone is the state.
-    [[nodiscard]] static Result<std::optional<SigningState>> read(const std::string& path, const dns::Name& origin);
+    [[nodiscard]] static Result<std::optional<SigningState>> read(const std::string& path,
+                                                                  const dns::Name& origin);
     // The state of a zone signed in this process (the executor may keep it in memory).
     [[nodiscard]] static SigningState of(const SignedZone& zone);
 
@@ -100,14 +102,14 @@ public:
     // Reads the stored RRsets in order: zone nodes in canonical order, then NSEC3 nodes in
     // hash order. Everything was bounds-checked when read, so this never fails.
     class Cursor {
-    public:
+      public:
         [[nodiscard]] bool done() const { return run_ == runs_.size(); }
         [[nodiscard]] const StoredRRset& get() const { return record_; }
         // The record's place among all stored records, from 0.
         [[nodiscard]] std::uint64_t ordinal() const { return ordinal_; }
         void next();
 
-    private:
+      private:
         friend class SigningState;
         explicit Cursor(std::span<const RecordRun> runs);
         void enter_run();  // at the first record of runs_[run_], or past empty runs
@@ -121,7 +123,7 @@ public:
     };
     [[nodiscard]] Cursor cursor() const { return Cursor(runs_); }
 
-private:
+  private:
     SigningState() = default;
 
     std::shared_ptr<const void> owner_;
@@ -142,7 +144,7 @@ private:
 // A state written under temporary names, not yet in place (zones::StagedFile): either the
 // full state, or a delta against the base file in place.
 class StagedState {
-public:
+  public:
     StagedState(zones::StagedFile file, bool is_delta, std::string delta_path, std::uint64_t bytes);
     // The delta is renamed over the previous one. A full state is renamed over the base,
     // and only then is the previous delta, which names the old base, removed: a crash in
@@ -151,7 +153,7 @@ public:
     [[nodiscard]] bool is_delta() const { return is_delta_; }
     [[nodiscard]] std::uint64_t bytes() const { return bytes_; }
 
-private:
+  private:
     zones::StagedFile file_;
     bool is_delta_;
     std::string delta_path_;
@@ -165,11 +167,13 @@ private:
 // written while they are small.
 // A new state file's mode is `mode` less the umask (the output's: it holds the same data);
 // an existing one keeps its own (atomic_file.h).
-[[nodiscard]] Result<void> write_signing_state(const SignedZone& zone, const std::string& path, mode_t mode = 0644);
+[[nodiscard]] Result<void> write_signing_state(const SignedZone& zone, const std::string& path,
+                                               mode_t mode = 0644);
 // The same, left under a temporary name until commit() (zone_writer.h, stage_signed_zone):
 // commit only once the zone's self-check has passed. text_index() is called once, after
 // the records are written: it may wait for the output it describes to be written.
-[[nodiscard]] Result<StagedState> stage_signing_state(const SignedZone& zone, const std::string& path,
+[[nodiscard]] Result<StagedState> stage_signing_state(const SignedZone& zone,
+                                                      const std::string& path,
                                                       const std::function<TextIndex()>& text_index,
                                                       mode_t mode = 0644);
 // Removes the state at path and its delta (a zone no longer signed); missing files are fine.

@@ -11,7 +11,9 @@ namespace zw::signer::state_format {
 
 Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) { EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr); }
 
-void Sha256::update(std::span<const std::uint8_t> data) { EVP_DigestUpdate(ctx_.get(), data.data(), data.size()); }
+void Sha256::update(std::span<const std::uint8_t> data) {
+    EVP_DigestUpdate(ctx_.get(), data.data(), data.size());
+}
 
 Digest Sha256::final() {
     Digest out{};
@@ -78,7 +80,9 @@ Result<Header> read_header(Reader& r, const dns::Name& origin) {
     Header h;
     auto owner = dns::Name::from_wire(r.bytes(r.u8()));
     if (!r.ok || !owner) return fail(bad_input("malformed header"));
-    if (*owner != origin) return fail(bad_input(fmt::format("it is for {}, not {}", owner->to_text(), origin.to_text())));
+    if (*owner != origin)
+        return fail(
+            bad_input(fmt::format("it is for {}, not {}", owner->to_text(), origin.to_text())));
     h.origin = std::move(*owner);
     if (r.u8() == 1) {
         Nsec3Params p;
@@ -148,7 +152,8 @@ std::uint64_t stored_size(const zones::Node& node) {
 }
 
 std::uint64_t stored_records(const zones::Node& node) {
-    return static_cast<std::uint64_t>(std::count_if(node.rrsets.begin(), node.rrsets.end(), stored_in_state));
+    return static_cast<std::uint64_t>(
+        std::count_if(node.rrsets.begin(), node.rrsets.end(), stored_in_state));
 }
 
 void skip_record(Reader& r) {

@@ -29,12 +29,12 @@ constexpr std::size_t digest_size = 32;
 using Digest = std::array<std::uint8_t, digest_size>;
 
 class Sha256 {
-public:
+  public:
     Sha256();
     void update(std::span<const std::uint8_t> data);
     Digest final();
 
-private:
+  private:
     dns::EvpMdCtx ctx_;
 };
 
@@ -96,13 +96,13 @@ void put_header(dns::Bytes& out, const SignedZone& zone, std::uint64_t records);
 // The stored records of a zone's nodes (stored_in_state), packed into blocks handed to
 // the sink, about a megabyte at a time.
 class RecordWriter {
-public:
+  public:
     using Sink = std::function<void(std::span<const std::uint8_t>)>;
     explicit RecordWriter(Sink sink);
     void node(const zones::Node& node, bool nsec3_section);
     void flush();
 
-private:
+  private:
     Sink sink_;
     std::vector<std::uint8_t> block_;
     std::size_t used_ = 0;
@@ -117,14 +117,14 @@ void skip_record(Reader& r);
 
 // Hands bytes on to a sink while hashing them, for the SHA-256 that closes a state file.
 class DigestingSink {
-public:
+  public:
     explicit DigestingSink(RecordWriter::Sink sink) : sink_(std::move(sink)) {}
     void operator()(std::span<const std::uint8_t> bytes);
     void operator()(std::string_view text);
     // The text index, which ends every state file, and then the digest.
     void finish(const TextIndex& index);
 
-private:
+  private:
     RecordWriter::Sink sink_;
     Sha256 sha_;
 };

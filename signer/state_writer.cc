@@ -46,7 +46,8 @@ std::optional<DeltaPlan> plan_delta(const SignedZone& sz) {
     DeltaPlan plan;
     std::uint64_t base_end = 0;
     for (std::size_t i = 0; i < total; ++i) {
-        const zones::Node& node = i < zone_nodes ? sz.zone.nodes[i] : sz.nsec3_nodes[i - zone_nodes];
+        const zones::Node& node =
+            i < zone_nodes ? sz.zone.nodes[i] : sz.nsec3_nodes[i - zone_nodes];
         const std::uint64_t records = sf::stored_records(node);
         if (records == 0) continue;
         plan.records += records;
@@ -56,7 +57,8 @@ std::optional<DeltaPlan> plan_delta(const SignedZone& sz) {
             const auto at = base_of(*from);
             in_base = at && *at >= base_end;
             first = at.value_or(0);
-            for (std::uint64_t j = 1; in_base && j < records; ++j) in_base = base_of(*from + j) == first + j;
+            for (std::uint64_t j = 1; in_base && j < records; ++j)
+                in_base = base_of(*from + j) == first + j;
         }
         DeltaPlan::Item* last = plan.items.empty() ? nullptr : &plan.items.back();
         if (in_base) {
@@ -126,8 +128,12 @@ void write_delta(const SignedZone& zone, const DeltaPlan& plan, const sf::Record
 
 }  // namespace
 
-StagedState::StagedState(zones::StagedFile file, bool is_delta, std::string delta_path, std::uint64_t bytes)
-    : file_(std::move(file)), is_delta_(is_delta), delta_path_(std::move(delta_path)), bytes_(bytes) {}
+StagedState::StagedState(zones::StagedFile file, bool is_delta, std::string delta_path,
+                         std::uint64_t bytes)
+    : file_(std::move(file)),
+      is_delta_(is_delta),
+      delta_path_(std::move(delta_path)),
+      bytes_(bytes) {}
 
 Result<void> StagedState::commit() {
     if (auto ok = file_.commit(); !ok) return ok;
@@ -141,25 +147,28 @@ Result<void> commit(Result<StagedState> staged) {
 }
 
 Result<void> write_signing_state(const SignedZone& zone, const std::string& path, mode_t mode) {
-    return commit(stage_signing_state(zone, path, [] { return TextIndex{}; }, mode));
+    return commit(stage_signing_state(
+        zone, path, [] { return TextIndex{}; }, mode));
 }
 
 Result<StagedState> stage_signing_state(const SignedZone& zone, const std::string& path,
                                         const std::function<TextIndex()>& text_index, mode_t mode) {
     const std::string delta_path = delta_path_for(path);
     auto plan = plan_delta(zone);
-    const bool as_delta = plan && worth_a_delta(*plan, *zone.previous_base) && base_in_place(path, *zone.previous_base);
-    auto staged = zones::StagedFile::write(as_delta ? delta_path : path, mode, [&](zones::BufferedWriter& w) -> Result<void> {
-        auto to_file = [&](std::span<const std::uint8_t> block) {
-            w.write({reinterpret_cast<const char*>(block.data()), block.size()});
-        };
-        if (as_delta) {
-            write_delta(zone, *plan, to_file, text_index);
-        } else {
-            sf::write_full_state(zone, to_file, text_index);
-        }
-        return {};
-    });
+    const bool as_delta = plan && worth_a_delta(*plan, *zone.previous_base) &&
+                          base_in_place(path, *zone.previous_base);
+    auto staged = zones::StagedFile::write(
+        as_delta ? delta_path : path, mode, [&](zones::BufferedWriter& w) -> Result<void> {
+            auto to_file = [&](std::span<const std::uint8_t> block) {
+                w.write({reinterpret_cast<const char*>(block.data()), block.size()});
+            };
+            if (as_delta) {
+                write_delta(zone, *plan, to_file, text_index);
+            } else {
+                sf::write_full_state(zone, to_file, text_index);
+            }
+            return {};
+        });
     if (!staged) return fail(staged.error());
     auto status = staged->status();
     const std::uint64_t bytes = status ? static_cast<std::uint64_t>(status->st_size) : 0;

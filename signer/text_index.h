@@ -42,9 +42,10 @@ struct FileIdentity {
 };
 
 inline FileIdentity identity_of(const struct ::stat& sb) {
-    return FileIdentity{static_cast<std::uint64_t>(sb.st_dev), static_cast<std::uint64_t>(sb.st_ino),
-                        static_cast<std::uint64_t>(sb.st_size),
-                        static_cast<std::int64_t>(sb.st_mtim.tv_sec) * 1'000'000'000 + sb.st_mtim.tv_nsec};
+    return FileIdentity{
+        static_cast<std::uint64_t>(sb.st_dev), static_cast<std::uint64_t>(sb.st_ino),
+        static_cast<std::uint64_t>(sb.st_size),
+        static_cast<std::int64_t>(sb.st_mtim.tv_sec) * 1'000'000'000 + sb.st_mtim.tv_nsec};
 }
 
 struct TextIndex {

@@ -17,14 +17,15 @@ namespace zw::signer {
 
 // An internal error naming the first offending RRsets when anything is wrong. Every fresh
 // signature is verified by its public key (SelfCheck::full).
-[[nodiscard]] Result<void> verify_zone(const SignedZone& signed_zone, Instant now, unsigned threads);
+[[nodiscard]] Result<void> verify_zone(const SignedZone& signed_zone, Instant now,
+                                       unsigned threads);
 
 struct CheckPlan {
     SelfCheck mode = SelfCheck::full;
     // What the signer made (sign_zone_unchecked): sampled mode needs it, and without it
     // verifies everything.
     const SignatureDigest* made = nullptr;
-    std::size_t* verified = nullptr;  // when set: how many signatures were verified
+    std::size_t* verified = nullptr;      // when set: how many signatures were verified
     SigningProgress* progress = nullptr;  // when set: counts the nodes checked (params.h)
 };
 

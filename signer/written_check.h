@@ -20,8 +20,9 @@ namespace zw::signer {
 
 // The records of one piece of text, in the order they were formatted.
 class WrittenRecords {
-public:
-    void add(const dns::Name& owner, std::uint16_t type, std::uint32_t ttl, std::span<const std::uint8_t> rdata) {
+  public:
+    void add(const dns::Name& owner, std::uint16_t type, std::uint32_t ttl,
+             std::span<const std::uint8_t> rdata) {
         records_.push_back(Expected{&owner, type, ttl, rdata});
     }
     void clear() { records_.clear(); }
@@ -30,7 +31,7 @@ public:
     // not at all), or a count mismatch.
     [[nodiscard]] Result<void> check(std::string_view text, zones::TextScanner& scanner) const;
 
-private:
+  private:
     struct Expected {
         const dns::Name* owner;
         std::uint16_t type;

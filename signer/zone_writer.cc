@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
-#include <cstring>
 #include <condition_variable>
+#include <cstring>
 #include <mutex>
 #include <thread>
 #include <utility>
@@ -29,8 +29,8 @@ namespace {
 
 // Every line of an RRset starts with the same owner, TTL and class: printed once. The
 // records go to `written` too, for the check of the text against them.
-void emit_rrset(const dns::Name& owner, const zones::RRset& set, std::string& out, std::string& prefix,
-                WrittenRecords& written) {
+void emit_rrset(const dns::Name& owner, const zones::RRset& set, std::string& out,
+                std::string& prefix, WrittenRecords& written) {
     prefix.clear();
     dns::append_rr_prefix(prefix, owner, set.ttl);
     for (const auto& rdata : set.rdatas) {
@@ -70,7 +70,8 @@ struct Piece {
 // its own. Formatted pieces also start where a previous chunk did, so that boundaries stay
 // put from run to run and an edit costs one chunk, not every chunk after it.
 template <typename NodeAt>
-std::vector<Piece> plan_pieces(const SignedZone& sz, std::size_t total, NodeAt node, std::size_t chunk_nodes) {
+std::vector<Piece> plan_pieces(const SignedZone& sz, std::size_t total, NodeAt node,
+                               std::size_t chunk_nodes) {
     const auto& unchanged = sz.unchanged_from;
     const auto& chunks = sz.previous_text.chunks;
     const bool can_copy = unchanged.size() == total && !chunks.empty();
@@ -123,8 +124,8 @@ std::vector<Piece> plan_pieces(const SignedZone& sz, std::size_t total, NodeAt n
 // the text held in memory. Pieces whose text is in the previous output go to the sink as
 // a copy (copy_previous is false when that file is not the one the index describes).
 template <typename Sink>
-Result<void> emit_zone(const SignedZone& sz, const TextOptions& options, bool copy_previous, WrittenText* written,
-                       Sink& sink) {
+Result<void> emit_zone(const SignedZone& sz, const TextOptions& options, bool copy_previous,
+                       WrittenText* written, Sink& sink) {
     const std::size_t zone_nodes = sz.zone.nodes.size();
     const std::size_t total = zone_nodes + sz.nsec3_nodes.size();
     auto node = [&](std::size_t i) -> const zones::Node& {
@@ -134,12 +135,15 @@ Result<void> emit_zone(const SignedZone& sz, const TextOptions& options, bool co
     std::string head;
     {
         Formatter f;
-        if (soa) emit_rrset(sz.zone.origin, *soa, head, f.prefix, f.written);  // SOA first, as name servers and humans expect
+        if (soa)
+            emit_rrset(sz.zone.origin, *soa, head, f.prefix,
+                       f.written);  // SOA first, as name servers and humans expect
         if (auto checked = f.written.check(head, f.scanner); !checked) return checked;
     }
     sink.write(head);
 
-    std::vector<Piece> pieces = plan_pieces(sz, total, node, std::max<std::size_t>(options.chunk_nodes, 1));
+    std::vector<Piece> pieces =
+        plan_pieces(sz, total, node, std::max<std::size_t>(options.chunk_nodes, 1));
     if (!copy_previous) {
         for (Piece& p : pieces) p.previous = nullptr;
     }
@@ -178,7 +182,9 @@ Result<void> emit_zone(const SignedZone& sz, const TextOptions& options, bool co
             outcome = fail(*failed[c]);
         } else if (!piece.previous) {
             sink.write(text);
-        } else if (auto copied = sink.copy(piece.previous_at, piece.previous->bytes, piece.previous->digest); !copied) {
+        } else if (auto copied =
+                       sink.copy(piece.previous_at, piece.previous->bytes, piece.previous->digest);
+                   !copied) {
             outcome = fail(copied.error());
         } else if (!*copied) {
             // The previous output was edited where this piece lies: formatted after all.
@@ -279,9 +285,12 @@ struct FileSink {
     Result<bool> copy(std::uint64_t at, std::uint64_t bytes, std::uint64_t digest) {
         block.resize(bytes);
         for (std::uint64_t done = 0; done < bytes;) {
-            ssize_t n = ::pread(previous_fd, block.data() + done, bytes - done, static_cast<off_t>(at + done));
+            ssize_t n = ::pread(previous_fd, block.data() + done, bytes - done,
+                                static_cast<off_t>(at + done));
             if (n < 0 && errno == EINTR) continue;
-            if (n < 0) return fail(outside_error(fmt::format("reading the previous output failed: {}", std::strerror(errno))));
+            if (n < 0)
+                return fail(outside_error(
+                    fmt::format("reading the previous output failed: {}", std::strerror(errno))));
             if (n == 0) return false;  // shorter than the state says: not the text written then
             done += static_cast<std::uint64_t>(n);
         }
@@ -295,7 +304,9 @@ struct FileSink {
 struct StringSink {
     std::string& out;
     void write(std::string_view text) { out += text; }
-    Result<bool> copy(std::uint64_t, std::uint64_t, std::uint64_t) { return fail(internal_error("no previous text to copy")); }
+    Result<bool> copy(std::uint64_t, std::uint64_t, std::uint64_t) {
+        return fail(internal_error("no previous text to copy"));
+    }
 };
 
 }  // namespace
@@ -308,21 +319,26 @@ Result<void> write_signed_zone(const SignedZone& zone, const std::string& path, 
     return write_signed_zone(zone, path, TextOptions{threads});
 }
 
-Result<void> write_signed_zone(const SignedZone& zone, const std::string& path, const TextOptions& options) {
+Result<void> write_signed_zone(const SignedZone& zone, const std::string& path,
+                               const TextOptions& options) {
     return zones::commit(stage_signed_zone(zone, path, options));
 }
 
-Result<zones::StagedFile> stage_signed_zone(const SignedZone& zone, const std::string& path, const TextOptions& options,
-                                            WrittenText* written) {
+Result<zones::StagedFile> stage_signed_zone(const SignedZone& zone, const std::string& path,
+                                            const TextOptions& options, WrittenText* written) {
     // The file still in place is the previous output (the new one is renamed over it only
     // later). Its text is copied only if it is the file the state's index describes.
-    UniqueFd previous(zone.unchanged_from.empty() ? -1 : ::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    UniqueFd previous(zone.unchanged_from.empty() ? -1
+                                                  : ::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     struct ::stat sb {};
-    if (previous && (::fstat(previous.get(), &sb) != 0 || identity_of(sb) != zone.previous_text.file)) previous.reset();
-    auto staged = zones::StagedFile::write(path, options.mode, [&](zones::BufferedWriter& w) -> Result<void> {
-        FileSink sink{w, previous.get(), {}};
-        return emit_zone(zone, options, static_cast<bool>(previous), written, sink);
-    });
+    if (previous &&
+        (::fstat(previous.get(), &sb) != 0 || identity_of(sb) != zone.previous_text.file))
+        previous.reset();
+    auto staged =
+        zones::StagedFile::write(path, options.mode, [&](zones::BufferedWriter& w) -> Result<void> {
+            FileSink sink{w, previous.get(), {}};
+            return emit_zone(zone, options, static_cast<bool>(previous), written, sink);
+        });
     if (staged && written) {
         auto status = staged->status();
         if (!status) return fail(status.error());
@@ -334,7 +350,8 @@ Result<zones::StagedFile> stage_signed_zone(const SignedZone& zone, const std::s
 Result<std::string> signed_zone_text(const SignedZone& zone) {
     std::string out;
     StringSink sink{out};
-    if (auto ok = emit_zone(zone, TextOptions{}, false, nullptr, sink); !ok) return fail(ok.error());
+    if (auto ok = emit_zone(zone, TextOptions{}, false, nullptr, sink); !ok)
+        return fail(ok.error());
     return out;
 }
 

@@ -33,14 +33,18 @@ struct WrittenText {
 
 [[nodiscard]] Result<void> write_signed_zone(const SignedZone& zone, const std::string& path);
 // The same, formatting on up to `threads` threads; the bytes written do not depend on it.
-[[nodiscard]] Result<void> write_signed_zone(const SignedZone& zone, const std::string& path, unsigned threads);
-[[nodiscard]] Result<void> write_signed_zone(const SignedZone& zone, const std::string& path, const TextOptions& options);
+[[nodiscard]] Result<void> write_signed_zone(const SignedZone& zone, const std::string& path,
+                                             unsigned threads);
+[[nodiscard]] Result<void> write_signed_zone(const SignedZone& zone, const std::string& path,
+                                             const TextOptions& options);
 
 // Writes the text under a temporary name and leaves it there until commit(): the self-
 // check may still be running (app/sign_job.cc), and only a checked zone is moved in place.
 // With `written`, every chunk is hashed, for a state written beside it.
-[[nodiscard]] Result<zones::StagedFile> stage_signed_zone(const SignedZone& zone, const std::string& path,
-                                                          const TextOptions& options, WrittenText* written = nullptr);
+[[nodiscard]] Result<zones::StagedFile> stage_signed_zone(const SignedZone& zone,
+                                                          const std::string& path,
+                                                          const TextOptions& options,
+                                                          WrittenText* written = nullptr);
 
 // The same text into a string (tests, small zones).
 [[nodiscard]] Result<std::string> signed_zone_text(const SignedZone& zone);

@@ -22,7 +22,8 @@ std::optional<Cause> parse_cause(std::string_view s) {
 }  // namespace
 
 std::string transition_text(const Transition& t) {
-    return fmt::format("key {} {} {} -> {} ({})", t.key, name(t.record), name(t.from), name(t.to), name(t.cause));
+    return fmt::format("key {} {} {} -> {} ({})", t.key, name(t.record), name(t.from), name(t.to),
+                       name(t.cause));
 }
 
 std::optional<Transition> transition_of(const AuditEntry& entry) {
@@ -30,8 +31,8 @@ std::optional<Transition> transition_of(const AuditEntry& entry) {
     std::istringstream in(entry.detail);
     std::string word, record, from, arrow, to, cause;
     std::uint32_t key = 0;
-    if (!(in >> word >> key >> record >> from >> arrow >> to >> cause) || word != "key" || arrow != "->" ||
-        cause.size() < 3 || cause.front() != '(' || cause.back() != ')')
+    if (!(in >> word >> key >> record >> from >> arrow >> to >> cause) || word != "key" ||
+        arrow != "->" || cause.size() < 3 || cause.front() != '(' || cause.back() != ')')
         return std::nullopt;
     auto r = parse_record(record);
     auto f = parse_record_state(from);
@@ -43,7 +44,8 @@ std::optional<Transition> transition_of(const AuditEntry& entry) {
 
 Result<std::vector<AuditEntry>> Store::audit(std::string_view zone, Instant since) {
     auto st = impl_->db.prepare(
-        "SELECT id, at, zone, event, detail FROM audit_log WHERE zone = ?1 AND at >= ?2 ORDER BY id");
+        "SELECT id, at, zone, event, detail FROM audit_log WHERE zone = ?1 AND at >= ?2 ORDER BY "
+        "id");
     if (!st) return fail(st.error());
     st->bind(1, zone).bind(2, std::int64_t{since.time_since_epoch().count()});
     std::vector<AuditEntry> out;
@@ -51,7 +53,8 @@ Result<std::vector<AuditEntry>> Store::audit(std::string_view zone, Instant sinc
         auto row = st->step();
         if (!row) return fail(row.error());
         if (!*row) return out;
-        out.push_back(AuditEntry{st->i64(0), Instant{Seconds{st->i64(1)}}, st->text(2), st->text(3), st->text(4)});
+        out.push_back(AuditEntry{st->i64(0), Instant{Seconds{st->i64(1)}}, st->text(2), st->text(3),
+                                 st->text(4)});
     }
 }
 
@@ -72,8 +75,8 @@ Result<std::vector<RemovedKey>> Store::removed_keys(std::string_view zone, Insta
         auto role = parse_role(st->text(2));
         if (!role) return fail(internal_error("state database: unexpected key role"));
         RemovedKey k;
-        k.key = KeyRef{static_cast<std::uint32_t>(st->i64(0)), static_cast<std::uint8_t>(st->i64(1)), *role,
-                       std::nullopt};
+        k.key = KeyRef{static_cast<std::uint32_t>(st->i64(0)),
+                       static_cast<std::uint8_t>(st->i64(1)), *role, std::nullopt};
         if (auto t = st->opt_i64(3)) k.key.tag = static_cast<std::uint16_t>(*t);
         k.created = Instant{Seconds{st->i64(4)}};
         k.removed = Instant{Seconds{*st->opt_i64(5)}};

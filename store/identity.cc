@@ -21,7 +21,8 @@ Result<std::int64_t> number(sql::Db& db, std::string_view query) {
 
 std::optional<Found> found_on_disk(const std::string& path) {
     struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) return errno == ENOENT ? std::optional(Found::missing) : std::nullopt;
+    if (::stat(path.c_str(), &st) != 0)
+        return errno == ENOENT ? std::optional(Found::missing) : std::nullopt;
     if (st.st_size != 0) return std::nullopt;
     // A zero-byte database with a write-ahead log is SQLite's to read, not ours to judge.
     struct stat wal {};
@@ -40,7 +41,9 @@ Result<Found> identify(sql::Db& db) {
     if (*id != 0) return Found::foreign;
     auto version = number(db, "PRAGMA user_version");
     auto objects = number(db, "SELECT count(*) FROM sqlite_master");
-    auto tables = number(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('zones', 'audit_log')");
+    auto tables = number(db,
+                         "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+                         "('zones', 'audit_log')");
     for (const auto* r : {&version, &objects, &tables})
         if (!*r) return fail(r->error());
     if (*version == 0 && *objects == 0) return Found::empty;
@@ -48,6 +51,8 @@ Result<Found> identify(sql::Db& db) {
     return Found::foreign;
 }
 
-Result<void> stamp(sql::Db& db) { return db.exec(fmt::format("PRAGMA application_id = {}", application_id)); }
+Result<void> stamp(sql::Db& db) {
+    return db.exec(fmt::format("PRAGMA application_id = {}", application_id));
+}
 
 }  // namespace zw::store

@@ -53,7 +53,8 @@ std::string Stmt::text(int col) const {
 
 Result<Db> Db::open(const std::string& path, bool read_only, bool create) {
     sqlite3* raw = nullptr;
-    int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0));
+    int flags = read_only ? SQLITE_OPEN_READONLY
+                          : (SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0));
     int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_FULLMUTEX, nullptr);
     DbHandle h(raw);
     if (rc != SQLITE_OK)

@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include "store/action_codec.h"
-#include "store/identity.h"
 #include "store/history.h"
+#include "store/identity.h"
 #include "store/schema.h"
 #include "store/sqlite.h"
 #include "store/store_impl.h"
@@ -33,7 +33,6 @@ std::string waiting_summary(const Decision& d) {
 
 }  // namespace
 
-
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&&) noexcept = default;
@@ -52,24 +51,29 @@ Result<Store> Store::open(const std::string& path, Mode mode, std::optional<int>
     if (on_disk == Found::missing && mode != Mode::create && mode != Mode::initialise)
         return fail(config_error(fmt::format("there is no state database at {}", path)));
     if (on_disk == Found::empty && mode != Mode::initialise)
-        return fail(config_error(fmt::format(
-            "the state database {} is empty (0 bytes): the state of every zone is gone, and starting afresh "
-            "would make new keys while the parents' DS records still name the old ones. Restore it from a "
-            "backup, or run 'zonewarden init' to start with an empty state on purpose",
-            path)));
+        return fail(config_error(
+            fmt::format("the state database {} is empty (0 bytes): the state of every zone is "
+                        "gone, and starting afresh "
+                        "would make new keys while the parents' DS records still name the old "
+                        "ones. Restore it from a "
+                        "backup, or run 'zonewarden init' to start with an empty state on purpose",
+                        path)));
     auto db = sql::Db::open(path, !writer, on_disk == Found::missing);
     if (!db) return fail(db.error());
     if (!on_disk) {
         auto found = identify(*db);
         if (!found) return fail(found.error());
         if (*found == Found::foreign)
-            return fail(config_error(fmt::format(
-                "{} is not a zonewarden state database (another program's, or not SQLite at all): zonewarden "
-                "neither reads nor overwrites it. Point 'state' at zonewarden's database, or move this file away",
-                path)));
+            return fail(
+                config_error(fmt::format("{} is not a zonewarden state database (another "
+                                         "program's, or not SQLite at all): zonewarden "
+                                         "neither reads nor overwrites it. Point 'state' at "
+                                         "zonewarden's database, or move this file away",
+                                         path)));
         if (*found == Found::empty && mode != Mode::initialise)
             return fail(config_error(fmt::format(
-                "the state database {} holds no tables: the state of every zone is gone. Restore it from a "
+                "the state database {} holds no tables: the state of every zone is gone. Restore "
+                "it from a "
                 "backup, or run 'zonewarden init' to start with an empty state on purpose",
                 path)));
     }
@@ -111,13 +115,18 @@ Result<std::int64_t> Store::add_zone(const ZoneInfo& info, Instant now) {
         "INSERT INTO zones (name, tenant_id, policy, registrar, zone_file) "
         "SELECT ?1, id, ?3, ?4, ?5 FROM tenants WHERE name = ?2");
     if (!z) return fail(z.error());
-    z->bind(1, info.name).bind(2, info.tenant).bind(3, info.policy).bind(4, info.registrar).bind(5, info.zone_file);
+    z->bind(1, info.name)
+        .bind(2, info.tenant)
+        .bind(3, info.policy)
+        .bind(4, info.registrar)
+        .bind(5, info.zone_file);
     if (auto r = z->run(); !r)
         return fail(bad_input(fmt::format("cannot onboard {}: {}", info.name, r.error().message)));
     std::int64_t id = db.last_insert_id();
-    if (auto r = append_audit(db, now, info.name, "onboard",
-                              fmt::format("tenant={} policy={} registrar={}", info.tenant, info.policy,
-                                          info.registrar.empty() ? "-" : info.registrar));
+    if (auto r =
+            append_audit(db, now, info.name, "onboard",
+                         fmt::format("tenant={} policy={} registrar={}", info.tenant, info.policy,
+                                     info.registrar.empty() ? "-" : info.registrar));
         !r)
         return fail(r.error());
     if (auto r = tx->commit(); !r) return fail(r.error());
@@ -347,6 +356,8 @@ Result<void> Store::record_submission(std::string_view zone, Instant at, std::st
     return tx->commit();
 }
 
-Result<std::vector<AuditEntry>> Store::audit(std::string_view zone) { return audit(zone, Instant{}); }
+Result<std::vector<AuditEntry>> Store::audit(std::string_view zone) {
+    return audit(zone, Instant{});
+}
 
 }  // namespace zw::store

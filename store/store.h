@@ -152,7 +152,8 @@ class Store {
     // Every row of the zone, or those from `since` on (history.cc); the keys removed since.
     [[nodiscard]] Result<std::vector<AuditEntry>> audit(std::string_view zone);
     [[nodiscard]] Result<std::vector<AuditEntry>> audit(std::string_view zone, Instant since);
-    [[nodiscard]] Result<std::vector<RemovedKey>> removed_keys(std::string_view zone, Instant since);
+    [[nodiscard]] Result<std::vector<RemovedKey>> removed_keys(std::string_view zone,
+                                                               Instant since);
 
   private:
     struct Impl;

@@ -30,7 +30,8 @@ std::vector<std::uint16_t> tags_from(std::string_view text) {
         auto comma = text.find(',');
         auto item = text.substr(0, comma);
         std::uint16_t v = 0;
-        if (std::from_chars(item.data(), item.data() + item.size(), v).ec == std::errc{}) out.push_back(v);
+        if (std::from_chars(item.data(), item.data() + item.size(), v).ec == std::errc{})
+            out.push_back(v);
         if (comma == std::string_view::npos) break;
         text.remove_prefix(comma + 1);
     }
@@ -48,7 +49,8 @@ Result<std::optional<ZoneInfo>> Store::zone(std::string_view zone) {
     auto row = st->step();
     if (!row) return fail(row.error());
     if (!*row) return std::optional<ZoneInfo>{};
-    return std::optional<ZoneInfo>{ZoneInfo{st->text(0), st->text(1), st->text(2), st->text(3), st->text(4)}};
+    return std::optional<ZoneInfo>{
+        ZoneInfo{st->text(0), st->text(1), st->text(2), st->text(3), st->text(4)}};
 }
 
 Result<void> Store::record_publication(std::string_view zone, const Publication& p) {
@@ -59,15 +61,19 @@ Result<void> Store::record_publication(std::string_view zone, const Publication&
     if (!tx) return fail(tx.error());
     auto st = db.prepare(
         "INSERT OR REPLACE INTO publications (zone_id, at, serial, dnskey, ds, cds, signed, "
-        "earliest_expiry, refresh_at, input_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+        "earliest_expiry, refresh_at, input_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+        "?10)");
     if (!st) return fail(st.error());
-    st->bind(1, *id).bind(2, secs(p.at)).bind(3, static_cast<std::int64_t>(p.serial)).bind(4, tags_text(p.dnskey));
+    st->bind(1, *id)
+        .bind(2, secs(p.at))
+        .bind(3, static_cast<std::int64_t>(p.serial))
+        .bind(4, tags_text(p.dnskey));
     st->bind(5, tags_text(p.ds)).bind(6, tags_text(p.cds)).bind(7, std::int64_t{p.is_signed});
     st->bind(8, opt_secs(p.earliest_expiry)).bind(9, opt_secs(p.refresh_at)).bind(10, p.input_hash);
     if (auto r = st->run(); !r) return fail(r.error());
     if (auto r = append_audit(db, p.at, zone, "publish",
-                              fmt::format("serial={} dnskey=[{}] cds=[{}] signed={}", p.serial, tags_text(p.dnskey),
-                                          tags_text(p.cds), p.is_signed));
+                              fmt::format("serial={} dnskey=[{}] cds=[{}] signed={}", p.serial,
+                                          tags_text(p.dnskey), tags_text(p.cds), p.is_signed));
         !r)
         return fail(r.error());
     return tx->commit();
@@ -103,9 +109,14 @@ Result<void> Store::record_check(std::string_view zone, const CheckRecord& c) {
     auto id = zone_id(db, zone);
     if (!id) return fail(id.error());
     auto st = db.prepare(
-        "INSERT OR REPLACE INTO checks (zone_id, at, ok, failures, detail) VALUES (?1, ?2, ?3, ?4, ?5)");
+        "INSERT OR REPLACE INTO checks (zone_id, at, ok, failures, detail) VALUES (?1, ?2, ?3, ?4, "
+        "?5)");
     if (!st) return fail(st.error());
-    st->bind(1, *id).bind(2, secs(c.at)).bind(3, std::int64_t{c.ok}).bind(4, c.failures).bind(5, c.detail);
+    st->bind(1, *id)
+        .bind(2, secs(c.at))
+        .bind(3, std::int64_t{c.ok})
+        .bind(4, c.failures)
+        .bind(5, c.detail);
     return st->run();
 }
 
@@ -119,11 +130,12 @@ Result<std::optional<CheckRecord>> Store::last_check(std::string_view zone) {
     auto row = st->step();
     if (!row) return fail(row.error());
     if (!*row) return std::optional<CheckRecord>{};
-    return std::optional<CheckRecord>{CheckRecord{instant(st->i64(0)), st->i64(1) != 0, st->i64(2), st->text(3)}};
+    return std::optional<CheckRecord>{
+        CheckRecord{instant(st->i64(0)), st->i64(1) != 0, st->i64(2), st->text(3)}};
 }
 
-Result<bool> Store::first_notification(std::string_view zone, std::string_view event, std::string_view subject,
-                                       Instant now) {
+Result<bool> Store::first_notification(std::string_view zone, std::string_view event,
+                                       std::string_view subject, Instant now) {
     auto& db = impl_->db;
     auto id = zone_id(db, zone);
     if (!id) return fail(id.error());

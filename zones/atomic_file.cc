@@ -31,8 +31,9 @@ Error io_error(std::string_view what, const std::string& path, int err) {
 }
 
 Error copy_error(int err) {
-    return outside_error(err == 0 ? "copying text failed: the file being copied from is shorter than it was"
-                                  : fmt::format("copying text failed: {}", std::strerror(err)));
+    return outside_error(
+        err == 0 ? "copying text failed: the file being copied from is shorter than it was"
+                 : fmt::format("copying text failed: {}", std::strerror(err)));
 }
 
 std::filesystem::path directory_of(const std::string& path) {
@@ -46,10 +47,13 @@ constexpr std::string_view temporary_marker = ".tmp-";
 constexpr std::size_t random_letters = 6;
 
 std::string temporary_name(const std::string& target_name, pid_t pid) {
-    static thread_local std::mt19937_64 random{std::random_device{}() ^ static_cast<std::uint64_t>(pid)};
-    static constexpr char letters[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    static thread_local std::mt19937_64 random{std::random_device{}() ^
+                                               static_cast<std::uint64_t>(pid)};
+    static constexpr char letters[] =
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     std::string name = fmt::format(".{}{}{}-", target_name, temporary_marker, pid);
-    for (std::size_t i = 0; i < random_letters; ++i) name += letters[random() % (sizeof letters - 1)];
+    for (std::size_t i = 0; i < random_letters; ++i)
+        name += letters[random() % (sizeof letters - 1)];
     return name;
 }
 
@@ -65,14 +69,17 @@ struct TempFile {
 };
 
 bool every_char(std::string_view text, int (*is)(int)) {
-    return !text.empty() && std::all_of(text.begin(), text.end(), [&](char c) { return is(static_cast<unsigned char>(c)) != 0; });
+    return !text.empty() && std::all_of(text.begin(), text.end(), [&](char c) {
+        return is(static_cast<unsigned char>(c)) != 0;
+    });
 }
 
 // The writer's process id if `name` is one of our temporary names (0 for those made before
 // names carried it: ".<name>.tmp-XXXXXX"), nullopt for any other file.
 std::optional<pid_t> temporary_writer(std::string_view name) {
     const auto marker = name.rfind(temporary_marker);
-    if (name.size() < 2 || name[0] != '.' || marker == std::string_view::npos || marker == 0) return std::nullopt;
+    if (name.size() < 2 || name[0] != '.' || marker == std::string_view::npos || marker == 0)
+        return std::nullopt;
     std::string_view tail = name.substr(marker + temporary_marker.size());
     const auto dash = tail.find('-');
     if (dash == std::string_view::npos) {
@@ -80,7 +87,8 @@ std::optional<pid_t> temporary_writer(std::string_view name) {
         return std::nullopt;
     }
     std::string_view pid = tail.substr(0, dash), letters = tail.substr(dash + 1);
-    if (pid.size() > 9 || !every_char(pid, ::isdigit) || letters.size() != random_letters || !every_char(letters, ::isalnum))
+    if (pid.size() > 9 || !every_char(pid, ::isdigit) || letters.size() != random_letters ||
+        !every_char(letters, ::isalnum))
         return std::nullopt;
     return static_cast<pid_t>(std::stol(std::string(pid)));
 }
@@ -109,8 +117,11 @@ std::size_t remove_stale_temporaries(const std::string& dir) {
         const auto writer = temporary_writer(entry->d_name);
         if (!writer) continue;
         struct ::stat st {};
-        if (::fstatat(::dirfd(d.get()), entry->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) continue;
-        const auto modified = std::chrono::system_clock::time_point{std::chrono::seconds{st.st_mtim.tv_sec}};
+        if (::fstatat(::dirfd(d.get()), entry->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+            !S_ISREG(st.st_mode))
+            continue;
+        const auto modified =
+            std::chrono::system_clock::time_point{std::chrono::seconds{st.st_mtim.tv_sec}};
         const bool old = now - modified > stale_temporary_age;
         if (!old && (*writer == 0 || running(*writer))) continue;
         if (::unlinkat(::dirfd(d.get()), entry->d_name, 0) == 0) ++removed;
@@ -135,7 +146,8 @@ void BufferedWriter::write(std::string_view text) {
 Result<void> BufferedWriter::flush() {
     put(buffer_);
     buffer_.clear();
-    if (error_ != 0) return fail(outside_error(fmt::format("write failed: {}", std::strerror(error_))));
+    if (error_ != 0)
+        return fail(outside_error(fmt::format("write failed: {}", std::strerror(error_))));
     return {};
 }
 
@@ -160,7 +172,9 @@ Result<void> BufferedWriter::copy(int from, std::uint64_t at, std::uint64_t leng
     while (left > 0) {
         ssize_t n = ::copy_file_range(from, &in, fd_, nullptr, left, 0);
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EOPNOTSUPP || errno == EINVAL) && left == length) {
+        if (n < 0 &&
+            (errno == EXDEV || errno == ENOSYS || errno == EOPNOTSUPP || errno == EINVAL) &&
+            left == length) {
             return copy_through_memory(from, at, length);
         }
         if (n <= 0) return fail(copy_error(n < 0 ? errno : 0));
@@ -180,7 +194,8 @@ Result<void> BufferedWriter::copy_through_memory(int from, std::uint64_t at, std
         put(std::string_view(block.data(), static_cast<std::size_t>(n)));
         done += static_cast<std::uint64_t>(n);
     }
-    if (error_ != 0) return fail(outside_error(fmt::format("write failed: {}", std::strerror(error_))));
+    if (error_ != 0)
+        return fail(outside_error(fmt::format("write failed: {}", std::strerror(error_))));
     return {};
 }
 
@@ -191,8 +206,8 @@ void BufferedWriter::written(std::uint64_t bytes) {
     // last blocks only instead of the whole file. A hint: where it is not supported, the
     // fsync does all the work as before.
     if (error_ == 0 && written_ - started_ >= capacity) {
-        (void)::sync_file_range(fd_, static_cast<off_t>(started_), static_cast<off_t>(written_ - started_),
-                                SYNC_FILE_RANGE_WRITE);
+        (void)::sync_file_range(fd_, static_cast<off_t>(started_),
+                                static_cast<off_t>(written_ - started_), SYNC_FILE_RANGE_WRITE);
         started_ = written_;
     }
 #endif
@@ -209,7 +224,8 @@ Result<StagedFile> StagedFile::write(const std::string& path, mode_t mode, const
     // gets that file's mode, owner and group below, before any byte is in it.
     for (int attempt = 0; attempt < 16 && tmp.fd < 0; ++attempt) {
         tmp.path = (dir / temporary_name(name, ::getpid())).string();
-        tmp.fd = ::open(tmp.path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, replaces ? 0600 : mode);
+        tmp.fd = ::open(tmp.path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+                        replaces ? 0600 : mode);
         if (tmp.fd < 0 && errno != EEXIST) {
             const int err = errno;
             tmp.path.clear();
@@ -223,14 +239,19 @@ Result<StagedFile> StagedFile::write(const std::string& path, mode_t mode, const
     if (replaces) {
         // Owner and group as they were (a name server's group that reads the zone); an
         // unprivileged run keeps at least the group, or says it cannot.
-        if (::fchown(tmp.fd, target.st_uid, target.st_gid) != 0 && ::fchown(tmp.fd, static_cast<uid_t>(-1), target.st_gid) != 0)
-            return fail(io_error(fmt::format("cannot give the group {} of {} to", target.st_gid, path), tmp.path, errno));
-        if (::fchmod(tmp.fd, target.st_mode & 0777) != 0) return fail(io_error("cannot set the mode of", tmp.path, errno));
+        if (::fchown(tmp.fd, target.st_uid, target.st_gid) != 0 &&
+            ::fchown(tmp.fd, static_cast<uid_t>(-1), target.st_gid) != 0)
+            return fail(
+                io_error(fmt::format("cannot give the group {} of {} to", target.st_gid, path),
+                         tmp.path, errno));
+        if (::fchmod(tmp.fd, target.st_mode & 0777) != 0)
+            return fail(io_error("cannot set the mode of", tmp.path, errno));
     }
 
     BufferedWriter writer(tmp.fd);
     if (auto filled = fill(writer); !filled) return fail(filled.error());
-    if (auto flushed = writer.flush(); !flushed) return fail(outside_error(fmt::format("{}: {}", tmp.path, flushed.error().message)));
+    if (auto flushed = writer.flush(); !flushed)
+        return fail(outside_error(fmt::format("{}: {}", tmp.path, flushed.error().message)));
     if (::fsync(tmp.fd) != 0) return fail(io_error("cannot fsync", tmp.path, errno));
     const int fd = std::exchange(tmp.fd, -1);
     if (::close(fd) != 0) return fail(io_error("cannot close", tmp.path, errno));
@@ -249,8 +270,10 @@ StagedFile::~StagedFile() {
 }
 
 Result<void> StagedFile::commit() {
-    if (temporary_.empty()) return fail(internal_error(fmt::format("{} was committed already", target_)));
-    if (::rename(temporary_.c_str(), target_.c_str()) != 0) return fail(io_error("cannot rename into", target_, errno));
+    if (temporary_.empty())
+        return fail(internal_error(fmt::format("{} was committed already", target_)));
+    if (::rename(temporary_.c_str(), target_.c_str()) != 0)
+        return fail(io_error("cannot rename into", target_, errno));
     temporary_.clear();
     // The rename is durable only once the directory entry is on disk.
     int dfd = ::open(directory_of(target_).c_str(), O_RDONLY | O_DIRECTORY);
@@ -279,7 +302,8 @@ mode_t mode_no_wider_than(const std::string& input, mode_t mode) {
     return mode & st.st_mode & 0777;
 }
 
-Result<void> write_file_atomically(const std::string& path, mode_t mode, const StagedFile::Fill& fill) {
+Result<void> write_file_atomically(const std::string& path, mode_t mode,
+                                   const StagedFile::Fill& fill) {
     return commit(StagedFile::write(path, mode, fill));
 }
 

@@ -12,14 +12,14 @@
 // write into the same directory removes those whose writer no longer runs, or that are
 // older than a day whoever wrote them (remove_stale_temporaries).
 
+#include <sys/stat.h>
+#include <sys/types.h>
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <span>
 #include <string>
 #include <string_view>
-#include <sys/stat.h>
-#include <sys/types.h>
 
 #include "base/error.h"
 
@@ -28,7 +28,7 @@ namespace zw::zones {
 // A large buffered writer over a file descriptor; flushes in big blocks, and writes
 // blocks that are big already without copying them.
 class BufferedWriter {
-public:
+  public:
     explicit BufferedWriter(int fd) : fd_(fd) { buffer_.reserve(capacity); }
     void write(std::string_view text);
     // Appends `length` bytes of the file `from` at offset `at`, copied inside the kernel
@@ -37,10 +37,11 @@ public:
     [[nodiscard]] Result<void> flush();
     [[nodiscard]] bool failed() const { return error_ != 0; }
 
-private:
-    void put(std::string_view text);  // to the file, unbuffered
+  private:
+    void put(std::string_view text);    // to the file, unbuffered
     void written(std::uint64_t bytes);  // after bytes went to the file
-    [[nodiscard]] Result<void> copy_through_memory(int from, std::uint64_t at, std::uint64_t length);
+    [[nodiscard]] Result<void> copy_through_memory(int from, std::uint64_t at,
+                                                   std::uint64_t length);
 
     static constexpr std::size_t capacity = 4 << 20;
     static constexpr std::size_t direct_write = 64 << 10;
@@ -55,11 +56,12 @@ private:
 // commit() renames it over the target; a staged file never committed is removed. Staging
 // lets the slow part of writing overlap a check that decides whether to publish at all.
 class StagedFile {
-public:
+  public:
     using Fill = std::function<Result<void>(BufferedWriter&)>;
     // Calls fill(writer) into a new temporary file and makes it durable. Its mode is
     // `mode` less the umask, or the mode, owner and group of the file at path it replaces.
-    [[nodiscard]] static Result<StagedFile> write(const std::string& path, mode_t mode, const Fill& fill);
+    [[nodiscard]] static Result<StagedFile> write(const std::string& path, mode_t mode,
+                                                  const Fill& fill);
 
     StagedFile(StagedFile&& other) noexcept;
     StagedFile& operator=(StagedFile&&) = delete;
@@ -72,7 +74,7 @@ public:
     // through commit()'s rename).
     [[nodiscard]] Result<struct ::stat> status() const;
 
-private:
+  private:
     StagedFile(std::string target, std::string temporary);
     std::string target_;
     std::string temporary_;  // empty once committed or moved from

@@ -59,7 +59,8 @@ struct SortEntry {
 // no later than any byte, so a smaller head still means a smaller key.
 std::uint64_t key_head(std::string_view key, std::size_t from) {
     std::uint64_t head = 0;
-    for (std::size_t i = from; i < from + 8; ++i) head = head << 8 | (i < key.size() ? static_cast<std::uint8_t>(key[i]) : 0u);
+    for (std::size_t i = from; i < from + 8; ++i)
+        head = head << 8 | (i < key.size() ? static_cast<std::uint8_t>(key[i]) : 0u);
     return head;
 }
 
@@ -97,7 +98,9 @@ std::vector<std::uint32_t> canonical_order(const std::vector<SourcedRr>& records
     for (const auto& e : entries) {
         const std::string_view k = key(e);
         shared = static_cast<std::size_t>(
-            std::mismatch(first.begin(), first.begin() + std::min(shared, k.size()), k.begin()).first - first.begin());
+            std::mismatch(first.begin(), first.begin() + std::min(shared, k.size()), k.begin())
+                .first -
+            first.begin());
     }
     for (auto& e : entries) {
         const std::string_view k = key(e);
@@ -123,7 +126,8 @@ std::vector<std::uint32_t> canonical_order(const std::vector<SourcedRr>& records
 }
 
 // Groups the records, taken in canonical order, into nodes and RRsets.
-void group(Zone& zone, std::vector<SourcedRr>& records, std::span<const std::uint32_t> order, Checker& check) {
+void group(Zone& zone, std::vector<SourcedRr>& records, std::span<const std::uint32_t> order,
+           Checker& check) {
     zone.nodes.reserve(records.size());  // an upper bound; untouched capacity costs no memory
     for (std::size_t at = 0; at < order.size(); ++at) {
         SourcedRr& rec = records[order[at]];
@@ -149,13 +153,17 @@ void group(Zone& zone, std::vector<SourcedRr>& records, std::span<const std::uin
         }
         RRset& set = node.rrsets.back();
         if (!set.rdatas.empty() && set.rdatas.back() == rec.rr.rdata) {
-            check.warning(rec.where, fmt::format("duplicate {} record at {} ignored", dns::type_to_text(rec.rr.type),
-                                                 node.name.to_text()));
+            check.warning(rec.where,
+                          fmt::format("duplicate {} record at {} ignored",
+                                      dns::type_to_text(rec.rr.type), node.name.to_text()));
             continue;
         }
         if (rec.rr.ttl != set.ttl) {
-            check.warning(rec.where, fmt::format("TTLs differ within the {} RRset at {}; using the lowest (RFC 2181 §5.2)",
-                                                 dns::type_to_text(rec.rr.type), node.name.to_text()));
+            check.warning(
+                rec.where,
+                fmt::format(
+                    "TTLs differ within the {} RRset at {}; using the lowest (RFC 2181 §5.2)",
+                    dns::type_to_text(rec.rr.type), node.name.to_text()));
             set.ttl = std::min(set.ttl, rec.rr.ttl);
         }
         set.rdatas.push_back(std::move(rec.rr.rdata));
@@ -192,8 +200,9 @@ Zone build_zone(const dns::Name& origin, ReadResult read, Diagnostics& diag) {
     group(zone, read.records, canonical_order(read.records), check);
     read.records = {};
     if (zone.nodes.empty() || zone.nodes.front().name != origin) {
-        diag.errors.push_back(bad_input(fmt::format("the zone has no records at its apex {} (no SOA)", origin.to_text()),
-                                        zone.location(SourceRef{0, 0})));
+        diag.errors.push_back(bad_input(
+            fmt::format("the zone has no records at its apex {} (no SOA)", origin.to_text()),
+            zone.location(SourceRef{0, 0})));
         return zone;
     }
     assign_roles(zone);

@@ -21,7 +21,9 @@ std::size_t answer_size(const Node& node, const RRset& set) {
 }
 
 // RFC 8624 §3.1: algorithms that MUST NOT or should no longer be used to sign.
-bool deprecated_algorithm(std::uint8_t a) { return a == 1 || a == 3 || a == 5 || a == 6 || a == 7 || a == 12; }
+bool deprecated_algorithm(std::uint8_t a) {
+    return a == 1 || a == 3 || a == 5 || a == 6 || a == 7 || a == 12;
+}
 
 // The warnings BIND gives for a child's DS (RFC 8624 §3.1 and §3.3): the child's keys
 // or the digest may not be trusted by validators for long.
@@ -33,19 +35,23 @@ void check_ds(const Node& node, const RRset& ds, Checker& check) {
         if (deprecated_algorithm(r[2]) && algorithm == 0) algorithm = r[2];
     }
     if (sha1) {
-        check.warning(ds.where, fmt::format("{} DS uses the deprecated digest type 1 (SHA-1, RFC 8624 §3.3)",
-                                            node.name.to_text()));
+        check.warning(ds.where,
+                      fmt::format("{} DS uses the deprecated digest type 1 (SHA-1, RFC 8624 §3.3)",
+                                  node.name.to_text()));
     }
     if (algorithm != 0) {
-        check.warning(ds.where, fmt::format("{} DS names the deprecated algorithm {} ({}, RFC 8624 §3.1)",
-                                            node.name.to_text(), algorithm, dns::algorithm_mnemonic(algorithm)));
+        check.warning(
+            ds.where,
+            fmt::format("{} DS names the deprecated algorithm {} ({}, RFC 8624 §3.1)",
+                        node.name.to_text(), algorithm, dns::algorithm_mnemonic(algorithm)));
     }
 }
 
 void check_singleton(const Node& node, const RRset* set, const char* rfc, Checker& check) {
     if (set && set->rdatas.size() > 1) {
-        check.error(set->where, fmt::format("{} has {} {} records; at most one is allowed ({})", node.name.to_text(),
-                                            set->rdatas.size(), dns::type_to_text(set->type), rfc));
+        check.error(set->where, fmt::format("{} has {} {} records; at most one is allowed ({})",
+                                            node.name.to_text(), set->rdatas.size(),
+                                            dns::type_to_text(set->type), rfc));
     }
 }
 
@@ -55,15 +61,18 @@ void check_apex(Zone& zone, Checker& check) {
     Node& apex = zone.apex();
     const RRset* soa = apex.find(dns::rrtype::SOA);
     if (!soa) {
-        check.error(apex.rrsets.empty() ? SourceRef{} : apex.rrsets.front().where,
-                    fmt::format("the zone has no SOA record at its apex {}", zone.origin.to_text()));
+        check.error(
+            apex.rrsets.empty() ? SourceRef{} : apex.rrsets.front().where,
+            fmt::format("the zone has no SOA record at its apex {}", zone.origin.to_text()));
     } else if (soa->rdatas.size() != 1) {
-        check.error(soa->where, fmt::format("the apex has {} SOA records; exactly one is allowed", soa->rdatas.size()));
+        check.error(soa->where, fmt::format("the apex has {} SOA records; exactly one is allowed",
+                                            soa->rdatas.size()));
     } else if (!dns::soa_timers(soa->rdatas.front())) {
         check.error(soa->where, "malformed SOA record");
     }
     if (!apex.find(dns::rrtype::NS)) {
-        check.error(soa ? soa->where : SourceRef{}, fmt::format("the apex {} has no NS records", zone.origin.to_text()));
+        check.error(soa ? soa->where : SourceRef{},
+                    fmt::format("the apex {} has no NS records", zone.origin.to_text()));
     }
     if (const RRset* ds = apex.find(dns::rrtype::DS)) {
         check.error(ds->where, "DS records at the apex belong in the parent zone");
@@ -75,28 +84,39 @@ void check_node(const Node& node, const Zone& zone, Checker& check) {
     const RRset *cname = nullptr, *dname = nullptr, *ns = nullptr;
     for (const auto& set : node.rrsets) {
         switch (set.type) {
-            case dns::rrtype::CNAME: cname = &set; break;
-            case dns::rrtype::DNAME: dname = &set; break;
-            case dns::rrtype::NS: ns = &set; break;
+            case dns::rrtype::CNAME:
+                cname = &set;
+                break;
+            case dns::rrtype::DNAME:
+                dname = &set;
+                break;
+            case dns::rrtype::NS:
+                ns = &set;
+                break;
             case dns::rrtype::SOA:
                 if (node.role != NodeRole::apex) {
-                    check.error(set.where, fmt::format("SOA record at {}, which is not the zone apex {}",
-                                                       node.name.to_text(), zone.origin.to_text()));
+                    check.error(set.where,
+                                fmt::format("SOA record at {}, which is not the zone apex {}",
+                                            node.name.to_text(), zone.origin.to_text()));
                 }
                 break;
             case dns::rrtype::DS:
                 if (node.role == NodeRole::authoritative) {
                     check.error(set.where,
-                                fmt::format("DS record at {} without a delegation (NS) there", node.name.to_text()));
+                                fmt::format("DS record at {} without a delegation (NS) there",
+                                            node.name.to_text()));
                 }
                 if (node.role == NodeRole::delegation) check_ds(node, set, check);
                 break;
-            default: break;
+            default:
+                break;
         }
         if (const std::size_t size = answer_size(node, set); size > max_message) {
-            check.error(set.where, fmt::format("the {} RRset at {} needs {} octets in an answer; a DNS message holds "
-                                               "at most {} (RFC 1035 §4.2.2)",
-                                               dns::type_to_text(set.type), node.name.to_text(), size, max_message));
+            check.error(
+                set.where,
+                fmt::format("the {} RRset at {} needs {} octets in an answer; a DNS message holds "
+                            "at most {} (RFC 1035 §4.2.2)",
+                            dns::type_to_text(set.type), node.name.to_text(), size, max_message));
         }
     }
     check_singleton(node, cname, "RFC 1034 §3.6.2", check);
@@ -111,12 +131,17 @@ void check_node(const Node& node, const Zone& zone, Checker& check) {
     if (ns) {
         // RFC 4592 §4.2: a wildcard cannot delegate; BIND refuses the zone.
         if (node.name.is_wildcard()) {
-            check.error(ns->where, fmt::format("NS at the wildcard {}: a wildcard cannot be a delegation (RFC 4592 §4.2)",
-                                               node.name.to_text()));
+            check.error(
+                ns->where,
+                fmt::format(
+                    "NS at the wildcard {}: a wildcard cannot be a delegation (RFC 4592 §4.2)",
+                    node.name.to_text()));
         }
         if (dname && node.role != NodeRole::apex && node.role != NodeRole::occluded) {
-            check.error(ns->where, fmt::format("NS beside DNAME at {}: only the apex may hold both (RFC 6672 §2.3)",
-                                               node.name.to_text()));
+            check.error(
+                ns->where,
+                fmt::format("NS beside DNAME at {}: only the apex may hold both (RFC 6672 §2.3)",
+                            node.name.to_text()));
         }
     }
 }
@@ -127,10 +152,11 @@ void check_below_dnames(const Zone& zone, Checker& check) {
     for (const auto& node : zone.nodes) {
         if (dname && node.name != dname->name && node.name.is_subdomain_of(dname->name)) {
             for (const auto& set : node.rrsets) {
-                check.error(set.where, fmt::format("{} {} is below the DNAME at {}, where no data may exist "
-                                                   "(RFC 6672 §2.3)",
-                                                   node.name.to_text(), dns::type_to_text(set.type),
-                                                   dname->name.to_text()));
+                check.error(set.where,
+                            fmt::format("{} {} is below the DNAME at {}, where no data may exist "
+                                        "(RFC 6672 §2.3)",
+                                        node.name.to_text(), dns::type_to_text(set.type),
+                                        dname->name.to_text()));
             }
             continue;
         }

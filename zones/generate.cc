@@ -61,7 +61,8 @@ std::optional<std::int64_t> number(std::string_view text) {
     std::int64_t value = 0;
     if (text.empty() || text.size() > 10) return std::nullopt;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc{} || end != text.data() + text.size() || value < 0 || value > int_max) return std::nullopt;
+    if (ec != std::errc{} || end != text.data() + text.size() || value < 0 || value > int_max)
+        return std::nullopt;
     return value;
 }
 
@@ -71,12 +72,15 @@ struct Range {
 
 // "start-stop" or "start-stop/step", each 0 to 2^31-1, start <= stop, step >= 1.
 Result<Range> parse_range(std::string_view text) {
-    auto invalid = [&] { return fail(bad_input(fmt::format("$GENERATE: invalid range '{}'", text))); };
+    auto invalid = [&] {
+        return fail(bad_input(fmt::format("$GENERATE: invalid range '{}'", text)));
+    };
     const std::size_t dash = text.find('-');
     if (dash == std::string_view::npos) return invalid();
     const std::size_t slash = text.find('/', dash);
     auto start = number(text.substr(0, dash));
-    auto stop = number(text.substr(dash + 1, slash == std::string_view::npos ? std::string_view::npos : slash - dash - 1));
+    auto stop = number(text.substr(
+        dash + 1, slash == std::string_view::npos ? std::string_view::npos : slash - dash - 1));
     std::optional<std::int64_t> step = 1;
     if (slash != std::string_view::npos) step = number(text.substr(slash + 1));
     if (!start || !stop || !step || *step < 1 || *stop < *start) return invalid();
@@ -100,23 +104,27 @@ void append_nibbles(std::string& out, std::uint32_t value, std::int64_t width, b
 
 // "${offset[,width[,base]]}" at text[at] == '{': appends the formatted value and returns
 // the position after the closing brace.
-Result<std::size_t> append_modified(std::string& out, std::string_view text, std::size_t at, std::int64_t iterator) {
+Result<std::size_t> append_modified(std::string& out, std::string_view text, std::size_t at,
+                                    std::int64_t iterator) {
     const std::size_t close = text.find('}', at);
     auto bad = [&] {
-        const std::string_view shown = text.substr(at, close == std::string_view::npos ? std::string_view::npos : close - at + 1);
+        const std::string_view shown = text.substr(
+            at, close == std::string_view::npos ? std::string_view::npos : close - at + 1);
         return fail(bad_input(fmt::format("$GENERATE: bad modifier '${}'", shown)));
     };
     if (close == std::string_view::npos) return bad();
     std::string_view inside = text.substr(at + 1, close - at - 1);
     std::vector<std::string_view> parts;
-    for (std::size_t comma; (comma = inside.find(',')) != std::string_view::npos; inside.remove_prefix(comma + 1)) {
+    for (std::size_t comma; (comma = inside.find(',')) != std::string_view::npos;
+         inside.remove_prefix(comma + 1)) {
         parts.push_back(inside.substr(0, comma));
     }
     parts.push_back(inside);
     if (parts.size() > 3) return bad();
     std::int64_t offset = 0, width = 0;
     const bool negative = !parts[0].empty() && parts[0].front() == '-';
-    std::string_view magnitude = parts[0].substr(negative || (!parts[0].empty() && parts[0].front() == '+') ? 1 : 0);
+    std::string_view magnitude =
+        parts[0].substr(negative || (!parts[0].empty() && parts[0].front() == '+') ? 1 : 0);
     auto off = number(magnitude);
     if (!off) return bad();
     offset = negative ? -*off : *off;
@@ -127,7 +135,9 @@ Result<std::size_t> append_modified(std::string& out, std::string_view text, std
     }
     char base = 'd';
     if (parts.size() == 3) {
-        if (parts[2].size() != 1 || std::string_view("doxXnN").find(parts[2][0]) == std::string_view::npos) return bad();
+        if (parts[2].size() != 1 ||
+            std::string_view("doxXnN").find(parts[2][0]) == std::string_view::npos)
+            return bad();
         base = parts[2][0];
     }
     if (iterator > 0 && offset > int_max - iterator) {
@@ -140,11 +150,21 @@ Result<std::size_t> append_modified(std::string& out, std::string_view text, std
     if (width > 255) return bad();
     const auto w = static_cast<std::size_t>(width);
     switch (base) {
-        case 'd': fmt::format_to(std::back_inserter(out), "{:0{}d}", value, w); break;
-        case 'o': fmt::format_to(std::back_inserter(out), "{:0{}o}", bits, w); break;
-        case 'x': fmt::format_to(std::back_inserter(out), "{:0{}x}", bits, w); break;
-        case 'X': fmt::format_to(std::back_inserter(out), "{:0{}X}", bits, w); break;
-        default: append_nibbles(out, bits, width, base == 'N'); break;
+        case 'd':
+            fmt::format_to(std::back_inserter(out), "{:0{}d}", value, w);
+            break;
+        case 'o':
+            fmt::format_to(std::back_inserter(out), "{:0{}o}", bits, w);
+            break;
+        case 'x':
+            fmt::format_to(std::back_inserter(out), "{:0{}x}", bits, w);
+            break;
+        case 'X':
+            fmt::format_to(std::back_inserter(out), "{:0{}X}", bits, w);
+            break;
+        default:
+            append_nibbles(out, bits, width, base == 'N');
+            break;
     }
     return close + 1;
 }
@@ -160,7 +180,8 @@ Result<void> substitute(std::string& out, std::string_view text, std::int64_t it
             out += c;
             ++i;
         } else if (i + 1 < text.size() && text[i + 1] == '$') {
-            out += "\\$";  // a literal '$' (RFC 1035 §5.1 \X), which Knot's scanner reads in names too
+            out +=
+                "\\$";  // a literal '$' (RFC 1035 §5.1 \X), which Knot's scanner reads in names too
             i += 2;
         } else if (i + 1 < text.size() && text[i + 1] == '{') {
             auto next = append_modified(out, text, i + 1, iterator);
@@ -177,17 +198,20 @@ Result<void> substitute(std::string& out, std::string_view text, std::int64_t it
 bool is_class(std::string_view t) {
     std::string upper(t);
     for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return upper == "IN" || upper == "CH" || upper == "CS" || upper == "HS" || upper == "NONE" || upper == "ANY" ||
-           (upper.rfind("CLASS", 0) == 0 && upper.size() > 5);
+    return upper == "IN" || upper == "CH" || upper == "CS" || upper == "HS" || upper == "NONE" ||
+           upper == "ANY" || (upper.rfind("CLASS", 0) == 0 && upper.size() > 5);
 }
 
 }  // namespace
 
-Result<void> expand_generate(std::string_view arguments, const std::function<void(std::string_view)>& line) {
+Result<void> expand_generate(std::string_view arguments,
+                             const std::function<void(std::string_view)>& line) {
     auto tokens = split_tokens(arguments);
     if (!tokens) return fail(tokens.error());
     const auto& t = *tokens;
-    const auto usage = [] { return fail(bad_input("$GENERATE: want start-stop[/step] lhs [ttl] [class] type rhs")); };
+    const auto usage = [] {
+        return fail(bad_input("$GENERATE: want start-stop[/step] lhs [ttl] [class] type rhs"));
+    };
     if (t.size() < 4) return usage();
     auto range = parse_range(t[0]);
     if (!range) return fail(range.error());
@@ -196,23 +220,27 @@ Result<void> expand_generate(std::string_view arguments, const std::function<voi
     for (int optional = 0; optional < 2 && at < t.size(); ++optional) {
         if (is_class(t[at])) {
             if (!(t[at] == "IN" || t[at] == "in" || t[at] == "In" || t[at] == "iN")) {
-                return fail(bad_input(fmt::format("$GENERATE: class {} is not supported; only IN", t[at])));
+                return fail(
+                    bad_input(fmt::format("$GENERATE: class {} is not supported; only IN", t[at])));
             }
             ++at;
         } else if (ttl.empty() && std::isdigit(static_cast<unsigned char>(t[at][0]))) {
             ttl = t[at++];
         }
     }
-    if (at + 2 != t.size()) return at + 2 > t.size() ? usage() : fail(bad_input("$GENERATE: extra text after the rhs"));
+    if (at + 2 != t.size())
+        return at + 2 > t.size() ? usage() : fail(bad_input("$GENERATE: extra text after the rhs"));
     const std::string& type_text = t[at];
     const std::string& rhs = t[at + 1];
     const auto type = dns::type_from_text(type_text);
     if (!type) return fail(bad_input(fmt::format("$GENERATE: unknown RR type '{}'", type_text)));
-    if (dns::is_meta_type(*type)) return fail(bad_input(fmt::format("$GENERATE: meta RR type '{}'", type_text)));
+    if (dns::is_meta_type(*type))
+        return fail(bad_input(fmt::format("$GENERATE: meta RR type '{}'", type_text)));
     const std::int64_t count = (range->stop - range->start) / range->step + 1;
     if (count > static_cast<std::int64_t>(max_generated_per_directive)) {
-        return fail(bad_input(fmt::format("$GENERATE: range '{}' makes {} records; at most {} are allowed per directive",
-                                          t[0], count, max_generated_per_directive)));
+        return fail(bad_input(fmt::format(
+            "$GENERATE: range '{}' makes {} records; at most {} are allowed per directive", t[0],
+            count, max_generated_per_directive)));
     }
     std::string text;
     for (std::int64_t i = range->start; i <= range->stop; i += range->step) {

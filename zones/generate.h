@@ -31,6 +31,7 @@ inline constexpr std::size_t max_generated_per_directive = 65536;
 // included) into master-file lines, each passed to `line` without its newline. A bad
 // range, modifier, type or count is a bad_input error whose message the caller places at
 // the directive's file and line.
-[[nodiscard]] Result<void> expand_generate(std::string_view arguments, const std::function<void(std::string_view)>& line);
+[[nodiscard]] Result<void> expand_generate(std::string_view arguments,
+                                           const std::function<void(std::string_view)>& line);
 
 }  // namespace zw::zones

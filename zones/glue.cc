@@ -23,7 +23,7 @@ namespace {
 
 // Lookups in the canonical order the nodes are kept in.
 class NodeIndex {
-public:
+  public:
     explicit NodeIndex(const Zone& zone) : nodes_(zone.nodes) {}
 
     [[nodiscard]] const Node* find(const dns::Name& name) const {
@@ -36,10 +36,12 @@ public:
         return it != nodes_.end() && it->name.is_subdomain_of(name);
     }
 
-private:
+  private:
     [[nodiscard]] std::vector<Node>::const_iterator lower_bound(const dns::Name& name) const {
         return std::lower_bound(nodes_.begin(), nodes_.end(), name,
-                                [](const Node& n, const dns::Name& x) { return dns::canonical_compare(n.name, x) < 0; });
+                                [](const Node& n, const dns::Name& x) {
+                                    return dns::canonical_compare(n.name, x) < 0;
+                                });
     }
     const std::vector<Node>& nodes_;
 };
@@ -60,14 +62,16 @@ Place place_of(const dns::Name& target, const Zone& zone, const NodeIndex& index
         const Node* node = index.find(at);
         if (!node) continue;
         if (node->role == NodeRole::delegation) place.cut = node;
-        if (at != target && node->role != NodeRole::occluded && node->find(dns::rrtype::DNAME)) place.dname = node;
+        if (at != target && node->role != NodeRole::occluded && node->find(dns::rrtype::DNAME))
+            place.dname = node;
     }
     if (target != zone.origin && zone.apex().find(dns::rrtype::DNAME)) place.dname = &zone.apex();
     return place;
 }
 
 // The wildcard at the target's closest encloser (RFC 4592 §3.3.1), if it holds an address.
-const Node* wildcard_with_address(const dns::Name& target, const Zone& zone, const NodeIndex& index) {
+const Node* wildcard_with_address(const dns::Name& target, const Zone& zone,
+                                  const NodeIndex& index) {
     dns::Name encloser = target;
     while (encloser != zone.origin && !index.exists(encloser)) encloser = encloser.parent();
     if (encloser == target) return nullptr;  // the target exists, without an address
@@ -77,38 +81,47 @@ const Node* wildcard_with_address(const dns::Name& target, const Zone& zone, con
     return has_address(node) ? node : nullptr;
 }
 
-void check_target(const Node& node, const RRset& ns, const dns::Name& target, const Zone& zone, const NodeIndex& index,
-                  Checker& check) {
+void check_target(const Node& node, const RRset& ns, const dns::Name& target, const Zone& zone,
+                  const NodeIndex& index, Checker& check) {
     const Place place = place_of(target, zone, index);
     const std::string where = fmt::format("{} NS {}", node.name.to_text(), target.to_text());
     if (place.dname) {
-        check.error(ns.where, fmt::format("{} is below the DNAME at {}: it can have no address (RFC 6672 §2.3)", where,
-                                          place.dname->name.to_text()));
+        check.error(
+            ns.where,
+            fmt::format("{} is below the DNAME at {}: it can have no address (RFC 6672 §2.3)",
+                        where, place.dname->name.to_text()));
         return;
     }
     if (place.cut && place.cut != &node) {
         // A name the zone holds below the cut must carry the address (Knot refuses it
         // bare); one it does not hold is the child's to answer for.
         if (index.find(target)) {
-            check.error(ns.where, fmt::format("{} has no A/AAAA record in the zone, and it lies in the delegation {}",
-                                              where, place.cut->name.to_text()));
+            check.error(
+                ns.where,
+                fmt::format("{} has no A/AAAA record in the zone, and it lies in the delegation {}",
+                            where, place.cut->name.to_text()));
         } else {
-            check.warning(ns.where, fmt::format("{} is inside the delegation {} and has no address here: resolvers "
-                                                "must ask that zone's servers for it",
-                                                where, place.cut->name.to_text()));
+            check.warning(
+                ns.where,
+                fmt::format("{} is inside the delegation {} and has no address here: resolvers "
+                            "must ask that zone's servers for it",
+                            where, place.cut->name.to_text()));
         }
         return;
     }
     const bool below_cut = place.cut == &node;
     if (const Node* wildcard = wildcard_with_address(target, zone, index)) {
         if (below_cut) {
-            check.warning(ns.where, fmt::format("{} has glue only from the wildcard {}, which referrals from BIND do "
-                                                "not carry",
-                                                where, wildcard->name.to_text()));
+            check.warning(
+                ns.where,
+                fmt::format("{} has glue only from the wildcard {}, which referrals from BIND do "
+                            "not carry",
+                            where, wildcard->name.to_text()));
         }
         return;
     }
-    check.error(ns.where, fmt::format("{} has no {} in the zone", where, below_cut ? "glue (A/AAAA)" : "A/AAAA record"));
+    check.error(ns.where, fmt::format("{} has no {} in the zone", where,
+                                      below_cut ? "glue (A/AAAA)" : "A/AAAA record"));
 }
 
 }  // namespace
@@ -130,7 +143,9 @@ void check_ns_targets(const Zone& zone, Checker& check) {
     };
     // Target wire name -> whether it has an address in the zone.
     std::unordered_map<std::string, bool> targets;
-    for_each_target([&](const Node&, const RRset&, const dns::Name& target) { targets.emplace(target.wire(), false); });
+    for_each_target([&](const Node&, const RRset&, const dns::Name& target) {
+        targets.emplace(target.wire(), false);
+    });
     std::size_t missing = targets.size();
     for (const auto& node : zone.nodes) {
         if (missing == 0) break;
@@ -152,14 +167,18 @@ void check_ns_targets(const Zone& zone, Checker& check) {
     const Node* cut = nullptr;
     for (const auto& node : zone.nodes) {
         if (node.role == NodeRole::delegation) cut = &node;
-        if (node.role != NodeRole::occluded || !cut || !node.name.is_subdomain_of(cut->name)) continue;
+        if (node.role != NodeRole::occluded || !cut || !node.name.is_subdomain_of(cut->name))
+            continue;
         for (const auto& set : node.rrsets) {
-            bool is_glue = (set.type == dns::rrtype::A || set.type == dns::rrtype::AAAA) && targets.contains(node.name.wire());
+            bool is_glue = (set.type == dns::rrtype::A || set.type == dns::rrtype::AAAA) &&
+                           targets.contains(node.name.wire());
             if (!is_glue) {
-                check.warning(set.where, fmt::format("{} {} is occluded by the delegation at {}; it is kept in the "
-                                                     "output but not signed",
-                                                     node.name.to_text(), dns::type_to_text(set.type),
-                                                     cut->name.to_text()));
+                check.warning(
+                    set.where,
+                    fmt::format("{} {} is occluded by the delegation at {}; it is kept in the "
+                                "output but not signed",
+                                node.name.to_text(), dns::type_to_text(set.type),
+                                cut->name.to_text()));
             }
         }
     }

@@ -101,7 +101,9 @@ void on_record(zs_scanner_t* s) {
     dns::Rr rr{std::move(*owner), s->r_type, s->r_ttl, dns::Bytes(data.begin(), data.end())};
     if (has_names && !dns::lowercase_rdata_names(rr.type, rr.rdata)) {
         auto problem = dns::rdata_problem(rr.type, data);
-        ctx.error(where, problem ? std::move(*problem) : fmt::format("malformed {} record data", dns::type_to_text(rr.type)));
+        ctx.error(where, problem
+                             ? std::move(*problem)
+                             : fmt::format("malformed {} record data", dns::type_to_text(rr.type)));
         return;
     }
     ctx.result.records.push_back(SourcedRr{std::move(rr), where});
@@ -111,8 +113,9 @@ void on_record(zs_scanner_t* s) {
 // names it: the scanner keeps the rest of the line from the point of the error, and the
 // line itself ends where its input stands.
 std::string error_token(const zs_scanner_t* s) {
-    std::string_view rest(reinterpret_cast<const char*>(s->buffer),
-                          s->buffer_length > 0 ? std::strlen(reinterpret_cast<const char*>(s->buffer)) : 0);
+    std::string_view rest(
+        reinterpret_cast<const char*>(s->buffer),
+        s->buffer_length > 0 ? std::strlen(reinterpret_cast<const char*>(s->buffer)) : 0);
     const char* start = s->input.start;
     const char* end = s->input.current;
     std::string_view line;
@@ -142,8 +145,9 @@ std::string error_token(const zs_scanner_t* s) {
 void on_error(zs_scanner_t* s) {
     auto& ctx = *static_cast<ScanContext*>(s->process.data);
     const std::string token = error_token(s);
-    ctx.error(ctx.here(s), token.empty() ? std::string(zs_strerror(s->error.code))
-                                         : fmt::format("{} near '{}'", zs_strerror(s->error.code), token));
+    ctx.error(ctx.here(s), token.empty()
+                               ? std::string(zs_strerror(s->error.code))
+                               : fmt::format("{} near '{}'", zs_strerror(s->error.code), token));
 }
 
 struct ScannerDeleter {
@@ -189,10 +193,12 @@ void include_file(zs_scanner_t* s, ScanContext& ctx, int depth) {
     // The scanner gives the include's origin as text in its buffer.
     std::string origin(reinterpret_cast<const char*>(s->buffer));
     if (zs_init(inner.get(), origin.c_str(), dns::class_in, s->default_ttl) != 0) {
-        ctx.error(where, fmt::format("cannot $INCLUDE {}: {}", real.string(), zs_strerror(inner->error.code)));
+        ctx.error(where, fmt::format("cannot $INCLUDE {}: {}", real.string(),
+                                     zs_strerror(inner->error.code)));
         return;
     }
-    if (auto opened = set_scanner_file(inner.get(), real.string(), ctx.options.max_file_bytes); !opened) {
+    if (auto opened = set_scanner_file(inner.get(), real.string(), ctx.options.max_file_bytes);
+        !opened) {
         ctx.error(where, fmt::format("cannot $INCLUDE: {}", opened.error().message));
         return;
     }
@@ -217,25 +223,28 @@ void generate(zs_scanner_t* s, ScanContext& ctx, int depth) {
     const SourceRef where = ctx.here(s);
     std::string text;
     std::size_t lines = 0;
-    auto expanded = expand_generate(reinterpret_cast<const char*>(s->buffer) + 8, [&](std::string_view line) {
-        // A generated owner that starts with '$' is a name, never a directive.
-        if (!line.empty() && line.front() == '$') text += '\\';
-        text += line;
-        text += '\n';
-        ++lines;
-    });
+    auto expanded =
+        expand_generate(reinterpret_cast<const char*>(s->buffer) + 8, [&](std::string_view line) {
+            // A generated owner that starts with '$' is a name, never a directive.
+            if (!line.empty() && line.front() == '$') text += '\\';
+            text += line;
+            text += '\n';
+            ++lines;
+        });
     if (!expanded) {
         ctx.error(where, expanded.error().message);
         return;
     }
     ctx.generated += lines;
     if (ctx.generated > max_generated_records) {
-        ctx.error(where, fmt::format("$GENERATE: the zone's directives make more than {} records", max_generated_records));
+        ctx.error(where, fmt::format("$GENERATE: the zone's directives make more than {} records",
+                                     max_generated_records));
         return;
     }
     auto origin = dns::Name::from_wire({s->zone_origin, s->zone_origin_length});
     Scanner inner(new zs_scanner_t{});
-    if (!origin || zs_init(inner.get(), origin->to_text().c_str(), dns::class_in, s->default_ttl) != 0 ||
+    if (!origin ||
+        zs_init(inner.get(), origin->to_text().c_str(), dns::class_in, s->default_ttl) != 0 ||
         zs_set_input_string(inner.get(), text.data(), text.size()) != 0) {
         ctx.error(where, "$GENERATE: cannot read the records it makes");
         return;
@@ -279,8 +288,8 @@ void scan_records(zs_scanner_t* s, ScanContext& ctx, int depth) {
 
 template <typename SetInput>
 ReadResult scan(const dns::Name& origin, const ReadOptions& options, Diagnostics& diag,
-                const std::string& label, const std::string& include_root, std::size_t expected_records,
-                SetInput set_input) {
+                const std::string& label, const std::string& include_root,
+                std::size_t expected_records, SetInput set_input) {
     ScanContext ctx{origin, label, options, diag, include_root, {}, {}, {}, {}, 0};
     ctx.result.records.reserve(expected_records);
     // The scanner holds 64 KiB buffers: keep it off the stack.
@@ -352,11 +361,13 @@ ReadResult read_zone_file(const std::string& path, const dns::Name& origin,
 
 ReadResult read_zone_text(const std::string& text, const std::string& label,
                           const dns::Name& origin, const ReadOptions& options, Diagnostics& diag) {
-    return scan(origin, options, diag, label, std::string(), text.size() / 24, [&](zs_scanner_t* s) -> Result<void> {
-        if (zs_set_input_string(s, text.data(), text.size()) == 0) return {};
-        return fail(bad_input(fmt::format("cannot read zone data: {}", zs_strerror(s->error.code)),
-                              SourceLocation{label, 0}));
-    });
+    return scan(origin, options, diag, label, std::string(), text.size() / 24,
+                [&](zs_scanner_t* s) -> Result<void> {
+                    if (zs_set_input_string(s, text.data(), text.size()) == 0) return {};
+                    return fail(bad_input(
+                        fmt::format("cannot read zone data: {}", zs_strerror(s->error.code)),
+                        SourceLocation{label, 0}));
+                });
 }
 
 }  // namespace zw::zones

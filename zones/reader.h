@@ -53,6 +53,7 @@ namespace zw::zones {
 
 // The SOA serial of an existing zone file, reading only until the apex SOA (signed output
 // puts it first). nullopt when the file does not exist or holds no SOA for origin.
-[[nodiscard]] std::optional<std::uint32_t> read_published_serial(const std::string& path, const dns::Name& origin);
+[[nodiscard]] std::optional<std::uint32_t> read_published_serial(const std::string& path,
+                                                                 const dns::Name& origin);
 
 }  // namespace zw::zones

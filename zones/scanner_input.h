@@ -24,6 +24,7 @@ namespace zw::zones {
 // FIFO or a device would block the scanner's open, or never end. The file is checked on
 // a descriptor the scanner then reopens through /proc/self/fd, so what it reads is what
 // was checked. Errors name the file.
-[[nodiscard]] Result<void> set_scanner_file(zs_scanner_t* s, const std::string& path, std::uint64_t max_bytes);
+[[nodiscard]] Result<void> set_scanner_file(zs_scanner_t* s, const std::string& path,
+                                            std::uint64_t max_bytes);
 
 }  // namespace zw::zones

@@ -9,7 +9,8 @@ Result<SerialPolicy> serial_policy_from_text(std::string_view text) {
     if (text == "increment") return SerialPolicy::increment;
     if (text == "unixtime") return SerialPolicy::unixtime;
     if (text == "date") return SerialPolicy::date;
-    return fail(bad_input(fmt::format("unknown serial policy '{}': use keep, increment, unixtime or date", text)));
+    return fail(bad_input(
+        fmt::format("unknown serial policy '{}': use keep, increment, unixtime or date", text)));
 }
 
 SerialOrder serial_compare(std::uint32_t a, std::uint32_t b) {
@@ -21,14 +22,15 @@ SerialOrder serial_compare(std::uint32_t a, std::uint32_t b) {
 
 std::uint32_t serial_add(std::uint32_t s, std::uint32_t n) { return s + (n & 0x7fffffffu); }
 
-std::uint32_t next_serial(SerialPolicy policy, std::uint32_t input, std::optional<std::uint32_t> published,
-                          Instant now) {
+std::uint32_t next_serial(SerialPolicy policy, std::uint32_t input,
+                          std::optional<std::uint32_t> published, Instant now) {
     std::uint32_t base = input;
     if (published && serial_compare(*published, input) == SerialOrder::greater) base = *published;
     // The candidate must be strictly newer than everything served or provided so far.
     auto newer_or_next = [&](std::uint32_t candidate) {
         bool beats_base = serial_compare(candidate, base) == SerialOrder::greater;
-        bool beats_published = !published || serial_compare(candidate, *published) == SerialOrder::greater;
+        bool beats_published =
+            !published || serial_compare(candidate, *published) == SerialOrder::greater;
         return beats_base && beats_published ? candidate : serial_add(base, 1);
     };
     switch (policy) {

@@ -14,10 +14,11 @@
 namespace zw::zones {
 
 class Signature {
-public:
+  public:
     Signature() = default;
     // An owned copy of bytes.
-    explicit Signature(std::span<const std::uint8_t> bytes) : size_(static_cast<std::uint32_t>(bytes.size())), owned_(true) {
+    explicit Signature(std::span<const std::uint8_t> bytes)
+        : size_(static_cast<std::uint32_t>(bytes.size())), owned_(true) {
         auto* copy = new std::uint8_t[bytes.size()];
         std::copy(bytes.begin(), bytes.end(), copy);
         data_ = copy;
@@ -39,7 +40,9 @@ public:
         }
     }
     Signature(Signature&& other) noexcept
-        : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)), owned_(std::exchange(other.owned_, false)) {}
+        : data_(std::exchange(other.data_, nullptr)),
+          size_(std::exchange(other.size_, 0)),
+          owned_(std::exchange(other.owned_, false)) {}
     Signature& operator=(Signature other) noexcept {
         std::swap(data_, other.data_);
         std::swap(size_, other.size_);
@@ -57,12 +60,16 @@ public:
     [[nodiscard]] const std::uint8_t* end() const { return data_ + size_; }
     [[nodiscard]] std::uint8_t operator[](std::size_t i) const { return data_[i]; }
     [[nodiscard]] std::span<const std::uint8_t> bytes() const { return {data_, size_}; }
-    operator std::span<const std::uint8_t>() const { return bytes(); }  // NOLINT: a view, like a container's
+    operator std::span<const std::uint8_t>() const {
+        return bytes();
+    }  // NOLINT: a view, like a container's
     [[nodiscard]] bool is_borrowed() const { return !owned_ && data_ != nullptr; }
 
-    friend bool operator==(const Signature& a, const Signature& b) { return std::ranges::equal(a.bytes(), b.bytes()); }
+    friend bool operator==(const Signature& a, const Signature& b) {
+        return std::ranges::equal(a.bytes(), b.bytes());
+    }
 
-private:
+  private:
     const std::uint8_t* data_ = nullptr;
     std::uint32_t size_ = 0;
     bool owned_ = false;

@@ -19,7 +19,8 @@ TextScanner::~TextScanner() {
     if (state_->initialised) zs_deinit(&state_->scanner);
 }
 
-Result<void> TextScanner::scan(std::string_view text, const std::function<bool(const ScannedRecord&)>& record) {
+Result<void> TextScanner::scan(std::string_view text,
+                               const std::function<bool(const ScannedRecord&)>& record) {
     zs_scanner_t* s = &state_->scanner;
     if (state_->initialised) zs_deinit(s);
     state_->initialised = zs_init(s, ".", 1, 0) == 0;
@@ -30,15 +31,20 @@ Result<void> TextScanner::scan(std::string_view text, const std::function<bool(c
     while (zs_parse_record(s) == 0) {
         switch (s->state) {
             case ZS_STATE_DATA: {
-                const ScannedRecord r{{s->r_owner, s->r_owner_length}, s->r_type, s->r_ttl, {s->r_data, s->r_data_length},
+                const ScannedRecord r{{s->r_owner, s->r_owner_length},
+                                      s->r_type,
+                                      s->r_ttl,
+                                      {s->r_data, s->r_data_length},
                                       s->line_counter};
                 if (!record(r)) return {};
                 break;
             }
             case ZS_STATE_ERROR:
-                return fail(bad_input(fmt::format("line {}: {}", s->line_counter, zs_strerror(s->error.code))));
+                return fail(bad_input(
+                    fmt::format("line {}: {}", s->line_counter, zs_strerror(s->error.code))));
             case ZS_STATE_INCLUDE:
-                return fail(bad_input(fmt::format("line {}: $INCLUDE in text that must hold records only", s->line_counter)));
+                return fail(bad_input(fmt::format(
+                    "line {}: $INCLUDE in text that must hold records only", s->line_counter)));
             case ZS_STATE_NONE:
                 break;
             case ZS_STATE_EOF:
@@ -47,7 +53,8 @@ Result<void> TextScanner::scan(std::string_view text, const std::function<bool(c
         }
     }
     if (s->state == ZS_STATE_ERROR) {
-        return fail(bad_input(fmt::format("line {}: {}", s->line_counter, zs_strerror(s->error.code))));
+        return fail(
+            bad_input(fmt::format("line {}: {}", s->line_counter, zs_strerror(s->error.code))));
     }
     return {};
 }

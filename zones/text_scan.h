@@ -23,7 +23,7 @@ struct ScannedRecord {
 
 // One scanner, reused from text to text (it holds buffers of a few hundred KB).
 class TextScanner {
-public:
+  public:
     TextScanner();
     ~TextScanner();
     TextScanner(const TextScanner&) = delete;
@@ -31,9 +31,10 @@ public:
 
     // Calls record() for each record in text (class IN, origin the root) until it returns
     // false; a syntax error is a bad_input error naming the line and the scanner's reason.
-    [[nodiscard]] Result<void> scan(std::string_view text, const std::function<bool(const ScannedRecord&)>& record);
+    [[nodiscard]] Result<void> scan(std::string_view text,
+                                    const std::function<bool(const ScannedRecord&)>& record);
 
-private:
+  private:
     struct State;
     std::unique_ptr<State> state_;
 };

@@ -3,12 +3,14 @@
 namespace zw::zones {
 
 const RRset* Node::find(std::uint16_t type) const {
-    for (const auto& s : rrsets) if (s.type == type) return &s;
+    for (const auto& s : rrsets)
+        if (s.type == type) return &s;
     return nullptr;
 }
 
 RRset* Node::find(std::uint16_t type) {
-    for (auto& s : rrsets) if (s.type == type) return &s;
+    for (auto& s : rrsets)
+        if (s.type == type) return &s;
     return nullptr;
 }
 

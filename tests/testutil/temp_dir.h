@@ -9,7 +9,7 @@
 namespace zw::testutil {
 
 class TempDir {
-public:
+  public:
     TempDir() {
         std::string templ = (std::filesystem::temp_directory_path() / "zwtest-XXXXXX").string();
         if (!::mkdtemp(templ.data())) throw std::runtime_error("mkdtemp failed");
@@ -23,7 +23,9 @@ public:
     TempDir& operator=(const TempDir&) = delete;
 
     [[nodiscard]] std::string path() const { return path_.string(); }
-    [[nodiscard]] std::string file(const std::string& name) const { return (path_ / name).string(); }
+    [[nodiscard]] std::string file(const std::string& name) const {
+        return (path_ / name).string();
+    }
     std::string write(const std::string& name, const std::string& content) const {
         std::ofstream(file(name)) << content;
         return file(name);
@@ -32,11 +34,12 @@ public:
     // that others can read).
     std::string write_private(const std::string& name, const std::string& content) const {
         write(name, content);
-        std::filesystem::permissions(file(name), std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+        std::filesystem::permissions(
+            file(name), std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
         return file(name);
     }
 
-private:
+  private:
     std::filesystem::path path_;
 };
 

@@ -36,8 +36,10 @@ std::string vm_flags_at(const void* addr) {
 
 // Each case runs in a child process: the settings are process-wide and permanent.
 TEST(BulkHeap, LargeZoneMemoryComesFromHugePageAdvisedHeap) {
-    if (!bulk_heap_applies) GTEST_SKIP() << "sanitizers replace the allocator; the settings are not applied";
-    if (!std::filesystem::exists("/sys/kernel/mm/transparent_hugepage/enabled")) GTEST_SKIP() << "no THP";
+    if (!bulk_heap_applies)
+        GTEST_SKIP() << "sanitizers replace the allocator; the settings are not applied";
+    if (!std::filesystem::exists("/sys/kernel/mm/transparent_hugepage/enabled"))
+        GTEST_SKIP() << "no THP";
     EXPECT_EXIT(
         {
             auto prefaulting = prepare_heap_for_bulk_work(std::uint64_t{512} << 20);
@@ -52,7 +54,8 @@ TEST(BulkHeap, LargeZoneMemoryComesFromHugePageAdvisedHeap) {
 }
 
 TEST(BulkHeap, SmallZoneReservesNothingAndMallocStillWorks) {
-    if (!bulk_heap_applies) GTEST_SKIP() << "sanitizers replace the allocator; the settings are not applied";
+    if (!bulk_heap_applies)
+        GTEST_SKIP() << "sanitizers replace the allocator; the settings are not applied";
     EXPECT_EXIT(
         {
             auto prefaulting = prepare_heap_for_bulk_work(4096);
@@ -75,11 +78,13 @@ std::uint64_t resident_bytes() {
 // The prefaulting thread makes the start of the reservation resident while memory from
 // it is already handed out and written: what was written stays.
 TEST(BulkHeap, PrefaultingMakesTheReservationResidentAndLeavesContentsAlone) {
-    if (!bulk_heap_applies) GTEST_SKIP() << "sanitizers replace the allocator; the settings are not applied";
+    if (!bulk_heap_applies)
+        GTEST_SKIP() << "sanitizers replace the allocator; the settings are not applied";
     EXPECT_EXIT(
         {
             const std::uint64_t before = resident_bytes();
-            auto prefaulting = prepare_heap_for_bulk_work(std::uint64_t{512} << 20, std::uint64_t{96} << 20);
+            auto prefaulting =
+                prepare_heap_for_bulk_work(std::uint64_t{512} << 20, std::uint64_t{96} << 20);
             const std::size_t n = std::size_t{16} << 20;
             auto* block = static_cast<unsigned char*>(std::malloc(n));
             std::memset(block, 0x5a, n);

@@ -40,12 +40,16 @@ defaults:
 TEST(Config, ReadsEveryFieldAndResolvesRelativePaths) {
     testutil::TempDir dir;
     std::filesystem::create_directories(dir.file("etc/zw"));
-    dir.write("etc/zw/tsig.key", "key \"zw\" { algorithm hmac-sha256; secret \"c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0\"; };\n");
-    std::filesystem::permissions(dir.file("etc/zw/tsig.key"), std::filesystem::perms::owner_read |
-                                                                  std::filesystem::perms::owner_write);
+    dir.write(
+        "etc/zw/tsig.key",
+        "key \"zw\" { algorithm hmac-sha256; secret \"c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0\"; };\n");
+    std::filesystem::permissions(
+        dir.file("etc/zw/tsig.key"),
+        std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
     const std::string root = dir.path();
     std::string text = good;
-    for (auto at = text.find("/etc/zw"); at != std::string::npos; at = text.find("/etc/zw", at + root.size() + 7))
+    for (auto at = text.find("/etc/zw"); at != std::string::npos;
+         at = text.find("/etc/zw", at + root.size() + 7))
         text.replace(at, 7, root + "/etc/zw");
     auto c = parse_config(text, root + "/etc/zw/zonewarden.yaml");
     ASSERT_TRUE(c) << c.error().describe();
@@ -78,7 +82,8 @@ struct BadCase {
 };
 
 TEST(Config, MistakesNameTheLineAndTheField) {
-    const std::string head = "state: s.db\nkey-dir: k\nzones-in: in\nzones-out: out\npolicies: { p: {} }\n";
+    const std::string head =
+        "state: s.db\nkey-dir: k\nzones-in: in\nzones-out: out\npolicies: { p: {} }\n";
     const BadCase cases[] = {
         {"dns-resolver: 127.0.0.1\n", 6, "dns-resolver: unknown field"},
         {"dns:\n  resolvr: 127.0.0.1\n", 7, "dns.resolvr: unknown field"},
@@ -87,7 +92,9 @@ TEST(Config, MistakesNameTheLineAndTheField) {
         {"denial: nsec5\n", 6, "denial: expected nsec or nsec3"},
         {"registrars:\n  r: { server: x }\n", 7, "missing 'type'"},
         {"registrars:\n  r: { type: cds, tll: 60 }\n", 7, "tll"},
-        {"registrars:\n  r: { type: rfc2136, server: 127.0.0.1, tsig-key-file: /nonexistent/key }\n", 7, "nonexistent"},
+        {"registrars:\n  r: { type: rfc2136, server: 127.0.0.1, tsig-key-file: /nonexistent/key "
+         "}\n",
+         7, "nonexistent"},
         {"defaults: { policy: nope }\n", 6, "no policy named 'nope'"},
         {"serial: sometimes\n", 6, "serial"},
         {"threads: [1, 2]\n", 6, "expected a single value"},
@@ -106,10 +113,12 @@ TEST(Config, MistakesNameTheLineAndTheField) {
 
 // yaml-cpp keeps one of two equal keys silently; the loader refuses them, naming both.
 TEST(Config, DuplicateKeysAreErrorsNamingBothPlaces) {
-    const std::string head = "state: s.db\nkey-dir: k\nzones-in: in\nzones-out: out\npolicies: { p: {} }\n";
+    const std::string head =
+        "state: s.db\nkey-dir: k\nzones-in: in\nzones-out: out\npolicies: { p: {} }\n";
     const BadCase cases[] = {
         {"state: other.db\n", 6, "state: duplicate key; the first is at zw.yaml:1:1"},
-        {"dns:\n  attempts: 2\n  attempts: 3\n", 8, "dns.attempts: duplicate key; the first is at zw.yaml:7:3"},
+        {"dns:\n  attempts: 2\n  attempts: 3\n", 8,
+         "dns.attempts: duplicate key; the first is at zw.yaml:7:3"},
         {"registrars:\n  r:\n    type: cds\n    ttl: 60\n    ttl: 600\n", 10,
          "registrars.r.ttl: duplicate key; the first is at zw.yaml:9:5"},
         {"registrars:\n  r: { type: cds }\n  r: { type: manual }\n", 8,
@@ -128,31 +137,36 @@ TEST(Config, DuplicateKeysAreErrorsNamingBothPlaces) {
 
 // A registrar's settings are read by the same field loader: its mistakes name the place.
 TEST(Config, RegistrarMistakesNameLineAndColumn) {
-    auto r = parse_config("state: s\nkey-dir: k\nzones-in: i\nzones-out: o\npolicies: { p: {} }\n"
-                          "registrars:\n  r:\n    type: cds\n    ttl: sixty\n",
-                          "zw.yaml");
+    auto r = parse_config(
+        "state: s\nkey-dir: k\nzones-in: i\nzones-out: o\npolicies: { p: {} }\n"
+        "registrars:\n  r:\n    type: cds\n    ttl: sixty\n",
+        "zw.yaml");
     ASSERT_FALSE(r);
-    EXPECT_NE(r.error().describe().find("zw.yaml:9:10: registrar r: ttl: expected a whole number"), std::string::npos)
+    EXPECT_NE(r.error().describe().find("zw.yaml:9:10: registrar r: ttl: expected a whole number"),
+              std::string::npos)
         << r.error().describe();
 }
 
 TEST(Config, RequiredPathsAndPolicies) {
-    auto no_state = parse_config("key-dir: k\nzones-in: i\nzones-out: o\npolicies: { p: {} }\n", "zw.yaml");
+    auto no_state =
+        parse_config("key-dir: k\nzones-in: i\nzones-out: o\npolicies: { p: {} }\n", "zw.yaml");
     ASSERT_FALSE(no_state);
     EXPECT_NE(no_state.error().message.find("'state' is required"), std::string::npos);
     auto no_policy = parse_config("state: s\nkey-dir: k\nzones-in: i\nzones-out: o\n", "zw.yaml");
     ASSERT_FALSE(no_policy);
     EXPECT_NE(no_policy.error().message.find("no policies"), std::string::npos);
     // A bad policy is reported by the policy loader with its own line.
-    auto bad_policy =
-        parse_config("state: s\nkey-dir: k\nzones-in: i\nzones-out: o\npolicies:\n  p:\n    dnskey-tll: 5s\n", "zw.yaml");
+    auto bad_policy = parse_config(
+        "state: s\nkey-dir: k\nzones-in: i\nzones-out: o\npolicies:\n  p:\n    dnskey-tll: 5s\n",
+        "zw.yaml");
     ASSERT_FALSE(bad_policy);
     EXPECT_EQ(bad_policy.error().where->line, 7u);
 }
 
 TEST(Config, ALonePolicyOrRegistrarIsTheDefault) {
     auto c = parse_config(
-        "state: s\nkey-dir: k\nzones-in: i\nzones-out: o\npolicies: { only: {} }\nregistrars: { r: { type: cds } }\n",
+        "state: s\nkey-dir: k\nzones-in: i\nzones-out: o\npolicies: { only: {} }\nregistrars: { r: "
+        "{ type: cds } }\n",
         "/x/zw.yaml");
     ASSERT_TRUE(c) << c.error().describe();
     EXPECT_EQ(c->default_policy, "only");

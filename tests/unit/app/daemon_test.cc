@@ -1,8 +1,8 @@
 // `zonewarden run` as a process: one instance per state database, SIGHUP reloads (a broken
 // configuration is refused and the old one kept), SIGTERM stops it cleanly. No zones are
 // onboarded, so nothing here needs a name server.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -19,7 +19,8 @@ namespace {
 
 const char* const config_text =
     "state: state.db\nkey-dir: keys\nzones-in: in\nzones-out: out\n"
-    "daemon: { max-sleep: 2s }\npolicies: { default: {} }\nregistrars: { by-hand: { type: manual } }\n";
+    "daemon: { max-sleep: 2s }\npolicies: { default: {} }\nregistrars: { by-hand: { type: manual } "
+    "}\n";
 
 std::string slurp(const std::string& path) {
     std::ifstream in(path);
@@ -31,7 +32,8 @@ std::string slurp(const std::string& path) {
 pid_t spawn(const std::string& config, const std::string& log) {
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_APPEND,
+                                     0600);
     posix_spawn_file_actions_adddup2(&fa, STDOUT_FILENO, STDERR_FILENO);
     std::string bin = ZW_BINARY, opt = "--config", cfg = config, cmd = "run";
     char* argv[] = {bin.data(), opt.data(), cfg.data(), cmd.data(), nullptr};
@@ -55,7 +57,8 @@ bool wait_for(const std::string& log, const std::string& text, int count = 1) {
 int wait_exit(pid_t pid) {
     for (int i = 0; i < 200; ++i) {
         int status = 0;
-        if (waitpid(pid, &status, WNOHANG) == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        if (waitpid(pid, &status, WNOHANG) == pid)
+            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     kill(pid, SIGKILL);
@@ -72,12 +75,14 @@ TEST(Daemon, OneInstanceReloadOnHupStopOnTerm) {
 
     pid_t second = spawn(config, second_log);
     EXPECT_EQ(wait_exit(second), 3);
-    EXPECT_NE(slurp(second_log).find("another 'zonewarden run' is active"), std::string::npos) << slurp(second_log);
+    EXPECT_NE(slurp(second_log).find("another 'zonewarden run' is active"), std::string::npos)
+        << slurp(second_log);
 
     dir.write("zw.yaml", std::string(config_text) + "unknown-field: 1\n");
     kill(daemon, SIGHUP);
     EXPECT_TRUE(wait_for(log, "keeping the previous configuration")) << slurp(log);
-    EXPECT_NE(slurp(log).find("zw.yaml:8:1: unknown-field: unknown field"), std::string::npos) << slurp(log);
+    EXPECT_NE(slurp(log).find("zw.yaml:8:1: unknown-field: unknown field"), std::string::npos)
+        << slurp(log);
 
     dir.write("zw.yaml", config_text);
     kill(daemon, SIGHUP);

@@ -22,7 +22,9 @@ using zw::testutil::CliRun;
 using zw::testutil::shell_word;
 using zw::testutil::TempDir;
 
-CliRun run(const std::string& args, const std::string& prefix = "") { return zw::testutil::run_zonewarden(args, prefix); }
+CliRun run(const std::string& args, const std::string& prefix = "") {
+    return zw::testutil::run_zonewarden(args, prefix);
+}
 
 mode_t mode_of(const std::string& path) {
     struct stat st {};
@@ -30,30 +32,35 @@ mode_t mode_of(const std::string& path) {
     return st.st_mode & 07777;
 }
 
-const char* const small_zone = "$TTL 300\n@ SOA ns1 host 1 7200 3600 1209600 300\n@ NS ns1\nns1 A 192.0.2.1\n"
-                               "www A 192.0.2.2\n";
+const char* const small_zone =
+    "$TTL 300\n@ SOA ns1 host 1 7200 3600 1209600 300\n@ NS ns1\nns1 A 192.0.2.1\n"
+    "www A 192.0.2.2\n";
 
 // A configuration whose DNS is a closed port on loopback: a pass fails its live checks
 // fast instead of waiting on the network.
 std::string write_config(const TempDir& dir, const std::string& paths = "") {
-    std::string text = paths.empty() ? "state: state.db\nkey-dir: keys\nzones-in: in\nzones-out: out\n" : paths;
-    text += "dns: { resolver: \"127.0.0.1:9\", timeout: 1s, attempts: 1 }\n"
-            "policies: { default: {} }\nregistrars: { by-hand: { type: manual } }\n";
+    std::string text =
+        paths.empty() ? "state: state.db\nkey-dir: keys\nzones-in: in\nzones-out: out\n" : paths;
+    text +=
+        "dns: { resolver: \"127.0.0.1:9\", timeout: 1s, attempts: 1 }\n"
+        "policies: { default: {} }\nregistrars: { by-hand: { type: manual } }\n";
     return "--config " + dir.write("zw.yaml", text) + " ";
 }
 
 // keygen a KSK and a ZSK for zone into key_dir.
 void make_keys(const std::string& zone, const std::string& key_dir) {
     for (const char* role : {"ksk", "zsk"}) {
-        CliRun r = run(fmt::format("keygen --zone {} --algorithm ecdsap256sha256 --role {} --key-dir {}",
-                                   shell_word(zone), role, key_dir));
+        CliRun r =
+            run(fmt::format("keygen --zone {} --algorithm ecdsap256sha256 --role {} --key-dir {}",
+                            shell_word(zone), role, key_dir));
         ASSERT_EQ(r.code, 0) << r.output;
     }
 }
 
-std::string sign_args(const TempDir& dir, const std::string& zone, const std::string& in = "in.zone") {
-    return fmt::format("sign --zone-file {} --origin {} --key-dir {} --out {} --threads 1", dir.file(in),
-                       shell_word(zone), dir.file("keys"), dir.file("out.zone"));
+std::string sign_args(const TempDir& dir, const std::string& zone,
+                      const std::string& in = "in.zone") {
+    return fmt::format("sign --zone-file {} --origin {} --key-dir {} --out {} --threads 1",
+                       dir.file(in), shell_word(zone), dir.file("keys"), dir.file("out.zone"));
 }
 
 // ---- zone names -------------------------------------------------------------------
@@ -66,15 +73,18 @@ TEST(Faults, AZoneNameWithSlashesNeverLeavesItsDirectories) {
     const std::string c = write_config(dir);
     const std::string zone = dir.file("escape") + "/y.test.";
     dir.write("tenant.zone", small_zone);
-    CliRun r = run(c + "onboard " + shell_word(zone) + " --tenant t --zone-file " + dir.file("tenant.zone"));
+    CliRun r = run(c + "onboard " + shell_word(zone) + " --tenant t --zone-file " +
+                   dir.file("tenant.zone"));
     EXPECT_NE(r.code, 2) << r.output;
     EXPECT_NE(r.code, 4) << r.output;
     EXPECT_FALSE(fs::exists(dir.file("escape"))) << r.output;
     std::string stem;
     for (char ch : zone.substr(0, zone.size() - 1))  // names are lowercased; '/' is %2F
-        stem += ch == '/' ? std::string("%2F") : std::string(1, static_cast<char>(std::tolower(ch)));
+        stem +=
+            ch == '/' ? std::string("%2F") : std::string(1, static_cast<char>(std::tolower(ch)));
     std::string listing;
-    for (const auto& e : fs::recursive_directory_iterator(dir.path())) listing += e.path().string() + "\n";
+    for (const auto& e : fs::recursive_directory_iterator(dir.path()))
+        listing += e.path().string() + "\n";
     EXPECT_TRUE(fs::is_directory(dir.file("keys/" + stem))) << stem << "\n" << listing;
     EXPECT_TRUE(fs::exists(dir.file("out/" + stem + ".zone"))) << r.output;
 }
@@ -90,19 +100,24 @@ TEST(Faults, NamesWithSpecialCharactersWorkInKeygenAndSignAlike) {
         const std::string specials = "|&<>?!#~[]{}'%^=+,:";
         for (char special : specials) {
             const std::string zone = std::string("a") + special + "b.test.";
-            CliRun k = run(fmt::format("keygen --zone {} --algorithm ed25519 --role csk --key-dir {}", shell_word(zone),
-                                       dir.file("keys")));
+            CliRun k =
+                run(fmt::format("keygen --zone {} --algorithm ed25519 --role csk --key-dir {}",
+                                shell_word(zone), dir.file("keys")));
             ASSERT_EQ(k.code, 0) << special << ": " << k.output;
-            EXPECT_EQ(k.output.rfind(fmt::format("Ka%{:02X}b.test.+015+", special), 0), 0u) << k.output;
+            EXPECT_EQ(k.output.rfind(fmt::format("Ka%{:02X}b.test.+015+", special), 0), 0u)
+                << k.output;
             // The manifest takes '#' for a comment: its origins are written with \DDD.
-            manifest += fmt::format("{} a\\{:03}b.test. {}\n", dir.file("in.zone"), static_cast<int>(special),
+            manifest += fmt::format("{} a\\{:03}b.test. {}\n", dir.file("in.zone"),
+                                    static_cast<int>(special),
                                     dir.file(fmt::format("out{:02X}.zone", special)));
         }
         // One process signs them all (a manifest), with the keys keygen made.
-        CliRun s = run("sign --manifest " + dir.write("manifest", manifest) + " --key-dir " + dir.file("keys"));
+        CliRun s = run("sign --manifest " + dir.write("manifest", manifest) + " --key-dir " +
+                       dir.file("keys"));
         EXPECT_EQ(s.code, 0) << s.output;
         for (char special : specials)
-            EXPECT_TRUE(fs::exists(dir.file(fmt::format("out{:02X}.zone", special)))) << special << ": " << s.output;
+            EXPECT_TRUE(fs::exists(dir.file(fmt::format("out{:02X}.zone", special))))
+                << special << ": " << s.output;
     }
     TempDir dir;
     const std::string c = write_config(dir);
@@ -123,7 +138,8 @@ TEST(Faults, NamesWithSpecialCharactersWorkInKeygenAndSignAlike) {
 // never what is in it; a device or a FIFO is refused without reading it.
 TEST(Faults, TrustAnchorsAreReadOnlyFromRegularFilesAndNeverQuoted) {
     TempDir dir;
-    const std::string shadow = dir.write("shadow", "root:$y$j9T$SECRETSECRETSECRET:19700:0:99999:7:::\n");
+    const std::string shadow =
+        dir.write("shadow", "root:$y$j9T$SECRETSECRETSECRET:19700:0:99999:7:::\n");
     CliRun r = run("probe example.test --resolver 127.0.0.1:9 --trust-anchor " + shadow);
     EXPECT_EQ(r.code, 2) << r.output;
     EXPECT_NE(r.output.find(shadow + ":1"), std::string::npos) << r.output;
@@ -187,7 +203,8 @@ TEST(Faults, AnEmptyStateDatabaseIsRefusedUntilInitialisedOnPurpose) {
     for (const char* cmd : {"tick", "status", "onboard alpha.test --tenant t"}) {
         CliRun r = run(c + cmd);
         EXPECT_EQ(r.code, 2) << cmd << ": " << r.output;
-        EXPECT_NE(r.output.find("is empty (0 bytes)"), std::string::npos) << cmd << ": " << r.output;
+        EXPECT_NE(r.output.find("is empty (0 bytes)"), std::string::npos)
+            << cmd << ": " << r.output;
     }
     EXPECT_EQ(fs::file_size(dir.file("state.db")), 0u);
     EXPECT_FALSE(fs::exists(dir.file("keys/alpha.test")));
@@ -211,7 +228,8 @@ TEST(Faults, AnotherProgramsDatabaseIsNeverTouched) {
     for (const char* cmd : {"tick", "status", "init"}) {
         CliRun r = run(c + cmd);
         EXPECT_EQ(r.code, 2) << cmd << ": " << r.output;
-        EXPECT_NE(r.output.find("not a zonewarden state database"), std::string::npos) << cmd << ": " << r.output;
+        EXPECT_NE(r.output.find("not a zonewarden state database"), std::string::npos)
+            << cmd << ": " << r.output;
     }
     EXPECT_EQ(fs::file_size(dir.file("state.db")), size);
 }
@@ -227,13 +245,15 @@ TEST(Faults, AMissingDatabaseWithKeysInKeyDirIsALostDatabase) {
     for (const char* cmd : {"tick", "status"}) {
         CliRun r = run(c + cmd);
         EXPECT_EQ(r.code, 2) << cmd << ": " << r.output;
-        EXPECT_NE(r.output.find("the database was lost or moved"), std::string::npos) << cmd << ": " << r.output;
+        EXPECT_NE(r.output.find("the database was lost or moved"), std::string::npos)
+            << cmd << ": " << r.output;
     }
     EXPECT_FALSE(fs::exists(dir.file("state.db")));
     ASSERT_EQ(run(c + "init").code, 0);
     // The zone's keys are not silently replaced by new ones.
     dir.write("tenant.zone", small_zone);
-    CliRun onboard = run(c + "onboard alpha.test --tenant t --zone-file " + dir.file("tenant.zone"));
+    CliRun onboard =
+        run(c + "onboard alpha.test --tenant t --zone-file " + dir.file("tenant.zone"));
     EXPECT_EQ(onboard.code, 2) << onboard.output;
     EXPECT_NE(onboard.output.find("--adopt-keys"), std::string::npos) << onboard.output;
     CliRun adopt = run(c + "onboard alpha.test --tenant t --zone-file " + dir.file("tenant.zone") +
@@ -257,7 +277,8 @@ TEST(Faults, SignRefusesAKeyThatLostAHalf) {
         fs::rename(victim, dir.file("aside"));
         CliRun r = run(sign_args(dir, "example.test."));
         EXPECT_EQ(r.code, 2) << ext << ": " << r.output;
-        EXPECT_NE(r.output.find(std::string("has no ") + ext + " beside it"), std::string::npos) << r.output;
+        EXPECT_NE(r.output.find(std::string("has no ") + ext + " beside it"), std::string::npos)
+            << r.output;
         fs::rename(dir.file("aside"), victim);
     }
 }
@@ -272,7 +293,8 @@ TEST(Faults, SignAndKeygenRefuseKeysOthersCanTamperWith) {
     CliRun open_dir = run(sign_args(dir, "example.test."));
     EXPECT_EQ(open_dir.code, 2) << open_dir.output;
     EXPECT_NE(open_dir.output.find("writable by others"), std::string::npos) << open_dir.output;
-    CliRun keygen = run("keygen --zone example.test --algorithm ed25519 --role zsk --key-dir " + dir.file("keys"));
+    CliRun keygen = run("keygen --zone example.test --algorithm ed25519 --role zsk --key-dir " +
+                        dir.file("keys"));
     EXPECT_EQ(keygen.code, 2) << keygen.output;
     ::chmod(dir.file("keys").c_str(), 0700);
     for (const auto& e : fs::directory_iterator(dir.file("keys")))
@@ -288,11 +310,13 @@ TEST(Faults, SignAndKeygenRefuseKeysOthersCanTamperWith) {
 // 0777.
 TEST(Faults, UnderUmask000NothingZonewardenMakesIsWorldWritable) {
     TempDir dir;
-    const std::string c = write_config(
-        dir, "state: var/state/state.db\nkey-dir: var/keys/zw\nzones-in: in\nzones-out: var/out/signed\n");
+    const std::string c = write_config(dir,
+                                       "state: var/state/state.db\nkey-dir: var/keys/zw\nzones-in: "
+                                       "in\nzones-out: var/out/signed\n");
     dir.write("tenant.zone", small_zone);
     ::chmod(dir.file("tenant.zone").c_str(), 0644);
-    CliRun r = run(c + "onboard alpha.test --tenant t --zone-file " + dir.file("tenant.zone"), "umask 000;");
+    CliRun r = run(c + "onboard alpha.test --tenant t --zone-file " + dir.file("tenant.zone"),
+                   "umask 000;");
     EXPECT_NE(r.code, 2) << r.output;
     EXPECT_EQ(mode_of(dir.file("var")), 0750u);  // made first, for the state
     EXPECT_EQ(mode_of(dir.file("var/state")), 0750u);
@@ -303,7 +327,8 @@ TEST(Faults, UnderUmask000NothingZonewardenMakesIsWorldWritable) {
     EXPECT_EQ(mode_of(dir.file("var/out/signed")), 0755u);
     EXPECT_EQ(mode_of(dir.file("var/out/signed/alpha.test.zone")), 0644u);
     for (const auto& e : fs::directory_iterator(dir.file("var/keys/zw/alpha.test")))
-        EXPECT_EQ(mode_of(e.path().string()), e.path().extension() == ".private" ? 0600u : 0644u) << e.path();
+        EXPECT_EQ(mode_of(e.path().string()), e.path().extension() == ".private" ? 0600u : 0644u)
+            << e.path();
 }
 
 // The signed zone and its state were always 0644, and an existing 0640 output became
@@ -333,15 +358,18 @@ TEST(Faults, SignedOutputKeepsItsModeAndGroupAndIsNeverWiderThanItsInput) {
 TEST(Faults, TheNextSignRemovesWhatAKilledOneLeft) {
     TempDir dir;
     std::string zone = small_zone;
-    for (int i = 0; i < 20000; ++i) zone += fmt::format("h{} A 192.0.{}.{}\n", i, i / 250 % 250, i % 250);
+    for (int i = 0; i < 20000; ++i)
+        zone += fmt::format("h{} A 192.0.{}.{}\n", i, i / 250 % 250, i % 250);
     dir.write("in.zone", zone);
     make_keys("example.test.", dir.file("keys"));
     // Kill it once its output is being written under the temporary name.
-    const std::string sign = fmt::format("sign --zone-file {} --origin example.test. --key-dir {} --out {} --threads 2",
-                                         dir.file("in.zone"), dir.file("keys"), dir.file("out.zone"));
+    const std::string sign =
+        fmt::format("sign --zone-file {} --origin example.test. --key-dir {} --out {} --threads 2",
+                    dir.file("in.zone"), dir.file("keys"), dir.file("out.zone"));
     const std::string script = fmt::format(
         "{} {} >/dev/null 2>&1 & pid=$!; "
-        "for i in $(seq 200); do ls -a {} | grep -q '^\\.out\\.zone\\.tmp-' && break; sleep 0.05; done; "
+        "for i in $(seq 200); do ls -a {} | grep -q '^\\.out\\.zone\\.tmp-' && break; sleep 0.05; "
+        "done; "
         "kill -9 $pid; wait $pid; ls -a {} | grep -c '^\\.out\\.zone\\.tmp-'",
         ZW_BINARY, sign, dir.path(), dir.path());
     FILE* p = ::popen(("bash -c " + shell_word(script)).c_str(), "r");
@@ -352,7 +380,8 @@ TEST(Faults, TheNextSignRemovesWhatAKilledOneLeft) {
     CliRun next = run(sign_args(dir, "example.test."));
     EXPECT_EQ(next.code, 0) << next.output;
     for (const auto& e : fs::directory_iterator(dir.path()))
-        EXPECT_EQ(e.path().filename().string().find(".out.zone.tmp-"), std::string::npos) << e.path();
+        EXPECT_EQ(e.path().filename().string().find(".out.zone.tmp-"), std::string::npos)
+            << e.path();
 }
 
 }  // namespace

@@ -20,11 +20,15 @@ std::string slurp(const std::string& path) {
 
 TEST(Hooks, SubstitutedValuesCannotBecomeShellSyntax) {
     EXPECT_EQ(shell_quote("it's"), "'it'\\''s'");
-    EXPECT_EQ(expand_hook("reload {zone} {file} {other}", {{"zone", "a.example"}, {"file", "/x/$(rm -rf)"}}),
+    EXPECT_EQ(expand_hook("reload {zone} {file} {other}",
+                          {{"zone", "a.example"}, {"file", "/x/$(rm -rf)"}}),
               "reload 'a.example' '/x/$(rm -rf)' {other}");
     testutil::TempDir dir;
     std::string out = dir.file("out");
-    HookRun run{expand_hook("printf '%s' {v} > " + shell_quote(out), {{"v", "a'b; touch pwned"}}), {}, "", Seconds{10}};
+    HookRun run{expand_hook("printf '%s' {v} > " + shell_quote(out), {{"v", "a'b; touch pwned"}}),
+                {},
+                "",
+                Seconds{10}};
     ASSERT_TRUE(run_hook(run));
     EXPECT_EQ(slurp(out), "a'b; touch pwned");
 }
@@ -32,8 +36,10 @@ TEST(Hooks, SubstitutedValuesCannotBecomeShellSyntax) {
 TEST(Hooks, EnvironmentAndStdinReachTheCommand) {
     testutil::TempDir dir;
     std::string out = dir.file("out");
-    HookRun run{"{ printf '%s|' \"$ZW_ZONE\"; cat; } > " + shell_quote(out), {{"ZW_ZONE", "alpha.lab."}},
-                "the message\n", Seconds{10}};
+    HookRun run{"{ printf '%s|' \"$ZW_ZONE\"; cat; } > " + shell_quote(out),
+                {{"ZW_ZONE", "alpha.lab."}},
+                "the message\n",
+                Seconds{10}};
     ASSERT_TRUE(run_hook(run));
     EXPECT_EQ(slurp(out), "alpha.lab.|the message\n");
 }

@@ -29,13 +29,16 @@ class Client {
         a.sin_family = AF_INET;
         a.sin_port = htons(port);
         ::inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
-        if (::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) throw std::runtime_error("connect");
+        if (::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0)
+            throw std::runtime_error("connect");
     }
     ~Client() { ::close(fd_); }
     Client(const Client&) = delete;
     Client& operator=(const Client&) = delete;
 
-    void send(const std::string& s) { ASSERT_EQ(::send(fd_, s.data(), s.size(), MSG_NOSIGNAL), ssize_t(s.size())); }
+    void send(const std::string& s) {
+        ASSERT_EQ(::send(fd_, s.data(), s.size(), MSG_NOSIGNAL), ssize_t(s.size()));
+    }
     // Everything until the server closes or `quiet` passes without a byte; closed() tells which.
     std::string receive(std::chrono::milliseconds quiet = 2000ms) {
         std::string out;
@@ -140,7 +143,8 @@ TEST_F(Fixture, OversizedAndMalformedRequestsAreRefused) {
     }
     {
         Client c(server->port());
-        c.send("GET / HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\n\r\n" + std::string(2000, 'b'));
+        c.send("GET / HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\n\r\n" +
+               std::string(2000, 'b'));
         EXPECT_EQ(c.receive().rfind("HTTP/1.1 413", 0), 0u);
     }
     {
@@ -210,7 +214,8 @@ TEST(HttpServer, AnAddressInUseOrBadIsAClearError) {
     ASSERT_TRUE(first);
     auto second = HttpServer::start("127.0.0.1", (*first)->port(), handler, log);
     ASSERT_FALSE(second);
-    EXPECT_NE(second.error().message.find("cannot listen for HTTP on 127.0.0.1:"), std::string::npos)
+    EXPECT_NE(second.error().message.find("cannot listen for HTTP on 127.0.0.1:"),
+              std::string::npos)
         << second.error().message;
 }
 

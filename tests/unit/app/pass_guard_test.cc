@@ -26,7 +26,8 @@ TEST(PassGuard, AnExceptionFailsThatZoneWithExit4AndTheOthersGoOn) {
     NullLogSink log;
     std::vector<std::pair<std::string, std::function<PassResult()>>> passes{
         {"a.example.", [] { return settled("a.example."); }},
-        {"b.example.", []() -> PassResult { throw std::runtime_error("json type_error: comment is null"); }},
+        {"b.example.",
+         []() -> PassResult { throw std::runtime_error("json type_error: comment is null"); }},
         {"c.example.", []() -> PassResult { throw std::bad_alloc(); }},
         {"d.example.", []() -> PassResult { throw 17; }},
         {"e.example.", [] { return settled("e.example."); }},
@@ -41,15 +42,18 @@ TEST(PassGuard, AnExceptionFailsThatZoneWithExit4AndTheOthersGoOn) {
         EXPECT_EQ(results[i].exit_code, 4) << i;
         EXPECT_EQ(results[i].zone, passes[i].first);
         ASSERT_EQ(results[i].lines.size(), 1u);
-        EXPECT_NE(results[i].lines[0].find("internal error"), std::string::npos) << results[i].lines[0];
+        EXPECT_NE(results[i].lines[0].find("internal error"), std::string::npos)
+            << results[i].lines[0];
     }
-    EXPECT_NE(results[1].lines[0].find("comment is null"), std::string::npos) << results[1].lines[0];
+    EXPECT_NE(results[1].lines[0].find("comment is null"), std::string::npos)
+        << results[1].lines[0];
 }
 
 TEST(PassGuard, AWakeThatThrowsSleepsTheRetryDelayNeverZero) {
     using std::chrono::seconds;
     EXPECT_EQ(guard_wake([] { return seconds{3}; }, seconds{10}), seconds{3});
-    EXPECT_EQ(guard_wake([]() -> Seconds { throw std::runtime_error("cannot list the zones"); }, seconds{10}),
+    EXPECT_EQ(guard_wake([]() -> Seconds { throw std::runtime_error("cannot list the zones"); },
+                         seconds{10}),
               seconds{10});
     EXPECT_EQ(guard_wake([]() -> Seconds { throw 17; }, seconds{7}), seconds{7});
 }

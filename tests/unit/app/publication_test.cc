@@ -17,7 +17,8 @@ using rollover::Role;
 
 const Instant t0{Seconds{1764000000}};
 
-rollover::KeyState key(std::uint32_t id, Role role, std::uint16_t tag, std::initializer_list<Record> published,
+rollover::KeyState key(std::uint32_t id, Role role, std::uint16_t tag,
+                       std::initializer_list<Record> published,
                        RecordState state = RecordState::omnipresent) {
     rollover::KeyState k;
     k.key = rollover::KeyRef{id, 13, role, tag};
@@ -31,7 +32,9 @@ rollover::KeyState key(std::uint32_t id, Role role, std::uint16_t tag, std::init
 
 struct Fixture {
     testutil::TempDir dir;
-    KeyMaterial keys = KeyMaterial::open(dir.file("keys/alpha.lab"), dns::Name::from_text("alpha.lab.").value()).value();
+    KeyMaterial keys =
+        KeyMaterial::open(dir.file("keys/alpha.lab"), dns::Name::from_text("alpha.lab.").value())
+            .value();
     std::uint16_t ksk = keys.generate({1, 13, Role::ksk, {}}, t0).value();
     std::uint16_t zsk = keys.generate({2, 13, Role::zsk, {}}, t0).value();
     std::uint16_t next_ksk = keys.generate({3, 13, Role::ksk, {}}, t0).value();
@@ -97,7 +100,9 @@ TEST(Publication, PurgedKeysLeaveNoFiles) {
     ASSERT_TRUE(f.keys.purge(gone));
     EXPECT_EQ(f.keys.find(gone), nullptr);
     EXPECT_TRUE(f.keys.purge(gone));  // twice is harmless
-    auto again = KeyMaterial::open(f.dir.file("keys/alpha.lab"), dns::Name::from_text("alpha.lab.").value()).value();
+    auto again =
+        KeyMaterial::open(f.dir.file("keys/alpha.lab"), dns::Name::from_text("alpha.lab.").value())
+            .value();
     EXPECT_EQ(again.all().size(), 2u);
 }
 
@@ -107,7 +112,8 @@ TEST(Status, ConditionFollowsTheKeyStates) {
     std::optional<store::Publication> unsigned_pub, signed_pub = store::Publication{};
     signed_pub->is_signed = true;
     EXPECT_EQ(condition_of(z, unsigned_pub), "unsigned");
-    z.keys = {key(1, Role::ksk, f.ksk, {Record::dnskey, Record::krrsig, Record::ds}, RecordState::rumoured),
+    z.keys = {key(1, Role::ksk, f.ksk, {Record::dnskey, Record::krrsig, Record::ds},
+                  RecordState::rumoured),
               key(2, Role::zsk, f.zsk, {Record::dnskey, Record::zrrsig})};
     EXPECT_EQ(condition_of(z, signed_pub), "securing");
     z.keys[0] = key(1, Role::ksk, f.ksk, {Record::dnskey, Record::krrsig, Record::ds});
@@ -144,8 +150,9 @@ struct PublishFixture : Fixture {
         policy.max_zone_ttl = Seconds{3600};
     }
     void write_zone(unsigned ttl, const std::string& extra = "") {
-        dir.write("in/alpha.lab.zone", fmt::format("$TTL {}\n@ SOA ns1 host 7 2 3 4 5\n@ NS ns1\nns1 A 192.0.2.1\n{}",
-                                                   ttl, extra));
+        dir.write("in/alpha.lab.zone",
+                  fmt::format("$TTL {}\n@ SOA ns1 host 7 2 3 4 5\n@ NS ns1\nns1 A 192.0.2.1\n{}",
+                              ttl, extra));
     }
     PublicationPlan plan() {
         rollover::ZoneState z;
@@ -158,29 +165,36 @@ struct PublishFixture : Fixture {
 TEST(Publish, WritesOnlyWhenSomethingChangedOrSignaturesComeDue) {
     PublishFixture f;
     PublicationPlan plan = f.plan();
-    auto first = publish_zone(PublishRequest{f.config, f.info, f.policy, plan, std::nullopt, t0}).value();
+    auto first =
+        publish_zone(PublishRequest{f.config, f.info, f.policy, plan, std::nullopt, t0}).value();
     ASSERT_TRUE(first);
     EXPECT_EQ(first->serial, 8u);  // beyond the input's 7
     EXPECT_TRUE(std::filesystem::exists(f.config.output_file("alpha.lab.")));
     // Expirations spread over [validity - jitter, validity]; renewal starts refresh before.
     ASSERT_TRUE(first->earliest_expiry && first->refresh_at);
-    EXPECT_GE(*first->earliest_expiry, t0 + f.policy.signatures.validity - f.policy.signatures.jitter);
+    EXPECT_GE(*first->earliest_expiry,
+              t0 + f.policy.signatures.validity - f.policy.signatures.jitter);
     EXPECT_LE(*first->earliest_expiry, t0 + f.policy.signatures.validity);
     EXPECT_EQ(*first->refresh_at, *first->earliest_expiry - f.policy.signatures.refresh);
 
     // Nothing changed and nothing is due: no new serial for the servers to transfer.
-    EXPECT_FALSE(publish_zone(PublishRequest{f.config, f.info, f.policy, plan, first, t0 + Seconds{3600}}).value());
+    EXPECT_FALSE(
+        publish_zone(PublishRequest{f.config, f.info, f.policy, plan, first, t0 + Seconds{3600}})
+            .value());
 
     // Signatures reaching their refresh point: re-signed, with a later earliest expiry.
     Instant due = *first->refresh_at + Seconds{1};
-    auto renewed = publish_zone(PublishRequest{f.config, f.info, f.policy, plan, first, due}).value();
+    auto renewed =
+        publish_zone(PublishRequest{f.config, f.info, f.policy, plan, first, due}).value();
     ASSERT_TRUE(renewed);
     EXPECT_EQ(renewed->serial, 9u);
     EXPECT_GT(*renewed->earliest_expiry, due + f.policy.signatures.refresh);
 
     // A changed input is published at once.
     f.write_zone(300, "www A 192.0.2.80\n");
-    auto changed = publish_zone(PublishRequest{f.config, f.info, f.policy, plan, renewed, due + Seconds{60}}).value();
+    auto changed =
+        publish_zone(PublishRequest{f.config, f.info, f.policy, plan, renewed, due + Seconds{60}})
+            .value();
     ASSERT_TRUE(changed);
     EXPECT_EQ(changed->serial, 10u);
 }
@@ -203,7 +217,8 @@ TEST(Publish, AFailingPublishHookIsAnOutsideErrorAfterTheWrite) {
     auto r = publish_zone(PublishRequest{f.config, f.info, f.policy, plan, std::nullopt, t0});
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().kind, ErrorKind::outside);
-    EXPECT_NE(r.error().message.find("publish hook failed"), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message.find("publish hook failed"), std::string::npos)
+        << r.error().message;
 }
 
 }  // namespace

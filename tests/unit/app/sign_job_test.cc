@@ -13,15 +13,18 @@ namespace zw::app {
 namespace {
 
 const char* const good_zone =
-    "$ORIGIN example.test.\n$TTL 300\n@ SOA ns1 host 1 7200 3600 1209600 300\n@ NS ns1\nns1 A 192.0.2.1\n";
+    "$ORIGIN example.test.\n$TTL 300\n@ SOA ns1 host 1 7200 3600 1209600 300\n@ NS ns1\nns1 A "
+    "192.0.2.1\n";
 
 class SignJobTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         auto zone = dns::Name::from_text("example.test.").value();
         Instant now = SystemClock{}.now();
         for (auto role : {signer::KeyRole::ksk, signer::KeyRole::zsk}) {
-            auto key = signer::generate_key(zone, dns::alg::ecdsap256sha256, role, 0, now - Seconds{60}).value();
+            auto key =
+                signer::generate_key(zone, dns::alg::ecdsap256sha256, role, 0, now - Seconds{60})
+                    .value();
             ASSERT_TRUE(signer::write_key_pair(dir.file("keys"), key, role));
         }
     }
@@ -52,12 +55,12 @@ TEST_F(SignJobTest, GoodZoneIsSignedAndWritten) {
 
 TEST_F(SignJobTest, EachBadInputExitsTwoAndWritesNothing) {
     const std::string bad_zones[] = {
-        "$ORIGIN example.test.\n@ 300 NS ns1\nns1 300 A 192.0.2.1\n",                                   // no SOA
-        std::string(good_zone) + "www CNAME ns1\nwww A 192.0.2.2\n",                                   // CNAME + data
-        std::string(good_zone) + "out.of.zone. A 192.0.2.3\n",                                         // outside origin
-        std::string(good_zone) + "child NS ns.child\n",                                                // missing glue
-        std::string(good_zone) + "bad A 300.1.1.1\n",                                                  // syntax
-        std::string(good_zone) + "@ SOA ns1 host 2 7200 3600 1209600 300\n",                           // two SOAs
+        "$ORIGIN example.test.\n@ 300 NS ns1\nns1 300 A 192.0.2.1\n",         // no SOA
+        std::string(good_zone) + "www CNAME ns1\nwww A 192.0.2.2\n",          // CNAME + data
+        std::string(good_zone) + "out.of.zone. A 192.0.2.3\n",                // outside origin
+        std::string(good_zone) + "child NS ns.child\n",                       // missing glue
+        std::string(good_zone) + "bad A 300.1.1.1\n",                         // syntax
+        std::string(good_zone) + "@ SOA ns1 host 2 7200 3600 1209600 300\n",  // two SOAs
     };
     for (const auto& text : bad_zones) {
         auto r = run_sign_job(job(text));

@@ -30,7 +30,9 @@ ZoneStatus zone(std::string name, std::string tenant, std::string condition) {
     z.condition = std::move(condition);
     rollover::KeyState k;
     k.key = rollover::KeyRef{1, 13, rollover::Role::csk, 4242};
-    for (auto r : rollover::all_records) k.at(r) = rollover::RecordStatus{rollover::RecordState::omnipresent, now - Seconds{86400}, true, {}};
+    for (auto r : rollover::all_records)
+        k.at(r) = rollover::RecordStatus{
+            rollover::RecordState::omnipresent, now - Seconds{86400}, true, {}};
     z.state.keys.push_back(k);
     return z;
 }
@@ -39,10 +41,13 @@ TimelineSource counting(int& calls) {
     return [&calls](const ZoneStatus& z) -> Result<ZoneTimeline> {
         ++calls;
         ZoneTimeline tl{now - Seconds{3600}, now, now + Seconds{3600}, {}};
-        TimelineKey k{z.state.keys.front().key, TimelineKeyKind::current, rollover::Goal::omnipresent, {}};
+        TimelineKey k{
+            z.state.keys.front().key, TimelineKeyKind::current, rollover::Goal::omnipresent, {}};
         for (auto r : rollover::all_records)
-            k.bands.push_back(TimelineBand{r, {TimelineStretch{tl.from, now, rollover::RecordState::omnipresent, false, false},
-                                               TimelineStretch{now, tl.to, rollover::RecordState::omnipresent, false, true}}});
+            k.bands.push_back(TimelineBand{
+                r,
+                {TimelineStretch{tl.from, now, rollover::RecordState::omnipresent, false, false},
+                 TimelineStretch{now, tl.to, rollover::RecordState::omnipresent, false, true}}});
         tl.keys.push_back(k);
         return tl;
     };
@@ -66,11 +71,15 @@ TEST(StatusPage, QueryParametersAreDecodedAndBounded) {
 
 TEST(StatusPage, TheServersAWaitNamesAreFound) {
     std::string why =
-        "DNSKEY 12345 not yet at every server (last check 2026-12-07T10:00:00Z: ns2.alpha.lab./127.53.0.5: no answer "
-        "(timeout); ns1.alpha.lab./127.53.0.4: serial 5 older than 6; ns2.alpha.lab./127.53.0.5: no answer)";
-    EXPECT_EQ(blocking_servers(why), (std::vector<std::string>{"ns2.alpha.lab./127.53.0.5", "ns1.alpha.lab./127.53.0.4"}));
+        "DNSKEY 12345 not yet at every server (last check 2026-12-07T10:00:00Z: "
+        "ns2.alpha.lab./127.53.0.5: no answer "
+        "(timeout); ns1.alpha.lab./127.53.0.4: serial 5 older than 6; ns2.alpha.lab./127.53.0.5: "
+        "no answer)";
+    EXPECT_EQ(blocking_servers(why),
+              (std::vector<std::string>{"ns2.alpha.lab./127.53.0.5", "ns1.alpha.lab./127.53.0.4"}));
     EXPECT_TRUE(blocking_servers("waits for the TTL: 5 of 10 s").empty());
-    EXPECT_EQ(blocking_servers("(last check T: ns.x./[::1]:5353: timeout)"), (std::vector<std::string>{"ns.x./[::1]:5353"}));
+    EXPECT_EQ(blocking_servers("(last check T: ns.x./[::1]:5353: timeout)"),
+              (std::vector<std::string>{"ns.x./[::1]:5353"}));
 }
 
 TEST(StatusPage, NamesAreEscaped) {
@@ -86,12 +95,13 @@ TEST(StatusPage, TenThousandZonesArePagedWithTheTroubledFirst) {
     std::vector<ZoneStatus> zones;
     for (int i = 0; i < 10000; ++i) {
         std::string cond = i % 100 == 7 ? "rolling" : i % 1000 == 3 ? "securing" : "secure";
-        zones.push_back(zone(fmt::format("z{:05}.example.", i), fmt::format("tenant-{}", i % 40), cond));
+        zones.push_back(
+            zone(fmt::format("z{:05}.example.", i), fmt::format("tenant-{}", i % 40), cond));
     }
     zones[9876].error = "no policy named 'gone'";
-    zones[5000].waiting.push_back(rollover::Wait{1, rollover::Record::dnskey, rollover::Gate::observation,
-                                                 now - Seconds{600}, std::nullopt,
-                                                 "(last check T: ns2.x./192.0.2.2: no answer)"});
+    zones[5000].waiting.push_back(
+        rollover::Wait{1, rollover::Record::dnskey, rollover::Gate::observation, now - Seconds{600},
+                       std::nullopt, "(last check T: ns2.x./192.0.2.2: no answer)"});
     int calls = 0;
     auto t0 = std::chrono::steady_clock::now();
     std::string page = status_page(zones, now, page_options("per=25"), counting(calls));
@@ -104,7 +114,9 @@ TEST(StatusPage, TenThousandZonesArePagedWithTheTroubledFirst) {
     EXPECT_NE(page.find(">secure 9890</a>"), std::string::npos);
     EXPECT_NE(page.find(">rolling 100</a>"), std::string::npos);
     EXPECT_NE(page.find(">securing 10</a>"), std::string::npos);
-    EXPECT_NE(page.find("zones 1\u20132" "5 of 10000"), std::string::npos);
+    EXPECT_NE(page.find("zones 1\u20132"
+                        "5 of 10000"),
+              std::string::npos);
     // The zone with an error, then the one waiting on a server, then the moving ones.
     auto first = page.find("<li class=\"zone\"");
     EXPECT_EQ(page.find("data-name=\"z09876.example.\"", first), page.find("data-name=", first));
@@ -117,11 +129,13 @@ TEST(StatusPage, TenThousandZonesArePagedWithTheTroubledFirst) {
     EXPECT_EQ(page.find("<script>"), std::string::npos);  // the daemon's page needs no script
 
     calls = 0;
-    std::string filtered = status_page(zones, now, page_options("q=TENANT-7&state=rolling&page=2&per=2"), counting(calls));
+    std::string filtered = status_page(
+        zones, now, page_options("q=TENANT-7&state=rolling&page=2&per=2"), counting(calls));
     EXPECT_EQ(calls, 2);
     EXPECT_NE(filtered.find("zones 3\u20134 of"), std::string::npos);
     std::regex names("data-name=\"z(\\d{5})\\.example\\.\"");
-    for (auto it = std::sregex_iterator(filtered.begin(), filtered.end(), names); it != std::sregex_iterator(); ++it) {
+    for (auto it = std::sregex_iterator(filtered.begin(), filtered.end(), names);
+         it != std::sregex_iterator(); ++it) {
         int i = std::stoi((*it)[1]);
         EXPECT_EQ(i % 40, 7) << i;
         EXPECT_EQ(i % 100, 7) << i;
@@ -135,7 +149,8 @@ TEST(StatusPage, TenThousandZonesArePagedWithTheTroubledFirst) {
 
 TEST(StatusPage, TheReportHoldsEveryZoneAndPagesWithAScript) {
     std::vector<ZoneStatus> zones;
-    for (int i = 0; i < 300; ++i) zones.push_back(zone(fmt::format("r{}.example.", i), "t", "secure"));
+    for (int i = 0; i < 300; ++i)
+        zones.push_back(zone(fmt::format("r{}.example.", i), "t", "secure"));
     int calls = 0;
     PageOptions o;
     o.every_zone = true;

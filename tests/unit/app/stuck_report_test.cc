@@ -24,10 +24,20 @@ ZoneStatus stuck_zone() {
     ZoneStatus z;
     z.info.name = "alpha.lab.";
     z.state.keys = {ksk(1, 24802), ksk(3, 60657)};
-    rollover::Wait old_ds{1, Record::ds, Gate::policy, t0, std::nullopt,
-                          "its successor's ds goes out first", {{3, Record::ds}}};
-    rollover::Wait new_ds{3, Record::ds, Gate::safety, t0, std::nullopt,
-                          "ds hidden -> rumoured would be unsafe: rule 2", {{1, Record::ds}}};
+    rollover::Wait old_ds{1,
+                          Record::ds,
+                          Gate::policy,
+                          t0,
+                          std::nullopt,
+                          "its successor's ds goes out first",
+                          {{3, Record::ds}}};
+    rollover::Wait new_ds{3,
+                          Record::ds,
+                          Gate::safety,
+                          t0,
+                          std::nullopt,
+                          "ds hidden -> rumoured would be unsafe: rule 2",
+                          {{1, Record::ds}}};
     z.stuck = rollover::Stuck{{old_ds, new_ds}, true};
     z.condition = "stuck";
     return z;

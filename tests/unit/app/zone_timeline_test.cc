@@ -18,7 +18,9 @@ using rollover::RecordState;
 using rollover::Role;
 using S = RecordState;
 
-store::AuditEntry row(rollover::Transition t) { return store::AuditEntry{0, t.at, "z.", "transition", store::transition_text(t)}; }
+store::AuditEntry row(rollover::Transition t) {
+    return store::AuditEntry{0, t.at, "z.", "transition", store::transition_text(t)};
+}
 
 const TimelineBand& band(const ZoneTimeline& tl, std::uint32_t key, Record r) {
     for (const auto& k : tl.keys)
@@ -29,7 +31,8 @@ const TimelineBand& band(const ZoneTimeline& tl, std::uint32_t key, Record r) {
 }
 
 TEST(ZoneTimeline, AuditRowsReadBackAsTransitions) {
-    rollover::Transition t{7, Record::ds, S::hidden, S::rumoured, Cause::confirmed, Instant{Seconds{123}}};
+    rollover::Transition t{7,           Record::ds,       S::hidden,
+                           S::rumoured, Cause::confirmed, Instant{Seconds{123}}};
     auto back = store::transition_of(row(t));
     ASSERT_TRUE(back);
     EXPECT_EQ(back->key, 7u);
@@ -38,7 +41,8 @@ TEST(ZoneTimeline, AuditRowsReadBackAsTransitions) {
     EXPECT_EQ(back->to, S::rumoured);
     EXPECT_EQ(back->cause, Cause::confirmed);
     EXPECT_EQ(back->at, Instant{Seconds{123}});
-    EXPECT_FALSE(store::transition_of(store::AuditEntry{0, {}, "z.", "transition", "key x ds a -> b (c)"}));
+    EXPECT_FALSE(
+        store::transition_of(store::AuditEntry{0, {}, "z.", "transition", "key x ds a -> b (c)"}));
     EXPECT_FALSE(store::transition_of(store::AuditEntry{0, {}, "z.", "publish", "serial=1"}));
 }
 
@@ -50,7 +54,8 @@ TEST(ZoneTimeline, ThePastFromTheAuditLog) {
     k.key = rollover::KeyRef{1, 13, Role::zsk, 1111};
     k.created = t0;
     k.at(Record::dnskey) = rollover::RecordStatus{S::omnipresent, t0 + Seconds{200}, true, t0};
-    k.at(Record::zrrsig) = rollover::RecordStatus{S::hidden, t0, true, t0 + Seconds{300}};  // pending since +300
+    k.at(Record::zrrsig) =
+        rollover::RecordStatus{S::hidden, t0, true, t0 + Seconds{300}};  // pending since +300
     z.state.keys.push_back(k);
     std::vector<store::AuditEntry> audit{
         row({1, Record::dnskey, S::hidden, S::rumoured, Cause::decided, t0}),
@@ -108,7 +113,8 @@ TEST(ZoneTimeline, TheFutureOfAKskRolloverFromTheEngine) {
                     if (st.state == s) return std::optional<Instant>(st.from);
         return std::optional<Instant>();
     };
-    auto ds = reaches(*next, Record::ds, S::omnipresent), dnskey = reaches(*next, Record::dnskey, S::omnipresent);
+    auto ds = reaches(*next, Record::ds, S::omnipresent),
+         dnskey = reaches(*next, Record::dnskey, S::omnipresent);
     ASSERT_TRUE(ds && dnskey);
     EXPECT_GE(*ds - now, IpubP) << "a DS cannot be omnipresent before IpubP";
     EXPECT_LT(*ds, *dnskey);

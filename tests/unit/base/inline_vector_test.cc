@@ -29,7 +29,9 @@ std::vector<std::string> texts(const InlineVector<Tracked>& v) {
 }
 
 // Strings too long for the small-string buffer, so a lost move or copy shows as a leak.
-std::string long_text(int i) { return "a string longer than any small-string buffer #" + std::to_string(i); }
+std::string long_text(int i) {
+    return "a string longer than any small-string buffer #" + std::to_string(i);
+}
 
 TEST(InlineVector, KeepsOneElementInPlaceAndMovesToTheHeapForTwo) {
     {

@@ -37,7 +37,8 @@ TEST(RegularFile, RefusesDevicesAndDirectories) {
     for (const std::string path : {"/dev/zero", "/dev/null"}) {
         auto text = read_regular_file(path, "configuration file", max_config_file_bytes);
         ASSERT_FALSE(text) << path;
-        EXPECT_NE(text.error().message.find("character device"), std::string::npos) << text.error().message;
+        EXPECT_NE(text.error().message.find("character device"), std::string::npos)
+            << text.error().message;
     }
     auto d = read_regular_file(dir.path(), "configuration file", 100);
     ASSERT_FALSE(d);

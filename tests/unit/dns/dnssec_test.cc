@@ -29,7 +29,8 @@ void check(const Vector& v) {
 
 constexpr const char* rfc4034_key =
     "dskey.example.com. 86400 IN DNSKEY 256 3 5 AQOeiiR0GOMYkDshWoSKz9XzfwJr1AYtsmx3TGkJaNXVbfi/"
-    "2pHm822aJ5iI9BMzNXxeYCmZDRD99WYwYqUSdjMmmAphXdvxegXd/M5+X7OrzKBaMbCVdFLUUh6DhweJBjEVv5f2wwjM9XzcnOf+"
+    "2pHm822aJ5iI9BMzNXxeYCmZDRD99WYwYqUSdjMmmAphXdvxegXd/"
+    "M5+X7OrzKBaMbCVdFLUUh6DhweJBjEVv5f2wwjM9XzcnOf+"
     "EPbtG9DMBmADjFDc2w/rljwvFw==";
 
 TEST(KeyTagAndDs, Rfc4034Section5_4Sha1) {
@@ -37,25 +38,33 @@ TEST(KeyTagAndDs, Rfc4034Section5_4Sha1) {
 }
 
 TEST(KeyTagAndDs, Rfc4509Section2_3Sha256) {
-    check({rfc4034_key, 60485, digest::sha256, "d4b7d520e7bb5f0f67674a0cceb1e3e0614b93c4f9e99b8383f6a1e4469da50a"});
+    check({rfc4034_key, 60485, digest::sha256,
+           "d4b7d520e7bb5f0f67674a0cceb1e3e0614b93c4f9e99b8383f6a1e4469da50a"});
 }
 
 TEST(KeyTagAndDs, Rfc6605Section6EcdsaP256AndP384) {
-    check({"example.net. 3600 IN DNSKEY 257 3 13 GojIhhXUN/u4v54ZQqGSnyhWJwaubCvTmeexv7bR6edbkrSqQpF64cYbcB7wNcP+"
-           "e+MAnLr+Wi9xMWyQLc8NAA==",
-           55648, digest::sha256, "b4c8c1fe2e7477127b27115656ad6256f424625bf5c1e2770ce6d6e37df61d17"});
-    check({"example.net. 3600 IN DNSKEY 257 3 14 xKYaNhWdGOfJ+nPrL8/arkwf2EY3MDJ+SErKivBVSum1w/"
-           "egsXvSADtNJhyem5RCOpgQ6K8X1DRSEkrbYQ+OB+v8/uX45NBwY8rp65F6Glur8I/mlVNgF6W/qTI37m40",
-           10771, digest::sha384,
-           "72d7b62976ce06438e9c0bf319013cf801f09ecc84b8d7e9495f27e305c6a9b0563a9b5f4d288405c3008a946df983d6"});
+    check(
+        {"example.net. 3600 IN DNSKEY 257 3 13 "
+         "GojIhhXUN/u4v54ZQqGSnyhWJwaubCvTmeexv7bR6edbkrSqQpF64cYbcB7wNcP+"
+         "e+MAnLr+Wi9xMWyQLc8NAA==",
+         55648, digest::sha256,
+         "b4c8c1fe2e7477127b27115656ad6256f424625bf5c1e2770ce6d6e37df61d17"});
+    check(
+        {"example.net. 3600 IN DNSKEY 257 3 14 xKYaNhWdGOfJ+nPrL8/arkwf2EY3MDJ+SErKivBVSum1w/"
+         "egsXvSADtNJhyem5RCOpgQ6K8X1DRSEkrbYQ+OB+v8/uX45NBwY8rp65F6Glur8I/mlVNgF6W/qTI37m40",
+         10771, digest::sha384,
+         "72d7b62976ce06438e9c0bf319013cf801f09ecc84b8d7e9495f27e305c6a9b0563a9b5f4d288405c3008a946"
+         "df983d6"});
 }
 
 TEST(KeyTagAndDs, Rfc8080Section6EdDsa) {
-    check({"example.com. 3600 IN DNSKEY 257 3 15 l02Woi0iS8Aa25FQkUd9RMzZHJpBoRQwAQEX1SxZJA4=", 3613, digest::sha256,
-           "3aa5ab37efce57f737fc1627013fee07bdf241bd10f3b1964ab55c78e79a304b"});
-    check({"example.com. 3600 IN DNSKEY 257 3 16 3kgROaDjrh0H2iuixWBrc8g2EpBBLCdGzHmn+G2MpTPhpj/"
-           "OiBVHHSfPodx1FYYUcJKm1MDpJtIA",
-           9713, digest::sha256, "6ccf18d5bc5d7fc2fceb1d59d17321402f2aa8d368048db93dd811f5cb2b19c7"});
+    check(
+        {"example.com. 3600 IN DNSKEY 257 3 15 l02Woi0iS8Aa25FQkUd9RMzZHJpBoRQwAQEX1SxZJA4=", 3613,
+         digest::sha256, "3aa5ab37efce57f737fc1627013fee07bdf241bd10f3b1964ab55c78e79a304b"});
+    check(
+        {"example.com. 3600 IN DNSKEY 257 3 16 3kgROaDjrh0H2iuixWBrc8g2EpBBLCdGzHmn+G2MpTPhpj/"
+         "OiBVHHSfPodx1FYYUcJKm1MDpJtIA",
+         9713, digest::sha256, "6ccf18d5bc5d7fc2fceb1d59d17321402f2aa8d368048db93dd811f5cb2b19c7"});
 }
 
 TEST(KeyTagAndDs, UnknownDigestTypeIsRefused) {

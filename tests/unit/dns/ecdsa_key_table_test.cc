@@ -34,7 +34,9 @@ struct Signer {
     Bytes public_key() const {
         std::array<std::uint8_t, 65> point{};
         std::size_t len = 0;
-        EXPECT_EQ(EVP_PKEY_get_octet_string_param(key.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size(), &len), 1);
+        EXPECT_EQ(EVP_PKEY_get_octet_string_param(key.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(),
+                                                  point.size(), &len),
+                  1);
         return Bytes(point.begin() + 1, point.begin() + static_cast<std::ptrdiff_t>(len));
     }
     Bytes sign(const Digest& digest) const {
@@ -58,7 +60,8 @@ EvpPkey public_only(const Bytes& public_key) {
     point.insert(point.end(), public_key.begin(), public_key.end());
     ParamBld bld(OSSL_PARAM_BLD_new());
     OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0);
-    OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size());
+    OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(),
+                                     point.size());
     return pkey_from_params("EC", bld, EVP_PKEY_PUBLIC_KEY);
 }
 
@@ -67,12 +70,14 @@ bool openssl_verifies(const Bytes& public_key, const Digest& digest, const Bytes
     EvpPkey key = public_only(public_key);
     EvpPkeyCtx ctx(EVP_PKEY_CTX_new(key.get(), nullptr));
     ECDSA_SIG* sig = ECDSA_SIG_new();
-    ECDSA_SIG_set0(sig, BN_bin2bn(signature.data(), 32, nullptr), BN_bin2bn(signature.data() + 32, 32, nullptr));
+    ECDSA_SIG_set0(sig, BN_bin2bn(signature.data(), 32, nullptr),
+                   BN_bin2bn(signature.data() + 32, 32, nullptr));
     unsigned char* der = nullptr;
     int der_len = i2d_ECDSA_SIG(sig, &der);
     ECDSA_SIG_free(sig);
     bool ok = EVP_PKEY_verify_init(ctx.get()) == 1 &&
-              EVP_PKEY_verify(ctx.get(), der, static_cast<std::size_t>(der_len), digest.data(), digest.size()) == 1;
+              EVP_PKEY_verify(ctx.get(), der, static_cast<std::size_t>(der_len), digest.data(),
+                              digest.size()) == 1;
     OPENSSL_free(der);
     return ok;
 }
@@ -91,10 +96,17 @@ void expect_openssl_verdicts(EcdsaKeyTable& table, const Signer& signer) {
         Digest d = random_digest();
         Bytes sig = signer.sign(d);
         switch (i % 4) {
-            case 1: d[i % 32] ^= 0x10; break;   // other data
-            case 2: sig[31] ^= 0x01; break;     // r changed
-            case 3: sig[63] ^= 0x80; break;     // s changed
-            default: break;
+            case 1:
+                d[i % 32] ^= 0x10;
+                break;  // other data
+            case 2:
+                sig[31] ^= 0x01;
+                break;  // r changed
+            case 3:
+                sig[63] ^= 0x80;
+                break;  // s changed
+            default:
+                break;
         }
         signatures.push_back(sig);
         checks.push_back({d, {}, false});
@@ -103,12 +115,14 @@ void expect_openssl_verdicts(EcdsaKeyTable& table, const Signer& signer) {
     table.verify(checks);
     for (std::size_t i = 0; i < checks.size(); ++i) {
         EXPECT_EQ(checks[i].valid, i % 4 == 0) << i;
-        EXPECT_EQ(checks[i].valid, openssl_verifies(signer.public_key(), checks[i].digest, signatures[i])) << i;
+        EXPECT_EQ(checks[i].valid,
+                  openssl_verifies(signer.public_key(), checks[i].digest, signatures[i]))
+            << i;
     }
 }
 
 // The tables exist only with the fast path on OpenSSL's deprecated EC API.
-#define SKIP_WITHOUT_FAST_PATH()                                                        \
+#define SKIP_WITHOUT_FAST_PATH() \
     if (!openssl_ec_fast_path()) GTEST_SKIP() << "built without ZW_OPENSSL_EC_FAST_PATH"
 
 TEST(EcdsaKeyTable, AgreesWithOpenSslOnValidAndTamperedSignaturesInOneBatch) {
@@ -129,13 +143,14 @@ TEST(EcdsaKeyTable, RefusesAnRFromTheWrongPoint) {
     const BIGNUM* n = EC_GROUP_get0_order(group.get());
     BIGNUM* raw_d = nullptr;
     ASSERT_EQ(EVP_PKEY_get_bn_param(signer.key.get(), OSSL_PKEY_PARAM_PRIV_KEY, &raw_d), 1);
-    Bignum d(raw_d), k(BN_new()), k_next(BN_new()), k_inv(BN_new()), x(BN_new()), r(BN_new()), e(BN_new()),
-        s(BN_new());
+    Bignum d(raw_d), k(BN_new()), k_next(BN_new()), k_inv(BN_new()), x(BN_new()), r(BN_new()),
+        e(BN_new()), s(BN_new());
     ASSERT_EQ(BN_rand_range(k.get(), n), 1);
     ASSERT_EQ(BN_mod_add(k_next.get(), k.get(), BN_value_one(), n, ctx.get()), 1);
     Point other(EC_POINT_new(group.get()));
     ASSERT_EQ(EC_POINT_mul(group.get(), other.get(), k_next.get(), nullptr, nullptr, ctx.get()), 1);
-    ASSERT_EQ(EC_POINT_get_affine_coordinates(group.get(), other.get(), x.get(), nullptr, ctx.get()), 1);
+    ASSERT_EQ(
+        EC_POINT_get_affine_coordinates(group.get(), other.get(), x.get(), nullptr, ctx.get()), 1);
     ASSERT_EQ(BN_nnmod(r.get(), x.get(), n, ctx.get()), 1);
     Digest digest = random_digest();
     BN_bin2bn(digest.data(), 32, e.get());
@@ -169,13 +184,17 @@ TEST(EcdsaKeyTable, OutOfRangeValuesFailWithoutSpoilingTheRestOfTheBatch) {
         out.insert(out.end(), s.begin(), s.end());
         return out;
     };
-    const Bytes r(good.begin(), good.begin() + 32), s(good.begin() + 32, good.end()), zero(32, 0), ones(32, 0xff);
-    std::vector<Bytes> sigs{good, with(zero, s), with(r, zero), with(n, s), with(r, n), with(ones, s), with(r, ones),
-                            Bytes(good.begin(), good.begin() + 63), good};
+    const Bytes r(good.begin(), good.begin() + 32), s(good.begin() + 32, good.end()), zero(32, 0),
+        ones(32, 0xff);
+    std::vector<Bytes> sigs{
+        good,       with(zero, s), with(r, zero), with(n, s),
+        with(r, n), with(ones, s), with(r, ones), Bytes(good.begin(), good.begin() + 63),
+        good};
     std::vector<EcdsaKeyTable::Check> checks;
     for (const auto& sig : sigs) checks.push_back({d, sig, true});
     table->verify(checks);
-    for (std::size_t i = 0; i < checks.size(); ++i) EXPECT_EQ(checks[i].valid, i == 0 || i + 1 == checks.size()) << i;
+    for (std::size_t i = 0; i < checks.size(); ++i)
+        EXPECT_EQ(checks[i].valid, i == 0 || i + 1 == checks.size()) << i;
 }
 
 // x(R) in [n, p) happens with probability about 2^-128, so the signature is built
@@ -188,10 +207,12 @@ TEST(EcdsaKeyTable, AcceptsASignatureWhosePointHasAnXAboveTheGroupOrder) {
     const BIGNUM* n = EC_GROUP_get0_order(group.get());
     Point big_r(EC_POINT_new(group.get()));
     Bignum x(BN_dup(n));
-    while (EC_POINT_set_compressed_coordinates(group.get(), big_r.get(), x.get(), 0, ctx.get()) != 1) {
+    while (EC_POINT_set_compressed_coordinates(group.get(), big_r.get(), x.get(), 0, ctx.get()) !=
+           1) {
         ASSERT_EQ(BN_add_word(x.get(), 1), 1);
     }
-    Bignum r(BN_new()), s(BN_new()), e(BN_new()), w(BN_new()), u1(BN_new()), u2(BN_new()), u2_inv(BN_new());
+    Bignum r(BN_new()), s(BN_new()), e(BN_new()), w(BN_new()), u1(BN_new()), u2(BN_new()),
+        u2_inv(BN_new());
     ASSERT_EQ(BN_sub(r.get(), x.get(), n), 1);
     Digest d = random_digest();
     BN_bin2bn(d.data(), 32, e.get());
@@ -206,8 +227,8 @@ TEST(EcdsaKeyTable, AcceptsASignatureWhosePointHasAnXAboveTheGroupOrder) {
     ASSERT_EQ(EC_POINT_add(group.get(), q.get(), big_r.get(), u1g.get(), ctx.get()), 1);
     ASSERT_EQ(EC_POINT_mul(group.get(), q.get(), nullptr, q.get(), u2_inv.get(), ctx.get()), 1);
     std::array<std::uint8_t, 65> encoded{};
-    ASSERT_EQ(EC_POINT_point2oct(group.get(), q.get(), POINT_CONVERSION_UNCOMPRESSED, encoded.data(), encoded.size(),
-                                 ctx.get()),
+    ASSERT_EQ(EC_POINT_point2oct(group.get(), q.get(), POINT_CONVERSION_UNCOMPRESSED,
+                                 encoded.data(), encoded.size(), ctx.get()),
               65u);
     Bytes public_key(encoded.begin() + 1, encoded.end());
     Bytes sig = fixed(r.get());
@@ -253,7 +274,8 @@ TEST(EcdsaKeyTable, AVerifierGivesTheSameVerdictsBeforeAndAfterItBuildsItsTable)
         signatures.push_back(sig);
     }
     // One by one across the threshold, then the same ones again in a batch.
-    for (std::size_t i = 0; i < count; ++i) EXPECT_EQ(verifier.verify(data[i], signatures[i]), i % 7 != 3) << i;
+    for (std::size_t i = 0; i < count; ++i)
+        EXPECT_EQ(verifier.verify(data[i], signatures[i]), i % 7 != 3) << i;
     std::vector<Verifier::Check> checks;
     for (std::size_t i = 0; i < count; ++i) checks.push_back({data[i], signatures[i], i % 7 == 3});
     verifier.verify(checks);

@@ -36,16 +36,19 @@ struct Modulus {
     }
     // Inverts plain values through the Montgomery form and checks a·a⁻¹ = 1 for each.
     void check(const std::vector<Bignum>& plain) {
-        auto values = numbers(plain.size()), inverses = numbers(plain.size()), products = numbers(plain.size());
+        auto values = numbers(plain.size()), inverses = numbers(plain.size()),
+             products = numbers(plain.size());
         for (std::size_t i = 0; i < plain.size(); ++i) {
             ASSERT_EQ(BN_to_montgomery(values[i].get(), plain[i].get(), mont.get(), ctx.get()), 1);
         }
-        ASSERT_TRUE(mont_batch_inverse(pointers(values), pointers(inverses), pointers(products), m, m_minus_2.get(),
-                                       mont.get(), ctx.get()));
+        ASSERT_TRUE(mont_batch_inverse(pointers(values), pointers(inverses), pointers(products), m,
+                                       m_minus_2.get(), mont.get(), ctx.get()));
         Bignum product(BN_new());
         for (std::size_t i = 0; i < plain.size(); ++i) {
             // (a·R)·(a⁻¹·R)·R⁻¹ = R, which leaves Montgomery form as 1.
-            ASSERT_EQ(BN_mod_mul_montgomery(product.get(), values[i].get(), inverses[i].get(), mont.get(), ctx.get()), 1);
+            ASSERT_EQ(BN_mod_mul_montgomery(product.get(), values[i].get(), inverses[i].get(),
+                                            mont.get(), ctx.get()),
+                      1);
             ASSERT_EQ(BN_from_montgomery(product.get(), product.get(), mont.get(), ctx.get()), 1);
             EXPECT_TRUE(BN_is_one(product.get())) << "number " << i << " of " << plain.size();
         }
@@ -80,9 +83,11 @@ TEST(MontBatchInverse, OneAndMinusOneAreTheirOwnInverses) {
 TEST(MontBatchInverse, RefusesSpansOfDifferentLengthsAndAcceptsAnEmptyBatch) {
     Modulus mod;
     auto a = mod.numbers(2), b = mod.numbers(1), c = mod.numbers(2);
-    EXPECT_FALSE(mont_batch_inverse(Modulus::pointers(a), Modulus::pointers(b), Modulus::pointers(c), mod.m,
-                                    mod.m_minus_2.get(), mod.mont.get(), mod.ctx.get()));
-    EXPECT_TRUE(mont_batch_inverse({}, {}, {}, mod.m, mod.m_minus_2.get(), mod.mont.get(), mod.ctx.get()));
+    EXPECT_FALSE(mont_batch_inverse(Modulus::pointers(a), Modulus::pointers(b),
+                                    Modulus::pointers(c), mod.m, mod.m_minus_2.get(),
+                                    mod.mont.get(), mod.ctx.get()));
+    EXPECT_TRUE(
+        mont_batch_inverse({}, {}, {}, mod.m, mod.m_minus_2.get(), mod.mont.get(), mod.ctx.get()));
 }
 
 }  // namespace

@@ -36,9 +36,10 @@ TEST(Name, SubdomainOnLabelBoundariesOnly) {
 
 // RFC 4034 §6.1 gives this exact order as its example.
 TEST(Name, CanonicalOrderIsRfc4034Section6_1) {
-    std::vector<Name> expected{n("example."),       n("a.example."),      n("yljkjljk.a.example."),
-                               n("Z.a.example."),   n("zABC.a.EXAMPLE."), n("z.example."),
-                               n("\\001.z.example."), n("*.z.example."),  n("\\200.z.example.")};
+    std::vector<Name> expected{
+        n("example."),         n("a.example."),      n("yljkjljk.a.example."),
+        n("Z.a.example."),     n("zABC.a.EXAMPLE."), n("z.example."),
+        n("\\001.z.example."), n("*.z.example."),    n("\\200.z.example.")};
     std::vector<Name> shuffled{expected.rbegin(), expected.rend()};
     std::swap(shuffled[1], shuffled[4]);
     std::sort(shuffled.begin(), shuffled.end(), CanonicalLess{});
@@ -56,12 +57,14 @@ TEST(Name, FileNameTextIsBindsAndNeverAPath) {
     EXPECT_EQ(file_name_text(n("/tmp/x/y.test.")), "%2Ftmp%2Fx%2Fy.test.");
     EXPECT_EQ(file_name_text(n(R"(\\.\..test.)")), "%5C.%2E.test.");
     EXPECT_EQ(file_name_text(n(R"(a\000\255*.test.)")), "a%00%FF%2A.test.");
-    for (const char* special : {"|", "&", "<", ">", "?", "!", "#", "~", "[", "]", "{", "}", "'", "%", "^", "=", "+",
-                                ",", ":", "`", "$", R"(\032)", R"(\\)"}) {
+    for (const char* special : {"|", "&", "<", ">", "?", "!", "#", "~", "[", "]",       "{",    "}",
+                                "'", "%", "^", "=", "+", ",", ":", "`", "$", R"(\032)", R"(\\)"}) {
         auto name = Name::from_text(std::string("a") + special + "b.test.");
         ASSERT_TRUE(name) << special;
         std::string text = file_name_text(*name);
-        EXPECT_EQ(text.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_.%ABCDEF"), std::string::npos) << text;
+        EXPECT_EQ(text.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_.%ABCDEF"),
+                  std::string::npos)
+            << text;
         EXPECT_EQ(text.find('/'), std::string::npos);
     }
 }

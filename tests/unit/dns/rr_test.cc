@@ -16,7 +16,10 @@ TEST(Rdata, EmbeddedNamesAreLowercasedForRfc4034Types) {
 }
 
 TEST(Rdata, SoaSerialIsReadAndRewritten) {
-    auto soa = rr_from_text("example.com. 300 IN SOA ns1.example.com. h.example.com. 41 7200 3600 1209600 300").value();
+    auto soa =
+        rr_from_text(
+            "example.com. 300 IN SOA ns1.example.com. h.example.com. 41 7200 3600 1209600 300")
+            .value();
     auto t = soa_timers(soa.rdata).value();
     EXPECT_EQ(t.serial, 41u);
     EXPECT_EQ(t.minimum, 300u);

@@ -37,15 +37,16 @@ struct TestKey {
         tag = dns::key_tag(rdata);
     }
 
-    dns::Rr sign(const RrSet& set, const dns::Name& zone, Instant inception, Instant expiration) const {
+    dns::Rr sign(const RrSet& set, const dns::Name& zone, Instant inception,
+                 Instant expiration) const {
         dns::RrsigFields f{set.type,
-                      dns::alg::ed25519,
-                      rrsig_labels(set.owner),
-                      set.ttl,
-                      dns::to_sig_time(expiration),
-                      dns::to_sig_time(inception),
-                      tag,
-                      zone};
+                           dns::alg::ed25519,
+                           rrsig_labels(set.owner),
+                           set.ttl,
+                           dns::to_sig_time(expiration),
+                           dns::to_sig_time(inception),
+                           tag,
+                           zone};
         dns::Bytes fields;
         f.append_to(fields);
         dns::Bytes data;

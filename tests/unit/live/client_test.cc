@@ -33,7 +33,8 @@ dns::Bytes answer_to(const dns::Bytes& query, int answers = 1, bool tc = false) 
     out[7] = static_cast<std::uint8_t>(answers);
     out[10] = out[11] = 0;  // no OPT in the answer
     std::size_t qlen = dns::wire_name_length(std::span(query).subspan(12)) + 4;
-    out.insert(out.end(), query.begin() + 12, query.begin() + 12 + static_cast<std::ptrdiff_t>(qlen));
+    out.insert(out.end(), query.begin() + 12,
+               query.begin() + 12 + static_cast<std::ptrdiff_t>(qlen));
     for (int i = 0; i < answers; ++i) {
         dns::Bytes rr{0xc0, 12};
         dns::put_u16(rr, dns::rrtype::A);
@@ -50,18 +51,22 @@ dns::Bytes answer_to(const dns::Bytes& query, int answers = 1, bool tc = false) 
 // datagram is handed to `udp` which returns the datagrams to send back. Bounded: the
 // thread polls in 20 ms steps and stops with the object (or after 20 s at most).
 class FakeServer {
-public:
-    using UdpScript = std::function<std::vector<dns::Bytes>(const dns::Bytes& query, std::uint16_t src_port)>;
+  public:
+    using UdpScript =
+        std::function<std::vector<dns::Bytes>(const dns::Bytes& query, std::uint16_t src_port)>;
     using TcpScript = std::function<dns::Bytes(const dns::Bytes& query)>;
 
-    FakeServer(bool v6, UdpScript udp, TcpScript tcp = {}) : udp_(std::move(udp)), tcp_(std::move(tcp)) {
+    FakeServer(bool v6, UdpScript udp, TcpScript tcp = {})
+        : udp_(std::move(udp)), tcp_(std::move(tcp)) {
         address_ = v6 ? "::1" : "127.0.0.1";
         sockaddr_storage ss{};
         socklen_t len = make_addr(v6, 0, ss);
         udp_fd_ = socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM, 0);
-        if (bind(udp_fd_, reinterpret_cast<sockaddr*>(&ss), len) != 0) throw std::runtime_error("bind udp");
+        if (bind(udp_fd_, reinterpret_cast<sockaddr*>(&ss), len) != 0)
+            throw std::runtime_error("bind udp");
         getsockname(udp_fd_, reinterpret_cast<sockaddr*>(&ss), &len);
-        port_ = ntohs(v6 ? reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port : reinterpret_cast<sockaddr_in*>(&ss)->sin_port);
+        port_ = ntohs(v6 ? reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port
+                         : reinterpret_cast<sockaddr_in*>(&ss)->sin_port);
         tcp_fd_ = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
         int one = 1;
         setsockopt(tcp_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -80,7 +85,7 @@ public:
     [[nodiscard]] int udp_queries() const { return udp_count_; }
     [[nodiscard]] int tcp_queries() const { return tcp_count_; }
 
-private:
+  private:
     static socklen_t make_addr(bool v6, std::uint16_t port, sockaddr_storage& ss) {
         ss = {};
         if (v6) {
@@ -106,14 +111,17 @@ private:
                 dns::Bytes buf(65535);
                 sockaddr_storage from{};
                 socklen_t flen = sizeof from;
-                ssize_t got = recvfrom(udp_fd_, buf.data(), buf.size(), 0, reinterpret_cast<sockaddr*>(&from), &flen);
+                ssize_t got = recvfrom(udp_fd_, buf.data(), buf.size(), 0,
+                                       reinterpret_cast<sockaddr*>(&from), &flen);
                 if (got <= 0) continue;
                 buf.resize(static_cast<std::size_t>(got));
                 ++udp_count_;
-                std::uint16_t sport = ntohs(from.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&from)->sin6_port
-                                                                       : reinterpret_cast<sockaddr_in*>(&from)->sin_port);
+                std::uint16_t sport = ntohs(from.ss_family == AF_INET6
+                                                ? reinterpret_cast<sockaddr_in6*>(&from)->sin6_port
+                                                : reinterpret_cast<sockaddr_in*>(&from)->sin_port);
                 for (const dns::Bytes& out : udp_(buf, sport))
-                    sendto(udp_fd_, out.data(), out.size(), 0, reinterpret_cast<sockaddr*>(&from), flen);
+                    sendto(udp_fd_, out.data(), out.size(), 0, reinterpret_cast<sockaddr*>(&from),
+                           flen);
             }
             if (fds[1].revents & POLLIN) serve_tcp();
         }
@@ -125,7 +133,8 @@ private:
         std::uint8_t len[2];
         if (recv(c, len, 2, MSG_WAITALL) == 2) {
             dns::Bytes q(dns::read_u16(len));
-            if (recv(c, q.data(), q.size(), MSG_WAITALL) == static_cast<ssize_t>(q.size()) && tcp_) {
+            if (recv(c, q.data(), q.size(), MSG_WAITALL) == static_cast<ssize_t>(q.size()) &&
+                tcp_) {
                 ++tcp_count_;
                 dns::Bytes a = tcp_(q);
                 dns::Bytes framed;
@@ -155,7 +164,8 @@ TEST(Client, StrayDatagramsAreIgnoredAndTheRealAnswerTaken) {
     FakeServer s(false, [](const dns::Bytes& q, std::uint16_t) {
         dns::Bytes wrong_id = answer_to(q);
         wrong_id[1] ^= 0x5a;
-        dns::Bytes other_q = answer_to(build_query(dns::read_u16(q.data()), Question{n("evil.example."), dns::rrtype::A}, {}));
+        dns::Bytes other_q = answer_to(
+            build_query(dns::read_u16(q.data()), Question{n("evil.example."), dns::rrtype::A}, {}));
         return std::vector<dns::Bytes>{wrong_id, other_q, dns::Bytes{1, 2, 3}, answer_to(q, 2)};
     });
     Client c(ClientOptions{500ms, 1, 1s, 8});
@@ -241,7 +251,10 @@ TEST(Client, RetriesAreBoundedAndUseFreshIdsAndPorts) {
 
 TEST(Client, TruncatedAnswerIsAskedAgainOverTcp) {
     FakeServer s(
-        false, [](const dns::Bytes& q, std::uint16_t) { return std::vector<dns::Bytes>{answer_to(q, 0, true)}; },
+        false,
+        [](const dns::Bytes& q, std::uint16_t) {
+            return std::vector<dns::Bytes>{answer_to(q, 0, true)};
+        },
         [](const dns::Bytes& q) { return answer_to(q, 120); });  // 120 A records: ~1.9 kB
     Client c(ClientOptions{500ms, 1, 2s, 8});
     Outcome o = c.query(request(s));
@@ -255,7 +268,8 @@ TEST(Client, TruncatedAnswerIsAskedAgainOverTcp) {
 TEST(Client, ClosedPortFailsFastAsUnreachable) {
     std::uint16_t port = 0;
     {
-        FakeServer s(false, [](const dns::Bytes&, std::uint16_t) { return std::vector<dns::Bytes>{}; });
+        FakeServer s(false,
+                     [](const dns::Bytes&, std::uint16_t) { return std::vector<dns::Bytes>{}; });
         port = s.server().port;
     }  // closed: the kernel answers ICMP port unreachable
     Client c(ClientOptions{1s, 2, 1s, 8});
@@ -273,7 +287,9 @@ TEST(Client, BadAddressIsReported) {
 }
 
 TEST(Client, InFlightQueriesAreBounded) {
-    FakeServer s(false, [](const dns::Bytes&, std::uint16_t) { return std::vector<dns::Bytes>{}; });  // silent
+    FakeServer s(false, [](const dns::Bytes&, std::uint16_t) {
+        return std::vector<dns::Bytes>{};
+    });  // silent
     std::vector<Request> reqs;
     for (int i = 0; i < 10; ++i) reqs.push_back(request(s, fmt::format("q{}.example.", i)));
     Client c(ClientOptions{400ms, 1, 1s, 4});
@@ -290,7 +306,9 @@ TEST(Client, InFlightQueriesAreBounded) {
 }
 
 TEST(Client, BatchOutcomesKeepRequestOrderOverIpv6Too) {
-    FakeServer v4(false, [](const dns::Bytes& q, std::uint16_t) { return std::vector<dns::Bytes>{answer_to(q, 1)}; });
+    FakeServer v4(false, [](const dns::Bytes& q, std::uint16_t) {
+        return std::vector<dns::Bytes>{answer_to(q, 1)};
+    });
     std::unique_ptr<FakeServer> v6;
     try {
         v6 = std::make_unique<FakeServer>(true, [](const dns::Bytes& q, std::uint16_t) {

@@ -11,8 +11,8 @@ dns::Name n(std::string_view text) { return dns::Name::from_text(text).value(); 
 
 // A response to `query` with the given answer records appended after the question; the
 // first answer's owner is a compression pointer to the question name (offset 12).
-dns::Bytes make_response(const dns::Bytes& query, std::uint16_t id, std::uint16_t rc, std::span<const dns::Rr> answers,
-                    bool compress_first = true) {
+dns::Bytes make_response(const dns::Bytes& query, std::uint16_t id, std::uint16_t rc,
+                         std::span<const dns::Rr> answers, bool compress_first = true) {
     dns::Bytes out;
     dns::put_u16(out, id);
     out.push_back(0x84);  // QR, AA
@@ -22,7 +22,8 @@ dns::Bytes make_response(const dns::Bytes& query, std::uint16_t id, std::uint16_
     dns::put_u16(out, 0);
     dns::put_u16(out, 0);
     std::size_t qlen = dns::wire_name_length(std::span(query).subspan(12)) + 4;
-    out.insert(out.end(), query.begin() + 12, query.begin() + 12 + static_cast<std::ptrdiff_t>(qlen));
+    out.insert(out.end(), query.begin() + 12,
+               query.begin() + 12 + static_cast<std::ptrdiff_t>(qlen));
     bool first = true;
     for (const dns::Rr& rr : answers) {
         if (first && compress_first) {
@@ -76,16 +77,21 @@ TEST(Message, CompressedAnswerIsDecodedToCanonicalRecords) {
     auto set = find_rrset(m.answer, n("example.org."), dns::rrtype::NS).value();
     EXPECT_EQ(set.ttl, 200u);  // the smallest TTL of the set
     ASSERT_EQ(set.rdatas.size(), 2u);
-    EXPECT_EQ(dns::rdata_target_name(dns::rrtype::NS, set.rdatas[0])->to_text(), "ns0.example.org.");  // sorted
+    EXPECT_EQ(dns::rdata_target_name(dns::rrtype::NS, set.rdatas[0])->to_text(),
+              "ns0.example.org.");  // sorted
     EXPECT_FALSE(find_rrset(m.answer, n("example.org."), dns::rrtype::A));
 }
 
 TEST(Message, RrsigsJoinTheSetTheyCover) {
     std::vector<dns::Rr> section{
         dns::rr_from_text("a.example. 60 IN A 192.0.2.1").value(),
-        dns::rr_from_text("a.example. 60 IN RRSIG A 13 2 60 20300101000000 20200101000000 1234 example. AAAA").value(),
+        dns::rr_from_text(
+            "a.example. 60 IN RRSIG A 13 2 60 20300101000000 20200101000000 1234 example. AAAA")
+            .value(),
         dns::rr_from_text("a.example. 60 IN A 192.0.2.1").value(),  // duplicate, dropped
-        dns::rr_from_text("a.example. 60 IN RRSIG TXT 13 2 60 20300101000000 20200101000000 1234 example. AAAA").value(),
+        dns::rr_from_text(
+            "a.example. 60 IN RRSIG TXT 13 2 60 20300101000000 20200101000000 1234 example. AAAA")
+            .value(),
     };
     auto sets = group_rrsets(section);
     ASSERT_EQ(sets.size(), 2u);
@@ -110,60 +116,72 @@ TEST(Message, GarbageIsRejected) {
 TEST(Message, ExtendedRcodeIsAssembledFromTheOptRecord) {
     dns::Bytes query = build_query(3, Question{n("x."), dns::rrtype::A}, {});
     dns::Bytes resp = query;
-    resp[2] |= 0x80;                 // QR
-    resp[resp.size() - 6] = 1;       // OPT TTL: extended RCODE 1 -> 16 (BADVERS)
+    resp[2] |= 0x80;            // QR
+    resp[resp.size() - 6] = 1;  // OPT TTL: extended RCODE 1 -> 16 (BADVERS)
     Message m = parse_message(resp).value();
     EXPECT_EQ(m.rcode, rcode::badvers);
     EXPECT_EQ(rcode_text(m.rcode), "BADVERS");
 }
 
 class Matching : public ::testing::Test {
-protected:
+  protected:
     Question q{n("example.org."), dns::rrtype::SOA};
     dns::Bytes query = build_query(0x1234, q, {});
-    std::vector<dns::Rr> answers{dns::rr_from_text("example.org. 60 IN SOA ns. host. 5 1 1 1 1").value()};
+    std::vector<dns::Rr> answers{
+        dns::rr_from_text("example.org. 60 IN SOA ns. host. 5 1 1 1 1").value()};
     Message out;
 };
 
 TEST_F(Matching, TheRightAnswerIsAccepted) {
     dns::Bytes r = make_response(query, 0x1234, rcode::noerror, answers);
-    EXPECT_EQ(match_response(r, "127.0.0.1", 53, "127.0.0.1", 53, 0x1234, q, out), MatchResult::accepted);
+    EXPECT_EQ(match_response(r, "127.0.0.1", 53, "127.0.0.1", 53, 0x1234, q, out),
+              MatchResult::accepted);
     EXPECT_EQ(dns::soa_timers(out.answer.at(0).rdata)->serial, 5u);
 }
 
 TEST_F(Matching, WrongIdIsIgnored) {
     dns::Bytes r = make_response(query, 0x1235, rcode::noerror, answers);
-    EXPECT_EQ(match_response(r, "127.0.0.1", 53, "127.0.0.1", 53, 0x1234, q, out), MatchResult::wrong_id);
+    EXPECT_EQ(match_response(r, "127.0.0.1", 53, "127.0.0.1", 53, 0x1234, q, out),
+              MatchResult::wrong_id);
 }
 
 TEST_F(Matching, WrongQuestionIsIgnored) {
     dns::Bytes other = build_query(0x1234, Question{n("example.net."), dns::rrtype::SOA}, {});
     dns::Bytes r = make_response(other, 0x1234, rcode::noerror, {});
-    EXPECT_EQ(match_response(r, "127.0.0.1", 53, "127.0.0.1", 53, 0x1234, q, out), MatchResult::wrong_question);
-    dns::Bytes other_type = build_query(0x1234, Question{n("example.org."), dns::rrtype::DNSKEY}, {});
+    EXPECT_EQ(match_response(r, "127.0.0.1", 53, "127.0.0.1", 53, 0x1234, q, out),
+              MatchResult::wrong_question);
+    dns::Bytes other_type =
+        build_query(0x1234, Question{n("example.org."), dns::rrtype::DNSKEY}, {});
     r = make_response(other_type, 0x1234, rcode::noerror, {});
-    EXPECT_EQ(match_response(r, "127.0.0.1", 53, "127.0.0.1", 53, 0x1234, q, out), MatchResult::wrong_question);
+    EXPECT_EQ(match_response(r, "127.0.0.1", 53, "127.0.0.1", 53, 0x1234, q, out),
+              MatchResult::wrong_question);
     // The same name in other case is the same question (names compare case-insensitively).
     dns::Bytes upper = build_query(0x1234, q, {});
     upper[13] = 'E';
     r = make_response(upper, 0x1234, rcode::noerror, {});
-    EXPECT_EQ(match_response(r, "127.0.0.1", 53, "127.0.0.1", 53, 0x1234, q, out), MatchResult::accepted);
+    EXPECT_EQ(match_response(r, "127.0.0.1", 53, "127.0.0.1", 53, 0x1234, q, out),
+              MatchResult::accepted);
 }
 
 TEST_F(Matching, AnswerFromAnotherAddressOrPortIsIgnored) {
     dns::Bytes r = make_response(query, 0x1234, rcode::noerror, answers);
-    EXPECT_EQ(match_response(r, "127.0.0.2", 53, "127.0.0.1", 53, 0x1234, q, out), MatchResult::wrong_source);
-    EXPECT_EQ(match_response(r, "127.0.0.1", 5353, "127.0.0.1", 53, 0x1234, q, out), MatchResult::wrong_source);
-    EXPECT_EQ(match_response(r, "::1", 53, "127.0.0.1", 53, 0x1234, q, out), MatchResult::wrong_source);
+    EXPECT_EQ(match_response(r, "127.0.0.2", 53, "127.0.0.1", 53, 0x1234, q, out),
+              MatchResult::wrong_source);
+    EXPECT_EQ(match_response(r, "127.0.0.1", 5353, "127.0.0.1", 53, 0x1234, q, out),
+              MatchResult::wrong_source);
+    EXPECT_EQ(match_response(r, "::1", 53, "127.0.0.1", 53, 0x1234, q, out),
+              MatchResult::wrong_source);
 }
 
 TEST_F(Matching, OurOwnQueryEchoedIsNotAnAnswer) {
-    EXPECT_EQ(match_response(query, "127.0.0.1", 53, "127.0.0.1", 53, 0x1234, q, out), MatchResult::not_a_response);
+    EXPECT_EQ(match_response(query, "127.0.0.1", 53, "127.0.0.1", 53, 0x1234, q, out),
+              MatchResult::not_a_response);
     dns::Bytes junk(40, 0);
     junk[0] = 0x12;
     junk[1] = 0x34;
     junk[5] = 9;  // nine questions that are not there
-    EXPECT_EQ(match_response(junk, "127.0.0.1", 53, "127.0.0.1", 53, 0x1234, q, out), MatchResult::malformed);
+    EXPECT_EQ(match_response(junk, "127.0.0.1", 53, "127.0.0.1", 53, 0x1234, q, out),
+              MatchResult::malformed);
 }
 
 }  // namespace

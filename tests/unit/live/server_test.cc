@@ -7,8 +7,8 @@ namespace zw::live {
 namespace {
 
 TEST(Server, ReadsWhatLabelWrites) {
-    for (Server s : {Server{"127.0.0.1", 53}, Server{"127.0.0.1", 5300}, Server{"::1", 53}, Server{"::1", 5300},
-                     Server{"2001:db8::53", 65535}}) {
+    for (Server s : {Server{"127.0.0.1", 53}, Server{"127.0.0.1", 5300}, Server{"::1", 53},
+                     Server{"::1", 5300}, Server{"2001:db8::53", 65535}}) {
         auto back = parse_server(s.label());
         ASSERT_TRUE(back) << s.label() << ": " << back.error().message;
         EXPECT_EQ(*back, s) << s.label();
@@ -23,9 +23,9 @@ TEST(Server, ThePortDefaultsToTheCallersChoice) {
 }
 
 TEST(Server, HostNamesBadPortsAndBrokenBracketsAreRefused) {
-    for (const char* text : {"", "ns1.example.", "localhost:53", "192.0.2.1:", "192.0.2.1:0", "192.0.2.1:65536",
-                             "192.0.2.1:53x", "192.0.2.1@53", "[::1", "[::1]53", "[::1]:", "[192.0.2.1]:53",
-                             "::1:53:zz", "300.0.2.1"}) {
+    for (const char* text : {"", "ns1.example.", "localhost:53", "192.0.2.1:", "192.0.2.1:0",
+                             "192.0.2.1:65536", "192.0.2.1:53x", "192.0.2.1@53", "[::1", "[::1]53",
+                             "[::1]:", "[192.0.2.1]:53", "::1:53:zz", "300.0.2.1"}) {
         auto s = parse_server(text);
         EXPECT_FALSE(s) << text << " was read as " << s->address << " port " << s->port;
         if (!s) {

@@ -79,7 +79,8 @@ dns::Bytes read_framed(int fd) {
 void echo_slowly(int fd) {
     dns::Bytes body = read_framed(fd);
     body.push_back(0xAA);
-    const std::uint8_t length[2] = {static_cast<std::uint8_t>(body.size() >> 8), static_cast<std::uint8_t>(body.size())};
+    const std::uint8_t length[2] = {static_cast<std::uint8_t>(body.size() >> 8),
+                                    static_cast<std::uint8_t>(body.size())};
     auto send_slowly = [fd](std::span<const std::uint8_t> bytes) {
         for (std::uint8_t b : bytes) {
             (void)!send(fd, &b, 1, MSG_NOSIGNAL);
@@ -102,7 +103,8 @@ std::uint16_t free_port() {
     return ntohs(a.sin_port);
 }
 
-const dns::Bytes message{0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, 3, 'w', 'w', 'w', 0, 0, 1, 0, 1};
+const dns::Bytes message{0x12, 0x34, 0x01, 0x00, 0,   1, 0, 0, 0, 0, 0,
+                         0,    3,    'w',  'w',  'w', 0, 0, 1, 0, 1};
 
 TEST(TcpExchange, TheAnswerIsReassembledFromItsLengthPrefix) {
     Listener l(echo_slowly);

@@ -25,22 +25,31 @@ Exchange answer(long status, std::string body, Headers headers = {}) {
 
 // A Gandi key object with every field of the published listing.
 json gandi_key(int id, std::string_view type) {
-    return {{"id", id},
-            {"algorithm", 13},
-            {"digest", "3490A6806D47F17A34C29E2CE80E8A999FFBE4BE"},
-            {"digest_type", 1},
-            {"keytag", 2371},
-            {"type", type},
-            {"public_key", "mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ=="},
-            {"href", "https://api.test/v5/domain/domains/child.test/dnskeys/" + std::to_string(id)}};
+    return {
+        {"id", id},
+        {"algorithm", 13},
+        {"digest", "3490A6806D47F17A34C29E2CE80E8A999FFBE4BE"},
+        {"digest_type", 1},
+        {"keytag", 2371},
+        {"type", type},
+        {"public_key",
+         "mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ="
+         "="},
+        {"href", "https://api.test/v5/domain/domains/child.test/dnskeys/" + std::to_string(id)}};
 }
 
 // The values a field is replaced by; nullopt removes it.
 const std::vector<std::pair<std::string, std::optional<json>>>& variants() {
     static const std::vector<std::pair<std::string, std::optional<json>>> v{
-        {"null", json(nullptr)},     {"missing", std::nullopt},          {"a string", json("x")},
-        {"a fraction", json(1.5)},   {"an array", json::array()},        {"an object", json::object()},
-        {"a boolean", json(true)},   {"negative", json(-1)},             {"huge", json(18446744073709551615ull)}};
+        {"null", json(nullptr)},
+        {"missing", std::nullopt},
+        {"a string", json("x")},
+        {"a fraction", json(1.5)},
+        {"an array", json::array()},
+        {"an object", json::object()},
+        {"a boolean", json(true)},
+        {"negative", json(-1)},
+        {"huge", json(18446744073709551615ull)}};
     return v;
 }
 
@@ -63,9 +72,11 @@ void each_variant(const json& body, const std::string& at, const std::string& fi
             continue;
         }
         ASSERT_FALSE(r.has_value()) << field << " " << name << " was accepted";
-        EXPECT_EQ(r.error().kind, ErrorKind::bad_answer) << field << " " << name << ": " << r.error().describe();
+        EXPECT_EQ(r.error().kind, ErrorKind::bad_answer)
+            << field << " " << name << ": " << r.error().describe();
         EXPECT_NE(r.error().message.find(field), std::string::npos) << r.error().message;
-        EXPECT_NE(r.error().message.find("GET https://api.test/"), std::string::npos) << r.error().message;
+        EXPECT_NE(r.error().message.find("GET https://api.test/"), std::string::npos)
+            << r.error().message;
     }
 }
 
@@ -115,14 +126,16 @@ TEST(GandiAnswers, EveryKeyFieldNullMissingOrOfTheWrongType) {
     each_variant(body, "/0", "public_key", {"null", "missing"}, parse);
     // href is not relied on: whatever it holds, the key reads.
     each_variant(body, "/0", "href",
-                 {"null", "missing", "a string", "a fraction", "an array", "an object", "a boolean", "negative", "huge"},
+                 {"null", "missing", "a string", "a fraction", "an array", "an object", "a boolean",
+                  "negative", "huge"},
                  parse);
 }
 
 TEST(GandiAnswers, TruncatedAndForeignBodies) {
     each_truncation(json::array({gandi_key(1, "ksk"), gandi_key(2, "zsk")}).dump(),
                     [](const Exchange& ex) { return gandi_parse_list(ex); });
-    for (std::string body : {"null", "{}", "\"keys\"", "17", "<html>Bad gateway</html>", "[null]", "[[]]", "[17]"}) {
+    for (std::string body :
+         {"null", "{}", "\"keys\"", "17", "<html>Bad gateway</html>", "[null]", "[[]]", "[17]"}) {
         auto p = gandi_parse_list(answer(200, body));
         ASSERT_FALSE(p) << body;
         EXPECT_EQ(p.error().kind, ErrorKind::bad_answer) << body;
@@ -139,22 +152,27 @@ TEST(GandiAnswers, StatusesMapToKinds) {
     EXPECT_EQ(kind(503), ErrorKind::transient);
     EXPECT_EQ(kind(302), ErrorKind::bad_answer);
     EXPECT_EQ(kind(201), ErrorKind::bad_answer);
-    auto forbidden = gandi_parse_add(answer(403, R"({"code":403,"message":"Forbidden","object":"HTTPForbidden","cause":""})"));
+    auto forbidden = gandi_parse_add(
+        answer(403, R"({"code":403,"message":"Forbidden","object":"HTTPForbidden","cause":""})"));
     ASSERT_FALSE(forbidden);
-    EXPECT_NE(forbidden.error().message.find("no rights"), std::string::npos) << forbidden.error().message;
+    EXPECT_NE(forbidden.error().message.find("no rights"), std::string::npos)
+        << forbidden.error().message;
     EXPECT_TRUE(gandi_parse_add(answer(202, R"({"message":"accepted"})"))->async);
     EXPECT_TRUE(gandi_parse_remove(answer(202, R"({"message":"accepted"})"))->async);
     EXPECT_FALSE(gandi_parse_remove(answer(204, ""))->async);
     // Error bodies of any shape still give an error of the status's kind.
-    for (std::string body : {"", "null", "[]", R"({"message":7,"errors":[1,{"name":null}]})", "{\"message\":"})
+    for (std::string body :
+         {"", "null", "[]", R"({"message":7,"errors":[1,{"name":null}]})", "{\"message\":"})
         EXPECT_EQ(gandi_parse_add(answer(400, body)).error().kind, ErrorKind::invalid) << body;
 }
 
 TEST(GandiAnswers, TheNextPageComesFromTheLinkHeader) {
-    auto p = gandi_parse_list(answer(
-        200, "[]",
-        {{"link", "<https://api.test/v5/domain/domains/child.test/dnskeys?page=2&per_page=1>; rel=\"next\", "
-                  "<https://api.test/v5/domain/domains/child.test/dnskeys?page=3&per_page=1>; rel=\"last\""}}));
+    auto p = gandi_parse_list(answer(200, "[]",
+                                     {{"link",
+                                       "<https://api.test/v5/domain/domains/child.test/"
+                                       "dnskeys?page=2&per_page=1>; rel=\"next\", "
+                                       "<https://api.test/v5/domain/domains/child.test/"
+                                       "dnskeys?page=3&per_page=1>; rel=\"last\""}}));
     ASSERT_TRUE(p);
     EXPECT_EQ(p->next, "https://api.test/v5/domain/domains/child.test/dnskeys?page=2&per_page=1");
     EXPECT_EQ(link_next("<a>; rel=last, <b,c>; rel=next"), "b,c");
@@ -178,18 +196,27 @@ TEST(GandiAnswers, TypesAndFlags) {
 
 // domain.Task as the published schema describes it; comment, domain and doneDate are nullable.
 json ovh_task(std::string_view status) {
-    return {{"id", 5000},        {"function", "DomainDsUpdate"},
-            {"status", status},  {"comment", nullptr},
-            {"domain", nullptr}, {"creationDate", "2026-01-01T12:00:00+01:00"},
-            {"todoDate", "2026-01-01T12:00:00+01:00"}, {"lastUpdate", "2026-01-01T12:00:00+01:00"},
-            {"doneDate", nullptr}, {"canAccelerate", false}, {"canCancel", false}, {"canRelaunch", false}};
+    return {{"id", 5000},
+            {"function", "DomainDsUpdate"},
+            {"status", status},
+            {"comment", nullptr},
+            {"domain", nullptr},
+            {"creationDate", "2026-01-01T12:00:00+01:00"},
+            {"todoDate", "2026-01-01T12:00:00+01:00"},
+            {"lastUpdate", "2026-01-01T12:00:00+01:00"},
+            {"doneDate", nullptr},
+            {"canAccelerate", false},
+            {"canCancel", false},
+            {"canRelaunch", false}};
 }
 
 json ovh_key() {
     return {{"id", 100},
             {"algorithm", 13},
             {"flags", 257},
-            {"publicKey", "mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ=="},
+            {"publicKey",
+             "mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+"
+             "KkxLbxILfDLUT0rAK9iUzy1L53eKGQ=="},
             {"tag", 2371},
             {"status", "active"}};
 }
@@ -223,9 +250,11 @@ TEST(OvhAnswers, EveryTaskFieldNullMissingOrOfTheWrongType) {
     each_variant(body, "", "function", {"a string"}, parse);
     each_variant(body, "", "status", {"a string"}, parse);
     each_variant(body, "", "comment", {"null", "missing", "a string"}, parse);
-    const std::vector<std::string> all{"null",      "missing",   "a string", "a fraction", "an array",
-                                       "an object", "a boolean", "negative", "huge"};
-    for (std::string field : {"domain", "doneDate", "todoDate", "lastUpdate", "creationDate", "canCancel"})
+    const std::vector<std::string> all{"null",       "missing",  "a string",
+                                       "a fraction", "an array", "an object",
+                                       "a boolean",  "negative", "huge"};
+    for (std::string field :
+         {"domain", "doneDate", "todoDate", "lastUpdate", "creationDate", "canCancel"})
         each_variant(body, "", field, all, parse);  // not relied on
     each_truncation(body.dump(), parse);
 }
@@ -236,7 +265,8 @@ TEST(OvhAnswers, EveryDsRecordFieldNullMissingOrOfTheWrongType) {
     ASSERT_TRUE(e) << e.error().describe();
     EXPECT_EQ(e->id, "100");
     EXPECT_EQ(e->flags, 257);
-    for (std::string field : {"id", "algorithm", "flags", "tag", "publicKey"}) each_variant(ovh_key(), "", field, {}, parse);
+    for (std::string field : {"id", "algorithm", "flags", "tag", "publicKey"})
+        each_variant(ovh_key(), "", field, {}, parse);
     json zsk = ovh_key();
     zsk["flags"] = 385;  // dnssec.KeyFlagEnum is 256 or 257
     EXPECT_EQ(parse(answer(200, zsk.dump())).error().kind, ErrorKind::bad_answer);
@@ -245,7 +275,8 @@ TEST(OvhAnswers, EveryDsRecordFieldNullMissingOrOfTheWrongType) {
 
 TEST(OvhAnswers, IdListsAndTheServerClock) {
     EXPECT_EQ(*ovh_parse_ids(answer(200, "[100,101]")), (std::vector<std::int64_t>{100, 101}));
-    for (std::string body : {"null", "{}", "[\"100\"]", "[1.5]", "[-1]", "[null]", "[100,", "", "7"}) {
+    for (std::string body :
+         {"null", "{}", "[\"100\"]", "[1.5]", "[-1]", "[null]", "[100,", "", "7"}) {
         auto r = ovh_parse_ids(answer(200, body));
         ASSERT_FALSE(r) << body;
         EXPECT_EQ(r.error().kind, ErrorKind::bad_answer) << body;
@@ -256,8 +287,10 @@ TEST(OvhAnswers, IdListsAndTheServerClock) {
 }
 
 TEST(OvhAnswers, ErrorAnswersOfAnyShape) {
-    auto err = ovh_parse_task(answer(403, R"({"errorCode":"NOT_GRANTED_CALL","httpCode":"403 Forbidden","message":"This call has not been granted"})",
-                                     {{"X-Ovh-QueryID", "EU.ext-3.1"}}));
+    auto err = ovh_parse_task(answer(
+        403,
+        R"({"errorCode":"NOT_GRANTED_CALL","httpCode":"403 Forbidden","message":"This call has not been granted"})",
+        {{"X-Ovh-QueryID", "EU.ext-3.1"}}));
     ASSERT_FALSE(err);
     EXPECT_EQ(err.error().kind, ErrorKind::authentication);
     EXPECT_NE(err.error().message.find("EU.ext-3.1"), std::string::npos) << err.error().message;

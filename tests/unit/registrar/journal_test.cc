@@ -65,7 +65,8 @@ class FakeApi final : public Api {
     }
     RResult<TaskStatus> task(const dns::Name&, const std::string& ref) override {
         EXPECT_EQ(ref, "task1");
-        if (s_.task_state) return TaskStatus{*s_.task_state, "task1 problem: waiting for the registry"};
+        if (s_.task_state)
+            return TaskStatus{*s_.task_state, "task1 problem: waiting for the registry"};
         s_.held = s_.task_result;
         return TaskStatus{TaskState::done, "done"};
     }

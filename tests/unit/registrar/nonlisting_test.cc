@@ -191,7 +191,8 @@ TEST_F(NonListing, FactoryRefusesBadSettings) {
     auto insecure = make_registrar(
         "x", {{"type", "gandi"}, {"token-env", "PATH"}, {"verify", "false"}}, *journal_, log_);
     ASSERT_FALSE(insecure);
-    EXPECT_NE(insecure.error().message.find("registrar x: verify: unknown field"), std::string::npos);
+    EXPECT_NE(insecure.error().message.find("registrar x: verify: unknown field"),
+              std::string::npos);
     EXPECT_FALSE(make_registrar(
         "x", {{"type", "gandi"}, {"token-env", "PATH"}, {"url", "http://127.0.0.1/"}}, *journal_,
         log_));

@@ -66,15 +66,19 @@ using namespace std::chrono_literals;
 
 TEST(JudgeSets, DsSetMustEqualWithTheDifferenceNamed) {
     const Instant at{Seconds{1'800'000'000}};
-    Expectation e{7, Record::ds, Expect::present, std::nullopt, std::vector<std::string>{"111 13 2 AA", "222 13 2 BB"}};
-    ServerAnswer same{"ns1/192.0.2.1", true, true, true, std::nullopt, 86400s, {"222 13 2 BB", "111 13 2 AA"}};
-    ServerAnswer differs{"ns2/192.0.2.2", true, true, true, std::nullopt, 86400s, {"111 13 2 AA", "333 13 2 CC"}};
+    Expectation e{7, Record::ds, Expect::present, std::nullopt,
+                  std::vector<std::string>{"111 13 2 AA", "222 13 2 BB"}};
+    ServerAnswer same{
+        "ns1/192.0.2.1", true, true, true, std::nullopt, 86400s, {"222 13 2 BB", "111 13 2 AA"}};
+    ServerAnswer differs{
+        "ns2/192.0.2.2", true, true, true, std::nullopt, 86400s, {"111 13 2 AA", "333 13 2 CC"}};
     std::vector<ServerAnswer> a{same};
     EXPECT_EQ(judge(e, a, at).verdict, Verdict::confirmed);
     a.push_back(differs);
     Observation o = judge(e, a, at);
     EXPECT_EQ(o.verdict, Verdict::refuted);
-    EXPECT_NE(o.detail.find("ns2/192.0.2.2: missing {222 13 2 BB}, unexpected {333 13 2 CC}"), std::string::npos)
+    EXPECT_NE(o.detail.find("ns2/192.0.2.2: missing {222 13 2 BB}, unexpected {333 13 2 CC}"),
+              std::string::npos)
         << o.detail;
     EXPECT_EQ(o.detail.find("ns1/"), std::string::npos);  // the agreeing server is not blamed
     // An empty expected set (DS removed) is satisfied only by servers serving none.
@@ -92,18 +96,21 @@ TEST(JudgeSets, SerialComparesInRfc1982Arithmetic) {
     ServerAnswer older{"b", true, true, true, 0xffffff00u, 60s};
     Observation o = judge(e, std::vector<ServerAnswer>{wrapped, older}, at);
     EXPECT_EQ(o.verdict, Verdict::refuted);
-    EXPECT_NE(o.detail.find("b: serial 4294967040 older than 4294967280"), std::string::npos) << o.detail;
+    EXPECT_NE(o.detail.find("b: serial 4294967040 older than 4294967280"), std::string::npos)
+        << o.detail;
 }
 
 TEST(JudgeSets, ReasonsArePassedThroughPerServer) {
     const Instant at{Seconds{1'800'000'000}};
     Expectation e{5, Record::ds, Expect::present, std::nullopt};
     ServerAnswer down{"p1", false, false, false, std::nullopt, std::nullopt, {}, "timeout"};
-    ServerAnswer bogus{"p2", true, true, false, std::nullopt, 60s, {}, "RRSIG by key 4711 does not verify"};
+    ServerAnswer bogus{"p2",         true, true, false,
+                       std::nullopt, 60s,  {},   "RRSIG by key 4711 does not verify"};
     Observation o = judge(e, std::vector<ServerAnswer>{down, bogus}, at);
     EXPECT_EQ(o.verdict, Verdict::unreachable);
     EXPECT_NE(o.detail.find("p1: no answer (timeout)"), std::string::npos);
-    EXPECT_NE(o.detail.find("p2: answer did not validate (RRSIG by key 4711 does not verify)"), std::string::npos);
+    EXPECT_NE(o.detail.find("p2: answer did not validate (RRSIG by key 4711 does not verify)"),
+              std::string::npos);
 }
 
 }  // namespace

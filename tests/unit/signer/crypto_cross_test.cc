@@ -15,7 +15,9 @@ using dns::CryptoLibrary;
 constexpr CryptoLibrary libraries[] = {CryptoLibrary::openssl, CryptoLibrary::nettle};
 
 KeyPair new_key(std::uint8_t algorithm) {
-    return generate_key(dns::Name::from_text("example.test.").value(), algorithm, KeyRole::zsk, 0, Instant{}).value();
+    return generate_key(dns::Name::from_text("example.test.").value(), algorithm, KeyRole::zsk, 0,
+                        Instant{})
+        .value();
 }
 
 dns::Bytes random_message(std::size_t size) {
@@ -50,7 +52,8 @@ TEST_P(CrossCheck, WhatOneLibrarySignsTheOtherVerifies) {
             dns::Bytes sig;
             ASSERT_TRUE(signers[s].sign(message, sig));
             for (std::size_t v = 0; v < verifiers.size(); ++v) {
-                SCOPED_TRACE(std::string("verified by ") + std::string(dns::library_name(libraries[v])));
+                SCOPED_TRACE(std::string("verified by ") +
+                             std::string(dns::library_name(libraries[v])));
                 EXPECT_TRUE(verifiers[v].verify(message, sig)) << i;
                 dns::Bytes other = message;
                 other.push_back(static_cast<std::uint8_t>(i));
@@ -59,12 +62,14 @@ TEST_P(CrossCheck, WhatOneLibrarySignsTheOtherVerifies) {
                 damaged[static_cast<std::size_t>(i) % damaged.size()] ^= 0x04;
                 EXPECT_FALSE(verifiers[v].verify(message, damaged)) << i;
                 EXPECT_FALSE(strangers[v].verify(message, sig)) << i;
-                EXPECT_FALSE(verifiers[v].verify(message, std::span(sig).first(sig.size() - 1))) << i;
+                EXPECT_FALSE(verifiers[v].verify(message, std::span(sig).first(sig.size() - 1)))
+                    << i;
             }
             made.push_back(std::move(sig));
         }
         if (deterministic) {
-            EXPECT_EQ(made[0], made[1]) << "the two libraries disagree on a deterministic signature, message " << i;
+            EXPECT_EQ(made[0], made[1])
+                << "the two libraries disagree on a deterministic signature, message " << i;
         } else {
             EXPECT_NE(made[0], made[1]) << "two ECDSA signatures with one nonce, message " << i;
         }
@@ -90,13 +95,15 @@ TEST_P(CrossCheck, BatchesGiveTheVerdictsOfOneByOne) {
         std::vector<dns::Verifier::Check> checks;
         for (int i = 0; i < count; ++i) checks.push_back({messages[i], signatures[i], i % 3 == 1});
         verifier.verify(checks);
-        for (int i = 0; i < count; ++i) EXPECT_EQ(checks[i].valid, i % 3 != 1) << dns::library_name(library) << " " << i;
+        for (int i = 0; i < count; ++i)
+            EXPECT_EQ(checks[i].valid, i % 3 != 1) << dns::library_name(library) << " " << i;
     }
 }
 
 INSTANTIATE_TEST_SUITE_P(AllAlgorithms, CrossCheck,
-                         ::testing::Values(dns::alg::rsasha256, dns::alg::ecdsap256sha256, dns::alg::ecdsap384sha384,
-                                           dns::alg::ed25519, dns::alg::ed448));
+                         ::testing::Values(dns::alg::rsasha256, dns::alg::ecdsap256sha256,
+                                           dns::alg::ecdsap384sha384, dns::alg::ed25519,
+                                           dns::alg::ed448));
 
 // Nettle signs EdDSA with the public key it is handed; a DNSKEY that is not the private
 // key's own is refused when the context is made, not signed with.
@@ -106,16 +113,18 @@ TEST(CrossCheck, AnEdDsaKeyPairWhoseDnskeyIsAnotherKeysIsRefused) {
         KeyPair mixed(key.zone(), other.dnskey(), EvpPkey(EVP_PKEY_dup(key.pkey())), {});
         auto made = SigningContext::create(mixed, CryptoLibrary::nettle);
         ASSERT_FALSE(made);
-        EXPECT_NE(made.error().message.find("does not belong to its DNSKEY"), std::string::npos) << made.error().message;
+        EXPECT_NE(made.error().message.find("does not belong to its DNSKEY"), std::string::npos)
+            << made.error().message;
     }
 }
 
 TEST(CrossCheck, EachAlgorithmSignsOnTheLibraryChosenForIt) {
-    for (std::uint8_t algorithm : {dns::alg::rsasha256, dns::alg::ecdsap256sha256, dns::alg::ecdsap384sha384,
-                                   dns::alg::ed25519, dns::alg::ed448}) {
+    for (std::uint8_t algorithm : {dns::alg::rsasha256, dns::alg::ecdsap256sha256,
+                                   dns::alg::ecdsap384sha384, dns::alg::ed25519, dns::alg::ed448}) {
         KeyPair key = new_key(algorithm);
         EXPECT_EQ(SigningContext::create(key).value().library(), dns::signing_library(algorithm));
-        EXPECT_EQ(dns::Verifier::create(key.dnskey()).value().library(), dns::verifying_library(algorithm));
+        EXPECT_EQ(dns::Verifier::create(key.dnskey()).value().library(),
+                  dns::verifying_library(algorithm));
     }
 }
 

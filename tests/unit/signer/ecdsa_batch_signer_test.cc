@@ -14,7 +14,8 @@ namespace {
 
 // Verification straight through OpenSSL's EVP interface with the public key, so nothing
 // of the signer (or of the zone self-check's key table) takes part.
-bool evp_verifies(EVP_PKEY* key, std::span<const std::uint8_t> digest, std::span<const std::uint8_t> signature) {
+bool evp_verifies(EVP_PKEY* key, std::span<const std::uint8_t> digest,
+                  std::span<const std::uint8_t> signature) {
     const int w = static_cast<int>(signature.size() / 2);
     std::unique_ptr<ECDSA_SIG, dns::OsslFree<ECDSA_SIG_free>> sig(ECDSA_SIG_new());
     BIGNUM* r = BN_bin2bn(signature.data(), w, nullptr);
@@ -24,7 +25,8 @@ bool evp_verifies(EVP_PKEY* key, std::span<const std::uint8_t> digest, std::span
     const int der_len = i2d_ECDSA_SIG(sig.get(), &der);
     dns::EvpPkeyCtx ctx(EVP_PKEY_CTX_new(key, nullptr));
     const bool ok = der_len > 0 && EVP_PKEY_verify_init(ctx.get()) == 1 &&
-                    EVP_PKEY_verify(ctx.get(), der, static_cast<std::size_t>(der_len), digest.data(), digest.size()) == 1;
+                    EVP_PKEY_verify(ctx.get(), der, static_cast<std::size_t>(der_len),
+                                    digest.data(), digest.size()) == 1;
     OPENSSL_free(der);
     return ok;
 }
@@ -36,13 +38,15 @@ std::array<std::uint8_t, 32> digest_of(std::size_t n) {
 }
 
 KeyPair new_key(std::uint8_t algorithm) {
-    return generate_key(dns::Name::from_text("example.test.").value(), algorithm, KeyRole::zsk, 0, Instant{}).value();
+    return generate_key(dns::Name::from_text("example.test.").value(), algorithm, KeyRole::zsk, 0,
+                        Instant{})
+        .value();
 }
 
 // The batch signer exists only with the fast path (EcdsaBatchSigner::create is null
 // without it, and the signer then signs one by one through EVP).
 class EcdsaBatchSign : public ::testing::TestWithParam<std::uint8_t> {
-protected:
+  protected:
     void SetUp() override {
         if (!dns::openssl_ec_fast_path()) GTEST_SKIP() << "built without ZW_OPENSSL_EC_FAST_PATH";
     }
@@ -66,7 +70,9 @@ TEST_P(EcdsaBatchSign, EverySignatureVerifiesAndNoNonceRepeats) {
         auto other = digest_of(n + 1000);
         EXPECT_FALSE(evp_verifies(key.pkey(), other, rs)) << "signature " << n;
         // r = x(k·G) mod n: a repeated r would mean a repeated nonce, which gives the key away.
-        EXPECT_TRUE(r_values.insert(dns::Bytes(rs.begin(), rs.begin() + static_cast<std::ptrdiff_t>(width))).second);
+        EXPECT_TRUE(
+            r_values.insert(dns::Bytes(rs.begin(), rs.begin() + static_cast<std::ptrdiff_t>(width)))
+                .second);
     }
 }
 
@@ -97,12 +103,16 @@ TEST_P(EcdsaBatchSign, TwoSignersOfOneKeyShareNoNonce) {
             dns::Bytes sig;
             ASSERT_TRUE(signer->sign(digest_of(n), sig));
             EXPECT_TRUE(evp_verifies(key.pkey(), digest_of(n), sig));
-            EXPECT_TRUE(r_values.insert(dns::Bytes(sig.begin(), sig.begin() + static_cast<std::ptrdiff_t>(width))).second);
+            EXPECT_TRUE(r_values
+                            .insert(dns::Bytes(sig.begin(),
+                                               sig.begin() + static_cast<std::ptrdiff_t>(width)))
+                            .second);
         }
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(Curves, EcdsaBatchSign, ::testing::Values(dns::alg::ecdsap256sha256, dns::alg::ecdsap384sha384));
+INSTANTIATE_TEST_SUITE_P(Curves, EcdsaBatchSign,
+                         ::testing::Values(dns::alg::ecdsap256sha256, dns::alg::ecdsap384sha384));
 
 TEST(EcdsaBatchSigner, OtherKeyTypesAreLeftToEvp) {
     for (auto algorithm : {dns::alg::rsasha256, dns::alg::ed25519}) {

@@ -22,13 +22,15 @@ using dns::OpensslEcPath;
 std::vector<dns::Bytes> zone_data(const KeyPair& key) {
     std::string text = hosting_zone;
     const int hosts = key.algorithm() == dns::alg::ecdsap256sha256 ? 1500 : 200;
-    for (int i = 0; i < hosts; ++i) text += "h" + std::to_string(i) + " A 198.51.100." + std::to_string(i % 250) + "\n";
+    for (int i = 0; i < hosts; ++i)
+        text += "h" + std::to_string(i) + " A 198.51.100." + std::to_string(i % 250) + "\n";
     zones::Zone zone = load_zone(text.c_str());
     std::vector<dns::Bytes> out;
     for (const zones::Node& node : zone.nodes) {
         for (const zones::RRset& set : node.rrsets) {
             if (!is_signed_rrset(node.role, set.type)) continue;
-            dns::RrsigFields f{set.type, key.algorithm(), dns::rrsig_labels(node.name), set.ttl, 1766000000, 1764000000,
+            dns::RrsigFields f{set.type,  key.algorithm(), dns::rrsig_labels(node.name),
+                               set.ttl,   1766000000,      1764000000,
                                key.tag(), zone.origin};
             dns::Bytes rrsig, data;
             f.append_to(rrsig);
@@ -39,7 +41,8 @@ std::vector<dns::Bytes> zone_data(const KeyPair& key) {
     return out;
 }
 
-std::vector<dns::Bytes> sign_all(const KeyPair& key, OpensslEcPath path, const std::vector<dns::Bytes>& data) {
+std::vector<dns::Bytes> sign_all(const KeyPair& key, OpensslEcPath path,
+                                 const std::vector<dns::Bytes>& data) {
     auto signer = make_openssl_signer(key, path).value();
     std::vector<dns::Bytes> out;
     for (const auto& d : data) {
@@ -53,12 +56,14 @@ std::vector<dns::Bytes> sign_all(const KeyPair& key, OpensslEcPath path, const s
 // Every third signature damaged; verified in batches of 64, as the self-check does.
 void expect_verdicts(const KeyPair& key, OpensslEcPath path, const std::vector<dns::Bytes>& data,
                      std::vector<dns::Bytes> signatures) {
-    for (std::size_t i = 1; i < signatures.size(); i += 3) signatures[i][i % signatures[i].size()] ^= 0x20;
+    for (std::size_t i = 1; i < signatures.size(); i += 3)
+        signatures[i][i % signatures[i].size()] ^= 0x20;
     auto verifier = dns::make_openssl_verifier(key.dnskey(), path).value();
     std::size_t refused = 0;
     for (std::size_t at = 0; at < data.size(); at += 64) {
         std::vector<dns::Verifier::Check> checks;
-        for (std::size_t i = at; i < std::min(data.size(), at + 64); ++i) checks.push_back({data[i], signatures[i]});
+        for (std::size_t i = at; i < std::min(data.size(), at + 64); ++i)
+            checks.push_back({data[i], signatures[i]});
         verifier->verify(checks);
         for (std::size_t i = 0; i < checks.size(); ++i) {
             EXPECT_EQ(checks[i].valid, (at + i) % 3 != 1) << "signature " << at + i;
@@ -82,7 +87,8 @@ TEST_P(EcdsaPaths, TheZoneSignedEachWayVerifiesWithTheOtherWaysVerifier) {
     expect_verdicts(key, OpensslEcPath::fast_if_built, data, evp);
 }
 
-INSTANTIATE_TEST_SUITE_P(Curves, EcdsaPaths, ::testing::Values(dns::alg::ecdsap256sha256, dns::alg::ecdsap384sha384));
+INSTANTIATE_TEST_SUITE_P(Curves, EcdsaPaths,
+                         ::testing::Values(dns::alg::ecdsap256sha256, dns::alg::ecdsap384sha384));
 
 }  // namespace
 }  // namespace zw::signer

@@ -18,12 +18,19 @@ namespace zw::signer {
 
 // The zone as a set of record lines, so edits are simple and reproducible.
 class EditableZone {
-public:
+  public:
     EditableZone() {
-        lines_ = {"@ SOA ns1 hostmaster 1 7200 3600 1209600 300", "@ NS ns1", "ns1 A 192.0.2.1",
-                  "www A 192.0.2.80", "*.pages A 192.0.2.81", "a.deep.chain TXT \"x\"",
-                  "secure NS ns.secure", "secure DS 12345 13 2 " + std::string(64, 'a'), "ns.secure A 192.0.2.53",
-                  "insecure NS ns1.insecure", "ns1.insecure A 192.0.2.54"};
+        lines_ = {"@ SOA ns1 hostmaster 1 7200 3600 1209600 300",
+                  "@ NS ns1",
+                  "ns1 A 192.0.2.1",
+                  "www A 192.0.2.80",
+                  "*.pages A 192.0.2.81",
+                  "a.deep.chain TXT \"x\"",
+                  "secure NS ns.secure",
+                  "secure DS 12345 13 2 " + std::string(64, 'a'),
+                  "ns.secure A 192.0.2.53",
+                  "insecure NS ns1.insecure",
+                  "ns1.insecure A 192.0.2.54"};
         for (int i = 0; i < 60; ++i) lines_.insert(fmt::format("h{} A 198.51.100.{}", i, i));
         for (int i = 0; i < 12; ++i) {
             lines_.insert(fmt::format("d{} NS ns.d{}", i, i));
@@ -36,18 +43,35 @@ public:
         auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
         int n = pick(60);
         switch (pick(8)) {
-            case 0: lines_.insert(fmt::format("n{} AAAA 2001:db8::{:x}", n, pick(65535))); break;  // new name
-            case 1: erase_any("h"); break;                                                          // delete
-            case 2: lines_.insert(fmt::format("h{} TXT \"v{}\"", n, pick(1000))); break;           // new type
-            case 3: lines_.insert(fmt::format("h{} A 203.0.113.{}", n, pick(250))); break;         // grow an RRset
-            case 4:  // a delegation appears, with glue; DS half of the time
+            case 0:
+                lines_.insert(fmt::format("n{} AAAA 2001:db8::{:x}", n, pick(65535)));
+                break;  // new name
+            case 1:
+                erase_any("h");
+                break;  // delete
+            case 2:
+                lines_.insert(fmt::format("h{} TXT \"v{}\"", n, pick(1000)));
+                break;  // new type
+            case 3:
+                lines_.insert(fmt::format("h{} A 203.0.113.{}", n, pick(250)));
+                break;  // grow an RRset
+            case 4:     // a delegation appears, with glue; DS half of the time
                 lines_.insert(fmt::format("z{} NS ns.z{}", n, n));
                 lines_.insert(fmt::format("ns.z{} A 192.0.2.{}", n, pick(250)));
-                if (pick(2)) lines_.insert(fmt::format("z{} DS {} 13 2 {}", n, pick(65535), std::string(64, 'b')));
+                if (pick(2))
+                    lines_.insert(
+                        fmt::format("z{} DS {} 13 2 {}", n, pick(65535), std::string(64, 'b')));
                 break;
-            case 5: erase_any("d"); erase_any("z"); break;  // delegation, DS or glue goes
-            case 6: lines_.insert(fmt::format("x.y{}.ent TXT \"deep\"", n)); break;  // empty non-terminals
-            case 7: erase_any("x."); break;                                        // and they go again
+            case 5:
+                erase_any("d");
+                erase_any("z");
+                break;  // delegation, DS or glue goes
+            case 6:
+                lines_.insert(fmt::format("x.y{}.ent TXT \"deep\"", n));
+                break;  // empty non-terminals
+            case 7:
+                erase_any("x.");
+                break;  // and they go again
         }
         bump_serial();
     }
@@ -58,18 +82,21 @@ public:
         return out;
     }
 
-private:
+  private:
     void erase_any(const std::string& prefix) {
         for (auto it = lines_.begin(); it != lines_.end(); ++it) {
-            if (it->rfind(prefix, 0) == 0 && (prefix != "d" || it->find(" NS ") != std::string::npos)) {
-                // Removing a delegation's NS leaves its glue as ordinary data, as an operator might.
+            if (it->rfind(prefix, 0) == 0 &&
+                (prefix != "d" || it->find(" NS ") != std::string::npos)) {
+                // Removing a delegation's NS leaves its glue as ordinary data, as an operator
+                // might.
                 lines_.erase(it);
                 return;
             }
         }
     }
     void bump_serial() {
-        auto soa = std::find_if(lines_.begin(), lines_.end(), [](const std::string& l) { return l.starts_with("@ SOA"); });
+        auto soa = std::find_if(lines_.begin(), lines_.end(),
+                                [](const std::string& l) { return l.starts_with("@ SOA"); });
         lines_.erase(soa);
         lines_.insert(fmt::format("@ SOA ns1 hostmaster {} 7200 3600 1209600 300", ++serial_));
     }
@@ -91,7 +118,8 @@ struct Mode {
     std::optional<Nsec3Params> nsec3;
 };
 
-inline const Mode modes[] = {{"nsec", std::nullopt}, {"nsec3", Nsec3Params{}}, {"nsec3-optout", Nsec3Params{0, {}, true}}};
+inline const Mode modes[] = {
+    {"nsec", std::nullopt}, {"nsec3", Nsec3Params{}}, {"nsec3-optout", Nsec3Params{0, {}, true}}};
 
 inline std::string file_text(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -100,10 +128,12 @@ inline std::string file_text(const std::string& path) {
 
 // One run of `sign --incremental` as app/sign_job.cc makes it: output staged first, the
 // state after it with the output's text index, both committed.
-inline WrittenText write_output_and_state(const SignedZone& sz, const std::string& out, unsigned threads) {
+inline WrittenText write_output_and_state(const SignedZone& sz, const std::string& out,
+                                          unsigned threads) {
     WrittenText written;
     EXPECT_TRUE(zones::commit(stage_signed_zone(sz, out, TextOptions{threads, 3}, &written)));
-    EXPECT_TRUE(commit(stage_signing_state(sz, state_path_for(out), [&] { return written.index; })));
+    EXPECT_TRUE(
+        commit(stage_signing_state(sz, state_path_for(out), [&] { return written.index; })));
     return written;
 }
 
@@ -113,7 +143,9 @@ inline std::vector<std::string> records_of(const SigningState& state) {
     for (auto c = state.cursor(); !c.done(); c.next()) {
         const StoredRRset& r = c.get();
         std::string rec(1, r.nsec3_section ? '3' : '-');
-        auto add = [&](std::span<const std::uint8_t> b) { rec.append(reinterpret_cast<const char*>(b.data()), b.size()); };
+        auto add = [&](std::span<const std::uint8_t> b) {
+            rec.append(reinterpret_cast<const char*>(b.data()), b.size());
+        };
         add(r.owner);
         rec += fmt::format("/{}/{}/{}/{}/", r.type, r.ttl, r.rdata_count, r.signature_count);
         add(r.rdatas);
@@ -124,6 +156,8 @@ inline std::vector<std::string> records_of(const SigningState& state) {
     return out;
 }
 
-inline bool has_delta(const std::string& out) { return std::filesystem::exists(delta_path_for(state_path_for(out))); }
+inline bool has_delta(const std::string& out) {
+    return std::filesystem::exists(delta_path_for(state_path_for(out)));
+}
 
 }  // namespace zw::signer

@@ -19,10 +19,10 @@
 #include "dns/encoding.h"
 #include "dns/rdata.h"
 #include "dns/rrsig.h"
+#include "incremental_fixture.h"
 #include "signer/signing_state.h"
 #include "signer/verify_zone.h"
 #include "signer/zone_writer.h"
-#include "incremental_fixture.h"
 
 namespace zw::signer {
 namespace {
@@ -36,12 +36,14 @@ TEST(IncrementalSigning, RandomEditsGiveTheFullSignByteForByte) {
         p.nsec3 = mode.nsec3;
         EditableZone zone;
         std::mt19937 rng(7);
-        SigningState state = SigningState::of(sign_zone(load_zone(zone.text().c_str()), use, p).value());
+        SigningState state =
+            SigningState::of(sign_zone(load_zone(zone.text().c_str()), use, p).value());
         for (int step = 0; step < 25; ++step) {
             zone.edit(rng);
             SCOPED_TRACE(fmt::format("after edit {}", step + 1));
             SigningStats inc_stats, full_stats;
-            auto inc = sign_zone_incremental(load_zone(zone.text().c_str()), use, p, state, &inc_stats);
+            auto inc =
+                sign_zone_incremental(load_zone(zone.text().c_str()), use, p, state, &inc_stats);
             ASSERT_TRUE(inc) << inc.error().message;
             auto full = sign_zone(load_zone(zone.text().c_str()), use, p, &full_stats);
             ASSERT_TRUE(full) << full.error().message;
@@ -55,17 +57,21 @@ TEST(IncrementalSigning, RandomEditsGiveTheFullSignByteForByte) {
     }
 }
 
-std::uint32_t expiration_of(std::span<const std::uint8_t> rrsig) { return dns::read_u32(rrsig.data() + 8); }
+std::uint32_t expiration_of(std::span<const std::uint8_t> rrsig) {
+    return dns::read_u32(rrsig.data() + 8);
+}
 
 // Everything but the RRSIG timing and signature bytes, which differ when signatures are kept.
 std::map<std::string, std::multiset<std::string>> content(const SignedZone& sz) {
     std::map<std::string, std::multiset<std::string>> out;
     sz.for_each_node([&](const zones::Node& node) {
         for (const auto& set : node.rrsets) {
-            auto& entry = out[node.name.to_text() + "/" + dns::type_to_text(set.type) + "/" + std::to_string(set.ttl)];
+            auto& entry = out[node.name.to_text() + "/" + dns::type_to_text(set.type) + "/" +
+                              std::to_string(set.ttl)];
             for (const auto& r : set.rdatas) entry.insert(dns::hex_encode(r));
             for (const auto& s : set.signatures) {
-                entry.insert("RRSIG " + dns::hex_encode(std::span(s).first(8)) + dns::hex_encode(std::span(s).subspan(16, 2)));
+                entry.insert("RRSIG " + dns::hex_encode(std::span(s).first(8)) +
+                             dns::hex_encode(std::span(s).subspan(16, 2)));
             }
         }
     });
@@ -77,14 +83,16 @@ TEST(IncrementalSigning, RenewsInsideTheRefreshPointSpreadByJitterAndKeepsTheRes
     auto use = select_keys(keys, t_now).value();
     SigningParams p = params_at(t_now);  // validity 14d, jitter 12h, refresh 5d
     EditableZone zone;
-    SigningState state = SigningState::of(sign_zone(load_zone(zone.text().c_str()), use, p).value());
+    SigningState state =
+        SigningState::of(sign_zone(load_zone(zone.text().c_str()), use, p).value());
 
     // 8d 18h on, what is left of each signature is 5d 6h minus its jitter (0 to 12h): about
     // half fall inside the 5d refresh point.
     SigningParams later = p;
     later.now = t_now + Seconds{8 * 86400 + 18 * 3600};
     SigningStats stats;
-    auto inc = sign_zone_incremental(load_zone(zone.text().c_str()), use, later, state, &stats).value();
+    auto inc =
+        sign_zone_incremental(load_zone(zone.text().c_str()), use, later, state, &stats).value();
     EXPECT_GT(stats.signatures_reused, 20u);
     EXPECT_GT(stats.signatures_renewed, 20u);
     EXPECT_EQ(stats.signatures, stats.signatures_renewed);
@@ -111,7 +119,8 @@ TEST(IncrementalSigning, RenewsInsideTheRefreshPointSpreadByJitterAndKeepsTheRes
     shorter.validity = Seconds{7 * 86400};
     shorter.refresh = Seconds{86400};
     stats = {};
-    (void)sign_zone_incremental(load_zone(zone.text().c_str()), use, shorter, state, &stats).value();
+    (void)sign_zone_incremental(load_zone(zone.text().c_str()), use, shorter, state, &stats)
+        .value();
     EXPECT_EQ(stats.signatures_reused, 0u);
     EXPECT_GT(stats.signatures_renewed, 50u);
 }
@@ -124,7 +133,8 @@ TEST(IncrementalSigning, KeysThatLeaveLeaveNoSignatureAndKeysThatJoinSignEveryth
     EditableZone zone;
     KeyUse before{{&ksk, &zsk1}, {&ksk}, {&zsk1}};
     SigningStats first;
-    SigningState state = SigningState::of(sign_zone(load_zone(zone.text().c_str()), before, p, &first).value());
+    SigningState state =
+        SigningState::of(sign_zone(load_zone(zone.text().c_str()), before, p, &first).value());
 
     auto tags = [](const SignedZone& sz) {
         std::multiset<std::uint16_t> out;
@@ -137,26 +147,32 @@ TEST(IncrementalSigning, KeysThatLeaveLeaveNoSignatureAndKeysThatJoinSignEveryth
     // Double signature: zsk2 joins and signs every RRset; zsk1's signatures are kept.
     KeyUse both{{&ksk, &zsk1, &zsk2}, {&ksk}, {&zsk1, &zsk2}};
     SigningStats stats;
-    auto doubled = sign_zone_incremental(load_zone(zone.text().c_str()), both, p, state, &stats).value();
+    auto doubled =
+        sign_zone_incremental(load_zone(zone.text().c_str()), both, p, state, &stats).value();
     auto t = tags(doubled);
     EXPECT_EQ(t.count(zsk2.tag()), t.count(zsk1.tag()));
-    EXPECT_EQ(text_of(doubled), text_of(sign_zone(load_zone(zone.text().c_str()), both, p).value()));
+    EXPECT_EQ(text_of(doubled),
+              text_of(sign_zone(load_zone(zone.text().c_str()), both, p).value()));
     EXPECT_GT(stats.signatures_reused, 0u);
 
     // zsk1 leaves: not one of its signatures may stay, though all are still fresh.
     KeyUse after{{&ksk, &zsk2}, {&ksk}, {&zsk2}};
     stats = {};
-    auto rolled = sign_zone_incremental(load_zone(zone.text().c_str()), after, p, SigningState::of(doubled), &stats).value();
+    auto rolled = sign_zone_incremental(load_zone(zone.text().c_str()), after, p,
+                                        SigningState::of(doubled), &stats)
+                      .value();
     EXPECT_EQ(tags(rolled).count(zsk1.tag()), 0u);
     EXPECT_GT(stats.signatures_dropped, 0u);
-    EXPECT_EQ(text_of(rolled), text_of(sign_zone(load_zone(zone.text().c_str()), after, p).value()));
+    EXPECT_EQ(text_of(rolled),
+              text_of(sign_zone(load_zone(zone.text().c_str()), after, p).value()));
 }
 
 // The same random edits through the files a run leaves: the state read back from disk,
 // and the output written over the previous one, copying the text of chunks of nodes that
 // did not change. The file must be the full sign's text byte for byte, and the state read
 // back, whether written in full or as a delta against its base, the zone's record for record.
-TEST(IncrementalSigning, RandomEditsThroughTheFilesCopyUnchangedTextAndGiveTheFullSignsTextAndState) {
+TEST(IncrementalSigning,
+     RandomEditsThroughTheFilesCopyUnchangedTextAndGiveTheFullSignsTextAndState) {
     auto keys = ed25519_keys();
     auto use = select_keys(keys, t_now).value();
     const dns::Name origin = dns::Name::from_text("example.test.").value();
@@ -175,7 +191,8 @@ TEST(IncrementalSigning, RandomEditsThroughTheFilesCopyUnchangedTextAndGiveTheFu
             zone.edit(rng);
             SCOPED_TRACE(fmt::format("after edit {}", step + 1));
             auto state = SigningState::read(state_path_for(out), origin);
-            ASSERT_TRUE(state && state->has_value()) << (state ? "no state" : state.error().message);
+            ASSERT_TRUE(state && state->has_value())
+                << (state ? "no state" : state.error().message);
             ASSERT_FALSE((*state)->text().chunks.empty());
             auto inc = sign_zone_incremental(load_zone(zone.text().c_str()), use, p, **state);
             ASSERT_TRUE(inc) << inc.error().message;
@@ -225,7 +242,8 @@ TEST(IncrementalSigning, AnOutputChangedSinceTheStateIsNotCopiedFrom) {
     write_output_and_state(sign_zone(load_zone(text.c_str()), use, p).value(), out, 1);
 
     auto [untouched, untouched_text] = again();
-    EXPECT_EQ(untouched.copied_bytes, untouched.bytes - untouched.index.head_bytes);  // all but the SOA
+    EXPECT_EQ(untouched.copied_bytes,
+              untouched.bytes - untouched.index.head_bytes);  // all but the SOA
     EXPECT_EQ(file_text(out), expected);
 
     // Same size, one byte changed in the middle of the text, as an edit in place would.
@@ -318,7 +336,8 @@ TEST(IncrementalSigning, TheStateFileRoundTripsAndIsRefusedWhenDamagedOrForAnoth
     auto read = SigningState::read(path, origin);
     ASSERT_TRUE(read && read->has_value()) << (read ? "" : read.error().message);
     SigningStats stats;
-    auto again = sign_zone_incremental(load_zone(zone.text().c_str()), use, p, **read, &stats).value();
+    auto again =
+        sign_zone_incremental(load_zone(zone.text().c_str()), use, p, **read, &stats).value();
     EXPECT_EQ(stats.signatures, 0u);
     EXPECT_EQ(text_of(again), text_of(sz));
 
@@ -340,7 +359,8 @@ TEST(IncrementalSigning, TheStateFileRoundTripsAndIsRefusedWhenDamagedOrForAnoth
     std::ofstream(path, std::ios::binary | std::ios::trunc) << "ZWSTATE1" << std::string(64, '\0');
     auto old = SigningState::read(path, origin);
     ASSERT_FALSE(old);
-    EXPECT_NE(old.error().message.find("older zonewarden"), std::string::npos) << old.error().message;
+    EXPECT_NE(old.error().message.find("older zonewarden"), std::string::npos)
+        << old.error().message;
 }
 
 // Kept signatures are read where they lie in the state, not copied: the zone must keep

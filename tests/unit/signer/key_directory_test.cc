@@ -33,13 +33,15 @@ TEST(KeyDirectory, AScanOfTheDirectoryGivesEachZoneItsOwnKeys) {
     add("sub.example.test.", KeyRole::csk);
     std::string other = add("other.test.", KeyRole::csk);
     std::string upper = dir.file("keys/KOTHER.TEST." + other.substr(other.find('+')));
-    for (const char* ext : {".key", ".private"}) ::rename((other + ext).c_str(), (upper + ext).c_str());
+    for (const char* ext : {".key", ".private"})
+        ::rename((other + ext).c_str(), (upper + ext).c_str());
     dir.write("keys/README", "not a key");
     dir.write("keys/Kexample.test.+015+1.private", "too short a name");
     dir.write("keys/Kexample.test.+015+99999.key", "a public half alone");
     dir.write("keys/Kexample.test.+015+99999.key~", "an editor's backup: not a key file");
 
-    ::unlink(dir.file("keys/Kexample.test.+015+99999.key").c_str());  // LoneHalvesAreNamed has its own test
+    ::unlink(dir.file("keys/Kexample.test.+015+99999.key")
+                 .c_str());  // LoneHalvesAreNamed has its own test
     auto index = KeyDirectory::scan(key_dir);
     ASSERT_TRUE(index) << index.error().message;
     auto tags = [](const Result<std::vector<KeyPair>>& keys) {
@@ -79,7 +81,8 @@ TEST(KeyDirectory, LoneHalvesAreNamedNotSkipped) {
         ASSERT_TRUE(index);
         for (const auto& r : {read_zone_keys(key_dir, zone), index->read_zone_keys(zone)}) {
             ASSERT_FALSE(r) << lost;
-            EXPECT_NE(r.error().message.find(bases[1] + kept + " has no " + lost), std::string::npos)
+            EXPECT_NE(r.error().message.find(bases[1] + kept + " has no " + lost),
+                      std::string::npos)
                 << r.error().message;
         }
         auto skipped = read_zone_keys(key_dir, zone, LoneHalves::skip);
@@ -94,13 +97,14 @@ TEST(KeyDirectory, LoneHalvesAreNamedNotSkipped) {
 TEST(KeyDirectory, ZoneNamesWithSlashesStayInsideTheKeyDirectory) {
     testutil::TempDir dir;
     std::string key_dir = dir.file("keys");
-    for (const std::string& text : {std::string("0/26.2.0.192.in-addr.arpa."), dir.file("escape") + "/y.test.",
-                                    std::string("a|b.test.")}) {
+    for (const std::string& text : {std::string("0/26.2.0.192.in-addr.arpa."),
+                                    dir.file("escape") + "/y.test.", std::string("a|b.test.")}) {
         auto zone = dns::Name::from_text(text).value();
         auto key = generate_key(zone, dns::alg::ed25519, KeyRole::csk, 0, t0).value();
         auto base = write_key_pair(key_dir, key, KeyRole::csk);
         ASSERT_TRUE(base) << base.error().message;
-        EXPECT_EQ(std::filesystem::path(*base).parent_path(), std::filesystem::path(key_dir)) << *base;
+        EXPECT_EQ(std::filesystem::path(*base).parent_path(), std::filesystem::path(key_dir))
+            << *base;
         auto found = read_zone_keys(key_dir, zone);
         ASSERT_TRUE(found) << found.error().message;
         EXPECT_EQ(found->size(), 1u) << text;
@@ -109,7 +113,8 @@ TEST(KeyDirectory, ZoneNamesWithSlashesStayInsideTheKeyDirectory) {
     // Named as BIND's dnssec-keygen names the keys of such a zone.
     std::size_t classless = 0;
     for (const auto& e : std::filesystem::directory_iterator(key_dir))
-        if (e.path().filename().string().starts_with("K0%2F26.2.0.192.in-addr.arpa.+015+")) ++classless;
+        if (e.path().filename().string().starts_with("K0%2F26.2.0.192.in-addr.arpa.+015+"))
+            ++classless;
     EXPECT_EQ(classless, 2u);
 }
 

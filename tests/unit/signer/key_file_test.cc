@@ -16,7 +16,7 @@ namespace {
 const Instant t0{Seconds{1764000000}};
 
 mode_t mode_of(const std::string& path) {
-    struct stat st{};
+    struct stat st {};
     ::stat(path.c_str(), &st);
     return st.st_mode & 07777;
 }
@@ -47,8 +47,9 @@ TEST_P(KeyRoundTrip, GeneratedKeysSurviveWriteAndRead) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllAlgorithms, KeyRoundTrip,
-                         ::testing::Values(dns::alg::rsasha256, dns::alg::ecdsap256sha256, dns::alg::ecdsap384sha384,
-                                           dns::alg::ed25519, dns::alg::ed448));
+                         ::testing::Values(dns::alg::rsasha256, dns::alg::ecdsap256sha256,
+                                           dns::alg::ecdsap384sha384, dns::alg::ed25519,
+                                           dns::alg::ed448));
 
 // Private keys published with RFC 6605 §6.1 and RFC 8080 §6; the public key derived from
 // each must be the DNSKEY printed beside it.
@@ -59,12 +60,15 @@ TEST(KeyFile, ReadsRfcExamplePrivateKeysInBindV12Format) {
         const char* priv;
         const char* pub;
     } cases[] = {
-        {"Kexample.net.+013+55648", "Private-key-format: v1.2\nAlgorithm: 13 (ECDSAP256SHA256)\n"
-                                    "PrivateKey: GU6SnQ/Ou+xC5RumuIUIuJZteXT2z0O/ok1s38Et6mQ=\n",
-         "example.net. 3600 IN DNSKEY 257 3 13 GojIhhXUN/u4v54ZQqGSnyhWJwaubCvTmeexv7bR6edbkrSqQpF64cYbcB7wNcP+"
+        {"Kexample.net.+013+55648",
+         "Private-key-format: v1.2\nAlgorithm: 13 (ECDSAP256SHA256)\n"
+         "PrivateKey: GU6SnQ/Ou+xC5RumuIUIuJZteXT2z0O/ok1s38Et6mQ=\n",
+         "example.net. 3600 IN DNSKEY 257 3 13 "
+         "GojIhhXUN/u4v54ZQqGSnyhWJwaubCvTmeexv7bR6edbkrSqQpF64cYbcB7wNcP+"
          "e+MAnLr+Wi9xMWyQLc8NAA==\n"},
-        {"Kexample.com.+015+03613", "Private-key-format: v1.2\nAlgorithm: 15 (ED25519)\n"
-                                    "PrivateKey: ODIyNjAzODQ2MjgwODAxMjI2NDUxOTAyMDQxNDIyNjI=\n",
+        {"Kexample.com.+015+03613",
+         "Private-key-format: v1.2\nAlgorithm: 15 (ED25519)\n"
+         "PrivateKey: ODIyNjAzODQ2MjgwODAxMjI2NDUxOTAyMDQxNDIyNjI=\n",
          "; ldns-keygen style comment\nexample.com. 3600 IN DNSKEY 257 3 15 "
          "l02Woi0iS8Aa25FQkUd9RMzZHJpBoRQwAQEX1SxZJA4= ;{id = 3613 (ksk), size = 256b}\n"},
     };
@@ -80,7 +84,8 @@ TEST(KeyFile, ReadsRfcExamplePrivateKeysInBindV12Format) {
 TEST(KeyFile, MismatchedPublicHalfIsRefused) {
     testutil::TempDir dir;
     dir.write_private("Kexample.com.+015+03613.private",
-              "Private-key-format: v1.3\nAlgorithm: 15 (ED25519)\nPrivateKey: ODIyNjAzODQ2MjgwODAxMjI2NDUxOTAyMDQxNDIyNjI=\n");
+                      "Private-key-format: v1.3\nAlgorithm: 15 (ED25519)\nPrivateKey: "
+                      "ODIyNjAzODQ2MjgwODAxMjI2NDUxOTAyMDQxNDIyNjI=\n");
     dir.write("Kexample.com.+015+03613.key",
               "example.com. IN DNSKEY 257 3 15 Ma6Er5mTKkNRT3p3jTTXW/ryv09cvVUcXp6Y9O/XUfM=\n");
     auto key = read_key_pair(dir.file("Kexample.com.+015+03613.key"));
@@ -90,14 +95,17 @@ TEST(KeyFile, MismatchedPublicHalfIsRefused) {
 
 TEST(KeyFile, BadFieldsNameTheFileAndLine) {
     testutil::TempDir dir;
-    dir.write_private("Kexample.com.+013+00001.private",
-              "Private-key-format: v1.3\nAlgorithm: 13 (ECDSAP256SHA256)\nPrivateKey: not*base64\n");
+    dir.write_private(
+        "Kexample.com.+013+00001.private",
+        "Private-key-format: v1.3\nAlgorithm: 13 (ECDSAP256SHA256)\nPrivateKey: not*base64\n");
     dir.write("Kexample.com.+013+00001.key", "example.com. IN DNSKEY 257 3 13 AAAA\n");
     auto key = read_key_pair(dir.file("Kexample.com.+013+00001"));
     ASSERT_FALSE(key);
-    EXPECT_NE(key.error().describe().find(".private:3:"), std::string::npos) << key.error().describe();
+    EXPECT_NE(key.error().describe().find(".private:3:"), std::string::npos)
+        << key.error().describe();
 
-    dir.write_private("Kexample.com.+005+00002.private", "Private-key-format: v1.3\nAlgorithm: 5 (RSASHA1)\n");
+    dir.write_private("Kexample.com.+005+00002.private",
+                      "Private-key-format: v1.3\nAlgorithm: 5 (RSASHA1)\n");
     auto sha1 = read_key_pair(dir.file("Kexample.com.+005+00002"));
     ASSERT_FALSE(sha1);
     EXPECT_NE(sha1.error().describe().find("not supported"), std::string::npos);
@@ -163,7 +171,8 @@ TEST(KeyFile, AFifoInPlaceOfAKeyFileIsRefusedAtOnce) {
 TEST(KeyFile, AFullDiskLeavesBothHalvesOrNeither) {
     testutil::TempDir dir;
     auto zone = dns::Name::from_text("example.test.").value();
-    struct sigaction ignore {}, old{};
+    struct sigaction ignore {
+    }, old{};
     ignore.sa_handler = SIG_IGN;
     ::sigaction(SIGXFSZ, &ignore, &old);
     int failures = 0;
@@ -228,10 +237,12 @@ TEST(KeyFile, ShortEcdsaScalarsArePadded) {
     ASSERT_NE(data, nullptr);
     // A checkout does not keep file modes: the keys are read from a copy made private.
     testutil::TempDir dir;
-    for (const auto& e : std::filesystem::directory_iterator(std::string(data) + "/keys/short-scalar-p256")) {
+    for (const auto& e :
+         std::filesystem::directory_iterator(std::string(data) + "/keys/short-scalar-p256")) {
         const auto copy = dir.file(e.path().filename().string());
         std::filesystem::copy_file(e.path(), copy);
-        std::filesystem::permissions(copy, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+        std::filesystem::permissions(
+            copy, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
     }
     for (const char* base : {"Kexample.test.+013+49767", "Kexample.test.+013+62739"}) {
         auto key = read_key_pair(dir.file(base));

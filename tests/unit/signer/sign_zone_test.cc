@@ -13,8 +13,8 @@
 #include <fmt/format.h>
 
 #include "dns/encoding.h"
-#include "signer/denial.h"
 #include "dns/rrsig.h"
+#include "signer/denial.h"
 #include "signer/zone_writer.h"
 #include "signer_fixture.h"
 
@@ -28,7 +28,9 @@ std::vector<KeyPair> ksk_zsk(std::uint8_t alg = dns::alg::ecdsap256sha256) {
     return keys;
 }
 
-std::uint16_t signer_tag(std::span<const std::uint8_t> rrsig) { return static_cast<std::uint16_t>(rrsig[16] << 8 | rrsig[17]); }
+std::uint16_t signer_tag(std::span<const std::uint8_t> rrsig) {
+    return static_cast<std::uint16_t>(rrsig[16] << 8 | rrsig[17]);
+}
 
 TEST(SignZone, NsecSignsWhatIsAuthoritativeAndNothingElse) {
     auto keys = ksk_zsk();
@@ -66,8 +68,9 @@ TEST(SignZone, NsecSignsWhatIsAuthoritativeAndNothingElse) {
     };
     EXPECT_EQ(nsec_next("a.deep.chain.example.test."), "insecure.example.test.");
     EXPECT_EQ(nsec_next("x.y.insecure2.example.test."), "mail.example.test.");
-    EXPECT_EQ(nsec_next("secure.example.test."), "www.example.test.");  // skips the glue below the cut
-    EXPECT_EQ(nsec_next("www.example.test."), "example.test.");         // closes at the apex
+    EXPECT_EQ(nsec_next("secure.example.test."),
+              "www.example.test.");                              // skips the glue below the cut
+    EXPECT_EQ(nsec_next("www.example.test."), "example.test.");  // closes at the apex
 }
 
 // RFC 4035 §2.3: glue at the delegation name itself is not listed in the NSEC or NSEC3
@@ -82,9 +85,10 @@ TEST(SignZone, DenialAtADelegationListsOnlyNsDsAndItself) {
         ASSERT_TRUE(sz) << sz.error().message;
         const zones::Node* self = node_named(*sz, "self.example.test.");
         ASSERT_NE(self, nullptr);
-        std::vector<std::uint16_t> want = nsec3 ? std::vector<std::uint16_t>{dns::rrtype::NS}
-                                                : std::vector<std::uint16_t>{dns::rrtype::NS, dns::rrtype::RRSIG,
-                                                                             dns::rrtype::NSEC};
+        std::vector<std::uint16_t> want =
+            nsec3 ? std::vector<std::uint16_t>{dns::rrtype::NS}
+                  : std::vector<std::uint16_t>{dns::rrtype::NS, dns::rrtype::RRSIG,
+                                               dns::rrtype::NSEC};
         std::vector<std::uint16_t> types;
         dns::Bytes bitmap;
         denial_bitmap(*self, types, bitmap);
@@ -134,14 +138,16 @@ TEST(SignZone, Nsec3CoversEmptyNonTerminalsAndOptOutSkipsInsecureDelegations) {
         EXPECT_TRUE(has("secure.example.test."));
         EXPECT_FALSE(has("ns.secure.example.test."));  // glue
         EXPECT_EQ(has("insecure.example.test."), !opt_out);
-        EXPECT_EQ(has("y.insecure2.example.test."), !opt_out);  // exists only for an opted-out delegation
+        EXPECT_EQ(has("y.insecure2.example.test."),
+                  !opt_out);  // exists only for an opted-out delegation
         EXPECT_EQ(node_named(*sz, "example.test.")->find(dns::rrtype::NSEC), nullptr);
         ASSERT_NE(node_named(*sz, "example.test.")->find(dns::rrtype::NSEC3PARAM), nullptr);
     }
 }
 
 TEST(SignZone, Rfc5155AppendixAHash) {
-    // RFC 5155 Appendix A: salt aabbccdd, 12 iterations, "example" hashes to 0p9mhaveqvm6t7vbl5lop2u3t2rp3tom.
+    // RFC 5155 Appendix A: salt aabbccdd, 12 iterations, "example" hashes to
+    // 0p9mhaveqvm6t7vbl5lop2u3t2rp3tom.
     Nsec3Params p{12, {0xaa, 0xbb, 0xcc, 0xdd}, false};
     EXPECT_EQ(dns::base32hex_encode(nsec3_hash(dns::Name::from_text("example.").value(), p)),
               "0p9mhaveqvm6t7vbl5lop2u3t2rp3tom");
@@ -157,14 +163,16 @@ TEST(SignZone, CdsAndCdnskeyForChosenKeysAndTheDeleteForm) {
     const zones::Node* apex = node_named(sz, "example.test.");
     const zones::RRset* cds = apex->find(dns::rrtype::CDS);
     ASSERT_NE(cds, nullptr);
-    EXPECT_EQ(cds->rdatas.at(0), dns::ds_rdata(sz.zone.origin, keys[0].dnskey_rdata(), dns::digest::sha256).value());
+    EXPECT_EQ(cds->rdatas.at(0),
+              dns::ds_rdata(sz.zone.origin, keys[0].dnskey_rdata(), dns::digest::sha256).value());
     EXPECT_EQ(apex->find(dns::rrtype::CDNSKEY)->rdatas.at(0), keys[0].dnskey_rdata());
     EXPECT_EQ(signer_tag(cds->signatures.at(0)), keys[0].tag());  // RFC 7344 §4.1: by the KSK
 
     p.cds_key_tags = {};
     p.cds_delete = true;
     auto del = sign_zone(load_zone(), keys, p).value();
-    EXPECT_EQ(node_named(del, "example.test.")->find(dns::rrtype::CDS)->rdatas.at(0), dns::cds_delete_rdata());
+    EXPECT_EQ(node_named(del, "example.test.")->find(dns::rrtype::CDS)->rdatas.at(0),
+              dns::cds_delete_rdata());
 
     p.cds_delete = false;
     p.cds_key_tags = {static_cast<std::uint16_t>(keys[0].tag() + 1)};
@@ -175,7 +183,9 @@ TEST(SignZone, ALoneKskIsACskAndSignsEverything) {
     std::vector<KeyPair> keys;
     keys.push_back(make_key(dns::alg::ed25519, KeyRole::csk));
     auto sz = sign_zone(load_zone(), keys, params_at(t_now)).value();
-    EXPECT_EQ(signer_tag(node_named(sz, "mail.example.test.")->find(dns::rrtype::A)->signatures.at(0)), keys[0].tag());
+    EXPECT_EQ(
+        signer_tag(node_named(sz, "mail.example.test.")->find(dns::rrtype::A)->signatures.at(0)),
+        keys[0].tag());
 }
 
 TEST(SignZone, KeysFollowTheirTiming) {
@@ -214,7 +224,8 @@ TEST(SignZone, ANewAlgorithmSignsBeforeItsDnskeyIsPublished) {
     ASSERT_TRUE(sz) << sz.error().message;
     EXPECT_EQ(node_named(*sz, "example.test.")->find(dns::rrtype::DNSKEY)->rdatas.size(), 2u);
     std::set<std::uint16_t> signers;
-    for (const auto& sig : node_named(*sz, "mail.example.test.")->find(dns::rrtype::A)->signatures) {
+    for (const auto& sig :
+         node_named(*sz, "mail.example.test.")->find(dns::rrtype::A)->signatures) {
         signers.insert(signer_tag(sig));
     }
     EXPECT_EQ(signers, (std::set<std::uint16_t>{keys[1].tag(), keys[2].tag()}));
@@ -243,15 +254,16 @@ TEST(SignZone, AnUncheckedZoneIsHandedOverOnlyAfterItsCheckPasses) {
     ASSERT_TRUE(damaged) << damaged.error().message;
     EXPECT_THROW((void)std::move(*damaged).take(), std::logic_error);
     // A signature bit flipped after signing, as a fault between signer and writer would.
-    auto& sig = const_cast<zones::Signature&>(node_named(damaged->zone(), "mail.example.test.")
-                                                   ->find(dns::rrtype::A)->signatures.at(0));
+    auto& sig = const_cast<zones::Signature&>(
+        node_named(damaged->zone(), "mail.example.test.")->find(dns::rrtype::A)->signatures.at(0));
     dns::Bytes bytes(sig.begin(), sig.end());
     bytes[bytes.size() - 5] ^= 0x20;
     sig = zones::Signature(bytes);
     SigningStats stats;
     auto verdict = damaged->check(&stats);
     ASSERT_FALSE(verdict);
-    EXPECT_NE(verdict.error().message.find("mail.example.test."), std::string::npos) << verdict.error().message;
+    EXPECT_NE(verdict.error().message.find("mail.example.test."), std::string::npos)
+        << verdict.error().message;
     EXPECT_THROW((void)std::move(*damaged).take(), std::logic_error);
 
     auto good = sign_zone_unchecked(load_zone(), use, params_at(t_now), nullptr, &stats);
@@ -277,8 +289,8 @@ TEST(SignZone, ParallelWriterWritesTheBytesOfOneThread) {
         ASSERT_TRUE(write_signed_zone(*sz, path, threads));
         std::ifstream in(path, std::ios::binary);
         std::string written((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        EXPECT_TRUE(written == expected) << threads << " threads: " << written.size() << " bytes, " << expected.size()
-                                         << " expected";
+        EXPECT_TRUE(written == expected) << threads << " threads: " << written.size() << " bytes, "
+                                         << expected.size() << " expected";
         std::remove(path.c_str());
     }
 }
@@ -299,11 +311,17 @@ TEST(SignZone, Nsec3OriginalNamesMatchTheirDefinitionOnARandomTree) {
         // A wildcard cannot be a delegation (RFC 4592 §4.2): data only there.
         const unsigned shape = static_cast<unsigned>(rng() % 6);
         switch (name.starts_with("*.") ? 5 : shape) {
-            case 0: text += fmt::format("{} 300 IN NS ns.{}\n{} 300 IN NS ns.example.net.\n", name, name, name);
-                    text += fmt::format("ns.{} 300 IN A 192.0.2.9\n", name); break;
-            case 1: text += fmt::format("{} 300 IN NS ns.example.net.\n{} 300 IN DS 1 13 2 {}\n", name, name,
-                                        std::string(64, 'a')); break;
-            default: text += fmt::format("{} 300 IN TXT \"{}\"\n", name, i);
+            case 0:
+                text += fmt::format("{} 300 IN NS ns.{}\n{} 300 IN NS ns.example.net.\n", name,
+                                    name, name);
+                text += fmt::format("ns.{} 300 IN A 192.0.2.9\n", name);
+                break;
+            case 1:
+                text += fmt::format("{} 300 IN NS ns.example.net.\n{} 300 IN DS 1 13 2 {}\n", name,
+                                    name, std::string(64, 'a'));
+                break;
+            default:
+                text += fmt::format("{} 300 IN TXT \"{}\"\n", name, i);
         }
     }
     zones::Zone zone = load_zone(text.c_str());
@@ -311,7 +329,8 @@ TEST(SignZone, Nsec3OriginalNamesMatchTheirDefinitionOnARandomTree) {
         std::set<dns::Name, dns::CanonicalLess> expected;
         for (const auto& node : zone.nodes) {
             if (node.role == zones::NodeRole::occluded) continue;
-            if (opt_out && node.role == zones::NodeRole::delegation && !node.find(dns::rrtype::DS)) continue;
+            if (opt_out && node.role == zones::NodeRole::delegation && !node.find(dns::rrtype::DS))
+                continue;
             for (dns::Name n = node.name; n.is_subdomain_of(zone.origin); n = n.parent()) {
                 expected.insert(n);
                 if (n == zone.origin) break;
@@ -319,7 +338,8 @@ TEST(SignZone, Nsec3OriginalNamesMatchTheirDefinitionOnARandomTree) {
         }
         auto [names, nodes] = nsec3_original_names(zone, opt_out);
         ASSERT_EQ(names.size(), expected.size()) << "opt-out " << opt_out;
-        EXPECT_TRUE(std::equal(names.begin(), names.end(), expected.begin())) << "opt-out " << opt_out;
+        EXPECT_TRUE(std::equal(names.begin(), names.end(), expected.begin()))
+            << "opt-out " << opt_out;
         ASSERT_EQ(nodes.size(), names.size());
         for (std::size_t i = 0; i < names.size(); ++i) {
             const zones::Node* node = nullptr;

@@ -31,7 +31,8 @@ inline const char* const hosting_zone =
 inline zones::Zone load_zone(const char* text = hosting_zone) {
     testutil::TempDir dir;
     zones::Loaded l = zones::load(dir, text);
-    EXPECT_TRUE(l.diag.errors.empty()) << (l.diag.errors.empty() ? "" : l.diag.errors.front().describe());
+    EXPECT_TRUE(l.diag.errors.empty())
+        << (l.diag.errors.empty() ? "" : l.diag.errors.front().describe());
     return std::move(l.zone);
 }
 

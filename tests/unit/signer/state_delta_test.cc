@@ -41,7 +41,8 @@ struct DeltaBesideBase {
 // between leaves a delta naming the old base, which must not be applied to the new one.
 TEST(StateDelta, ADeltaLeftBesideANewBaseIsIgnored) {
     DeltaBesideBase s;
-    write_output_and_state(sign_zone(load_zone(s.zone.text().c_str()), s.use, s.p).value(), s.out, 1);
+    write_output_and_state(sign_zone(load_zone(s.zone.text().c_str()), s.use, s.p).value(), s.out,
+                           1);
     (void)s.next();
     ASSERT_TRUE(has_delta(s.out));
     const std::string delta = file_text(delta_path_for(s.path));
@@ -60,7 +61,8 @@ TEST(StateDelta, ADeltaLeftBesideANewBaseIsIgnored) {
 
 TEST(StateDelta, ADamagedDeltaIsRefusedByName) {
     DeltaBesideBase s;
-    write_output_and_state(sign_zone(load_zone(s.zone.text().c_str()), s.use, s.p).value(), s.out, 1);
+    write_output_and_state(sign_zone(load_zone(s.zone.text().c_str()), s.use, s.p).value(), s.out,
+                           1);
     (void)s.next();
     ASSERT_TRUE(has_delta(s.out));
     std::string delta = file_text(delta_path_for(s.path));
@@ -77,7 +79,8 @@ TEST(StateDelta, ADamagedDeltaIsRefusedByName) {
 // full state.
 TEST(StateDelta, ABaseReplacedSinceItWasReadGetsAFullState) {
     DeltaBesideBase s;
-    write_output_and_state(sign_zone(load_zone(s.zone.text().c_str()), s.use, s.p).value(), s.out, 1);
+    write_output_and_state(sign_zone(load_zone(s.zone.text().c_str()), s.use, s.p).value(), s.out,
+                           1);
     s.zone.edit(s.rng);
     auto state = SigningState::read(s.path, s.origin).value();
     auto inc = sign_zone_incremental(load_zone(s.zone.text().c_str()), s.use, s.p, *state).value();
@@ -85,7 +88,8 @@ TEST(StateDelta, ABaseReplacedSinceItWasReadGetsAFullState) {
     std::filesystem::rename(s.path + ".copy", s.path);
     write_output_and_state(inc, s.out, 1);
     EXPECT_FALSE(has_delta(s.out));
-    EXPECT_EQ(records_of(*SigningState::read(s.path, s.origin).value()), records_of(SigningState::of(inc)));
+    EXPECT_EQ(records_of(*SigningState::read(s.path, s.origin).value()),
+              records_of(SigningState::of(inc)));
 
     // With the base left alone, the same zone goes out as a delta.
     (void)s.next();

@@ -32,7 +32,8 @@ SignatureDigest copy_of(const SignatureDigest& d) {
 }
 
 // Signs with the given keys (KeyUse from their timing, or `use` when given).
-void sign_into(Signed& s, zones::Zone zone, SigningParams p, std::optional<KeyUse> use = std::nullopt) {
+void sign_into(Signed& s, zones::Zone zone, SigningParams p,
+               std::optional<KeyUse> use = std::nullopt) {
     p.self_check = SelfCheck::sampled;
     if (!use) use = select_keys(s.keys, p.now).value();
     auto unchecked = sign_zone_unchecked(std::move(zone), *use, p, nullptr);
@@ -59,15 +60,17 @@ zones::Node& node(SignedZone& sz, const std::string& name) {
     throw std::runtime_error("no node " + name);
 }
 
-std::string message_of(const Result<void>& checked) { return checked ? std::string() : checked.error().message; }
+std::string message_of(const Result<void>& checked) {
+    return checked ? std::string() : checked.error().message;
+}
 
 // The self-check's verdict, the same in both modes.
 std::string failure(const Signed& s, Instant now = t_now) {
     const std::string full = message_of(verify_zone(s.zone, now, 2));
     EXPECT_TRUE(s.made);
     std::size_t verified = 0;
-    const std::string sampled =
-        message_of(verify_zone(s.zone, now, 2, {}, CheckPlan{SelfCheck::sampled, s.made ? &*s.made : nullptr, &verified}));
+    const std::string sampled = message_of(verify_zone(
+        s.zone, now, 2, {}, CheckPlan{SelfCheck::sampled, s.made ? &*s.made : nullptr, &verified}));
     EXPECT_EQ(full, sampled);
     return full;
 }
@@ -82,9 +85,11 @@ TEST(VerifyZone, SignaturesByAKeyOutsideTheDnskeySetAreRefused) {
     Signed s = make();
     zones::RRset& dnskey = *node(s.zone, "example.test.").find(dns::rrtype::DNSKEY);
     KeyPair stranger = make_key(dns::alg::ecdsap256sha256, KeyRole::zsk);
-    dnskey.rdatas = {s.keys[0].dnskey_rdata(), stranger.dnskey_rdata()};  // the ZSK that signed is gone
+    dnskey.rdatas = {s.keys[0].dnskey_rdata(),
+                     stranger.dnskey_rdata()};  // the ZSK that signed is gone
     std::string msg = failure(s);
-    EXPECT_NE(msg.find("does not verify against the published DNSKEY RRset"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("does not verify against the published DNSKEY RRset"), std::string::npos)
+        << msg;
     EXPECT_NE(msg.find("example.test. SOA: RRSIG by key"), std::string::npos) << msg;
 }
 
@@ -124,7 +129,8 @@ TEST(VerifyZone, ChangedDataAfterSigningIsRefused) {
 TEST(VerifyZone, AMissingSignatureIsRefused) {
     Signed s = make();
     node(s.zone, "www.example.test.").find(dns::rrtype::CNAME)->signatures.clear();
-    EXPECT_NE(failure(s).find("www.example.test. CNAME: no valid ECDSAP256SHA256 signature"), std::string::npos);
+    EXPECT_NE(failure(s).find("www.example.test. CNAME: no valid ECDSAP256SHA256 signature"),
+              std::string::npos);
 }
 
 TEST(VerifyZone, ExpiredOrNotYetValidSignaturesAreRefused) {
@@ -139,10 +145,12 @@ TEST(VerifyZone, ADnskeySetSignedOnlyByTheZskIsRefused) {
     // Re-sign the DNSKEY RRset with the ZSK only: valid crypto, wrong key.
     SigningParams p = params_at(t_now);
     std::vector<KeyPair> zsk_only;
-    zsk_only.push_back(KeyPair(s.keys[1].zone(), s.keys[1].dnskey(), EvpPkey(EVP_PKEY_dup(s.keys[1].pkey())), {}));
+    zsk_only.push_back(
+        KeyPair(s.keys[1].zone(), s.keys[1].dnskey(), EvpPkey(EVP_PKEY_dup(s.keys[1].pkey())), {}));
     auto resigned = sign_zone(load_zone(), zsk_only, p).value();
     dnskey.signatures = node(resigned, "example.test.").find(dns::rrtype::DNSKEY)->signatures;
-    EXPECT_NE(failure(s).find("not signed by a ECDSAP256SHA256 key-signing key"), std::string::npos);
+    EXPECT_NE(failure(s).find("not signed by a ECDSAP256SHA256 key-signing key"),
+              std::string::npos);
 }
 
 TEST(VerifyZone, ABrokenNsecChainIsRefused) {
@@ -150,7 +158,8 @@ TEST(VerifyZone, ABrokenNsecChainIsRefused) {
     auto& nodes = s.zone.zone.nodes;
     for (auto& n : nodes) {
         if (n.name.to_text() == "mail.example.test.") {
-            std::erase_if(n.rrsets, [](const zones::RRset& r) { return r.type == dns::rrtype::NSEC; });
+            std::erase_if(n.rrsets,
+                          [](const zones::RRset& r) { return r.type == dns::rrtype::NSEC; });
         }
     }
     EXPECT_NE(failure(s).find("mail.example.test.: NSEC missing"), std::string::npos);
@@ -166,10 +175,10 @@ TEST(VerifyZone, AnNsecWithAWrongNextNameOrTypeListIsRefused) {
         std::string msg = failure(s);
         return msg.find("mail.example.test.: NSEC does not link to") != std::string::npos;
     };
-    EXPECT_TRUE(refused([](dns::Bytes& r) { r[1] ^= 0x01; }));        // a letter of the next name
-    EXPECT_TRUE(refused([](dns::Bytes& r) { r.back() ^= 0x01; }));    // a type bit
-    EXPECT_TRUE(refused([](dns::Bytes& r) { r.push_back(0); }));      // trailing junk
-    EXPECT_TRUE(refused([](dns::Bytes& r) { r.pop_back(); }));        // a bit map cut short
+    EXPECT_TRUE(refused([](dns::Bytes& r) { r[1] ^= 0x01; }));      // a letter of the next name
+    EXPECT_TRUE(refused([](dns::Bytes& r) { r.back() ^= 0x01; }));  // a type bit
+    EXPECT_TRUE(refused([](dns::Bytes& r) { r.push_back(0); }));    // trailing junk
+    EXPECT_TRUE(refused([](dns::Bytes& r) { r.pop_back(); }));      // a bit map cut short
     EXPECT_FALSE(refused([](dns::Bytes&) {}));
 }
 
@@ -183,7 +192,8 @@ TEST(VerifyZone, ABrokenOrIncompleteNsec3ChainIsRefused) {
 TEST(VerifyZone, SignaturesOnGlueAreRefused) {
     Signed s = make();
     zones::RRset& glue = *node(s.zone, "ns.secure.example.test.").find(dns::rrtype::A);
-    glue.signatures.push_back(node(s.zone, "mail.example.test.").find(dns::rrtype::A)->signatures.at(0));
+    glue.signatures.push_back(
+        node(s.zone, "mail.example.test.").find(dns::rrtype::A)->signatures.at(0));
     EXPECT_NE(failure(s).find("signed but not authoritative"), std::string::npos);
 }
 
@@ -191,7 +201,8 @@ TEST(VerifyZone, SignaturesOnGlueAreRefused) {
 // signatures by one key for every worker's P-256 verifier to build its table.
 Signed sign_hosts(std::uint8_t algorithm = dns::alg::ecdsap256sha256) {
     std::string text = std::string(hosting_zone);
-    for (int i = 0; i < 3000; ++i) text += "h" + std::to_string(i) + " A 198.51.100." + std::to_string(i % 250) + "\n";
+    for (int i = 0; i < 3000; ++i)
+        text += "h" + std::to_string(i) + " A 198.51.100." + std::to_string(i % 250) + "\n";
     Signed s;
     s.keys.push_back(make_key(algorithm, KeyRole::ksk));
     s.keys.push_back(make_key(algorithm, KeyRole::zsk));
@@ -275,7 +286,8 @@ TEST(VerifyZone, ASignatureIsCheckedWithEveryKeyOfItsTag) {
     // signatures fail with the first key before they pass with their own.
     for (const KeyPair* signer : {&twins->first, &twins->second}) {
         Signed s;
-        sign_into(s, load_zone(), params_at(t_now), KeyUse{{&ksk, &twins->first, &twins->second}, {&ksk}, {signer}});
+        sign_into(s, load_zone(), params_at(t_now),
+                  KeyUse{{&ksk, &twins->first, &twins->second}, {&ksk}, {signer}});
         EXPECT_EQ(failure(s), "") << "signed by the twin " << signer->base_name();
     }
 }
@@ -291,7 +303,8 @@ SignatureDigest digest_as_held(const SignedZone& sz, const SignatureDigest& key)
                 std::size_t at = 0;
                 auto f = dns::RrsigFields::parse(sig, at).value();
                 dns::Bytes data;
-                dns::append_signed_data(data, sig.bytes().first(at), node.name, set.type, set.rdatas, f.original_ttl);
+                dns::append_signed_data(data, sig.bytes().first(at), node.name, set.type,
+                                        set.rdatas, f.original_ttl);
                 d.add(data, sig.bytes().subspan(at));
             }
         }
@@ -306,7 +319,9 @@ SignatureDigest digest_as_held(const SignedZone& sz, const SignatureDigest& key)
 TEST(VerifyZone, ASignatureMadeWrongIsFoundByFullModeAndBySampledModeWhenDrawn) {
     Signed s = sign_hosts();
     for (int i = 0; i < 3000; i += 10) {
-        zones::Signature& sig = node(s.zone, "h" + std::to_string(i) + ".example.test.").find(dns::rrtype::A)->signatures.at(0);
+        zones::Signature& sig = node(s.zone, "h" + std::to_string(i) + ".example.test.")
+                                    .find(dns::rrtype::A)
+                                    ->signatures.at(0);
         dns::Bytes damaged(sig.begin(), sig.end());
         damaged[damaged.size() - 7] ^= 0x01;
         sig = zones::Signature(damaged);
@@ -315,9 +330,11 @@ TEST(VerifyZone, ASignatureMadeWrongIsFoundByFullModeAndBySampledModeWhenDrawn) 
     const std::string full = message_of(verify_zone(s.zone, t_now, 2));
     EXPECT_NE(full.find("(600 problems)"), std::string::npos) << full;
     std::size_t verified = 0;
-    const auto sampled = verify_zone(s.zone, t_now, 2, {}, CheckPlan{SelfCheck::sampled, &as_made, &verified});
+    const auto sampled =
+        verify_zone(s.zone, t_now, 2, {}, CheckPlan{SelfCheck::sampled, &as_made, &verified});
     ASSERT_FALSE(sampled);
-    const std::size_t found = std::stoul(sampled.error().message.substr(sampled.error().message.find('(') + 1));
+    const std::size_t found =
+        std::stoul(sampled.error().message.substr(sampled.error().message.find('(') + 1));
     EXPECT_GT(found, 0u);
     EXPECT_LT(found, 300u) << sampled.error().message;
     EXPECT_LT(verified, 3100u / 4);
@@ -333,29 +350,32 @@ TEST(VerifyZone, SampledModeVerifiesTheStatedSubsetAndFullModeEverything) {
     });
     std::size_t full = 0, sampled = 0;
     ASSERT_TRUE(verify_zone(s.zone, t_now, 2, {}, CheckPlan{SelfCheck::full, nullptr, &full}));
-    ASSERT_TRUE(verify_zone(s.zone, t_now, 2, {}, CheckPlan{SelfCheck::sampled, &*s.made, &sampled}));
+    ASSERT_TRUE(
+        verify_zone(s.zone, t_now, 2, {}, CheckPlan{SelfCheck::sampled, &*s.made, &sampled}));
     EXPECT_EQ(full, fresh);
     const std::uint64_t one_in = sample_one_in(dns::alg::ecdsap256sha256);
     EXPECT_GT(sampled, fresh / one_in / 2);
     EXPECT_LT(sampled, fresh / one_in * 2);
     // Without the signer's digest there is nothing to bind to: everything is verified.
     std::size_t unbound = 0;
-    ASSERT_TRUE(verify_zone(s.zone, t_now, 2, {}, CheckPlan{SelfCheck::sampled, nullptr, &unbound}));
+    ASSERT_TRUE(
+        verify_zone(s.zone, t_now, 2, {}, CheckPlan{SelfCheck::sampled, nullptr, &unbound}));
     EXPECT_EQ(unbound, fresh);
 }
 
 // Both modes refuse changed data and damaged signatures on every algorithm, each on the
 // library that verifies it (dns/crypto_library.h).
 TEST(VerifyZone, EveryAlgorithmRefusesChangedDataAndADamagedSignatureInBothModes) {
-    for (std::uint8_t algorithm : {dns::alg::rsasha256, dns::alg::ecdsap256sha256, dns::alg::ecdsap384sha384,
-                                   dns::alg::ed25519, dns::alg::ed448}) {
+    for (std::uint8_t algorithm : {dns::alg::rsasha256, dns::alg::ecdsap256sha256,
+                                   dns::alg::ecdsap384sha384, dns::alg::ed25519, dns::alg::ed448}) {
         SCOPED_TRACE(dns::algorithm_mnemonic(algorithm));
         EXPECT_EQ(failure(make(false, algorithm)), "");
         Signed changed = make(false, algorithm);
         node(changed.zone, "mail.example.test.").find(dns::rrtype::A)->rdatas[0][3] ^= 1;
         EXPECT_NE(failure(changed).find("mail.example.test. A: RRSIG"), std::string::npos);
         Signed damaged = make(false, algorithm);
-        zones::Signature& sig = node(damaged.zone, "www.example.test.").find(dns::rrtype::CNAME)->signatures.at(0);
+        zones::Signature& sig =
+            node(damaged.zone, "www.example.test.").find(dns::rrtype::CNAME)->signatures.at(0);
         dns::Bytes bytes(sig.begin(), sig.end());
         bytes[bytes.size() - 9] ^= 0x02;
         sig = zones::Signature(bytes);
@@ -372,14 +392,17 @@ TEST(VerifyZone, AValidSignatureThisRunDidNotMakeIsRefusedBySampledMode) {
     zones::Signature& sig = a.signatures.at(0);
     std::size_t at = 0;
     auto fields = dns::RrsigFields::parse(sig, at).value();
-    dns::Bytes data, again(sig.bytes().begin(), sig.bytes().begin() + static_cast<std::ptrdiff_t>(at));
-    dns::append_signed_data(data, again, node(s.zone, "mail.example.test.").name, a.type, a.rdatas, fields.original_ttl);
+    dns::Bytes data,
+        again(sig.bytes().begin(), sig.bytes().begin() + static_cast<std::ptrdiff_t>(at));
+    dns::append_signed_data(data, again, node(s.zone, "mail.example.test.").name, a.type, a.rdatas,
+                            fields.original_ttl);
     auto ctx = SigningContext::create(s.keys[1]).value();
     ASSERT_TRUE(ctx.sign(data, again));
     ASSERT_NE(again, dns::Bytes(sig.begin(), sig.end()));
     sig = zones::Signature(again);
     EXPECT_EQ(message_of(verify_zone(s.zone, t_now, 2)), "");
-    const std::string sampled = message_of(verify_zone(s.zone, t_now, 2, {}, CheckPlan{SelfCheck::sampled, &*s.made}));
+    const std::string sampled =
+        message_of(verify_zone(s.zone, t_now, 2, {}, CheckPlan{SelfCheck::sampled, &*s.made}));
     EXPECT_NE(sampled.find("not exactly those this run made"), std::string::npos) << sampled;
 }
 

@@ -24,8 +24,9 @@ TEST(WrittenCheck, LdnssPrintingOfACommaInAnAlpnIdIsCaught) {
     // How ldns prints it: read back, that is two ids, "h1" and "h2".
     auto ldns = check("a.test.\t300\tIN\tSVCB\t1 . alpn=h1\\,h2\n", expected);
     ASSERT_FALSE(ldns.has_value());
-    EXPECT_NE(ldns.error().message.find("the text written for a.test. SVCB reads back as different data"),
-              std::string::npos)
+    EXPECT_NE(
+        ldns.error().message.find("the text written for a.test. SVCB reads back as different data"),
+        std::string::npos)
         << ldns.error().message;
     EXPECT_TRUE(check("a.test.\t300\tIN\tSVCB\t1 . alpn=h1\\\\,h2\n", expected).has_value());
 }
@@ -36,10 +37,14 @@ TEST(WrittenCheck, MissingExtraAndUnreadableRecordsAreCaught) {
     WrittenRecords one;
     one.add(owner, dns::rrtype::A, 300, a);
     EXPECT_NE(check("", one).error().message.find("lacks a.test. A"), std::string::npos);
-    EXPECT_NE(check("a.test. 300 IN A 192.0.2.1\na.test. 300 IN A 192.0.2.2\n", one).error().message.find("more records"),
+    EXPECT_NE(check("a.test. 300 IN A 192.0.2.1\na.test. 300 IN A 192.0.2.2\n", one)
+                  .error()
+                  .message.find("more records"),
               std::string::npos);
-    EXPECT_NE(check("a.test. 300 IN A 192.0.2.x\n", one).error().message.find("does not read back"), std::string::npos);
-    EXPECT_NE(check("a.test. 301 IN A 192.0.2.1\n", one).error().message.find("different data"), std::string::npos);
+    EXPECT_NE(check("a.test. 300 IN A 192.0.2.x\n", one).error().message.find("does not read back"),
+              std::string::npos);
+    EXPECT_NE(check("a.test. 301 IN A 192.0.2.1\n", one).error().message.find("different data"),
+              std::string::npos);
     EXPECT_TRUE(check("a.test. 300 IN A 192.0.2.1\n", one).has_value());
 }
 
@@ -56,11 +61,13 @@ TEST(WrittenCheck, TheWriterRefusesTextThatDoesNotReadBackAsSigned) {
         if (n.name.to_text() == "mail.example.test.") www = &n;
     ASSERT_NE(www, nullptr);
     zones::RRset loc{29, 300, {}, {}, {}};
-    loc.rdatas.push_back(dns::Bytes{0, 0xaa, 0x16, 0x13, 0x89, 0x17, 0x2d, 0xd0, 0x70, 0xbe, 0x15, 0xf0, 0x00, 0x98, 0x8d, 0x20});
+    loc.rdatas.push_back(dns::Bytes{0, 0xaa, 0x16, 0x13, 0x89, 0x17, 0x2d, 0xd0, 0x70, 0xbe, 0x15,
+                                    0xf0, 0x00, 0x98, 0x8d, 0x20});
     www->rrsets.push_back(std::move(loc));
     auto text = signed_zone_text(sz);
     ASSERT_FALSE(text.has_value());
-    EXPECT_NE(text.error().message.find("mail.example.test. LOC"), std::string::npos) << text.error().message;
+    EXPECT_NE(text.error().message.find("mail.example.test. LOC"), std::string::npos)
+        << text.error().message;
 }
 
 }  // namespace

@@ -55,8 +55,9 @@ TEST(Schema, MigratesAnOlderDatabaseKeepingItsData) {
     {
         // Rows as schema 1 wrote them (today's add_zone writes later columns).
         auto db = must(sql::Db::open(path, false));
-        must(db.exec("INSERT INTO tenants (name) VALUES ('assoc');"
-                     "INSERT INTO zones (name, tenant_id, policy) VALUES ('example.org', 1, 'default')"));
+        must(db.exec(
+            "INSERT INTO tenants (name) VALUES ('assoc');"
+            "INSERT INTO zones (name, tenant_id, policy) VALUES ('example.org', 1, 'default')"));
     }
     auto s = must(Store::open(path, Store::Mode::create));
     EXPECT_EQ(must(s.schema_version()), 3);
@@ -90,7 +91,8 @@ TEST(Identity, AnEmptyFileIsRefusedUnlessInitialisedOnPurpose) {
         auto s = Store::open(path, mode);
         ASSERT_FALSE(s);
         EXPECT_EQ(s.error().kind, ErrorKind::config);
-        EXPECT_NE(s.error().message.find("is empty (0 bytes)"), std::string::npos) << s.error().message;
+        EXPECT_NE(s.error().message.find("is empty (0 bytes)"), std::string::npos)
+            << s.error().message;
         EXPECT_NE(s.error().message.find("zonewarden init"), std::string::npos);
     }
     EXPECT_EQ(std::filesystem::file_size(path), 0u);  // nothing was written into it
@@ -121,9 +123,11 @@ TEST(Identity, AnotherProgramsDatabaseOrAnyOtherFileIsNeverOpened) {
     raw_exec(raw, "CREATE TABLE photos (id INTEGER); INSERT INTO photos VALUES (1)");
     sqlite3_close(raw);
     auto text = dir.file("notes.txt");
-    std::ofstream(text) << "not a database at all, but long enough to have a header's worth of bytes in it.\n";
+    std::ofstream(text)
+        << "not a database at all, but long enough to have a header's worth of bytes in it.\n";
     for (const auto& path : {other, text}) {
-        for (auto mode : {Store::Mode::reader, Store::Mode::writer, Store::Mode::create, Store::Mode::initialise}) {
+        for (auto mode : {Store::Mode::reader, Store::Mode::writer, Store::Mode::create,
+                          Store::Mode::initialise}) {
             auto s = Store::open(path, mode);
             ASSERT_FALSE(s) << path;
             EXPECT_EQ(s.error().kind, ErrorKind::config);
@@ -144,7 +148,8 @@ TEST(Identity, AMissingFileIsMadeOnlyWhenAskedTo) {
     for (auto mode : {Store::Mode::reader, Store::Mode::writer}) {
         auto s = Store::open(path, mode);
         ASSERT_FALSE(s);
-        EXPECT_NE(s.error().message.find("there is no state database"), std::string::npos) << s.error().message;
+        EXPECT_NE(s.error().message.find("there is no state database"), std::string::npos)
+            << s.error().message;
         EXPECT_FALSE(std::filesystem::exists(path));
     }
     { auto s = must(Store::open(path, Store::Mode::create)); }
@@ -383,7 +388,8 @@ TEST(ZoneRecords, PublicationCheckAndNotificationsRoundTrip) {
     EXPECT_FALSE(must(s.zone("other.lab.")));
 
     EXPECT_FALSE(must(s.last_publication("alpha.lab.")));
-    Publication p{t0, 2026112801, {12345, 54321}, {12345}, {}, true, t0 + Seconds{3600}, t0 + Seconds{1800}, "abc"};
+    Publication p{t0,   2026112801,         {12345, 54321},     {12345}, {},
+                  true, t0 + Seconds{3600}, t0 + Seconds{1800}, "abc"};
     must(s.record_publication("alpha.lab.", p));
     auto back = must(s.last_publication("alpha.lab."));
     ASSERT_TRUE(back);

@@ -36,7 +36,7 @@ TEST(AtomicFile, WritesWholeFileWithTheMode) {
         return {};
     }));
     EXPECT_EQ(slurp(path), "hello\n");
-    struct stat st{};
+    struct stat st {};
     ASSERT_EQ(::stat(path.c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 0777, 0640u);
     EXPECT_EQ(entries(dir.path()), 1u);
@@ -49,7 +49,8 @@ TEST(AtomicFile, SmallAndLargeWritesLandInOrder) {
     // the file must still be the pieces in the order they were given.
     std::string expected;
     ASSERT_TRUE(write_file_atomically(path, 0644, [&](BufferedWriter& w) -> Result<void> {
-        for (std::size_t size : {5u, 100000u, 7u, 3000000u, 2000000u, 11u, 65536u, 65535u, 9000000u, 3u}) {
+        for (std::size_t size :
+             {5u, 100000u, 7u, 3000000u, 2000000u, 11u, 65536u, 65535u, 9000000u, 3u}) {
             std::string piece(size, static_cast<char>('a' + expected.size() % 26));
             piece.back() = '\n';
             w.write(piece);
@@ -73,7 +74,8 @@ TEST(AtomicFile, AFailedFillLeavesTheOldFileAndNoTemporary) {
 }
 
 TEST(AtomicFile, UnwritableDirectoryIsAnOutsideError) {
-    auto r = write_file_atomically("/nonexistent-dir/out.zone", 0644, [](BufferedWriter&) -> Result<void> { return {}; });
+    auto r = write_file_atomically("/nonexistent-dir/out.zone", 0644,
+                                   [](BufferedWriter&) -> Result<void> { return {}; });
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().kind, ErrorKind::outside);
 }
@@ -81,7 +83,7 @@ TEST(AtomicFile, UnwritableDirectoryIsAnOutsideError) {
 TEST(StagedFile, StaysOutOfPlaceUntilCommitted) {
     testutil::TempDir dir;
     std::string path = dir.write("out.zone", "old\n");
-    struct stat old_st{};
+    struct stat old_st {};
     ASSERT_EQ(::stat(path.c_str(), &old_st), 0);
     auto staged = StagedFile::write(path, 0640, [](BufferedWriter& w) -> Result<void> {
         w.write("new\n");
@@ -93,7 +95,7 @@ TEST(StagedFile, StaysOutOfPlaceUntilCommitted) {
     StagedFile moved(std::move(*staged));
     ASSERT_TRUE(moved.commit());
     EXPECT_EQ(slurp(path), "new\n");
-    struct stat st{};
+    struct stat st {};
     ASSERT_EQ(::stat(path.c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 0777, old_st.st_mode & 0777);  // the mode of the file it replaced
     EXPECT_EQ(entries(dir.path()), 1u);
@@ -124,7 +126,8 @@ TEST(StagedFile, CopiesRangesOfAnotherFileInPlaceAndKeepsItsIdentityThroughCommi
     ::close(from);
     ASSERT_TRUE(staged) << staged.error().message;
     ASSERT_FALSE(short_copy);
-    EXPECT_NE(short_copy.error().message.find("shorter"), std::string::npos) << short_copy.error().message;
+    EXPECT_NE(short_copy.error().message.find("shorter"), std::string::npos)
+        << short_copy.error().message;
     auto before = staged->status();
     ASSERT_TRUE(before);
     ASSERT_TRUE(staged->commit());
@@ -240,16 +243,19 @@ void age(const std::string& path, std::chrono::hours by) {
 TEST(StagedFile, TemporariesOfKilledRunsAreRemovedByTheNextWrite) {
     testutil::TempDir dir;
     const pid_t gone = dead_pid();
-    const std::string killed = dir.write(fmt::format(".out.zone.tmp-{}-aB3dE9", gone), "half a zone");
-    const std::string running = dir.write(fmt::format(".out.zone.tmp-{}-Zz0000", ::getpid()), "being written");
-    const std::string stuck = dir.write(fmt::format(".out.zone.tmp-{}-Zz0001", ::getpid()), "alive but old");
+    const std::string killed =
+        dir.write(fmt::format(".out.zone.tmp-{}-aB3dE9", gone), "half a zone");
+    const std::string running =
+        dir.write(fmt::format(".out.zone.tmp-{}-Zz0000", ::getpid()), "being written");
+    const std::string stuck =
+        dir.write(fmt::format(".out.zone.tmp-{}-Zz0001", ::getpid()), "alive but old");
     age(stuck, std::chrono::hours(25));
     const std::string old_style_fresh = dir.write(".out.zone.tmp-AbCdEf", "no pid, fresh");
     const std::string old_style_old = dir.write(".other.zone.tmp-XyZ123", "no pid, old");
     age(old_style_old, std::chrono::hours(25));
     std::vector<std::string> not_ours;
-    for (const char* name : {"out.zone.tmp-1-abcdef", ".out.zone.tmp-1-abc", ".out.zone.tmp-x1-abcdef",
-                             ".notes", "out.zone"}) {
+    for (const char* name : {"out.zone.tmp-1-abcdef", ".out.zone.tmp-1-abc",
+                             ".out.zone.tmp-x1-abcdef", ".notes", "out.zone"}) {
         not_ours.push_back(dir.write(name, "someone else's"));
         age(not_ours.back(), std::chrono::hours(48));
     }

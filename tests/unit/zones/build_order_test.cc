@@ -37,7 +37,8 @@ TEST_P(BuildOrder, NodesAreInCanonicalOrderForAwkwardLabels) {
     auto add = [&](const dns::Name& owner, std::uint16_t type, dns::Bytes rdata) {
         read.records.push_back(SourcedRr{dns::Rr{owner, type, 300, std::move(rdata)}, {}});
     };
-    add(origin, dns::rrtype::SOA, dns::Bytes{0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1});
+    add(origin, dns::rrtype::SOA,
+        dns::Bytes{0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1});
     add(origin, dns::rrtype::NS, dns::Bytes(origin.bytes().begin(), origin.bytes().end()));
     add(origin, dns::rrtype::A, dns::Bytes{192, 0, 2, 1});
     // A third of the records are at a name already used, and a third below one: names that
@@ -49,10 +50,12 @@ TEST_P(BuildOrder, NodesAreInCanonicalOrderForAwkwardLabels) {
             owner = used[rng() % used.size()];
         } else if (!used.empty() && rng() % 2 == 0) {
             const dns::Name& parent = used[rng() % used.size()];
-            if (parent.wire().size() + 3 * (GetParam() + 1) <= 255) owner = random_name(rng, parent, GetParam());
+            if (parent.wire().size() + 3 * (GetParam() + 1) <= 255)
+                owner = random_name(rng, parent, GetParam());
         }
         used.push_back(owner);
-        add(owner, (rng() % 2) ? dns::rrtype::A : dns::rrtype::TXT, dns::Bytes{static_cast<std::uint8_t>(rng()), 1, 2, 3});
+        add(owner, (rng() % 2) ? dns::rrtype::A : dns::rrtype::TXT,
+            dns::Bytes{static_cast<std::uint8_t>(rng()), 1, 2, 3});
     }
     Diagnostics diag;
     Zone zone = build_zone(origin, std::move(read), diag);

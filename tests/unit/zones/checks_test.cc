@@ -33,7 +33,9 @@ TEST(Checks, SoaBelowTheApex) {
 
 TEST(Checks, NoApexNs) {
     testutil::TempDir dir;
-    Loaded l = load(dir, "$ORIGIN example.test.\n$TTL 300\n@ SOA ns1 host 1 7200 3600 1209600 300\nns1 A 192.0.2.1\n");
+    Loaded l = load(dir,
+                    "$ORIGIN example.test.\n$TTL 300\n@ SOA ns1 host 1 7200 3600 1209600 300\nns1 "
+                    "A 192.0.2.1\n");
     EXPECT_NE(find(l.diag.errors, "has no NS records"), "");
 }
 
@@ -52,8 +54,8 @@ TEST(Checks, CnameAtTheApex) {
 
 TEST(Checks, DsAtTheApexAndDsWithoutDelegation) {
     testutil::TempDir dir;
-    Loaded l = load(dir, std::string(soa_and_ns) + "@ DS 1 13 2 " + std::string(64, 'a') + "\nsub DS 1 13 2 " +
-                             std::string(64, 'b') + "\n");
+    Loaded l = load(dir, std::string(soa_and_ns) + "@ DS 1 13 2 " + std::string(64, 'a') +
+                             "\nsub DS 1 13 2 " + std::string(64, 'b') + "\n");
     EXPECT_NE(find(l.diag.errors, "DS records at the apex"), "");
     EXPECT_NE(find(l.diag.errors, "without a delegation").find("zone.db:7:"), std::string::npos);
 }
@@ -79,8 +81,9 @@ TEST(Checks, OccludedDataIsKeptWithAWarningAndGlueIsQuiet) {
                              "www.child A 192.0.2.80\n");
     EXPECT_TRUE(l.diag.errors.empty()) << l.diag.errors.front().describe();
     ASSERT_EQ(l.diag.warnings.size(), 1u);
-    EXPECT_NE(l.diag.warnings.front().describe().find("zone.db:8: www.child.example.test. A is occluded"),
-              std::string::npos)
+    EXPECT_NE(
+        l.diag.warnings.front().describe().find("zone.db:8: www.child.example.test. A is occluded"),
+        std::string::npos)
         << l.diag.warnings.front().describe();
     int occluded = 0, delegations = 0;
     for (const auto& node : l.zone.nodes) {
@@ -103,15 +106,18 @@ TEST(Checks, DataBelowADnameIsAnError) {
 // With no name server inside the zone nothing below a cut is glue: all of it is reported.
 TEST(Checks, OccludedDataIsReportedWhenNoNameServerIsInTheZone) {
     testutil::TempDir dir;
-    Loaded l = load(dir, "$ORIGIN example.test.\n$TTL 300\n@ SOA ns1.provider.test. host 1 7200 3600 1209600 300\n"
-                         "@ NS ns1.provider.test.\nold NS ns1.provider.test.\nx.old A 192.0.2.7\n");
+    Loaded l = load(
+        dir,
+        "$ORIGIN example.test.\n$TTL 300\n@ SOA ns1.provider.test. host 1 7200 3600 1209600 300\n"
+        "@ NS ns1.provider.test.\nold NS ns1.provider.test.\nx.old A 192.0.2.7\n");
     EXPECT_TRUE(l.diag.errors.empty()) << l.diag.errors.front().describe();
     EXPECT_NE(find(l.diag.warnings, "x.old.example.test. A is occluded"), "");
 }
 
 TEST(Checks, DuplicatesAndTtlMismatchWarn) {
     testutil::TempDir dir;
-    Loaded l = load(dir, std::string(soa_and_ns) + "www 300 A 192.0.2.80\nwww 300 A 192.0.2.80\nwww 60 A 192.0.2.81\n");
+    Loaded l = load(dir, std::string(soa_and_ns) +
+                             "www 300 A 192.0.2.80\nwww 300 A 192.0.2.80\nwww 60 A 192.0.2.81\n");
     EXPECT_NE(find(l.diag.warnings, "duplicate A record"), "");
     EXPECT_NE(find(l.diag.warnings, "TTLs differ"), "");
     for (const auto& node : l.zone.nodes) {

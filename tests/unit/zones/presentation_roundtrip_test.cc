@@ -25,7 +25,8 @@ std::vector<Record> scan(const std::string& text) {
     TextScanner scanner;
     std::vector<Record> out;
     auto ok = scanner.scan(text, [&](const ScannedRecord& r) {
-        out.push_back(Record{{r.owner.begin(), r.owner.end()}, r.type, r.ttl, {r.rdata.begin(), r.rdata.end()}});
+        out.push_back(Record{
+            {r.owner.begin(), r.owner.end()}, r.type, r.ttl, {r.rdata.begin(), r.rdata.end()}});
         return true;
     });
     EXPECT_TRUE(ok.has_value()) << (ok ? "" : ok.error().message) << "\nin:\n" << text;
@@ -48,7 +49,8 @@ const char* const samples[] = {
     "a.test. 300 IN HINFO \"PC Intel\" \"Linux \\\"x\\\"\"",
     "a.test. 300 IN MINFO r.a.test. e.a.test.",
     "a.test. 300 IN MX 10 mail.a.test.",
-    "a.test. 300 IN TXT \"v=spf1 -all\" \"\" \"semi;colon\" \"back\\\\slash\" \"\\000\\255\" \"tab\\009\"",
+    "a.test. 300 IN TXT \"v=spf1 -all\" \"\" \"semi;colon\" \"back\\\\slash\" \"\\000\\255\" "
+    "\"tab\\009\"",
     "a.test. 300 IN RP admin.a.test. txt.a.test.",
     "a.test. 300 IN AFSDB 1 afs.a.test.",
     "a.test. 300 IN RT 10 relay.a.test.",
@@ -72,7 +74,8 @@ const char* const samples[] = {
     "a.test. 300 IN NSEC b.a.test. A NS SOA MX TXT AAAA RRSIG NSEC DNSKEY CAA TYPE65280",
     "a.test. 300 IN DNSKEY 257 3 15 l02Woi0iS8Aa25FQkUd9RMzZHJpBoRQwAQEX1SxZJA4=",
     "a.test. 300 IN DHCID AAIBY2/AuCccgoJbsaxcQc9TUapptP69lOjxfNuVAA2kjEA=",
-    "a.test. 300 IN NSEC3 1 1 12 AABBCCDD 2T7B4G4VSA5SMI47K61MV5BV1A22BOJR MX DNSKEY NS SOA NSEC3PARAM RRSIG",
+    "a.test. 300 IN NSEC3 1 1 12 AABBCCDD 2T7B4G4VSA5SMI47K61MV5BV1A22BOJR MX DNSKEY NS SOA "
+    "NSEC3PARAM RRSIG",
     "a.test. 300 IN NSEC3PARAM 1 0 0 -",
     "a.test. 300 IN TLSA 3 1 1 0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF",
     "a.test. 300 IN SMIMEA 3 1 1 0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF",
@@ -81,12 +84,14 @@ const char* const samples[] = {
     "a.test. 300 IN OPENPGPKEY AQIDBA==",
     "a.test. 300 IN CSYNC 66 3 A NS AAAA",
     "a.test. 300 IN ZONEMD 2026112801 1 1 "
-    "0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF",
+    "0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCD"
+    "EF",
     "a.test. 300 IN SVCB 0 target.example.",
     "a.test. 300 IN SVCB 1 . alpn=h2,h3 port=8443 ipv4hint=192.0.2.1,192.0.2.2",
     "a.test. 300 IN SVCB 1 . alpn=h1\\\\,h2",
     "a.test. 300 IN SVCB 1 . alpn=\"h2,h\\\\,3\" no-default-alpn",
-    "a.test. 300 IN SVCB 2 svc.a.test. mandatory=alpn,ipv6hint alpn=h2 ipv6hint=2001:db8::1,::1 ech=AQIDBA==",
+    "a.test. 300 IN SVCB 2 svc.a.test. mandatory=alpn,ipv6hint alpn=h2 ipv6hint=2001:db8::1,::1 "
+    "ech=AQIDBA==",
     "a.test. 300 IN SVCB 3 . key7=\"/dns-query{?dns}\" key65000=\"a b\\\"c\" key65001",
     "a.test. 300 IN HTTPS 1 . alpn=h3 port=443",
     "a.test. 300 IN SPF \"v=spf1 -all\"",
@@ -125,10 +130,12 @@ TEST(PresentationRoundTrip, EveryTypeReadsBackToTheSameOctets) {
 TEST(PresentationRoundTrip, AnAlpnIdWithACommaStaysOneId) {
     const std::vector<Record> r = scan("a.test. 300 IN SVCB 1 . alpn=h1\\\\,h2\n");
     ASSERT_EQ(r.size(), 1u);
-    EXPECT_EQ(dns::Bytes(r[0].rdata.begin() + 2, r[0].rdata.end()), (dns::Bytes{0, 0, 1, 0, 6, 5, 'h', '1', ',', 'h', '2'}));
+    EXPECT_EQ(dns::Bytes(r[0].rdata.begin() + 2, r[0].rdata.end()),
+              (dns::Bytes{0, 0, 1, 0, 6, 5, 'h', '1', ',', 'h', '2'}));
     const std::string written = write(r[0]);
     EXPECT_EQ(written.find("alpn=h1\\,h2"), std::string::npos) << written;
-    EXPECT_NE(written.find("SVCB\t\\# 13 000100000100060568312c6832"), std::string::npos) << written;
+    EXPECT_NE(written.find("SVCB\t\\# 13 000100000100060568312c6832"), std::string::npos)
+        << written;
     EXPECT_EQ(scan(written).at(0).rdata, r[0].rdata) << written;
 }
 

@@ -39,16 +39,19 @@ TEST(RdataValidation, WrongLengthForTheType) {
 
 TEST(RdataValidation, DigestsOfTheWrongLengthForTheirType) {
     expect_refused("x NS ns1\nx DS 1 13 2 0102", "DS digest of type 2 is 2 octets; it must be 32");
-    expect_refused("x NS ns1\nx DS 1 13 1 " + std::string(64, 'a'), "DS digest of type 1 is 32 octets; it must be 20");
+    expect_refused("x NS ns1\nx DS 1 13 1 " + std::string(64, 'a'),
+                   "DS digest of type 1 is 32 octets; it must be 20");
     expect_refused("x NS ns1\nx DS 1 13 9 " + std::string(64, 'a'), "DS digest type 9");
     expect_refused("x SSHFP 4 2 0102", "SSHFP fingerprint of type 2 is 2 octets; it must be 32");
-    expect_refused("x SSHFP 4 1 " + std::string(64, 'a'), "SSHFP fingerprint of type 1 is 32 octets; it must be 20");
+    expect_refused("x SSHFP 4 1 " + std::string(64, 'a'),
+                   "SSHFP fingerprint of type 1 is 32 octets; it must be 20");
     EXPECT_EQ(error_for("x SSHFP 4 2 " + std::string(64, 'a')), "");
     EXPECT_EQ(error_for("x SSHFP 4 9 0102"), "");  // a type nobody knows the length of
 }
 
 TEST(RdataValidation, MetaTypesAreNotData) {
-    for (const char* type : {"TYPE0", "TYPE41", "TYPE128", "TYPE249", "TYPE250", "TYPE251", "TYPE252", "TYPE255"}) {
+    for (const char* type :
+         {"TYPE0", "TYPE41", "TYPE128", "TYPE249", "TYPE250", "TYPE251", "TYPE252", "TYPE255"}) {
         expect_refused(std::string("x ") + type + " \\# 0", "is a query or meta type");
     }
     EXPECT_EQ(error_for("x TYPE65280 \\# 0"), "");
@@ -57,10 +60,12 @@ TEST(RdataValidation, MetaTypesAreNotData) {
 
 // Knot's scanner checks some of this in the text form; the generic form gets past it.
 TEST(RdataValidation, SvcbParametersAsBindChecksThem) {
-    expect_refused("x SVCB \\# 9 0001 00 0000 0002 0001", "mandatory lists alpn, which is not there");
+    expect_refused("x SVCB \\# 9 0001 00 0000 0002 0001",
+                   "mandatory lists alpn, which is not there");
     expect_refused("x SVCB \\# 7 0001 00 0002 0000", "no-default-alpn without alpn");
     expect_refused("x SVCB 1 . key3=\\001", "parameter port: a port is 2 octets");
-    expect_refused("x SVCB \\# 16 0001 00 0003 0002 01bb 0001 0003 026832", "parameter alpn is out of order");
+    expect_refused("x SVCB \\# 16 0001 00 0003 0002 01bb 0001 0003 026832",
+                   "parameter alpn is out of order");
     EXPECT_EQ(error_for("x SVCB 1 . alpn=h2 no-default-alpn port=443"), "");
     EXPECT_EQ(error_for("x HTTPS 1 . alpn=h1\\\\,h2"), "");
     EXPECT_EQ(error_for("x HTTPS 1 . alpn=a\\\\\\\\b"), "");

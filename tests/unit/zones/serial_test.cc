@@ -23,7 +23,8 @@ TEST(SerialPolicy, KeepAndIncrement) {
     EXPECT_EQ(next_serial(SerialPolicy::increment, 7, std::nullopt, at(2026, 11, 28)), 8u);
     // Already published 9 (an earlier signing run): go past it, not past the input.
     EXPECT_EQ(next_serial(SerialPolicy::increment, 7, 9, at(2026, 11, 28)), 10u);
-    EXPECT_EQ(next_serial(SerialPolicy::increment, 0xffffffffu, std::nullopt, at(2026, 11, 28)), 0u);
+    EXPECT_EQ(next_serial(SerialPolicy::increment, 0xffffffffu, std::nullopt, at(2026, 11, 28)),
+              0u);
 }
 
 TEST(SerialPolicy, UnixtimeMovesForwardEvenWhenTheClockDoesNot) {
@@ -34,11 +35,14 @@ TEST(SerialPolicy, UnixtimeMovesForwardEvenWhenTheClockDoesNot) {
 }
 
 TEST(SerialPolicy, DateIsYyyymmddnn) {
-    EXPECT_EQ(next_serial(SerialPolicy::date, 2026010100, std::nullopt, at(2026, 11, 28)), 2026112800u);
-    EXPECT_EQ(next_serial(SerialPolicy::date, 2026112800, std::nullopt, at(2026, 11, 28)), 2026112801u);
+    EXPECT_EQ(next_serial(SerialPolicy::date, 2026010100, std::nullopt, at(2026, 11, 28)),
+              2026112800u);
+    EXPECT_EQ(next_serial(SerialPolicy::date, 2026112800, std::nullopt, at(2026, 11, 28)),
+              2026112801u);
     EXPECT_EQ(next_serial(SerialPolicy::date, 1, 2026112805, at(2026, 11, 28)), 2026112806u);
     // A serial already beyond today's range is never moved backwards.
-    EXPECT_EQ(next_serial(SerialPolicy::date, 2099010100, std::nullopt, at(2026, 11, 28)), 2099010101u);
+    EXPECT_EQ(next_serial(SerialPolicy::date, 2099010100, std::nullopt, at(2026, 11, 28)),
+              2099010101u);
 }
 
 TEST(SerialPolicy, NamesAreParsed) {

@@ -15,7 +15,8 @@ struct Loaded {
     Diagnostics diag;
 };
 
-inline Loaded load(const testutil::TempDir& dir, const std::string& text, const char* origin = "example.test.") {
+inline Loaded load(const testutil::TempDir& dir, const std::string& text,
+                   const char* origin = "example.test.") {
     Loaded out;
     std::string path = dir.write("zone.db", text);
     auto name = dns::Name::from_text(origin).value();
