@@ -21,6 +21,12 @@
 # failure, and the servers' logs are printed). Only 127.0.0.0/8 is ever used.
 
 ZW_SKIP=77
+# The tests' Python scripts use Debian's packages (python3-dnspython): where the python3
+# first in PATH (a pyenv or a venv) lacks them and the system's has them, the system's
+# directory goes first.
+if ! python3 -c 'import dns.message' 2>/dev/null && /usr/bin/python3 -c 'import dns.message' 2>/dev/null; then
+    PATH=/usr/bin:$PATH
+fi
 ZW_ADDR_STATE=${ZW_ADDR_STATE:-/tmp/zonewarden-itest-addr}
 # 127.53.0.0/16 .. 127.62.0.0/16: 10 x 254 x 256 addresses for tests, never 127.0.0.1.
 ZW_ADDR_FIRST_NET=53
