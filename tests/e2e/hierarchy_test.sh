@@ -9,10 +9,10 @@
 #   hierarchy_test.sh --zonewarden BIN
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-ZONEWARDEN=""
-[[ ${1:-} == --zonewarden ]] && ZONEWARDEN=$2
 # shellcheck source=lib.sh
 source "$here/lib.sh"
+zw_args "$@"
+set -- "${ZW_ARGS[@]}"
 zw_init e2e-hierarchy
 E2E_TLD2=1 E2E_SIM=ovh
 e2e_build

@@ -15,6 +15,10 @@
 #                          a 1 s query timeout); fails early if NAME died
 #   zw_normalize ORIGIN IN OUT  zone file -> one RR per line, absolute names (BIND's loader)
 #   zw_require CMD...      skip the test (exit 77) if a tool is missing
+#   zw_args "$@"           every test's argument preamble: --zonewarden BIN (or
+#                          $ZONEWARDEN) sets ZONEWARDEN to an absolute path, and the test
+#                          fails unless it is executable; the other arguments are left, in
+#                          order, in ZW_ARGS (then: set -- "${ZW_ARGS[@]}")
 #   zw_fail MSG            print "FAIL [test]: MSG" and exit 1;  zw_log MSG: progress
 #
 # Environment: ZW_KEEP_TMP=1 keeps the temp dir even on success (it is always kept on
@@ -41,7 +45,7 @@ ZW_ADDRS=()
 zw_log() { printf '[%s %s] %s\n' "$ZW_TEST" "$(date +%T)" "$*" >&2; }
 
 zw_fail() {
-    printf 'FAIL [%s]: %s\n' "$ZW_TEST" "$*" >&2
+    printf 'FAIL [%s]: %s\n' "${ZW_TEST:-$(basename "$0")}" "$*" >&2
     exit 1
 }
 
@@ -55,6 +59,22 @@ zw_require() {
     for c in "$@"; do
         command -v "$c" >/dev/null 2>&1 || zw_skip "required tool '$c' not found in PATH"
     done
+}
+
+zw_args() {
+    ZW_ARGS=()
+    while (($#)); do
+        if [[ $1 == --zonewarden && $# -ge 2 ]]; then
+            ZONEWARDEN=$2
+            shift 2
+        else
+            ZW_ARGS+=("$1")
+            shift
+        fi
+    done
+    [[ -n ${ZONEWARDEN:-} && -x $ZONEWARDEN ]] ||
+        zw_fail "no zonewarden binary: pass --zonewarden PATH or set ZONEWARDEN"
+    ZONEWARDEN=$(realpath "$ZONEWARDEN")
 }
 
 zw_init() {

@@ -17,10 +17,11 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$here/lib.sh"
 
-zw=${ZONEWARDEN:-}
+zw_args "$@"
+set -- "${ZW_ARGS[@]}"
+zw=$ZONEWARDEN
 while (($#)); do
     case $1 in
-    --zonewarden) zw=$2; shift 2 ;;
     -h | --help) sed -n '2,14p' "$0"; exit 0 ;;
     --*) echo "serve_validate.sh: unknown option $1" >&2; exit 2 ;;
     *) break ;;
@@ -31,7 +32,6 @@ alg=${2:-ecdsap256sha256}
 case $denial in nsec | nsec3 | nsec3-optout) ;; *) echo "bad DENIAL '$denial'" >&2; exit 2 ;; esac
 
 zw_init "serve-$denial-$alg"
-[[ -n $zw ]] || zw_fail "no zonewarden binary: pass --zonewarden PATH or set ZONEWARDEN"
 [[ -x $zw ]] || zw_fail "zonewarden binary '$zw' is missing or not executable (build it first)"
 zw_require python3 nsd unbound dig dnssec-dsfromkey named-checkzone
 
