@@ -8,9 +8,9 @@
 //
 // bench/README.md ("Small lists") has the results and the command that alternates them.
 
-#include <boost/container/small_vector.hpp>
 #include <fmt/format.h>
 #include <unistd.h>
+#include <boost/container/small_vector.hpp>
 
 #include <array>
 #include <chrono>
@@ -74,8 +74,9 @@ int run(std::string_view kind, std::size_t n) {
     }
     const double walk = seconds_since(t0);
     const long grown = resident_kib() - before;
-    fmt::print("{:6} sizeof(RRset) {:3} B  fill {:.3f} s  walk {:.3f} s  memory {:.1f} MiB  ({} bytes)\n",
-               kind, sizeof(RRset<List>), fill, walk, static_cast<double>(grown) / 1024, bytes);
+    fmt::print(
+        "{:6} sizeof(RRset) {:3} B  fill {:.3f} s  walk {:.3f} s  memory {:.1f} MiB  ({} bytes)\n",
+        kind, sizeof(RRset<List>), fill, walk, static_cast<double>(grown) / 1024, bytes);
     return 0;
 }
 
