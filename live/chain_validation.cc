@@ -4,7 +4,10 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <map>
+#include <optional>
 #include <sstream>
+#include <tuple>
 
 #include "base/regular_file.h"
 #include "dns/dnssec.h"
@@ -194,13 +197,29 @@ struct Nsec3Entry {
     dns::Nsec3Fields fields;
 };
 
-std::vector<Nsec3Entry> nsec3_entries(const std::vector<RrSet>& sets, const dns::Name& parent) {
+// An answer is the sender's to shape, and its NSEC3 records choose how much hashing a
+// proof takes (CVE-2023-50868): records with more iterations than RFC 9276 §3.2's limit
+// are not used (as BIND and Unbound treat them), and a proof computes at most
+// max_nsec3_hashes hashes, each (name, salt, iterations) once. A real proof needs one to
+// three.
+constexpr std::uint16_t max_nsec3_iterations = 150;
+constexpr int max_nsec3_hashes = 32;
+
+std::vector<Nsec3Entry> nsec3_entries(const std::vector<RrSet>& sets, const dns::Name& parent,
+                                      std::vector<std::string>& why) {
     std::vector<Nsec3Entry> out;
     for (const RrSet& s : sets) {
         if (s.type != dns::rrtype::NSEC3 || s.owner.parent() != parent || s.rdatas.size() != 1)
             continue;
         auto f = dns::parse_nsec3(s.rdatas.front());
         if (!f || f->hash_algorithm != 1) continue;  // SHA-1 only (RFC 5155 §11)
+        if (f->iterations > max_nsec3_iterations) {
+            why.push_back(
+                fmt::format("{} NSEC3 has {} iterations, more than {} (RFC 9276 §3.2): "
+                            "not used",
+                            s.owner.to_text(), f->iterations, max_nsec3_iterations));
+            continue;
+        }
         const std::string& w = s.owner.wire();
         out.push_back({&s, w.substr(1, static_cast<std::uint8_t>(w[0])),
                        dns::base32hex_encode(f->next_hash), *f});
@@ -208,9 +227,33 @@ std::vector<Nsec3Entry> nsec3_entries(const std::vector<RrSet>& sets, const dns:
     return out;
 }
 
-std::string hash_of(const dns::Name& name, const Nsec3Entry& e) {
-    return dns::base32hex_encode(nsec3_hash(name, e.fields.salt, e.fields.iterations));
-}
+// The hashes one proof asks for, within its budget.
+class Nsec3Hashes {
+  public:
+    // The base32hex hash of `name` with e's salt and iterations; nothing once the budget
+    // is spent.
+    std::optional<std::string> of(const dns::Name& name, const Nsec3Entry& e) {
+        auto key = std::tuple(name.wire(), dns::Bytes(e.fields.salt.begin(), e.fields.salt.end()),
+                              e.fields.iterations);
+        if (auto it = done_.find(key); it != done_.end()) return it->second;
+        if (computed_ == max_nsec3_hashes) return std::nullopt;
+        ++computed_;
+        auto hash = dns::base32hex_encode(nsec3_hash(name, e.fields.salt, e.fields.iterations));
+        return done_.emplace(std::move(key), std::move(hash)).first->second;
+    }
+    // The reason to give when the budget ran out.
+    void explain(std::vector<std::string>& why) const {
+        if (computed_ == max_nsec3_hashes)
+            why.push_back(
+                fmt::format("the NSEC3 records would take more than {} hashes to "
+                            "check: not checked further",
+                            max_nsec3_hashes));
+    }
+
+  private:
+    std::map<std::tuple<std::string, dns::Bytes, std::uint16_t>, std::string> done_;
+    int computed_ = 0;
+};
 
 bool covers(const Nsec3Entry& e, const std::string& h) {
     if (e.owner_hash < e.next_hash) return e.owner_hash < h && h < e.next_hash;
@@ -245,10 +288,11 @@ Validation prove_no_ds(const Message& answer, const dns::Name& child, const dns:
                     fmt::format("no DS for {} (proven by NSEC)", child.to_text())};
         }
     }
-    std::vector<Nsec3Entry> nsec3 = nsec3_entries(sets, parent);
+    std::vector<Nsec3Entry> nsec3 = nsec3_entries(sets, parent, why);
+    Nsec3Hashes hashes;
     // NSEC3 matching the child (RFC 5155 §8.6, first case).
     for (const Nsec3Entry& e : nsec3) {
-        if (e.owner_hash != hash_of(child, e)) continue;
+        if (e.owner_hash != hashes.of(child, e)) continue;
         if (!shows_delegation_without_ds(e.fields.bitmap)) {
             why.push_back(fmt::format("{} NSEC3 does not show a delegation without DS",
                                       e.set->owner.to_text()));
@@ -264,11 +308,12 @@ Validation prove_no_ds(const Message& answer, const dns::Name& child, const dns:
          next_closer = next_closer.parent()) {
         dns::Name encloser = next_closer.parent();
         auto matching = std::find_if(nsec3.begin(), nsec3.end(), [&](const Nsec3Entry& e) {
-            return e.owner_hash == hash_of(encloser, e);
+            return e.owner_hash == hashes.of(encloser, e);
         });
         if (matching == nsec3.end()) continue;
         for (const Nsec3Entry& e : nsec3) {
-            if (!covers(e, hash_of(next_closer, e))) continue;
+            auto hash = hashes.of(next_closer, e);
+            if (!hash || !covers(e, *hash)) continue;
             if (!e.fields.opt_out()) {
                 why.push_back(
                     fmt::format("{} NSEC3 covers {} without opt-out: the delegation does not exist",
@@ -280,6 +325,7 @@ Validation prove_no_ds(const Message& answer, const dns::Name& child, const dns:
         }
         break;
     }
+    hashes.explain(why);
     if (why.empty())
         why.push_back(fmt::format("no NSEC or NSEC3 proves that {} has no DS", child.to_text()));
     return {Security::bogus, join(why)};
@@ -302,12 +348,14 @@ Validation prove_nodata(const Message& answer, const dns::Name& qname, std::uint
         if (v.state == Security::secure) return {Security::secure, ""};
         why.push_back(v.why);
     }
-    for (const Nsec3Entry& e : nsec3_entries(sets, zone)) {
-        if (e.owner_hash != hash_of(qname, e) || !denies(e.fields.bitmap)) continue;
+    Nsec3Hashes hashes;
+    for (const Nsec3Entry& e : nsec3_entries(sets, zone, why)) {
+        if (e.owner_hash != hashes.of(qname, e) || !denies(e.fields.bitmap)) continue;
         Validation v = verify_rrset(*e.set, zone, zone_keys, now);
         if (v.state == Security::secure) return {Security::secure, ""};
         why.push_back(v.why);
     }
+    hashes.explain(why);
     if (why.empty())
         why.push_back(fmt::format("no NSEC or NSEC3 proves that {} has no {}", qname.to_text(),
                                   dns::type_to_text(qtype)));

@@ -186,6 +186,57 @@ TEST_F(Validation_, Nsec3OptOutSpanProvesAnInsecureDelegation) {
     EXPECT_NE(proof.why.find("without opt-out"), std::string::npos) << proof.why;
 }
 
+// An opt-out chain of two NSEC3 records over lab. and other.lab., hashed with `iterations`
+// and `salt`, signed by `key`.
+Message opt_out_chain(const TestKey& key, std::uint16_t iterations, const dns::Bytes& salt) {
+    dns::Name parent = n("lab.");
+    dns::Bytes h1 = nsec3_hash(parent, salt, iterations);
+    dns::Bytes h2 = nsec3_hash(n("other.lab."), salt, iterations);
+    Message m;
+    for (auto [owner_hash, next_hash] : {std::pair{h1, h2}, {h2, h1}}) {
+        dns::Name owner = parent.prepend(dns::base32hex_encode(owner_hash)).value();
+        dns::Bytes rd{1, 1, static_cast<std::uint8_t>(iterations >> 8),
+                      static_cast<std::uint8_t>(iterations),
+                      static_cast<std::uint8_t>(salt.size())};
+        rd.insert(rd.end(), salt.begin(), salt.end());
+        rd.push_back(20);
+        rd.insert(rd.end(), next_hash.begin(), next_hash.end());
+        RrSet set{owner, dns::rrtype::NSEC3, 300, {rd}, {}};
+        m.authority.push_back(dns::Rr{owner, dns::rrtype::NSEC3, 300, rd});
+        m.authority.push_back(key.sign(set, parent, now - 1h, now + 1h));
+    }
+    return m;
+}
+
+// RFC 9276 §3.2: NSEC3 records of more than 150 iterations are not used (the answer's
+// sender would choose the work), however well signed.
+TEST_F(Validation_, Nsec3OfMoreThan150IterationsProvesNothing) {
+    TestKey pzsk{256};
+    std::vector<dns::Bytes> parent_keys{pzsk.rdata};
+    auto proof = prove_no_ds(opt_out_chain(pzsk, 150, {0xab}), zone, n("lab."), parent_keys, now);
+    EXPECT_EQ(proof.state, Security::insecure) << proof.why;
+    proof = prove_no_ds(opt_out_chain(pzsk, 151, {0xab}), zone, n("lab."), parent_keys, now);
+    EXPECT_EQ(proof.state, Security::bogus);
+    EXPECT_NE(proof.why.find("151 iterations, more than 150 (RFC 9276"), std::string::npos)
+        << proof.why;
+}
+
+// A proof hashes each (name, salt, iterations) once and at most 32 times in all: records
+// that each bring a salt of their own cannot make it hash once per record.
+TEST_F(Validation_, Nsec3HashingIsBoundedPerProof) {
+    TestKey pzsk{256};
+    std::vector<dns::Bytes> parent_keys{pzsk.rdata};
+    Message m;
+    for (std::uint8_t i = 0; i < 40; ++i) {
+        Message two = opt_out_chain(pzsk, 150, {i});
+        m.authority.insert(m.authority.end(), two.authority.begin(), two.authority.end());
+    }
+    auto proof = prove_no_ds(m, zone, n("lab."), parent_keys, now);
+    // A zone's NSEC3 chain has one salt: forty chains with forty salts are not a proof.
+    EXPECT_EQ(proof.state, Security::bogus);
+    EXPECT_NE(proof.why.find("more than 32 hashes"), std::string::npos) << proof.why;
+}
+
 // "No CDS" counts only with a signed denial: the apex NSEC without the CDS bit.
 TEST_F(Validation_, AbsentCdsNeedsASignedNsecWithoutTheBit) {
     auto apex_nsec = [&](std::initializer_list<std::uint8_t> window0) {
