@@ -45,7 +45,9 @@ for t in "${targets[@]}"; do
         -max_len=65536 -print_final_stats=1 -artifact_prefix="$work/$t/artifacts/" \
         "$work/$t/corpus" "fuzz/corpus/$t" >"$log" 2>&1 || true
     last=$(grep -E '^#[0-9]+' "$log" | tail -n 1)
-    read -r wall user sys <"$work/$t/time" || true
+    # GNU time puts "Command exited with non-zero status N" first when the run stopped on a
+    # finding; the times are the last line.
+    read -r wall user sys < <(tail -n 1 "$work/$t/time") || true
     crashes=$(find "$work/$t/artifacts" -type f | wc -l)
     summary+=("$t: $last; wall ${wall:-?} s, CPU $(echo "${user:-0} + ${sys:-0}" | bc) s; artifacts: $crashes")
 done
