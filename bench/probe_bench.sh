@@ -31,7 +31,7 @@ for v in ROOT TLD N1 N2 K1 K2 U; do zw_addr; printf -v "A_$v" '%s' "$ZW_LAST_ADD
 zw_log "making $N tenant zones (one key pair, renamed per zone, to keep set-up short)"
 mkdir -m 700 "$d/tmpl" "$d/keys-lab" "$d/keys-root"
 mkdir -p "$d/tenants" "$d/nsd" "$d/knot/storage" "$d/bind" "$d/unbound"
-zwh__keys t0.lab. "$d/tmpl" ecdsap256sha256
+hier_keys t0.lab. "$d/tmpl"
 for ((i = 0; i < N; i++)); do
     k=$d/tenants/keys-t$i
     mkdir -m 700 "$k"
@@ -55,9 +55,9 @@ seq 0 $((N - 1)) | xargs -P 2 -I{} "$ZONEWARDEN" sign --zone-file "$d/tenants/t{
     --key-dir "$d/tenants/keys-t{}" --out "$d/tenants/t{}.signed" --threads 1 >/dev/null ||
     zw_fail "signing the tenants failed"
 
-zwh__keys lab. "$d/keys-lab" ecdsap256sha256
+hier_keys lab. "$d/keys-lab"
 # The DS digest covers the owner name (RFC 4034 §5.1.4): one per tenant.
-for ((i = 0; i < N; i++)); do zwh__ds "$d/tenants/keys-t$i"; done >"$d/tenants.ds"
+for ((i = 0; i < N; i++)); do hier_ds "$d/tenants/keys-t$i"; done >"$d/tenants.ds"
 {
     echo "\$TTL 300"
     echo "lab. IN SOA ns1.lab. hostmaster.lab. 1 1800 900 604800 300"
@@ -72,8 +72,8 @@ for ((i = 0; i < N; i++)); do zwh__ds "$d/tenants/keys-t$i"; done >"$d/tenants.d
     done
     cat "$d/tenants.ds"
 } >"$d/lab.zone"
-zwh__sign lab. "$d/lab.zone" "$d/bind/lab.db" "$d/keys-lab"
-zwh__keys . "$d/keys-root" ecdsap256sha256
+hier_sign lab. "$d/lab.zone" "$d/bind/lab.db" "$d/keys-lab" 300
+hier_keys . "$d/keys-root"
 {
     echo "\$TTL 300"
     echo ". IN SOA a.root. hostmaster.root. 1 1800 900 604800 300"
@@ -81,73 +81,24 @@ zwh__keys . "$d/keys-root" ecdsap256sha256
     echo "a.root. IN A $A_ROOT"
     echo "lab. IN NS ns1.lab."
     echo "ns1.lab. IN A $A_TLD"
-    zwh__ds "$d/keys-lab"
+    hier_ds "$d/keys-lab"
 } >"$d/root.zone"
-zwh__sign . "$d/root.zone" "$d/root.signed" "$d/keys-root"
-zwh__ds "$d/keys-root" >"$d/root.ds"
+hier_sign . "$d/root.zone" "$d/root.signed" "$d/keys-root" 300
+hier_ds "$d/keys-root" >"$d/root.ds"
 
-nsd_zones() { for ((i = 0; i < N; i++)); do printf 'zone:\n    name: "t%s.lab."\n    zonefile: "%s"\n' "$i" "$d/tenants/t$i.signed"; done; }
-nsd_conf() { # DIR ZONES-FUNCTION ADDR...
-    local dir=$1 zones=$2 a
-    shift 2
-    {
-        echo "server:"
-        for a in "$@"; do echo "    ip-address: $a"; done
-        cat <<EOF
-    port: 53
-    username: ""
-    chroot: ""
-    database: ""
-    zonesdir: "$dir"
-    zonelistfile: "$dir/zone.list"
-    xfrdfile: "$dir/xfrd.state"
-    xfrdir: "$dir"
-    pidfile: "$dir/nsd.pid"
-    server-count: 1
-    verbosity: 1
-remote-control:
-    control-enable: no
-EOF
-        $zones
-    } >"$dir/nsd.conf"
-}
-root_zone() { printf 'zone:\n    name: "."\n    zonefile: "%s"\n' "$d/root.signed"; }
 mkdir -p "$d/nsd-root"
-nsd_conf "$d/nsd-root" root_zone "$A_ROOT"
-nsd_conf "$d/nsd" nsd_zones "$A_N1" "$A_N2"
-{
-    cat <<EOF
-server:
-    rundir: "$d/knot"
-    pidfile: "$d/knot/knot.pid"
-    listen: $A_K1@53
-    listen: $A_K2@53
-    udp-workers: 1
-    tcp-workers: 1
-    background-workers: 1
-log:
-  - target: stderr
-    any: warning
-database:
-    storage: "$d/knot/storage"
-template:
-  - id: default
-    storage: "$d/tenants"
-    zonefile-sync: -1
-    zonefile-load: whole
-    journal-content: none
-    semantic-checks: off
-zone:
-EOF
-    for ((i = 0; i < N; i++)); do printf '  - domain: t%s.lab.\n    file: "%s"\n' "$i" "$d/tenants/t$i.signed"; done
-} >"$d/knot/knot.conf"
+hier_nsd_conf "$d/nsd-root" "$A_ROOT" . "$d/root.signed"
+hier_nsd_conf "$d/nsd" "$A_N1 $A_N2" t0.lab. "$d/tenants/t0.signed"
+hier_knot_conf "$d/knot" t0.lab. "$d/tenants/t0.signed" "$A_K1@53" "$A_K2@53"
+for ((i = 1; i < N; i++)); do
+    hier_nsd_zone "t$i.lab." "$d/tenants/t$i.signed" >>"$d/nsd/nsd.conf"
+    hier_knot_zone "t$i.lab." "$d/tenants/t$i.signed" >>"$d/knot/knot.conf"
+done
 cat >"$d/bind/named.conf" <<EOF
 $(zw_bind_options "$d/bind" "$A_TLD" "notify no;")
 zone "lab." { type primary; file "$d/bind/lab.db"; };
 EOF
-printf '. 3600 IN NS a.root.\na.root. 3600 IN A %s\n' "$A_ROOT" >"$d/unbound/root.hints"
-zw_unbound_conf "$d/unbound" "$A_U" "$d/unbound/root.hints" "$d/root.ds" "do-ip6: no" "msg-cache-size: 64m" \
-    "rrset-cache-size: 64m" >"$d/unbound/unbound.conf"
+hier_resolver_conf "$d/unbound" "$A_U" "$A_ROOT" "$d/root.ds" no "msg-cache-size: 64m" "rrset-cache-size: 64m"
 
 zw_start nsd_root nsd -d -c "$d/nsd-root/nsd.conf"
 zw_start nsd nsd -d -c "$d/nsd/nsd.conf"

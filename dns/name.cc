@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "dns/ldns_handles.h"
+#include "dns/name_text_with.h"
 
 namespace zw::dns {
 
@@ -128,7 +129,7 @@ void append_name_text(std::string& out, std::span<const std::uint8_t> wire) {
     }
 }
 
-std::string file_name_text(const Name& name) {
+std::string name_text_with(const Name& name, ByteEscape escape) {
     if (name.is_root()) return ".";
     std::string out;
     const std::string& wire = name.wire();
@@ -136,15 +137,20 @@ std::string file_name_text(const Name& name) {
          i += 1 + static_cast<std::uint8_t>(wire[i])) {
         const std::size_t end = i + 1 + static_cast<std::uint8_t>(wire[i]);
         for (std::size_t j = i + 1; j < end; ++j) {
-            const auto c = static_cast<std::uint8_t>(wire[j]);  // lowercase already
+            const auto c = static_cast<std::uint8_t>(wire[j]);
             if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')
                 out += static_cast<char>(c);
             else
-                out += fmt::format("%{:02X}", c);
+                escape(out, c);
         }
         out += '.';
     }
     return out;
+}
+
+std::string file_name_text(const Name& name) {
+    return name_text_with(
+        name, [](std::string& out, std::uint8_t c) { out += fmt::format("%{:02X}", c); });
 }
 
 std::string Name::to_text() const {

@@ -215,6 +215,23 @@ RResult<Submitted> ApiRegistrar::send(const dns::Name& zone, Operation op,
     return r;
 }
 
+RResult<bool> ApiRegistrar::settle_listing(const dns::Name& zone, std::vector<Entry>& held,
+                                           Instant now, Receipt& receipt) {
+    auto settled = settle(zone, held, now, receipt);
+    if (!settled) return std::unexpected(settled.error());
+    if (*settled == Settle::wait) {
+        receipt.held = held;
+        return true;
+    }
+    if (*settled == Settle::closed) {
+        // A task that finished after the listing: plan from a listing made after it.
+        auto again = api_->list(zone);
+        if (!again) return std::unexpected(again.error());
+        held = std::move(*again);
+    }
+    return false;
+}
+
 RResult<Receipt> ApiRegistrar::apply(const DesiredSet& desired, Instant now) {
     const auto& zone = desired.zone;
     auto caps = api_->capabilities();
@@ -223,17 +240,9 @@ RResult<Receipt> ApiRegistrar::apply(const DesiredSet& desired, Instant now) {
     auto held = api_->list(zone);
     if (!held) return std::unexpected(held.error());
     Receipt receipt = receipt_for(zone, ReceiptState::in_progress, now);
-    auto settled = settle(zone, *held, now, receipt);
-    if (!settled) return std::unexpected(settled.error());
-    if (*settled == Settle::wait) {
-        receipt.held = *held;
-        return receipt;
-    }
-    if (*settled == Settle::closed) {
-        // A task that finished after the listing above: plan from a listing made after it.
-        held = api_->list(zone);
-        if (!held) return std::unexpected(held.error());
-    }
+    auto waiting = settle_listing(zone, *held, now, receipt);
+    if (!waiting) return std::unexpected(waiting.error());
+    if (*waiting) return receipt;
     // Up to two rounds: additions, then (once they show) removals, for a synchronous registrar.
     for (int round = 0; round < 3; ++round) {
         auto plan = make_plan(*want, *held);
@@ -279,16 +288,9 @@ RResult<Receipt> ApiRegistrar::apply(const DesiredSet& desired, Instant now) {
             // Accepted for later: the listing may lag (Gandi) or a task runs (OVH). Settle the
             // journal against this listing now so an already visible change counts.
             Receipt wait = receipt;
-            auto s = settle(zone, *held, now, wait);
-            if (!s) return std::unexpected(s.error());
-            if (*s == Settle::wait) {
-                wait.held = *held;
-                return wait;
-            }
-            if (*s == Settle::closed) {
-                held = api_->list(zone);
-                if (!held) return std::unexpected(held.error());
-            }
+            auto still = settle_listing(zone, *held, now, wait);
+            if (!still) return std::unexpected(still.error());
+            if (*still) return wait;
         }
     }
     receipt.held = *held;

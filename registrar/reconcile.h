@@ -43,6 +43,11 @@ class ApiRegistrar final : public Registrar {
     enum class Settle { clear, closed, wait };
     RResult<Settle> settle(const dns::Name& zone, const std::vector<Entry>& held, Instant now,
                            Receipt& receipt);
+    // settle, then: true when something is still on its way (`receipt` holds `held`, to
+    // be returned); false when the plan may be made from `held`, listed again first when
+    // records were closed.
+    RResult<bool> settle_listing(const dns::Name& zone, std::vector<Entry>& held, Instant now,
+                                 Receipt& receipt);
     RResult<Submitted> send(const dns::Name& zone, Operation op, const std::vector<Entry>& entries,
                             const std::vector<Entry>& held, Instant now, Receipt& receipt);
     Receipt receipt_for(const dns::Name& zone, ReceiptState s, Instant now) const;

@@ -45,17 +45,12 @@ std::optional<Transition> transition_of(const AuditEntry& entry) {
 Result<std::vector<AuditEntry>> Store::audit(std::string_view zone, Instant since) {
     auto st = impl_->db.prepare(
         "SELECT id, at, zone, event, detail FROM audit_log WHERE zone = ?1 AND at >= ?2 ORDER BY "
-        "id");
+        "id",
+        zone, secs(since));
     if (!st) return fail(st.error());
-    st->bind(1, zone).bind(2, std::int64_t{since.time_since_epoch().count()});
-    std::vector<AuditEntry> out;
-    for (;;) {
-        auto row = st->step();
-        if (!row) return fail(row.error());
-        if (!*row) return out;
-        out.push_back(AuditEntry{st->i64(0), Instant{Seconds{st->i64(1)}}, st->text(2), st->text(3),
-                                 st->text(4)});
-    }
+    return st->rows([](const sql::Stmt& row) {
+        return AuditEntry{row.i64(0), instant(row.i64(1)), row.text(2), row.text(3), row.text(4)};
+    });
 }
 
 Result<std::vector<RemovedKey>> Store::removed_keys(std::string_view zone, Instant since) {
@@ -64,24 +59,20 @@ Result<std::vector<RemovedKey>> Store::removed_keys(std::string_view zone, Insta
     if (!id) return fail(id.error());
     auto st = db.prepare(
         "SELECT key_id, algorithm, role, tag, created, removed FROM keys "
-        "WHERE zone_id = ?1 AND removed IS NOT NULL AND removed >= ?2 ORDER BY key_id");
+        "WHERE zone_id = ?1 AND removed IS NOT NULL AND removed >= ?2 ORDER BY key_id",
+        *id, secs(since));
     if (!st) return fail(st.error());
-    st->bind(1, *id).bind(2, std::int64_t{since.time_since_epoch().count()});
-    std::vector<RemovedKey> out;
-    for (;;) {
-        auto row = st->step();
-        if (!row) return fail(row.error());
-        if (!*row) return out;
-        auto role = parse_role(st->text(2));
+    return st->rows([](const sql::Stmt& row) -> Result<RemovedKey> {
+        auto role = parse_role(row.text(2));
         if (!role) return fail(internal_error("state database: unexpected key role"));
         RemovedKey k;
-        k.key = KeyRef{static_cast<std::uint32_t>(st->i64(0)),
-                       static_cast<std::uint8_t>(st->i64(1)), *role, std::nullopt};
-        if (auto t = st->opt_i64(3)) k.key.tag = static_cast<std::uint16_t>(*t);
-        k.created = Instant{Seconds{st->i64(4)}};
-        k.removed = Instant{Seconds{*st->opt_i64(5)}};
-        out.push_back(k);
-    }
+        k.key = KeyRef{static_cast<std::uint32_t>(row.i64(0)),
+                       static_cast<std::uint8_t>(row.i64(1)), *role, std::nullopt};
+        if (auto t = row.opt_i64(3)) k.key.tag = static_cast<std::uint16_t>(*t);
+        k.created = instant(row.i64(4));
+        k.removed = instant(row.i64(5));
+        return k;
+    });
 }
 
 }  // namespace zw::store

@@ -12,9 +12,9 @@ namespace {
 Result<std::int64_t> number(sql::Db& db, std::string_view query) {
     auto st = db.prepare(query);
     if (!st) return fail(st.error());
-    auto row = st->step();
-    if (!row) return fail(row.error());
-    return *row ? st->i64(0) : 0;
+    auto value = st->first([](const sql::Stmt& row) { return row.i64(0); });
+    if (!value) return fail(value.error());
+    return value->value_or(0);
 }
 
 }  // namespace

@@ -150,9 +150,9 @@ int latest_schema_version() { return static_cast<int>(migrations.size()); }
 Result<int> schema_version(sql::Db& db) {
     auto st = db.prepare("PRAGMA user_version");
     if (!st) return fail(st.error());
-    auto row = st->step();
-    if (!row) return fail(row.error());
-    return static_cast<int>(st->i64(0));
+    auto version = st->first([](const sql::Stmt& row) { return static_cast<int>(row.i64(0)); });
+    if (!version) return fail(version.error());
+    return version->value_or(0);
 }
 
 Result<int> migrate(sql::Db& db, std::optional<int> target) {

@@ -9,6 +9,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
 
 #include "base/error.h"
 
@@ -21,6 +24,20 @@ struct Free {
 using DbHandle = std::unique_ptr<sqlite3, Free<sqlite3_close_v2>>;
 using StmtHandle = std::unique_ptr<sqlite3_stmt, Free<sqlite3_finalize>>;
 
+class Stmt;
+
+template <typename T>
+struct Unwrapped {
+    using type = T;
+};
+template <typename T>
+struct Unwrapped<Result<T>> {
+    using type = T;
+};
+// What a row maker makes, without the Result around it.
+template <typename Make>
+using RowOf = typename Unwrapped<std::invoke_result_t<Make&, const Stmt&>>::type;
+
 class Stmt {
   public:
     Stmt(sqlite3* db, StmtHandle s) : db_(db), s_(std::move(s)) {}
@@ -32,6 +49,20 @@ class Stmt {
     [[nodiscard]] Result<bool> step();
     [[nodiscard]] Result<void> run();  // step to completion, expecting no rows
     void reset();                      // ready for new binds
+    // Binds `args` to ?1, ?2, ... in order (integers, text, optional integers as NULL).
+    template <typename... Args>
+    Stmt& bind_all(const Args&... args) {
+        int i = 0;
+        (bind(++i, args), ...);
+        return *this;
+    }
+    // Steps through every row, each made by `make(*this)`, which returns the row's value or
+    // a Result of it (the first error ends the walk).
+    template <typename Make>
+    [[nodiscard]] auto rows(Make make) -> Result<std::vector<RowOf<Make>>>;
+    // The first row made by `make`, or nothing when the query has no row.
+    template <typename Make>
+    [[nodiscard]] auto first(Make make) -> Result<std::optional<RowOf<Make>>>;
     [[nodiscard]] std::int64_t i64(int col) const;
     [[nodiscard]] std::optional<std::int64_t> opt_i64(int col) const;
     [[nodiscard]] std::string text(int col) const;
@@ -47,6 +78,20 @@ class Db {
     static Result<Db> open(const std::string& path, bool read_only, bool create = true);
     [[nodiscard]] Result<void> exec(std::string_view sql);
     [[nodiscard]] Result<Stmt> prepare(std::string_view sql);
+    // Prepared with `args` bound to ?1, ?2, ... in order.
+    template <typename... Args>
+    [[nodiscard]] Result<Stmt> prepare(std::string_view sql, const Args&... args) {
+        auto st = prepare(sql);
+        if (st) st->bind_all(args...);
+        return st;
+    }
+    // A statement that returns no rows, run once with `args`.
+    template <typename... Args>
+    [[nodiscard]] Result<void> run(std::string_view sql, const Args&... args) {
+        auto st = prepare(sql, args...);
+        if (!st) return fail(st.error());
+        return st->run();
+    }
     [[nodiscard]] std::int64_t last_insert_id() const;
     [[nodiscard]] std::int64_t changes() const;  // rows changed by the last statement
     [[nodiscard]] sqlite3* raw() const { return db_.get(); }
@@ -56,6 +101,37 @@ class Db {
     explicit Db(DbHandle h) : db_(std::move(h)) {}
     DbHandle db_;
 };
+
+template <typename Make>
+auto Stmt::rows(Make make) -> Result<std::vector<RowOf<Make>>> {
+    std::vector<RowOf<Make>> out;
+    for (;;) {
+        auto row = step();
+        if (!row) return fail(row.error());
+        if (!*row) return out;
+        if constexpr (std::is_same_v<RowOf<Make>, std::invoke_result_t<Make&, const Stmt&>>) {
+            out.push_back(make(std::as_const(*this)));
+        } else {
+            auto value = make(std::as_const(*this));
+            if (!value) return fail(value.error());
+            out.push_back(std::move(*value));
+        }
+    }
+}
+
+template <typename Make>
+auto Stmt::first(Make make) -> Result<std::optional<RowOf<Make>>> {
+    auto row = step();
+    if (!row) return fail(row.error());
+    if (!*row) return std::optional<RowOf<Make>>{};
+    if constexpr (std::is_same_v<RowOf<Make>, std::invoke_result_t<Make&, const Stmt&>>) {
+        return std::optional<RowOf<Make>>{make(std::as_const(*this))};
+    } else {
+        auto value = make(std::as_const(*this));
+        if (!value) return fail(value.error());
+        return std::optional<RowOf<Make>>{std::move(*value)};
+    }
+}
 
 // BEGIN IMMEDIATE takes the write lock up front, so two writers never deadlock halfway.
 class Transaction {

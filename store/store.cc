@@ -19,8 +19,6 @@ using namespace zw::rollover;
 
 namespace {
 
-std::int64_t secs(Instant t) { return t.time_since_epoch().count(); }
-
 std::string waiting_summary(const Decision& d) {
     std::string s;
     for (const auto& w : d.waiting_on)
@@ -107,20 +105,14 @@ Result<std::int64_t> Store::add_zone(const ZoneInfo& info, Instant now) {
     auto& db = impl_->db;
     auto tx = sql::Transaction::begin(db);
     if (!tx) return fail(tx.error());
-    auto t = db.prepare("INSERT INTO tenants (name) VALUES (?1) ON CONFLICT (name) DO NOTHING");
-    if (!t) return fail(t.error());
-    t->bind(1, info.tenant);
-    if (auto r = t->run(); !r) return fail(r.error());
-    auto z = db.prepare(
-        "INSERT INTO zones (name, tenant_id, policy, registrar, zone_file) "
-        "SELECT ?1, id, ?3, ?4, ?5 FROM tenants WHERE name = ?2");
-    if (!z) return fail(z.error());
-    z->bind(1, info.name)
-        .bind(2, info.tenant)
-        .bind(3, info.policy)
-        .bind(4, info.registrar)
-        .bind(5, info.zone_file);
-    if (auto r = z->run(); !r)
+    if (auto r = db.run("INSERT INTO tenants (name) VALUES (?1) ON CONFLICT (name) DO NOTHING",
+                        info.tenant);
+        !r)
+        return fail(r.error());
+    if (auto r = db.run("INSERT INTO zones (name, tenant_id, policy, registrar, zone_file) "
+                        "SELECT ?1, id, ?3, ?4, ?5 FROM tenants WHERE name = ?2",
+                        info.name, info.tenant, info.policy, info.registrar, info.zone_file);
+        !r)
         return fail(bad_input(fmt::format("cannot onboard {}: {}", info.name, r.error().message)));
     std::int64_t id = db.last_insert_id();
     if (auto r =
@@ -134,17 +126,9 @@ Result<std::int64_t> Store::add_zone(const ZoneInfo& info, Instant now) {
 }
 
 Result<std::vector<ZoneInfo>> Store::zones() {
-    auto st = impl_->db.prepare(
-        "SELECT z.name, t.name, z.policy, z.registrar, z.zone_file FROM zones z "
-        "JOIN tenants t ON t.id = z.tenant_id ORDER BY z.name");
+    auto st = impl_->db.prepare(fmt::format("{} ORDER BY z.name", zone_info_select));
     if (!st) return fail(st.error());
-    std::vector<ZoneInfo> out;
-    for (;;) {
-        auto row = st->step();
-        if (!row) return fail(row.error());
-        if (!*row) return out;
-        out.push_back(ZoneInfo{st->text(0), st->text(1), st->text(2), st->text(3), st->text(4)});
-    }
+    return st->rows(zone_info);
 }
 
 Result<ZoneState> Store::load_zone(std::string_view zone) {
@@ -161,22 +145,16 @@ Result<void> Store::record_observation(std::string_view zone, const Observation&
     auto& db = impl_->db;
     auto id = zone_id(db, zone);
     if (!id) return fail(id.error());
-    auto st = db.prepare(
-        "INSERT INTO observations (zone_id, key_id, record, expect, at, verdict, "
-        "ttl, detail) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)");
-    if (!st) return fail(st.error());
     std::string_view verdict = o.verdict == Verdict::confirmed ? "confirmed"
                                : o.verdict == Verdict::refuted ? "refuted"
                                                                : "unreachable";
-    st->bind(1, *id).bind(2, std::int64_t{o.key}).bind(3, name(o.record));
-    st->bind(4, o.expect == Expect::present ? "present" : "absent").bind(5, secs(o.at));
-    st->bind(6, verdict);
-    if (o.ttl)
-        st->bind(7, o.ttl->count());
-    else
-        st->bind_null(7);
-    st->bind(8, o.detail);
-    return st->run();
+    std::optional<std::int64_t> ttl;
+    if (o.ttl) ttl = o.ttl->count();
+    return db.run(
+        "INSERT INTO observations (zone_id, key_id, record, expect, at, verdict, "
+        "ttl, detail) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
+        *id, o.key, name(o.record), o.expect == Expect::present ? "present" : "absent", secs(o.at),
+        verdict, ttl, o.detail);
 }
 
 Result<std::vector<Observation>> Store::observations(std::string_view zone, Instant since) {
@@ -185,29 +163,25 @@ Result<std::vector<Observation>> Store::observations(std::string_view zone, Inst
     if (!id) return fail(id.error());
     auto st = db.prepare(
         "SELECT key_id, record, expect, at, verdict, ttl, detail FROM observations "
-        "WHERE zone_id = ?1 AND at >= ?2 ORDER BY at, id");
+        "WHERE zone_id = ?1 AND at >= ?2 ORDER BY at, id",
+        *id, secs(since));
     if (!st) return fail(st.error());
-    st->bind(1, *id).bind(2, secs(since));
-    std::vector<Observation> out;
-    for (;;) {
-        auto row = st->step();
-        if (!row) return fail(row.error());
-        if (!*row) return out;
+    return st->rows([](const sql::Stmt& row) -> Result<Observation> {
         Observation o;
-        o.key = static_cast<std::uint32_t>(st->i64(0));
-        auto rec = parse_record(st->text(1));
+        o.key = static_cast<std::uint32_t>(row.i64(0));
+        auto rec = parse_record(row.text(1));
         if (!rec) return fail(internal_error("state database: bad observation record"));
         o.record = *rec;
-        o.expect = st->text(2) == "present" ? Expect::present : Expect::absent;
-        o.at = Instant{Seconds{st->i64(3)}};
-        std::string v = st->text(4);
+        o.expect = row.text(2) == "present" ? Expect::present : Expect::absent;
+        o.at = instant(row.i64(3));
+        std::string v = row.text(4);
         o.verdict = v == "confirmed" ? Verdict::confirmed
                     : v == "refuted" ? Verdict::refuted
                                      : Verdict::unreachable;
-        if (auto t = st->opt_i64(5)) o.ttl = Seconds{*t};
-        o.detail = st->text(6);
-        out.push_back(std::move(o));
-    }
+        if (auto t = row.opt_i64(5)) o.ttl = Seconds{*t};
+        o.detail = row.text(6);
+        return o;
+    });
 }
 
 Result<std::int64_t> Store::commit_decision(std::string_view zone, Instant now, const Decision& d) {
@@ -217,13 +191,11 @@ Result<std::int64_t> Store::commit_decision(std::string_view zone, Instant now, 
     auto id = zone_id(db, zone);
     if (!id) return fail(id.error());
     if (auto r = save_zone_state(db, *id, d.next, now); !r) return fail(r.error());
-    auto dec =
-        db.prepare("INSERT INTO decisions (zone_id, at, wake_at, waiting_on) VALUES (?1,?2,?3,?4)");
-    if (!dec) return fail(dec.error());
-    std::optional<std::int64_t> wake;
-    if (d.wake_at) wake = secs(*d.wake_at);
-    dec->bind(1, *id).bind(2, secs(now)).bind(3, wake).bind(4, waiting_summary(d));
-    if (auto r = dec->run(); !r) return fail(r.error());
+    if (auto r =
+            db.run("INSERT INTO decisions (zone_id, at, wake_at, waiting_on) VALUES (?1,?2,?3,?4)",
+                   *id, secs(now), opt_secs(d.wake_at), waiting_summary(d));
+        !r)
+        return fail(r.error());
     std::int64_t decision = db.last_insert_id();
     auto act =
         db.prepare("INSERT INTO actions (decision_id, zone_id, seq, payload) VALUES (?1,?2,?3,?4)");
@@ -231,7 +203,7 @@ Result<std::int64_t> Store::commit_decision(std::string_view zone, Instant now, 
     std::int64_t seq = 0;
     for (const auto& a : d.actions) {
         std::string payload = encode(a);
-        act->bind(1, decision).bind(2, *id).bind(3, seq++).bind(4, payload);
+        act->bind_all(decision, *id, seq++, payload);
         if (auto r = act->run(); !r) return fail(r.error());
         act->reset();
         if (auto r = append_audit(db, now, zone, "action", payload); !r) return fail(r.error());
@@ -254,18 +226,14 @@ Result<std::vector<PendingAction>> Store::pending_actions(std::string_view zone)
     if (!id) return fail(id.error());
     auto st = db.prepare(
         "SELECT id, decision_id, payload FROM actions WHERE zone_id = ?1 AND "
-        "done_at IS NULL ORDER BY decision_id, seq");
+        "done_at IS NULL ORDER BY decision_id, seq",
+        *id);
     if (!st) return fail(st.error());
-    st->bind(1, *id);
-    std::vector<PendingAction> out;
-    for (;;) {
-        auto row = st->step();
-        if (!row) return fail(row.error());
-        if (!*row) return out;
-        auto a = decode(st->text(2));
+    return st->rows([](const sql::Stmt& row) -> Result<PendingAction> {
+        auto a = decode(row.text(2));
         if (!a) return fail(a.error());
-        out.push_back(PendingAction{st->i64(0), st->i64(1), std::move(*a)});
-    }
+        return PendingAction{row.i64(0), row.i64(1), std::move(*a)};
+    });
 }
 
 Result<std::optional<DecisionRecord>> Store::last_decision(std::string_view zone) {
@@ -274,22 +242,19 @@ Result<std::optional<DecisionRecord>> Store::last_decision(std::string_view zone
     if (!id) return fail(id.error());
     auto st = db.prepare(
         "SELECT id, at, wake_at, waiting_on FROM decisions WHERE zone_id = ?1 "
-        "ORDER BY id DESC LIMIT 1");
+        "ORDER BY id DESC LIMIT 1",
+        *id);
     if (!st) return fail(st.error());
-    st->bind(1, *id);
-    auto row = st->step();
-    if (!row) return fail(row.error());
-    if (!*row) return std::optional<DecisionRecord>{};
-    DecisionRecord d{st->i64(0), Instant{Seconds{st->i64(1)}}, std::nullopt, st->text(3)};
-    if (auto w = st->opt_i64(2)) d.wake_at = Instant{Seconds{*w}};
-    return std::optional<DecisionRecord>{std::move(d)};
+    return st->first([](const sql::Stmt& row) {
+        DecisionRecord d{row.i64(0), instant(row.i64(1)), std::nullopt, row.text(3)};
+        if (auto w = row.opt_i64(2)) d.wake_at = instant(*w);
+        return d;
+    });
 }
 
 Result<void> Store::mark_done(std::int64_t action_id, Instant at, std::string_view outcome) {
-    auto st = impl_->db.prepare("UPDATE actions SET done_at = ?2, outcome = ?3 WHERE id = ?1");
-    if (!st) return fail(st.error());
-    st->bind(1, action_id).bind(2, secs(at)).bind(3, outcome);
-    return st->run();
+    return impl_->db.run("UPDATE actions SET done_at = ?2, outcome = ?3 WHERE id = ?1", action_id,
+                         secs(at), outcome);
 }
 
 namespace {
@@ -299,13 +264,12 @@ Result<void> update_key(sql::Db& db, std::string_view zone, std::uint32_t key, I
     if (!tx) return fail(tx.error());
     auto id = zone_id(db, zone);
     if (!id) return fail(id.error());
-    auto st =
-        db.prepare(fmt::format("UPDATE keys SET {} = ?3 WHERE zone_id = ?1 AND key_id = ?2 "
-                               "AND removed IS NULL",
-                               set));
-    if (!st) return fail(st.error());
-    st->bind(1, *id).bind(2, std::int64_t{key}).bind(3, value);
-    if (auto r = st->run(); !r) return r;
+    if (auto r = db.run(fmt::format("UPDATE keys SET {} = ?3 WHERE zone_id = ?1 AND key_id = ?2 "
+                                    "AND removed IS NULL",
+                                    set),
+                        *id, key, value);
+        !r)
+        return r;
     if (sqlite3_changes(db.raw()) != 1)
         return fail(bad_input(fmt::format("zone {} has no key {}", zone, key)));
     if (auto r = append_audit(db, now, zone, event, fmt::format("key {} {}", key, value)); !r)
@@ -328,10 +292,7 @@ Result<void> Store::set_going_insecure(std::string_view zone, Instant now) {
     auto& db = impl_->db;
     auto tx = sql::Transaction::begin(db);
     if (!tx) return fail(tx.error());
-    auto st = db.prepare("UPDATE zones SET going_insecure = 1 WHERE name = ?1");
-    if (!st) return fail(st.error());
-    st->bind(1, zone);
-    if (auto r = st->run(); !r) return r;
+    if (auto r = db.run("UPDATE zones SET going_insecure = 1 WHERE name = ?1", zone); !r) return r;
     if (auto r = append_audit(db, now, zone, "offboard", "going insecure"); !r) return r;
     return tx->commit();
 }
@@ -343,12 +304,11 @@ Result<void> Store::record_submission(std::string_view zone, Instant at, std::st
     if (!tx) return fail(tx.error());
     auto id = zone_id(db, zone);
     if (!id) return fail(id.error());
-    auto st = db.prepare(
-        "INSERT INTO submissions (zone_id, at, registrar, ds_set, result) "
-        "VALUES (?1,?2,?3,?4,?5)");
-    if (!st) return fail(st.error());
-    st->bind(1, *id).bind(2, secs(at)).bind(3, registrar).bind(4, ds_set).bind(5, result);
-    if (auto r = st->run(); !r) return r;
+    if (auto r = db.run("INSERT INTO submissions (zone_id, at, registrar, ds_set, result) "
+                        "VALUES (?1,?2,?3,?4,?5)",
+                        *id, secs(at), registrar, ds_set, result);
+        !r)
+        return r;
     if (auto r = append_audit(db, at, zone, "submission",
                               fmt::format("{} {} -> {}", registrar, ds_set, result));
         !r)

@@ -12,12 +12,6 @@ namespace zw::store {
 
 namespace {
 
-std::int64_t secs(Instant t) { return t.time_since_epoch().count(); }
-Instant instant(std::int64_t s) { return Instant{Seconds{s}}; }
-std::optional<std::int64_t> opt_secs(const std::optional<Instant>& t) {
-    return t ? std::optional<std::int64_t>{secs(*t)} : std::nullopt;
-}
-
 std::string tags_text(const std::vector<std::uint16_t>& tags) {
     std::string out;
     for (auto t : tags) out += fmt::format("{}{}", out.empty() ? "" : ",", t);
@@ -41,16 +35,9 @@ std::vector<std::uint16_t> tags_from(std::string_view text) {
 }  // namespace
 
 Result<std::optional<ZoneInfo>> Store::zone(std::string_view zone) {
-    auto st = impl_->db.prepare(
-        "SELECT z.name, t.name, z.policy, z.registrar, z.zone_file FROM zones z "
-        "JOIN tenants t ON t.id = z.tenant_id WHERE z.name = ?1");
+    auto st = impl_->db.prepare(fmt::format("{} WHERE z.name = ?1", zone_info_select), zone);
     if (!st) return fail(st.error());
-    st->bind(1, zone);
-    auto row = st->step();
-    if (!row) return fail(row.error());
-    if (!*row) return std::optional<ZoneInfo>{};
-    return std::optional<ZoneInfo>{
-        ZoneInfo{st->text(0), st->text(1), st->text(2), st->text(3), st->text(4)}};
+    return st->first(zone_info);
 }
 
 Result<void> Store::record_publication(std::string_view zone, const Publication& p) {
@@ -59,18 +46,14 @@ Result<void> Store::record_publication(std::string_view zone, const Publication&
     if (!id) return fail(id.error());
     auto tx = sql::Transaction::begin(db);
     if (!tx) return fail(tx.error());
-    auto st = db.prepare(
-        "INSERT OR REPLACE INTO publications (zone_id, at, serial, dnskey, ds, cds, signed, "
-        "earliest_expiry, refresh_at, input_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-        "?10)");
-    if (!st) return fail(st.error());
-    st->bind(1, *id)
-        .bind(2, secs(p.at))
-        .bind(3, static_cast<std::int64_t>(p.serial))
-        .bind(4, tags_text(p.dnskey));
-    st->bind(5, tags_text(p.ds)).bind(6, tags_text(p.cds)).bind(7, std::int64_t{p.is_signed});
-    st->bind(8, opt_secs(p.earliest_expiry)).bind(9, opt_secs(p.refresh_at)).bind(10, p.input_hash);
-    if (auto r = st->run(); !r) return fail(r.error());
+    if (auto r = db.run(
+            "INSERT OR REPLACE INTO publications (zone_id, at, serial, dnskey, ds, cds, signed, "
+            "earliest_expiry, refresh_at, input_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+            "?10)",
+            *id, secs(p.at), p.serial, tags_text(p.dnskey), tags_text(p.ds), tags_text(p.cds),
+            p.is_signed, opt_secs(p.earliest_expiry), opt_secs(p.refresh_at), p.input_hash);
+        !r)
+        return fail(r.error());
     if (auto r = append_audit(db, p.at, zone, "publish",
                               fmt::format("serial={} dnskey=[{}] cds=[{}] signed={}", p.serial,
                                           tags_text(p.dnskey), tags_text(p.cds), p.is_signed));
@@ -85,53 +68,43 @@ Result<std::optional<Publication>> Store::last_publication(std::string_view zone
     if (!id) return fail(id.error());
     auto st = db.prepare(
         "SELECT at, serial, dnskey, ds, cds, signed, earliest_expiry, refresh_at, input_hash "
-        "FROM publications WHERE zone_id = ?1");
+        "FROM publications WHERE zone_id = ?1",
+        *id);
     if (!st) return fail(st.error());
-    st->bind(1, *id);
-    auto row = st->step();
-    if (!row) return fail(row.error());
-    if (!*row) return std::optional<Publication>{};
-    Publication p;
-    p.at = instant(st->i64(0));
-    p.serial = static_cast<std::uint32_t>(st->i64(1));
-    p.dnskey = tags_from(st->text(2));
-    p.ds = tags_from(st->text(3));
-    p.cds = tags_from(st->text(4));
-    p.is_signed = st->i64(5) != 0;
-    if (auto e = st->opt_i64(6)) p.earliest_expiry = instant(*e);
-    if (auto r = st->opt_i64(7)) p.refresh_at = instant(*r);
-    p.input_hash = st->text(8);
-    return std::optional<Publication>{std::move(p)};
+    return st->first([](const sql::Stmt& row) {
+        Publication p;
+        p.at = instant(row.i64(0));
+        p.serial = static_cast<std::uint32_t>(row.i64(1));
+        p.dnskey = tags_from(row.text(2));
+        p.ds = tags_from(row.text(3));
+        p.cds = tags_from(row.text(4));
+        p.is_signed = row.i64(5) != 0;
+        if (auto e = row.opt_i64(6)) p.earliest_expiry = instant(*e);
+        if (auto r = row.opt_i64(7)) p.refresh_at = instant(*r);
+        p.input_hash = row.text(8);
+        return p;
+    });
 }
 
 Result<void> Store::record_check(std::string_view zone, const CheckRecord& c) {
     auto& db = impl_->db;
     auto id = zone_id(db, zone);
     if (!id) return fail(id.error());
-    auto st = db.prepare(
+    return db.run(
         "INSERT OR REPLACE INTO checks (zone_id, at, ok, failures, detail) VALUES (?1, ?2, ?3, ?4, "
-        "?5)");
-    if (!st) return fail(st.error());
-    st->bind(1, *id)
-        .bind(2, secs(c.at))
-        .bind(3, std::int64_t{c.ok})
-        .bind(4, c.failures)
-        .bind(5, c.detail);
-    return st->run();
+        "?5)",
+        *id, secs(c.at), c.ok, c.failures, c.detail);
 }
 
 Result<std::optional<CheckRecord>> Store::last_check(std::string_view zone) {
     auto& db = impl_->db;
     auto id = zone_id(db, zone);
     if (!id) return fail(id.error());
-    auto st = db.prepare("SELECT at, ok, failures, detail FROM checks WHERE zone_id = ?1");
+    auto st = db.prepare("SELECT at, ok, failures, detail FROM checks WHERE zone_id = ?1", *id);
     if (!st) return fail(st.error());
-    st->bind(1, *id);
-    auto row = st->step();
-    if (!row) return fail(row.error());
-    if (!*row) return std::optional<CheckRecord>{};
-    return std::optional<CheckRecord>{
-        CheckRecord{instant(st->i64(0)), st->i64(1) != 0, st->i64(2), st->text(3)}};
+    return st->first([](const sql::Stmt& row) {
+        return CheckRecord{instant(row.i64(0)), row.i64(1) != 0, row.i64(2), row.text(3)};
+    });
 }
 
 Result<bool> Store::first_notification(std::string_view zone, std::string_view event,
@@ -139,12 +112,12 @@ Result<bool> Store::first_notification(std::string_view zone, std::string_view e
     auto& db = impl_->db;
     auto id = zone_id(db, zone);
     if (!id) return fail(id.error());
-    auto st = db.prepare(
-        "INSERT INTO notifications (zone_id, event, subject, at) VALUES (?1, ?2, ?3, ?4) "
-        "ON CONFLICT DO NOTHING");
-    if (!st) return fail(st.error());
-    st->bind(1, *id).bind(2, event).bind(3, subject).bind(4, secs(now));
-    if (auto r = st->run(); !r) return fail(r.error());
+    if (auto r = db.run(
+            "INSERT INTO notifications (zone_id, event, subject, at) VALUES (?1, ?2, ?3, ?4) "
+            "ON CONFLICT DO NOTHING",
+            *id, event, subject, secs(now));
+        !r)
+        return fail(r.error());
     return db.changes() > 0;
 }
 
@@ -152,10 +125,7 @@ Result<void> Store::clear_notifications(std::string_view zone, std::string_view 
     auto& db = impl_->db;
     auto id = zone_id(db, zone);
     if (!id) return fail(id.error());
-    auto st = db.prepare("DELETE FROM notifications WHERE zone_id = ?1 AND event = ?2");
-    if (!st) return fail(st.error());
-    st->bind(1, *id).bind(2, event);
-    return st->run();
+    return db.run("DELETE FROM notifications WHERE zone_id = ?1 AND event = ?2", *id, event);
 }
 
 }  // namespace zw::store

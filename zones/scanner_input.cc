@@ -7,26 +7,13 @@
 #include <cstring>
 
 #include "base/regular_file.h"
+#include "dns/name_text_with.h"
 
 namespace zw::zones {
 
 std::string scanner_name_text(const dns::Name& name) {
-    if (name.is_root()) return ".";
-    std::string out;
-    const std::string& wire = name.wire();
-    for (std::size_t i = 0; i < wire.size() && wire[i] != 0;
-         i += 1 + static_cast<std::uint8_t>(wire[i])) {
-        const std::size_t end = i + 1 + static_cast<std::uint8_t>(wire[i]);
-        for (std::size_t j = i + 1; j < end; ++j) {
-            const auto c = static_cast<std::uint8_t>(wire[j]);
-            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')
-                out += static_cast<char>(c);
-            else
-                out += fmt::format("\\{:03}", c);
-        }
-        out += '.';
-    }
-    return out;
+    return dns::name_text_with(
+        name, [](std::string& out, std::uint8_t c) { out += fmt::format("\\{:03}", c); });
 }
 
 Result<void> set_scanner_file(zs_scanner_t* s, const std::string& path, std::uint64_t max_bytes) {

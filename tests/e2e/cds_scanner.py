@@ -23,7 +23,7 @@ import subprocess
 import sys
 import time
 
-import dnsmsg
+import dnsquery
 
 stop = False
 
@@ -38,10 +38,10 @@ def log(msg):
 
 
 def served_set(addr, zone, qtype, recurse=False, timeout=2.0):
-    a = dnsmsg.query(addr, zone, qtype, recurse=recurse, timeout=timeout)
-    if a.rcode != 0:
-        raise OSError("rcode %s" % a.rcode_text)
-    return a, sorted(set(dnsmsg.ds_text(r[3]) for r in a.of_type(qtype)))
+    a = dnsquery.query(addr, zone, qtype, recurse=recurse, timeout=timeout)
+    if a.rcode() != 0:
+        raise OSError("rcode %s" % dnsquery.rcode_text(a))
+    return a, sorted(set(r.to_text() for r in dnsquery.rdatas(a, qtype)))
 
 
 def apply(args, zone, ds_set):
@@ -81,12 +81,12 @@ def scan_once(args, zone, state):
         state["candidate"], state["seen"] = None, 0
         return None
     try:
-        validated = dnsmsg.query(args.resolver, zone, "CDS", timeout=2.0)
+        validated = dnsquery.query(args.resolver, zone, "CDS", timeout=2.0)
     except (socket.timeout, OSError) as e:
         return "resolver: %s" % (e or "timeout")
-    if validated.rcode != 0:
-        return "resolver: CDS %s" % validated.rcode_text
-    if not validated.ad:
+    if validated.rcode() != 0:
+        return "resolver: CDS %s" % dnsquery.rcode_text(validated)
+    if not dnsquery.authenticated(validated):
         if parent_ds:
             return "CDS does not validate while the child is secure; ignored"
         # Bootstrap (RFC 8078 §3.3): the same set at every server for a few scans.

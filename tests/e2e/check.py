@@ -21,7 +21,9 @@ import argparse
 import json
 import sys
 
-import dnsmsg
+import dns.dnssec
+
+import dnsquery
 
 
 def zone_of(status_file, zone):
@@ -156,22 +158,22 @@ def served(zone, children, parents, timeout=2.0):
     out = {"dnskey": {}, "cds": {}, "ds": {}, "ds_dups": {}, "errors": []}
     for a in children:
         try:
-            ans = dnsmsg.query(a, zone, "DNSKEY", recurse=False, timeout=timeout)
-            out["dnskey"][a] = sorted(dnsmsg.key_tag(r[3]) for r in ans.of_type("DNSKEY"))
-            ans = dnsmsg.query(a, zone, "CDS", recurse=False, timeout=timeout)
-            out["cds"][a] = sorted(int(dnsmsg.ds_text(r[3]).split()[0]) for r in ans.of_type("CDS"))
+            ans = dnsquery.query(a, zone, "DNSKEY", recurse=False, timeout=timeout)
+            out["dnskey"][a] = sorted(dns.dnssec.key_id(r) for r in dnsquery.rdatas(ans, "DNSKEY"))
+            ans = dnsquery.query(a, zone, "CDS", recurse=False, timeout=timeout)
+            out["cds"][a] = sorted(r.key_tag for r in dnsquery.rdatas(ans, "CDS"))
         except OSError as e:
             out["errors"].append("%s: %s" % (a, e or "timeout"))
     for a in parents:
         try:
-            ans = dnsmsg.query(a, zone, "DS", recurse=False, timeout=timeout)
+            ans = dnsquery.query(a, zone, "DS", recurse=False, timeout=timeout)
         except OSError as e:
             out["errors"].append("%s: %s" % (a, e or "timeout"))
             continue
-        ds = [dnsmsg.ds_text(r[3]) for r in ans.of_type("DS")]
-        out["ds"][a] = sorted(set(int(d.split()[0]) for d in ds))
+        ds = dnsquery.rdatas(ans, "DS")
+        out["ds"][a] = sorted(set(d.key_tag for d in ds))
         # Same tag, algorithm and digest type twice means two entries for one key.
-        keys = [" ".join(d.split()[:3]) for d in ds]
+        keys = ["%d %d %d" % (d.key_tag, d.algorithm, d.digest_type) for d in ds]
         out["ds_dups"][a] = sorted(set(k for k in keys if keys.count(k) > 1))
     return out
 

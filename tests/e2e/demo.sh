@@ -10,12 +10,12 @@
 # ZW_KEEP_TMP=1 keeps the working directory (configuration, state, zones, logs).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-ZONEWARDEN=""
-[[ ${1:-} == --zonewarden ]] && ZONEWARDEN=$(realpath "$2")
 # shellcheck source=lib.sh
 source "$here/lib.sh"
 # shellcheck source=steps.sh
 source "$here/steps.sh"
+zw_args "$@"
+set -- "${ZW_ARGS[@]}"
 zw_init demo
 ZW_SERVER_TIMEOUT=1200 # every server ends by itself after 20 minutes at the latest
 e2e_require

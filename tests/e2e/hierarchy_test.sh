@@ -9,10 +9,10 @@
 #   hierarchy_test.sh --zonewarden BIN
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-ZONEWARDEN=""
-[[ ${1:-} == --zonewarden ]] && ZONEWARDEN=$2
 # shellcheck source=lib.sh
 source "$here/lib.sh"
+zw_args "$@"
+set -- "${ZW_ARGS[@]}"
 zw_init e2e-hierarchy
 E2E_TLD2=1 E2E_SIM=ovh
 e2e_build
@@ -23,7 +23,7 @@ hand_sign() { # ZONE CDS-ARGS...
     local zone=$1 keys=$E2E_DIR/hand-keys/$1
     shift
     mkdir -p "$E2E_DIR/hand-keys"
-    [[ -d $keys ]] || e2e__keys "$zone" "$keys"
+    [[ -d $keys ]] || hier_keys "$zone" "$keys"
     "$ZONEWARDEN" sign --zone-file "$E2E_DIR/zones-in/${zone}zone" --origin "$zone" --key-dir "$keys" \
         --out "$E2E_DIR/hand-${zone}zone" --threads 1 --dnskey-ttl 3s --serial unixtime "$@" \
         >>"$E2E_DIR/sign.log" 2>&1 || zw_fail "sign $zone"
@@ -66,7 +66,7 @@ wait_ad www.alpha.lab.
 e2e_tld2_wait_serial "$(e2e_serial "$E2E_TLD" lab.)"
 
 zw_log "beta: signed by hand with CDS, DS by the CDS scanner (bootstrap after 3 scans)"
-e2e__keys beta.lab. "$E2E_DIR/hand-keys/beta.lab."
+hier_keys beta.lab. "$E2E_DIR/hand-keys/beta.lab."
 hand_sign beta.lab. --cds "$(ksk_tag beta.lab.)"
 zw_start scanner python3 "$here/cds_scanner.py" --zone beta.lab. --child "$E2E_BETA" \
     --resolver "$E2E_UNBOUND" --parent-server "$E2E_TLD" --parent-zone lab. \

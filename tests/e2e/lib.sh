@@ -39,6 +39,8 @@ E2E_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # harness.sh sources tests/integration/lib.sh and adds reg_tls (a throwaway CA).
 # shellcheck source=../registrar/harness.sh
 source "$E2E_HERE/../registrar/harness.sh"
+# shellcheck source=../integration/hierarchy_parts.sh
+source "$E2E_HERE/../integration/hierarchy_parts.sh"
 
 E2E_ZONE_TTL=5
 E2E_DS_TTL=5
@@ -69,29 +71,6 @@ e2e_require() {
 }
 
 # --- zones -----------------------------------------------------------------------------
-
-e2e__sign() { # ORIGIN IN OUT KEYDIR
-    "$ZONEWARDEN" sign --zone-file "$2" --origin "$1" --key-dir "$4" --out "$3" --threads 1 \
-        --dnskey-ttl 60 >"$E2E_DIR/sign.log" 2>&1 || {
-        cat "$E2E_DIR/sign.log" >&2
-        zw_fail "zonewarden sign $1 failed"
-    }
-}
-
-e2e__keys() { # ZONE DIR
-    "$ZONEWARDEN" keygen --zone "$1" --algorithm ecdsap256sha256 --role ksk --key-dir "$2" >/dev/null ||
-        zw_fail "keygen $1 ksk"
-    "$ZONEWARDEN" keygen --zone "$1" --algorithm ecdsap256sha256 --role zsk --key-dir "$2" >/dev/null ||
-        zw_fail "keygen $1 zsk"
-}
-
-e2e__ds() { # KEYDIR: DS (SHA-256) of every KSK
-    local f
-    for f in "$1"/K*.key; do
-        [[ $(zw_keyfile_flags "$f") == 257 ]] || continue
-        dnssec-dsfromkey -2 "$f" || zw_fail "dnssec-dsfromkey $f"
-    done
-}
 
 # The tenants' unsigned zones, as an operator hands them to zonewarden (zones-in).
 e2e__tenant_zones() {
@@ -135,9 +114,9 @@ e2e__tld_zone() {
         echo "beta.lab. IN NS ns1.beta.lab."
         echo "ns1.beta.lab. IN A $E2E_BETA"
     } >"$d/lab.zone"
-    e2e__sign lab. "$d/lab.zone" "$d/bind/lab.db" "$d/keys-lab"
+    hier_sign lab. "$d/lab.zone" "$d/bind/lab.db" "$d/keys-lab" 60
     cp "$d"/keys-lab/K* "$d/bind/"
-    e2e__ds "$d/keys-lab" >"$d/lab.ds"
+    hier_ds "$d/keys-lab" >"$d/lab.ds"
 }
 
 e2e__root_zone() {
@@ -155,75 +134,16 @@ e2e__root_zone() {
         fi
         cat "$d/lab.ds"
     } >"$d/root.zone"
-    e2e__sign . "$d/root.zone" "$d/nsd-root/root.signed" "$d/keys-root"
-    e2e__ds "$d/keys-root" >"$d/root.ds"
+    hier_sign . "$d/root.zone" "$d/nsd-root/root.signed" "$d/keys-root" 60
+    hier_ds "$d/keys-root" >"$d/root.ds"
 }
 
 # --- server configurations ---------------------------------------------------------------
-
-e2e__nsd_conf() { # NAME ADDR ZONE FILE [extra zone lines]
-    local dir=$E2E_DIR/nsd-$1
-    cat >"$dir/nsd.conf" <<EOF
-server:
-    ip-address: $2
-    port: 53
-    username: ""
-    chroot: ""
-    zonesdir: "$dir"
-    database: ""
-    zonelistfile: "$dir/zone.list"
-    xfrdfile: "$dir/xfrd.state"
-    xfrdir: "$dir"
-    pidfile: "$dir/nsd.pid"
-    server-count: 1
-    verbosity: 1
-    refuse-any: yes
-    zonefiles-write: 0
-remote-control:
-    control-enable: yes
-    control-interface: "$dir/nsd.ctl"
-zone:
-    name: "$3"
-    zonefile: "$4"
-${5:-}
-EOF
-}
 
 # The zone clause lines that make the lab. server on $E2E_TLD2 a secondary of BIND.
 e2e__tld2_secondary() {
     printf '    request-xfr: %s NOKEY\n    allow-notify: %s NOKEY\n' "$E2E_TLD" "$E2E_TLD"
     printf '    outgoing-interface: %s\n    provide-xfr: 127.0.0.0/8 NOKEY\n' "$E2E_TLD2"
-}
-
-e2e__knot_conf() {
-    local dir=$E2E_DIR/knot-alpha
-    mkdir -p "$dir/storage"
-    cat >"$dir/knot.conf" <<EOF
-server:
-    rundir: "$dir"
-    pidfile: "$dir/knot.pid"
-    listen: $E2E_ALPHA2@53
-    background-workers: 1
-    udp-workers: 1
-    tcp-workers: 1
-control:
-    listen: "$dir/knot.sock"
-log:
-  - target: stderr
-    any: info
-database:
-    storage: "$dir/storage"
-template:
-  - id: default
-    storage: "$dir"
-    zonefile-sync: -1
-    zonefile-load: whole
-    journal-content: none
-    semantic-checks: off
-zone:
-  - domain: alpha.lab.
-    file: "$dir/alpha.lab.zone"
-EOF
 }
 
 e2e__bind_conf() {
@@ -246,18 +166,6 @@ zone "lab." {
     update-policy { grant zw-update zonesub DS; };
 };
 EOF
-}
-
-e2e__unbound_conf() {
-    local d=$E2E_DIR/unbound
-    cat >"$d/root.hints" <<EOF
-.          3600 IN NS a.root.
-a.root.    3600 IN A  $E2E_ROOT
-EOF
-    # TTLs are left as the zones set them (seconds): a cache cap would hide problems.
-    zw_unbound_conf "$d" "$E2E_UNBOUND" "$d/root.hints" "$E2E_DIR/root.ds" "do-ip6: no" "verbosity: 1" \
-        "outgoing-range: 64" "module-config: \"validator iterator\"" "harden-referral-path: no" \
-        "trust-anchor-signaling: no" "root-key-sentinel: no" "val-log-level: 2" >"$d/unbound.conf"
 }
 
 # The publish hook: zonewarden runs it after writing zones-out/<zone>.zone.
@@ -428,22 +336,22 @@ e2e_build() {
 
     tsig-keygen -a hmac-sha256 zw-update >"$d/tsig.key" || zw_fail "tsig-keygen"
     chmod 600 "$d/tsig.key"
-    e2e__keys lab. "$d/keys-lab"
-    e2e__keys . "$d/keys-root"
+    hier_keys lab. "$d/keys-lab"
+    hier_keys . "$d/keys-root"
     e2e__tld_zone
     e2e__root_zone
     e2e__tenant_zones
 
-    e2e__nsd_conf root "$E2E_ROOT" . "$d/nsd-root/root.signed"
-    e2e__nsd_conf alpha "$E2E_ALPHA1" alpha.lab. "$d/nsd-alpha/alpha.lab.zone"
-    e2e__nsd_conf beta "$E2E_BETA" beta.lab. "$d/nsd-beta/beta.lab.zone"
+    hier_nsd_conf "$d/nsd-root" "$E2E_ROOT" . "$d/nsd-root/root.signed"
+    hier_nsd_conf "$d/nsd-alpha" "$E2E_ALPHA1" alpha.lab. "$d/nsd-alpha/alpha.lab.zone"
+    hier_nsd_conf "$d/nsd-beta" "$E2E_BETA" beta.lab. "$d/nsd-beta/beta.lab.zone"
     if [[ -n $E2E_TLD2 ]]; then
-        e2e__nsd_conf tld2 "$E2E_TLD2" lab. "$d/nsd-tld2/lab.zone" \
+        hier_nsd_conf "$d/nsd-tld2" "$E2E_TLD2" lab. "$d/nsd-tld2/lab.zone" \
             "$(e2e__tld2_secondary)"
     fi
-    e2e__knot_conf
+    hier_knot_conf "$d/knot-alpha" alpha.lab. "$d/knot-alpha/alpha.lab.zone" "$E2E_ALPHA2@53"
     e2e__bind_conf
-    e2e__unbound_conf
+    hier_resolver_conf "$d/unbound" "$E2E_UNBOUND" "$E2E_ROOT" "$d/root.ds"
     e2e__hooks
     e2e__sim_prepare
     e2e_config
@@ -502,7 +410,7 @@ e2e_tld2_freeze() {
     dig +time=2 +tries=2 @"$E2E_TLD2" lab. AXFR | grep -v '^;' | awk 'NF' | sed '$d' >"$d/frozen.zone"
     grep -q 'IN[[:space:]]*SOA' "$d/frozen.zone" || zw_fail "could not transfer lab. from the secondary"
     zw_stop nsd_tld2
-    e2e__nsd_conf tld2 "$E2E_TLD2" lab. "$d/frozen.zone"
+    hier_nsd_conf "$d" "$E2E_TLD2" lab. "$d/frozen.zone"
     zw_start nsd_tld2 nsd -d -c "$d/nsd.conf"
     zw_wait_dns nsd_tld2 "$E2E_TLD2" lab. SOA
     [[ -n $(e2e_serial "$E2E_TLD2" lab.) ]] || zw_fail "the frozen lab. server does not serve lab."
@@ -513,7 +421,7 @@ e2e_tld2_freeze() {
 e2e_tld2_thaw() {
     local d=$E2E_DIR/nsd-tld2
     zw_stop nsd_tld2
-    e2e__nsd_conf tld2 "$E2E_TLD2" lab. "$d/lab.zone" \
+    hier_nsd_conf "$d" "$E2E_TLD2" lab. "$d/lab.zone" \
         "$(e2e__tld2_secondary)"
     zw_start nsd_tld2 nsd -d -c "$d/nsd.conf"
     e2e_tld2_wait_serial "$(e2e_serial "$E2E_TLD" lab.)"

@@ -7,19 +7,20 @@
 #   manpage_test.sh --zonewarden BIN --man FILE --completion FILE
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-ZONEWARDEN="" MAN="" COMPLETION=""
+# shellcheck source=../integration/lib.sh
+source "$here/../integration/lib.sh"
+zw_args "$@"
+set -- "${ZW_ARGS[@]}"
+MAN="" COMPLETION=""
 while [[ $# -gt 0 ]]; do
     case $1 in
-        --zonewarden) ZONEWARDEN=$2; shift 2 ;;
         --man) MAN=$2; shift 2 ;;
         --completion) COMPLETION=$2; shift 2 ;;
         *) echo "unknown argument $1" >&2; exit 2 ;;
     esac
 done
-# shellcheck source=../integration/lib.sh
-source "$here/../integration/lib.sh"
 zw_init e2e-manpage
-[[ -x $ZONEWARDEN && -f $MAN && -f $COMPLETION ]] || zw_fail "--zonewarden, --man and --completion are required"
+[[ -f $MAN && -f $COMPLETION ]] || zw_fail "--man and --completion are required"
 zw_require groff man python3
 
 groff -man -z -ww "$MAN" 2>"$ZW_TMP/groff.err" || zw_fail "groff: $(cat "$ZW_TMP/groff.err")"

@@ -9,12 +9,12 @@
 #   operator_views.sh --zonewarden BIN
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-ZONEWARDEN=""
-[[ ${1:-} == --zonewarden ]] && ZONEWARDEN=$2
 # shellcheck source=lib.sh
 source "$here/lib.sh"
 # shellcheck source=steps.sh
 source "$here/steps.sh"
+zw_args "$@"
+set -- "${ZW_ARGS[@]}"
 zw_init e2e-views
 e2e_require
 e2e_require_operator_commands
@@ -23,12 +23,12 @@ e2e_build
 e2e_start
 
 keys=$E2E_DIR/elsewhere-keys
-e2e__keys alpha.lab. "$keys"
+hier_keys alpha.lab. "$keys"
 "$ZONEWARDEN" sign --zone-file "$E2E_DIR/zones-in/alpha.lab.zone" --origin alpha.lab. --key-dir "$keys" \
     --out "$E2E_DIR/elsewhere.zone" --threads 1 --dnskey-ttl 3s --serial unixtime >>"$E2E_DIR/sign.log" 2>&1 ||
     zw_fail "signing alpha.lab. by hand"
 "$E2E_DIR/hooks/publish.sh" alpha.lab "$E2E_DIR/elsewhere.zone" || zw_fail "publishing the hand-signed zone"
-ds=$(e2e__ds "$keys" | awk '{ $1 = $2 = $3 = ""; print }')
+ds=$(hier_ds "$keys" | awk '{ $1 = $2 = $3 = ""; print }')
 nsupdate -k "$E2E_DIR/tsig.key" <<UPDATE || zw_fail "nsupdate"
 server $E2E_TLD
 zone lab.

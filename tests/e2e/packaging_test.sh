@@ -8,12 +8,11 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 pkg=$here/../../packaging
-ZONEWARDEN=""
-[[ ${1:-} == --zonewarden ]] && ZONEWARDEN=$2
 # shellcheck source=../integration/lib.sh
 source "$here/../integration/lib.sh"
+zw_args "$@"
+set -- "${ZW_ARGS[@]}"
 zw_init e2e-packaging
-[[ -x $ZONEWARDEN ]] || zw_fail "--zonewarden BIN is required"
 checked=0
 
 if command -v systemd-analyze >/dev/null; then

@@ -16,12 +16,12 @@
 #   pass_guard_test.sh --zonewarden BIN
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-ZONEWARDEN=""
-[[ ${1:-} == --zonewarden ]] && ZONEWARDEN=$2
 # shellcheck source=lib.sh
 source "$here/lib.sh"
 # shellcheck source=steps.sh
 source "$here/steps.sh"
+zw_args "$@"
+set -- "${ZW_ARGS[@]}"
 zw_init e2e-pass-guard
 e2e_require_operator_commands
 zw_addr

@@ -26,7 +26,7 @@ import socket
 import sys
 import time
 
-import dnsmsg
+import dnsquery
 
 stop = False
 
@@ -65,10 +65,10 @@ def ds_everywhere(zone, parents, timeout):
         return False
     for p in parents:
         try:
-            a = dnsmsg.query(p, zone, "DS", recurse=False, timeout=timeout)
+            a = dnsquery.query(p, zone, "DS", recurse=False, timeout=timeout)
         except (socket.timeout, OSError):
             return False
-        if a.rcode != 0 or not a.of_type("DS"):
+        if a.rcode() != 0 or not dnsquery.rdatas(a, "DS"):
             return False
     return True
 
@@ -121,24 +121,24 @@ def main():
                 now = time.strftime("%H:%M:%S") + ("%.3f" % (time.time() % 1))[1:]
                 problem = None
                 try:
-                    ans = dnsmsg.query(a.resolver, qname, qtype, timeout=a.timeout)
+                    ans = dnsquery.query(a.resolver, qname, qtype, timeout=a.timeout)
                 except (socket.timeout, OSError) as e:
                     st.timeouts += 1
                     problem = {"rcode": "TIMEOUT", "detail": str(e) or "timeout"}
                 else:
-                    if ans.rcode == 0:
+                    if ans.rcode() == 0:
                         st.noerror += 1
-                    elif ans.rcode == 2:
+                    elif ans.rcode() == 2:
                         st.servfail += 1
                         problem = {"rcode": "SERVFAIL"}
                     else:
                         st.other_rcode += 1
-                        problem = {"rcode": ans.rcode_text}
-                    if ans.ad:
+                        problem = {"rcode": dnsquery.rcode_text(ans)}
+                    if dnsquery.authenticated(ans):
                         st.ad += 1
                         if st.first_ad is None:
                             st.first_ad = now
-                    elif ans.rcode == 0:
+                    elif ans.rcode() == 0:
                         if must_be_secure:
                             st.no_ad_failures += 1
                             problem = {"rcode": "NOERROR", "detail": "no AD while the DS is at every parent server"}

@@ -8,12 +8,11 @@
 #   progress_test.sh --zonewarden BIN
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-ZONEWARDEN=""
-[[ ${1:-} == --zonewarden ]] && ZONEWARDEN=$2
 # shellcheck source=../integration/lib.sh
 source "$here/../integration/lib.sh"
+zw_args "$@"
+set -- "${ZW_ARGS[@]}"
 zw_init e2e-progress
-[[ -x $ZONEWARDEN ]] || zw_fail "--zonewarden BIN is required"
 zw_require script python3
 cd "$ZW_TMP"
 

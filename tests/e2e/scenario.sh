@@ -39,16 +39,11 @@
 #                  once, Prometheus shows it; without the hook the same state moves on
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-ZONEWARDEN=""
-while [[ $# -gt 0 ]]; do
-    case $1 in
-        --zonewarden) ZONEWARDEN=$2; shift 2 ;;
-        *) break ;;
-    esac
-done
-case=${1:?case}
 # shellcheck source=lib.sh
 source "$here/lib.sh"
+zw_args "$@"
+set -- "${ZW_ARGS[@]}"
+case=${1:?case}
 # shellcheck source=steps.sh
 source "$here/steps.sh"
 zw_init "e2e-$case"

@@ -16,16 +16,17 @@
 #   status_page_test.sh --zonewarden BIN --out DIR
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-ZONEWARDEN="" OUT=""
+# shellcheck source=lib.sh
+source "$here/lib.sh"
+zw_args "$@"
+set -- "${ZW_ARGS[@]}"
+OUT=""
 while [[ $# -gt 0 ]]; do
     case $1 in
-        --zonewarden) ZONEWARDEN=$2; shift 2 ;;
         --out) OUT=$2; shift 2 ;;
         *) echo "unknown argument $1" >&2; exit 2 ;;
     esac
 done
-# shellcheck source=lib.sh
-source "$here/lib.sh"
 # shellcheck source=steps.sh
 source "$here/steps.sh"
 zw_init e2e-status-page

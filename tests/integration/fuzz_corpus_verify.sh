@@ -11,15 +11,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib.sh
 . "$here/lib.sh"
 
-zw=""
-while (($#)); do
-    case $1 in
-    --zonewarden) zw=$2; shift 2 ;;
-    *) echo "unknown argument $1" >&2; exit 2 ;;
-    esac
-done
+zw_args "$@"
+((${#ZW_ARGS[@]} == 0)) || { echo "unknown argument ${ZW_ARGS[0]}" >&2; exit 2; }
+zw=$ZONEWARDEN
 zw_init fuzz_corpus_verify
-[[ -x $zw ]] || zw_fail "no zonewarden binary: pass --zonewarden PATH"
 zw_require dnssec-verify ldns-verify-zone
 
 origin=example.test.  # the zone reader target's origin (fuzz/zone_reader.cc)

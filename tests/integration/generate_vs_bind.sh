@@ -11,10 +11,10 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$here/lib.sh"
 
-zw=${ZONEWARDEN:-}
-if [[ ${1:-} == --zonewarden ]]; then zw=$2; shift 2; fi
+zw_args "$@"
+set -- "${ZW_ARGS[@]}"
+zw=$ZONEWARDEN
 zw_init generate-vs-bind
-[[ -n $zw && -x $zw ]] || zw_fail "no zonewarden binary: pass --zonewarden PATH or set ZONEWARDEN"
 zw_require named-checkzone dnssec-verify
 
 origin=example.test.

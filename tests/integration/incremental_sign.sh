@@ -16,11 +16,11 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$here/lib.sh"
 
-zw=${ZONEWARDEN:-}
-if [[ ${1:-} == --zonewarden ]]; then zw=$2; shift 2; fi
+zw_args "$@"
+set -- "${ZW_ARGS[@]}"
+zw=$ZONEWARDEN
 denial=${1:?usage: incremental_sign.sh [--zonewarden PATH] nsec|nsec3|nsec3-optout}
 zw_init "incremental-$denial"
-[[ -n $zw && -x $zw ]] || zw_fail "no zonewarden binary: pass --zonewarden PATH or set ZONEWARDEN"
 zw_require python3 dnssec-verify ldns-verify-zone
 case $denial in
 nsec) denial_args=() ;;

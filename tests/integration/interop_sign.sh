@@ -22,13 +22,14 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$here/lib.sh"
 
-zw=${ZONEWARDEN:-}
+zw_args "$@"
+set -- "${ZW_ARGS[@]}"
+zw=$ZONEWARDEN
 records=3000
 zone_file=""
 key_src=""
 while (($#)); do
     case $1 in
-    --zonewarden) zw=$2; shift 2 ;;
     --records) records=$2; shift 2 ;;
     --zone) zone_file=$2; shift 2 ;;
     --keys) key_src=$2; shift 2 ;;
@@ -57,7 +58,6 @@ case $keysource in zonewarden | bind | ldns | files) ;; *) echo "bad KEYSOURCE '
 case $mode in split | csk) ;; *) echo "bad mode '$mode' (split|csk)" >&2; exit 2 ;; esac
 
 zw_init "interop-$alg-$denial-$keysource-$mode${zone_file:+-$(basename "$zone_file" .zone)}"
-[[ -n $zw ]] || zw_fail "no zonewarden binary: pass --zonewarden PATH or set ZONEWARDEN"
 [[ -x $zw ]] || zw_fail "zonewarden binary '$zw' is missing or not executable (build it first)"
 zw_require python3 dnssec-verify ldns-verify-zone named-checkzone kzonecheck
 [[ $keysource == bind ]] && zw_require dnssec-keygen

@@ -15,12 +15,22 @@
 #                          a 1 s query timeout); fails early if NAME died
 #   zw_normalize ORIGIN IN OUT  zone file -> one RR per line, absolute names (BIND's loader)
 #   zw_require CMD...      skip the test (exit 77) if a tool is missing
+#   zw_args "$@"           every test's argument preamble: --zonewarden BIN (or
+#                          $ZONEWARDEN) sets ZONEWARDEN to an absolute path, and the test
+#                          fails unless it is executable; the other arguments are left, in
+#                          order, in ZW_ARGS (then: set -- "${ZW_ARGS[@]}")
 #   zw_fail MSG            print "FAIL [test]: MSG" and exit 1;  zw_log MSG: progress
 #
 # Environment: ZW_KEEP_TMP=1 keeps the temp dir even on success (it is always kept on
 # failure, and the servers' logs are printed). Only 127.0.0.0/8 is ever used.
 
 ZW_SKIP=77
+# The tests' Python scripts use Debian's packages (python3-dnspython): where the python3
+# first in PATH (a pyenv or a venv) lacks them and the system's has them, the system's
+# directory goes first.
+if ! python3 -c 'import dns.message' 2>/dev/null && /usr/bin/python3 -c 'import dns.message' 2>/dev/null; then
+    PATH=/usr/bin:$PATH
+fi
 ZW_ADDR_STATE=${ZW_ADDR_STATE:-/tmp/zonewarden-itest-addr}
 # 127.53.0.0/16 .. 127.62.0.0/16: 10 x 254 x 256 addresses for tests, never 127.0.0.1.
 ZW_ADDR_FIRST_NET=53
@@ -35,7 +45,7 @@ ZW_ADDRS=()
 zw_log() { printf '[%s %s] %s\n' "$ZW_TEST" "$(date +%T)" "$*" >&2; }
 
 zw_fail() {
-    printf 'FAIL [%s]: %s\n' "$ZW_TEST" "$*" >&2
+    printf 'FAIL [%s]: %s\n' "${ZW_TEST:-$(basename "$0")}" "$*" >&2
     exit 1
 }
 
@@ -49,6 +59,22 @@ zw_require() {
     for c in "$@"; do
         command -v "$c" >/dev/null 2>&1 || zw_skip "required tool '$c' not found in PATH"
     done
+}
+
+zw_args() {
+    ZW_ARGS=()
+    while (($#)); do
+        if [[ $1 == --zonewarden && $# -ge 2 ]]; then
+            ZONEWARDEN=$2
+            shift 2
+        else
+            ZW_ARGS+=("$1")
+            shift
+        fi
+    done
+    [[ -n ${ZONEWARDEN:-} && -x $ZONEWARDEN ]] ||
+        zw_fail "no zonewarden binary: pass --zonewarden PATH or set ZONEWARDEN"
+    ZONEWARDEN=$(realpath "$ZONEWARDEN")
 }
 
 zw_init() {

@@ -16,11 +16,14 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$here/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=hierarchy_parts.sh
+source "$here/hierarchy_parts.sh"
 
-zw=${ZONEWARDEN:-}
+zw_args "$@"
+set -- "${ZW_ARGS[@]}"
+zw=$ZONEWARDEN
 while (($#)); do
     case $1 in
-    --zonewarden) zw=$2; shift 2 ;;
     -h | --help) sed -n '2,14p' "$0"; exit 0 ;;
     --*) echo "serve_validate.sh: unknown option $1" >&2; exit 2 ;;
     *) break ;;
@@ -31,7 +34,6 @@ alg=${2:-ecdsap256sha256}
 case $denial in nsec | nsec3 | nsec3-optout) ;; *) echo "bad DENIAL '$denial'" >&2; exit 2 ;; esac
 
 zw_init "serve-$denial-$alg"
-[[ -n $zw ]] || zw_fail "no zonewarden binary: pass --zonewarden PATH or set ZONEWARDEN"
 [[ -x $zw ]] || zw_fail "zonewarden binary '$zw' is missing or not executable (build it first)"
 zw_require python3 nsd unbound dig dnssec-dsfromkey named-checkzone
 
@@ -81,35 +83,10 @@ EOF
 printf '.\t3600000\tIN\tNS\tfake-root.\nfake-root.\t3600000\tIN\tA\t%s\n' "$root_addr" >"$tmp/root.hints"
 
 # --- servers --------------------------------------------------------------------------
-# write_nsd_conf ZONEFILE
+# write_nsd_conf ZONEFILE: the signed zone and its insecure child.
 write_nsd_conf() {
-    cat >"$tmp/nsd.conf" <<EOF
-server:
-    ip-address: $ns_addr
-    port: 53
-    do-ip6: no
-    username: ""
-    chroot: ""
-    zonesdir: "$tmp"
-    pidfile: "$tmp/nsd.pid"
-    database: ""
-    zonelistfile: "$tmp/nsd.zonelist"
-    xfrdfile: "$tmp/nsd.xfrd.state"
-    xfrdir: "$tmp"
-    logfile: "$tmp/nsd.daemon.log"
-    server-count: 1
-    verbosity: 1
-    reuseport: no
-    refuse-any: yes
-remote-control:
-    control-enable: no
-zone:
-    name: "$origin"
-    zonefile: "$1"
-zone:
-    name: "insecure.$origin"
-    zonefile: "insecure.zone"
-EOF
+    hier_nsd_conf "$tmp" "$ns_addr" "$origin" "$1"
+    hier_nsd_zone "insecure.$origin" "$tmp/insecure.zone" >>"$tmp/nsd.conf"
 }
 
 cat >"$tmp/unbound.conf" <<EOF

@@ -27,35 +27,8 @@
 
 ZWH_SERIAL=${ZWH_SERIAL:-2}
 
-zwh__sign() { # ORIGIN IN OUT KEYDIR
-    "$ZONEWARDEN" sign --zone-file "$2" --origin "$1" --key-dir "$4" --out "$3" --threads 1 \
-        --dnskey-ttl 300 >"$ZW_TMP/sign.log" 2>&1 || {
-        cat "$ZW_TMP/sign.log" >&2
-        zw_fail "zonewarden sign $1 failed"
-    }
-}
-
-zwh__keys() { # ZONE DIR ALG [BITS] [EXTRA_KSKS]
-    local zone=$1 dir=$2 alg=$3 bits=${4:-} extra=${5:-0} i bitsopt=()
-    [[ -n $bits ]] && bitsopt=(--bits "$bits")
-    "$ZONEWARDEN" keygen --zone "$zone" --algorithm "$alg" --role ksk --key-dir "$dir" "${bitsopt[@]}" >/dev/null ||
-        zw_fail "keygen $zone ksk"
-    for ((i = 0; i < extra; i++)); do
-        "$ZONEWARDEN" keygen --zone "$zone" --algorithm "$alg" --role ksk --key-dir "$dir" "${bitsopt[@]}" >/dev/null ||
-            zw_fail "keygen $zone extra ksk"
-    done
-    "$ZONEWARDEN" keygen --zone "$zone" --algorithm "$alg" --role zsk --key-dir "$dir" "${bitsopt[@]}" >/dev/null ||
-        zw_fail "keygen $zone zsk"
-}
-
-# DS (SHA-256) of every KSK (flags 257) in DIR, as zone-file lines.
-zwh__ds() { # DIR
-    local f
-    for f in "$1"/K*.key; do
-        [[ $(zw_keyfile_flags "$f") == 257 ]] || continue
-        dnssec-dsfromkey -2 "$f" || zw_fail "dnssec-dsfromkey $f"
-    done
-}
+# shellcheck source=../integration/hierarchy_parts.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../integration/hierarchy_parts.sh"
 
 zwh__tenant_zone() { # SERIAL OUT
     cat >"$2" <<EOF
@@ -90,19 +63,19 @@ zwh_build() {
     mkdir -m 700 "$d"/{keys-root,keys-lab,keys-alpha}
 
     # Tenant: signed first, its DS goes into lab.
-    zwh__keys alpha.lab. "$d/keys-alpha" "${ZWH_TENANT_ALG:-ecdsap256sha256}" "${ZWH_TENANT_BITS:-}" \
+    hier_keys alpha.lab. "$d/keys-alpha" "${ZWH_TENANT_ALG:-ecdsap256sha256}" "${ZWH_TENANT_BITS:-}" \
         "${ZWH_TENANT_KEYS:-0}"
     zwh__tenant_zone "$ZWH_SERIAL" "$d/alpha.lab.zone"
-    zwh__sign alpha.lab. "$d/alpha.lab.zone" "$d/alpha.lab.signed" "$d/keys-alpha"
+    hier_sign alpha.lab. "$d/alpha.lab.zone" "$d/alpha.lab.signed" "$d/keys-alpha" 300
     if [[ -n ${ZWH_KNOT_SERIAL:-} ]]; then
         zwh__tenant_zone "$ZWH_KNOT_SERIAL" "$d/alpha.lab.old.zone"
-        zwh__sign alpha.lab. "$d/alpha.lab.old.zone" "$d/alpha.lab.knot.signed" "$d/keys-alpha"
+        hier_sign alpha.lab. "$d/alpha.lab.old.zone" "$d/alpha.lab.knot.signed" "$d/keys-alpha" 300
     else
         cp "$d/alpha.lab.signed" "$d/alpha.lab.knot.signed"
     fi
-    zwh__ds "$d/keys-alpha" >"$d/alpha.lab.ds"
+    hier_ds "$d/keys-alpha" >"$d/alpha.lab.ds"
 
-    zwh__keys lab. "$d/keys-lab" ecdsap256sha256
+    hier_keys lab. "$d/keys-lab"
     {
         echo "\$TTL 300"
         echo "lab. IN SOA ns1.lab. hostmaster.lab. 1 1800 900 604800 300"
@@ -118,15 +91,15 @@ zwh_build() {
         fi
         [[ ${ZWH_NO_DS:-0} == 1 ]] || cat "$d/alpha.lab.ds"
     } >"$d/lab.zone"
-    zwh__sign lab. "$d/lab.zone" "$d/lab.signed" "$d/keys-lab"
+    hier_sign lab. "$d/lab.zone" "$d/lab.signed" "$d/keys-lab" 300
     if [[ ${ZWH_TAMPER_DS:-0} == 1 ]]; then
         python3 "$ZWH_LIVE_DIR/../integration/tamper.py" "$d/lab.signed" alpha.lab. DS >"$d/lab.signed.tampered" ||
             zw_fail "tampering failed"
         mv "$d/lab.signed.tampered" "$d/lab.signed"
     fi
-    zwh__ds "$d/keys-lab" >"$d/lab.ds"
+    hier_ds "$d/keys-lab" >"$d/lab.ds"
 
-    zwh__keys . "$d/keys-root" ecdsap256sha256
+    hier_keys . "$d/keys-root"
     {
         echo "\$TTL 300"
         echo ". IN SOA a.root. hostmaster.root. 1 1800 900 604800 300"
@@ -136,64 +109,14 @@ zwh_build() {
         echo "ns1.lab. IN A $ZWH_TLD"
         cat "$d/lab.ds"
     } >"$d/root.zone"
-    zwh__sign . "$d/root.zone" "$d/root.signed" "$d/keys-root"
-    zwh__ds "$d/keys-root" >"$d/root.ds"
+    hier_sign . "$d/root.zone" "$d/root.signed" "$d/keys-root" 300
+    hier_ds "$d/keys-root" >"$d/root.ds"
 
-    # NSD: one instance for the root, one for the tenant (NSD answers for all its zones
-    # on all its addresses, so the root must not share a process with a tenant).
-    local which addr zone file
-    for which in root alpha; do
-        if [[ $which == root ]]; then addr=$ZWH_ROOT zone=. file=$d/root.signed; else
-            addr=$ZWH_NSD zone=alpha.lab. file=$d/alpha.lab.signed; fi
-        cat >"$d/nsd-$which/nsd.conf" <<EOF
-server:
-    ip-address: $addr
-    port: 53
-    username: ""
-    chroot: ""
-    zonesdir: "$d/nsd-$which"
-    database: ""
-    zonelistfile: "$d/nsd-$which/zone.list"
-    xfrdfile: "$d/nsd-$which/xfrd.state"
-    xfrdir: "$d/nsd-$which"
-    pidfile: "$d/nsd-$which/nsd.pid"
-    server-count: 1
-    verbosity: 1
-    refuse-any: yes
-remote-control:
-    control-enable: no
-zone:
-    name: "$zone"
-    zonefile: "$file"
-EOF
-    done
-
-    local knot_listen="    listen: $ZWH_KNOT@53"
-    [[ ${ZWH_V6:-0} == 1 ]] && knot_listen+=$'\n'"    listen: ::1@53"
-    cat >"$d/knot/knot.conf" <<EOF
-server:
-    rundir: "$d/knot"
-    pidfile: "$d/knot/knot.pid"
-$knot_listen
-    background-workers: 1
-    udp-workers: 1
-    tcp-workers: 1
-log:
-  - target: stderr
-    any: info
-database:
-    storage: "$d/knot/storage"
-template:
-  - id: default
-    storage: "$d/knot"
-    zonefile-sync: -1
-    zonefile-load: whole
-    journal-content: none
-    semantic-checks: off
-zone:
-  - domain: alpha.lab.
-    file: "$d/alpha.lab.knot.signed"
-EOF
+    hier_nsd_conf "$d/nsd-root" "$ZWH_ROOT" . "$d/root.signed"
+    hier_nsd_conf "$d/nsd-alpha" "$ZWH_NSD" alpha.lab. "$d/alpha.lab.signed"
+    local knot_listen=("$ZWH_KNOT@53")
+    [[ ${ZWH_V6:-0} == 1 ]] && knot_listen+=("::1@53")
+    hier_knot_conf "$d/knot" alpha.lab. "$d/alpha.lab.knot.signed" "${knot_listen[@]}"
 
     tsig-keygen -a hmac-sha256 zw-update >"$d/tsig.key" || zw_fail "tsig-keygen"
     cp "$d"/keys-lab/K* "$d/bind/"
@@ -211,14 +134,8 @@ zone "lab." {
 };
 EOF
 
-    cat >"$d/unbound/root.hints" <<EOF
-.          3600 IN NS a.root.
-a.root.    3600 IN A  $ZWH_ROOT
-EOF
-    zw_unbound_conf "$d/unbound" "$ZWH_UNBOUND" "$d/unbound/root.hints" "$d/root.ds" \
-        "do-ip6: $([[ ${ZWH_V6:-0} == 1 ]] && echo yes || echo no)" "verbosity: 1" "outgoing-range: 64" \
-        "module-config: \"validator iterator\"" "harden-referral-path: no" \
-        "trust-anchor-signaling: no" "root-key-sentinel: no" "val-log-level: 2" >"$d/unbound/unbound.conf"
+    hier_resolver_conf "$d/unbound" "$ZWH_UNBOUND" "$ZWH_ROOT" "$d/root.ds" \
+        "$([[ ${ZWH_V6:-0} == 1 ]] && echo yes || echo no)"
 }
 
 zwh_start() {
