@@ -12,6 +12,7 @@
 
 #include "app/commands.h"
 #include "app/config.h"
+#include "app/dns_options.h"
 #include "app/observation.h"
 #include "app/output.h"
 #include "base/clock.h"
@@ -136,12 +137,8 @@ void print_host(const dane::HostReport& h, std::string_view indent) {
 }
 
 int run_dane_check(const DaneCheckOptions& o) {
-    if (o.attempts < 1 || o.attempts > max_dns_attempts)
-        return report_failure(
-            bad_input(fmt::format("--attempts must be from 1 to {}", max_dns_attempts)));
-    if (o.timeout_ms < 1 || o.timeout_ms > max_dns_timeout_ms)
-        return report_failure(
-            bad_input(fmt::format("--timeout-ms must be from 1 to {}", max_dns_timeout_ms)));
+    if (auto ok = check_dns_query_options(o.attempts, o.timeout_ms); !ok)
+        return report_failure(ok.error());
     if (o.tls_timeout_ms < 1 || o.tls_timeout_ms > 60'000)
         return report_failure(bad_input("--tls-timeout-ms must be from 1 to 60000"));
     if (o.smtp && !o.starttls.empty())

@@ -17,16 +17,14 @@
 #include <cstring>
 #include <memory>
 
+#include "base/c_handle.h"
 #include "base/unique_fd.h"
+#include "dns/openssl.h"
 
 namespace zw::dane {
 
 namespace {
 
-template <auto F>
-struct Free {
-    void operator()(auto* p) const noexcept { F(p); }
-};
 using SslCtx = std::unique_ptr<SSL_CTX, Free<SSL_CTX_free>>;
 using Ssl = std::unique_ptr<SSL, Free<SSL_free>>;
 using Bio = std::unique_ptr<BIO, Free<BIO_free>>;
@@ -34,15 +32,6 @@ using Bio = std::unique_ptr<BIO, Free<BIO_free>>;
 // An SMTP reply is a few lines; a server that sends more is not one we talk to.
 constexpr int max_reply_lines = 64;
 constexpr std::size_t max_line_bytes = 4096;
-
-std::string openssl_error() {
-    unsigned long e = ERR_get_error();
-    ERR_clear_error();
-    if (e == 0) return "no OpenSSL error";
-    char buf[256];
-    ERR_error_string_n(e, buf, sizeof buf);
-    return buf;
-}
 
 // A connected TCP socket with send and receive timeouts, or the reason there is none.
 Result<UniqueFd> connect_to(const live::Server& where, std::chrono::milliseconds timeout) {
@@ -227,7 +216,7 @@ TlsProbe probe_tls(const live::Server& where, const std::string& host, StartTls 
     out.outcome = TlsOutcome::handshake_failed;
     SslCtx ctx(SSL_CTX_new(TLS_client_method()));
     if (!ctx || SSL_CTX_dane_enable(ctx.get()) <= 0) {
-        out.detail = "OpenSSL DANE setup: " + openssl_error();
+        out.detail = "OpenSSL DANE setup: " + dns::openssl_error();
         return out;
     }
     // Verification is read after the handshake (SSL_get_verify_result), so that a chain
@@ -236,12 +225,12 @@ TlsProbe probe_tls(const live::Server& where, const std::string& host, StartTls 
     Ssl ssl(SSL_new(ctx.get()));
     if (!ssl || SSL_set_fd(ssl.get(), fd->get()) != 1 ||
         SSL_set_tlsext_host_name(ssl.get(), host.c_str()) != 1) {
-        out.detail = "OpenSSL setup: " + openssl_error();
+        out.detail = "OpenSSL setup: " + dns::openssl_error();
         return out;
     }
     if (!tlsa.empty()) {
         if (SSL_dane_enable(ssl.get(), host.c_str()) <= 0) {
-            out.detail = "SSL_dane_enable: " + openssl_error();
+            out.detail = "SSL_dane_enable: " + dns::openssl_error();
             return out;
         }
         // RFC 7671 §5.1: a DANE-EE(3) match authenticates the service whatever names the
@@ -252,13 +241,13 @@ TlsProbe probe_tls(const live::Server& where, const std::string& host, StartTls 
             // 0: OpenSSL cannot use it (unknown parameters); the caller judged usability.
             if (SSL_dane_tlsa_add(ssl.get(), rd[0], rd[1], rd[2], rd.data() + 3, rd.size() - 3) <
                 0) {
-                out.detail = "SSL_dane_tlsa_add: " + openssl_error();
+                out.detail = "SSL_dane_tlsa_add: " + dns::openssl_error();
                 return out;
             }
         }
     }
     if (SSL_connect(ssl.get()) != 1) {
-        out.detail = openssl_error();
+        out.detail = dns::openssl_error();
         return out;
     }
     if (STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl.get()))

@@ -12,19 +12,16 @@
 #include <memory>
 #include <vector>
 
+#include "base/c_handle.h"
 #include "base/regular_file.h"
+#include "dns/openssl.h"
 
 namespace zw::dane {
 
 namespace {
 
-template <auto F>
-struct Free {
-    void operator()(auto* p) const noexcept { F(p); }
-};
 using Bio = std::unique_ptr<BIO, Free<BIO_free>>;
 using X509Ptr = std::unique_ptr<X509, Free<X509_free>>;
-using Pkey = std::unique_ptr<EVP_PKEY, Free<EVP_PKEY_free>>;
 
 // Certificates and keys are small: a chain of a few certificates, one key.
 constexpr std::uint64_t max_pem_bytes = 1u << 20;
@@ -264,7 +261,7 @@ Result<TlsaRdata> tlsa_from_key(const TlsaParams& params, const std::string& key
             key_file)));
     auto text = read_pem(key_file, "key file");
     if (!text) return fail(text.error());
-    Pkey key;
+    dns::EvpPkey key;
     {
         Bio bio(BIO_new_mem_buf(text->data(), static_cast<int>(text->size())));
         key.reset(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));

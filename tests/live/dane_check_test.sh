@@ -7,16 +7,11 @@
 # CASE: tlsa_cli | pass | mismatch | insecure | down | smtp
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-ZONEWARDEN=""
-while [[ $# -gt 0 ]]; do
-    case $1 in
-        --zonewarden) ZONEWARDEN=$2; shift 2 ;;
-        *) break ;;
-    esac
-done
-case=${1:?case}
 # shellcheck source=../integration/lib.sh
 source "$here/../integration/lib.sh"
+zw_args "$@"
+set -- "${ZW_ARGS[@]}"
+case=${1:?case}
 ZWH_LIVE_DIR=$here
 # shellcheck source=hierarchy.sh
 source "$here/hierarchy.sh"
