@@ -81,6 +81,8 @@ std::unique_ptr<CLI::App> make_cli(CliState& state) {
     register_sign_command(*app, state.exit_code);
     register_demo_command(*app, state.exit_code);
     register_probe_command(*app, state.exit_code);
+    register_tls_command(*app, state.exit_code);
+    register_dane_check_command(*app, state.exit_code);
     return app;
 }
 

@@ -11,6 +11,8 @@ void register_keygen_command(CLI::App& app, int& exit_code);
 void register_sign_command(CLI::App& app, int& exit_code);
 void register_demo_command(CLI::App& app, int& exit_code);
 void register_probe_command(CLI::App& app, int& exit_code);
+void register_tls_command(CLI::App& app, int& exit_code);
+void register_dane_check_command(CLI::App& app, int& exit_code);
 // The operator's commands read the configuration file named by the global --config.
 void register_operator_commands(CLI::App& app, const std::string& config_path, int& exit_code);
 void register_run_command(CLI::App& app, const std::string& config_path, int& exit_code);

@@ -123,6 +123,12 @@ void read_settings(Fields& f, Config& c) {
     if (const ConfigNode* r = f.node("registrars")) {
         if (auto ok = read_registrars(*r, c); !ok) f.keep(ok.error());
     }
+    if (const ConfigNode* t = f.node("tls")) {
+        if (auto services = read_tls_services(*t); services)
+            c.tls = std::move(*services);
+        else
+            f.keep(services.error());
+    }
     f.map("defaults", [&](Fields& d) { read_defaults(d, c); });
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <thread>
 
+#include "app/tls_config.h"
 #include "base/duration.h"
 #include "base/error.h"
 #include "registrar/factory.h"
@@ -51,6 +52,7 @@ struct Config {
     std::optional<HttpSettings> http;
     std::map<std::string, rollover::Policy> policies;
     std::map<std::string, registrar::Settings> registrars;
+    TlsServices tls;  // per zone, the TLS services whose TLSA records it publishes
     std::optional<std::string> default_policy;
     std::optional<std::string> default_registrar;
     // Tests only, from the environment (ZW_TEST_HOOKS=turn-back-midway): breaks the engine on

@@ -12,6 +12,7 @@
 
 #include "app/commands.h"
 #include "app/config.h"
+#include "app/dns_options.h"
 #include "app/observation.h"
 #include "app/output.h"
 #include "app/survey_answers.h"
@@ -96,12 +97,8 @@ std::vector<std::string> names(std::span<const dns::Name> ns) {
 int run_probe(const ProbeOptions& o) {
     // The configuration's bounds (app/config.cc, dns.timeout and dns.attempts): a probe
     // is one look at every server, not a flood.
-    if (o.attempts < 1 || o.attempts > max_dns_attempts)
-        return report_failure(
-            bad_input(fmt::format("--attempts must be from 1 to {}", max_dns_attempts)));
-    if (o.timeout_ms < 1 || o.timeout_ms > max_dns_timeout_ms)
-        return report_failure(
-            bad_input(fmt::format("--timeout-ms must be from 1 to {}", max_dns_timeout_ms)));
+    if (auto ok = check_dns_query_options(o.attempts, o.timeout_ms); !ok)
+        return report_failure(ok.error());
     if (o.in_flight < 1 || o.in_flight > 1024)
         return report_failure(bad_input("--in-flight must be from 1 to 1024"));
     auto resolver = o.resolver.empty() ? default_resolver() : live::parse_server(o.resolver);

@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "app/hooks.h"
+#include "app/managed_records.h"
 #include "base/directories.h"
 #include "base/regular_file.h"
 #include "dns/encoding.h"
@@ -138,6 +139,12 @@ Result<std::string> publication_hash(const PublishRequest& r, const std::string&
         EVP_DigestUpdate(ctx.get(), block.data(), static_cast<std::size_t>(n));
     }
     std::string choices(1, '\0');
+    // The managed records come from certificate files: a new key is a new publication.
+    auto managed = managed_records(r.config, r.zone.name);
+    if (!managed) return fail(managed.error());
+    for (const dns::Rr& rr : *managed)
+        choices += fmt::format("{} {} {} {}\n", rr.owner.to_text(), rr.type, rr.ttl,
+                               dns::hex_encode(rr.rdata));
     choices += plan_text(r.plan);
     choices += fmt::format(" nsec3={} dnskey_ttl={} validity={} jitter={}", r.config.nsec3,
                            r.policy.dnskey_ttl.count(), r.policy.signatures.validity.count(),
@@ -163,6 +170,12 @@ Result<std::optional<store::Publication>> publish_zone(const PublishRequest& r) 
     if (!origin) return fail(origin.error());
     zones::Diagnostics diag;
     zones::ReadResult read = zones::read_zone_file(input, *origin, {}, diag);
+    if (diag.errors.empty()) {
+        auto managed = managed_records(r.config, r.zone.name);
+        if (!managed) return fail(managed.error());
+        if (auto merged = merge_managed_records(read, r.config, r.zone.name, *managed); !merged)
+            diag.errors.push_back(merged.error());
+    }
     zones::Zone zone;
     if (diag.errors.empty()) zone = zones::build_zone(*origin, std::move(read), diag);
     if (!diag.errors.empty()) {

@@ -62,17 +62,24 @@ Result<Message> Discoverer::ask_resolver(const dns::Name& qname, std::uint16_t q
 
 Result<dns::Name> Discoverer::parent_of(const dns::Name& zone) {
     if (zone.is_root()) return fail(bad_input("the root zone has no parent"));
-    dns::Name above = zone.parent();
-    auto m = ask_resolver(above, dns::rrtype::SOA);
+    auto above = zone_of(zone.parent());
+    if (!above) {
+        return fail(outside_error(fmt::format("{}; cannot find the zone cut above {}",
+                                              above.error().message, zone.to_text())));
+    }
+    return above;
+}
+
+Result<dns::Name> Discoverer::zone_of(const dns::Name& name) {
+    auto m = ask_resolver(name, dns::rrtype::SOA);
     if (!m) return fail(m.error());
     // The SOA in the answer (the name is an apex) or in the authority section of a
     // NODATA/NXDOMAIN answer (RFC 2308 §3) belongs to the zone that holds the name.
     for (const auto* section : {&m->answer, &m->authority})
         for (const dns::Rr& rr : *section)
-            if (rr.type == dns::rrtype::SOA && above.is_subdomain_of(rr.owner)) return rr.owner;
+            if (rr.type == dns::rrtype::SOA && name.is_subdomain_of(rr.owner)) return rr.owner;
     return fail(outside_error(
-        fmt::format("resolver {} gave no SOA for {}; cannot find the zone cut above {}",
-                    resolver_.label(), above.to_text(), zone.to_text())));
+        fmt::format("resolver {} gave no SOA for {}", resolver_.label(), name.to_text())));
 }
 
 std::vector<ServerAddress> Discoverer::resolve(std::span<const dns::Name> names,

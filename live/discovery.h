@@ -51,6 +51,8 @@ class Discoverer {
     // The zone whose cut lies directly above `zone`: the owner of the SOA the resolver
     // gives for the parent name (RFC 2181 §6: the SOA marks the top of a zone).
     [[nodiscard]] Result<dns::Name> parent_of(const dns::Name& zone);
+    // The zone that holds `name`: the name itself when it is an apex, else the zone above.
+    [[nodiscard]] Result<dns::Name> zone_of(const dns::Name& name);
     // The zone's apex NS set (through the resolver) and all addresses of those names.
     [[nodiscard]] Result<ZoneServers> servers_of(const dns::Name& zone);
     // Everything above for one zone; an outside error when the resolver does not answer

@@ -21,6 +21,8 @@
 #   ZWH_KNOT_SERIAL=<n>             Knot serves alpha.lab. signed with this (older) serial
 #   ZWH_TAMPER_DS=1                 flip a bit in the RRSIG over alpha.lab. DS in the lab. zone
 #   ZWH_V6=1                        add ns3.alpha.lab. AAAA ::1 (Knot); needs the ::1 lock
+#   ZWH_TENANT_EXTRA=<file>         records appended to alpha.lab. before it is signed
+#   ZWH_NO_DS=1                     lab. delegates alpha.lab. without DS (an insecure tenant)
 # Everything listens on 127.x addresses from zw_addr (and ::1 only with ZWH_V6=1).
 
 ZWH_SERIAL=${ZWH_SERIAL:-2}
@@ -41,6 +43,9 @@ EOF
     if [[ ${ZWH_V6:-0} == 1 ]]; then
         echo "alpha.lab. IN NS ns3.alpha.lab." >>"$2"
         echo "ns3.alpha.lab. IN AAAA ::1" >>"$2"
+    fi
+    if [[ -n ${ZWH_TENANT_EXTRA:-} ]]; then
+        cat "$ZWH_TENANT_EXTRA" >>"$2"
     fi
 }
 
@@ -84,7 +89,7 @@ zwh_build() {
             echo "alpha.lab. IN NS ns3.alpha.lab."
             echo "ns3.alpha.lab. IN AAAA ::1"
         fi
-        cat "$d/alpha.lab.ds"
+        [[ ${ZWH_NO_DS:-0} == 1 ]] || cat "$d/alpha.lab.ds"
     } >"$d/lab.zone"
     hier_sign lab. "$d/lab.zone" "$d/lab.signed" "$d/keys-lab" 300
     if [[ ${ZWH_TAMPER_DS:-0} == 1 ]]; then
@@ -145,7 +150,7 @@ zwh_start() {
     zw_wait_dns bind "$ZWH_TLD" lab. SOA
     zw_wait_dns unbound "$ZWH_UNBOUND" . SOA
     # The resolver validates the whole chain (AD set) unless a test broke it on purpose.
-    if [[ ${ZWH_TAMPER_DS:-0} != 1 ]]; then
+    if [[ ${ZWH_TAMPER_DS:-0} != 1 && ${ZWH_NO_DS:-0} != 1 ]]; then
         dig +time=2 +tries=2 @"$ZWH_UNBOUND" www.alpha.lab. A | grep -q 'flags:.* ad' ||
             zw_fail "unbound does not validate www.alpha.lab. through the local hierarchy"
     fi

@@ -3,10 +3,13 @@
 #include "../../testutil/temp_dir.h"
 #include "app/publisher.h"
 #include "app/status_report.h"
+#include "dane/tlsa.h"
 
 #include <fmt/format.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 
 namespace zw::app {
 namespace {
@@ -219,6 +222,111 @@ TEST(Publish, AFailingPublishHookIsAnOutsideErrorAfterTheWrite) {
     EXPECT_EQ(r.error().kind, ErrorKind::outside);
     EXPECT_NE(r.error().message.find("publish hook failed"), std::string::npos)
         << r.error().message;
+}
+
+// TLSA services (docs/dane.md): the record computed from the certificate file is merged
+// into the signed zone, the tenant's input is left alone, a new key is a new publication,
+// and a TLSA written by hand at a managed owner is refused naming both places.
+struct TlsFixture : PublishFixture {
+    bool made = false;
+    TlsFixture() { made = new_certificate(); }
+    // A self-signed certificate with a fresh key at cert.pem (the openssl command).
+    bool new_certificate() {
+        std::string cmd = fmt::format(
+            "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout {} "
+            "-out {} -days 2 -subj /CN=mail.alpha.lab >/dev/null 2>&1",
+            dir.file("key.pem"), dir.file("cert.pem"));
+        return std::system(cmd.c_str()) == 0;
+    }
+    void configure() {
+        auto c = parse_config(
+            fmt::format("state: {0}/s.db\nkey-dir: {0}/k\nzones-in: {0}/in\n"
+                        "zones-out: {0}/out\npolicies: {{ p: {{}} }}\ntls:\n  alpha.lab.:\n"
+                        "    - owner: _25._tcp.mail\n      cert: {0}/cert.pem\n"
+                        "      ttl: 600\n",
+                        dir.file("")),
+            "test.yaml");
+        ASSERT_TRUE(c) << c.error().describe();
+        config.tls = c->tls;
+    }
+    std::string expected_tlsa() {
+        auto rd = dane::tlsa_from_certificate({}, dir.file("cert.pem"), "").value();
+        return "_25._tcp.mail.alpha.lab.\t600\tIN\tTLSA\t" + rd.text();
+    }
+    std::string output() {
+        std::ifstream in(config.output_file("alpha.lab."));
+        return std::string(std::istreambuf_iterator<char>(in), {});
+    }
+};
+
+TEST(TlsServices, TheRecordIsSignedIntoTheZoneAndANewKeyIsANewPublication) {
+    TlsFixture f;
+    if (!f.made) GTEST_SKIP() << "the openssl command could not make a certificate";
+    f.configure();
+    std::string input_before = f.dir.file("in/alpha.lab.zone");
+    std::ifstream in0(input_before);
+    std::string input_text(std::istreambuf_iterator<char>(in0), {});
+    PublicationPlan plan = f.plan();
+    auto first =
+        publish_zone(PublishRequest{f.config, f.info, f.policy, plan, std::nullopt, t0}).value();
+    ASSERT_TRUE(first);
+    std::string out = f.output();
+    std::string want = f.expected_tlsa();
+    std::string hex = want.substr(want.rfind(' ') + 1);
+    EXPECT_NE(out.find(hex), std::string::npos) << out;
+    EXPECT_NE(out.find("RRSIG\tTLSA"), std::string::npos) << out;
+    // The tenant's input is not written to.
+    std::ifstream in1(input_before);
+    EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in1), {}), input_text);
+    // The same certificate: nothing to publish. A new key: a new publication with its TLSA.
+    EXPECT_FALSE(
+        publish_zone(PublishRequest{f.config, f.info, f.policy, plan, first, t0 + Seconds{60}})
+            .value());
+    ASSERT_TRUE(f.new_certificate());
+    auto renewed =
+        publish_zone(PublishRequest{f.config, f.info, f.policy, plan, first, t0 + Seconds{120}})
+            .value();
+    ASSERT_TRUE(renewed);
+    std::string want2 = f.expected_tlsa();
+    EXPECT_NE(want2, want);
+    EXPECT_NE(f.output().find(want2.substr(want2.rfind(' ') + 1)), std::string::npos);
+}
+
+TEST(TlsServices, AHandWrittenTlsaAtAManagedOwnerIsAnErrorNamingBoth) {
+    TlsFixture f;
+    if (!f.made) GTEST_SKIP() << "the openssl command could not make a certificate";
+    f.configure();
+    f.write_zone(300, "_25._tcp.mail TLSA 3 1 1 " + std::string(64, 'a') + "\n");
+    PublicationPlan plan = f.plan();
+    auto r = publish_zone(PublishRequest{f.config, f.info, f.policy, plan, std::nullopt, t0});
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().kind, ErrorKind::bad_input);
+    EXPECT_NE(r.error().message.find("alpha.lab.zone:5"), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message.find("test.yaml:8"), std::string::npos) << r.error().message;
+    EXPECT_FALSE(std::filesystem::exists(f.config.output_file("alpha.lab.")));
+}
+
+TEST(TlsServices, TheConfigurationRefusesBadServicesWithFileAndLine) {
+    auto bad = [](const std::string& service) {
+        auto c = parse_config(
+            "state: /s.db\nkey-dir: /k\nzones-in: /in\nzones-out: /out\n"
+            "policies: { p: {} }\ntls:\n  alpha.lab.:\n    - owner: _25._tcp.mail\n" +
+                service,
+            "test.yaml");
+        return c ? std::string("accepted") : c.error().describe();
+    };
+    EXPECT_NE(bad("      cert: /c.pem\n      usage: 1\n").find("test.yaml:8"), std::string::npos);
+    EXPECT_NE(bad("      cert: /c.pem\n      usage: 1\n").find("RFC 7672"), std::string::npos);
+    EXPECT_NE(bad("      cert: /c.pem\n      matching: 0\n").find("RFC 7671"), std::string::npos);
+    EXPECT_NE(bad("      usage: 3\n").find("exactly one of 'cert' and 'key'"), std::string::npos);
+    EXPECT_NE(bad("      cert: /c.pem\n      colour: red\n").find("colour"), std::string::npos);
+    auto outside = parse_config(
+        "state: /s.db\nkey-dir: /k\nzones-in: /in\nzones-out: /out\n"
+        "policies: { p: {} }\ntls:\n  alpha.lab.:\n    - owner: mail.beta.lab.\n"
+        "      cert: /c.pem\n",
+        "test.yaml");
+    ASSERT_FALSE(outside);
+    EXPECT_NE(outside.error().describe().find("not below the zone"), std::string::npos);
 }
 
 }  // namespace
