@@ -185,11 +185,11 @@ Result<TlsaParams> tlsa_params(int usage, int selector, int matching) {
             p.matching = Matching::sha512;
             break;
         case 0:
-            // The whole certificate or key in DNS: large answers, and RFC 7671 §5.2.1 does
-            // not recommend matching type Full(0).
+            // The whole certificate or key in DNS: large answers; the records RFC 7671
+            // recommends carry a digest.
             return fail(bad_input(
                 "TLSA matching type 0 (Full, the data itself) is refused: it puts the whole "
-                "certificate or key into DNS and RFC 7671 §5.2.1 does not recommend it; use 1 "
+                "certificate or key into DNS, where RFC 7671 recommends a digest; use 1 "
                 "(SHA2-256) or 2 (SHA2-512)"));
         default:
             return fail(bad_input(fmt::format(
