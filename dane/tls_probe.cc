@@ -14,6 +14,7 @@
 
 #include <strings.h>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <memory>
 
@@ -76,11 +77,19 @@ Result<UniqueFd> connect_to(const live::Server& where, std::chrono::milliseconds
     return fd;
 }
 
+using Deadline = std::chrono::steady_clock::time_point;
+
 // One CRLF-terminated line, read a byte at a time so that nothing of the TLS handshake
-// that follows is consumed.
-Result<std::string> read_line(int fd) {
+// that follows is consumed. The whole exchange shares one deadline: a server that sends
+// a byte now and then cannot keep the check waiting a timeout per byte.
+Result<std::string> read_line(int fd, Deadline deadline) {
     std::string line;
     while (line.size() < max_line_bytes) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        pollfd p{fd, POLLIN, 0};
+        if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) == 0)
+            return fail(outside_error("timed out waiting for the server's SMTP reply"));
         char c = 0;
         ssize_t n = ::recv(fd, &c, 1, 0);
         if (n == 0) return fail(outside_error("the server closed the connection"));
@@ -100,10 +109,10 @@ Result<std::string> read_line(int fd) {
 }
 
 // An SMTP reply (RFC 5321 §4.2): lines "250-..." then "250 ..."; all its lines.
-Result<std::vector<std::string>> read_reply(int fd) {
+Result<std::vector<std::string>> read_reply(int fd, Deadline deadline) {
     std::vector<std::string> lines;
     for (int i = 0; i < max_reply_lines; ++i) {
-        auto l = read_line(fd);
+        auto l = read_line(fd, deadline);
         if (!l) return fail(l.error());
         lines.push_back(*l);
         if (l->size() < 4 || (*l)[3] != '-') return lines;
@@ -129,13 +138,13 @@ bool code_is(const std::vector<std::string>& reply, std::string_view code) {
 }
 
 // RFC 3207 §4: greeting, EHLO, STARTTLS offered in the EHLO reply, "220" to STARTTLS.
-Result<void> smtp_starttls(int fd, const std::string& ehlo_name) {
-    auto greeting = read_reply(fd);
+Result<void> smtp_starttls(int fd, const std::string& ehlo_name, Deadline deadline) {
+    auto greeting = read_reply(fd, deadline);
     if (!greeting) return fail(greeting.error());
     if (!code_is(*greeting, "220"))
         return fail(outside_error(fmt::format("greeting: {}", greeting->back())));
     if (auto s = send_all(fd, fmt::format("EHLO {}\r\n", ehlo_name)); !s) return s;
-    auto ehlo = read_reply(fd);
+    auto ehlo = read_reply(fd, deadline);
     if (!ehlo) return fail(ehlo.error());
     if (!code_is(*ehlo, "250")) return fail(outside_error(fmt::format("EHLO: {}", ehlo->back())));
     bool offered = false;
@@ -143,7 +152,7 @@ Result<void> smtp_starttls(int fd, const std::string& ehlo_name) {
         if (l.size() >= 12 && strncasecmp(l.c_str() + 4, "STARTTLS", 8) == 0) offered = true;
     if (!offered) return fail(outside_error("the server does not offer STARTTLS after EHLO"));
     if (auto s = send_all(fd, "STARTTLS\r\n"); !s) return s;
-    auto go = read_reply(fd);
+    auto go = read_reply(fd, deadline);
     if (!go) return fail(go.error());
     if (!code_is(*go, "220")) return fail(outside_error(fmt::format("STARTTLS: {}", go->back())));
     return {};
@@ -206,7 +215,9 @@ TlsProbe probe_tls(const live::Server& where, const std::string& host, StartTls 
         case StartTls::none:
             break;
         case StartTls::smtp:
-            if (auto s = smtp_starttls(fd->get(), ehlo_name); !s) {
+            if (auto s =
+                    smtp_starttls(fd->get(), ehlo_name, std::chrono::steady_clock::now() + timeout);
+                !s) {
                 out.outcome = TlsOutcome::starttls_refused;
                 out.detail = s.error().message;
                 return out;

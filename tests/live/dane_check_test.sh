@@ -183,6 +183,20 @@ PY
         expect_line "usable   3 1 1 .*: not tried: no handshake completed"
         rc=0; s_client_dane "$SVC:443" "$(served_tlsa _443._tcp.mail.alpha.lab.)" || rc=$?
         [[ $rc != 0 ]] || zw_fail "openssl s_client connected to nothing"
+        # A server that drips its SMTP greeting a byte every 0.2 s: the STARTTLS exchange has
+        # one deadline (3 s here), not a timeout per byte.
+        zw_start drip python3 -c '
+import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], 443)); s.listen(1)
+c, _ = s.accept()
+for b in b"220-" + b"x" * 4000:
+    c.send(bytes([b])); time.sleep(0.2)' "$SVC"
+        sleep 0.3
+        start=$SECONDS
+        check 1 mail.alpha.lab.:443 --starttls smtp
+        ((SECONDS - start <= 6)) || zw_fail "a dripping server kept dane-check $((SECONDS - start)) s"
+        expect_line "STARTTLS failed: timed out waiting for the server's SMTP reply"
         ;;
     smtp)
         zw_require posttls-finger unshare
