@@ -231,8 +231,10 @@ void register_dane_check_command(CLI::App& app, int& exit_code) {
         ->capture_default_str();
     cmd->add_option("--attempts", opts->attempts, "DNS attempts per query (1 to 10)")
         ->capture_default_str();
-    cmd->add_option("--tls-timeout-ms", opts->tls_timeout_ms,
-                    "Bound on the TCP connect and on each read and write of STARTTLS and TLS")
+    cmd->add_option(
+           "--tls-timeout-ms", opts->tls_timeout_ms,
+           "Bound on the TCP connect, on the whole STARTTLS exchange, and on each read and "
+           "write of the TLS handshake")
         ->capture_default_str();
     cmd->footer(
         "Exit 0: every host passes; 1: a host fails (mismatch, bogus TLSA, no usable record) or "
